@@ -1,0 +1,65 @@
+// Installs a verified package into a root directory, crash-safely:
+//   <root>/<id>/<version>/...        one directory per installed version
+//   <root>/<id>/current -> <version> symlink, swapped atomically (rename)
+//   <root>/<id>/state.json           the installed-state record (atomic write)
+//   <root>/<id>/.staging-XXXXXX/     while installing; removed on any failure
+// Content is hashed while it is extracted into staging (same filesystem),
+// fsynced, renamed to <version>, then `current` is switched. The previous
+// version is kept for rollback; older ones are removed. A crash at any moment
+// leaves `current` pointing at a complete version.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/job.h"
+#include "core/package_verifier.h"
+#include "core/result.h"
+#include "core/tier.h"
+
+namespace atmo {
+
+class TrustStore;
+
+struct InstallOptions {
+    std::filesystem::path root;
+    const TrustStore* trust = nullptr;
+    std::optional<int> tier;     // nullopt: decided from the hardware with `policy`
+    TierPolicy policy = TierPolicy::defaults();
+    bool allowDowngrade = false; // install an older or equal version; recorded
+    // Free space is checked against size_for_tier + staging overhead; tests
+    // and the GUI may supply the figure instead of statvfs.
+    std::optional<std::uint64_t> freeSpaceOverride;
+};
+
+struct InstalledPackage {
+    std::string id;
+    std::string name;
+    std::string version;
+    std::string previousVersion;  // kept for rollback; empty if none
+    std::string installedAt;
+    int tier = 1;
+    bool downgradeOverride = false;
+    std::filesystem::path dir;    // <root>/<id>/<version>
+    std::vector<std::string> history; // "2026-11-21T16:00:00Z install 1.3 (tier 1)", ...
+};
+
+struct InstallResult {
+    VerifyReport report;
+    std::optional<InstalledPackage> installed; // set on success
+    TierDecision tier;
+};
+
+// Verifies and installs in one pass. On failure report.ok is false, report.reason
+// says why, and nothing under <root> changed.
+InstallResult installPackage(const std::filesystem::path& file, const InstallOptions& options,
+                             VerifyObserver* observer, const CancelToken& cancel);
+
+std::vector<InstalledPackage> listInstalled(const std::filesystem::path& root);
+std::optional<InstalledPackage> findInstalled(const std::filesystem::path& root, const std::string& id);
+// Switches `current` back to the previous version.
+Status rollbackPackage(const std::filesystem::path& root, const std::string& id);
+
+} // namespace atmo

@@ -1,0 +1,77 @@
+// Exports a package (whole, or one tier's subset) to one or more target
+// directories. One read of the source feeds every target. Per target: write
+// under a temporary name while hashing what is written, fsync file and
+// directory, drop the page cache and read the file back, compare with the
+// hash taken while writing, and only then rename to its final name. A chain
+// of custody entry signed by the station key records the export.
+//
+// Why drop the cache before reading back: without it the read-back can be
+// served from the page cache and "verify" bytes that never reached the
+// device. A cache can only give a false pass, never a false fail, so the
+// drop is what makes a pass mean something.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/job.h"
+#include "core/minisign.h"
+#include "core/result.h"
+
+namespace atmo {
+
+class TrustStore;
+
+// The byte-level target of an export; tests substitute faulty devices.
+class ExportTarget {
+public:
+    virtual ~ExportTarget() = default;
+    virtual std::string name() const = 0;                     // for messages
+    virtual std::filesystem::path directory() const = 0;
+    virtual void open(const std::string& finalName) = 0;      // create the temp file
+    virtual void write(const void* data, std::size_t size) = 0;
+    virtual void sync() = 0;                                  // fsync file + dir
+    virtual void dropCache() = 0;
+    virtual std::size_t readBack(std::uint64_t offset, void* buf, std::size_t size) = 0; // 0 at end
+    virtual void commit() = 0;                                // rename to the final name
+    virtual void discard() = 0;                               // remove the temp file
+    virtual std::uint64_t freeBytes() const = 0;
+    virtual bool readOnly() const = 0;
+};
+
+// The real thing: a directory (a mounted drive, or any folder).
+std::unique_ptr<ExportTarget> directoryTarget(const std::filesystem::path& dir);
+
+struct ExportOptions {
+    std::optional<int> tier;
+    const TrustStore* trust = nullptr;   // the source is verified while it is read
+    std::optional<SecretKey> stationKey; // appends a custody entry when set
+    std::string stationName;
+};
+
+struct TargetResult {
+    std::string target;
+    std::filesystem::path file;   // final path on success
+    bool ok = false;
+    std::string error;
+    std::uint64_t bytes = 0;
+    std::string sha256;
+};
+
+class ExportObserver : public Observer {
+public:
+    virtual void onTargetProgress(std::size_t index, const Progress&) {}
+    virtual void onTargetDone(std::size_t index, const TargetResult&) {}
+};
+
+// Fails as a whole only if the source itself is bad; otherwise each target
+// carries its own result and one failing target never stops the others.
+Result<std::vector<TargetResult>> exportPackage(const std::filesystem::path& source,
+                                                std::vector<std::unique_ptr<ExportTarget>> targets,
+                                                const ExportOptions& options, ExportObserver* observer,
+                                                const CancelToken& cancel);
+
+} // namespace atmo

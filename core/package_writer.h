@@ -1,0 +1,43 @@
+// `package create`: hashes a mission's files in parallel on the core thread
+// pool, writes the signed manifest, and streams everything into a .atmo
+// archive that appears under its final name only when complete and synced.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/archive_writer.h"
+#include "core/job.h"
+#include "core/manifest.h"
+#include "core/minisign.h"
+#include "core/result.h"
+
+namespace atmo {
+
+struct CreateOptions {
+    std::filesystem::path missionDir;
+    std::string version;
+    std::filesystem::path outputDir;
+    SecretKey meshKey;                    // mesh authority, required
+    std::optional<SecretKey> founderKey;  // optional second signature
+    std::optional<int> tier;              // one tier's export; nullopt = the full package
+    Compression compression = Compression::None;
+    std::string stationName;              // created_by
+    std::optional<SecretKey> stationKey;  // signs the "created" custody entry when set
+};
+
+struct CreateResult {
+    std::filesystem::path file;
+    Manifest manifest;
+    std::uint64_t archiveBytes = 0;
+};
+
+// The signed manifest and checksums for a mission (no archive written):
+// hashing phase only. Used by createPackage and by the wizard's preview.
+Result<Manifest> buildManifest(const CreateOptions& options, Observer* observer, const CancelToken& cancel);
+
+Result<CreateResult> createPackage(const CreateOptions& options, Observer* observer, const CancelToken& cancel);
+
+} // namespace atmo

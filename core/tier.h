@@ -1,0 +1,56 @@
+// Hardware tiers. A device's tier decides which models it needs; it comes from
+// the hardware, never from what an archive claims.
+//
+// Default thresholds (overridable in <home>/tiers.yaml, same keys):
+//   tier 3: >= 16 GiB RAM, >= 8 cores, a GPU
+//   tier 2: >=  8 GiB RAM, >= 4 cores
+//   tier 1: anything else
+// The highest tier whose every threshold the machine meets wins.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace atmo {
+
+struct HardwareInfo {
+    std::uint64_t ramBytes = 0;
+    unsigned cores = 0;
+    bool gpu = false;
+    std::string gpuName;        // e.g. "NVIDIA (/dev/nvidia0)" or DRM driver name
+    std::uint64_t diskFreeBytes = 0;
+};
+
+// Reads /proc/meminfo, the online CPUs, /dev/nvidia*, /sys/class/drm/*/device
+// (a render node with a vendor other than a virtual one) and statvfs(root).
+HardwareInfo detectHardware(const std::filesystem::path& root);
+
+struct TierRule {
+    int tier = 1;
+    std::uint64_t minRamBytes = 0;
+    unsigned minCores = 0;
+    bool needsGpu = false;
+    std::uint64_t minDiskBytes = 0;
+};
+
+struct TierPolicy {
+    std::vector<TierRule> rules; // any order
+    static TierPolicy defaults();
+    // YAML: tiers: [{tier: 2, min_ram_gib: 8, min_cores: 4, gpu: false, min_disk_gib: 0}, ...]
+    static Result<TierPolicy> load(const std::filesystem::path& file);
+    // load() if the file exists, defaults() otherwise.
+    static Result<TierPolicy> loadOrDefaults(const std::filesystem::path& file);
+};
+
+struct TierDecision {
+    int tier = 1;
+    std::string reason; // "tier 2: 15.5 GiB RAM >= 8 GiB, 8 cores >= 4; no GPU for tier 3"
+};
+
+TierDecision decideTier(const HardwareInfo& hw, const TierPolicy& policy);
+
+} // namespace atmo
