@@ -66,7 +66,6 @@ struct VerifyReport {
     std::vector<SignatureCheck> signatures;   // mesh authority first, then founder
     std::vector<FileCheck> files;             // manifest order
     std::vector<CustodyCheck> custody;
-    std::vector<std::string> custodyRaw;      // unused by callers; reserved
     std::optional<int> tier;                  // the tier required, if any
     std::vector<int> completeTiers;           // tiers whose every file is present and good
     std::uint64_t bytesHashed = 0;
@@ -84,6 +83,9 @@ public:
 class EntrySink {
 public:
     virtual ~EntrySink() = default;
+    // Each metadata entry (manifest.yaml, signatures, checksums.sha256,
+    // custody.jsonl) as it is read, raw; before onManifest.
+    virtual void onMetadata(const std::string& name, const std::string& bytes) {}
     // After the signature and checksums checked out, before any content.
     virtual void onManifest(const Manifest& manifest, std::optional<int> tier) {}
     // Return false to skip storing this entry (it is still verified).

@@ -1,0 +1,228 @@
+#include "CliContext.h"
+
+#include <QFile>
+#include <QJsonDocument>
+
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "core/fs_util.h"
+
+namespace cli {
+
+QString q(const std::string& str) { return QString::fromStdString(str); }
+std::string s(const QString& str) { return str.toStdString(); }
+
+Context::Context(QString command, QStringList args) : command_(std::move(command)), args_(std::move(args)) {}
+
+bool Context::parse(QCommandLineParser& parser, int minPositional, int maxPositional, const QString& positionalHelp)
+{
+    parser.setApplicationDescription("atmosphere " + command_);
+    parser.addOption({"home", "Station home directory (default: $ATMOSPHERE_HOME or the user's data dir).", "dir"});
+    parser.addOption({"json", "Machine-readable output on stdout."});
+    parser.addHelpOption();
+    if (!positionalHelp.isEmpty())
+        parser.addPositionalArgument("args", positionalHelp);
+    if (!parser.parse(QStringList{"atmosphere " + command_} + args_)) {
+        usage(parser.errorText());
+        return false;
+    }
+    if (parser.isSet("help")) {
+        std::cout << parser.helpText().toStdString();
+        std::exit(Ok);
+    }
+    json_ = parser.isSet("json");
+    home_ = parser.isSet("home") ? std::filesystem::path(s(parser.value("home"))) : atmo::StationHome::defaultRoot();
+    const int n = static_cast<int>(parser.positionalArguments().size());
+    if (n < minPositional) {
+        usage(QString("%1: missing argument (%2)").arg(command_, positionalHelp));
+        return false;
+    }
+    if (maxPositional >= 0 && n > maxPositional) {
+        usage(QString("%1: unexpected argument \"%2\"").arg(command_, parser.positionalArguments().value(maxPositional)));
+        return false;
+    }
+    return true;
+}
+
+atmo::StationHome Context::home() const { return atmo::StationHome(home_); }
+
+int Context::fail(const QString& reason) const
+{
+    std::cerr << "atmosphere: " << reason.toStdString() << std::endl;
+    return Failed;
+}
+
+int Context::usage(const QString& reason) const
+{
+    std::cerr << "atmosphere: " << reason.toStdString() << " (see atmosphere " << command_.toStdString() << " --help)"
+              << std::endl;
+    return Usage;
+}
+
+void Context::print(const QString& line) const
+{
+    if (!json_)
+        std::cout << line.toStdString() << std::endl;
+}
+
+void Context::printJson(const QJsonObject& object) const
+{
+    std::cout << QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString() << std::endl;
+}
+
+std::optional<int> Context::intOption(const QCommandLineParser& p, const QString& name, QString& error) const
+{
+    if (!p.isSet(name))
+        return std::nullopt;
+    bool ok = false;
+    const int v = p.value(name).toInt(&ok);
+    if (!ok || v < 1 || v > 99) {
+        error = QString("--%1: \"%2\" is not a tier number (1 to 99)").arg(name, p.value(name));
+        return std::nullopt;
+    }
+    return v;
+}
+
+namespace {
+
+std::optional<std::string> readPasswordFile(const QString& file, QString& error)
+{
+    auto text = atmo::readFile(s(file), 4096);
+    if (!text) {
+        error = q(text.message());
+        return std::nullopt;
+    }
+    std::string pw = *text;
+    if (auto nl = pw.find('\n'); nl != std::string::npos)
+        pw.resize(nl);
+    if (!pw.empty() && pw.back() == '\r')
+        pw.pop_back();
+    if (pw.empty()) {
+        error = file + ": the password file is empty";
+        return std::nullopt;
+    }
+    return pw;
+}
+
+std::optional<std::string> prompt(const std::string& text)
+{
+    if (isatty(STDIN_FILENO)) {
+        std::cerr << text << std::flush;
+        termios old {};
+        tcgetattr(STDIN_FILENO, &old);
+        termios silent = old;
+        silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+        std::string line;
+        const bool got = static_cast<bool>(std::getline(std::cin, line));
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        std::cerr << std::endl;
+        if (!got)
+            return std::nullopt;
+        return line;
+    }
+    std::string line;
+    if (!std::getline(std::cin, line))
+        return std::nullopt;
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    return line;
+}
+
+} // namespace
+
+std::optional<atmo::SecretKey> Context::loadKey(const QString& keyFile, const QString& passwordFile,
+                                                QString& error) const
+{
+    auto text = atmo::readFile(s(keyFile), 64 * 1024);
+    if (!text) {
+        error = q(text.message());
+        return std::nullopt;
+    }
+    std::optional<std::string> password;
+    if (atmo::secretKeyIsEncrypted(*text)) {
+        if (!passwordFile.isEmpty())
+            password = readPasswordFile(passwordFile, error);
+        else
+            password = prompt("Password for " + s(keyFile) + ": ");
+        if (!password) {
+            if (error.isEmpty())
+                error = keyFile + ": the key is encrypted and no password was given (use --password-file)";
+            return std::nullopt;
+        }
+    }
+    auto key = atmo::parseSecretKey(*text, password, s(keyFile));
+    if (!key) {
+        error = q(key.message());
+        return std::nullopt;
+    }
+    return *key;
+}
+
+std::optional<std::string> Context::newPassword(const QString& passwordFile, const QString& forWhat,
+                                                QString& error) const
+{
+    if (!passwordFile.isEmpty())
+        return readPasswordFile(passwordFile, error);
+    auto first = prompt("New password for " + s(forWhat) + ": ");
+    if (!first || first->empty()) {
+        error = forWhat + ": no password given (use --password-file, or --unencrypted for a key without one)";
+        return std::nullopt;
+    }
+    if (isatty(STDIN_FILENO)) {
+        auto again = prompt("Repeat the password: ");
+        if (!again || *again != *first) {
+            error = "the two passwords differ";
+            return std::nullopt;
+        }
+    }
+    return first;
+}
+
+TerminalProgress::TerminalProgress(bool enabled) : enabled_(enabled && isatty(STDERR_FILENO)) {}
+
+TerminalProgress::~TerminalProgress() { done(); }
+
+void TerminalProgress::onProgress(const atmo::Progress& p)
+{
+    if (!enabled_)
+        return;
+    const auto now = std::chrono::steady_clock::now();
+    if (p.phase != phase_) {
+        phase_ = p.phase;
+        phaseStart_ = now;
+    }
+    const double secs = std::chrono::duration<double>(now - phaseStart_).count();
+    const double frac = p.total ? static_cast<double>(p.done) / static_cast<double>(p.total) : 0.0;
+    const int width = 30;
+    const int filled = static_cast<int>(frac * width);
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.resize(width, '-');
+    const double rate = secs > 0.2 ? static_cast<double>(p.done) / secs : 0.0;
+    std::string eta;
+    if (rate > 0 && p.total > p.done)
+        eta = " " + std::to_string(static_cast<long>((static_cast<double>(p.total - p.done)) / rate)) + "s left";
+    std::string item = p.item;
+    if (item.size() > 32)
+        item = "..." + item.substr(item.size() - 29);
+    std::fprintf(stderr, "\r\033[K%-12s [%s] %3d%% %s%s%s", p.phase.c_str(), bar.c_str(), static_cast<int>(frac * 100),
+                 rate > 0 ? (atmo::humanBytes(static_cast<std::uint64_t>(rate)) + "/s").c_str() : "", eta.c_str(),
+                 item.empty() ? "" : ("  " + item).c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+}
+
+void TerminalProgress::done()
+{
+    if (enabled_ && drawn_) {
+        std::fprintf(stderr, "\r\033[K");
+        std::fflush(stderr);
+        drawn_ = false;
+    }
+}
+
+} // namespace cli

@@ -1,0 +1,77 @@
+// What every `atmosphere` subcommand shares: global options (--home, --json),
+// the one-line error convention, password prompts, and the terminal progress
+// bar. Exit codes: 0 success, 1 the operation failed, 2 bad usage.
+#pragma once
+
+#include <QCommandLineParser>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/job.h"
+#include "core/minisign.h"
+#include "core/package_verifier.h"
+#include "core/station_home.h"
+
+namespace cli {
+
+enum Exit { Ok = 0, Failed = 1, Usage = 2 };
+
+class Context {
+public:
+    Context(QString command, QStringList args);
+
+    // Adds --home/--json/--help, parses; on a usage error prints it and returns false.
+    bool parse(QCommandLineParser& parser, int minPositional, int maxPositional, const QString& positionalHelp);
+
+    const QString& command() const { return command_; }
+    bool json() const { return json_; }
+    atmo::StationHome home() const;
+    std::filesystem::path homePath() const { return home_; }
+
+    int fail(const QString& reason) const;              // "atmosphere: <reason>" on stderr, returns Failed
+    int usage(const QString& reason) const;             // same, returns Usage
+    void print(const QString& line) const;              // stdout, human mode only
+    void printJson(const QJsonObject& object) const;    // stdout, compact, one line
+
+    // Optional integer option (e.g. --tier); on bad input sets error.
+    std::optional<int> intOption(const QCommandLineParser& p, const QString& name, QString& error) const;
+
+    // Loads a secret key, asking for its password if it is encrypted: from
+    // passwordFile when given, else a hidden prompt on a terminal, else one
+    // line of standard input.
+    std::optional<atmo::SecretKey> loadKey(const QString& keyFile, const QString& passwordFile, QString& error) const;
+    // A new password: from passwordFile, or asked twice on a terminal, or one line of stdin.
+    std::optional<std::string> newPassword(const QString& passwordFile, const QString& forWhat, QString& error) const;
+
+private:
+    QString command_;
+    QStringList args_;
+    bool json_ = false;
+    std::filesystem::path home_;
+};
+
+// A progress bar on stderr, only when stderr is a terminal and not --json.
+class TerminalProgress : public atmo::VerifyObserver {
+public:
+    explicit TerminalProgress(bool enabled);
+    ~TerminalProgress() override;
+    void onProgress(const atmo::Progress& p) override;
+    void done();                   // clears the bar line
+
+private:
+    bool enabled_;
+    bool drawn_ = false;
+    std::string phase_;
+    std::chrono::steady_clock::time_point phaseStart_;
+};
+
+QString q(const std::string& s);
+std::string s(const QString& q);
+
+} // namespace cli

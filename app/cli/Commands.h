@@ -1,0 +1,20 @@
+// Entry points of the `atmosphere` subcommands; each takes the arguments
+// after its name and returns the process exit code.
+#pragma once
+
+#include <QStringList>
+
+namespace cli {
+
+int keyGenerate(const QStringList& args);
+int trustAdd(const QStringList& args);
+int trustList(const QStringList& args);
+int trustRemove(const QStringList& args);
+int packageCreate(const QStringList& args);
+int packageExport(const QStringList& args);
+int packageVerify(const QStringList& args);
+int packageImport(const QStringList& args);
+int packageList(const QStringList& args);
+int packageRollback(const QStringList& args);
+
+} // namespace cli

@@ -1,0 +1,149 @@
+#include "ReportOutput.h"
+
+#include <QJsonArray>
+
+#include "core/fs_util.h"
+
+namespace cli {
+
+namespace {
+
+QJsonArray tiersJson(const std::vector<int>& tiers)
+{
+    QJsonArray a;
+    for (int t : tiers)
+        a.append(t);
+    return a;
+}
+
+QString tiersText(const std::vector<int>& tiers)
+{
+    QStringList parts;
+    for (int t : tiers)
+        parts << QString::number(t);
+    return parts.join(", ");
+}
+
+QString roleLabel(const std::string& role)
+{
+    return role == atmo::kRoleMesh ? "mesh authority" : "founder";
+}
+
+} // namespace
+
+QJsonObject reportJson(const atmo::VerifyReport& r)
+{
+    QJsonObject o{{"ok", r.ok}, {"file", q(r.file.string())}, {"archive_bytes", qint64(r.archiveBytes)},
+                  {"compression", r.compression == atmo::Compression::Zstd ? "zstd" : "none"}};
+    if (!r.ok)
+        o["reason"] = q(r.reason);
+    if (r.manifest) {
+        const auto& m = *r.manifest;
+        QJsonObject sizes;
+        for (const auto& [t, size] : m.sizeByTier)
+            sizes[QString::number(t)] = qint64(size);
+        o["package"] = QJsonObject{{"id", q(m.id)},         {"name", q(m.name)},
+                                   {"version", q(m.version)}, {"created", q(m.created)},
+                                   {"created_by", q(m.createdBy)}, {"tiers", tiersJson(m.tiers)},
+                                   {"size_by_tier", sizes},  {"manifest_sha256", q(r.manifestSha256)}};
+    }
+    if (r.tier)
+        o["tier"] = *r.tier;
+    o["complete_tiers"] = tiersJson(r.completeTiers);
+    QJsonArray sigs;
+    for (const auto& c : r.signatures) {
+        QJsonObject so{{"role", q(c.role)},
+                       {"state", q(std::string(atmo::signatureStateName(c.state)))},
+                       {"key_id", q(c.keyId)},
+                       {"trusted", c.trusted},
+                       {"trusted_name", q(c.trustedName)},
+                       {"trusted_comment", q(c.trustedComment)}};
+        if (!c.message.empty())
+            so["message"] = q(c.message);
+        sigs.append(so);
+    }
+    o["signatures"] = sigs;
+    QJsonArray custody;
+    for (const auto& c : r.custody)
+        custody.append(QJsonObject{{"station", q(c.entry.station)}, {"key_id", q(c.entry.keyId)},
+                                   {"time", q(c.entry.time)},       {"action", q(c.entry.action)},
+                                   {"detail", q(c.entry.detail)},   {"valid", c.valid},
+                                   {"trusted", c.trusted},          {"trusted_name", q(c.trustedName)}});
+    o["custody"] = custody;
+    QJsonArray files;
+    for (const auto& f : r.files) {
+        QJsonObject fo{{"path", q(f.path)},
+                       {"kind", q(std::string(atmo::kindSection(f.kind)))},
+                       {"size", qint64(f.size)},
+                       {"tiers", tiersJson(f.tiers)},
+                       {"expected_sha256", q(f.expectedSha256)},
+                       {"computed_sha256", q(f.computedSha256)},
+                       {"state", q(std::string(atmo::fileStateName(f.state)))}};
+        if (!f.message.empty())
+            fo["message"] = q(f.message);
+        files.append(fo);
+    }
+    o["files"] = files;
+    return o;
+}
+
+void printReport(const Context& ctx, const atmo::VerifyReport& r)
+{
+    if (r.ok)
+        ctx.print("GENUINE AND INTACT: " + q(r.file.filename().string()));
+    else
+        ctx.print("DO NOT INSTALL: " + q(r.reason));
+    if (r.manifest) {
+        const auto& m = *r.manifest;
+        ctx.print(QString("  package    %1 %2 (%3), created %4 by %5")
+                      .arg(q(m.id), q(m.version), q(m.name), q(m.created), q(m.createdBy)));
+        QStringList sizes;
+        for (const auto& [t, size] : m.sizeByTier)
+            sizes << QString("tier %1: %2").arg(t).arg(q(atmo::humanBytes(size)));
+        ctx.print("  tiers      " + sizes.join(", "));
+        if (r.ok)
+            ctx.print("  complete   for tier" + QString(r.completeTiers.size() > 1 ? "s " : " ") + tiersText(r.completeTiers) +
+                      (r.tier ? QString(" (checked for tier %1)").arg(*r.tier) : QString()));
+    }
+    for (const auto& c : r.signatures) {
+        QString line = QString("  %1 %2").arg(roleLabel(c.role), -15).arg(q(std::string(atmo::signatureStateName(c.state))));
+        if (!c.keyId.empty())
+            line += "  key " + q(c.keyId);
+        if (c.trusted)
+            line += " (trusted: " + q(c.trustedName) + ")";
+        if (c.state != atmo::SignatureState::Valid && c.state != atmo::SignatureState::Missing && !c.message.empty())
+            line += "  " + q(c.message);
+        ctx.print(line);
+    }
+    for (const auto& c : r.custody)
+        ctx.print(QString("  custody    %1 %2 by %3 (key %4)%5%6")
+                      .arg(q(c.entry.time), q(c.entry.action), q(c.entry.station), q(c.entry.keyId),
+                           c.valid ? (c.trusted ? QString(", trusted: %1").arg(q(c.trustedName)) : QString(", NOT TRUSTED"))
+                                   : QString(", INVALID SIGNATURE"),
+                           c.entry.detail.empty() ? QString() : QString(" — %1").arg(q(c.entry.detail))));
+    int ok = 0, failed = 0, missing = 0, absent = 0;
+    for (const auto& f : r.files) {
+        switch (f.state) {
+        case atmo::FileState::Ok: ++ok; break;
+        case atmo::FileState::Failed: ++failed; break;
+        case atmo::FileState::Missing: ++missing; break;
+        case atmo::FileState::NotInArchive: ++absent; break;
+        default: break;
+        }
+    }
+    if (!r.files.empty()) {
+        QString line = QString("  files      %1 verified").arg(ok);
+        if (failed)
+            line += QString(", %1 FAILED").arg(failed);
+        if (missing)
+            line += QString(", %1 MISSING").arg(missing);
+        if (absent)
+            line += QString(", %1 of other tiers not in this archive").arg(absent);
+        ctx.print(line);
+        for (const auto& f : r.files)
+            if (f.state == atmo::FileState::Failed || f.state == atmo::FileState::Missing)
+                ctx.print("    " + q(f.path) + ": " + q(f.message));
+    }
+}
+
+} // namespace cli

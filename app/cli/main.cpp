@@ -1,0 +1,75 @@
+// `atmosphere`: the station's command-line tool.
+#include <QCoreApplication>
+
+#include <functional>
+#include <iostream>
+#include <map>
+
+#include "Commands.h"
+
+namespace {
+
+struct Command {
+    const char* group;
+    const char* name;
+    const char* summary;
+    std::function<int(const QStringList&)> run;
+};
+
+const std::vector<Command>& commands()
+{
+    static const std::vector<Command> list = {
+        {"key", "generate", "make a signing key pair (minisign format)", cli::keyGenerate},
+        {"trust", "add", "trust a public key as mesh authority, founder or station", cli::trustAdd},
+        {"trust", "list", "list trusted keys", cli::trustList},
+        {"trust", "remove", "stop trusting a key", cli::trustRemove},
+        {"package", "create", "build a signed .atmo package from a mission directory", cli::packageCreate},
+        {"package", "export", "write a package (or one tier) to drives or folders, verified", cli::packageExport},
+        {"package", "verify", "check a package's signatures and every file; installs nothing", cli::packageVerify},
+        {"package", "import", "verify and install a package", cli::packageImport},
+        {"package", "list", "list installed packages", cli::packageList},
+        {"package", "rollback", "switch a package back to its previous version", cli::packageRollback},
+    };
+    return list;
+}
+
+void usage(std::ostream& out)
+{
+    out << "usage: atmosphere <command> [options]   (atmosphere <command> --help for details)\n\n"
+           "Global options: --home DIR (or ATMOSPHERE_HOME), --json\n\ncommands:\n";
+    for (const auto& c : commands())
+        out << "  " << c.group << " " << c.name << std::string(18 - std::string(c.group).size() - std::string(c.name).size(), ' ')
+            << c.summary << "\n";
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("atmosphere");
+    QCoreApplication::setApplicationVersion(ATMO_VERSION);
+    QStringList args = app.arguments().mid(1);
+    if (args.isEmpty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        usage(args.isEmpty() ? std::cerr : std::cout);
+        return args.isEmpty() ? 2 : 0;
+    }
+    if (args[0] == "--version") {
+        std::cout << "atmosphere " << ATMO_VERSION << "\n";
+        return 0;
+    }
+    const QString group = args[0];
+    const QString name = args.value(1);
+    for (const auto& c : commands())
+        if (group == c.group && name == c.name)
+            return c.run(args.mid(2));
+    bool knownGroup = false;
+    for (const auto& c : commands())
+        knownGroup = knownGroup || group == c.group;
+    if (knownGroup)
+        std::cerr << "atmosphere: " << group.toStdString() << ": unknown subcommand \"" << name.toStdString()
+                  << "\" (see atmosphere --help)\n";
+    else
+        std::cerr << "atmosphere: unknown command \"" << group.toStdString() << "\" (see atmosphere --help)\n";
+    return 2;
+}

@@ -1,0 +1,301 @@
+#include "core/mission.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "core/fs_util.h"
+
+namespace atmo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool isYamlName(const std::string& name)
+{
+    return name.size() > 5 && (name.ends_with(".yaml") || name.ends_with(".yml"));
+}
+
+std::string relPath(const fs::path& file, const fs::path& root)
+{
+    return file.lexically_relative(root).generic_string();
+}
+
+std::vector<int> readTiers(const YAML::Node& node, const std::string& where)
+{
+    if (!node.IsSequence())
+        throw Failure(where + " must be a list of tier numbers, like [1, 2]");
+    std::vector<int> out;
+    for (const auto& t : node) {
+        int v = 0;
+        try {
+            v = t.as<int>();
+        } catch (const YAML::Exception&) {
+            throw Failure(where + " has \"" + (t.IsScalar() ? t.Scalar() : std::string("?")) + "\", not a tier number");
+        }
+        if (v < 1 || v > 99)
+            throw Failure(where + " has tier " + std::to_string(v) + " (tiers are 1 to 99)");
+        out.push_back(v);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+// Regular files below dir (following symlinks to files), sorted, hidden ones skipped.
+std::vector<fs::path> listFiles(const fs::path& dir)
+{
+    std::vector<fs::path> out;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        return out;
+    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec)
+            throw Failure(dir.string() + ": cannot list: " + ec.message());
+        const std::string name = it->path().filename().string();
+        if (!name.empty() && name[0] == '.') {
+            if (it->is_directory())
+                it.disable_recursion_pending();
+            continue;
+        }
+        if (it->is_regular_file())
+            out.push_back(it->path());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::uint64_t countJsonlRecords(const fs::path& file, std::string& problem)
+{
+    std::ifstream in(file, std::ios::binary);
+    std::string line;
+    std::uint64_t count = 0, lineNo = 0;
+    while (std::getline(in, line)) {
+        ++lineNo;
+        if (line.find_first_not_of(" \t\r") == std::string::npos)
+            continue;
+        if (problem.empty() && !nlohmann::json::accept(line))
+            problem = "line " + std::to_string(lineNo) + " is not a JSON record";
+        ++count;
+    }
+    return count;
+}
+
+} // namespace
+
+std::uint64_t Mission::sizeForTier(int tier) const
+{
+    std::uint64_t total = 0;
+    for (const auto& f : files)
+        if (f.entry.inTier(tier))
+            total += f.entry.size;
+    return total;
+}
+
+std::optional<std::pair<std::string, std::string>> splitIdVersion(const std::string& fileName)
+{
+    const auto dot = fileName.rfind('.');
+    const std::string stem = dot == std::string::npos || dot == 0 ? fileName : fileName.substr(0, dot);
+    for (auto pos = stem.rfind('-'); pos != std::string::npos && pos > 0; pos = stem.rfind('-', pos - 1)) {
+        if (pos + 1 < stem.size() && stem[pos + 1] >= '0' && stem[pos + 1] <= '9') {
+            std::string id = stem.substr(0, pos), version = stem.substr(pos + 1);
+            if (!isValidVersion(version))
+                return std::nullopt;
+            return std::make_pair(std::move(id), std::move(version));
+        }
+        if (pos == 0)
+            break;
+    }
+    return std::nullopt;
+}
+
+Result<Mission> scanMission(const fs::path& dirIn)
+{
+    return guarded([&]() -> Result<Mission> {
+        std::error_code ec;
+        if (!fs::is_directory(dirIn, ec))
+            return fail(dirIn.string() + ": mission directory does not exist");
+        Mission m;
+        m.root = fs::absolute(dirIn).lexically_normal();
+        const fs::path missionYaml = m.root / "config" / "mission.yaml";
+        if (!fs::exists(missionYaml))
+            return fail(missionYaml.string() + ": missing (a mission needs config/mission.yaml with an id)");
+        auto text = readFile(missionYaml, 1 << 20);
+        if (!text)
+            return text.error();
+        YAML::Node doc;
+        try {
+            doc = YAML::Load(*text);
+        } catch (const YAML::Exception& e) {
+            return fail(missionYaml.string() + ": not valid YAML (line " + std::to_string(e.mark.line + 1) + ": " +
+                        e.msg + ")");
+        }
+        try {
+            if (!doc.IsMap())
+                return fail(missionYaml.string() + ": must be a mapping with at least an id");
+            if (!doc["id"] || !doc["id"].IsScalar())
+                return fail(missionYaml.string() + ": id is missing");
+            m.id = doc["id"].Scalar();
+            if (!isValidPackageId(m.id))
+                return fail(missionYaml.string() + ": id \"" + m.id +
+                            "\" is not valid (lowercase letters, digits, '.', '_' and '-')");
+            m.name = doc["name"] && doc["name"].IsScalar() ? doc["name"].Scalar() : m.id;
+            if (doc["tiers"])
+                m.tiers = readTiers(doc["tiers"], missionYaml.string() + ": tiers");
+            if (const YAML::Node models = doc["models"]) {
+                if (!models.IsMap())
+                    return fail(missionYaml.string() + ": models must map a model file name to its tiers");
+                for (const auto& kv : models) {
+                    const std::string file = kv.first.as<std::string>();
+                    const YAML::Node spec = kv.second;
+                    if (spec.IsMap() && spec["tiers"])
+                        m.modelTiers[file] = readTiers(spec["tiers"], missionYaml.string() + ": models." + file + ".tiers");
+                    else if (!spec.IsNull() && !spec.IsMap())
+                        return fail(missionYaml.string() + ": models." + file + " must be a mapping with tiers");
+                }
+            }
+        } catch (const Failure& e) {
+            return fail(e.what());
+        } catch (const YAML::Exception& e) {
+            return fail(missionYaml.string() + ": " + e.msg);
+        }
+
+        auto problem = [&](const fs::path& file, std::string message) {
+            m.problems.push_back({relPath(file, m.root), std::move(message)});
+        };
+        std::set<int> modelTierUnion;
+        for (ContentKind kind : {ContentKind::Config, ContentKind::Model, ContentKind::Agent, ContentKind::Tool,
+                                 ContentKind::Knowledge}) {
+            const fs::path dir = m.root / std::string(kindSection(kind));
+            for (const fs::path& file : listFiles(dir)) {
+                const std::string name = file.filename().string();
+                MissionFile mf;
+                mf.source = file;
+                mf.entry.kind = kind;
+                mf.entry.path = relPath(file, m.root);
+                mf.entry.size = fs::file_size(file, ec);
+                if (ec) {
+                    problem(file, "cannot read its size: " + ec.message());
+                    continue;
+                }
+                if (!isSafeRelativePath(mf.entry.path)) {
+                    problem(file, "has a name that cannot go into a package");
+                    continue;
+                }
+                if (kind == ContentKind::Config || kind == ContentKind::Agent || kind == ContentKind::Tool) {
+                    if (isYamlName(name)) {
+                        try {
+                            YAML::LoadFile(file.string());
+                        } catch (const YAML::Exception& e) {
+                            problem(file, "is not valid YAML (line " + std::to_string(e.mark.line + 1) + ": " + e.msg + ")");
+                            continue;
+                        }
+                    } else if (kind != ContentKind::Config) {
+                        problem(file, std::string("is not a YAML file (") + std::string(kindSection(kind)) +
+                                          " must be <id>-<version>.yaml)");
+                        continue;
+                    }
+                }
+                if (kind == ContentKind::Config) {
+                    mf.entry.id = file.stem().string();
+                } else if (kind == ContentKind::Knowledge) {
+                    const std::string suffix = ".chunks.jsonl";
+                    if (name.size() <= suffix.size() || !name.ends_with(suffix)) {
+                        problem(file, "is not a knowledge file (expected <domain>.chunks.jsonl)");
+                        continue;
+                    }
+                    mf.entry.domain = name.substr(0, name.size() - suffix.size());
+                    std::string bad;
+                    mf.entry.chunks = countJsonlRecords(file, bad);
+                    if (!bad.empty()) {
+                        problem(file, bad);
+                        continue;
+                    }
+                } else {
+                    auto idv = splitIdVersion(name);
+                    if (!idv) {
+                        problem(file, "file name has no version (expected <id>-<version>." +
+                                          (file.has_extension() ? file.extension().string().substr(1) : std::string("ext")) + ")");
+                        continue;
+                    }
+                    mf.entry.id = idv->first;
+                    mf.entry.version = idv->second;
+                    if (kind == ContentKind::Model) {
+                        auto it = m.modelTiers.find(name);
+                        if (it != m.modelTiers.end())
+                            mf.entry.tiers = it->second;
+                        modelTierUnion.insert(mf.entry.tiers.begin(), mf.entry.tiers.end());
+                    }
+                }
+                m.files.push_back(std::move(mf));
+            }
+        }
+        for (const auto& [file, tiers] : m.modelTiers) {
+            const bool found = std::any_of(m.files.begin(), m.files.end(), [&](const MissionFile& f) {
+                return f.entry.kind == ContentKind::Model && f.source.filename() == file;
+            });
+            if (!found)
+                m.problems.push_back({"config/mission.yaml", "models." + file + " names a model that is not in models/"});
+        }
+        if (m.tiers.empty())
+            m.tiers.assign(modelTierUnion.begin(), modelTierUnion.end());
+        if (m.tiers.empty())
+            m.tiers = {1};
+        for (const auto& f : m.files)
+            for (int t : f.entry.tiers)
+                if (std::find(m.tiers.begin(), m.tiers.end(), t) == m.tiers.end())
+                    m.problems.push_back({f.entry.path, "is assigned tier " + std::to_string(t) +
+                                                            ", which the mission's tiers do not include"});
+        return m;
+    });
+}
+
+Status saveMissionYaml(const Mission& mission)
+{
+    return guarded([&]() -> Status {
+        const fs::path file = mission.root / "config" / "mission.yaml";
+        YAML::Node doc;
+        if (fs::exists(file)) {
+            try {
+                doc = YAML::LoadFile(file.string());
+            } catch (const YAML::Exception& e) {
+                return fail(file.string() + ": not valid YAML, not overwriting it (" + e.msg + ")");
+            }
+        }
+        if (!doc.IsMap())
+            doc = YAML::Node(YAML::NodeType::Map);
+        doc["id"] = mission.id;
+        doc["name"] = mission.name;
+        YAML::Node tiers(YAML::NodeType::Sequence);
+        for (int t : mission.tiers)
+            tiers.push_back(t);
+        tiers.SetStyle(YAML::EmitterStyle::Flow);
+        doc["tiers"] = tiers;
+        YAML::Node models(YAML::NodeType::Map);
+        for (const auto& f : mission.files) {
+            if (f.entry.kind != ContentKind::Model || f.entry.tiers.empty())
+                continue;
+            YAML::Node t(YAML::NodeType::Sequence);
+            for (int tier : f.entry.tiers)
+                t.push_back(tier);
+            t.SetStyle(YAML::EmitterStyle::Flow);
+            models[f.source.filename().string()]["tiers"] = t;
+        }
+        if (models.size() > 0)
+            doc["models"] = models;
+        else
+            doc.remove("models");
+        YAML::Emitter out;
+        out << doc;
+        fs::create_directories(file.parent_path());
+        return writeFileAtomic(file, std::string(out.c_str()) + "\n");
+    });
+}
+
+} // namespace atmo

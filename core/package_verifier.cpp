@@ -1,0 +1,470 @@
+#include "core/package_verifier.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "core/archive_reader.h"
+#include "core/minisign.h"
+#include "core/sha256.h"
+#include "core/trust_store.h"
+
+namespace atmo {
+
+namespace fs = std::filesystem;
+
+std::string_view signatureStateName(SignatureState s)
+{
+    switch (s) {
+    case SignatureState::Valid: return "valid";
+    case SignatureState::Invalid: return "invalid";
+    case SignatureState::Missing: return "missing";
+    case SignatureState::Untrusted: return "untrusted";
+    }
+    return "invalid";
+}
+
+std::string_view fileStateName(FileState s)
+{
+    switch (s) {
+    case FileState::Pending: return "pending";
+    case FileState::Ok: return "ok";
+    case FileState::Failed: return "failed";
+    case FileState::Missing: return "missing";
+    case FileState::NotInArchive: return "not in archive";
+    }
+    return "pending";
+}
+
+namespace {
+
+// Thrown to reject the package; the message is the report's reason.
+struct Reject {
+    std::string reason;
+};
+
+std::string readWhole(ArchiveReader& reader, const EntryInfo& e, std::uint64_t max)
+{
+    if (e.size > max)
+        throw Reject{e.path + " is " + std::to_string(e.size) + " bytes, larger than the " + std::to_string(max) +
+                     " allowed"};
+    std::string out;
+    out.reserve(e.size);
+    const void* data = nullptr;
+    std::size_t size = 0;
+    while (reader.readBlock(data, size))
+        out.append(static_cast<const char*>(data), size);
+    if (out.size() != e.size)
+        throw Reject{e.path + " is truncated"};
+    return out;
+}
+
+SignatureCheck checkSignature(const std::string& role, const std::optional<std::string>& text,
+                              const std::string& manifestBytes, const TrustStore& trust, TrustRole trustRole)
+{
+    SignatureCheck c;
+    c.role = role;
+    if (!text) {
+        c.state = SignatureState::Missing;
+        c.message = "no signature";
+        return c;
+    }
+    auto sig = Signature::parse(*text);
+    if (!sig) {
+        c.state = SignatureState::Invalid;
+        c.message = sig.message();
+        return c;
+    }
+    c.keyId = sig->keyId();
+    auto trusted = trust.find(c.keyId, trustRole);
+    if (!trusted) {
+        c.state = SignatureState::Untrusted;
+        c.message = "key " + c.keyId + " is not trusted as " + std::string(roleName(trustRole));
+        // Still tell whether it is mathematically valid for a key we know under another role.
+        return c;
+    }
+    c.trusted = true;
+    c.trustedName = trusted->name;
+    auto ok = verifySignature(*sig, trusted->key, manifestBytes);
+    if (!ok) {
+        c.state = SignatureState::Invalid;
+        c.message = ok.message();
+        return c;
+    }
+    c.state = SignatureState::Valid;
+    c.trustedComment = sig->trustedComment;
+    return c;
+}
+
+struct ChecksumLine {
+    std::string hash;
+    std::string path;
+};
+
+std::map<std::string, std::string> parseChecksums(const std::string& text, const Manifest& m)
+{
+    std::map<std::string, std::string> out;
+    std::size_t lineNo = 0, start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        const std::string line = text.substr(start, end - start);
+        start = end + 1;
+        ++lineNo;
+        if (line.empty())
+            continue;
+        const std::string where = std::string(kChecksumsName) + " line " + std::to_string(lineNo);
+        if (line.size() < 67 || line.compare(64, 2, "  ") != 0)
+            throw Reject{where + " is not in sha256sum's format"};
+        const std::string hash = line.substr(0, 64), path = line.substr(66);
+        const ContentFile* f = m.find(path);
+        if (!f)
+            throw Reject{where + " lists " + path + ", which the manifest does not"};
+        if (f->sha256 != hash)
+            throw Reject{where + " gives " + path + " a hash that differs from the signed manifest"};
+        if (!out.emplace(path, hash).second)
+            throw Reject{where + " lists " + path + " twice"};
+    }
+    return out;
+}
+
+bool isMetadataName(const std::string& p)
+{
+    return p == kManifestName || p == kMeshSignatureName || p == kFounderSignatureName || p == kChecksumsName ||
+           p == kCustodyName;
+}
+
+// The tier to check a device against: its own if the package has it, else the
+// highest tier of the package below it (a stronger device runs a lesser tier).
+std::optional<int> effectiveTier(int device, const Manifest& m)
+{
+    if (std::find(m.tiers.begin(), m.tiers.end(), device) != m.tiers.end())
+        return device;
+    std::optional<int> best;
+    for (int t : m.tiers)
+        if (t < device)
+            best = t;
+    return best;
+}
+
+std::string tierList(const std::vector<int>& tiers)
+{
+    std::string s;
+    for (int t : tiers)
+        s += (s.empty() ? "" : ", ") + std::to_string(t);
+    return s;
+}
+
+class Verification {
+public:
+    Verification(const fs::path& file, const VerifyOptions& options, VerifyObserver* observer,
+                 const CancelToken& cancel)
+        : options_(options), observer_(observer), cancel_(cancel), progress_(observer)
+    {
+        report_.file = file;
+        report_.tier = options.tier;
+    }
+
+    VerifyReport run()
+    {
+        try {
+            if (!options_.trust)
+                throw Reject{"no trust store was given to check signatures against"};
+            auto opened = ArchiveReader::open(report_.file);
+            if (!opened)
+                throw Reject{opened.message()};
+            reader_ = std::move(*opened);
+            report_.archiveBytes = reader_->fileSize();
+            progress_.phase("verifying", report_.archiveBytes);
+            readHeaderEntries();
+            readContent();
+            finish();
+            report_.ok = true;
+        } catch (const Reject& r) {
+            rejectWith(r.reason);
+        } catch (const Cancelled&) {
+            rejectWith("cancelled");
+        } catch (const std::exception& e) {
+            rejectWith(e.what());
+        }
+        report_.compression = reader_ ? reader_->compression() : Compression::None;
+        progress_.finish();
+        return std::move(report_);
+    }
+
+private:
+    void rejectWith(const std::string& reason)
+    {
+        report_.ok = false;
+        report_.reason = reason;
+        if (current_) {
+            current_->state = FileState::Failed;
+            if (current_->message.empty())
+                current_->message = reason;
+            if (observer_)
+                observer_->onFile(*current_);
+            current_ = nullptr;
+        }
+        if (options_.sink) {
+            try {
+                options_.sink->abort();
+            } catch (...) {
+            }
+        }
+    }
+
+    void metadata(const char* name, const std::string& bytes)
+    {
+        if (options_.sink)
+            options_.sink->onMetadata(name, bytes);
+    }
+
+    bool nextEntry(EntryInfo& e)
+    {
+        if (havePending_) {
+            havePending_ = false;
+            e = pending_;
+            return true;
+        }
+        cancel_.check();
+        return reader_->next(e);
+    }
+
+    void readHeaderEntries()
+    {
+        EntryInfo e;
+        if (!nextEntry(e))
+            throw Reject{"the archive is empty"};
+        if (e.path != kManifestName || !e.regular)
+            throw Reject{std::string("the first entry must be ") + kManifestName + ", not " + e.path};
+        const std::string manifestBytes = readWhole(*reader_, e, options_.maxManifestBytes);
+        report_.manifestSha256 = sha256Hex(manifestBytes);
+        metadata(kManifestName, manifestBytes);
+
+        std::optional<std::string> meshText, founderText;
+        while (reader_->next(e)) {
+            if (e.path == kMeshSignatureName && e.regular && !meshText)
+                meshText = readWhole(*reader_, e, 64 * 1024);
+            else if (e.path == kFounderSignatureName && e.regular && !founderText)
+                founderText = readWhole(*reader_, e, 64 * 1024);
+            else if (e.path == kMeshSignatureName || e.path == kFounderSignatureName || e.path == kManifestName)
+                throw Reject{e.path + " appears twice in the archive"};
+            else {
+                pending_ = e;
+                havePending_ = true;
+                break;
+            }
+        }
+
+        // Signatures are checked on the raw bytes before any parser sees them.
+        if (meshText)
+            metadata(kMeshSignatureName, *meshText);
+        if (founderText)
+            metadata(kFounderSignatureName, *founderText);
+        const TrustStore& trust = *options_.trust;
+        auto mesh = checkSignature(kRoleMesh, meshText, manifestBytes, trust, TrustRole::Mesh);
+        auto founder = checkSignature(kRoleFounder, founderText, manifestBytes, trust, TrustRole::Founder);
+        report_.signatures = {mesh, founder};
+        if (mesh.state != SignatureState::Valid) {
+            if (observer_)
+                observer_->onSignatures(report_);
+            switch (mesh.state) {
+            case SignatureState::Missing:
+                throw Reject{std::string("the package has no mesh authority signature (") + kMeshSignatureName + ")"};
+            case SignatureState::Untrusted:
+                throw Reject{"the package is signed by key " + mesh.keyId +
+                             ", which this station does not trust as mesh authority"};
+            default:
+                throw Reject{"the mesh authority signature is invalid: " + mesh.message};
+            }
+        }
+        if (founder.state == SignatureState::Invalid) {
+            if (observer_)
+                observer_->onSignatures(report_);
+            throw Reject{"the founder signature is invalid: " + founder.message};
+        }
+
+        auto parsed = Manifest::parse(manifestBytes);
+        if (!parsed)
+            throw Reject{parsed.message()};
+        report_.manifest = std::move(*parsed);
+        const Manifest& m = *report_.manifest;
+        for (const auto& check : report_.signatures) {
+            const SignatureRef* ref = m.signature(check.role);
+            if (check.state == SignatureState::Missing && ref)
+                throw Reject{"the manifest names a " + check.role + " signature by key " + ref->keyId + ", but " +
+                             ref->file + " is missing"};
+            if (check.state != SignatureState::Missing && ref && ref->keyId != check.keyId)
+                throw Reject{"the " + check.role + " signature was made by key " + check.keyId +
+                             ", but the manifest names key " + ref->keyId};
+        }
+        if (observer_)
+            observer_->onSignatures(report_);
+
+        for (const auto& f : m.files) {
+            FileCheck c;
+            c.path = f.path;
+            c.kind = f.kind;
+            c.size = f.size;
+            c.tiers = f.tiers;
+            c.expectedSha256 = f.sha256;
+            report_.files.push_back(std::move(c));
+        }
+        if (options_.tier) {
+            report_.tier = effectiveTier(*options_.tier, m);
+            if (!report_.tier)
+                throw Reject{"the package is built for tiers " + tierList(m.tiers) + ", none of which suits a tier " +
+                             std::to_string(*options_.tier) + " device"};
+        }
+
+        if (!nextEntry(e) || e.path != kChecksumsName || !e.regular)
+            throw Reject{std::string(kChecksumsName) + " must follow the signatures" +
+                         (e.path.empty() ? std::string() : ", found " + e.path)};
+        const std::string checksumsText = readWhole(*reader_, e, 16u << 20);
+        checksums_ = parseChecksums(checksumsText, m);
+        metadata(kChecksumsName, checksumsText);
+
+        if (reader_->next(e)) {
+            if (e.path == kCustodyName && e.regular) {
+                const std::string custodyText = readWhole(*reader_, e, 16u << 20);
+                auto chain = parseCustody(custodyText);
+                if (!chain)
+                    throw Reject{std::string(kCustodyName) + ": " + chain.message()};
+                metadata(kCustodyName, custodyText);
+                report_.custody = checkCustody(*chain, report_.manifestSha256, trust);
+            } else {
+                pending_ = e;
+                havePending_ = true;
+            }
+        }
+        if (options_.sink)
+            options_.sink->onManifest(m, report_.tier);
+    }
+
+    FileCheck& checkFor(const std::string& path)
+    {
+        for (auto& c : report_.files)
+            if (c.path == path)
+                return c;
+        throw Reject{path + " is not listed in the manifest"};
+    }
+
+    void readContent()
+    {
+        const Manifest& m = *report_.manifest;
+        std::set<std::string> seen;
+        EntryInfo e;
+        Sha256 hash;
+        while (nextEntry(e)) {
+            if (isMetadataName(e.path))
+                throw Reject{e.path + " appears again among the content (entries out of order or duplicated)"};
+            if (!isSafeRelativePath(e.path))
+                throw Reject{"entry \"" + e.path + "\" has an unsafe path (absolute, empty or with ..)"};
+            if (!e.regular)
+                throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
+            if (e.sparse)
+                throw Reject{"entry " + e.path + " is sparse; packages may only hold plain files"};
+            const ContentFile* f = m.find(e.path);
+            if (!f)
+                throw Reject{"entry " + e.path + " is not listed in the manifest"};
+            if (!seen.insert(e.path).second)
+                throw Reject{"entry " + e.path + " appears twice in the archive"};
+            if (!checksums_.count(e.path))
+                throw Reject{"entry " + e.path + " is not listed in " + kChecksumsName};
+            FileCheck& check = checkFor(e.path);
+            current_ = &check;
+            if (e.size != f->size) {
+                check.message = e.path + " is " + std::to_string(e.size) + " bytes, the manifest says " +
+                                std::to_string(f->size);
+                throw Reject{check.message};
+            }
+            progress_.item(e.path);
+            const bool store = options_.sink && options_.sink->beginFile(*f);
+            const void* data = nullptr;
+            std::size_t size = 0;
+            std::uint64_t done = 0;
+            while (reader_->readBlock(data, size)) {
+                cancel_.check();
+                hash.update(data, size);
+                if (store)
+                    options_.sink->write(data, size);
+                done += size;
+                report_.bytesHashed += size;
+                progress_.set(reader_->bytesConsumed());
+            }
+            if (done != f->size) {
+                check.message = e.path + " is truncated (" + std::to_string(done) + " of " + std::to_string(f->size) +
+                                " bytes)";
+                throw Reject{check.message};
+            }
+            check.computedSha256 = hash.finishHex();
+            if (check.computedSha256 != f->sha256) {
+                check.message = e.path + ": SHA-256 does not match the manifest (altered or damaged)";
+                throw Reject{check.message};
+            }
+            if (store)
+                options_.sink->endFile(*f);
+            check.state = FileState::Ok;
+            current_ = nullptr;
+            if (observer_)
+                observer_->onFile(check);
+        }
+        for (const auto& [path, hashHex] : checksums_)
+            if (!seen.count(path))
+                throw Reject{std::string(kChecksumsName) + " lists " + path + ", which the archive lacks"};
+    }
+
+    void finish()
+    {
+        const Manifest& m = *report_.manifest;
+        std::set<std::string> present;
+        for (const auto& c : report_.files)
+            if (c.state == FileState::Ok)
+                present.insert(c.path);
+        for (int t : m.tiers) {
+            const auto needed = m.filesForTier(t);
+            if (std::all_of(needed.begin(), needed.end(), [&](const ContentFile* f) { return present.count(f->path); }))
+                report_.completeTiers.push_back(t);
+        }
+        std::string firstMissing;
+        for (auto& c : report_.files) {
+            if (c.state != FileState::Pending)
+                continue;
+            const ContentFile* f = m.find(c.path);
+            const bool needed = report_.tier ? f->inTier(*report_.tier) : report_.completeTiers.empty();
+            c.state = needed ? FileState::Missing : FileState::NotInArchive;
+            if (needed) {
+                c.message = c.path + " is missing" +
+                            (report_.tier ? " (needed for tier " + std::to_string(*report_.tier) + ")" : std::string());
+                if (firstMissing.empty())
+                    firstMissing = c.message;
+            }
+            if (observer_)
+                observer_->onFile(c);
+        }
+        if (!firstMissing.empty())
+            throw Reject{firstMissing};
+    }
+
+    const VerifyOptions& options_;
+    VerifyObserver* observer_;
+    const CancelToken& cancel_;
+    ProgressReporter progress_;
+    VerifyReport report_;
+    std::unique_ptr<ArchiveReader> reader_;
+    EntryInfo pending_;
+    bool havePending_ = false;
+    std::map<std::string, std::string> checksums_;
+    FileCheck* current_ = nullptr;
+};
+
+} // namespace
+
+VerifyReport verifyPackage(const fs::path& file, const VerifyOptions& options, VerifyObserver* observer,
+                           const CancelToken& cancel)
+{
+    return Verification(file, options, observer, cancel).run();
+}
+
+} // namespace atmo
