@@ -48,11 +48,13 @@ struct SecretKey {
     std::string keyId() const { return publicKey().keyId(); }
 };
 
-// Scrypt cost stored in each encrypted key file. minisign's own default is
-// 1 GiB of memory; ours is 32 MiB so signing fits a small station's memory.
-// Keys made by minisign (any parameters) are read with their own parameters.
+// Scrypt cost stored in each encrypted key file. minisign's own default
+// ("sensitive": 1 GiB, ~4 s) would put a gigabyte and seconds into every
+// signing; ours is scrypt's classic interactive setting, N=2^15 r=8 p=1
+// (32 MiB, ~0.1 s), which libsodium derives from these two limits. Keys made
+// by minisign (any parameters) are read with their own parameters.
 struct KdfParams {
-    std::uint64_t opslimit = 33554432;
+    std::uint64_t opslimit = 1048576;
     std::uint64_t memlimit = 33554432;
 };
 

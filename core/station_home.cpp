@@ -1,0 +1,137 @@
+#include "core/station_home.h"
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <system_error>
+
+#include "core/fs_util.h"
+
+namespace atmo {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string envValue(const char* name)
+{
+    const char* v = std::getenv(name);
+    return v ? std::string(v) : std::string();
+}
+
+fs::path userHome()
+{
+    const std::string home = envValue("HOME");
+    if (!home.empty())
+        return home;
+    if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_dir)
+        return pw->pw_dir;
+    return fs::current_path();
+}
+
+std::string trimmed(std::string s)
+{
+    const char* ws = " \t\r\n";
+    const auto first = s.find_first_not_of(ws);
+    if (first == std::string::npos)
+        return {};
+    return s.substr(first, s.find_last_not_of(ws) - first + 1);
+}
+
+// One line, no control characters: the name goes into custody entries.
+std::string cleanName(std::string s)
+{
+    s = s.substr(0, s.find('\n'));
+    for (auto& c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            c = ' ';
+    return trimmed(std::move(s));
+}
+
+} // namespace
+
+StationHome::StationHome(fs::path root) : root_(std::move(root)) {}
+
+fs::path StationHome::defaultRoot()
+{
+    const std::string explicitHome = envValue("ATMOSPHERE_HOME");
+    if (!explicitHome.empty())
+        return explicitHome;
+    // The XDG spec says relative values are invalid and must be ignored.
+    const std::string xdg = envValue("XDG_DATA_HOME");
+    if (!xdg.empty() && fs::path(xdg).is_absolute())
+        return fs::path(xdg) / "atmosphere";
+    return userHome() / ".local" / "share" / "atmosphere";
+}
+
+Status StationHome::ensure() const
+{
+    for (const fs::path& dir : {root_, root_ / "station", trustDir(), keysDir(), downloadsDir()}) {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec)
+            return fail(dir.string() + ": cannot create the directory: " + ec.message());
+        if (!fs::is_directory(dir, ec))
+            return fail(dir.string() + ": exists but is not a directory");
+    }
+    // The station's own key and the generated keys stay private.
+    for (const fs::path& dir : {root_ / "station", keysDir()})
+        ::chmod(dir.c_str(), 0700);
+    return {};
+}
+
+std::string StationHome::stationName() const
+{
+    if (auto text = readFile(root_ / "station" / "name", 4096)) {
+        std::string name = cleanName(*text);
+        if (!name.empty())
+            return name;
+    }
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0) {
+        std::string name = cleanName(host);
+        if (!name.empty())
+            return name;
+    }
+    return "station";
+}
+
+Result<SecretKey> StationHome::identity() const
+{
+    const fs::path dir = root_ / "station";
+    const fs::path keyPath = dir / "identity.key";
+    const fs::path pubPath = dir / "identity.pub";
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(keyPath, ec))) {
+        if (auto st = ensure(); !st)
+            return st.error();
+        // A public half without its secret key is useless; writeKeyPair
+        // (which never overwrites) writes the key first, so this is stale.
+        fs::remove(pubPath, ec);
+        const SecretKey key = generateSecretKey();
+        auto written = writeKeyPair(dir, "identity", key, std::nullopt);
+        if (written)
+            return key;
+        // Another process may have made it at the same moment: use theirs.
+        if (!fs::exists(fs::symlink_status(keyPath, ec)))
+            return written.error();
+    }
+    auto key = loadSecretKey(keyPath, std::nullopt);
+    if (!key)
+        return key.error();
+    // Tighten a key file someone made readable to others.
+    struct stat st {};
+    if (::stat(keyPath.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+        ::chmod(keyPath.c_str(), 0600);
+    // Recreate a missing or stale public half from the secret key.
+    auto pub = PublicKey::load(pubPath);
+    if (!pub || pub->keyNum != key->keyNum || pub->pk != key->publicKey().pk) {
+        if (auto w = writeFileAtomic(pubPath, key->publicKey().fileText(), 0644); !w)
+            return w.error();
+    }
+    return key;
+}
+
+} // namespace atmo
