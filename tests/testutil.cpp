@@ -82,8 +82,11 @@ void trustKey(const fs::path& home, const atmo::SecretKey& key, atmo::TrustRole 
 
 QString cliPath()
 {
+    // CTest sets ATMO_BIN_DIR; run by hand, the CLI sits beside the test.
     const QByteArray dir = qgetenv("ATMO_BIN_DIR");
-    return QString::fromLocal8Bit(dir) + "/atmosphere";
+    if (!dir.isEmpty())
+        return QString::fromLocal8Bit(dir) + "/atmosphere";
+    return QCoreApplication::applicationDirPath() + "/atmosphere";
 }
 
 CliRun runCli(const QStringList& args, const fs::path& home, const QByteArray& stdinData, int timeoutMs)

@@ -10,11 +10,20 @@
 #include <iostream>
 
 #include "core/fs_util.h"
+#include "core/trust_store.h"
 
 namespace cli {
 
 QString q(const std::string& str) { return QString::fromStdString(str); }
 std::string s(const QString& str) { return str.toStdString(); }
+
+QString about(const QString& subject, const std::string& reason)
+{
+    QString r = q(reason);
+    if (r.startsWith(subject + ": "))
+        r = r.mid(subject.size() + 2);
+    return subject + ": " + r;
+}
 
 Context::Context(QString command, QStringList args) : command_(std::move(command)), args_(std::move(args)) {}
 
@@ -49,6 +58,28 @@ bool Context::parse(QCommandLineParser& parser, int minPositional, int maxPositi
 }
 
 atmo::StationHome Context::home() const { return atmo::StationHome(home_); }
+
+std::optional<atmo::SecretKey> Context::stationIdentity(QString& error) const
+{
+    const atmo::StationHome h = home();
+    if (auto ensured = h.ensure(); !ensured) {
+        error = q(ensured.message());
+        return std::nullopt;
+    }
+    auto identity = h.identity();
+    if (!identity) {
+        error = q(identity.message());
+        return std::nullopt;
+    }
+    atmo::TrustStore trust(h.trustDir());
+    if (!trust.find(identity->keyId(), atmo::TrustRole::Station)) {
+        if (auto added = trust.add(identity->publicKey(), atmo::TrustRole::Station, h.stationName()); !added) {
+            error = q(added.message());
+            return std::nullopt;
+        }
+    }
+    return *identity;
+}
 
 int Context::fail(const QString& reason) const
 {

@@ -32,6 +32,9 @@ public:
     const QString& command() const { return command_; }
     bool json() const { return json_; }
     atmo::StationHome home() const;
+    // The station's own key (made on first use) for chain-of-custody entries;
+    // the station trusts it under its own name.
+    std::optional<atmo::SecretKey> stationIdentity(QString& error) const;
     std::filesystem::path homePath() const { return home_; }
 
     int fail(const QString& reason) const;              // "atmosphere: <reason>" on stderr, returns Failed
@@ -70,6 +73,9 @@ private:
     std::string phase_;
     std::chrono::steady_clock::time_point phaseStart_;
 };
+
+// "<subject>: <reason>", without repeating the subject when the reason already starts with it.
+QString about(const QString& subject, const std::string& reason);
 
 QString q(const std::string& s);
 std::string s(const QString& q);

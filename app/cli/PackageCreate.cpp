@@ -13,9 +13,6 @@
 
 namespace cli {
 
-namespace {
-atmo::CancelToken g_cancel;
-}
 
 void installCancelOnSignal(const atmo::CancelToken& token)
 {
@@ -75,12 +72,10 @@ int packageCreate(const QStringList& args)
         options.founderKey = *founder;
     }
     const atmo::StationHome home = ctx.home();
-    if (auto ensured = home.ensure(); !ensured)
-        return ctx.fail(q(ensured.message()));
-    options.stationName = home.stationName();
-    auto identity = home.identity();
+    auto identity = ctx.stationIdentity(error);
     if (!identity)
-        return ctx.fail(q(identity.message()));
+        return ctx.fail(error);
+    options.stationName = home.stationName();
     options.stationKey = *identity;
 
     atmo::CancelToken cancel;
@@ -104,6 +99,9 @@ int packageCreate(const QStringList& args)
                         " but could not be recorded in the station's store: " + q(added.message()));
 
     const auto& m = created->manifest;
+    std::size_t included = 0;
+    for (const auto& f : m.files)
+        included += (!tier || f.inTier(*tier)) ? 1 : 0;
     if (ctx.json()) {
         QJsonObject sizes;
         for (const auto& [t, size] : m.sizeByTier)
@@ -112,7 +110,7 @@ int packageCreate(const QStringList& args)
                        {"id", q(m.id)},
                        {"version", q(m.version)},
                        {"archive_bytes", qint64(created->archiveBytes)},
-                       {"files", int(m.files.size())},
+                       {"files", int(included)},
                        {"size_by_tier", sizes},
                        {"mesh_key_id", q(options.meshKey.keyId())}});
     } else {
@@ -121,7 +119,7 @@ int packageCreate(const QStringList& args)
             sizes << QString("tier %1: %2").arg(t).arg(q(atmo::humanBytes(size)));
         ctx.print(QString("Created %1 (%2, %3 files; %4), signed by %5")
                       .arg(q(created->file.string()), q(atmo::humanBytes(created->archiveBytes)))
-                      .arg(m.files.size())
+                      .arg(included)
                       .arg(sizes.join(", "), q(options.meshKey.keyId())));
     }
     return Ok;

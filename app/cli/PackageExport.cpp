@@ -71,11 +71,9 @@ int packageExport(const QStringList& args)
         return ctx.fail(error);
 
     const atmo::StationHome home = ctx.home();
-    if (auto ensured = home.ensure(); !ensured)
-        return ctx.fail(q(ensured.message()));
-    auto identity = home.identity();
+    auto identity = ctx.stationIdentity(error);
     if (!identity)
-        return ctx.fail(q(identity.message()));
+        return ctx.fail(error);
     atmo::TrustStore trust(home.trustDir());
     atmo::ExportOptions options;
     options.tier = tier;

@@ -79,7 +79,7 @@ int packageImport(const QStringList& args)
     if (!result.report.ok || !result.installed) {
         if (!ctx.json())
             printReport(ctx, result.report);
-        return ctx.fail(file + ": not installed: " + q(result.report.reason));
+        return ctx.fail(about(file, "not installed: " + about(file, result.report.reason).mid(file.size() + 2).toStdString()));
     }
     const auto& pkg = *result.installed;
     ctx.print(QString("Installed %1 %2 into %3").arg(q(pkg.id), q(pkg.version), q(pkg.dir.string())));

@@ -35,7 +35,7 @@ int packageVerify(const QStringList& args)
     else
         printReport(ctx, report);
     if (!report.ok)
-        return ctx.fail(file + ": " + q(report.reason));
+        return ctx.fail(about(file, report.reason));
     return Ok;
 }
 

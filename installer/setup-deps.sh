@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Atmosphere Station needs to build, run and
+# test, and only those that are missing. Quick when nothing is missing.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  g++ cmake ninja-build pkg-config git
+  # Qt 6 (Widgets, Network, Concurrent, Test, Svg, HTTP Server, WebSockets, Linguist)
+  qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-httpserver-dev qt6-websockets-dev
+  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
+  # core libraries
+  libyaml-cpp-dev libsodium-dev libarchive-dev libssl-dev nlohmann-json3-dev libzstd-dev
+  libavahi-client-dev
+  # what the tests and the demo use as real components and reference tools
+  minisign zstd curl xvfb xauth imagemagick avahi-daemon dbus iproute2 time
+  python3-zeroconf python3-aiohttp
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-deps: missing packages: ${missing[*]}" >&2
+  echo "setup-deps: run as root (or with sudo) to install them" >&2
+  exit 1
+fi
+
+echo "setup-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The README's two commands.
+#   installer/station.sh demo   set up, build, and run the station's main job on
+#                               the built-in demo workspace (build/demo/)
+#   installer/station.sh test   set up, build, and run the whole test suite
+# Both are idempotent: they install only missing packages and rebuild only
+# what changed.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+top="$(cd "$here/.." && pwd)"
+build="$top/build"
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+setup_and_build() {
+  bash "$here/setup-deps.sh"
+  if [ ! -f "$build/build.ninja" ]; then
+    cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  fi
+  cmake --build "$build" -j "$jobs"
+}
+
+case "${1:-}" in
+  demo)
+    setup_and_build
+    exec bash "$here/demo.sh" "$build"
+    ;;
+  test)
+    setup_and_build
+    cd "$build"
+    exec ctest --output-on-failure -j "$jobs" --timeout 600
+    ;;
+  *)
+    echo "usage: $0 demo|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,192 @@
+// Bad input through the real `atmosphere` binary: each case must end with a
+// one-line reason on stderr that names the thing, a non-zero exit, and no
+// partial output.
+#include <QtTest>
+
+#include <sys/mount.h>
+
+#include <fstream>
+
+#include "testutil.h"
+
+using namespace testutil;
+
+class CliErrors : public QObject {
+    Q_OBJECT
+
+    Sandbox box;
+    fs::path home() const { return box / "home"; }
+    QString p(const std::string& rel) const { return QString::fromStdString((box / rel).string()); }
+    CliRun run(const QStringList& args, const QByteArray& in = {}) { return runCli(args, home(), in); }
+
+    // Exactly one line on stderr, prefixed, containing every needle.
+    static void expectOneLine(const CliRun& r, int exitCode, const QStringList& needles)
+    {
+        QVERIFY2(r.exitCode == exitCode, qPrintable(QString("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
+        const QString err = r.err.trimmed();
+        QVERIFY2(!err.contains('\n'), qPrintable("more than one line: " + err));
+        QVERIFY2(err.startsWith("atmosphere: "), qPrintable(err));
+        for (const auto& n : needles)
+            QVERIFY2(err.contains(n), qPrintable(QString("\"%1\" not in: %2").arg(n, err)));
+    }
+
+    static int filesIn(const fs::path& dir)
+    {
+        int n = 0;
+        std::error_code ec;
+        if (!fs::exists(dir))
+            return 0;
+        for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
+            (void)e;
+            ++n;
+        }
+        return n;
+    }
+
+    CliRun create(const QString& version, const QString& out, const QStringList& extra = {})
+    {
+        return run(QStringList{"package", "create", "--mission", p("mission"), "--version", version, "--output", out,
+                               "--sign", p("keys/mesh.key"), "--password-file", p("pw")} +
+                   extra);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        makeMission(box / "mission");
+        writeFile(box / "pw", "right\n");
+        writeFile(box / "wrongpw", "wrong\n");
+        QCOMPARE(run({"key", "generate", "--name", "mesh", "--out", p("keys"), "--password-file", p("pw")}).exitCode, 0);
+        QCOMPARE(run({"trust", "add", p("keys/mesh.pub"), "--role", "mesh"}).exitCode, 0);
+        QCOMPARE(create("1.0", p("good")).exitCode, 0);
+    }
+
+    void usageErrors()
+    {
+        expectOneLine(run({"frobnicate"}), 2, {"unknown command", "frobnicate"});
+        expectOneLine(run({"package", "explode"}), 2, {"explode"});
+        expectOneLine(run({"package", "create", "--mission", p("mission")}), 2, {"--version"});
+        expectOneLine(run({"package", "verify"}), 2, {"missing argument"});
+        expectOneLine(run({"package", "verify", p("good/production-inspection-v1.0.atmo"), "--tier", "zero"}), 2,
+                      {"--tier", "zero"});
+        expectOneLine(run({"trust", "add", p("keys/mesh.pub"), "--role", "boss"}), 2, {"boss"});
+        expectOneLine(run({"package", "create", "--bogus"}), 2, {"bogus"});
+    }
+
+    void wrongPassword()
+    {
+        auto r = run({"package", "create", "--mission", p("mission"), "--version", "2.0", "--output", p("wp"), "--sign",
+                      p("keys/mesh.key"), "--password-file", p("wrongpw")});
+        expectOneLine(r, 1, {"mesh.key", "wrong password"});
+        QCOMPARE(filesIn(box / "wp"), 0);
+    }
+
+    void passwordOnStdin()
+    {
+        auto r = run({"package", "create", "--mission", p("mission"), "--version", "2.1", "--output", p("stdin"),
+                      "--sign", p("keys/mesh.key")},
+                     "right\n");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = run({"package", "create", "--mission", p("mission"), "--version", "2.2", "--output", p("nopw"), "--sign",
+                 p("keys/mesh.key")});
+        expectOneLine(r, 1, {"mesh.key", "password"});
+    }
+
+    void unreadableKey()
+    {
+        auto r = run({"package", "create", "--mission", p("mission"), "--version", "2.0", "--output", p("uk"), "--sign",
+                      p("keys/nope.key")});
+        expectOneLine(r, 1, {"nope.key"});
+        writeFile(box / "keys/garbage.key", "this is not a key\n");
+        r = run({"package", "create", "--mission", p("mission"), "--version", "2.0", "--output", p("uk"), "--sign",
+                 p("keys/garbage.key")});
+        expectOneLine(r, 1, {"garbage.key"});
+        expectOneLine(run({"trust", "add", p("keys/garbage.key"), "--role", "mesh"}), 1, {"garbage.key"});
+        QCOMPARE(filesIn(box / "uk"), 0);
+    }
+
+    void missingMissionYaml()
+    {
+        fs::create_directories(box / "empty-mission/models");
+        auto r = run({"package", "create", "--mission", p("empty-mission"), "--version", "1.0", "--output", p("em"),
+                      "--sign", p("keys/mesh.key"), "--password-file", p("pw")});
+        expectOneLine(r, 1, {"mission.yaml", "missing"});
+        QCOMPARE(filesIn(box / "em"), 0);
+    }
+
+    void badVersionAndExistingOutput()
+    {
+        expectOneLine(create("one", p("bv")), 1, {"version", "one"});
+        expectOneLine(create("1.0", p("good")), 1, {"production-inspection-v1.0.atmo", "already exists"});
+    }
+
+    void truncatedAndTamperedArchives()
+    {
+        const auto good = box / "good/production-inspection-v1.0.atmo";
+        const auto size = fs::file_size(good);
+        fs::copy_file(good, box / "trunc.atmo");
+        fs::resize_file(box / "trunc.atmo", size / 2);
+        expectOneLine(run({"package", "verify", p("trunc.atmo")}), 1, {"trunc.atmo"});
+
+        fs::copy_file(good, box / "tampered.atmo");
+        {
+            std::fstream f(box / "tampered.atmo", std::ios::in | std::ios::out | std::ios::binary);
+            f.seekp(static_cast<std::streamoff>(size - 200 * 1024));
+            f.put('\x5a');
+        }
+        auto r = run({"package", "verify", p("tampered.atmo")});
+        expectOneLine(r, 1, {"tampered.atmo", "SHA-256"});
+        QVERIFY(r.out.startsWith("DO NOT INSTALL"));
+
+        writeFile(box / "notatar.atmo", "hello, I am not an archive\n");
+        expectOneLine(run({"package", "verify", p("notatar.atmo")}), 1, {"notatar.atmo"});
+        expectOneLine(run({"package", "verify", p("does-not-exist.atmo")}), 1, {"does-not-exist.atmo"});
+    }
+
+    void pathTraversalEntry()
+    {
+        auto entries = readTarEntries(box / "good/production-inspection-v1.0.atmo");
+        entries.push_back({"../../etc/evil", "owned\n"});
+        writeTarEntries(box / "evil.atmo", entries);
+        auto r = run({"package", "import", p("evil.atmo"), "--root", p("evil-root"), "--tier", "2"});
+        expectOneLine(r, 1, {"evil.atmo", "../../etc/evil"});
+        QVERIFY(!fs::exists(box / "evil-root/production-inspection/current"));
+        QVERIFY(!fs::exists(box / "etc/evil"));
+    }
+
+    void downgradeRefusedThenOverridden()
+    {
+        QCOMPARE(create("1.1", p("good")).exitCode, 0);
+        QCOMPARE(run({"package", "import", p("good/production-inspection-v1.1.atmo"), "--root", p("dev"), "--tier", "1"})
+                     .exitCode,
+                 0);
+        auto r = run({"package", "import", p("good/production-inspection-v1.0.atmo"), "--root", p("dev"), "--tier", "1"});
+        expectOneLine(r, 1, {"production-inspection-v1.0.atmo", "1.1", "--allow-downgrade"});
+        r = run({"package", "import", p("good/production-inspection-v1.0.atmo"), "--root", p("dev"), "--tier", "1",
+                 "--allow-downgrade"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("override"));
+    }
+
+    void fullDisk()
+    {
+        // A real full filesystem: a 1 MiB tmpfs, where the test may mount one.
+        fs::create_directories(box / "tiny");
+        if (::mount("tmpfs", (box / "tiny").c_str(), "tmpfs", 0, "size=1m") != 0)
+            QSKIP("cannot mount a tmpfs here (needs root and a mount namespace that allows it)");
+        auto unmount = qScopeGuard([&] { ::umount2((box / "tiny").c_str(), MNT_DETACH); });
+        auto r = create("3.0", p("tiny"));
+        expectOneLine(r, 1, {"tiny", "space"});
+        QCOMPARE(filesIn(box / "tiny"), 0);
+        r = run({"package", "import", p("good/production-inspection-v1.0.atmo"), "--root", p("tiny"), "--tier", "2"});
+        expectOneLine(r, 1, {"space"});
+        QVERIFY(!fs::exists(box / "tiny/production-inspection/current"));
+        r = run({"package", "export", p("good/production-inspection-v1.0.atmo"), "--output", p("tiny")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("space") || r.err.contains("space"), qPrintable(r.out + r.err));
+        QCOMPARE(filesIn(box / "tiny"), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(CliErrors)
+#include "tst_cli_errors.moc"
