@@ -1,0 +1,192 @@
+// Hardware tiers: detection sanity, the default thresholds, the reason text,
+// and strict loading of <home>/tiers.yaml.
+#include <QtTest>
+
+#include "core/tier.h"
+#include "testutil.h"
+
+using namespace atmo;
+
+namespace {
+
+constexpr std::uint64_t GiB = 1024ull * 1024 * 1024;
+
+HardwareInfo machine(double ramGib, unsigned cores, bool gpu, double diskGib = 100)
+{
+    HardwareInfo hw;
+    hw.ramBytes = static_cast<std::uint64_t>(ramGib * static_cast<double>(GiB));
+    hw.cores = cores;
+    hw.gpu = gpu;
+    hw.gpuName = gpu ? "NVIDIA (/dev/nvidia0)" : "";
+    hw.diskFreeBytes = static_cast<std::uint64_t>(diskGib * static_cast<double>(GiB));
+    return hw;
+}
+
+const TierRule* ruleFor(const TierPolicy& p, int tier)
+{
+    for (const auto& r : p.rules)
+        if (r.tier == tier)
+            return &r;
+    return nullptr;
+}
+
+} // namespace
+
+class TstTier : public QObject {
+    Q_OBJECT
+
+private slots:
+    void detectsThisMachine()
+    {
+        testutil::Sandbox sb;
+        const HardwareInfo hw = detectHardware(sb.path());
+        QVERIFY(hw.ramBytes > 64u * 1024 * 1024);
+        QVERIFY(hw.cores >= 1);
+        QVERIFY(hw.diskFreeBytes > 0);
+        QCOMPARE(hw.gpu, !hw.gpuName.empty());
+        // A root that does not exist yet is measured on its nearest parent.
+        QVERIFY(detectHardware(sb / "not/yet/there").diskFreeBytes > 0);
+    }
+
+    void defaultThresholds()
+    {
+        const TierPolicy p = TierPolicy::defaults();
+        QCOMPARE(p.rules.size(), std::size_t(3));
+        QVERIFY(ruleFor(p, 2) && ruleFor(p, 3));
+        QCOMPARE(ruleFor(p, 2)->minRamBytes, 8 * GiB);
+        QCOMPARE(ruleFor(p, 2)->minCores, 4u);
+        QVERIFY(!ruleFor(p, 2)->needsGpu);
+        QCOMPARE(ruleFor(p, 3)->minRamBytes, 16 * GiB);
+        QCOMPARE(ruleFor(p, 3)->minCores, 8u);
+        QVERIFY(ruleFor(p, 3)->needsGpu);
+    }
+
+    void decidesHighestTierMet_data()
+    {
+        QTest::addColumn<double>("ram");
+        QTest::addColumn<unsigned>("cores");
+        QTest::addColumn<bool>("gpu");
+        QTest::addColumn<int>("tier");
+        QTest::newRow("workstation") << 32.0 << 16u << true << 3;
+        QTest::newRow("no gpu") << 32.0 << 16u << false << 2;
+        QTest::newRow("gpu, too little ram") << 15.5 << 8u << true << 2;
+        QTest::newRow("exactly tier 2") << 8.0 << 4u << false << 2;
+        QTest::newRow("just below tier 2 ram") << 7.9 << 4u << false << 1;
+        QTest::newRow("too few cores") << 64.0 << 2u << true << 1;
+        QTest::newRow("tiny") << 1.0 << 1u << false << 1;
+    }
+    void decidesHighestTierMet()
+    {
+        QFETCH(double, ram);
+        QFETCH(unsigned, cores);
+        QFETCH(bool, gpu);
+        QFETCH(int, tier);
+        const TierDecision d = decideTier(machine(ram, cores, gpu), TierPolicy::defaults());
+        QCOMPARE(d.tier, tier);
+        QVERIFY2(d.reason.rfind("tier " + std::to_string(tier) + ": ", 0) == 0, d.reason.c_str());
+    }
+
+    void reasonExplainsMetAndMissed()
+    {
+        const TierDecision d = decideTier(machine(15.5, 8, false), TierPolicy::defaults());
+        QCOMPARE(d.tier, 2);
+        const std::string& r = d.reason;
+        QVERIFY2(r.rfind("tier 2: 15.5 GiB RAM >= 8 GiB, 8 cores >= 4; ", 0) == 0, r.c_str());
+        QVERIFY2(r.find("no GPU") != std::string::npos, r.c_str());
+        QVERIFY2(r.find("15.5 GiB RAM < 16 GiB") != std::string::npos, r.c_str());
+        QVERIFY2(r.find("for tier 3") != std::string::npos, r.c_str());
+
+        const TierDecision top = decideTier(machine(64, 32, true), TierPolicy::defaults());
+        QCOMPARE(top.tier, 3);
+        QVERIFY2(top.reason.find("GPU NVIDIA (/dev/nvidia0)") != std::string::npos, top.reason.c_str());
+        QVERIFY2(top.reason.find("for tier") == std::string::npos, top.reason.c_str());
+
+        const TierDecision low = decideTier(machine(4, 2, false), TierPolicy::defaults());
+        QCOMPARE(low.tier, 1);
+        QVERIFY2(low.reason.find("4.0 GiB RAM < 8 GiB, 2 cores < 4 for tier 2") != std::string::npos,
+                 low.reason.c_str());
+        QVERIFY2(low.reason.find("for tier 3") != std::string::npos, low.reason.c_str());
+    }
+
+    void emptyPolicyIsTierOne()
+    {
+        const TierDecision d = decideTier(machine(64, 64, true), TierPolicy{});
+        QCOMPARE(d.tier, 1);
+        QVERIFY(!d.reason.empty());
+    }
+
+    void loadsOverrides()
+    {
+        testutil::Sandbox sb;
+        const fs::path file = sb / "tiers.yaml";
+        testutil::writeFile(file, "tiers:\n"
+                                  "  - {tier: 2, min_ram_gib: 1.5, min_cores: 1, gpu: false, min_disk_gib: 0}\n"
+                                  "  - tier: 4\n    min_ram_gib: 64\n    min_cores: 32\n    gpu: true\n"
+                                  "    min_disk_gib: 500\n");
+        auto p = TierPolicy::load(file);
+        QVERIFY2(p.ok(), p.ok() ? "" : p.message().c_str());
+        // Tier 2 replaced, tier 3 keeps its default, tier 4 added.
+        QVERIFY(ruleFor(*p, 2) && ruleFor(*p, 3) && ruleFor(*p, 4));
+        QCOMPARE(ruleFor(*p, 2)->minRamBytes, GiB + GiB / 2);
+        QCOMPARE(ruleFor(*p, 2)->minCores, 1u);
+        QCOMPARE(ruleFor(*p, 3)->minRamBytes, 16 * GiB);
+        QCOMPARE(ruleFor(*p, 4)->minDiskBytes, 500 * GiB);
+        QVERIFY(ruleFor(*p, 4)->needsGpu);
+
+        QCOMPARE(decideTier(machine(2, 1, false), *p).tier, 2);
+        QCOMPARE(decideTier(machine(128, 64, true, 1000), *p).tier, 4);
+        const TierDecision d = decideTier(machine(128, 64, true, 100), *p);
+        QCOMPARE(d.tier, 3);
+        QVERIFY2(d.reason.find("100.0 GiB free < 500 GiB for tier 4") != std::string::npos, d.reason.c_str());
+    }
+
+    void rejectsBadFiles_data()
+    {
+        QTest::addColumn<QString>("yaml");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("unknown key") << "tiers:\n  - {tier: 2, min_ram: 8}\n" << "tiers[0].min_ram: unknown key";
+        QTest::newRow("bad number") << "tiers:\n  - {tier: 2, min_ram_gib: lots}\n" << "tiers[0].min_ram_gib";
+        QTest::newRow("negative ram") << "tiers:\n  - {tier: 2, min_ram_gib: -1}\n" << "tiers[0].min_ram_gib";
+        QTest::newRow("fractional cores") << "tiers:\n  - {tier: 2, min_cores: 2.5}\n" << "tiers[0].min_cores";
+        QTest::newRow("negative cores") << "tiers:\n  - {tier: 2, min_cores: -4}\n" << "tiers[0].min_cores";
+        QTest::newRow("bad bool") << "tiers:\n  - {tier: 3, gpu: maybe}\n" << "tiers[0].gpu";
+        QTest::newRow("tier zero") << "tiers:\n  - {tier: 0}\n" << "tiers[0].tier";
+        QTest::newRow("tier missing") << "tiers:\n  - {min_cores: 2}\n" << "tiers[0].tier: is missing";
+        QTest::newRow("tier twice") << "tiers:\n  - {tier: 2}\n  - {tier: 2}\n" << "tiers[1].tier";
+        QTest::newRow("key twice") << "tiers:\n  - {tier: 2, min_cores: 1, min_cores: 2}\n" << "tiers[0].min_cores";
+        QTest::newRow("rule not a map") << "tiers:\n  - 2\n" << "tiers[0]";
+        QTest::newRow("tiers not a list") << "tiers: 2\n" << "tiers";
+        QTest::newRow("top-level unknown") << "tiers: []\nextra: 1\n" << "extra: unknown key";
+        QTest::newRow("no tiers") << "{}\n" << "tiers: is missing";
+        QTest::newRow("not yaml") << "tiers: [\n" << "not valid YAML";
+        QTest::newRow("list at top") << "- tier: 2\n" << "tiers";
+    }
+    void rejectsBadFiles()
+    {
+        QFETCH(QString, yaml);
+        QFETCH(QString, mentions);
+        testutil::Sandbox sb;
+        const fs::path file = sb / "tiers.yaml";
+        testutil::writeFile(file, yaml.toStdString());
+        auto p = TierPolicy::load(file);
+        QVERIFY(!p.ok());
+        const QString msg = QString::fromStdString(p.message());
+        QVERIFY2(msg.startsWith(QString::fromStdString(file.string()) + ": "), qPrintable(msg));
+        QVERIFY2(msg.contains(mentions), qPrintable(msg));
+    }
+
+    void loadOrDefaults()
+    {
+        testutil::Sandbox sb;
+        auto missing = TierPolicy::loadOrDefaults(sb / "tiers.yaml");
+        QVERIFY(missing.ok());
+        QCOMPARE(missing->rules.size(), TierPolicy::defaults().rules.size());
+        QVERIFY(!TierPolicy::load(sb / "tiers.yaml").ok());
+
+        testutil::writeFile(sb / "tiers.yaml", "tiers:\n  - {tier: 2, bogus: 1}\n");
+        QVERIFY(!TierPolicy::loadOrDefaults(sb / "tiers.yaml").ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TstTier)
+#include "tst_tier.moc"
