@@ -8,6 +8,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
+
+#include <unistd.h>
 
 namespace atmo {
 
@@ -42,8 +45,9 @@ ArchiveReader::~ArchiveReader()
 
 void ArchiveReader::raise(const std::string& what)
 {
+    // No file name: callers know which file and which entry they were reading.
     const char* detail = archive_error_string(a_);
-    throw Failure(file_.string() + ": " + what + (detail && *detail ? std::string(" (") + detail + ")" : std::string()));
+    throw ArchiveDamaged(what + (detail && *detail ? std::string(" (") + detail + ")" : std::string()));
 }
 
 bool ArchiveReader::next(EntryInfo& info)
@@ -103,6 +107,29 @@ bool ArchiveReader::readBlock(const void*& data, std::size_t& size)
 std::uint64_t ArchiveReader::bytesConsumed() const
 {
     return static_cast<std::uint64_t>(archive_filter_bytes(a_, -1));
+}
+
+} // namespace atmo
+
+namespace atmo {
+
+bool ArchiveReader::onlyZerosFollow()
+{
+    if (compression_ != Compression::None)
+        return true; // the decompressor owns the stream's end; GNU tar stops at the same marker
+    // After the end-of-archive marker, filter 0's position is where the archive ends.
+    std::uint64_t pos = static_cast<std::uint64_t>(archive_filter_bytes(a_, 0));
+    std::vector<char> buf(1 << 16);
+    while (pos < fileSize_) {
+        const ssize_t n = ::pread(fd_.get(), buf.data(), buf.size(), static_cast<off_t>(pos));
+        if (n <= 0)
+            return n == 0;
+        for (ssize_t i = 0; i < n; ++i)
+            if (buf[static_cast<std::size_t>(i)] != 0)
+                return false;
+        pos += static_cast<std::uint64_t>(n);
+    }
+    return true;
 }
 
 } // namespace atmo

@@ -17,6 +17,12 @@ struct archive;
 
 namespace atmo {
 
+// A damaged or truncated archive (as opposed to any other failure).
+class ArchiveDamaged : public Failure {
+public:
+    using Failure::Failure;
+};
+
 struct EntryInfo {
     std::string path;        // as stored (not normalised)
     bool regular = false;
@@ -32,14 +38,18 @@ public:
     static Result<std::unique_ptr<ArchiveReader>> open(const std::filesystem::path& file);
     ~ArchiveReader();
 
-    // Next entry header; false at the end. Throws Failure on a damaged archive.
+    // Next entry header; false at the end. Throws ArchiveDamaged on a damaged archive.
     bool next(EntryInfo& entry);
     // Next block of the current entry's data; false at the entry's end. The
-    // block stays valid until the next call. Throws Failure on damage.
+    // block stays valid until the next call. Throws ArchiveDamaged on damage.
     bool readBlock(const void*& data, std::size_t& size);
     Compression compression() const { return compression_; }
     std::uint64_t fileSize() const { return fileSize_; }
     std::uint64_t bytesConsumed() const; // compressed bytes read from the file so far
+    // After next() returned false: true when nothing but zero padding follows
+    // the end-of-archive marker (a tar with another glued on is refused).
+    // For zstd, true when the compressed stream ended with the archive.
+    bool onlyZerosFollow();
 
 private:
     ArchiveReader() = default;

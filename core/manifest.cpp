@@ -18,8 +18,20 @@ constexpr ContentKind kKinds[] = {ContentKind::Config, ContentKind::Model, Conte
     throw Failure(std::string(kManifestName) + ": " + field + " " + reason);
 }
 
+// yaml-cpp keeps the first of duplicate keys silently; a manifest must not have any.
+void noDuplicateKeys(const YAML::Node& node, const std::string& where)
+{
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+        const auto key = kv.first.as<std::string>();
+        if (!seen.insert(key).second)
+            bad(where.empty() ? key : where + "." + key, "appears twice");
+    }
+}
+
 void onlyKeys(const YAML::Node& node, const std::string& where, std::initializer_list<const char*> allowed)
 {
+    noDuplicateKeys(node, where);
     for (const auto& kv : node) {
         const auto key = kv.first.as<std::string>();
         if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
@@ -304,8 +316,11 @@ Result<Manifest> Manifest::parse(std::string_view yamlText)
             const YAML::Node sizes = need(pkg, "package", "size_by_tier");
             if (!sizes.IsMap())
                 bad("package.size_by_tier", "must be a mapping of tier to bytes");
+            noDuplicateKeys(sizes, "package.size_by_tier");
             for (const auto& kv : sizes) {
                 const auto tier = number(kv.first, "package.size_by_tier key");
+                if (tier < 1 || tier > 99)
+                    bad("package.size_by_tier", "has tier " + std::to_string(tier) + " (tiers are 1 to 99)");
                 m.sizeByTier[static_cast<int>(tier)] =
                     number(kv.second, "package.size_by_tier." + std::to_string(tier));
             }
@@ -400,7 +415,27 @@ bool allDigits(const std::string& s)
 
 } // namespace
 
+static int compareDotted(std::string_view a, std::string_view b);
+
+// "1.3-rc1" < "1.3": a pre-release (after '-') comes before its release, as in
+// semantic versioning; build metadata (after '+') does not order.
 int compareVersions(std::string_view a, std::string_view b)
+{
+    auto split = [](std::string_view v) {
+        v = v.substr(0, v.find('+'));
+        const auto dash = v.find('-');
+        return std::pair{v.substr(0, dash), dash == std::string_view::npos ? std::string_view() : v.substr(dash + 1)};
+    };
+    const auto [ma, pa] = split(a);
+    const auto [mb, pb] = split(b);
+    if (int c = compareDotted(ma, mb))
+        return c;
+    if (pa.empty() != pb.empty())
+        return pa.empty() ? 1 : -1;
+    return compareDotted(pa, pb);
+}
+
+static int compareDotted(std::string_view a, std::string_view b)
 {
     const auto pa = splitVersion(a);
     const auto pb = splitVersion(b);

@@ -45,14 +45,31 @@ public:
                                   s += (s.empty() ? "" : ", ") + std::to_string(t);
                               return s;
                           }() + ")");
+        // What the source holds: its checksums.sha256, which the verifier has
+        // matched against the manifest and will match against the entries.
+        const std::string& sourceChecksums = metadata_[kChecksumsName];
         std::vector<const ContentFile*> included;
         for (const auto& f : m.files)
-            if (!options_.tier || f.inTier(*options_.tier))
+            if ((!options_.tier || f.inTier(*options_.tier)) &&
+                sourceChecksums.find("  " + f.path + "\n") != std::string::npos)
                 included.push_back(&f);
         for (const auto* f : included)
             total_ += f->size;
         const std::uint64_t needed = total_ + (included.size() + 16) * 2048 + (1 << 20);
-        finalName_ = packageFileName(m.id, m.version, options_.tier);
+        std::optional<int> nameTier = options_.tier;
+        if (!nameTier && included.size() < m.files.size()) {
+            // The source is itself a tier subset: keep the name saying which tier it serves.
+            for (int t : m.tiers) {
+                const auto need = m.filesForTier(t);
+                if (std::all_of(need.begin(), need.end(), [&](const ContentFile* f) {
+                        return std::find(included.begin(), included.end(), f) != included.end();
+                    }))
+                    nameTier = t;
+            }
+            if (!nameTier)
+                throw Failure("the package is not complete for any tier; export it with a tier");
+        }
+        finalName_ = packageFileName(m.id, m.version, nameTier);
 
         for (std::size_t i = 0; i < targets_.size(); ++i) {
             auto& t = targets_[i];

@@ -185,6 +185,14 @@ public:
             rejectWith(r.reason);
         } catch (const Cancelled&) {
             rejectWith("cancelled");
+        } catch (const ArchiveDamaged& e) {
+            // Say inside (or after) which entry.
+            if (!inEntry_.empty())
+                rejectWith(inEntry_ + ": " + e.what());
+            else if (!lastEntry_.empty())
+                rejectWith(std::string(e.what()) + " after " + lastEntry_);
+            else
+                rejectWith(e.what());
         } catch (const std::exception& e) {
             rejectWith(e.what());
         }
@@ -228,7 +236,20 @@ private:
             return true;
         }
         cancel_.check();
-        return reader_->next(e);
+        return readHeader(e);
+    }
+
+    // Every header read goes through here so a damaged archive can be reported
+    // by entry: inEntry_ while an entry's data is being read, lastEntry_ after.
+    bool readHeader(EntryInfo& e)
+    {
+        if (!inEntry_.empty())
+            lastEntry_ = inEntry_;
+        inEntry_.clear();
+        const bool more = reader_->next(e);
+        if (more)
+            inEntry_ = e.path;
+        return more;
     }
 
     void readHeaderEntries()
@@ -243,7 +264,9 @@ private:
         metadata(kManifestName, manifestBytes);
 
         std::optional<std::string> meshText, founderText;
-        while (reader_->next(e)) {
+        while (readHeader(e)) {
+            if (isMetadataName(e.path) && !e.regular)
+                throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
             if (e.path == kMeshSignatureName && e.regular && !meshText)
                 meshText = readWhole(*reader_, e, 64 * 1024);
             else if (e.path == kFounderSignatureName && e.regular && !founderText)
@@ -318,15 +341,20 @@ private:
                              std::to_string(*options_.tier) + " device"};
         }
 
-        if (!nextEntry(e) || e.path != kChecksumsName || !e.regular)
+        const bool more = nextEntry(e);
+        if (more && e.path == kChecksumsName && !e.regular)
+            throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
+        if (!more || e.path != kChecksumsName)
             throw Reject{std::string(kChecksumsName) + " must follow the signatures" +
-                         (e.path.empty() ? std::string() : ", found " + e.path)};
+                         (more ? ", found " + e.path : std::string("; the archive ends before it"))};
         const std::string checksumsText = readWhole(*reader_, e, 16u << 20);
         checksums_ = parseChecksums(checksumsText, m);
         metadata(kChecksumsName, checksumsText);
 
-        if (reader_->next(e)) {
-            if (e.path == kCustodyName && e.regular) {
+        if (readHeader(e)) {
+            if (isMetadataName(e.path) && !e.regular)
+                throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
+            if (e.path == kCustodyName) {
                 const std::string custodyText = readWhole(*reader_, e, 16u << 20);
                 auto chain = parseCustody(custodyText);
                 if (!chain)
@@ -357,12 +385,12 @@ private:
         EntryInfo e;
         Sha256 hash;
         while (nextEntry(e)) {
+            if (!e.regular)
+                throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
             if (isMetadataName(e.path))
                 throw Reject{e.path + " appears again among the content (entries out of order or duplicated)"};
             if (!isSafeRelativePath(e.path))
                 throw Reject{"entry \"" + e.path + "\" has an unsafe path (absolute, empty or with ..)"};
-            if (!e.regular)
-                throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
             if (e.sparse)
                 throw Reject{"entry " + e.path + " is sparse; packages may only hold plain files"};
             const ContentFile* f = m.find(e.path);
@@ -410,6 +438,8 @@ private:
             if (observer_)
                 observer_->onFile(check);
         }
+        if (!reader_->onlyZerosFollow())
+            throw Reject{"there is data after the end of the archive, which no signature covers"};
         for (const auto& [path, hashHex] : checksums_)
             if (!seen.count(path))
                 throw Reject{std::string(kChecksumsName) + " lists " + path + ", which the archive lacks"};
@@ -455,6 +485,7 @@ private:
     std::unique_ptr<ArchiveReader> reader_;
     EntryInfo pending_;
     bool havePending_ = false;
+    std::string inEntry_, lastEntry_;
     std::map<std::string, std::string> checksums_;
     FileCheck* current_ = nullptr;
 };

@@ -1,0 +1,355 @@
+// The manifest model: deterministic YAML that round-trips byte for byte,
+// strict validation whose messages name the field and the reason, dotted
+// version comparison, and the safe relative path rule every entry obeys.
+#include <QtTest>
+
+#include <string>
+
+#include "core/manifest.h"
+#include "core/package_writer.h"
+#include "testutil.h"
+
+using namespace atmo;
+
+namespace {
+
+ContentFile file(ContentKind kind, const std::string& path, std::uint64_t size, char hashDigit)
+{
+    ContentFile f;
+    f.kind = kind;
+    f.path = path;
+    f.size = size;
+    f.sha256 = std::string(64, hashDigit);
+    return f;
+}
+
+// A valid manifest with one file of every kind and two models.
+Manifest sampleManifest()
+{
+    Manifest m;
+    m.id = "production-inspection";
+    m.name = "Production inspection";
+    m.version = "1.3";
+    m.created = "2026-01-01T00:00:00Z";
+    m.createdBy = "station-a";
+    m.tiers = {1, 2};
+
+    auto config = file(ContentKind::Config, "config/mission.yaml", 10, 'a');
+    config.id = "mission";
+    auto small = file(ContentKind::Model, "models/tinyyolo-defects-1.3.onnx", 300, 'b');
+    small.id = "tinyyolo-defects";
+    small.version = "1.3";
+    small.tiers = {1, 2};
+    auto large = file(ContentKind::Model, "models/llama-edge-2.0.gguf", 700, 'c');
+    large.id = "llama-edge";
+    large.version = "2.0";
+    large.tiers = {2};
+    auto agent = file(ContentKind::Agent, "agents/inspector-1.0.yaml", 20, 'd');
+    agent.id = "inspector";
+    agent.version = "1.0";
+    auto tool = file(ContentKind::Tool, "tools/camera-0.4.yaml", 30, 'e');
+    tool.id = "camera";
+    tool.version = "0.4";
+    auto knowledge = file(ContentKind::Knowledge, "knowledge/defects.chunks.jsonl", 40, 'f');
+    knowledge.domain = "defects";
+    knowledge.chunks = 3;
+    m.files = {config, small, large, agent, tool, knowledge};
+    m.recomputeSizes();
+    m.signatures.push_back({kRoleMesh, "0123456789ABCDEF", kMeshSignatureName});
+    m.signatures.push_back({kRoleFounder, "FEDCBA9876543210", kFounderSignatureName});
+    return m;
+}
+
+// Replaces the first occurrence of `from`; fails the test if it is absent.
+std::string edit(std::string yaml, const std::string& from, const std::string& to)
+{
+    const auto pos = yaml.find(from);
+    if (pos == std::string::npos)
+        qFatal("test bug: \"%s\" is not in the sample manifest", from.c_str());
+    return yaml.replace(pos, from.size(), to);
+}
+
+} // namespace
+
+class TstManifest : public QObject {
+    Q_OBJECT
+
+private:
+    // Parses yaml, expects a rejection whose message contains every needle.
+    void expectRejected(const std::string& yaml, const QStringList& needles)
+    {
+        auto parsed = Manifest::parse(yaml);
+        QVERIFY2(!parsed, "a bad manifest was accepted");
+        const QString msg = QString::fromStdString(parsed.message());
+        QVERIFY2(msg.startsWith("manifest.yaml"), qPrintable("message does not name the file: " + msg));
+        for (const auto& n : needles)
+            QVERIFY2(msg.contains(n), qPrintable("\"" + n + "\" not in: " + msg));
+    }
+
+private slots:
+    void roundTripIsByteIdentical()
+    {
+        const Manifest m = sampleManifest();
+        const std::string yaml = m.toYaml();
+        auto parsed = Manifest::parse(yaml);
+        QVERIFY2(parsed, parsed ? "" : parsed.message().c_str());
+        QCOMPARE(parsed->toYaml(), yaml);
+        QCOMPARE(parsed->id, m.id);
+        QCOMPARE(parsed->version, m.version);
+        QCOMPARE(parsed->tiers, m.tiers);
+        QCOMPARE(parsed->files.size(), m.files.size());
+        QCOMPARE(parsed->sizeByTier, m.sizeByTier);
+        QCOMPARE(parsed->sizeForTier(1), std::uint64_t(10 + 300 + 20 + 30 + 40));
+        QCOMPARE(parsed->sizeForTier(2), std::uint64_t(10 + 300 + 700 + 20 + 30 + 40));
+        const ContentFile* large = parsed->find("models/llama-edge-2.0.gguf");
+        QVERIFY(large);
+        QCOMPARE(large->tiers, std::vector<int>{2});
+        QVERIFY(!large->inTier(1));
+        QVERIFY(parsed->find("knowledge/defects.chunks.jsonl")->inTier(1));
+        QCOMPARE(parsed->find("knowledge/defects.chunks.jsonl")->chunks, std::uint64_t(3));
+        QCOMPARE(parsed->signature(kRoleFounder)->keyId, std::string("FEDCBA9876543210"));
+        // Serialising twice gives the same bytes (it is what gets signed).
+        QCOMPARE(m.toYaml(), yaml);
+    }
+
+    void roundTripAwkwardText()
+    {
+        // Text that YAML would otherwise read as something else must survive.
+        Manifest m = sampleManifest();
+        m.name = "Inspection: \"line 3\" # night shift, ü, 1.10, ~, true, null";
+        m.createdBy = "~";
+        m.version = "1.10";
+        m.files[0].id = "yes";
+        m.files[3].version = "1.0";
+        const std::string yaml = m.toYaml();
+        auto parsed = Manifest::parse(yaml);
+        QVERIFY2(parsed, parsed ? "" : parsed.message().c_str());
+        QCOMPARE(parsed->name, m.name);
+        QCOMPARE(parsed->createdBy, m.createdBy);
+        QCOMPARE(parsed->version, std::string("1.10"));
+        QCOMPARE(parsed->files[0].id, std::string("yes"));
+        QCOMPARE(parsed->toYaml(), yaml);
+    }
+
+    void roundTripOfARealPackageManifest()
+    {
+        testutil::Sandbox sb;
+        CreateOptions o;
+        o.missionDir = testutil::makeMission(sb / "mission");
+        o.version = "1.3";
+        o.meshKey = testutil::makeKey();
+        auto built = buildManifest(o, nullptr, CancelToken());
+        QVERIFY2(built, built ? "" : built.message().c_str());
+        const std::string yaml = built->toYaml();
+        auto parsed = Manifest::parse(yaml);
+        QVERIFY2(parsed, parsed ? "" : parsed.message().c_str());
+        QCOMPARE(parsed->toYaml(), yaml);
+        QCOMPARE(parsed->files.size(), std::size_t(7));
+    }
+
+    void missingPackageVersion()
+    {
+        expectRejected(edit(sampleManifest().toYaml(), "\n  version: \"1.3\"\n", "\n"),
+                       {"package.version", "missing"});
+    }
+
+    void unknownKeys()
+    {
+        const std::string yaml = sampleManifest().toYaml();
+        expectRejected(edit(yaml, "\n  tiers: [1, 2]\n", "\n  tiers: [1, 2]\n  colour: blue\n"),
+                       {"package.colour", "not a known field"});
+        expectRejected(yaml + "extra: 1\n", {"extra", "not a known field"});
+        expectRejected(edit(yaml, "      size: 700\n", "      size: 700\n      url: http://x\n"),
+                       {"contents.models[1].url", "not a known field"});
+        expectRejected(edit(yaml, "signatures:\n", "signatures:\n  station:\n    key_id: \"X\"\n"),
+                       {"signatures.station", "not a known field"});
+    }
+
+    void badHashes()
+    {
+        const std::string yaml = sampleManifest().toYaml();
+        const std::string b64 = std::string(64, 'b');
+        expectRejected(edit(yaml, "sha256:" + b64, "sha256:" + std::string(63, 'b')),
+                       {"contents.models[0].hash", "64 lowercase hex"});
+        expectRejected(edit(yaml, "sha256:" + b64, "sha256:" + std::string(64, 'B')),
+                       {"contents.models[0].hash", "64 lowercase hex"});
+        expectRejected(edit(yaml, "sha256:" + b64, "sha256:" + std::string(63, 'b') + "g"),
+                       {"contents.models[0].hash", "64 lowercase hex"});
+        expectRejected(edit(yaml, "sha256:" + b64, "md5:" + b64), {"contents.models[0].hash", "sha256:"});
+        expectRejected(edit(yaml, "      hash: sha256:" + b64 + "\n", "\n"), {"contents.models[0].hash", "missing"});
+    }
+
+    void pathOutsideItsSection()
+    {
+        const std::string yaml = sampleManifest().toYaml();
+        expectRejected(edit(yaml, "\"models/llama-edge-2.0.gguf\"", "\"config/llama-edge-2.0.gguf\""),
+                       {"contents.models[1].path", "inside models/"});
+        expectRejected(edit(yaml, "\"models/llama-edge-2.0.gguf\"", "\"models/\""),
+                       {"contents.models[1].path"});
+        expectRejected(edit(yaml, "\"models/llama-edge-2.0.gguf\"", "\"llama-edge-2.0.gguf\""),
+                       {"contents.models[1].path", "inside models/"});
+        expectRejected(edit(yaml, "\"models/llama-edge-2.0.gguf\"", "\"models/../../evil\""),
+                       {"contents.models[1].path", "not a safe relative path"});
+        expectRejected(edit(yaml, "\"models/llama-edge-2.0.gguf\"", "\"/etc/passwd\""),
+                       {"contents.models[1].path", "not a safe relative path"});
+        expectRejected(edit(yaml, "\"tools/camera-0.4.yaml\"", "\"toolsx/camera-0.4.yaml\""),
+                       {"contents.tools[0].path", "inside tools/"});
+    }
+
+    void duplicatePath()
+    {
+        const std::string yaml = sampleManifest().toYaml();
+        expectRejected(edit(yaml, "\"models/llama-edge-2.0.gguf\"", "\"models/tinyyolo-defects-1.3.onnx\""),
+                       {"contents.models[1].path", "listed twice"});
+    }
+
+    void duplicateKeys()
+    {
+        // yaml-cpp keeps the first of two equal keys, most other YAML readers
+        // the last: a manifest with both would say different things to this
+        // station and to `python -c yaml.safe_load` after `tar -xf`. Strict
+        // validation must refuse it.
+        const std::string yaml = sampleManifest().toYaml();
+        expectRejected(edit(yaml, "\n  version: \"1.3\"\n", "\n  version: \"1.3\"\n  version: \"9.9\"\n"),
+                       {"package.version"});
+        expectRejected(edit(yaml, "      size: 700\n", "      size: 700\n      size: 1\n"),
+                       {"contents.models[1].size"});
+    }
+
+    void sizeByTierMismatch()
+    {
+        const std::string yaml = sampleManifest().toYaml();
+        expectRejected(edit(yaml, "    1: 400\n", "    1: 401\n"), {"package.size_by_tier.1", "400"});
+        expectRejected(edit(yaml, "    1: 400\n", ""), {"package.size_by_tier", "tier 1"});
+        expectRejected(edit(yaml, "    2: 1100\n", "    2: 1100\n    3: 5\n"), {"package.size_by_tier"});
+        // The declared size of a file counts: change it and the tier sums disagree.
+        expectRejected(edit(yaml, "      size: 700\n", "      size: 701\n"), {"package.size_by_tier.2"});
+    }
+
+    void sizeByTierKeyOutOfRange()
+    {
+        // 4294967298 is not tier 2, even if it is 2 modulo 2^32.
+        const std::string yaml = sampleManifest().toYaml();
+        expectRejected(edit(yaml, "    2: 1100\n", "    4294967298: 1100\n"), {"package.size_by_tier"});
+        expectRejected(edit(yaml, "    2: 1100\n", "    2: 1100\n    0: 0\n"), {"package.size_by_tier"});
+    }
+
+    void modelTierNotInPackage()
+    {
+        const std::string yaml = sampleManifest().toYaml();
+        expectRejected(edit(yaml, "      tiers: [2]\n", "      tiers: [3]\n"),
+                       {"contents.models[1].tiers", "tier 3"});
+        expectRejected(edit(yaml, "      tiers: [2]\n", "      tiers: [0]\n"), {"contents.models[1].tiers"});
+        expectRejected(edit(yaml, "  tiers: [1, 2]\n", "  tiers: []\n"), {"package.tiers"});
+        expectRejected(edit(yaml, "  tiers: [1, 2]\n", "  tiers: [1, 1]\n"), {"package.tiers", "twice"});
+    }
+
+    void missingMeshAuthority()
+    {
+        Manifest m = sampleManifest();
+        m.signatures.erase(m.signatures.begin()); // founder only
+        expectRejected(m.toYaml(), {"signatures.mesh_authority", "missing"});
+        Manifest none = sampleManifest();
+        none.signatures.clear();
+        expectRejected(none.toYaml(), {"signatures.mesh_authority"});
+        expectRejected(edit(sampleManifest().toYaml(), "file: manifest.yaml.minisig", "file: other.minisig"),
+                       {"signatures.mesh_authority.file", "manifest.yaml.minisig"});
+    }
+
+    void otherStrictChecks()
+    {
+        const std::string yaml = sampleManifest().toYaml();
+        expectRejected(edit(yaml, "format: \"1\"", "format: \"2\""), {"format", "not supported"});
+        expectRejected(edit(yaml, "      size: 700\n", "      size: -700\n"), {"contents.models[1].size", "whole number"});
+        expectRejected(edit(yaml, "      size: 700\n", "      size: 7e2\n"), {"contents.models[1].size", "whole number"});
+        expectRejected(edit(yaml, "  id: production-inspection\n", "  id: Production Inspection\n"),
+                       {"package.id", "not a valid package id"});
+        expectRejected(edit(yaml, "\n  version: \"1.3\"\n", "\n  version: \"v1.3\"\n"),
+                       {"package.version", "not a version"});
+        expectRejected(edit(yaml, "version: \"2.0\"", "version: [2]"), {"contents.models[1].version", "text"});
+        expectRejected("- just\n- a list\n", {"the document", "mapping"});
+        expectRejected("package: [unclosed\n", {"not valid YAML"});
+        expectRejected("", {});
+    }
+
+    void compareVersions_data()
+    {
+        QTest::addColumn<QString>("a");
+        QTest::addColumn<QString>("b");
+        QTest::addColumn<int>("sign");
+        QTest::newRow("1.10 > 1.9") << "1.10" << "1.9" << 1;
+        QTest::newRow("1.9 < 1.10") << "1.9" << "1.10" << -1;
+        QTest::newRow("1.3 == 1.3.0") << "1.3" << "1.3.0" << 0;
+        QTest::newRow("1.3.0 == 1.3") << "1.3.0" << "1.3" << 0;
+        QTest::newRow("2.0 > 1.99") << "2.0" << "1.99" << 1;
+        QTest::newRow("1.99 < 2.0") << "1.99" << "2.0" << -1;
+        QTest::newRow("equal") << "1.3" << "1.3" << 0;
+        QTest::newRow("1.3.1 > 1.3") << "1.3.1" << "1.3" << 1;
+        QTest::newRow("10.0 > 9.9") << "10.0" << "9.9" << 1;
+        QTest::newRow("1.03 == 1.3") << "1.03" << "1.3" << 0;
+        QTest::newRow("1.100 > 1.99") << "1.100" << "1.99" << 1;
+        QTest::newRow("long numbers") << "1.12345678901234567890" << "1.12345678901234567891" << -1;
+    }
+
+    void compareVersions()
+    {
+        QFETCH(QString, a);
+        QFETCH(QString, b);
+        QFETCH(int, sign);
+        const int r = atmo::compareVersions(a.toStdString(), b.toStdString());
+        QCOMPARE((r > 0) - (r < 0), sign);
+    }
+
+    void isSafeRelativePath_data()
+    {
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<bool>("safe");
+        QTest::newRow("plain") << QByteArray("models/a.onnx") << true;
+        QTest::newRow("single name") << QByteArray("a") << true;
+        QTest::newRow("dots in a name") << QByteArray("models/..a") << true;
+        QTest::newRow("dotted name") << QByteArray("models/a..b") << true;
+        QTest::newRow("empty") << QByteArray("") << false;
+        QTest::newRow("absolute") << QByteArray("/etc/passwd") << false;
+        QTest::newRow("root") << QByteArray("/") << false;
+        QTest::newRow("parent") << QByteArray("../evil") << false;
+        QTest::newRow("parent inside") << QByteArray("models/../../evil") << false;
+        QTest::newRow("parent at end") << QByteArray("models/..") << false;
+        QTest::newRow("just dotdot") << QByteArray("..") << false;
+        QTest::newRow("dot") << QByteArray("./models/a") << false;
+        QTest::newRow("dot inside") << QByteArray("models/./a") << false;
+        QTest::newRow("double slash") << QByteArray("models//a") << false;
+        QTest::newRow("trailing slash") << QByteArray("models/") << false;
+        QTest::newRow("backslash") << QByteArray("models\\..\\evil") << false;
+        QTest::newRow("nul") << QByteArray("models/a\0b", 10) << false;
+        QTest::newRow("too long") << QByteArray(4097, 'a') << false;
+        QTest::newRow("longest") << QByteArray(4096, 'a') << true;
+    }
+
+    void isSafeRelativePath()
+    {
+        QFETCH(QByteArray, path);
+        QFETCH(bool, safe);
+        QCOMPARE(atmo::isSafeRelativePath(std::string_view(path.constData(), std::size_t(path.size()))), safe);
+    }
+
+    void namesAndVersions()
+    {
+        QCOMPARE(packageFileName("production-inspection", "1.3", std::nullopt),
+                 std::string("production-inspection-v1.3.atmo"));
+        QCOMPARE(packageFileName("production-inspection", "1.3", 1),
+                 std::string("production-inspection-v1.3-tier1.atmo"));
+        QVERIFY(isValidVersion("1.3"));
+        QVERIFY(isValidVersion("2.0.1-rc1"));
+        QVERIFY(!isValidVersion(""));
+        QVERIFY(!isValidVersion("v1"));
+        QVERIFY(!isValidVersion("1.3/../x"));
+        QVERIFY(isValidPackageId("production-inspection"));
+        QVERIFY(!isValidPackageId("Production"));
+        QVERIFY(!isValidPackageId("-x"));
+        QVERIFY(!isValidPackageId("a/b"));
+        QVERIFY(!isValidPackageId(std::string(129, 'a')));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstManifest)
+#include "tst_manifest.moc"

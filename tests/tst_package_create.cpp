@@ -1,0 +1,210 @@
+// package create: parallel hashing, tier packages, zstd, and the faults that
+// must leave nothing behind (a file vanishing or changing mid-build, cancel).
+#include <QtTest>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+
+#include "core/package_verifier.h"
+#include "core/package_writer.h"
+#include "core/trust_store.h"
+#include "testutil.h"
+
+using namespace testutil;
+
+namespace {
+
+// Runs an action the first time a given phase reports (its start is always reported).
+class PhaseHook : public atmo::Observer {
+public:
+    PhaseHook(std::string phase, std::function<void()> action) : phase_(std::move(phase)), action_(std::move(action)) {}
+    void onProgress(const atmo::Progress& p) override
+    {
+        phases.push_back(p.phase);
+        if (p.phase == phase_ && !fired_.exchange(true))
+            action_();
+    }
+    std::vector<std::string> phases;
+
+private:
+    std::string phase_;
+    std::function<void()> action_;
+    std::atomic<bool> fired_{false};
+};
+
+int entriesIn(const fs::path& dir)
+{
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        (void)e;
+        ++n;
+    }
+    return n;
+}
+
+} // namespace
+
+class PackageCreate : public QObject {
+    Q_OBJECT
+
+    Sandbox box;
+    atmo::SecretKey mesh = makeKey();
+
+    atmo::CreateOptions options(const std::string& version, const fs::path& out)
+    {
+        atmo::CreateOptions o;
+        o.missionDir = box / "mission";
+        o.version = version;
+        o.outputDir = out;
+        o.meshKey = mesh;
+        o.stationName = "test-station";
+        return o;
+    }
+
+    atmo::VerifyReport verify(const fs::path& file, std::optional<int> tier = std::nullopt)
+    {
+        atmo::TrustStore trust(box / "home/trust");
+        atmo::VerifyOptions vo;
+        vo.trust = &trust;
+        vo.tier = tier;
+        return atmo::verifyPackage(file, vo, nullptr, {});
+    }
+
+private slots:
+    void initTestCase()
+    {
+        MissionSpec spec;
+        spec.smallModelSize = 3 << 20;
+        spec.largeModelSize = 9 << 20;
+        makeMission(box / "mission", spec);
+        trustKey(box / "home", mesh, atmo::TrustRole::Mesh);
+    }
+
+    void fullAndTierPackages()
+    {
+        auto full = atmo::createPackage(options("1.0", box / "out"), nullptr, {});
+        QVERIFY2(full.ok(), full.ok() ? "" : full.message().c_str());
+        QCOMPARE(full->file.filename().string(), std::string("production-inspection-v1.0.atmo"));
+        QCOMPARE(full->manifest.files.size(), std::size_t(7));
+        QCOMPARE(full->manifest.sizeByTier.at(1), full->manifest.sizeForTier(1));
+        QVERIFY(full->manifest.sizeByTier.at(2) > full->manifest.sizeByTier.at(1));
+        QCOMPARE(full->archiveBytes, fs::file_size(full->file));
+        auto r = verify(full->file, 2);
+        QVERIFY2(r.ok, r.reason.c_str());
+
+        auto o = options("1.0", box / "out");
+        o.tier = 1;
+        auto tier1 = atmo::createPackage(o, nullptr, {});
+        QVERIFY2(tier1.ok(), tier1.ok() ? "" : tier1.message().c_str());
+        QCOMPARE(tier1->file.filename().string(), std::string("production-inspection-v1.0-tier1.atmo"));
+        QVERIFY(fs::file_size(tier1->file) < fs::file_size(full->file));
+        r = verify(tier1->file, 1);
+        QVERIFY2(r.ok, r.reason.c_str());
+        r = verify(tier1->file, 2);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.reason.find("llama-edge-2.0.gguf") != std::string::npos, r.reason.c_str());
+
+        o.tier = 7;
+        auto bad = atmo::createPackage(o, nullptr, {});
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.message().find("tier 7") != std::string::npos);
+    }
+
+    void zstdIsDetectedOnRead()
+    {
+        auto o = options("1.1", box / "zstd");
+        o.compression = atmo::Compression::Zstd;
+        auto created = atmo::createPackage(o, nullptr, {});
+        QVERIFY(created.ok());
+        auto r = verify(created->file);
+        QVERIFY2(r.ok, r.reason.c_str());
+        QVERIFY(r.compression == atmo::Compression::Zstd);
+    }
+
+    void reportsPhasesAndIsThrottled()
+    {
+        std::vector<atmo::Progress> seen;
+        struct Collect : atmo::Observer {
+            std::vector<atmo::Progress>* out;
+            std::mutex m;
+            void onProgress(const atmo::Progress& p) override
+            {
+                std::lock_guard l(m);
+                out->push_back(p);
+            }
+        } collect;
+        collect.out = &seen;
+        QElapsedTimer t;
+        t.start();
+        auto created = atmo::createPackage(options("1.2", box / "phases"), &collect, {});
+        const double secs = t.elapsed() / 1000.0;
+        QVERIFY(created.ok());
+        std::set<std::string> phases;
+        for (const auto& p : seen)
+            phases.insert(p.phase);
+        QVERIFY(phases.count("hashing"));
+        QVERIFY(phases.count("writing"));
+        // At most ~10 reports a second per phase, plus one per phase change and the final one.
+        QVERIFY2(seen.size() <= static_cast<std::size_t>(secs * 10 * 2 + 12),
+                 qPrintable(QString("%1 reports in %2 s").arg(seen.size()).arg(secs)));
+        const auto& last = seen.back();
+        QVERIFY(last.done <= last.total || last.total == 0);
+    }
+
+    void fileVanishesDuringWrite()
+    {
+        // Copy the mission so the original stays intact for other tests.
+        fs::copy(box / "mission", box / "vanish", fs::copy_options::recursive);
+        auto o = options("2.0", box / "vanish-out");
+        o.missionDir = box / "vanish";
+        PhaseHook hook("writing", [&] { fs::remove(box / "vanish/models/llama-edge-2.0.gguf"); });
+        auto created = atmo::createPackage(o, &hook, {});
+        QVERIFY(!created.ok());
+        QVERIFY2(created.message().find("llama-edge-2.0.gguf") != std::string::npos, created.message().c_str());
+        QVERIFY2(created.message().find("vanished") != std::string::npos, created.message().c_str());
+        QCOMPARE(entriesIn(box / "vanish-out"), 0); // no .atmo, no .part file
+    }
+
+    void fileChangesAfterHashing()
+    {
+        fs::copy(box / "mission", box / "change", fs::copy_options::recursive);
+        auto o = options("2.1", box / "change-out");
+        o.missionDir = box / "change";
+        PhaseHook hook("writing", [&] { writeRandomFile(box / "change/models/llama-edge-2.0.gguf", 9 << 20, 99); });
+        auto created = atmo::createPackage(o, &hook, {});
+        QVERIFY(!created.ok());
+        QVERIFY2(created.message().find("changed while the package was being built") != std::string::npos,
+                 created.message().c_str());
+        QCOMPARE(entriesIn(box / "change-out"), 0);
+    }
+
+    void cancelLeavesNothing()
+    {
+        for (const char* phase : {"hashing", "writing"}) {
+            atmo::CancelToken cancel;
+            PhaseHook hook(phase, [&] { cancel.cancel(); });
+            const fs::path out = box / (std::string("cancel-") + phase);
+            auto created = atmo::createPackage(options("3.0", out), &hook, cancel);
+            QVERIFY(!created.ok());
+            QCOMPARE(created.message(), std::string("cancelled"));
+            QVERIFY(!fs::exists(out) || entriesIn(out) == 0);
+        }
+    }
+
+    void problemsStopTheBuild()
+    {
+        fs::copy(box / "mission", box / "problem", fs::copy_options::recursive);
+        writeFile(box / "problem/agents/noversion.yaml", "name: x\n");
+        auto o = options("1.0", box / "problem-out");
+        o.missionDir = box / "problem";
+        auto created = atmo::createPackage(o, nullptr, {});
+        QVERIFY(!created.ok());
+        QVERIFY2(created.message().find("agents/noversion.yaml") != std::string::npos, created.message().c_str());
+        QVERIFY2(created.message().find("no version") != std::string::npos, created.message().c_str());
+        QVERIFY(!fs::exists(box / "problem-out"));
+    }
+};
+
+QTEST_GUILESS_MAIN(PackageCreate)
+#include "tst_package_create.moc"
