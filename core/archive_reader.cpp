@@ -132,4 +132,15 @@ bool ArchiveReader::onlyZerosFollow()
     return true;
 }
 
+std::uint64_t ArchiveReader::dataOffset() const
+{
+    return static_cast<std::uint64_t>(archive_filter_bytes(a_, 0));
+}
+
+void ArchiveReader::skipData()
+{
+    if (archive_read_data_skip(a_) != ARCHIVE_OK)
+        raise("damaged or truncated archive");
+}
+
 } // namespace atmo

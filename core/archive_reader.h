@@ -51,6 +51,12 @@ public:
     // For zstd, true when the compressed stream ended with the archive.
     bool onlyZerosFollow();
 
+    // For random access to an uncompressed archive: the file offset where the
+    // current entry's data starts, skipping it without reading, and the file.
+    std::uint64_t dataOffset() const;
+    void skipData();
+    int fd() const { return fd_.get(); }
+
 private:
     ArchiveReader() = default;
     [[noreturn]] void raise(const std::string& what);

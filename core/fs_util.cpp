@@ -54,6 +54,12 @@ AtomicFile::~AtomicFile()
 void AtomicFile::write(const void* data, std::size_t size)
 {
     writeAll(fd_.get(), data, size, final_.string());
+    written_ += size;
+    if (written_ - flushed_ >= (32u << 20)) {
+        ::sync_file_range(fd_.get(), static_cast<off_t>(flushed_), static_cast<off_t>(written_ - flushed_),
+                          SYNC_FILE_RANGE_WRITE);
+        flushed_ = written_;
+    }
 }
 
 void AtomicFile::sync()

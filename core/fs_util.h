@@ -56,7 +56,9 @@ public:
     int fd() const { return fd_.get(); }
     const std::filesystem::path& tempPath() const { return temp_; }
     const std::filesystem::path& finalPath() const { return final_; }
-    void write(const void* data, std::size_t size); // throws Failure naming the file
+    // Throws Failure naming the file. Starts writeback every 32 MiB so the
+    // final fsync is short and dirty pages stay bounded.
+    void write(const void* data, std::size_t size);
     void write(std::string_view data) { write(data.data(), data.size()); }
     void sync();                                     // fsync the data
     void commit(bool overwrite = true);              // throws Failure if the final name exists and !overwrite
@@ -67,6 +69,7 @@ private:
     std::filesystem::path temp_;
     UniqueFd fd_;
     bool done_ = false;
+    std::uint64_t written_ = 0, flushed_ = 0; // for early writeback
 };
 
 void writeAll(int fd, const void* data, std::size_t size, const std::string& what);

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <set>
 
 #include "core/fs_util.h"
@@ -343,10 +344,62 @@ public:
         ::fchmod(stagingFd_.get(), 0755);
     }
 
+    bool supportsConcurrentFiles() const override { return true; }
+
+    // Concurrent mode: one writer per file, from the verifier's workers.
+    class Writer final : public FileWriter {
+    public:
+        Writer(InstallSink& sink, const ContentFile& file, UniqueFd fd) : sink_(sink), file_(file), fd_(std::move(fd)) {}
+        void write(const void* data, std::size_t size) override
+        {
+            bytes_ += size;
+            if (bytes_ > file_.size)
+                throw Failure(file_.path + ": larger than the manifest says (" + std::to_string(file_.size) + " bytes)");
+            writeAll(fd_.get(), data, size, file_.path);
+        }
+        void close() override
+        {
+            if (bytes_ != file_.size)
+                throw Failure(file_.path + ": " + std::to_string(bytes_) + " bytes, the manifest says " +
+                              std::to_string(file_.size));
+            if (::fsync(fd_.get()) != 0)
+                sysFail(file_.path + ": cannot flush to the device", errno);
+            if (::close(fd_.release()) != 0)
+                sysFail(file_.path + ": cannot close", errno);
+            std::lock_guard lock(sink_.mutex_);
+            sink_.written_.insert(file_.path);
+        }
+
+    private:
+        InstallSink& sink_;
+        const ContentFile& file_;
+        UniqueFd fd_;
+        std::uint64_t bytes_ = 0;
+    };
+
+    std::unique_ptr<FileWriter> openFile(const ContentFile& file) override
+    {
+        std::lock_guard lock(mutex_);
+        if (!manifest_ || !stagingFd_ || !file.inTier(tier_))
+            return nullptr;
+        UniqueFd fd = createInStaging(file);
+        return std::make_unique<Writer>(*this, file, std::move(fd));
+    }
+
     bool beginFile(const ContentFile& file) override
     {
         if (!manifest_ || !stagingFd_ || !file.inTier(tier_))
             return false;
+        out_ = createInStaging(file);
+        outPath_ = file.path;
+        outSize_ = file.size;
+        outBytes_ = 0;
+        return true;
+    }
+
+    // Creates file.path inside staging, refusing links at every level.
+    UniqueFd createInStaging(const ContentFile& file)
+    {
         if (!isSafeRelativePath(file.path))
             throw Failure(file.path + ": not a safe relative path");
         if (written_.count(file.path))
@@ -368,14 +421,11 @@ public:
             dir = std::move(next);
             dirs_.insert(rel);
         }
-        out_.reset(::openat(dir.get(), parts.back().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                            0644));
-        if (!out_)
+        UniqueFd out(::openat(dir.get(), parts.back().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                              0644));
+        if (!out)
             sysFail(file.path + ": cannot create in staging", errno);
-        outPath_ = file.path;
-        outSize_ = file.size;
-        outBytes_ = 0;
-        return true;
+        return out;
     }
 
     void write(const void* data, std::size_t size) override
@@ -553,6 +603,7 @@ private:
     std::vector<fs::path> created_;
     std::optional<StateRecord> old_;
     bool override_ = false;
+    std::mutex mutex_; // dirs_ and written_ in concurrent mode
     std::set<std::string> dirs_;
     std::set<std::string> written_;
     UniqueFd out_;

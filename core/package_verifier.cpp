@@ -1,12 +1,20 @@
 #include "core/package_verifier.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <deque>
+#include <future>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "core/archive_reader.h"
 #include "core/minisign.h"
 #include "core/sha256.h"
+#include "core/thread_pool.h"
 #include "core/trust_store.h"
 
 namespace atmo {
@@ -179,6 +187,7 @@ public:
             progress_.phase("verifying", report_.archiveBytes);
             readHeaderEntries();
             readContent();
+            report_.bytesHashed += bytesHashed_;
             finish();
             report_.ok = true;
         } catch (const Reject& r) {
@@ -378,37 +387,69 @@ private:
         throw Reject{path + " is not listed in the manifest"};
     }
 
-    void readContent()
+    // The rules every content entry must pass before its bytes are looked at.
+    const ContentFile& admit(const EntryInfo& e, std::set<std::string>& seen)
     {
         const Manifest& m = *report_.manifest;
+        if (!e.regular)
+            throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
+        if (isMetadataName(e.path))
+            throw Reject{e.path + " appears again among the content (entries out of order or duplicated)"};
+        if (!isSafeRelativePath(e.path))
+            throw Reject{"entry \"" + e.path + "\" has an unsafe path (absolute, empty or with ..)"};
+        if (e.sparse)
+            throw Reject{"entry " + e.path + " is sparse; packages may only hold plain files"};
+        const ContentFile* f = m.find(e.path);
+        if (!f)
+            throw Reject{"entry " + e.path + " is not listed in the manifest"};
+        if (!seen.insert(e.path).second)
+            throw Reject{"entry " + e.path + " appears twice in the archive"};
+        if (!checksums_.count(e.path))
+            throw Reject{"entry " + e.path + " is not listed in " + kChecksumsName};
+        FileCheck& check = checkFor(e.path);
+        if (e.size != f->size) {
+            check.message = e.path + " is " + std::to_string(e.size) + " bytes, the manifest says " +
+                            std::to_string(f->size);
+            current_ = &check;
+            throw Reject{check.message};
+        }
+        return *f;
+    }
+
+    void readContent()
+    {
+        const bool concurrent = reader_->compression() == Compression::None &&
+                                (!options_.sink || options_.sink->supportsConcurrentFiles()) &&
+                                ThreadPool::shared().size() > 1;
         std::set<std::string> seen;
+        if (concurrent)
+            readContentConcurrently(seen);
+        else
+            readContentInOrder(seen);
+        if (!reader_->onlyZerosFollow())
+            throw Reject{"there is data after the end of the archive, which no signature covers"};
+        for (const auto& [path, hashHex] : checksums_)
+            if (!seen.count(path))
+                throw Reject{std::string(kChecksumsName) + " lists " + path + ", which the archive lacks"};
+    }
+
+    void fileDone(FileCheck& check)
+    {
+        std::lock_guard lock(observerMutex_);
+        if (observer_)
+            observer_->onFile(check);
+    }
+
+    void readContentInOrder(std::set<std::string>& seen)
+    {
         EntryInfo e;
         Sha256 hash;
         while (nextEntry(e)) {
-            if (!e.regular)
-                throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
-            if (isMetadataName(e.path))
-                throw Reject{e.path + " appears again among the content (entries out of order or duplicated)"};
-            if (!isSafeRelativePath(e.path))
-                throw Reject{"entry \"" + e.path + "\" has an unsafe path (absolute, empty or with ..)"};
-            if (e.sparse)
-                throw Reject{"entry " + e.path + " is sparse; packages may only hold plain files"};
-            const ContentFile* f = m.find(e.path);
-            if (!f)
-                throw Reject{"entry " + e.path + " is not listed in the manifest"};
-            if (!seen.insert(e.path).second)
-                throw Reject{"entry " + e.path + " appears twice in the archive"};
-            if (!checksums_.count(e.path))
-                throw Reject{"entry " + e.path + " is not listed in " + kChecksumsName};
+            const ContentFile& f = admit(e, seen);
             FileCheck& check = checkFor(e.path);
             current_ = &check;
-            if (e.size != f->size) {
-                check.message = e.path + " is " + std::to_string(e.size) + " bytes, the manifest says " +
-                                std::to_string(f->size);
-                throw Reject{check.message};
-            }
             progress_.item(e.path);
-            const bool store = options_.sink && options_.sink->beginFile(*f);
+            const bool store = options_.sink && options_.sink->beginFile(f);
             const void* data = nullptr;
             std::size_t size = 0;
             std::uint64_t done = 0;
@@ -421,28 +462,124 @@ private:
                 report_.bytesHashed += size;
                 progress_.set(reader_->bytesConsumed());
             }
-            if (done != f->size) {
-                check.message = e.path + " is truncated (" + std::to_string(done) + " of " + std::to_string(f->size) +
+            if (done != f.size) {
+                check.message = e.path + " is truncated (" + std::to_string(done) + " of " + std::to_string(f.size) +
                                 " bytes)";
                 throw Reject{check.message};
             }
             check.computedSha256 = hash.finishHex();
-            if (check.computedSha256 != f->sha256) {
+            if (check.computedSha256 != f.sha256) {
                 check.message = e.path + ": SHA-256 does not match the manifest (altered or damaged)";
                 throw Reject{check.message};
             }
             if (store)
-                options_.sink->endFile(*f);
+                options_.sink->endFile(f);
             check.state = FileState::Ok;
             current_ = nullptr;
-            if (observer_)
-                observer_->onFile(check);
+            fileDone(check);
         }
-        if (!reader_->onlyZerosFollow())
-            throw Reject{"there is data after the end of the archive, which no signature covers"};
+    }
+
+    // Walks the headers in order (every rule applies as in the sequential
+    // pass) and hands each entry's byte range to a worker that preads,
+    // hashes and, through the sink, stores it.
+    void readContentConcurrently(std::set<std::string>& seen)
+    {
+        std::uint64_t total = 0;
         for (const auto& [path, hashHex] : checksums_)
-            if (!seen.count(path))
-                throw Reject{std::string(kChecksumsName) + " lists " + path + ", which the archive lacks"};
+            total += report_.manifest->find(path)->size;
+        progress_.phase("verifying", total);
+
+        std::atomic<bool> stop{false};
+        std::mutex errorMutex;
+        std::optional<std::string> firstError;
+        std::deque<std::future<void>> running;
+        auto failWith = [&](const std::string& reason) {
+            std::lock_guard lock(errorMutex);
+            if (!firstError)
+                firstError = reason;
+            stop = true;
+        };
+        auto waitAll = [&] {
+            while (!running.empty()) {
+                running.front().get();
+                running.pop_front();
+            }
+        };
+        const int fd = reader_->fd();
+        EntryInfo e;
+        try {
+            while (!stop && nextEntry(e)) {
+                const ContentFile& f = admit(e, seen);
+                FileCheck& check = checkFor(e.path);
+                const std::uint64_t offset = reader_->dataOffset();
+                reader_->skipData();
+                while (running.size() >= 4 * ThreadPool::shared().size()) {
+                    running.front().get();
+                    running.pop_front();
+                }
+                running.push_back(ThreadPool::shared().submit([this, &f, &check, offset, fd, &stop, &failWith] {
+                    try {
+                        hashRange(f, check, fd, offset, stop);
+                    } catch (const Cancelled&) {
+                        failWith("cancelled");
+                    } catch (const std::exception& ex) {
+                        check.state = FileState::Failed;
+                        if (check.message.empty())
+                            check.message = ex.what();
+                        fileDone(check);
+                        failWith(check.message);
+                    }
+                }));
+            }
+        } catch (...) {
+            stop = true;
+            waitAll();
+            throw;
+        }
+        waitAll();
+        if (firstError)
+            throw Reject{*firstError};
+        cancel_.check();
+    }
+
+    void hashRange(const ContentFile& f, FileCheck& check, int fd, std::uint64_t offset, const std::atomic<bool>& stop)
+    {
+        thread_local std::vector<char> buf(1 << 20);
+        std::unique_ptr<FileWriter> writer;
+        if (options_.sink)
+            writer = options_.sink->openFile(f);
+        Sha256 hash;
+        std::uint64_t done = 0;
+        while (done < f.size) {
+            if (stop)
+                return;
+            cancel_.check();
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), f.size - done));
+            const ssize_t n = ::pread(fd, buf.data(), want, static_cast<off_t>(offset + done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                check.message = f.path + " is truncated (" + std::to_string(done) + " of " + std::to_string(f.size) +
+                                " bytes)";
+                throw Failure(check.message);
+            }
+            hash.update(buf.data(), static_cast<std::size_t>(n));
+            if (writer)
+                writer->write(buf.data(), static_cast<std::size_t>(n));
+            done += static_cast<std::uint64_t>(n);
+            progress_.add(static_cast<std::uint64_t>(n));
+        }
+        check.computedSha256 = hash.finishHex();
+        if (check.computedSha256 != f.sha256) {
+            check.message = f.path + ": SHA-256 does not match the manifest (altered or damaged)";
+            throw Failure(check.message);
+        }
+        if (writer)
+            writer->close();
+        bytesHashed_ += f.size;
+        check.state = FileState::Ok;
+        fileDone(check);
     }
 
     void finish()
@@ -486,6 +623,8 @@ private:
     EntryInfo pending_;
     bool havePending_ = false;
     std::string inEntry_, lastEntry_;
+    std::mutex observerMutex_;
+    std::atomic<std::uint64_t> bytesHashed_{0};
     std::map<std::string, std::string> checksums_;
     FileCheck* current_ = nullptr;
 };

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,7 +80,18 @@ public:
     virtual void onFile(const FileCheck&) {}
 };
 
+// One content file being stored by a sink in concurrent mode.
+class FileWriter {
+public:
+    virtual ~FileWriter() = default;
+    virtual void write(const void* data, std::size_t size) = 0;
+    virtual void close() = 0; // all bytes written and their hash checked out
+};
+
 // Receives content during verification. Any method may throw Failure to stop.
+// Sequential mode: beginFile/write/endFile, one file at a time, in archive order.
+// Concurrent mode (supportsConcurrentFiles(), uncompressed archives): openFile
+// is called from worker threads, several files at once, in any order.
 class EntrySink {
 public:
     virtual ~EntrySink() = default;
@@ -94,6 +106,9 @@ public:
     virtual void endFile(const ContentFile& file) {}
     // Verification failed or was cancelled: remove everything written.
     virtual void abort() {}
+    virtual bool supportsConcurrentFiles() const { return false; }
+    // Thread-safe; nullptr = verify this file but do not store it.
+    virtual std::unique_ptr<FileWriter> openFile(const ContentFile& file) { return nullptr; }
 };
 
 struct VerifyOptions {
@@ -106,6 +121,13 @@ struct VerifyOptions {
     std::uint64_t maxManifestBytes = 16u << 20;
 };
 
+// Uncompressed archives are hashed in parallel on the core thread pool: the
+// headers are walked in order (every rule above still applies, in order), and
+// each entry's bytes are read with pread and hashed by a worker, so a package
+// of many files verifies at the speed of all cores, not one. Observer
+// callbacks may then come from worker threads, one at a time. zstd archives
+// and sinks without concurrent support are read in one sequential stream.
+//
 // Never throws; cancellation gives ok=false, reason "cancelled".
 VerifyReport verifyPackage(const std::filesystem::path& file, const VerifyOptions& options,
                            VerifyObserver* observer, const CancelToken& cancel);

@@ -1,6 +1,7 @@
 #include "core/package_writer.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -35,16 +36,77 @@ std::string trustedComment(const Manifest& m, const char* role)
            "-" + m.version + "\trole:" + role;
 }
 
-// Copies a source file into the archive, hashing it again on the way so a file
-// that changed or vanished after it was hashed cannot slip into the package.
-void copyIntoArchive(ArchiveWriter& writer, const fs::path& source, const ContentFile& entry, std::int64_t mtime,
+// What a source file looked like when it was hashed. A file whose identity
+// is unchanged after the copy was not written in between (its ctime would
+// have moved), so the copy need not hash it again - except for "racy" files
+// changed within kRacyWindow of the hash, where a write could have landed
+// in the same timestamp tick; those are hashed again while copied (git
+// treats its index the same way).
+struct FileIdentity {
+    dev_t dev = 0;
+    ino_t ino = 0;
+    off_t size = 0;
+    struct timespec mtime {};
+    struct timespec ctime {};
+    bool operator==(const FileIdentity& o) const
+    {
+        return dev == o.dev && ino == o.ino && size == o.size && mtime.tv_sec == o.mtime.tv_sec &&
+               mtime.tv_nsec == o.mtime.tv_nsec && ctime.tv_sec == o.ctime.tv_sec && ctime.tv_nsec == o.ctime.tv_nsec;
+    }
+};
+constexpr long kRacyWindowSeconds = 2;
+
+FileIdentity identityOf(const struct stat& st)
+{
+    return FileIdentity{st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim};
+}
+
+struct HashedSource {
+    fs::path source;
+    FileIdentity identity;
+    bool racy = true;
+    std::string sha256;
+};
+
+// Hashes one source file and records its identity before and after.
+HashedSource hashSource(const fs::path& source, const CancelToken& cancel, ProgressReporter& progress)
+{
+    HashedSource out;
+    out.source = source;
+    struct stat before {};
+    if (::stat(source.c_str(), &before) != 0)
+        throw Failure(source.string() + ": " +
+                      (errno == ENOENT ? std::string("vanished while the package was being built")
+                                       : std::string("cannot read: ") + std::strerror(errno)));
+    auto hex = sha256FileHex(source, cancel, [&progress](std::uint64_t n) { progress.add(n); });
+    if (!hex)
+        throw Failure(hex.message());
+    struct stat after {};
+    if (::stat(source.c_str(), &after) != 0 || !(identityOf(before) == identityOf(after)))
+        throw Failure(source.string() + ": changed while the package was being built (while it was hashed)");
+    out.identity = identityOf(before);
+    out.racy = std::time(nullptr) - before.st_ctim.tv_sec <= kRacyWindowSeconds;
+    out.sha256 = *hex;
+    return out;
+}
+
+// Copies a source file into the archive. Unchanged identity proves the bytes
+// are the ones hashed; racy files are hashed again on the way.
+void copyIntoArchive(ArchiveWriter& writer, const HashedSource& src, const ContentFile& entry, std::int64_t mtime,
                      ProgressReporter& progress, const CancelToken& cancel, std::vector<char>& buf)
 {
+    const fs::path& source = src.source;
+    auto changed = [&](const char* how) {
+        return Failure(source.string() + ": changed while the package was being built (" + how + ")");
+    };
     UniqueFd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd)
         throw Failure(source.string() + ": " +
                       (errno == ENOENT ? std::string("vanished while the package was being built")
                                        : std::string("cannot open: ") + std::strerror(errno)));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !(identityOf(st) == src.identity))
+        throw changed("it is not the file that was hashed");
     ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
     writer.beginEntry(entry.path, entry.size, mtime);
     Sha256 hash;
@@ -60,95 +122,105 @@ void copyIntoArchive(ArchiveWriter& writer, const fs::path& source, const Conten
         if (n == 0)
             break;
         if (done + static_cast<std::uint64_t>(n) > entry.size)
-            throw Failure(source.string() + ": changed while the package was being built (it grew)");
-        hash.update(buf.data(), static_cast<std::size_t>(n));
+            throw changed("it grew");
+        if (src.racy)
+            hash.update(buf.data(), static_cast<std::size_t>(n));
         writer.write(buf.data(), static_cast<std::size_t>(n));
         done += static_cast<std::uint64_t>(n);
         progress.add(static_cast<std::uint64_t>(n));
     }
     if (done != entry.size)
-        throw Failure(source.string() + ": changed while the package was being built (it shrank)");
-    if (hash.finishHex() != entry.sha256)
-        throw Failure(source.string() + ": changed while the package was being built (its content differs)");
+        throw changed("it shrank");
+    if (::fstat(fd.get(), &st) != 0 || !(identityOf(st) == src.identity))
+        throw changed("it was written to during the copy");
+    if (src.racy && hash.finishHex() != entry.sha256)
+        throw changed("its content differs");
     writer.endEntry();
+}
+
+struct Prepared {
+    Manifest manifest;
+    std::map<std::string, HashedSource> sources; // by archive path
+};
+
+// Scans the mission and hashes every file on the core pool, largest first so
+// the longest job does not start last.
+Prepared prepare(const CreateOptions& options, Observer* observer, const CancelToken& cancel)
+{
+    if (!isValidVersion(options.version))
+        throw Failure("version \"" + options.version + "\" is not valid (expected something like 1.3 or 2.0.1)");
+    auto scanned = scanMission(options.missionDir);
+    if (!scanned)
+        throw Failure(scanned.message());
+    Mission& mission = *scanned;
+    if (!mission.problems.empty())
+        throw Failure(problemsText(mission));
+    if (options.tier && std::find(mission.tiers.begin(), mission.tiers.end(), *options.tier) == mission.tiers.end())
+        throw Failure("tier " + std::to_string(*options.tier) + " is not one of the mission's tiers");
+
+    ProgressReporter progress(observer);
+    std::uint64_t total = 0;
+    for (const auto& f : mission.files)
+        total += f.entry.size;
+    progress.phase("hashing", total);
+
+    std::vector<std::size_t> order(mission.files.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return mission.files[a].entry.size > mission.files[b].entry.size;
+    });
+    std::vector<std::future<HashedSource>> hashes(mission.files.size());
+    for (std::size_t i : order) {
+        const auto& f = mission.files[i];
+        hashes[i] = ThreadPool::shared().submit([&f, &cancel, &progress] {
+            progress.item(f.entry.path);
+            return hashSource(f.source, cancel, progress);
+        });
+    }
+    Prepared out;
+    Manifest& m = out.manifest;
+    m.id = mission.id;
+    m.name = mission.name;
+    m.version = options.version;
+    m.created = utcTimestamp();
+    m.createdBy = options.stationName.empty() ? std::string("atmosphere-station") : options.stationName;
+    m.tiers = mission.tiers;
+    std::exception_ptr firstError;
+    for (std::size_t i = 0; i < hashes.size(); ++i) {
+        try {
+            HashedSource h = hashes[i].get(); // wait for every task: they reference locals
+            ContentFile entry = mission.files[i].entry;
+            entry.sha256 = h.sha256;
+            out.sources.emplace(entry.path, std::move(h));
+            m.files.push_back(std::move(entry));
+        } catch (...) {
+            if (!firstError)
+                firstError = std::current_exception();
+        }
+    }
+    if (firstError)
+        std::rethrow_exception(firstError);
+    progress.finish();
+    m.recomputeSizes();
+    m.signatures.push_back({kRoleMesh, options.meshKey.keyId(), kMeshSignatureName});
+    if (options.founderKey)
+        m.signatures.push_back({kRoleFounder, options.founderKey->keyId(), kFounderSignatureName});
+    return out;
 }
 
 } // namespace
 
 Result<Manifest> buildManifest(const CreateOptions& options, Observer* observer, const CancelToken& cancel)
 {
-    return guarded([&]() -> Result<Manifest> {
-        if (!isValidVersion(options.version))
-            return fail("version \"" + options.version + "\" is not valid (expected something like 1.3 or 2.0.1)");
-        auto scanned = scanMission(options.missionDir);
-        if (!scanned)
-            return scanned.error();
-        Mission& mission = *scanned;
-        if (!mission.problems.empty())
-            return fail(problemsText(mission));
-        if (options.tier && std::find(mission.tiers.begin(), mission.tiers.end(), *options.tier) == mission.tiers.end())
-            return fail("tier " + std::to_string(*options.tier) + " is not one of the mission's tiers");
-
-        ProgressReporter progress(observer);
-        std::uint64_t total = 0;
-        for (const auto& f : mission.files)
-            total += f.entry.size;
-        progress.phase("hashing", total);
-
-        std::vector<std::future<Result<std::string>>> hashes;
-        hashes.reserve(mission.files.size());
-        for (const auto& f : mission.files) {
-            hashes.push_back(ThreadPool::shared().submit([&f, &cancel, &progress] {
-                return sha256FileHex(f.source, cancel, [&progress](std::uint64_t n) { progress.add(n); });
-            }));
-        }
-        Manifest m;
-        m.id = mission.id;
-        m.name = mission.name;
-        m.version = options.version;
-        m.created = utcTimestamp();
-        m.createdBy = options.stationName.empty() ? std::string("atmosphere-station") : options.stationName;
-        m.tiers = mission.tiers;
-        std::optional<Error> firstError;
-        for (std::size_t i = 0; i < hashes.size(); ++i) {
-            auto h = hashes[i].get(); // wait for every task before returning: they reference locals
-            if (!h) {
-                if (!firstError)
-                    firstError = h.error();
-                continue;
-            }
-            ContentFile entry = mission.files[i].entry;
-            entry.sha256 = *h;
-            m.files.push_back(std::move(entry));
-        }
-        if (firstError) {
-            if (firstError->message.find("No such file") != std::string::npos)
-                firstError->message += " (it vanished while the package was being built)";
-            return *firstError;
-        }
-        progress.finish();
-        m.recomputeSizes();
-        m.signatures.push_back({kRoleMesh, options.meshKey.keyId(), kMeshSignatureName});
-        if (options.founderKey)
-            m.signatures.push_back({kRoleFounder, options.founderKey->keyId(), kFounderSignatureName});
-        return m;
-    });
+    return guarded([&]() -> Result<Manifest> { return prepare(options, observer, cancel).manifest; });
 }
 
 Result<CreateResult> createPackage(const CreateOptions& options, Observer* observer, const CancelToken& cancel)
 {
-    auto built = buildManifest(options, observer, cancel);
-    if (!built)
-        return built.error();
     return guarded([&]() -> Result<CreateResult> {
-        const Manifest& m = *built;
-        auto scanned = scanMission(options.missionDir); // source paths by archive path
-        if (!scanned)
-            return scanned.error();
-        std::map<std::string, fs::path> sources;
-        for (const auto& f : scanned->files)
-            sources[f.entry.path] = f.source;
-
+        Prepared prepared = prepare(options, observer, cancel);
+        const Manifest& m = prepared.manifest;
         const std::string yaml = m.toYaml();
         const Signature meshSig = signMessage(options.meshKey, yaml, trustedComment(m, kRoleMesh));
         std::optional<Signature> founderSig;
@@ -202,10 +274,7 @@ Result<CreateResult> createPackage(const CreateOptions& options, Observer* obser
         std::vector<char> buf(1 << 20);
         for (const auto* f : included) {
             progress.item(f->path);
-            auto it = sources.find(f->path);
-            if (it == sources.end())
-                return fail((options.missionDir / f->path).string() + ": vanished while the package was being built");
-            copyIntoArchive(writer, it->second, *f, mtime, progress, cancel, buf);
+            copyIntoArchive(writer, prepared.sources.at(f->path), *f, mtime, progress, cancel, buf);
         }
         writer.close();
         cancel.check();

@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <set>
 
@@ -177,6 +178,32 @@ private slots:
         QVERIFY2(created.message().find("changed while the package was being built") != std::string::npos,
                  created.message().c_str());
         QCOMPARE(entriesIn(box / "change-out"), 0);
+    }
+
+    void changeCaughtWithoutRehashing()
+    {
+        // Files older than the racy window are not hashed again while copied;
+        // a change must still be caught, through the file's identity.
+        fs::copy(box / "mission", box / "settled", fs::copy_options::recursive);
+        QTest::qWait(3000);
+        auto o = options("2.2", box / "settled-out");
+        o.missionDir = box / "settled";
+        PhaseHook hook("writing", [&] {
+            std::fstream f(box / "settled/models/llama-edge-2.0.gguf", std::ios::in | std::ios::out | std::ios::binary);
+            f.seekp(4096);
+            f.put('!');
+        });
+        auto created = atmo::createPackage(o, &hook, {});
+        QVERIFY(!created.ok());
+        QVERIFY2(created.message().find("llama-edge-2.0.gguf: changed while the package was being built") !=
+                     std::string::npos,
+                 created.message().c_str());
+        QCOMPARE(entriesIn(box / "settled-out"), 0);
+        // Unchanged, the same settled mission builds and verifies.
+        o.version = "2.3";
+        auto again = atmo::createPackage(o, nullptr, {});
+        QVERIFY2(again.ok(), again.ok() ? "" : again.message().c_str());
+        QVERIFY(verify(again->file).ok);
     }
 
     void cancelLeavesNothing()
