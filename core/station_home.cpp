@@ -1,5 +1,7 @@
 #include "core/station_home.h"
 
+#include "core/trust_store.h"
+
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -112,8 +114,11 @@ Result<SecretKey> StationHome::identity() const
         fs::remove(pubPath, ec);
         const SecretKey key = generateSecretKey();
         auto written = writeKeyPair(dir, "identity", key, std::nullopt);
-        if (written)
+        if (written) {
+            if (auto trusted = trustSelf(key); !trusted)
+                return trusted.error();
             return key;
+        }
         // Another process may have made it at the same moment: use theirs.
         if (!fs::exists(fs::symlink_status(keyPath, ec)))
             return written.error();
@@ -131,7 +136,22 @@ Result<SecretKey> StationHome::identity() const
         if (auto w = writeFileAtomic(pubPath, key->publicKey().fileText(), 0644); !w)
             return w.error();
     }
+    if (auto trusted = trustSelf(*key); !trusted)
+        return trusted.error();
     return key;
+}
+
+Status StationHome::trustSelf(const SecretKey& key) const
+{
+    // The station vouches for its own custody entries: its key is trusted in
+    // the station role under the station's name.
+    TrustStore trust(trustDir());
+    if (trust.find(key.keyId(), TrustRole::Station))
+        return {};
+    auto added = trust.add(key.publicKey(), TrustRole::Station, stationName());
+    if (!added)
+        return added.error();
+    return {};
 }
 
 } // namespace atmo

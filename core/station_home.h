@@ -34,9 +34,12 @@ public:
 
     Status ensure() const;                       // creates the directories
     std::string stationName() const;             // <home>/station/name or the host name
-    Result<SecretKey> identity() const;          // loads or creates the station key
+    // Loads or creates the station key, and makes sure the station trusts it
+    // (role station, under the station's name).
+    Result<SecretKey> identity() const;
 
 private:
+    Status trustSelf(const SecretKey& key) const;
     std::filesystem::path root_;
 };
 

@@ -418,11 +418,23 @@ private slots:
         std::vector<CustodyEntry> chain;
         appendCustody(chain, kManifest, *key, home.stationName(), "exported", "tier 1");
         TrustStore trust(home.trustDir());
-        QVERIFY(!checkCustody(chain, kManifest, trust)[0].trusted);
-        QVERIFY(trust.add(key->publicKey(), TrustRole::Station, "this station").ok());
-        const auto checks = checkCustody(chain, kManifest, trust);
+        // The station trusts its own key from the start, under its own name.
+        auto checks = checkCustody(chain, kManifest, trust);
         QVERIFY(checks[0].valid && checks[0].trusted);
-        QCOMPARE(checks[0].trustedName, std::string("this station"));
+        QCOMPARE(checks[0].trustedName, home.stationName());
+        QVERIFY(trust.find(key->keyId(), TrustRole::Station).has_value());
+
+        // Another station's entry is valid but not trusted until its key is added.
+        StationHome other(box / "other-home");
+        auto otherKey = other.identity();
+        QVERIFY(otherKey.ok());
+        appendCustody(chain, kManifest, *otherKey, "depot-7", "transferred", "");
+        checks = checkCustody(chain, kManifest, trust);
+        QVERIFY(checks[1].valid && !checks[1].trusted);
+        QVERIFY(trust.add(otherKey->publicKey(), TrustRole::Station, "depot 7").ok());
+        checks = checkCustody(chain, kManifest, trust);
+        QVERIFY(checks[1].valid && checks[1].trusted);
+        QCOMPARE(checks[1].trustedName, std::string("depot 7"));
     }
 };
 

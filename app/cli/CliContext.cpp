@@ -71,13 +71,6 @@ std::optional<atmo::SecretKey> Context::stationIdentity(QString& error) const
         error = q(identity.message());
         return std::nullopt;
     }
-    atmo::TrustStore trust(h.trustDir());
-    if (!trust.find(identity->keyId(), atmo::TrustRole::Station)) {
-        if (auto added = trust.add(identity->publicKey(), atmo::TrustRole::Station, h.stationName()); !added) {
-            error = q(added.message());
-            return std::nullopt;
-        }
-    }
     return *identity;
 }
 

@@ -33,7 +33,7 @@ public:
     bool json() const { return json_; }
     atmo::StationHome home() const;
     // The station's own key (made on first use) for chain-of-custody entries;
-    // the station trusts it under its own name.
+    // core makes sure the station trusts it under its own name.
     std::optional<atmo::SecretKey> stationIdentity(QString& error) const;
     std::filesystem::path homePath() const { return home_; }
 
