@@ -1,0 +1,64 @@
+#include "app/CreateJob.h"
+
+#include <QMetaObject>
+
+#include <filesystem>
+#include <system_error>
+
+#include "app/StationPaths.h"
+#include "core/fs_util.h"
+#include "core/package_store.h"
+#include "core/station_home.h"
+
+CreateJob::CreateJob(Request request, QObject* parent) : Job(tr("Building"), parent), request_(std::move(request)) {}
+
+void CreateJob::run()
+{
+    const atmo::StationHome home(StationPaths::toPath(request_.homeDir));
+    if (auto st = home.ensure(); !st) {
+        setOutcome(false, QString::fromStdString(st.message()));
+        return;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(StationPaths::toPath(request_.outputDir), ec);
+
+    atmo::CreateOptions options;
+    options.missionDir = StationPaths::toPath(request_.missionDir);
+    options.version = request_.version.toStdString();
+    options.outputDir = StationPaths::toPath(request_.outputDir);
+    options.meshKey = request_.meshKey;
+    options.founderKey = request_.founderKey;
+    options.compression = request_.compression;
+    options.stationName = home.stationName();
+    if (auto identity = home.identity())
+        options.stationKey = identity.value();
+
+    atmo::PackageStore store(home.storeIndex());
+    const int count = static_cast<int>(request_.outputs.size());
+    for (int i = 0; i < count; ++i) {
+        if (cancelToken().cancelled())
+            break;
+        current_ = i;
+        QMetaObject::invokeMethod(this, [this, i, count] { emit outputStarted(i, count); }, Qt::QueuedConnection);
+        options.tier = request_.outputs[static_cast<std::size_t>(i)];
+        auto result = atmo::createPackage(options, observer(), cancelToken());
+        if (!result) {
+            // Outputs already finished stay: each is complete and signed.
+            setOutcome(false, QString::fromStdString(result.message()));
+            return;
+        }
+        atmo::StoredPackage stored;
+        stored.id = result->manifest.id;
+        stored.version = result->manifest.version;
+        stored.tier = options.tier;
+        stored.file = result->file;
+        stored.bytes = result->archiveBytes;
+        stored.addedAt = atmo::utcTimestamp();
+        (void)store.add(stored); // the index is a convenience; the package itself is what counts
+        results_.push_back(std::move(result.value()));
+    }
+    if (cancelToken().cancelled())
+        setOutcome(false, tr("Cancelled"));
+    else
+        setOutcome(true, {});
+}

@@ -1,0 +1,178 @@
+#include "app/FileCheckModel.h"
+
+#include <algorithm>
+
+#include "app/Format.h"
+#include "app/ModelRoles.h"
+
+FileCheckModel::FileCheckModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int FileCheckModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(files_.size());
+}
+
+int FileCheckModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+bool FileCheckModel::isFailure(atmo::FileState state)
+{
+    return state == atmo::FileState::Failed || state == atmo::FileState::Missing;
+}
+
+QString FileCheckModel::statusKey(atmo::FileState state)
+{
+    switch (state) {
+    case atmo::FileState::Pending: return QStringLiteral("pending");
+    case atmo::FileState::Ok: return QStringLiteral("ok");
+    case atmo::FileState::Failed: return QStringLiteral("failed");
+    case atmo::FileState::Missing: return QStringLiteral("missing");
+    case atmo::FileState::NotInArchive: return QStringLiteral("skipped");
+    }
+    return {};
+}
+
+QVariant FileCheckModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const atmo::FileCheck& f = files_[static_cast<std::size_t>(index.row())];
+    const int column = index.column();
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (column) {
+        case StatusColumn:
+            return f.state == atmo::FileState::Pending && !checking_ ? tr("Not checked") : Format::fileState(f.state);
+        case PathColumn: return QString::fromStdString(f.path);
+        case KindColumn: return Format::kind(f.kind);
+        case SizeColumn: return Format::bytes(f.size);
+        case TiersColumn: return Format::tiers(f.tiers);
+        case ExpectedColumn: return Format::shortHash(f.expectedSha256);
+        case ComputedColumn: return Format::shortHash(f.computedSha256);
+        }
+        break;
+    case Qt::ToolTipRole:
+        switch (column) {
+        case StatusColumn:
+            return f.message.empty() ? Format::fileState(f.state) : QString::fromStdString(f.message);
+        case ExpectedColumn: return QString::fromStdString(f.expectedSha256);
+        case ComputedColumn: return QString::fromStdString(f.computedSha256);
+        default: return QString::fromStdString(f.path);
+        }
+    case Qt::TextAlignmentRole:
+        if (column == SizeColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    case ModelRole::Status:
+        if (column != StatusColumn)
+            return {};
+        return f.state == atmo::FileState::Pending && !checking_ ? QStringLiteral("skipped") : statusKey(f.state);
+    case ModelRole::Failure:
+        return isFailure(f.state);
+    case ModelRole::Path:
+        return QString::fromStdString(f.path);
+    case ModelRole::Sort:
+        switch (column) {
+        case StatusColumn: return static_cast<int>(f.state);
+        case KindColumn: return static_cast<int>(f.kind);
+        case SizeColumn: return static_cast<qulonglong>(f.size);
+        case TiersColumn: return f.tiers.empty() ? 0 : f.tiers.front();
+        case PathColumn: return QString::fromStdString(f.path);
+        case ExpectedColumn: return QString::fromStdString(f.expectedSha256);
+        case ComputedColumn: return QString::fromStdString(f.computedSha256);
+        }
+        break;
+    default:
+        break;
+    }
+    return {};
+}
+
+QVariant FileCheckModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case StatusColumn: return tr("Status");
+    case PathColumn: return tr("File");
+    case KindColumn: return tr("Kind");
+    case SizeColumn: return tr("Size");
+    case TiersColumn: return tr("Tiers");
+    case ExpectedColumn: return tr("Expected SHA-256");
+    case ComputedColumn: return tr("Computed SHA-256");
+    }
+    return {};
+}
+
+void FileCheckModel::setChecking(bool checking)
+{
+    if (checking == checking_)
+        return;
+    checking_ = checking;
+    if (!files_.empty())
+        emit dataChanged(index(0, StatusColumn), index(rowCount() - 1, StatusColumn));
+}
+
+void FileCheckModel::clear()
+{
+    if (files_.empty())
+        return;
+    beginResetModel();
+    files_.clear();
+    rows_.clear();
+    endResetModel();
+}
+
+void FileCheckModel::apply(const std::vector<atmo::FileCheck>& batch)
+{
+    std::vector<int> changed;
+    std::vector<const atmo::FileCheck*> added;
+    QHash<QString, int> addedRows;
+    for (const atmo::FileCheck& f : batch) {
+        const QString key = QString::fromStdString(f.path);
+        if (auto it = rows_.constFind(key); it != rows_.constEnd()) {
+            files_[static_cast<std::size_t>(*it)] = f;
+            changed.push_back(*it);
+        } else if (auto a = addedRows.constFind(key); a != addedRows.constEnd()) {
+            added[static_cast<std::size_t>(*a)] = &f; // reported twice in one batch: keep the latest
+        } else {
+            addedRows.insert(key, static_cast<int>(added.size()));
+            added.push_back(&f);
+        }
+    }
+    if (!changed.empty()) {
+        std::sort(changed.begin(), changed.end());
+        changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+        std::size_t i = 0;
+        while (i < changed.size()) {
+            std::size_t j = i;
+            while (j + 1 < changed.size() && changed[j + 1] == changed[j] + 1)
+                ++j;
+            emit dataChanged(index(changed[i], 0), index(changed[j], ColumnCount - 1));
+            i = j + 1;
+        }
+    }
+    if (!added.empty()) {
+        const int first = static_cast<int>(files_.size());
+        beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
+        files_.reserve(files_.size() + added.size());
+        for (const atmo::FileCheck* f : added) {
+            rows_.insert(QString::fromStdString(f->path), static_cast<int>(files_.size()));
+            files_.push_back(*f);
+        }
+        endInsertRows();
+    }
+}
+
+int FileCheckModel::rowOf(const QString& path) const { return rows_.value(path, -1); }
+
+int FileCheckModel::count(atmo::FileState state) const
+{
+    return static_cast<int>(std::count_if(files_.begin(), files_.end(),
+                                          [state](const atmo::FileCheck& f) { return f.state == state; }));
+}
+
+int FileCheckModel::failureCount() const
+{
+    return static_cast<int>(
+        std::count_if(files_.begin(), files_.end(), [](const atmo::FileCheck& f) { return isFailure(f.state); }));
+}

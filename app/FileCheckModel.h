@@ -1,0 +1,45 @@
+// The files of a package being verified, one row per file, appended live as
+// the core reports them. Batches arrive coalesced (see QueuedObserver): new
+// rows go in with one beginInsertRows per batch, updates to known rows are
+// coalesced into contiguous spans for dataChanged.
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QHash>
+
+#include <vector>
+
+#include "core/package_verifier.h"
+
+class FileCheckModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { StatusColumn, PathColumn, KindColumn, SizeColumn, TiersColumn, ExpectedColumn, ComputedColumn,
+                  ColumnCount };
+
+    explicit FileCheckModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    void clear();
+    // While false (the check ended), files never reached read "Not checked".
+    void setChecking(bool checking);
+    void apply(const std::vector<atmo::FileCheck>& batch);
+
+    const atmo::FileCheck& file(int row) const { return files_[static_cast<std::size_t>(row)]; }
+    const std::vector<atmo::FileCheck>& files() const { return files_; }
+    int rowOf(const QString& path) const; // -1 if absent
+
+    static bool isFailure(atmo::FileState state);
+    static QString statusKey(atmo::FileState state);
+    int count(atmo::FileState state) const;
+    int failureCount() const;
+
+private:
+    std::vector<atmo::FileCheck> files_;
+    QHash<QString, int> rows_;
+    bool checking_ = true;
+};

@@ -1,0 +1,153 @@
+#include "app/Format.h"
+
+#include <QDateTime>
+#include <QLocale>
+
+QString Format::bytes(std::uint64_t bytes)
+{
+    return QLocale().formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeIecFormat);
+}
+
+QString Format::speed(double bytesPerSecond)
+{
+    if (bytesPerSecond <= 0)
+        return {};
+    return tr("%1/s").arg(bytes(static_cast<std::uint64_t>(bytesPerSecond)));
+}
+
+QString Format::duration(qint64 seconds)
+{
+    if (seconds < 0)
+        return {};
+    if (seconds < 60)
+        return tr("%n second(s)", nullptr, static_cast<int>(seconds));
+    if (seconds < 3600)
+        return tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    return tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+}
+
+QString Format::tiers(const std::vector<int>& tiers)
+{
+    if (tiers.empty())
+        return tr("all");
+    QStringList parts;
+    for (int t : tiers)
+        parts << QString::number(t);
+    return parts.join(QStringLiteral(", "));
+}
+
+QString Format::kind(atmo::ContentKind kind)
+{
+    switch (kind) {
+    case atmo::ContentKind::Config: return tr("Config");
+    case atmo::ContentKind::Model: return tr("Model");
+    case atmo::ContentKind::Agent: return tr("Agent");
+    case atmo::ContentKind::Tool: return tr("Tool");
+    case atmo::ContentKind::Knowledge: return tr("Knowledge");
+    }
+    return {};
+}
+
+QString Format::kindPlural(atmo::ContentKind kind)
+{
+    switch (kind) {
+    case atmo::ContentKind::Config: return tr("Configuration");
+    case atmo::ContentKind::Model: return tr("Models");
+    case atmo::ContentKind::Agent: return tr("Agents");
+    case atmo::ContentKind::Tool: return tr("Tools");
+    case atmo::ContentKind::Knowledge: return tr("Knowledge");
+    }
+    return {};
+}
+
+QString Format::shortHash(const std::string& hex)
+{
+    if (hex.empty())
+        return QStringLiteral("—");
+    if (hex.size() <= 14)
+        return QString::fromStdString(hex);
+    return QString::fromStdString(hex.substr(0, 8)) + QStringLiteral("…") +
+           QString::fromStdString(hex.substr(hex.size() - 4));
+}
+
+QString Format::fileState(atmo::FileState state)
+{
+    switch (state) {
+    case atmo::FileState::Pending: return tr("Checking");
+    case atmo::FileState::Ok: return tr("Intact");
+    case atmo::FileState::Failed: return tr("Failed");
+    case atmo::FileState::Missing: return tr("Missing");
+    case atmo::FileState::NotInArchive: return tr("Not in this export");
+    }
+    return {};
+}
+
+QString Format::signatureState(atmo::SignatureState state)
+{
+    switch (state) {
+    case atmo::SignatureState::Valid: return tr("Valid");
+    case atmo::SignatureState::Invalid: return tr("Invalid");
+    case atmo::SignatureState::Missing: return tr("Missing");
+    case atmo::SignatureState::Untrusted: return tr("Untrusted key");
+    }
+    return {};
+}
+
+QString Format::signatureRole(const std::string& role)
+{
+    if (role == atmo::kRoleMesh)
+        return tr("Mesh authority");
+    if (role == atmo::kRoleFounder)
+        return tr("Founder");
+    return QString::fromStdString(role);
+}
+
+QString Format::trustRole(atmo::TrustRole role)
+{
+    switch (role) {
+    case atmo::TrustRole::Mesh: return tr("Mesh authority");
+    case atmo::TrustRole::Founder: return tr("Founder");
+    case atmo::TrustRole::Station: return tr("Station");
+    }
+    return {};
+}
+
+QString Format::custodyAction(const std::string& action)
+{
+    if (action == "created")
+        return tr("Created");
+    if (action == "exported")
+        return tr("Exported");
+    if (action == "transferred")
+        return tr("Transferred");
+    return QString::fromStdString(action);
+}
+
+QString Format::phase(const QString& corePhase)
+{
+    if (corePhase == QLatin1String("hashing"))
+        return tr("Hashing");
+    if (corePhase == QLatin1String("writing"))
+        return tr("Writing");
+    if (corePhase == QLatin1String("verifying"))
+        return tr("Verifying");
+    if (corePhase == QLatin1String("reading back"))
+        return tr("Reading back");
+    if (corePhase == QLatin1String("installing") || corePhase == QLatin1String("extracting"))
+        return tr("Installing");
+    if (corePhase == QLatin1String("signing"))
+        return tr("Signing");
+    if (corePhase.isEmpty())
+        return tr("Working");
+    QString s = corePhase;
+    s[0] = s[0].toUpper();
+    return s;
+}
+
+QString Format::timestamp(const std::string& iso)
+{
+    const QDateTime t = QDateTime::fromString(QString::fromStdString(iso), Qt::ISODate);
+    if (!t.isValid())
+        return QString::fromStdString(iso);
+    return QLocale().toString(t.toLocalTime(), QLocale::ShortFormat);
+}

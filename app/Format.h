@@ -1,0 +1,33 @@
+// Localised text for values the views show: sizes, speeds, durations, tier
+// lists, content kinds, shortened hashes, file and signature states.
+#pragma once
+
+#include <QCoreApplication>
+#include <QString>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/manifest.h"
+#include "core/package_verifier.h"
+#include "core/trust_store.h"
+
+class Format {
+    Q_DECLARE_TR_FUNCTIONS(Format)
+public:
+    static QString bytes(std::uint64_t bytes);
+    static QString speed(double bytesPerSecond);
+    static QString duration(qint64 seconds);
+    static QString tiers(const std::vector<int>& tiers);   // "1, 2" or "all"
+    static QString kind(atmo::ContentKind kind);           // "Model"
+    static QString kindPlural(atmo::ContentKind kind);     // "Models"
+    static QString shortHash(const std::string& hex);      // "3f9a1c…d0e2"
+    static QString fileState(atmo::FileState state);
+    static QString signatureState(atmo::SignatureState state);
+    static QString signatureRole(const std::string& role); // "Mesh authority"
+    static QString trustRole(atmo::TrustRole role);
+    static QString custodyAction(const std::string& action);
+    static QString phase(const QString& corePhase);        // "hashing" -> "Hashing"
+    static QString timestamp(const std::string& iso);      // local, short
+};

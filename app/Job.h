@@ -1,0 +1,81 @@
+// One long core operation run off the GUI thread. The JobRunner calls run()
+// on a pool thread; the job reports through a QueuedObserver, whose batches
+// arrive here on the GUI thread as signals. A job stays alive until its
+// worker has finished (the runner guarantees it), so the worker never sees a
+// dangling pointer; dispose() lets an owner drop a job that is still running.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "app/ProgressMeter.h"
+#include "core/job.h"
+#include "core/package_verifier.h"
+
+class QueuedObserver;
+
+class Job : public QObject {
+    Q_OBJECT
+public:
+    // What the observer collected since the last delivery.
+    struct Batch {
+        std::optional<atmo::Progress> progress;
+        std::optional<atmo::VerifyReport> signatures;
+        std::vector<atmo::FileCheck> files;
+    };
+
+    explicit Job(QString title, QObject* parent = nullptr);
+    ~Job() override;
+
+    QString title() const { return title_; }
+    const atmo::CancelToken& cancelToken() const { return cancel_; }
+    bool isRunning() const { return started_ && !finished_; }
+    bool isFinished() const { return finished_; }
+    bool succeeded() const { return ok_; }
+    bool wasCancelled() const { return cancel_.cancelled(); }
+    QString errorMessage() const { return error_; }
+    JobProgress progress() const { return progress_; }
+    qint64 elapsedMsecs() const;
+
+    // Called by JobRunner.
+    void markStarted();
+    void runOnWorker();          // pool thread
+    void completeOnGuiThread();  // GUI thread, after runOnWorker returned
+
+public slots:
+    void cancel();
+    // Disconnects owner from the job, then deletes the job now if it
+    // finished, else cancels it and deletes it once its worker returns.
+    void dispose(QObject* owner);
+
+signals:
+    void progressChanged(const JobProgress& progress);
+    void finished(bool ok);
+
+protected:
+    // Pool thread: do the work; set ok/error through setOutcome().
+    virtual void run() = 0;
+    // GUI thread: a batch of observer reports.
+    virtual void deliver(Batch& batch);
+    void setOutcome(bool ok, QString error);
+    atmo::VerifyObserver* observer();
+
+private:
+    friend class QueuedObserver;
+    QString title_;
+    atmo::CancelToken cancel_;
+    std::unique_ptr<QueuedObserver> observer_;
+    ProgressMeter meter_;
+    QElapsedTimer clock_;
+    JobProgress progress_;
+    bool started_ = false;
+    bool finished_ = false;
+    bool disposeWhenDone_ = false;
+    bool ok_ = false;
+    QString error_;
+};

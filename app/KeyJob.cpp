@@ -1,0 +1,66 @@
+#include "app/KeyJob.h"
+
+#include "app/StationPaths.h"
+
+namespace {
+std::optional<std::string> toStd(const std::optional<QString>& s)
+{
+    if (!s)
+        return std::nullopt;
+    return s->toStdString();
+}
+} // namespace
+
+KeyJob::KeyJob(Mode mode, QObject* parent)
+    : Job(mode == Mode::Generate ? tr("Generating key") : tr("Unlocking key"), parent), mode_(mode)
+{
+}
+
+KeyJob* KeyJob::generate(GenerateRequest request, QObject* parent)
+{
+    auto* job = new KeyJob(Mode::Generate, parent);
+    job->keyFile_ = request.dir + QLatin1Char('/') + request.name + QStringLiteral(".key");
+    job->pubFile_ = request.dir + QLatin1Char('/') + request.name + QStringLiteral(".pub");
+    job->generate_ = std::move(request);
+    return job;
+}
+
+KeyJob* KeyJob::unlock(QString keyFile, std::optional<QString> password, QObject* parent)
+{
+    auto* job = new KeyJob(Mode::Unlock, parent);
+    job->keyFile_ = std::move(keyFile);
+    job->password_ = std::move(password);
+    return job;
+}
+
+void KeyJob::run()
+{
+    if (mode_ == Mode::Unlock) {
+        auto key = atmo::loadSecretKey(StationPaths::toPath(keyFile_), toStd(password_));
+        if (!key) {
+            setOutcome(false, QString::fromStdString(key.message()));
+            return;
+        }
+        secret_ = key.value();
+        public_ = key->publicKey();
+        setOutcome(true, {});
+        return;
+    }
+    const atmo::SecretKey key = atmo::generateSecretKey();
+    auto written = atmo::writeKeyPair(StationPaths::toPath(generate_.dir), generate_.name.toStdString(), key,
+                                      toStd(generate_.password));
+    if (!written) {
+        setOutcome(false, QString::fromStdString(written.message()));
+        return;
+    }
+    public_ = written.value();
+    if (generate_.trustAs) {
+        atmo::TrustStore trust(StationPaths::toPath(generate_.trustDir));
+        auto added = trust.add(*public_, *generate_.trustAs, generate_.name.toStdString());
+        if (!added) {
+            setOutcome(false, QString::fromStdString(added.message()));
+            return;
+        }
+    }
+    setOutcome(true, {});
+}

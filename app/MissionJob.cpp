@@ -1,0 +1,32 @@
+#include "app/MissionJob.h"
+
+#include "app/StationPaths.h"
+
+MissionJob::MissionJob(QString dir, QObject* parent) : Job(tr("Reading mission"), parent), dir_(std::move(dir)) {}
+
+MissionJob* MissionJob::scan(QString dir, QObject* parent) { return new MissionJob(std::move(dir), parent); }
+
+MissionJob* MissionJob::assemble(QString dir, AssembleRequest request, QObject* parent)
+{
+    auto* job = new MissionJob(std::move(dir), parent);
+    job->assemble_ = std::move(request);
+    return job;
+}
+
+void MissionJob::run()
+{
+    if (assemble_) {
+        const QString error = assemble_->assembler.create(dir_, assemble_->id, assemble_->name, assemble_->tiers);
+        if (!error.isEmpty()) {
+            setOutcome(false, error);
+            return;
+        }
+    }
+    auto scanned = atmo::scanMission(StationPaths::toPath(dir_));
+    if (!scanned) {
+        setOutcome(false, QString::fromStdString(scanned.message()));
+        return;
+    }
+    mission_ = std::move(scanned.value());
+    setOutcome(true, {});
+}

@@ -1,0 +1,37 @@
+// Speed and time left for a job's progress, from a sliding window of the last
+// few seconds of samples. Plain value type; the caller supplies the clock so
+// tests can drive it.
+#pragma once
+
+#include <QString>
+
+#include <cstdint>
+#include <deque>
+
+struct JobProgress {
+    QString phase;
+    std::uint64_t done = 0;
+    std::uint64_t total = 0;
+    QString item;
+    double bytesPerSecond = 0; // 0 while unknown
+    qint64 secondsLeft = -1;   // -1 while unknown
+    int percent() const;       // 0..100, -1 when the total is unknown
+};
+
+class ProgressMeter {
+public:
+    explicit ProgressMeter(qint64 windowMsecs = 3000);
+    void reset();
+    // A new phase restarts the measurement.
+    JobProgress sample(const QString& phase, std::uint64_t done, std::uint64_t total, const QString& item,
+                       qint64 nowMsecs);
+
+private:
+    struct Point {
+        qint64 t;
+        std::uint64_t done;
+    };
+    qint64 window_;
+    QString phase_;
+    std::deque<Point> points_;
+};

@@ -1,0 +1,56 @@
+#include "app/Settings.h"
+
+#include "app/StationPaths.h"
+
+namespace {
+const QString kLanguage = QStringLiteral("ui/language");
+const QString kGeometry = QStringLiteral("window/geometry");
+const QString kState = QStringLiteral("window/state");
+const QString kView = QStringLiteral("window/view");
+const QString kMissionDir = QStringLiteral("build/missionDir");
+const QString kOutputDir = QStringLiteral("build/outputDir");
+const QString kMeshKey = QStringLiteral("build/meshKey");
+const QString kFounderKey = QStringLiteral("build/founderKey");
+const QString kInstallRoot = QStringLiteral("import/installRoot");
+const QString kOpenDir = QStringLiteral("import/openDir");
+const QString kFailuresOnly = QStringLiteral("import/failuresOnly");
+} // namespace
+
+Settings::Settings() : s_(std::make_unique<QSettings>()) {}
+
+Settings::Settings(const QString& iniFile) : s_(std::make_unique<QSettings>(iniFile, QSettings::IniFormat)) {}
+
+QString Settings::language() const { return s_->value(kLanguage).toString(); }
+void Settings::setLanguage(const QString& code) { s_->setValue(kLanguage, code); }
+
+QByteArray Settings::windowGeometry() const { return s_->value(kGeometry).toByteArray(); }
+void Settings::setWindowGeometry(const QByteArray& geometry) { s_->setValue(kGeometry, geometry); }
+QByteArray Settings::windowState() const { return s_->value(kState).toByteArray(); }
+void Settings::setWindowState(const QByteArray& state) { s_->setValue(kState, state); }
+int Settings::currentView() const { return s_->value(kView, 0).toInt(); }
+void Settings::setCurrentView(int index) { s_->setValue(kView, index); }
+
+QString Settings::lastMissionDir() const { return s_->value(kMissionDir).toString(); }
+void Settings::setLastMissionDir(const QString& dir) { s_->setValue(kMissionDir, dir); }
+
+QString Settings::outputDir() const { return s_->value(kOutputDir, StationPaths::packagesDir()).toString(); }
+void Settings::setOutputDir(const QString& dir) { s_->setValue(kOutputDir, dir); }
+
+QString Settings::installRoot() const
+{
+    return s_->value(kInstallRoot, StationPaths::defaultInstallRoot()).toString();
+}
+void Settings::setInstallRoot(const QString& dir) { s_->setValue(kInstallRoot, dir); }
+
+QString Settings::lastOpenDir() const { return s_->value(kOpenDir).toString(); }
+void Settings::setLastOpenDir(const QString& dir) { s_->setValue(kOpenDir, dir); }
+
+QString Settings::meshKeyFile() const { return s_->value(kMeshKey).toString(); }
+void Settings::setMeshKeyFile(const QString& file) { s_->setValue(kMeshKey, file); }
+QString Settings::founderKeyFile() const { return s_->value(kFounderKey).toString(); }
+void Settings::setFounderKeyFile(const QString& file) { s_->setValue(kFounderKey, file); }
+
+bool Settings::failuresOnly() const { return s_->value(kFailuresOnly, false).toBool(); }
+void Settings::setFailuresOnly(bool on) { s_->setValue(kFailuresOnly, on); }
+
+void Settings::sync() { s_->sync(); }

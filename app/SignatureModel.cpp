@@ -1,0 +1,75 @@
+#include "app/SignatureModel.h"
+
+#include "app/Format.h"
+#include "app/ModelRoles.h"
+#include "core/manifest.h"
+
+SignatureModel::SignatureModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int SignatureModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int SignatureModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QString SignatureModel::statusKey(const atmo::SignatureCheck& s)
+{
+    switch (s.state) {
+    case atmo::SignatureState::Valid: return s.trusted ? QStringLiteral("ok") : QStringLiteral("warning");
+    case atmo::SignatureState::Invalid: return QStringLiteral("failed");
+    case atmo::SignatureState::Untrusted: return QStringLiteral("warning");
+    case atmo::SignatureState::Missing:
+        // A missing founder signature is allowed; a missing mesh one is not.
+        return s.role == atmo::kRoleMesh ? QStringLiteral("failed") : QStringLiteral("skipped");
+    }
+    return {};
+}
+
+QVariant SignatureModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const atmo::SignatureCheck& s = rows_[static_cast<std::size_t>(index.row())];
+    if (role == Qt::DisplayRole || role == ModelRole::Sort) {
+        switch (index.column()) {
+        case RoleColumn: return Format::signatureRole(s.role);
+        case StateColumn: return Format::signatureState(s.state);
+        case KeyIdColumn: return s.keyId.empty() ? QStringLiteral("—") : QString::fromStdString(s.keyId);
+        case TrustColumn:
+            if (s.trusted)
+                return QString::fromStdString(s.trustedName);
+            return s.keyId.empty() ? QStringLiteral("—") : tr("Not trusted");
+        case CommentColumn:
+            if (s.state == atmo::SignatureState::Valid)
+                return QString::fromStdString(s.trustedComment);
+            return QString::fromStdString(s.message);
+        }
+    }
+    if (role == Qt::ToolTipRole)
+        return s.message.empty() ? QString::fromStdString(s.trustedComment) : QString::fromStdString(s.message);
+    if (role == ModelRole::Status && index.column() == StateColumn)
+        return statusKey(s);
+    return {};
+}
+
+QVariant SignatureModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case RoleColumn: return tr("Role");
+    case StateColumn: return tr("Signature");
+    case KeyIdColumn: return tr("Key ID");
+    case TrustColumn: return tr("Trusted as");
+    case CommentColumn: return tr("Trusted comment");
+    }
+    return {};
+}
+
+void SignatureModel::setSignatures(const std::vector<atmo::SignatureCheck>& signatures)
+{
+    beginResetModel();
+    rows_ = signatures;
+    endResetModel();
+}

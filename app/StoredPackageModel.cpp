@@ -1,0 +1,77 @@
+#include "app/StoredPackageModel.h"
+
+#include <QDir>
+
+#include <algorithm>
+
+#include "app/Format.h"
+#include "app/ModelRoles.h"
+#include "app/StationPaths.h"
+
+StoredPackageModel::StoredPackageModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int StoredPackageModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int StoredPackageModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant StoredPackageModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const atmo::StoredPackage& p = rows_[static_cast<std::size_t>(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case IdColumn: return QString::fromStdString(p.id);
+        case VersionColumn: return QString::fromStdString(p.version);
+        case ContentColumn: return p.tier ? tr("Tier %1 export").arg(*p.tier) : tr("Full package");
+        case SizeColumn: return Format::bytes(p.bytes);
+        case AddedColumn: return Format::timestamp(p.addedAt);
+        case FileColumn: return QDir::toNativeSeparators(StationPaths::fromPath(p.file));
+        }
+        break;
+    case Qt::TextAlignmentRole:
+        if (index.column() == SizeColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    case ModelRole::Path: return StationPaths::fromPath(p.file);
+    case ModelRole::Status: return index.column() == IdColumn ? QStringLiteral("package") : QVariant();
+    case ModelRole::Sort:
+        switch (index.column()) {
+        case SizeColumn: return static_cast<qulonglong>(p.bytes);
+        case AddedColumn: return QString::fromStdString(p.addedAt);
+        case ContentColumn: return p.tier.value_or(0);
+        default: return data(index, Qt::DisplayRole);
+        }
+    case Qt::ToolTipRole: return QDir::toNativeSeparators(StationPaths::fromPath(p.file));
+    default: break;
+    }
+    return {};
+}
+
+QVariant StoredPackageModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case IdColumn: return tr("Package");
+    case VersionColumn: return tr("Version");
+    case ContentColumn: return tr("Contents");
+    case SizeColumn: return tr("Size");
+    case AddedColumn: return tr("Built or received");
+    case FileColumn: return tr("File");
+    }
+    return {};
+}
+
+void StoredPackageModel::setPackages(std::vector<atmo::StoredPackage> packages)
+{
+    std::stable_sort(packages.begin(), packages.end(),
+                     [](const atmo::StoredPackage& a, const atmo::StoredPackage& b) { return a.addedAt > b.addedAt; });
+    beginResetModel();
+    rows_ = std::move(packages);
+    endResetModel();
+}

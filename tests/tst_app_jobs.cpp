@@ -1,0 +1,251 @@
+// The job layer between core and the window: jobs run on the pool, report
+// on the GUI thread in coalesced batches, can be cancelled, and leave nothing
+// behind when they are; the report writer says what the banner says.
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include "app/CreateJob.h"
+#include "app/JobRunner.h"
+#include "app/KeyJob.h"
+#include "app/MissionJob.h"
+#include "app/ReportWriter.h"
+#include "app/StationPaths.h"
+#include "app/Verdict.h"
+#include "app/VerifyJob.h"
+#include "core/mission.h"
+#include "core/package_writer.h"
+#include "testutil.h"
+
+using namespace testutil;
+
+namespace {
+QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
+}
+
+class TestAppJobs : public QObject {
+    Q_OBJECT
+    Sandbox box_;
+    atmo::SecretKey mesh_ = makeKey();
+    fs::path package_;
+
+private slots:
+    void initTestCase()
+    {
+        qputenv("ATMOSPHERE_HOME", box_.path().string().c_str());
+        trustKey(box_.path(), mesh_, atmo::TrustRole::Mesh, "Test mesh");
+        MissionSpec spec;
+        spec.largeModelSize = 24u << 20;
+        makeMission(box_ / "mission", spec);
+        atmo::CreateOptions options;
+        options.missionDir = box_ / "mission";
+        options.version = "1.0";
+        options.outputDir = box_ / "out";
+        options.meshKey = mesh_;
+        fs::create_directories(options.outputDir);
+        auto created = atmo::createPackage(options, nullptr, atmo::CancelToken());
+        QVERIFY2(created.ok(), created.ok() ? "" : created.message().c_str());
+        package_ = created->file;
+    }
+
+    void verifyReportsOnTheGuiThreadInBatches()
+    {
+        JobRunner runner;
+        VerifyJob::Request request;
+        request.file = q(package_);
+        request.trustDir = q(box_ / "trust");
+        request.installRoot = q(box_ / "root");
+        auto* job = runner.start(new VerifyJob(request));
+        int files = 0, batches = 0;
+        bool signatures = false, wrongThread = false;
+        connect(job, &VerifyJob::filesChecked, this, [&](const std::vector<atmo::FileCheck>& batch) {
+            files += static_cast<int>(batch.size());
+            ++batches;
+            wrongThread |= QThread::currentThread() != thread();
+        });
+        connect(job, &VerifyJob::signaturesChecked, this, [&](const atmo::VerifyReport& r) {
+            signatures = true;
+            QCOMPARE(r.signatures.front().state, atmo::SignatureState::Valid);
+        });
+        QSignalSpy finished(job, &Job::finished);
+        QVERIFY(finished.wait(30000));
+        QVERIFY(finished.at(0).at(0).toBool());
+        QVERIFY(!wrongThread);
+        QVERIFY(signatures);
+        QCOMPARE(files, static_cast<int>(job->report().files.size()));
+        QVERIFY(batches >= 1 && batches <= files);
+        QVERIFY(job->report().ok);
+        QVERIFY(job->deviceFit().known);
+        QVERIFY(job->deviceFit().packageOk);
+        QVERIFY(job->deviceFit().bytesNeeded > 0);
+        QVERIFY(job->deviceFit().installedVersion.isEmpty());
+        const Verdict v = Verdict::of(job->report(), &job->deviceFit());
+        QCOMPARE(v.kind, Verdict::Kind::Good);
+    }
+
+    void cancelledVerifyIsNotAPass()
+    {
+        JobRunner runner;
+        VerifyJob::Request request;
+        request.file = q(package_);
+        request.trustDir = q(box_ / "trust");
+        auto* job = new VerifyJob(request);
+        job->cancel(); // before it starts: the core sees the token at once
+        runner.start(job);
+        QSignalSpy finished(job, &Job::finished);
+        QVERIFY(finished.wait(30000));
+        QVERIFY(!finished.at(0).at(0).toBool());
+        QVERIFY(job->wasCancelled());
+        QCOMPARE(Verdict::of(job->report()).kind, Verdict::Kind::Cancelled);
+    }
+
+    void cancelledCreateLeavesNothing()
+    {
+        // Big enough that the first progress report comes long before the end.
+        MissionSpec spec;
+        spec.id = "big-mission";
+        spec.largeModelSize = 200u << 20;
+        makeMission(box_ / "big-mission", spec);
+        JobRunner runner;
+        CreateJob::Request request;
+        request.missionDir = q(box_ / "big-mission");
+        request.version = "2.0";
+        request.outputDir = q(box_ / "cancelled-out");
+        request.meshKey = mesh_;
+        request.outputs = {std::nullopt, 1, 2};
+        request.homeDir = q(box_.path());
+        auto* job = new CreateJob(request);
+        connect(job, &Job::progressChanged, job, &Job::cancel); // cancel at the first report
+        runner.start(job);
+        QSignalSpy finished(job, &Job::finished);
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!finished.at(0).at(0).toBool());
+        QVERIFY(job->wasCancelled());
+        QVERIFY(job->results().empty());
+        int left = 0;
+        for (const auto& e : fs::directory_iterator(box_ / "cancelled-out"))
+            ++left, qWarning() << "left behind:" << e.path().c_str();
+        QCOMPARE(left, 0);
+    }
+
+    void createWritesEveryOutputAndRecordsIt()
+    {
+        JobRunner runner;
+        CreateJob::Request request;
+        request.missionDir = q(box_ / "mission");
+        request.version = "3.0";
+        request.outputDir = q(box_ / "out3");
+        request.meshKey = mesh_;
+        request.outputs = {std::nullopt, 1};
+        request.homeDir = q(box_.path());
+        auto* job = runner.start(new CreateJob(request));
+        QSignalSpy started(job, &CreateJob::outputStarted);
+        QSignalSpy finished(job, &Job::finished);
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(job->errorMessage()));
+        QCOMPARE(started.count(), 2);
+        QCOMPARE(job->results().size(), std::size_t(2));
+        QVERIFY(fs::exists(box_ / "out3/production-inspection-v3.0.atmo"));
+        QVERIFY(fs::exists(box_ / "out3/production-inspection-v3.0-tier1.atmo"));
+        QVERIFY(testutil::readFile(box_ / "store.json").find("production-inspection-v3.0-tier1.atmo") != std::string::npos);
+    }
+
+    void keyGenerationAndUnlock()
+    {
+        JobRunner runner;
+        KeyJob::GenerateRequest request{q(box_ / "keys"), "signer", QString("s3cret"), atmo::TrustRole::Founder,
+                                        q(box_ / "trust")};
+        auto* gen = runner.start(KeyJob::generate(request));
+        QSignalSpy genDone(gen, &Job::finished);
+        QVERIFY(genDone.wait(30000));
+        QVERIFY2(genDone.at(0).at(0).toBool(), qPrintable(gen->errorMessage()));
+        QVERIFY(fs::exists(box_ / "keys/signer.key"));
+        QVERIFY(atmo::secretKeyFileIsEncrypted(box_ / "keys/signer.key"));
+        QVERIFY(atmo::TrustStore(box_ / "trust").find(gen->publicKey()->keyId(), atmo::TrustRole::Founder));
+
+        auto* wrong = runner.start(KeyJob::unlock(q(box_ / "keys/signer.key"), QString("nope")));
+        QSignalSpy wrongDone(wrong, &Job::finished);
+        QVERIFY(wrongDone.wait(30000));
+        QVERIFY(!wrongDone.at(0).at(0).toBool());
+        QVERIFY(wrong->errorMessage().contains("password"));
+        auto* right = runner.start(KeyJob::unlock(q(box_ / "keys/signer.key"), QString("s3cret")));
+        QSignalSpy rightDone(right, &Job::finished);
+        QVERIFY(rightDone.wait(30000));
+        QVERIFY(rightDone.at(0).at(0).toBool());
+        QCOMPARE(right->secretKey()->keyId(), gen->publicKey()->keyId());
+    }
+
+    void missionJobAssemblesANewMission()
+    {
+        Sandbox picks;
+        writeRandomFile(picks / "detector-2.1.onnx", 4096, 9);
+        testutil::writeFile(picks / "llamafarm.yaml", "version: v1\n");
+        testutil::writeFile(picks / "safety.chunks.jsonl", "{\"a\":1}\n{\"a\":2}\n");
+        MissionJob::AssembleRequest request;
+        request.assembler.add(q(picks / "detector-2.1.onnx"));
+        request.assembler.add(q(picks / "llamafarm.yaml"));
+        request.assembler.add(q(picks / "safety.chunks.jsonl"));
+        QCOMPARE(request.assembler.picks().at(0).kind, atmo::ContentKind::Model);
+        QCOMPARE(request.assembler.picks().at(2).kind, atmo::ContentKind::Knowledge);
+        request.id = "new-mission";
+        request.name = "New mission";
+        request.tiers = {1, 2};
+        JobRunner runner;
+        auto* job = runner.start(MissionJob::assemble(q(box_ / "assembled"), request));
+        QSignalSpy done(job, &Job::finished);
+        QVERIFY(done.wait(30000));
+        QVERIFY2(done.at(0).at(0).toBool(), qPrintable(job->errorMessage()));
+        QCOMPARE(job->mission().id, std::string("new-mission"));
+        QCOMPARE(job->mission().files.size(), std::size_t(4)); // + config/mission.yaml
+        QVERIFY(job->mission().problems.empty());
+        QCOMPARE(job->mission().tiers, (std::vector<int>{1, 2}));
+        // The CLI reads the same folder.
+        QVERIFY(atmo::scanMission(box_ / "assembled").ok());
+    }
+
+    void reportSaysWhatTheBannerSays()
+    {
+        atmo::TrustStore trust(box_ / "trust");
+        atmo::VerifyOptions options;
+        options.trust = &trust;
+        const auto report = atmo::verifyPackage(package_, options, nullptr, atmo::CancelToken());
+        QVERIFY(report.ok);
+        const DeviceFit fit = DeviceFit::evaluate(report, q(box_ / "root"), atmo::TierPolicy::defaults());
+        ReportWriter writer(report, fit);
+        const QString text = writer.text();
+        QVERIFY(text.contains("Genuine and intact"));
+        QVERIFY(text.contains("models/tinyyolo-defects-1.3.onnx"));
+        QVERIFY(text.contains(QString::fromStdString(report.files.front().expectedSha256)));
+        QVERIFY(text.contains(QString::fromStdString(mesh_.keyId())));
+        const QString html = writer.html();
+        QVERIFY(html.startsWith("<!DOCTYPE html>"));
+        QVERIFY(html.contains("class=\"verdict good\""));
+        QVERIFY(writer.save(q(box_ / "report.html")));
+        QVERIFY(writer.save(q(box_ / "report.txt")));
+        QVERIFY(testutil::readFile(box_ / "report.txt").find("VERDICT") != std::string::npos);
+        QVERIFY(testutil::readFile(box_ / "report.html").find("<table>") != std::string::npos);
+        atmo::VerifyReport bad = report;
+        bad.ok = false;
+        bad.reason = "models/x.onnx: SHA-256 does not match the manifest";
+        QVERIFY(ReportWriter(bad, fit).html().contains("class=\"verdict bad\""));
+        QCOMPARE(Verdict::of(bad).headline, QString("Do not install"));
+        QVERIFY(Verdict::of(bad).detail.endsWith("manifest."));
+    }
+
+    void runnerWaitsForRunningJobsOnDestruction()
+    {
+        QPointer<VerifyJob> job;
+        {
+            JobRunner runner;
+            VerifyJob::Request request;
+            request.file = q(package_);
+            request.trustDir = q(box_ / "trust");
+            job = runner.start(new VerifyJob(request));
+        } // cancels and waits; the job dies with the runner
+        QVERIFY(job.isNull());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAppJobs)
+#include "tst_app_jobs.moc"

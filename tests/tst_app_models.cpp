@@ -1,0 +1,273 @@
+// The QtCore item models behind the station's views: each passes
+// QAbstractItemModelTester while it is filled and edited the way the views
+// do it, and shows the data the views rely on.
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+#include "app/CustodyModel.h"
+#include "app/FileCheckFilterModel.h"
+#include "app/FileCheckModel.h"
+#include "app/MissionContentsModel.h"
+#include "app/ModelRoles.h"
+#include "app/ProgressMeter.h"
+#include "app/SignatureModel.h"
+#include "app/SigningKeyModel.h"
+#include "app/StoredPackageModel.h"
+#include "app/TrustedKeyModel.h"
+#include "app/VersionSuggestion.h"
+#include "core/mission.h"
+#include "core/package_store.h"
+#include "core/trust_store.h"
+#include "testutil.h"
+
+using namespace testutil;
+
+namespace {
+atmo::FileCheck check(const std::string& path, atmo::FileState state, std::uint64_t size = 10)
+{
+    atmo::FileCheck f;
+    f.path = path;
+    f.state = state;
+    f.size = size;
+    f.kind = path.starts_with("models/") ? atmo::ContentKind::Model : atmo::ContentKind::Config;
+    f.expectedSha256 = std::string(64, 'a');
+    f.computedSha256 = state == atmo::FileState::Failed ? std::string(64, 'b') : std::string(64, 'a');
+    return f;
+}
+} // namespace
+
+class TestAppModels : public QObject {
+    Q_OBJECT
+private slots:
+    void fileChecksAppendInBatches()
+    {
+        FileCheckModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        std::vector<atmo::FileCheck> batch;
+        for (int i = 0; i < 50; ++i)
+            batch.push_back(check("config/f" + std::to_string(i) + ".yaml", atmo::FileState::Ok));
+        model.apply(batch);
+        QCOMPARE(model.rowCount(), 50);
+        QCOMPARE(inserted.count(), 1); // one insertion for the whole batch
+        // Updates to rows 3,4,5 and 9 come as two spans; a new row in the same batch is one insertion.
+        model.apply({check("config/f3.yaml", atmo::FileState::Failed), check("config/f4.yaml", atmo::FileState::Failed),
+                     check("config/f5.yaml", atmo::FileState::Failed), check("config/f9.yaml", atmo::FileState::Missing),
+                     check("models/new-1.0.onnx", atmo::FileState::Ok)});
+        QCOMPARE(changed.count(), 2);
+        QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 3);
+        QCOMPARE(changed.at(0).at(1).toModelIndex().row(), 5);
+        QCOMPARE(changed.at(1).at(0).toModelIndex().row(), 9);
+        QCOMPARE(inserted.count(), 2);
+        QCOMPARE(model.rowCount(), 51);
+        QCOMPARE(model.failureCount(), 4);
+        QCOMPARE(model.index(3, FileCheckModel::StatusColumn).data(ModelRole::Status).toString(), QString("failed"));
+        QCOMPARE(model.index(9, FileCheckModel::StatusColumn).data(ModelRole::Status).toString(), QString("missing"));
+        QCOMPARE(model.index(0, FileCheckModel::PathColumn).data().toString(), QString("config/f0.yaml"));
+        QVERIFY(model.index(3, FileCheckModel::ExpectedColumn).data().toString().contains(QChar(0x2026)));
+        QCOMPARE(model.rowOf("models/new-1.0.onnx"), 50);
+        // A file the check never reached reads "Not checked" once it ended.
+        model.apply({check("tools/late-1.0.yaml", atmo::FileState::Pending)});
+        const int late = model.rowOf("tools/late-1.0.yaml");
+        QCOMPARE(model.index(late, FileCheckModel::StatusColumn).data().toString(), QString("Checking"));
+        model.setChecking(false);
+        QCOMPARE(model.index(late, FileCheckModel::StatusColumn).data().toString(), QString("Not checked"));
+        QCOMPARE(model.index(late, FileCheckModel::StatusColumn).data(ModelRole::Status).toString(), QString("skipped"));
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void failureFilterShowsOnlyFailures()
+    {
+        FileCheckModel model;
+        FileCheckFilterModel filter;
+        filter.setSourceModel(&model);
+        QAbstractItemModelTester tester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.apply({check("a", atmo::FileState::Ok), check("b", atmo::FileState::Failed),
+                     check("c", atmo::FileState::NotInArchive), check("d", atmo::FileState::Missing)});
+        QCOMPARE(filter.rowCount(), 4);
+        filter.setFailuresOnly(true);
+        QCOMPARE(filter.rowCount(), 2);
+        QCOMPARE(filter.index(0, FileCheckModel::PathColumn).data().toString(), QString("b"));
+        QCOMPARE(filter.index(1, FileCheckModel::PathColumn).data().toString(), QString("d"));
+        // Rows arriving while filtered are filtered too.
+        model.apply({check("e", atmo::FileState::Ok), check("f", atmo::FileState::Failed)});
+        QCOMPARE(filter.rowCount(), 3);
+        // Sorting by size uses the raw value, not the text.
+        filter.setFailuresOnly(false);
+        model.apply({check("big", atmo::FileState::Ok, 2'000'000'000), check("small", atmo::FileState::Ok, 900)});
+        filter.sort(FileCheckModel::SizeColumn, Qt::DescendingOrder);
+        QCOMPARE(filter.index(0, FileCheckModel::PathColumn).data().toString(), QString("big"));
+    }
+
+    void signatureRows()
+    {
+        SignatureModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        atmo::SignatureCheck mesh;
+        mesh.role = atmo::kRoleMesh;
+        mesh.state = atmo::SignatureState::Valid;
+        mesh.keyId = "0123456789ABCDEF";
+        mesh.trusted = true;
+        mesh.trustedName = "Plant authority";
+        mesh.trustedComment = "timestamp:1";
+        atmo::SignatureCheck founder;
+        founder.role = atmo::kRoleFounder;
+        founder.state = atmo::SignatureState::Missing;
+        model.setSignatures({mesh, founder});
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, SignatureModel::RoleColumn).data().toString(), QString("Mesh authority"));
+        QCOMPARE(model.index(0, SignatureModel::StateColumn).data().toString(), QString("Valid"));
+        QVERIFY(model.index(0, SignatureModel::TrustColumn).data().toString().contains("Plant authority"));
+        QCOMPARE(model.index(0, SignatureModel::StateColumn).data(ModelRole::Status).toString(), QString("ok"));
+        QCOMPARE(model.index(1, SignatureModel::StateColumn).data(ModelRole::Status).toString(), QString("skipped"));
+        mesh.state = atmo::SignatureState::Invalid;
+        model.setSignatures({mesh});
+        QCOMPARE(model.index(0, SignatureModel::StateColumn).data(ModelRole::Status).toString(), QString("failed"));
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void custodyRows()
+    {
+        CustodyModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        atmo::CustodyCheck a;
+        a.entry.station = "bench-1";
+        a.entry.action = "created";
+        a.entry.time = "2026-11-21T16:00:00Z";
+        a.entry.keyId = "AAAABBBBCCCCDDDD";
+        a.valid = true;
+        a.trusted = false;
+        atmo::CustodyCheck b = a;
+        b.entry.action = "exported";
+        b.entry.detail = "tier 1 to /media/usb0";
+        b.trusted = true;
+        b.trustedName = "Bench";
+        model.setEntries({a, b});
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, CustodyModel::StationColumn).data().toString(), QString("bench-1"));
+        QCOMPARE(model.index(0, CustodyModel::StateColumn).data(ModelRole::Status).toString(), QString("warning"));
+        QVERIFY(model.index(1, CustodyModel::ActionColumn).data().toString().contains("/media/usb0"));
+        QCOMPARE(model.index(1, CustodyModel::StateColumn).data(ModelRole::Status).toString(), QString("ok"));
+    }
+
+    void missionContentsWithTierCheckboxes()
+    {
+        Sandbox box;
+        makeMission(box / "m");
+        testutil::writeFile(box / "m/models/unversioned.onnx", "x");
+        auto mission = atmo::scanMission(box / "m");
+        QVERIFY2(mission.ok(), mission.ok() ? "" : mission.message().c_str());
+        MissionContentsModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy edited(&model, &MissionContentsModel::tiersEdited);
+        model.setMission(mission.value());
+        QVERIFY(model.hasProblems());
+        // The problem comes first, inline, naming the file.
+        QCOMPARE(model.index(0, MissionContentsModel::FileColumn).data().toString(), QString("models/unversioned.onnx"));
+        QVERIFY(model.index(0, MissionContentsModel::DetailColumn).data().toString().contains("version"));
+        QCOMPARE(model.columnCount(), MissionContentsModel::FirstTierColumn + 2);
+        const int llama = model.rowOf("models/llama-edge-2.0.gguf");
+        QVERIFY(llama > 0);
+        const int t1 = model.tierColumn(1), t2 = model.tierColumn(2);
+        QCOMPARE(model.index(llama, t1).data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        QCOMPARE(model.index(llama, t2).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QVERIFY(model.flags(model.index(llama, t1)) & Qt::ItemIsUserCheckable);
+        QVERIFY(model.setData(model.index(llama, t1), Qt::Checked, Qt::CheckStateRole));
+        QCOMPARE(edited.count(), 1);
+        QCOMPARE(model.index(llama, t1).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QVERIFY(model.setData(model.index(llama, t2), Qt::Unchecked, Qt::CheckStateRole));
+        // The last tier cannot be unticked: a model must be in some tier.
+        QVERIFY(!model.setData(model.index(llama, t1), Qt::Unchecked, Qt::CheckStateRole));
+        const int agent = model.rowOf("agents/inspector-1.0.yaml");
+        QVERIFY(!(model.flags(model.index(agent, t1)) & Qt::ItemIsUserCheckable));
+        QVERIFY(!model.setData(model.index(agent, t1), Qt::Unchecked, Qt::CheckStateRole));
+        // The edit reaches the mission that is written back.
+        const auto& files = model.mission().files;
+        const auto it = std::find_if(files.begin(), files.end(),
+                                     [](const atmo::MissionFile& f) { return f.entry.path == "models/llama-edge-2.0.gguf"; });
+        QCOMPARE(it->entry.tiers, std::vector<int>{1});
+        QCOMPARE(model.index(model.rowOf("knowledge/defects.chunks.jsonl"), MissionContentsModel::DetailColumn).data().toString(),
+                 QString("3 chunk(s)"));
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void trustedAndSigningKeys()
+    {
+        Sandbox box;
+        const auto mesh = makeKey(), founder = makeKey();
+        trustKey(box.path(), mesh, atmo::TrustRole::Mesh, "Mesh A");
+        trustKey(box.path(), founder, atmo::TrustRole::Founder, "Founder B");
+        TrustedKeyModel trusted;
+        QAbstractItemModelTester t1(&trusted, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        trusted.reload(atmo::TrustStore(box / "trust"));
+        QCOMPARE(trusted.rowCount(), 2);
+        QStringList ids;
+        for (int r = 0; r < 2; ++r)
+            ids << trusted.index(r, TrustedKeyModel::KeyIdColumn).data().toString();
+        QVERIFY(ids.contains(QString::fromStdString(mesh.keyId())));
+        QVERIFY(ids.contains(QString::fromStdString(founder.keyId())));
+
+        QVERIFY(atmo::writeKeyPair(box / "keys", "plain", mesh, std::nullopt).ok());
+        QVERIFY(atmo::writeKeyPair(box / "keys", "locked", founder, std::string("pw")).ok());
+        SigningKeyModel signing;
+        QAbstractItemModelTester t2(&signing, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        signing.reload(QString::fromStdString((box / "keys").string()));
+        QCOMPARE(signing.rowCount(), 2);
+        QCOMPARE(signing.key(0).name, QString("locked"));
+        QVERIFY(signing.key(0).encrypted);
+        QCOMPARE(signing.key(1).keyId, QString::fromStdString(mesh.keyId()));
+        QVERIFY(!signing.key(1).encrypted);
+        QCOMPARE(signing.rowOfFile(QString::fromStdString((box / "keys/plain.key").string())), 1);
+    }
+
+    void storedPackagesNewestFirst()
+    {
+        Sandbox box;
+        testutil::writeFile(box / "a.atmo", "a");
+        testutil::writeFile(box / "b.atmo", "b");
+        atmo::PackageStore store(box / "store.json");
+        QVERIFY(store.add({"demo", "1.0", std::nullopt, box / "a.atmo", 1, "2026-01-01T00:00:00Z"}).ok());
+        QVERIFY(store.add({"demo", "1.1", 2, box / "b.atmo", 2, "2026-02-01T00:00:00Z"}).ok());
+        StoredPackageModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.reload(store);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, StoredPackageModel::VersionColumn).data().toString(), QString("1.1"));
+        QCOMPARE(model.index(0, StoredPackageModel::ContentColumn).data().toString(), QString("Tier 2 export"));
+        QCOMPARE(model.index(1, StoredPackageModel::ContentColumn).data().toString(), QString("Full package"));
+        QCOMPARE(VersionSuggestion::next("demo", QString::fromStdString((box / "store.json").string()), QString()),
+                 QString("1.2"));
+    }
+
+    void versionBump()
+    {
+        QCOMPARE(VersionSuggestion::bump("1.3"), QString("1.4"));
+        QCOMPARE(VersionSuggestion::bump("2.0.9"), QString("2.0.10"));
+        QCOMPARE(VersionSuggestion::bump("1.3-rc1"), QString("1.4"));
+        QCOMPARE(VersionSuggestion::bump("7"), QString("7.1"));
+        QCOMPARE(VersionSuggestion::bump("x"), QString("1.0"));
+    }
+
+    void progressSpeedAndTimeLeft()
+    {
+        ProgressMeter meter;
+        JobProgress p = meter.sample("hashing", 0, 1000, "a", 0);
+        QCOMPARE(p.bytesPerSecond, 0.0);
+        QCOMPARE(p.secondsLeft, qint64(-1));
+        p = meter.sample("hashing", 100, 1000, "a", 1000);
+        QCOMPARE(p.bytesPerSecond, 100.0);
+        QCOMPARE(p.secondsLeft, qint64(9));
+        QCOMPARE(p.percent(), 10);
+        // A new phase restarts the measurement.
+        p = meter.sample("writing", 10, 1000, "b", 1100);
+        QCOMPARE(p.bytesPerSecond, 0.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAppModels)
+#include "tst_app_models.moc"

@@ -1,0 +1,49 @@
+// The desktop integration files: the launcher starts the real binary with
+// the icon that ships in resources/, declares the .atmo MIME type that the
+// MIME file defines, and the AppStream metadata validates.
+#include <QFile>
+#include <QProcess>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+
+class TestDesktopEntry : public QObject {
+    Q_OBJECT
+    QString dir(const QString& rel) { return QString::fromLocal8Bit(qgetenv("ATMO_SOURCE_DIR")) + "/" + rel; }
+
+private slots:
+    void launcherMatchesTheProgram()
+    {
+        QFile f(dir("installer/atmosphere-station.desktop"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(f.readAll());
+        QVERIFY(text.startsWith("[Desktop Entry]\n"));
+        QVERIFY(text.contains("\nType=Application\n"));
+        QVERIFY(text.contains("\nExec=atmosphere-station %f\n"));
+        QVERIFY(text.contains("\nIcon=atmosphere-station\n"));
+        QVERIFY(text.contains("MimeType=application/x-atmosphere-package;"));
+        QVERIFY(QFile::exists(dir("resources/icons/atmosphere-station.svg")));
+        QFile mime(dir("installer/atmosphere-station.xml"));
+        QVERIFY(mime.open(QIODevice::ReadOnly));
+        const QByteArray m = mime.readAll();
+        QVERIFY(m.contains("type=\"application/x-atmosphere-package\""));
+        QVERIFY(m.contains("pattern=\"*.atmo\""));
+    }
+
+    void appstreamMetadataValidates()
+    {
+        const QString tool = QStandardPaths::findExecutable("appstreamcli");
+        if (tool.isEmpty())
+            QSKIP("appstreamcli is not installed");
+        QProcess p;
+        p.start(tool, {"validate", "--no-net", dir("installer/atmosphere-station.metainfo.xml")});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardOutput().constData());
+        QFile f(dir("installer/atmosphere-station.metainfo.xml"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll().contains("<launchable type=\"desktop-id\">atmosphere-station.desktop</launchable>"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDesktopEntry)
+#include "tst_desktop_entry.moc"

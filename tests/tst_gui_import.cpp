@@ -1,0 +1,230 @@
+// Import & Verify as a technician uses it: open a good, a tampered and a
+// foreign-signed package and read the verdict, the per-file statuses and the
+// signature rows; install, refuse a downgrade unless confirmed; save the
+// report; drop a package on the window.
+#include <QApplication>
+#include <QCheckBox>
+#include <QLabel>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QTimer>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUrl>
+
+#include "app/ModelRoles.h"
+#include "app/StationContext.h"
+#include "core/package_writer.h"
+#include "testutil.h"
+#include "ui/ImportVerifyView.h"
+#include "ui/MainWindow.h"
+#include "ui/VerdictBanner.h"
+
+using namespace testutil;
+
+namespace {
+QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
+}
+
+class TestGuiImport : public QObject {
+    Q_OBJECT
+    Sandbox box_;
+    atmo::SecretKey mesh_ = makeKey();
+    atmo::SecretKey founder_ = makeKey();
+    fs::path good_, tampered_, foreign_, older_;
+    std::unique_ptr<StationContext> context_;
+
+    fs::path build(const std::string& version, const atmo::SecretKey& key, const fs::path& out)
+    {
+        atmo::CreateOptions options;
+        options.missionDir = box_ / "mission";
+        options.version = version;
+        options.outputDir = out;
+        options.meshKey = key;
+        options.founderKey = founder_;
+        fs::create_directories(out);
+        auto created = atmo::createPackage(options, nullptr, atmo::CancelToken());
+        if (!created)
+            qFatal("%s", created.message().c_str());
+        return created->file;
+    }
+
+    void open(ImportVerifyView& view, const fs::path& file)
+    {
+        view.openPackage(q(file));
+        QVERIFY(view.isBusy());
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isBusy(), 30000);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        qputenv("ATMOSPHERE_HOME", (box_ / "home").string().c_str());
+        trustKey(box_ / "home", mesh_, atmo::TrustRole::Mesh, "Plant mesh");
+        trustKey(box_ / "home", founder_, atmo::TrustRole::Founder, "Founder");
+        makeMission(box_ / "mission");
+        good_ = build("1.1", mesh_, box_ / "out");
+        older_ = build("1.0", mesh_, box_ / "out");
+        foreign_ = build("1.1", makeKey(), box_ / "foreign");
+        // One byte of one model changed inside the archive.
+        auto entries = readTarEntries(good_);
+        for (auto& e : entries)
+            if (e.path == "models/tinyyolo-defects-1.3.onnx")
+                e.data[1000] ^= 0x5a;
+        tampered_ = box_ / "tampered.atmo";
+        writeTarEntries(tampered_, entries);
+        context_ = std::make_unique<StationContext>(q(box_ / "settings.ini"));
+        context_->settings().setInstallRoot(q(box_ / "root"));
+    }
+
+    void cleanupTestCase() { context_.reset(); }
+
+    void goodPackageIsGenuineAndIntact()
+    {
+        ImportVerifyView view(*context_);
+        open(view, good_);
+        QCOMPARE(view.banner()->verdict().kind, Verdict::Kind::Good);
+        QCOMPARE(view.banner()->headline(), QString("Genuine and intact — ready to install"));
+        FileCheckModel* files = view.fileModel();
+        QCOMPARE(files->rowCount(), 7);
+        for (int r = 0; r < files->rowCount(); ++r)
+            QCOMPARE(files->index(r, FileCheckModel::StatusColumn).data(ModelRole::Status).toString(), QString("ok"));
+        QVERIFY(files->rowOf("models/llama-edge-2.0.gguf") >= 0);
+        SignatureModel* sigs = view.signatureModel();
+        QCOMPARE(sigs->rowCount(), 2);
+        QCOMPARE(sigs->index(0, SignatureModel::RoleColumn).data().toString(), QString("Mesh authority"));
+        QCOMPARE(sigs->index(0, SignatureModel::StateColumn).data().toString(), QString("Valid"));
+        QCOMPARE(sigs->index(0, SignatureModel::KeyIdColumn).data().toString(), QString::fromStdString(mesh_.keyId()));
+        QVERIFY(sigs->index(0, SignatureModel::TrustColumn).data().toString().contains("Plant mesh"));
+        QCOMPARE(sigs->index(1, SignatureModel::RoleColumn).data().toString(), QString("Founder"));
+        QCOMPARE(sigs->index(1, SignatureModel::StateColumn).data().toString(), QString("Valid"));
+        QVERIFY(view.installButton()->isEnabled() || !view.deviceFit().enoughSpace);
+    }
+
+    void tamperedPackageSaysDoNotInstall()
+    {
+        ImportVerifyView view(*context_);
+        open(view, tampered_);
+        QCOMPARE(view.banner()->verdict().kind, Verdict::Kind::Bad);
+        QCOMPARE(view.banner()->headline(), QString("Do not install"));
+        QVERIFY(view.banner()->verdict().detail.contains("models/tinyyolo-defects-1.3.onnx"));
+        FileCheckModel* files = view.fileModel();
+        const int bad = files->rowOf("models/tinyyolo-defects-1.3.onnx");
+        QVERIFY(bad >= 0);
+        QCOMPARE(files->file(bad).state, atmo::FileState::Failed);
+        QVERIFY(files->file(bad).computedSha256 != files->file(bad).expectedSha256);
+        QCOMPARE(files->failureCount(), 1);
+        for (const char* p : {"config/llamafarm.yaml", "config/mission.yaml"})
+            QCOMPARE(files->file(files->rowOf(p)).state, atmo::FileState::Ok);
+        // The signatures themselves are fine: the manifest was not touched.
+        QCOMPARE(view.signatureModel()->index(0, SignatureModel::StateColumn).data().toString(), QString("Valid"));
+        view.failuresOnlyBox()->setChecked(true);
+        QCOMPARE(view.fileFilter()->rowCount(), 1);
+        QCOMPARE(view.fileFilter()->index(0, FileCheckModel::PathColumn).data().toString(),
+                 QString("models/tinyyolo-defects-1.3.onnx"));
+        view.failuresOnlyBox()->setChecked(false);
+        QVERIFY(!view.installButton()->isEnabled());
+    }
+
+    void foreignSignatureIsNotTrusted()
+    {
+        ImportVerifyView view(*context_);
+        open(view, foreign_);
+        QCOMPARE(view.banner()->verdict().kind, Verdict::Kind::Bad);
+        const QString state = view.signatureModel()->index(0, SignatureModel::StateColumn).data().toString();
+        QVERIFY2(state == "Untrusted key" || state == "Invalid", qPrintable(state));
+        QCOMPARE(view.signatureModel()->index(0, SignatureModel::TrustColumn).data().toString(), QString("Not trusted"));
+        QVERIFY(!view.installButton()->isEnabled());
+    }
+
+    void installAndRefuseDowngradeUnlessConfirmed()
+    {
+        ImportVerifyView view(*context_);
+        open(view, good_);
+        if (!view.deviceFit().packageCoversTier)
+            QSKIP("this machine's tier is not in the test package");
+        QSignalSpy installed(&view, &ImportVerifyView::installFinished);
+        view.startInstall(false);
+        QVERIFY(installed.wait(30000));
+        QVERIFY2(installed.at(0).at(0).toBool(), qPrintable(view.installStatus()->text()));
+        QVERIFY(view.installStatus()->text().contains("Installed version 1.1"));
+        QCOMPARE(view.deviceFit().installedVersion, QString("1.1"));
+
+        open(view, older_);
+        QCOMPARE(view.banner()->verdict().kind, Verdict::Kind::Good);
+        QVERIFY(view.deviceFit().downgrade);
+        view.startInstall(false);
+        QVERIFY(installed.wait(30000));
+        QVERIFY(!installed.at(1).at(0).toBool());
+        QVERIFY(view.installStatus()->text().startsWith("Not installed"));
+        QCOMPARE(view.deviceFit().installedVersion, QString("1.1"));
+        // The confirmation dialog: cancelling it installs nothing.
+        auto answer = [](bool confirm) {
+            QTimer::singleShot(0, [confirm] {
+                auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+                QVERIFY(box);
+                QVERIFY(box->text().contains("not newer"));
+                if (!confirm) {
+                    box->reject();
+                    return;
+                }
+                for (QAbstractButton* b : box->buttons())
+                    if (box->buttonRole(b) == QMessageBox::DestructiveRole)
+                        b->click();
+            });
+        };
+        answer(false);
+        view.requestInstall();
+        QVERIFY(!view.isBusy());
+        QCOMPARE(installed.count(), 2);
+        answer(true); // the confirmed override
+        view.requestInstall();
+        QVERIFY(installed.wait(30000));
+        QVERIFY2(installed.at(2).at(0).toBool(), qPrintable(view.installStatus()->text()));
+        QCOMPARE(view.deviceFit().installedVersion, QString("1.0"));
+    }
+
+    void reportIsSavedAsTextAndHtml()
+    {
+        ImportVerifyView view(*context_);
+        QVERIFY(!view.saveReport(q(box_ / "none.txt")));
+        open(view, tampered_);
+        QVERIFY(view.saveReport(q(box_ / "r.txt")));
+        QVERIFY(view.saveReport(q(box_ / "r.html")));
+        const std::string text = testutil::readFile(box_ / "r.txt");
+        QVERIFY(text.find("VERDICT: Do not install") != std::string::npos);
+        QVERIFY(text.find("[Failed] models/tinyyolo-defects-1.3.onnx") != std::string::npos);
+        QVERIFY(testutil::readFile(box_ / "r.html").find("verdict bad") != std::string::npos);
+    }
+
+    void droppingAPackageOpensIt()
+    {
+        MainWindow window(*context_);
+        window.showView(MainWindow::KeysViewIndex);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(q(good_))});
+        QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &drop);
+        QCOMPARE(window.currentView(), MainWindow::ImportViewIndex);
+        QCOMPARE(window.importView()->packageFile(), q(fs::canonical(good_)));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.importView()->isBusy(), 30000);
+        QCOMPARE(window.importView()->banner()->verdict().kind, Verdict::Kind::Good);
+
+        // Anything but a .atmo is refused.
+        QMimeData other;
+        other.setUrls({QUrl::fromLocalFile(q(box_ / "r.txt"))});
+        QDragEnterEvent refuse(QPoint(50, 50), Qt::CopyAction, &other, Qt::LeftButton, Qt::NoModifier);
+        refuse.setAccepted(false);
+        QApplication::sendEvent(&window, &refuse);
+        QVERIFY(!refuse.isAccepted());
+    }
+};
+
+QTEST_MAIN(TestGuiImport)
+#include "tst_gui_import.moc"

@@ -1,0 +1,167 @@
+// The window as a whole: only the views that exist are shown (no USB Export
+// or Mesh placeholders), shortcuts reach the main actions, geometry comes
+// back, every control has an accessible name, the title shows progress, and
+// --screenshot's renderer writes a real picture of every view.
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QAction>
+#include <QComboBox>
+#include <QImage>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QSet>
+#include <QTest>
+
+#include "app/DemoWorkspace.h"
+#include "app/StationContext.h"
+#include "testutil.h"
+#include "ui/BuildView.h"
+#include "ui/ImportVerifyView.h"
+#include "ui/KeysView.h"
+#include "ui/MainWindow.h"
+#include "ui/PackageWizard.h"
+#include "ui/ScreenshotRenderer.h"
+
+using namespace testutil;
+
+namespace {
+QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
+
+QStringList unnamedControls(QWidget* root)
+{
+    QStringList out;
+    for (QWidget* w : root->findChildren<QWidget*>()) {
+        bool insideView = false; // headers, corner buttons: an item view's own parts
+        for (QWidget* p = w->parentWidget(); p && p != root; p = p->parentWidget())
+            insideView |= qobject_cast<QAbstractItemView*>(p) != nullptr;
+        if (insideView)
+            continue;
+        const bool input = qobject_cast<QLineEdit*>(w) || qobject_cast<QComboBox*>(w) ||
+                           qobject_cast<QAbstractItemView*>(w);
+        if (w->parentWidget() && qobject_cast<QComboBox*>(w->parentWidget()->parentWidget()))
+            continue; // a combo box's own popup list
+        if (qobject_cast<QLineEdit*>(w) && qobject_cast<QComboBox*>(w->parentWidget()))
+            continue;
+        if (input && w->accessibleName().isEmpty())
+            out << QString("%1 in %2").arg(w->metaObject()->className(), w->parentWidget()->metaObject()->className());
+        if (auto* b = qobject_cast<QAbstractButton*>(w); b && b->accessibleName().isEmpty() && b->text().isEmpty() &&
+                                                         b->isVisibleTo(root))
+            out << QString("button in %1").arg(w->parentWidget()->metaObject()->className());
+    }
+    return out;
+}
+} // namespace
+
+class TestGuiMainWindow : public QObject {
+    Q_OBJECT
+    Sandbox box_;
+
+private slots:
+    void initTestCase() { qputenv("ATMOSPHERE_HOME", (box_ / "home").string().c_str()); }
+
+    void onlyExistingViewsAreShown()
+    {
+        StationContext context(q(box_ / "a.ini"));
+        MainWindow window(context);
+        QCOMPARE(window.sidebar()->count(), 3);
+        QCOMPARE(window.sidebar()->item(0)->text(), QString("Build"));
+        QCOMPARE(window.sidebar()->item(1)->text(), QString("Import & Verify"));
+        QCOMPARE(window.sidebar()->item(2)->text(), QString("Keys"));
+        for (QAction* a : window.findChildren<QAction*>()) {
+            QVERIFY2(!a->text().contains("USB", Qt::CaseInsensitive), qPrintable(a->text()));
+            QVERIFY2(!a->text().contains("Mesh", Qt::CaseInsensitive), qPrintable(a->text()));
+        }
+    }
+
+    void shortcutsReachTheMainActions()
+    {
+        StationContext context(q(box_ / "b.ini"));
+        MainWindow window(context);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QSet<QString> shortcuts;
+        for (QAction* a : window.findChildren<QAction*>())
+            if (!a->shortcut().isEmpty())
+                shortcuts << a->shortcut().toString();
+        for (const char* s : {"Ctrl+N", "Ctrl+O", "Ctrl+Q", "Ctrl+,", "Ctrl+1", "Ctrl+2", "Ctrl+3"})
+            QVERIFY2(shortcuts.contains(s), s);
+        QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(window.currentView(), MainWindow::KeysViewIndex);
+        QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(window.currentView(), MainWindow::ImportViewIndex);
+        QTest::keyClick(&window, Qt::Key_N, Qt::ControlModifier);
+        QCOMPARE(window.currentView(), MainWindow::BuildViewIndex);
+        QVERIFY(window.buildView()->wizard() != nullptr);
+        window.buildView()->wizard()->reject();
+    }
+
+    void geometryAndViewComeBack()
+    {
+        const QString ini = q(box_ / "c.ini");
+        {
+            StationContext context(ini);
+            MainWindow window(context);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.resize(1010, 705);
+            window.showView(MainWindow::KeysViewIndex);
+            QTRY_COMPARE(window.size(), QSize(1010, 705));
+            window.close();
+        }
+        StationContext context(ini);
+        MainWindow window(context);
+        QCOMPARE(window.size(), QSize(1010, 705));
+        QCOMPARE(window.currentView(), MainWindow::KeysViewIndex);
+    }
+
+    void everyControlHasAnAccessibleName()
+    {
+        StationContext context(q(box_ / "d.ini"));
+        MainWindow window(context);
+        QStringList missing = unnamedControls(&window);
+        PackageWizard wizard(context);
+        for (int id : wizard.pageIds())
+            missing << unnamedControls(wizard.page(id));
+        QVERIFY2(missing.isEmpty(), qPrintable(missing.join("; ")));
+    }
+
+    void titleShowsProgress()
+    {
+        StationContext context(q(box_ / "e.ini"));
+        MainWindow window(context);
+        QCOMPARE(window.windowTitle(), QString("Atmosphere Station"));
+        emit window.importView()->titleProgress("42 % Verifying");
+        QCOMPARE(window.windowTitle(), QString("42 % Verifying — Atmosphere Station"));
+        emit window.importView()->titleProgress(QString());
+        QCOMPARE(window.windowTitle(), QString("Atmosphere Station"));
+    }
+
+    void screenshotsShowEveryView()
+    {
+        DemoWorkspace demo;
+        const QString error = demo.create(q(box_ / "demo"));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        qputenv("ATMOSPHERE_HOME", demo.homeDir.toLocal8Bit());
+        StationContext context(q(box_ / "demo/settings.ini"));
+        context.settings().setOutputDir(demo.outputDir);
+        MainWindow window(context);
+        ScreenshotRenderer renderer(window, demo, q(box_ / "shots"));
+        QCOMPARE(renderer.run(), 0);
+        QVERIFY2(renderer.written().size() >= 14, qPrintable(renderer.written().join(", ")));
+        for (const QString& file : renderer.written()) {
+            const QImage image(file);
+            QVERIFY2(image.width() >= 300 && image.height() >= 150, qPrintable(file));
+            QSet<QRgb> colours;
+            for (int y = 0; y < image.height(); y += 7)
+                for (int x = 0; x < image.width(); x += 7)
+                    colours.insert(image.pixel(x, y));
+            QVERIFY2(colours.size() > 8, qPrintable(file + " looks blank"));
+        }
+        qputenv("ATMOSPHERE_HOME", (box_ / "home").string().c_str());
+    }
+};
+
+QTEST_MAIN(TestGuiMainWindow)
+#include "tst_gui_mainwindow.moc"

@@ -1,0 +1,156 @@
+// The German translation is complete and in step with the sources: every
+// message translated, placeholders kept, no string missing from the .ts,
+// and the compiled translation is what the window shows.
+#include <QCoreApplication>
+#include <QFile>
+#include <QLibraryInfo>
+#include <QListWidget>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QXmlStreamReader>
+
+#include "app/LanguageManager.h"
+#include "app/StationContext.h"
+#include "testutil.h"
+#include "ui/MainWindow.h"
+
+using namespace testutil;
+
+namespace {
+struct Message {
+    QString context, source, comment;
+    QStringList translations;
+    QString type;
+    bool numerus = false;
+};
+
+QList<Message> readTs(const QString& file)
+{
+    QList<Message> out;
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return out;
+    QXmlStreamReader xml(&f);
+    QString context;
+    Message m;
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isStartElement()) {
+            const auto name = xml.name();
+            if (name == QLatin1String("name")) {
+                context = xml.readElementText();
+            } else if (name == QLatin1String("message")) {
+                m = Message{context, {}, {}, {}, {}, xml.attributes().value("numerus") == QLatin1String("yes")};
+            } else if (name == QLatin1String("source")) {
+                m.source = xml.readElementText();
+            } else if (name == QLatin1String("comment")) {
+                m.comment = xml.readElementText();
+            } else if (name == QLatin1String("translation")) {
+                m.type = xml.attributes().value("type").toString();
+                if (!m.numerus)
+                    m.translations << xml.readElementText();
+            } else if (name == QLatin1String("numerusform")) {
+                m.translations << xml.readElementText();
+            }
+        } else if (xml.isEndElement() && xml.name() == QLatin1String("message")) {
+            out << m;
+        }
+    }
+    return out;
+}
+
+QSet<QString> placeholders(const QString& s)
+{
+    static const QRegularExpression re(QStringLiteral("%(\\d|n)"));
+    QSet<QString> out;
+    for (auto it = re.globalMatch(s); it.hasNext();)
+        out << it.next().captured(0);
+    return out;
+}
+
+QString sourceDir() { return QString::fromLocal8Bit(qgetenv("ATMO_SOURCE_DIR")); }
+} // namespace
+
+class TestGuiTranslations : public QObject {
+    Q_OBJECT
+private slots:
+    void germanIsComplete()
+    {
+        const auto messages = readTs(sourceDir() + "/translations/atmosphere_de.ts");
+        QVERIFY(messages.size() > 300);
+        QStringList problems;
+        for (const Message& m : messages) {
+            if (!m.type.isEmpty())
+                problems << QString("%1: \"%2\" is %3").arg(m.context, m.source, m.type);
+            if (m.translations.isEmpty() || std::any_of(m.translations.begin(), m.translations.end(),
+                                                        [](const QString& t) { return t.trimmed().isEmpty(); }))
+                problems << QString("%1: \"%2\" has no translation").arg(m.context, m.source);
+            for (const QString& t : m.translations) {
+                QSet<QString> want = placeholders(m.source);
+                QSet<QString> got = placeholders(t);
+                if (m.numerus) { // a numerus form may spell out the number ("ein")
+                    want.remove("%n");
+                    got.remove("%n");
+                }
+                if (want != got)
+                    problems << QString("%1: \"%2\" → \"%3\" changes the placeholders").arg(m.context, m.source, t);
+            }
+        }
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.mid(0, 15).join("\n")));
+    }
+
+    void tsFileIsInStepWithTheSources()
+    {
+        const QString lupdate = QLibraryInfo::path(QLibraryInfo::BinariesPath) + "/lupdate";
+        if (!QFile::exists(lupdate))
+            QSKIP("lupdate is not installed");
+        QTemporaryDir tmp;
+        const QString fresh = tmp.filePath("fresh.ts");
+        QStringList args{"-no-obsolete", "-locations", "none", "-I", sourceDir(), "-silent"};
+        for (const QString& dir : {QString("/app"), QString("/app/gui"), QString("/ui")})
+            args << sourceDir() + dir;
+        args << "-extensions" << "cpp,h" << "-ts" << fresh;
+        QProcess p;
+        p.start(lupdate, args);
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        QSet<QString> inSources, inTs;
+        for (const Message& m : readTs(fresh))
+            inSources << m.context + "\x1f" + m.source;
+        for (const Message& m : readTs(sourceDir() + "/translations/atmosphere_de.ts"))
+            inTs << m.context + "\x1f" + m.source;
+        const QSet<QString> missing = inSources - inTs;
+        QStringList list(missing.begin(), missing.end());
+        QVERIFY2(missing.isEmpty(), qPrintable("not in atmosphere_de.ts: " + list.join(" | ").replace("\x1f", ": ")));
+    }
+
+    void windowSpeaksGermanAndEnglishPlurals()
+    {
+        LanguageManager language;
+        QVERIFY(LanguageManager::available().contains("de"));
+        QVERIFY(language.apply("de"));
+        QCOMPARE(language.activeLanguage(), QString("de"));
+        QCOMPARE(QCoreApplication::translate("Verdict", "Do not install"), QString("Nicht installieren"));
+        Sandbox box;
+        qputenv("ATMOSPHERE_HOME", box.path().string().c_str());
+        {
+            StationContext context(QString::fromStdString((box / "s.ini").string()));
+            MainWindow window(context);
+            QCOMPARE(window.sidebar()->item(0)->text(), QString("Erstellen"));
+            QCOMPARE(window.windowTitle(), QString("Atmosphere Station"));
+        }
+        QVERIFY(language.apply("en"));
+        QCOMPARE(QCoreApplication::translate("Format", "%n second(s)", nullptr, 1), QString("1 second"));
+        QCOMPARE(QCoreApplication::translate("Format", "%n second(s)", nullptr, 5), QString("5 seconds"));
+        QCOMPARE(QCoreApplication::translate("Verdict", "Do not install"), QString("Do not install"));
+        // The system locale decides when nothing is chosen.
+        QCOMPARE(LanguageManager::resolve({}, QLocale(QLocale::German, QLocale::Austria)), QString("de"));
+        QCOMPARE(LanguageManager::resolve({}, QLocale(QLocale::Japanese)), QString("en"));
+    }
+};
+
+QTEST_MAIN(TestGuiTranslations)
+#include "tst_gui_translations.moc"

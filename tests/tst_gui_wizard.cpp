@@ -1,0 +1,219 @@
+// The package builder driven by its widgets, as a technician would: from a
+// mission folder to signed packages that verify, with mission.yaml edits
+// written back so the CLI builds the same package.
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QRadioButton>
+#include <QTableView>
+#include <QTest>
+
+#include "app/StationContext.h"
+#include "core/mission.h"
+#include "core/package_verifier.h"
+#include "core/trust_store.h"
+#include "testutil.h"
+#include "ui/BuildPage.h"
+#include "ui/ContentsPage.h"
+#include "ui/MissionPage.h"
+#include "ui/PackageWizard.h"
+#include "ui/SigningPage.h"
+#include "ui/TiersPage.h"
+
+using namespace testutil;
+
+namespace {
+QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
+}
+
+class TestGuiWizard : public QObject {
+    Q_OBJECT
+    Sandbox box_;
+    atmo::SecretKey mesh_ = makeKey();
+    atmo::SecretKey founder_ = makeKey();
+    std::unique_ptr<StationContext> context_;
+
+    atmo::VerifyReport verify(const fs::path& file, std::optional<int> tier = std::nullopt)
+    {
+        atmo::TrustStore trust(box_ / "home/trust");
+        atmo::VerifyOptions options;
+        options.trust = &trust;
+        options.tier = tier;
+        return atmo::verifyPackage(file, options, nullptr, atmo::CancelToken());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        qputenv("ATMOSPHERE_HOME", (box_ / "home").string().c_str());
+        QVERIFY(atmo::writeKeyPair(box_ / "home/keys", "mesh", mesh_, std::nullopt).ok());
+        QVERIFY(atmo::writeKeyPair(box_ / "home/keys", "founder", founder_, std::string("pw")).ok());
+        trustKey(box_ / "home", mesh_, atmo::TrustRole::Mesh, "Test mesh");
+        trustKey(box_ / "home", founder_, atmo::TrustRole::Founder, "Test founder");
+        context_ = std::make_unique<StationContext>(q(box_ / "settings.ini"));
+        context_->settings().setOutputDir(q(box_ / "out"));
+    }
+
+    void cleanupTestCase() { context_.reset(); }
+
+    void buildsSignedPackagesThatVerify()
+    {
+        makeMission(box_ / "mission");
+        PackageWizard wizard(*context_);
+        wizard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&wizard));
+
+        // 1. Mission
+        MissionPage* mission = wizard.missionPage();
+        mission->dirEdit()->setText(q(box_ / "mission"));
+        QTRY_VERIFY_WITH_TIMEOUT(mission->isComplete(), 10000);
+        QCOMPARE(mission->idEdit()->text(), QString("production-inspection"));
+        QCOMPARE(mission->tiersEdit()->text(), QString("1, 2"));
+        mission->nameEdit()->setText("Inspection line 4");
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(PackageWizard::ContentsPageId));
+
+        // 2. Contents: put the large model in tier 1 as well, by its checkbox.
+        ContentsPage* contents = wizard.contentsPage();
+        QTRY_VERIFY_WITH_TIMEOUT(contents->isComplete(), 10000);
+        QAbstractItemModel* table = contents->table()->model();
+        const int llama = wizard.contents()->rowOf("models/llama-edge-2.0.gguf");
+        const QModelIndex tier1 = table->index(llama, wizard.contents()->tierColumn(1));
+        QCOMPARE(tier1.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        QVERIFY(table->setData(tier1, Qt::Checked, Qt::CheckStateRole));
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(PackageWizard::TiersPageId));
+        // Written back where the CLI reads it.
+        auto rescanned = atmo::scanMission(box_ / "mission");
+        QVERIFY(rescanned.ok());
+        QCOMPARE(rescanned->name, std::string("Inspection line 4"));
+        QCOMPARE(rescanned->modelTiers.at("llama-edge-2.0.gguf"), (std::vector<int>{1, 2}));
+
+        // 3. Version and tiers
+        TiersPage* tiers = wizard.tiersPage();
+        QCOMPARE(tiers->versionEdit()->text(), QString("1.0"));
+        tiers->versionEdit()->setText("not a version");
+        QVERIFY(!tiers->isComplete());
+        tiers->versionEdit()->setText("1.3");
+        QVERIFY(tiers->isComplete());
+        QVERIFY(tiers->fullBox()->isChecked());
+        QVERIFY(tiers->tierBox(1));
+        tiers->tierBox(1)->setChecked(true);
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(PackageWizard::SigningPageId));
+
+        // 4. Signing: the founder key is encrypted; the first password is wrong.
+        SigningPage* signing = wizard.signingPage();
+        signing->selectKey(signing->meshCombo(), q(box_ / "home/keys/mesh.key"));
+        signing->founderBox()->setChecked(true);
+        signing->selectKey(signing->founderCombo(), q(box_ / "home/keys/founder.key"));
+        QStringList asked;
+        signing->setPasswordProvider([&](const QString& file, const QString& error) -> std::optional<QString> {
+            asked << error;
+            return asked.size() == 1 ? QString("wrong") : QString("pw");
+        });
+        QVERIFY(signing->isComplete());
+        wizard.next();
+        QCOMPARE(asked.size(), 2);
+        QVERIFY(asked.at(0).isEmpty());
+        QVERIFY2(asked.at(1).contains("password"), qPrintable(asked.at(1)));
+        QCOMPARE(wizard.currentId(), int(PackageWizard::BuildPageId));
+
+        // 5. Build
+        BuildPage* build = wizard.buildPage();
+        QTRY_VERIFY_WITH_TIMEOUT(!build->isBuilding(), 60000);
+        QVERIFY2(build->succeeded(), qPrintable(build->statusLabel()->text()));
+        QVERIFY(build->isComplete());
+        const QStringList files = build->outputFiles();
+        QCOMPARE(files.size(), 2);
+        QVERIFY(files.at(0).endsWith("production-inspection-v1.3.atmo"));
+        QVERIFY(files.at(1).endsWith("production-inspection-v1.3-tier1.atmo"));
+
+        const auto full = verify(files.at(0).toStdString());
+        QVERIFY2(full.ok, full.reason.c_str());
+        QCOMPARE(full.manifest->name, std::string("Inspection line 4"));
+        QCOMPARE(full.signatures.size(), std::size_t(2));
+        QCOMPARE(full.signatures.at(1).state, atmo::SignatureState::Valid);
+        QVERIFY(full.manifest->find("models/llama-edge-2.0.gguf")->inTier(1));
+        const auto tier1Export = verify(files.at(1).toStdString(), 1);
+        QVERIFY2(tier1Export.ok, tier1Export.reason.c_str());
+
+        // Finished: the next build suggests the next version.
+        wizard.accept();
+        PackageWizard again(*context_);
+        again.show();
+        again.missionPage()->dirEdit()->setText(q(box_ / "mission"));
+        QTRY_VERIFY_WITH_TIMEOUT(again.missionPage()->isComplete(), 10000);
+        again.next();
+        QTRY_VERIFY_WITH_TIMEOUT(again.contentsPage()->isComplete(), 10000);
+        again.next();
+        QCOMPARE(again.tiersPage()->versionEdit()->text(), QString("1.4"));
+        // An existing output blocks the same version.
+        again.tiersPage()->versionEdit()->setText("1.3");
+        QVERIFY(!again.tiersPage()->isComplete());
+        QVERIFY(again.tiersPage()->messageLabel()->text().contains("already exists"));
+    }
+
+    void problemsBlockTheWayUntilFixed()
+    {
+        makeMission(box_ / "broken");
+        testutil::writeFile(box_ / "broken/agents/broken-1.0.yaml", "name: [unclosed\n");
+        PackageWizard wizard(*context_);
+        wizard.show();
+        wizard.missionPage()->dirEdit()->setText(q(box_ / "broken"));
+        QTRY_VERIFY_WITH_TIMEOUT(wizard.missionPage()->isComplete(), 10000);
+        QVERIFY(wizard.missionPage()->statusLabel()->text().contains("1 problem"));
+        wizard.next();
+        ContentsPage* contents = wizard.contentsPage();
+        QTRY_VERIFY_WITH_TIMEOUT(!contents->isScanning(), 10000);
+        QVERIFY(!contents->isComplete());
+        QVERIFY(contents->problemLabel()->isVisible());
+        QAbstractItemModel* table = contents->table()->model();
+        QCOMPARE(table->index(0, MissionContentsModel::FileColumn).data().toString(), QString("agents/broken-1.0.yaml"));
+        QVERIFY(table->index(0, MissionContentsModel::DetailColumn).data().toString().contains("YAML"));
+        testutil::writeFile(box_ / "broken/agents/broken-1.0.yaml", "name: fixed\n");
+        contents->rescan();
+        QTRY_VERIFY_WITH_TIMEOUT(contents->isComplete(), 10000);
+    }
+
+    void missingMissionYamlIsShownOnTheFirstPage()
+    {
+        fs::create_directories(box_ / "empty/models");
+        PackageWizard wizard(*context_);
+        wizard.show();
+        wizard.missionPage()->dirEdit()->setText(q(box_ / "empty"));
+        QTRY_VERIFY_WITH_TIMEOUT(!wizard.missionPage()->isScanning() &&
+                                     wizard.missionPage()->statusLabel()->text().contains("mission.yaml"),
+                                 10000);
+        QVERIFY(!wizard.missionPage()->isComplete());
+    }
+
+    void newMissionFromPickedFiles()
+    {
+        writeRandomFile(box_ / "picked/detector-2.1.onnx", 8192, 5);
+        testutil::writeFile(box_ / "picked/llamafarm.yaml", "version: v1\n");
+        PackageWizard wizard(*context_);
+        wizard.show();
+        MissionPage* page = wizard.missionPage();
+        page->newButton()->setChecked(true);
+        page->destinationEdit()->setText(q(box_ / "fresh"));
+        page->addPickedFiles({q(box_ / "picked/detector-2.1.onnx"), q(box_ / "picked/llamafarm.yaml")});
+        page->idEdit()->setText("fresh-mission");
+        page->nameEdit()->setText("Fresh");
+        page->tiersEdit()->setText("1");
+        QVERIFY(page->isComplete());
+        wizard.next(); // creates the folder, then moves on by itself
+        QTRY_COMPARE_WITH_TIMEOUT(wizard.currentId(), int(PackageWizard::ContentsPageId), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard.contentsPage()->isComplete(), 10000);
+        QVERIFY(fs::exists(box_ / "fresh/models/detector-2.1.onnx"));
+        QVERIFY(fs::exists(box_ / "fresh/config/llamafarm.yaml"));
+        auto m = atmo::scanMission(box_ / "fresh");
+        QVERIFY(m.ok());
+        QCOMPARE(m->id, std::string("fresh-mission"));
+    }
+};
+
+QTEST_MAIN(TestGuiWizard)
+#include "tst_gui_wizard.moc"

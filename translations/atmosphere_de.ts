@@ -1,0 +1,2112 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de">
+<context>
+    <name>BuildPage</name>
+    <message>
+        <source>Build</source>
+        <translation>Erstellen</translation>
+    </message>
+    <message>
+        <source>Hashing every file, signing the manifest and writing the package.</source>
+        <translation>Alle Dateien werden gehasht, das Manifest signiert und das Paket geschrieben.</translation>
+    </message>
+    <message>
+        <source>Build step</source>
+        <translation>Erstellungsschritt</translation>
+    </message>
+    <message>
+        <source>Build result</source>
+        <translation>Ergebnis der Erstellung</translation>
+    </message>
+    <message>
+        <source>Packages written</source>
+        <translation>Geschriebene Pakete</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Contents</source>
+        <translation>Inhalt</translation>
+    </message>
+    <message>
+        <source>Sizes by tier</source>
+        <translation>Größen nach Stufe</translation>
+    </message>
+    <message>
+        <source>Open &amp;folder</source>
+        <translation>&amp;Ordner öffnen</translation>
+    </message>
+    <message>
+        <source>Open the output folder</source>
+        <translation>Den Ausgabeordner öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Verify it now</source>
+        <translation>Jetzt &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>Verify the package in Import and Verify</source>
+        <translation>Das Paket unter „Import &amp; Prüfung“ prüfen</translation>
+    </message>
+    <message>
+        <source>&amp;Try again</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Build again</source>
+        <translation>Erneut erstellen</translation>
+    </message>
+    <message>
+        <source>tier %1 export</source>
+        <translation>Export für Stufe %1</translation>
+    </message>
+    <message>
+        <source>full package</source>
+        <translation>vollständiges Paket</translation>
+    </message>
+    <message>
+        <source>Package %1 of %2: %3</source>
+        <translation>Paket %1 von %2: %3</translation>
+    </message>
+    <message>
+        <source>Tier %1 export</source>
+        <translation>Export für Stufe %1</translation>
+    </message>
+    <message>
+        <source>Full package</source>
+        <translation>Vollständiges Paket</translation>
+    </message>
+    <message>
+        <source>tier %1: %2</source>
+        <translation>Stufe %1: %2</translation>
+    </message>
+    <message>
+        <source>Content size by tier: %1</source>
+        <translation>Inhaltsgröße nach Stufe: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Built and signed %n package(s).</source>
+        <translation><numerusform>%n Paket erstellt und signiert.</numerusform><numerusform>%n Pakete erstellt und signiert.</numerusform></translation>
+    </message>
+    <message>
+        <source>Build cancelled; no partial package was left behind.</source>
+        <translation>Erstellung abgebrochen; es blieb kein unvollständiges Paket zurück.</translation>
+    </message>
+    <message>
+        <source>Build failed: %1</source>
+        <translation>Erstellung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Size or state</source>
+        <translation>Größe oder Status</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wartet</translation>
+    </message>
+    <message>
+        <source>Building…</source>
+        <translation>Wird erstellt …</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Geschrieben</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Not written</source>
+        <translation>Nicht geschrieben</translation>
+    </message>
+</context>
+<context>
+    <name>BuildView</name>
+    <message>
+        <source>Build a signed package from a mission folder: pick the files, the tiers and the keys, and the builder hashes, signs and writes it.</source>
+        <translation>Erstellen Sie ein signiertes Paket aus einem Missionsordner: Wählen Sie Dateien, Stufen und Schlüssel – der Assistent hasht, signiert und schreibt es.</translation>
+    </message>
+    <message>
+        <source>&amp;New package…</source>
+        <translation>&amp;Neues Paket …</translation>
+    </message>
+    <message>
+        <source>Build a new package</source>
+        <translation>Ein neues Paket erstellen</translation>
+    </message>
+    <message>
+        <source>Open the package builder (Ctrl+N)</source>
+        <translation>Den Paketassistenten öffnen (Strg+N)</translation>
+    </message>
+    <message>
+        <source>Packages on this station</source>
+        <translation>Pakete auf dieser Station</translation>
+    </message>
+    <message>
+        <source>No packages yet. Press “New package…” to build the first one.</source>
+        <translation>Noch keine Pakete. Klicken Sie auf „Neues Paket …“, um das erste zu erstellen.</translation>
+    </message>
+    <message>
+        <source>&amp;Verify selected</source>
+        <translation>Auswahl &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>Verify the selected package</source>
+        <translation>Das ausgewählte Paket prüfen</translation>
+    </message>
+    <message>
+        <source>Open &amp;folder</source>
+        <translation>&amp;Ordner öffnen</translation>
+    </message>
+    <message>
+        <source>Open the folder of the selected package</source>
+        <translation>Den Ordner des ausgewählten Pakets öffnen</translation>
+    </message>
+</context>
+<context>
+    <name>ContentsPage</name>
+    <message>
+        <source>Contents</source>
+        <translation>Inhalt</translation>
+    </message>
+    <message>
+        <source>Everything the package will carry. Tick the tiers each model belongs to; configuration, agents, tools and knowledge go to every tier.</source>
+        <translation>Alles, was das Paket enthalten wird. Haken Sie die Stufen an, zu denen jedes Modell gehört; Konfiguration, Agenten, Werkzeuge und Wissen gehen in jede Stufe.</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Probleme</translation>
+    </message>
+    <message>
+        <source>Mission contents</source>
+        <translation>Inhalt der Mission</translation>
+    </message>
+    <message>
+        <source>Contents summary</source>
+        <translation>Zusammenfassung des Inhalts</translation>
+    </message>
+    <message>
+        <source>Re&amp;scan</source>
+        <translation>Neu &amp;einlesen</translation>
+    </message>
+    <message>
+        <source>Read the mission folder again</source>
+        <translation>Den Missionsordner erneut einlesen</translation>
+    </message>
+    <message>
+        <source>&amp;Open folder</source>
+        <translation>&amp;Ordner öffnen</translation>
+    </message>
+    <message>
+        <source>Open the mission folder</source>
+        <translation>Den Missionsordner öffnen</translation>
+    </message>
+    <message>
+        <source>Reading the mission…</source>
+        <translation>Mission wird eingelesen …</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) must be fixed in the mission folder before the package can be built. Fix them, then rescan.</source>
+        <translation><numerusform>%n Problem muss im Missionsordner behoben werden, bevor das Paket erstellt werden kann. Beheben Sie es und lesen Sie dann neu ein.</numerusform><numerusform>%n Probleme müssen im Missionsordner behoben werden, bevor das Paket erstellt werden kann. Beheben Sie sie und lesen Sie dann neu ein.</numerusform></translation>
+    </message>
+    <message>
+        <source>The mission folder has no files to package.</source>
+        <translation>Der Missionsordner enthält keine Dateien für ein Paket.</translation>
+    </message>
+    <message>
+        <source>tier %1: %2</source>
+        <translation>Stufe %1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation><numerusform>%n Datei</numerusform><numerusform>%n Dateien</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>CreateJob</name>
+    <message>
+        <source>Building</source>
+        <translation>Erstellen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>CustodyModel</name>
+    <message>
+        <source>Signature invalid</source>
+        <translation>Signatur ungültig</translation>
+    </message>
+    <message>
+        <source>Signed, trusted as “%1”</source>
+        <translation>Signiert, vertraut als „%1“</translation>
+    </message>
+    <message>
+        <source>Signed, key not trusted</source>
+        <translation>Signiert, Schlüssel nicht vertrauenswürdig</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>Station</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Key ID</source>
+        <translation>Schlüssel-ID</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>%1 — key %2</source>
+        <translation>%1 – Schlüssel %2</translation>
+    </message>
+</context>
+<context>
+    <name>DemoWorkspace</name>
+    <message>
+        <source>The demo package does not contain the expected text.</source>
+        <translation>Das Demopaket enthält den erwarteten Text nicht.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>%1 kann nicht geschrieben werden.</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceFitPanel</name>
+    <message>
+        <source>This machine</source>
+        <translation>Dieses Gerät</translation>
+    </message>
+    <message>
+        <source>Tier of this machine</source>
+        <translation>Stufe dieses Geräts</translation>
+    </message>
+    <message>
+        <source>Space needed and free</source>
+        <translation>Benötigter und freier Speicher</translation>
+    </message>
+    <message>
+        <source>Installed version</source>
+        <translation>Installierte Version</translation>
+    </message>
+    <message>
+        <source>Tier:</source>
+        <translation>Stufe:</translation>
+    </message>
+    <message>
+        <source>Space:</source>
+        <translation>Speicher:</translation>
+    </message>
+    <message>
+        <source>Installed:</source>
+        <translation>Installiert:</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Tier %1 (set in settings)</source>
+        <translation>Stufe %1 (in den Einstellungen festgelegt)</translation>
+    </message>
+    <message>
+        <source>Tier %1</source>
+        <translation>Stufe %1</translation>
+    </message>
+    <message>
+        <source>%1 — this package has every file it needs</source>
+        <translation>%1 – dieses Paket enthält alle benötigten Dateien</translation>
+    </message>
+    <message>
+        <source>%1 — this package lacks files this tier needs</source>
+        <translation>%1 – diesem Paket fehlen Dateien, die diese Stufe braucht</translation>
+    </message>
+    <message>
+        <source>%1 free</source>
+        <translation>%1 frei</translation>
+    </message>
+    <message>
+        <source>%1 needed, %2 free</source>
+        <translation>%1 benötigt, %2 frei</translation>
+    </message>
+    <message>
+        <source>Not installed yet; this is version %1</source>
+        <translation>Noch nicht installiert; dies ist Version %1</translation>
+    </message>
+    <message>
+        <source>Version %1 is installed; this package (%2) is not newer</source>
+        <translation>Version %1 ist installiert; dieses Paket (%2) ist nicht neuer</translation>
+    </message>
+    <message>
+        <source>Version %1 is installed; this package updates it to %2</source>
+        <translation>Version %1 ist installiert; dieses Paket aktualisiert auf %2</translation>
+    </message>
+</context>
+<context>
+    <name>FileCheckModel</name>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <source>Expected SHA-256</source>
+        <translation>Erwarteter SHA-256</translation>
+    </message>
+    <message>
+        <source>Computed SHA-256</source>
+        <translation>Berechneter SHA-256</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation>Nicht geprüft</translation>
+    </message>
+</context>
+<context>
+    <name>Format</name>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation><numerusform>%n Sekunde</numerusform><numerusform>%n Sekunden</numerusform></translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>Config</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>Werkzeug</translation>
+    </message>
+    <message>
+        <source>Knowledge</source>
+        <translation>Wissen</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agenten</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>Werkzeuge</translation>
+    </message>
+    <message>
+        <source>Checking</source>
+        <translation>Wird geprüft</translation>
+    </message>
+    <message>
+        <source>Intact</source>
+        <translation>Unversehrt</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlerhaft</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>Fehlt</translation>
+    </message>
+    <message>
+        <source>Not in this export</source>
+        <translation>Nicht in diesem Export</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>Gültig</translation>
+    </message>
+    <message>
+        <source>Invalid</source>
+        <translation>Ungültig</translation>
+    </message>
+    <message>
+        <source>Untrusted key</source>
+        <translation>Nicht vertrauenswürdiger Schlüssel</translation>
+    </message>
+    <message>
+        <source>Mesh authority</source>
+        <translation>Mesh-Autorität</translation>
+    </message>
+    <message>
+        <source>Founder</source>
+        <translation>Gründer</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>Station</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Exported</source>
+        <translation>Exportiert</translation>
+    </message>
+    <message>
+        <source>Transferred</source>
+        <translation>Übertragen</translation>
+    </message>
+    <message>
+        <source>Hashing</source>
+        <translation>Hashen</translation>
+    </message>
+    <message>
+        <source>Writing</source>
+        <translation>Schreiben</translation>
+    </message>
+    <message>
+        <source>Verifying</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Reading back</source>
+        <translation>Zurücklesen</translation>
+    </message>
+    <message>
+        <source>Installing</source>
+        <translation>Installieren</translation>
+    </message>
+    <message>
+        <source>Signing</source>
+        <translation>Signieren</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>In Arbeit</translation>
+    </message>
+</context>
+<context>
+    <name>ImportVerifyView</name>
+    <message>
+        <source>&amp;Open package…</source>
+        <translation>Paket ö&amp;ffnen …</translation>
+    </message>
+    <message>
+        <source>Open a package file</source>
+        <translation>Eine Paketdatei öffnen</translation>
+    </message>
+    <message>
+        <source>Open a .atmo package (Ctrl+O)</source>
+        <translation>Ein .atmo-Paket öffnen (Strg+O)</translation>
+    </message>
+    <message>
+        <source>From &amp;drive</source>
+        <translation>Von &amp;Laufwerk</translation>
+    </message>
+    <message>
+        <source>Open a package from a mounted drive</source>
+        <translation>Ein Paket von einem eingehängten Laufwerk öffnen</translation>
+    </message>
+    <message>
+        <source>Package file</source>
+        <translation>Paketdatei</translation>
+    </message>
+    <message>
+        <source>&amp;Save report…</source>
+        <translation>Bericht &amp;speichern …</translation>
+    </message>
+    <message>
+        <source>Save the verification report</source>
+        <translation>Den Prüfbericht speichern</translation>
+    </message>
+    <message>
+        <source>Save the verification report as text or HTML (Ctrl+S)</source>
+        <translation>Den Prüfbericht als Text oder HTML speichern (Strg+S)</translation>
+    </message>
+    <message>
+        <source>Signatures</source>
+        <translation>Signaturen</translation>
+    </message>
+    <message>
+        <source>Chain of custody</source>
+        <translation>Verwahrungskette</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Show only &amp;failures</source>
+        <translation>Nur &amp;Fehler anzeigen</translation>
+    </message>
+    <message>
+        <source>Show only files that failed</source>
+        <translation>Nur fehlerhafte Dateien anzeigen</translation>
+    </message>
+    <message>
+        <source>File summary</source>
+        <translation>Dateiübersicht</translation>
+    </message>
+    <message>
+        <source>Not in this export</source>
+        <translation>Nicht in diesem Export</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <source>Install</source>
+        <translation>Installieren</translation>
+    </message>
+    <message>
+        <source>Install into folder</source>
+        <translation>In Ordner installieren</translation>
+    </message>
+    <message>
+        <source>&amp;Into:</source>
+        <translation>&amp;Nach:</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Choose the install folder</source>
+        <translation>Den Installationsordner wählen</translation>
+    </message>
+    <message>
+        <source>&amp;Install</source>
+        <translation>&amp;Installieren</translation>
+    </message>
+    <message>
+        <source>Install the package</source>
+        <translation>Das Paket installieren</translation>
+    </message>
+    <message>
+        <source>Verify again while installing, then switch to the new version (Ctrl+I)</source>
+        <translation>Beim Installieren erneut prüfen und dann zur neuen Version wechseln (Strg+I)</translation>
+    </message>
+    <message>
+        <source>Install status</source>
+        <translation>Installationsstatus</translation>
+    </message>
+    <message>
+        <source>%1 on %2 (%3)</source>
+        <translation>%1 auf %2 (%3)</translation>
+    </message>
+    <message>
+        <source>No packages on mounted drives</source>
+        <translation>Keine Pakete auf eingehängten Laufwerken</translation>
+    </message>
+    <message>
+        <source>Open package</source>
+        <translation>Paket öffnen</translation>
+    </message>
+    <message>
+        <source>Atmosphere packages (*.atmo);;All files (*)</source>
+        <translation>Atmosphere-Pakete (*.atmo);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>No files were checked.</source>
+        <translation>Es wurden keine Dateien geprüft.</translation>
+    </message>
+    <message>
+        <source>No package open.</source>
+        <translation>Kein Paket geöffnet.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) intact</source>
+        <translation><numerusform>%n Datei unversehrt</numerusform><numerusform>%n Dateien unversehrt</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation><numerusform>%n fehlerhaft</numerusform><numerusform>%n fehlerhaft</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n not in this export</source>
+        <translation><numerusform>%n nicht in diesem Export</numerusform><numerusform>%n nicht in diesem Export</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) listed in the manifest</source>
+        <translation><numerusform>%n Datei im Manifest aufgeführt</numerusform><numerusform>%n Dateien im Manifest aufgeführt</numerusform></translation>
+    </message>
+    <message>
+        <source>Wait for the check to finish.</source>
+        <translation>Warten Sie, bis die Prüfung abgeschlossen ist.</translation>
+    </message>
+    <message>
+        <source>Open a package first.</source>
+        <translation>Öffnen Sie zuerst ein Paket.</translation>
+    </message>
+    <message>
+        <source>This package failed verification and cannot be installed.</source>
+        <translation>Dieses Paket hat die Prüfung nicht bestanden und kann nicht installiert werden.</translation>
+    </message>
+    <message>
+        <source>This package lacks files that tier %1 needs.</source>
+        <translation>Diesem Paket fehlen Dateien, die Stufe %1 braucht.</translation>
+    </message>
+    <message>
+        <source>Not enough free space: %1 needed, %2 free.</source>
+        <translation>Nicht genug freier Speicher: %1 benötigt, %2 frei.</translation>
+    </message>
+    <message>
+        <source>Install into</source>
+        <translation>Installieren nach</translation>
+    </message>
+    <message>
+        <source>Install an older version?</source>
+        <translation>Eine ältere Version installieren?</translation>
+    </message>
+    <message>
+        <source>Version %1 of %2 is already installed. This package is version %3, which is not newer.</source>
+        <translation>Version %1 von %2 ist bereits installiert. Dieses Paket hat Version %3 und ist nicht neuer.</translation>
+    </message>
+    <message>
+        <source>Installing it replaces the installed version; the replaced version is kept for rollback and the override is recorded. Only continue if you were asked to roll back.</source>
+        <translation>Die Installation ersetzt die installierte Version; die ersetzte Version bleibt für ein Zurücksetzen erhalten und die Ausnahme wird protokolliert. Fahren Sie nur fort, wenn Sie zum Zurücksetzen aufgefordert wurden.</translation>
+    </message>
+    <message>
+        <source>Replace with version %1</source>
+        <translation>Durch Version %1 ersetzen</translation>
+    </message>
+    <message>
+        <source>Installing…</source>
+        <translation>Wird installiert …</translation>
+    </message>
+    <message>
+        <source>Installed version %1 (tier %2) into %3.</source>
+        <translation>Version %1 (Stufe %2) nach %3 installiert.</translation>
+    </message>
+    <message>
+        <source>Not installed: %1</source>
+        <translation>Nicht installiert: %1</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>unbekannter Fehler</translation>
+    </message>
+    <message>
+        <source>No package has been checked.</source>
+        <translation>Es wurde kein Paket geprüft.</translation>
+    </message>
+    <message>
+        <source>Save verification report</source>
+        <translation>Prüfbericht speichern</translation>
+    </message>
+    <message>
+        <source>HTML report (*.html);;Text report (*.txt)</source>
+        <translation>HTML-Bericht (*.html);;Textbericht (*.txt)</translation>
+    </message>
+    <message>
+        <source>Report not saved</source>
+        <translation>Bericht nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>%1 konnte nicht gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>Computed SHA-256</source>
+        <translation>Berechneter SHA-256</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+</context>
+<context>
+    <name>Job</name>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>KeyGenerateDialog</name>
+    <message>
+        <source>Generate a signing key</source>
+        <translation>Einen Signaturschlüssel erzeugen</translation>
+    </message>
+    <message>
+        <source>The key pair is written to %1. Keep the secret key safe: anyone with it (and its password) can sign packages.</source>
+        <translation>Das Schlüsselpaar wird nach %1 geschrieben. Bewahren Sie den geheimen Schlüssel sicher auf: Wer ihn (und sein Passwort) hat, kann Pakete signieren.</translation>
+    </message>
+    <message>
+        <source>Key name</source>
+        <translation>Schlüsselname</translation>
+    </message>
+    <message>
+        <source>e.g. plant-mesh-authority</source>
+        <translation>z. B. werk-mesh-autoritaet</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>Repeat password</source>
+        <translation>Passwort wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat:</source>
+        <translation>&amp;Wiederholen:</translation>
+    </message>
+    <message>
+        <source>Store the secret key &amp;unencrypted (not recommended)</source>
+        <translation>Geheimen Schlüssel &amp;unverschlüsselt speichern (nicht empfohlen)</translation>
+    </message>
+    <message>
+        <source>Store the secret key unencrypted</source>
+        <translation>Geheimen Schlüssel unverschlüsselt speichern</translation>
+    </message>
+    <message>
+        <source>Trust this key on this station as</source>
+        <translation>Diesem Schlüssel auf dieser Station vertrauen als</translation>
+    </message>
+    <message>
+        <source>Do not trust it here</source>
+        <translation>Hier nicht vertrauen</translation>
+    </message>
+    <message>
+        <source>&amp;Trust here as:</source>
+        <translation>Hier &amp;vertrauen als:</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>Erzeugen</translation>
+    </message>
+    <message>
+        <source>Enter a name for the key.</source>
+        <translation>Geben Sie einen Namen für den Schlüssel ein.</translation>
+    </message>
+    <message>
+        <source>A key named “%1” already exists.</source>
+        <translation>Ein Schlüssel namens „%1“ existiert bereits.</translation>
+    </message>
+    <message>
+        <source>Enter a password, or choose to store the key unencrypted.</source>
+        <translation>Geben Sie ein Passwort ein oder speichern Sie den Schlüssel unverschlüsselt.</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>Die beiden Passwörter stimmen nicht überein.</translation>
+    </message>
+</context>
+<context>
+    <name>KeyJob</name>
+    <message>
+        <source>Generating key</source>
+        <translation>Schlüssel wird erzeugt</translation>
+    </message>
+    <message>
+        <source>Unlocking key</source>
+        <translation>Schlüssel wird entsperrt</translation>
+    </message>
+</context>
+<context>
+    <name>KeysView</name>
+    <message>
+        <source>Signing keys on this station</source>
+        <translation>Signaturschlüssel auf dieser Station</translation>
+    </message>
+    <message>
+        <source>Secret keys that sign packages. Export a key's public half to the devices and stations that must accept what it signs.</source>
+        <translation>Geheime Schlüssel, die Pakete signieren. Exportieren Sie den öffentlichen Teil eines Schlüssels auf die Geräte und Stationen, die akzeptieren sollen, was er signiert.</translation>
+    </message>
+    <message>
+        <source>Signing keys</source>
+        <translation>Signaturschlüssel</translation>
+    </message>
+    <message>
+        <source>&amp;Generate key…</source>
+        <translation>Schlüssel &amp;erzeugen …</translation>
+    </message>
+    <message>
+        <source>Generate a signing key</source>
+        <translation>Einen Signaturschlüssel erzeugen</translation>
+    </message>
+    <message>
+        <source>&amp;Export public key…</source>
+        <translation>Öffentlichen Schlüssel e&amp;xportieren …</translation>
+    </message>
+    <message>
+        <source>Export the public key</source>
+        <translation>Den öffentlichen Schlüssel exportieren</translation>
+    </message>
+    <message>
+        <source>&amp;Trust on this station…</source>
+        <translation>Auf dieser Station &amp;vertrauen …</translation>
+    </message>
+    <message>
+        <source>Trust the selected key</source>
+        <translation>Dem ausgewählten Schlüssel vertrauen</translation>
+    </message>
+    <message>
+        <source>Trusted public keys</source>
+        <translation>Vertrauenswürdige öffentliche Schlüssel</translation>
+    </message>
+    <message>
+        <source>Packages are accepted only when the mesh authority's signature comes from a key trusted here. A founder signature is optional but checked.</source>
+        <translation>Pakete werden nur akzeptiert, wenn die Signatur der Mesh-Autorität von einem hier vertrauenswürdigen Schlüssel stammt. Eine Gründersignatur ist optional, wird aber geprüft.</translation>
+    </message>
+    <message>
+        <source>Trusted keys</source>
+        <translation>Vertrauenswürdige Schlüssel</translation>
+    </message>
+    <message>
+        <source>&amp;Import public key…</source>
+        <translation>Öffentlichen Schlüssel &amp;importieren …</translation>
+    </message>
+    <message>
+        <source>Import and trust a public key</source>
+        <translation>Einen öffentlichen Schlüssel importieren und ihm vertrauen</translation>
+    </message>
+    <message>
+        <source>&amp;Remove trust</source>
+        <translation>Vertrauen &amp;entziehen</translation>
+    </message>
+    <message>
+        <source>Remove trust from the selected key</source>
+        <translation>Dem ausgewählten Schlüssel das Vertrauen entziehen</translation>
+    </message>
+    <message>
+        <source>Key status</source>
+        <translation>Schlüsselstatus</translation>
+    </message>
+    <message>
+        <source>Generating key “%1”…</source>
+        <translation>Schlüssel „%1“ wird erzeugt …</translation>
+    </message>
+    <message>
+        <source>Generated key “%1” (key ID %2).</source>
+        <translation>Schlüssel „%1“ erzeugt (Schlüssel-ID %2).</translation>
+    </message>
+    <message>
+        <source>Could not generate the key: %1</source>
+        <translation>Der Schlüssel konnte nicht erzeugt werden: %1</translation>
+    </message>
+    <message>
+        <source>Import public key</source>
+        <translation>Öffentlichen Schlüssel importieren</translation>
+    </message>
+    <message>
+        <source>Public keys (*.pub);;All files (*)</source>
+        <translation>Öffentliche Schlüssel (*.pub);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Not a public key: %1</source>
+        <translation>Kein öffentlicher Schlüssel: %1</translation>
+    </message>
+    <message>
+        <source>Now trusting “%1” as %2.</source>
+        <translation>„%1“ ist jetzt vertrauenswürdig als %2.</translation>
+    </message>
+    <message>
+        <source>Could not trust the key: %1</source>
+        <translation>Dem Schlüssel konnte nicht vertraut werden: %1</translation>
+    </message>
+    <message>
+        <source>Export public key</source>
+        <translation>Öffentlichen Schlüssel exportieren</translation>
+    </message>
+    <message>
+        <source>Public keys (*.pub)</source>
+        <translation>Öffentliche Schlüssel (*.pub)</translation>
+    </message>
+    <message>
+        <source>Exported the public key of “%1” to %2.</source>
+        <translation>Öffentlicher Schlüssel von „%1“ nach %2 exportiert.</translation>
+    </message>
+    <message>
+        <source>Could not export the key: %1</source>
+        <translation>Der Schlüssel konnte nicht exportiert werden: %1</translation>
+    </message>
+    <message>
+        <source>Remove trust?</source>
+        <translation>Vertrauen entziehen?</translation>
+    </message>
+    <message>
+        <source>Stop trusting “%1” (%2) as %3? Packages signed only by this key will no longer verify on this station.</source>
+        <translation>„%1“ (%2) nicht mehr als %3 vertrauen? Pakete, die nur mit diesem Schlüssel signiert sind, bestehen die Prüfung auf dieser Station dann nicht mehr.</translation>
+    </message>
+    <message>
+        <source>Removed trust from “%1”.</source>
+        <translation>„%1“ wurde das Vertrauen entzogen.</translation>
+    </message>
+    <message>
+        <source>Could not remove trust: %1</source>
+        <translation>Das Vertrauen konnte nicht entzogen werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Views</source>
+        <translation>Ansichten</translation>
+    </message>
+    <message>
+        <source>Build</source>
+        <translation>Erstellen</translation>
+    </message>
+    <message>
+        <source>Build signed packages (Ctrl+1)</source>
+        <translation>Signierte Pakete erstellen (Strg+1)</translation>
+    </message>
+    <message>
+        <source>Import &amp; Verify</source>
+        <translation>Import &amp; Prüfung</translation>
+    </message>
+    <message>
+        <source>Check and install packages (Ctrl+2)</source>
+        <translation>Pakete prüfen und installieren (Strg+2)</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Signing keys and trust (Ctrl+3)</source>
+        <translation>Signaturschlüssel und Vertrauen (Strg+3)</translation>
+    </message>
+    <message>
+        <source>Import and verify</source>
+        <translation>Import und Prüfung</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;New package…</source>
+        <translation>&amp;Neues Paket …</translation>
+    </message>
+    <message>
+        <source>&amp;Open package…</source>
+        <translation>Paket ö&amp;ffnen …</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen …</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Build</source>
+        <translation>&amp;Erstellen</translation>
+    </message>
+    <message>
+        <source>&amp;Import &amp;&amp; Verify</source>
+        <translation>&amp;Import &amp;&amp; Prüfung</translation>
+    </message>
+    <message>
+        <source>&amp;Keys</source>
+        <translation>&amp;Schlüssel</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About Atmosphere Station</source>
+        <translation>&amp;Über Atmosphere Station</translation>
+    </message>
+    <message>
+        <source>Atmosphere Station</source>
+        <translation>Atmosphere Station</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>About Atmosphere Station</source>
+        <translation>Über Atmosphere Station</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Atmosphere Station %1&lt;/h3&gt;&lt;p&gt;Builds signed packages of missions, checks that a package is genuine and intact, and installs it.&lt;/p&gt;&lt;p&gt;Packages are POSIX tar archives with minisign signatures: &lt;code&gt;minisign -Vm manifest.yaml -p mesh.pub&lt;/code&gt; and &lt;code&gt;sha256sum -c checksums.sha256&lt;/code&gt; check them without this program.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Atmosphere Station %1&lt;/h3&gt;&lt;p&gt;Erstellt signierte Pakete von Missionen, prüft, ob ein Paket echt und unversehrt ist, und installiert es.&lt;/p&gt;&lt;p&gt;Pakete sind POSIX-tar-Archive mit minisign-Signaturen: &lt;code&gt;minisign -Vm manifest.yaml -p mesh.pub&lt;/code&gt; und &lt;code&gt;sha256sum -c checksums.sha256&lt;/code&gt; prüfen sie auch ohne dieses Programm.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>MissionAssembler</name>
+    <message>
+        <source>The mission id “%1” is not valid: use lowercase letters, digits, '.', '_' and '-'.</source>
+        <translation>Die Missions-ID „%1“ ist ungültig: Verwenden Sie Kleinbuchstaben, Ziffern, '.', '_' und '-'.</translation>
+    </message>
+    <message>
+        <source>%1 already holds a mission; choose it as an existing mission instead.</source>
+        <translation>%1 enthält bereits eine Mission; wählen Sie sie stattdessen als vorhandene Mission.</translation>
+    </message>
+    <message>
+        <source>%1: a picked file cannot replace config/mission.yaml.</source>
+        <translation>%1: Eine ausgewählte Datei kann config/mission.yaml nicht ersetzen.</translation>
+    </message>
+    <message>
+        <source>Two picked files would both become %1.</source>
+        <translation>Zwei ausgewählte Dateien würden beide zu %1.</translation>
+    </message>
+    <message>
+        <source>%1: not a readable file.</source>
+        <translation>%1: keine lesbare Datei.</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the folder.</source>
+        <translation>%1: Der Ordner kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>%1: cannot copy to %2.</source>
+        <translation>%1: Kopieren nach %2 nicht möglich.</translation>
+    </message>
+</context>
+<context>
+    <name>MissionContentsModel</name>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Include this model in tier %1</source>
+        <translation>Dieses Modell in Stufe %1 aufnehmen</translation>
+    </message>
+    <message>
+        <source>Every tier gets this file</source>
+        <translation>Jede Stufe erhält diese Datei</translation>
+    </message>
+    <message>
+        <source>Tier %1</source>
+        <translation>Stufe %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chunk(s)</source>
+        <translation><numerusform>%n Abschnitt</numerusform><numerusform>%n Abschnitte</numerusform></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+</context>
+<context>
+    <name>MissionJob</name>
+    <message>
+        <source>Reading mission</source>
+        <translation>Mission wird eingelesen</translation>
+    </message>
+</context>
+<context>
+    <name>MissionPage</name>
+    <message>
+        <source>Mission</source>
+        <translation>Mission</translation>
+    </message>
+    <message>
+        <source>Choose the mission's source folder (the layout the command-line tool reads), or make a new one from files.</source>
+        <translation>Wählen Sie den Quellordner der Mission (im Aufbau, den das Kommandozeilenwerkzeug liest) oder legen Sie aus Dateien einen neuen an.</translation>
+    </message>
+    <message>
+        <source>Use an &amp;existing mission folder</source>
+        <translation>&amp;Vorhandenen Missionsordner verwenden</translation>
+    </message>
+    <message>
+        <source>Use an existing mission folder</source>
+        <translation>Vorhandenen Missionsordner verwenden</translation>
+    </message>
+    <message>
+        <source>Mission folder</source>
+        <translation>Missionsordner</translation>
+    </message>
+    <message>
+        <source>Folder with config/mission.yaml</source>
+        <translation>Ordner mit config/mission.yaml</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Choose the mission folder</source>
+        <translation>Den Missionsordner wählen</translation>
+    </message>
+    <message>
+        <source>Create a &amp;new mission from files</source>
+        <translation>&amp;Neue Mission aus Dateien anlegen</translation>
+    </message>
+    <message>
+        <source>Create a new mission from files</source>
+        <translation>Neue Mission aus Dateien anlegen</translation>
+    </message>
+    <message>
+        <source>Folder for the new mission</source>
+        <translation>Ordner für die neue Mission</translation>
+    </message>
+    <message>
+        <source>An empty folder for the new mission</source>
+        <translation>Ein leerer Ordner für die neue Mission</translation>
+    </message>
+    <message>
+        <source>Choose the folder for the new mission</source>
+        <translation>Den Ordner für die neue Mission wählen</translation>
+    </message>
+    <message>
+        <source>Files for the new mission</source>
+        <translation>Dateien für die neue Mission</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>&amp;Add files…</source>
+        <translation>Dateien &amp;hinzufügen …</translation>
+    </message>
+    <message>
+        <source>Add files to the new mission</source>
+        <translation>Dateien zur neuen Mission hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the selected file</source>
+        <translation>Die ausgewählte Datei entfernen</translation>
+    </message>
+    <message>
+        <source>Mission ID</source>
+        <translation>Missions-ID</translation>
+    </message>
+    <message>
+        <source>e.g. production-inspection</source>
+        <translation>z. B. production-inspection</translation>
+    </message>
+    <message>
+        <source>Mission name</source>
+        <translation>Missionsname</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <source>e.g. 1, 2, 3</source>
+        <translation>z. B. 1, 2, 3</translation>
+    </message>
+    <message>
+        <source>The hardware tiers this mission is built for, separated by commas</source>
+        <translation>Die Hardwarestufen, für die diese Mission gebaut wird, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>Mission &amp;ID:</source>
+        <translation>Missions-&amp;ID:</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Tiers:</source>
+        <translation>&amp;Stufen:</translation>
+    </message>
+    <message>
+        <source>Mission status</source>
+        <translation>Missionsstatus</translation>
+    </message>
+    <message>
+        <source>Add files to the mission</source>
+        <translation>Dateien zur Mission hinzufügen</translation>
+    </message>
+    <message>
+        <source>Pick the files for the new mission; their kind is guessed from the name and can be changed.</source>
+        <translation>Wählen Sie die Dateien für die neue Mission; ihre Art wird aus dem Namen erraten und kann geändert werden.</translation>
+    </message>
+    <message>
+        <source>Choose a mission folder.</source>
+        <translation>Wählen Sie einen Missionsordner.</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>%1 wird eingelesen …</translation>
+    </message>
+    <message numerus="yes">
+        <source>Found %n file(s).</source>
+        <translation><numerusform>%n Datei gefunden.</numerusform><numerusform>%n Dateien gefunden.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) to fix on the next page.</source>
+        <translation><numerusform>%n Problem ist auf der nächsten Seite zu beheben.</numerusform><numerusform>%n Probleme sind auf der nächsten Seite zu beheben.</numerusform></translation>
+    </message>
+    <message>
+        <source>Kind of %1</source>
+        <translation>Art von %1</translation>
+    </message>
+    <message>
+        <source>Creating the mission in %1…</source>
+        <translation>Mission wird in %1 angelegt …</translation>
+    </message>
+</context>
+<context>
+    <name>PackageWizard</name>
+    <message>
+        <source>Build a package</source>
+        <translation>Ein Paket erstellen</translation>
+    </message>
+    <message>
+        <source>&amp;Build</source>
+        <translation>&amp;Erstellen</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>Repeat password</source>
+        <translation>Passwort wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat:</source>
+        <translation>&amp;Wiederholen:</translation>
+    </message>
+    <message>
+        <source>Enter a password.</source>
+        <translation>Geben Sie ein Passwort ein.</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>Die beiden Passwörter stimmen nicht überein.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressPanel</name>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the running job</source>
+        <translation>Den laufenden Vorgang abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Abbrechen (Esc)</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen …</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>noch %1</translation>
+    </message>
+    <message>
+        <source>%1 % %2</source>
+        <translation>%1 % %2</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen …</translation>
+    </message>
+</context>
+<context>
+    <name>ReportWriter</name>
+    <message>
+        <source>Atmosphere package verification report</source>
+        <translation>Prüfbericht für ein Atmosphere-Paket</translation>
+    </message>
+    <message>
+        <source>Generated: %1</source>
+        <translation>Erstellt: %1</translation>
+    </message>
+    <message>
+        <source>File: %1</source>
+        <translation>Datei: %1</translation>
+    </message>
+    <message>
+        <source>Archive size: %1</source>
+        <translation>Archivgröße: %1</translation>
+    </message>
+    <message>
+        <source>VERDICT: %1</source>
+        <translation>URTEIL: %1</translation>
+    </message>
+    <message>
+        <source>Package: %1 (%2), version %3</source>
+        <translation>Paket: %1 (%2), Version %3</translation>
+    </message>
+    <message>
+        <source>Created: %1 by %2</source>
+        <translation>Erstellt: %1 von %2</translation>
+    </message>
+    <message>
+        <source>Manifest SHA-256: %1</source>
+        <translation>SHA-256 des Manifests: %1</translation>
+    </message>
+    <message>
+        <source>Signatures:</source>
+        <translation>Signaturen:</translation>
+    </message>
+    <message>
+        <source>  %1: %2, key %3, %4</source>
+        <translation>  %1: %2, Schlüssel %3, %4</translation>
+    </message>
+    <message>
+        <source>trusted as “%1”</source>
+        <translation>vertraut als „%1“</translation>
+    </message>
+    <message>
+        <source>not trusted</source>
+        <translation>nicht vertrauenswürdig</translation>
+    </message>
+    <message>
+        <source>    trusted comment: %1</source>
+        <translation>    vertrauenswürdiger Kommentar: %1</translation>
+    </message>
+    <message>
+        <source>Chain of custody:</source>
+        <translation>Verwahrungskette:</translation>
+    </message>
+    <message>
+        <source>  (no entries)</source>
+        <translation>  (keine Einträge)</translation>
+    </message>
+    <message>
+        <source>Device fit:</source>
+        <translation>Passung zum Gerät:</translation>
+    </message>
+    <message>
+        <source>  Tier of this machine: %1 (%2)</source>
+        <translation>  Stufe dieses Geräts: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>  Space needed: %1, free: %2</source>
+        <translation>  Benötigter Speicher: %1, frei: %2</translation>
+    </message>
+    <message>
+        <source>  Installed version: %1</source>
+        <translation>  Installierte Version: %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message numerus="yes">
+        <source>Files (%n):</source>
+        <translation><numerusform>Dateien (%n):</numerusform><numerusform>Dateien (%n):</numerusform></translation>
+    </message>
+    <message>
+        <source>tiers %1</source>
+        <translation>Stufen %1</translation>
+    </message>
+    <message>
+        <source>      expected %1</source>
+        <translation>      erwartet %1</translation>
+    </message>
+    <message>
+        <source>      computed %1</source>
+        <translation>      berechnet %1</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>Paket</translation>
+    </message>
+    <message>
+        <source>Signatures</source>
+        <translation>Signaturen</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>Signatur</translation>
+    </message>
+    <message>
+        <source>Key ID</source>
+        <translation>Schlüssel-ID</translation>
+    </message>
+    <message>
+        <source>Trust</source>
+        <translation>Vertrauen</translation>
+    </message>
+    <message>
+        <source>Trusted comment</source>
+        <translation>Vertrauenswürdiger Kommentar</translation>
+    </message>
+    <message>
+        <source>Chain of custody</source>
+        <translation>Verwahrungskette</translation>
+    </message>
+    <message>
+        <source>(no entries)</source>
+        <translation>(keine Einträge)</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>Station</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Device fit</source>
+        <translation>Passung zum Gerät</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <source>Expected SHA-256</source>
+        <translation>Erwarteter SHA-256</translation>
+    </message>
+    <message>
+        <source>Computed SHA-256</source>
+        <translation>Berechneter SHA-256</translation>
+    </message>
+</context>
+<context>
+    <name>ScreenshotRenderer</name>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>The mission page did not accept the demo mission</source>
+        <translation>Die Missionsseite hat die Demomission nicht angenommen</translation>
+    </message>
+    <message>
+        <source>The contents page did not finish reading</source>
+        <translation>Die Inhaltsseite hat das Einlesen nicht abgeschlossen</translation>
+    </message>
+    <message>
+        <source>The build did not finish</source>
+        <translation>Die Erstellung wurde nicht abgeschlossen</translation>
+    </message>
+    <message>
+        <source>The build failed: %1</source>
+        <translation>Die Erstellung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Verification did not finish</source>
+        <translation>Die Prüfung wurde nicht abgeschlossen</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>System language (%1)</source>
+        <translation>Systemsprache (%1)</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <source>Folder for built packages</source>
+        <translation>Ordner für erstellte Pakete</translation>
+    </message>
+    <message>
+        <source>Built &amp;packages go to:</source>
+        <translation>Erstellte &amp;Pakete nach:</translation>
+    </message>
+    <message>
+        <source>Install packages into</source>
+        <translation>Pakete installieren nach</translation>
+    </message>
+    <message>
+        <source>&amp;Install into:</source>
+        <translation>&amp;Installieren nach:</translation>
+    </message>
+    <message>
+        <source>Keys, trust store and package index. Set ATMOSPHERE_HOME to use another folder.</source>
+        <translation>Schlüssel, Vertrauensspeicher und Paketindex. Setzen Sie ATMOSPHERE_HOME, um einen anderen Ordner zu verwenden.</translation>
+    </message>
+    <message>
+        <source>Station home:</source>
+        <translation>Stationsordner:</translation>
+    </message>
+    <message>
+        <source>A new language is used from the next start of Atmosphere Station.</source>
+        <translation>Eine neue Sprache gilt ab dem nächsten Start von Atmosphere Station.</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureModel</name>
+    <message>
+        <source>Not trusted</source>
+        <translation>Nicht vertrauenswürdig</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>Signatur</translation>
+    </message>
+    <message>
+        <source>Key ID</source>
+        <translation>Schlüssel-ID</translation>
+    </message>
+    <message>
+        <source>Trusted comment</source>
+        <translation>Vertrauenswürdiger Kommentar</translation>
+    </message>
+    <message>
+        <source>Trusted as</source>
+        <translation>Vertraut als</translation>
+    </message>
+</context>
+<context>
+    <name>SigningKeyModel</name>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>None (unencrypted)</source>
+        <translation>Keiner (unverschlüsselt)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Key ID</source>
+        <translation>Schlüssel-ID</translation>
+    </message>
+    <message>
+        <source>Protection</source>
+        <translation>Schutz</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+</context>
+<context>
+    <name>SigningPage</name>
+    <message>
+        <source>Signing</source>
+        <translation>Signieren</translation>
+    </message>
+    <message>
+        <source>The mesh authority's signature is what devices check before they trust a package. A founder signature can be added as a second, independent one.</source>
+        <translation>Die Signatur der Mesh-Autorität prüfen Geräte, bevor sie einem Paket vertrauen. Eine Gründersignatur kann als zweite, unabhängige hinzugefügt werden.</translation>
+    </message>
+    <message>
+        <source>Mesh authority key</source>
+        <translation>Schlüssel der Mesh-Autorität</translation>
+    </message>
+    <message>
+        <source>&amp;Mesh authority key:</source>
+        <translation>Schlüssel der &amp;Mesh-Autorität:</translation>
+    </message>
+    <message>
+        <source>Also sign as &amp;founder</source>
+        <translation>Auch als &amp;Gründer signieren</translation>
+    </message>
+    <message>
+        <source>Also sign as founder</source>
+        <translation>Auch als Gründer signieren</translation>
+    </message>
+    <message>
+        <source>Founder key</source>
+        <translation>Gründerschlüssel</translation>
+    </message>
+    <message>
+        <source>&amp;Founder key:</source>
+        <translation>Gründer&amp;schlüssel:</translation>
+    </message>
+    <message>
+        <source>Passwords are asked when you press Build and are never stored.</source>
+        <translation>Passwörter werden beim Klick auf „Erstellen“ abgefragt und nie gespeichert.</translation>
+    </message>
+    <message>
+        <source>Signing problem</source>
+        <translation>Problem beim Signieren</translation>
+    </message>
+    <message>
+        <source>Password for the key %1:</source>
+        <translation>Passwort für den Schlüssel %1:</translation>
+    </message>
+    <message>
+        <source>Secret key</source>
+        <translation>Geheimer Schlüssel</translation>
+    </message>
+    <message>
+        <source>Secret keys (*.key);;All files (*)</source>
+        <translation>Geheime Schlüssel (*.key);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Other key file…</source>
+        <translation>Andere Schlüsseldatei …</translation>
+    </message>
+    <message>
+        <source>No keys yet: generate one in the Keys view, or choose a key file.</source>
+        <translation>Noch keine Schlüssel: Erzeugen Sie einen in der Ansicht „Schlüssel“ oder wählen Sie eine Schlüsseldatei.</translation>
+    </message>
+    <message>
+        <source>Password-protected</source>
+        <translation>Passwortgeschützt</translation>
+    </message>
+    <message>
+        <source>Not password-protected</source>
+        <translation>Nicht passwortgeschützt</translation>
+    </message>
+    <message>
+        <source>no public key next to it, so its trust cannot be checked</source>
+        <translation>kein öffentlicher Schlüssel daneben, daher ist das Vertrauen nicht prüfbar</translation>
+    </message>
+    <message>
+        <source>trusted here as %1 “%2”</source>
+        <translation>hier vertrauenswürdig als %1 „%2“</translation>
+    </message>
+    <message>
+        <source>not trusted here as %1: this station would reject what it signs</source>
+        <translation>hier nicht vertrauenswürdig als %1: Diese Station würde ablehnen, was er signiert</translation>
+    </message>
+    <message>
+        <source>No password given for %1.</source>
+        <translation>Kein Passwort für %1 angegeben.</translation>
+    </message>
+</context>
+<context>
+    <name>StoredPackageModel</name>
+    <message>
+        <source>Tier %1 export</source>
+        <translation>Export für Stufe %1</translation>
+    </message>
+    <message>
+        <source>Full package</source>
+        <translation>Vollständiges Paket</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>Paket</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Contents</source>
+        <translation>Inhalt</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Built or received</source>
+        <translation>Erstellt oder empfangen</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+</context>
+<context>
+    <name>TiersPage</name>
+    <message>
+        <source>Version and tiers</source>
+        <translation>Version und Stufen</translation>
+    </message>
+    <message>
+        <source>Give the package its version and choose what to write: the full package for every tier, and/or a smaller export per tier for devices that only need that tier.</source>
+        <translation>Geben Sie dem Paket seine Version und wählen Sie, was geschrieben wird: das vollständige Paket für alle Stufen und/oder einen kleineren Export je Stufe für Geräte, die nur diese Stufe brauchen.</translation>
+    </message>
+    <message>
+        <source>Package version</source>
+        <translation>Paketversion</translation>
+    </message>
+    <message>
+        <source>&amp;Version:</source>
+        <translation>&amp;Version:</translation>
+    </message>
+    <message>
+        <source>Packages to write</source>
+        <translation>Zu schreibende Pakete</translation>
+    </message>
+    <message>
+        <source>Full package with every tier</source>
+        <translation>Vollständiges Paket mit allen Stufen</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>Ausgabeordner</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Choose the output folder</source>
+        <translation>Den Ausgabeordner wählen</translation>
+    </message>
+    <message>
+        <source>&amp;Output folder:</source>
+        <translation>&amp;Ausgabeordner:</translation>
+    </message>
+    <message>
+        <source>Compress with &amp;zstd (slower; model weights rarely shrink)</source>
+        <translation>Mit &amp;zstd komprimieren (langsamer; Modellgewichte schrumpfen kaum)</translation>
+    </message>
+    <message>
+        <source>Compress with zstd</source>
+        <translation>Mit zstd komprimieren</translation>
+    </message>
+    <message>
+        <source>Total size</source>
+        <translation>Gesamtgröße</translation>
+    </message>
+    <message>
+        <source>Version and tier problems</source>
+        <translation>Probleme mit Version und Stufen</translation>
+    </message>
+    <message>
+        <source>Export for tier %1 only</source>
+        <translation>Export nur für Stufe %1</translation>
+    </message>
+    <message>
+        <source>Tier %1 only — %2</source>
+        <translation>Nur Stufe %1 – %2</translation>
+    </message>
+    <message>
+        <source>Full package, every tier (%1) — %2</source>
+        <translation>Vollständiges Paket, alle Stufen (%1) – %2</translation>
+    </message>
+    <message>
+        <source>No earlier build of %1 found</source>
+        <translation>Keine frühere Erstellung von %1 gefunden</translation>
+    </message>
+    <message>
+        <source>Last built: %1</source>
+        <translation>Zuletzt erstellt: %1</translation>
+    </message>
+    <message>
+        <source>“%1” is not a version: use digits and dots, like 1.4.</source>
+        <translation>„%1“ ist keine Version: Verwenden Sie Ziffern und Punkte, etwa 1.4.</translation>
+    </message>
+    <message>
+        <source>Choose at least one package to write.</source>
+        <translation>Wählen Sie mindestens ein zu schreibendes Paket.</translation>
+    </message>
+    <message>
+        <source>Choose an output folder.</source>
+        <translation>Wählen Sie einen Ausgabeordner.</translation>
+    </message>
+    <message>
+        <source>%1 already exists in the output folder: choose a new version.</source>
+        <translation>%1 existiert bereits im Ausgabeordner: Wählen Sie eine neue Version.</translation>
+    </message>
+    <message>
+        <source>About %1 to write.</source>
+        <translation>Etwa %1 zu schreiben.</translation>
+    </message>
+    <message>
+        <source>Version %1 is not newer than %2, the last one built; devices that have %2 will refuse it unless told to downgrade.</source>
+        <translation>Version %1 ist nicht neuer als %2, die zuletzt erstellte; Geräte mit %2 lehnen sie ab, sofern kein Downgrade erlaubt wird.</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>No models; configuration, agents, tools and knowledge only.</source>
+        <translation>Keine Modelle; nur Konfiguration, Agenten, Werkzeuge und Wissen.</translation>
+    </message>
+    <message>
+        <source>Models: %1</source>
+        <translation>Modelle: %1</translation>
+    </message>
+    <message>
+        <source>No models for this tier.</source>
+        <translation>Keine Modelle für diese Stufe.</translation>
+    </message>
+</context>
+<context>
+    <name>TrustKeyDialog</name>
+    <message>
+        <source>Trust a public key</source>
+        <translation>Einem öffentlichen Schlüssel vertrauen</translation>
+    </message>
+    <message>
+        <source>Packages signed by this key will be accepted by this station in the role you choose. Compare the key ID with the one its owner gives you.</source>
+        <translation>Mit diesem Schlüssel signierte Pakete akzeptiert diese Station in der gewählten Rolle. Vergleichen Sie die Schlüssel-ID mit der, die Ihnen der Inhaber nennt.</translation>
+    </message>
+    <message>
+        <source>Key ID</source>
+        <translation>Schlüssel-ID</translation>
+    </message>
+    <message>
+        <source>Key ID:</source>
+        <translation>Schlüssel-ID:</translation>
+    </message>
+    <message>
+        <source>Name for this key</source>
+        <translation>Name für diesen Schlüssel</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Trust as</source>
+        <translation>Vertrauen als</translation>
+    </message>
+    <message>
+        <source>Trust &amp;as:</source>
+        <translation>Vertrauen &amp;als:</translation>
+    </message>
+    <message>
+        <source>Trust</source>
+        <translation>Vertrauen</translation>
+    </message>
+</context>
+<context>
+    <name>TrustedKeyModel</name>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Trusted as</source>
+        <translation>Vertraut als</translation>
+    </message>
+    <message>
+        <source>Key ID</source>
+        <translation>Schlüssel-ID</translation>
+    </message>
+    <message>
+        <source>Public key</source>
+        <translation>Öffentlicher Schlüssel</translation>
+    </message>
+</context>
+<context>
+    <name>Verdict</name>
+    <message>
+        <source>No package open</source>
+        <translation>Kein Paket geöffnet</translation>
+    </message>
+    <message>
+        <source>Open a .atmo file, or drop one on this window, to check its signatures and every file.</source>
+        <translation>Öffnen Sie eine .atmo-Datei oder ziehen Sie eine auf dieses Fenster, um ihre Signaturen und jede Datei zu prüfen.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft …</translation>
+    </message>
+    <message>
+        <source>Checking the signatures and every file of %1.</source>
+        <translation>Die Signaturen und jede Datei von %1 werden geprüft.</translation>
+    </message>
+    <message>
+        <source>Check cancelled</source>
+        <translation>Prüfung abgebrochen</translation>
+    </message>
+    <message>
+        <source>The package was not fully checked. Do not install it.</source>
+        <translation>Das Paket wurde nicht vollständig geprüft. Installieren Sie es nicht.</translation>
+    </message>
+    <message>
+        <source>The package failed verification.</source>
+        <translation>Das Paket hat die Prüfung nicht bestanden.</translation>
+    </message>
+    <message>
+        <source>Do not install</source>
+        <translation>Nicht installieren</translation>
+    </message>
+    <message>
+        <source>Genuine and intact — ready to install</source>
+        <translation>Echt und unversehrt – bereit zur Installation</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 %2: signed by a trusted mesh authority; all %n file(s) match their checksums.</source>
+        <translation><numerusform>%1 %2: von einer vertrauenswürdigen Mesh-Autorität signiert; die %n Datei stimmt mit ihrer Prüfsumme überein.</numerusform><numerusform>%1 %2: von einer vertrauenswürdigen Mesh-Autorität signiert; alle %n Dateien stimmen mit ihren Prüfsummen überein.</numerusform></translation>
+    </message>
+    <message>
+        <source>It does not contain every file this machine's tier %1 needs (complete for tier %2).</source>
+        <translation>Es enthält nicht alle Dateien, die Stufe %1 dieses Geräts braucht (vollständig für Stufe %2).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) for other tiers are not in this export.</source>
+        <translation><numerusform>%n Datei für andere Stufen ist nicht in diesem Export.</numerusform><numerusform>%n Dateien für andere Stufen sind nicht in diesem Export.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>VerdictBanner</name>
+    <message>
+        <source>Verdict</source>
+        <translation>Urteil</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Begründung</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyJob</name>
+    <message>
+        <source>Installing</source>
+        <translation>Installieren</translation>
+    </message>
+    <message>
+        <source>Verifying</source>
+        <translation>Prüfen</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,97 @@
+#include "ui/DeviceFitPanel.h"
+
+#include <QFormLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include "app/Format.h"
+
+namespace {
+QLabel* valueLabel(QWidget* parent)
+{
+    auto* l = new QLabel(parent);
+    l->setWordWrap(true);
+    l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return l;
+}
+const QString kBad = QStringLiteral("color:#b3261e;font-weight:bold");
+const QString kGood = QStringLiteral("color:#1e7b34");
+} // namespace
+
+DeviceFitPanel::DeviceFitPanel(QWidget* parent) : QGroupBox(tr("This machine"), parent)
+{
+    auto* form = new QFormLayout(this);
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    tier_ = valueLabel(this);
+    reason_ = valueLabel(this);
+    reason_->setStyleSheet(QStringLiteral("color:#5f6b76"));
+    QFont small = reason_->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    reason_->setFont(small);
+    space_ = valueLabel(this);
+    version_ = valueLabel(this);
+    tier_->setAccessibleName(tr("Tier of this machine"));
+    space_->setAccessibleName(tr("Space needed and free"));
+    version_->setAccessibleName(tr("Installed version"));
+    auto* tierBox = new QWidget(this);
+    auto* tierLines = new QVBoxLayout(tierBox);
+    tierLines->setContentsMargins(0, 0, 0, 0);
+    tierLines->setSpacing(2);
+    tierLines->addWidget(tier_);
+    tierLines->addWidget(reason_);
+    form->addRow(tr("Tier:"), tierBox);
+    form->addRow(tr("Space:"), space_);
+    form->addRow(tr("Installed:"), version_);
+    clear();
+}
+
+QString DeviceFitPanel::tierText() const { return tier_->text(); }
+QString DeviceFitPanel::versionText() const { return version_->text(); }
+
+void DeviceFitPanel::clear()
+{
+    tier_->setText(tr("—"));
+    reason_->clear();
+    reason_->hide();
+    space_->setText(tr("—"));
+    version_->setText(tr("—"));
+    for (QLabel* l : {tier_, space_, version_})
+        l->setStyleSheet({});
+}
+
+void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
+{
+    const QString tierLine = fit.tierOverridden ? tr("Tier %1 (set in settings)").arg(fit.tier.tier)
+                                                : tr("Tier %1").arg(fit.tier.tier);
+    if (!fit.known || !fit.packageOk) {
+        tier_->setText(tierLine);
+        tier_->setStyleSheet({});
+    } else if (fit.packageCoversTier) {
+        tier_->setText(tr("%1 — this package has every file it needs").arg(tierLine));
+        tier_->setStyleSheet(kGood);
+    } else {
+        tier_->setText(tr("%1 — this package lacks files this tier needs").arg(tierLine));
+        tier_->setStyleSheet(kBad);
+    }
+    reason_->setText(QString::fromStdString(fit.tier.reason));
+    reason_->setVisible(!fit.tier.reason.empty());
+    if (!fit.known) {
+        space_->setText(tr("%1 free").arg(Format::bytes(fit.freeBytes)));
+        space_->setStyleSheet({});
+        version_->setText(tr("—"));
+        version_->setStyleSheet({});
+        return;
+    }
+    space_->setText(tr("%1 needed, %2 free").arg(Format::bytes(fit.bytesNeeded), Format::bytes(fit.freeBytes)));
+    space_->setStyleSheet(fit.enoughSpace ? kGood : kBad);
+    if (fit.installedVersion.isEmpty()) {
+        version_->setText(tr("Not installed yet; this is version %1").arg(packageVersion));
+        version_->setStyleSheet({});
+    } else if (fit.downgrade) {
+        version_->setText(tr("Version %1 is installed; this package (%2) is not newer").arg(fit.installedVersion, packageVersion));
+        version_->setStyleSheet(kBad);
+    } else {
+        version_->setText(tr("Version %1 is installed; this package updates it to %2").arg(fit.installedVersion, packageVersion));
+        version_->setStyleSheet(kGood);
+    }
+}

@@ -1,0 +1,227 @@
+#include "ui/MainWindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QHBoxLayout>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QScreen>
+#include <QStackedWidget>
+#include <QUrl>
+
+#include "app/StationContext.h"
+#include "ui/BuildView.h"
+#include "ui/Icons.h"
+#include "ui/ImportVerifyView.h"
+#include "ui/KeysView.h"
+#include "ui/SettingsDialog.h"
+
+MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(parent), context_(context)
+{
+    Icons::init();
+    setWindowIcon(Icons::application());
+    setAcceptDrops(true);
+    setProgressTitle(QString());
+
+    auto* central = new QWidget(this);
+    auto* row = new QHBoxLayout(central);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(0);
+    sidebar_ = new QListWidget(central);
+    sidebar_->setObjectName(QStringLiteral("sidebar"));
+    sidebar_->setAccessibleName(tr("Views"));
+    sidebar_->setIconSize(QSize(28, 28));
+    sidebar_->setFrameShape(QFrame::NoFrame);
+    QFont sidebarFont = sidebar_->font();
+    sidebarFont.setPointSizeF(sidebarFont.pointSizeF() * 1.2);
+    sidebar_->setFont(sidebarFont);
+    sidebar_->setSpacing(2);
+    sidebar_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    sidebar_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    sidebar_->setStyleSheet(QStringLiteral(
+        "#sidebar{background:#26323f;color:#e8edf2;padding-top:10px;outline:0}"
+        "#sidebar::item{padding:10px 12px;border-radius:6px;margin:0 6px}"
+        "#sidebar::item:selected{background:#3d6fa8;color:white}"
+        "#sidebar::item:hover:!selected{background:#33414f}"));
+    const struct {
+        QString icon;
+        QString text;
+        QString tip;
+    } items[] = {
+        {QStringLiteral("nav-build"), tr("Build"), tr("Build signed packages (Ctrl+1)")},
+        {QStringLiteral("nav-verify"), tr("Import & Verify"), tr("Check and install packages (Ctrl+2)")},
+        {QStringLiteral("nav-keys"), tr("Keys"), tr("Signing keys and trust (Ctrl+3)")},
+    };
+    int widest = 0;
+    for (const auto& item : items) {
+        auto* w = new QListWidgetItem(Icons::get(item.icon), item.text, sidebar_);
+        w->setToolTip(item.tip);
+        w->setData(Qt::AccessibleTextRole, item.text);
+        widest = qMax(widest, sidebar_->fontMetrics().horizontalAdvance(item.text));
+    }
+    // icon + item padding and margins + list padding, so no label is elided
+    sidebar_->setFixedWidth(widest + 28 + 24 + 12 + 16 + 20);
+    row->addWidget(sidebar_);
+
+    stack_ = new QStackedWidget(central);
+    build_ = new BuildView(context_, stack_);
+    import_ = new ImportVerifyView(context_, stack_);
+    keys_ = new KeysView(context_, stack_);
+    build_->setAccessibleName(tr("Build"));
+    import_->setAccessibleName(tr("Import and verify"));
+    keys_->setAccessibleName(tr("Keys"));
+    stack_->addWidget(build_);
+    stack_->addWidget(import_);
+    stack_->addWidget(keys_);
+    auto* page = new QWidget(central);
+    auto* pageLayout = new QHBoxLayout(page);
+    pageLayout->setContentsMargins(12, 12, 12, 12);
+    pageLayout->addWidget(stack_);
+    row->addWidget(page, 1);
+    setCentralWidget(central);
+
+    connect(sidebar_, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0) {
+            stack_->setCurrentIndex(row);
+            context_.settings().setCurrentView(row);
+        }
+    });
+    connect(build_, &BuildView::verifyRequested, this, &MainWindow::openPackage);
+    connect(build_, &BuildView::titleProgress, this, &MainWindow::setProgressTitle);
+    connect(import_, &ImportVerifyView::titleProgress, this, &MainWindow::setProgressTitle);
+    connect(keys_, &KeysView::keysChanged, build_, &BuildView::reload);
+    buildMenus();
+
+    if (!restoreGeometry(context_.settings().windowGeometry())) {
+        const QSize avail = screen() ? screen()->availableSize() : QSize(1280, 800);
+        resize(qMin(1180, avail.width()), qMin(780, avail.height()));
+    }
+    restoreState(context_.settings().windowState());
+    const int view = context_.settings().currentView();
+    showView(view >= 0 && view < ViewCount ? static_cast<View>(view) : BuildViewIndex);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* newPackage = file->addAction(Icons::get(QStringLiteral("build")), tr("&New package…"));
+    newPackage->setShortcut(QKeySequence::New);
+    connect(newPackage, &QAction::triggered, this, [this] {
+        showView(BuildViewIndex);
+        build_->openWizard();
+    });
+    QAction* open = file->addAction(Icons::get(QStringLiteral("open")), tr("&Open package…"));
+    open->setShortcut(QKeySequence::Open);
+    connect(open, &QAction::triggered, this, [this] {
+        showView(ImportViewIndex);
+        import_->choosePackage();
+    });
+    file->addSeparator();
+    QAction* settings = file->addAction(tr("&Settings…"));
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    settings->setMenuRole(QAction::PreferencesRole);
+    connect(settings, &QAction::triggered, this, &MainWindow::showSettings);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"));
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q)); // QKeySequence::Quit is empty on some platforms
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    const QString names[] = {tr("&Build"), tr("&Import && Verify"), tr("&Keys")};
+    for (int i = 0; i < ViewCount; ++i) {
+        QAction* a = view->addAction(names[i]);
+        a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        connect(a, &QAction::triggered, this, [this, i] { showView(static_cast<View>(i)); });
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* about = help->addAction(tr("&About Atmosphere Station"));
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::showView(View view)
+{
+    sidebar_->setCurrentRow(view);
+    stack_->setCurrentIndex(view);
+}
+
+MainWindow::View MainWindow::currentView() const { return static_cast<View>(stack_->currentIndex()); }
+
+void MainWindow::openPackage(const QString& file)
+{
+    showView(ImportViewIndex);
+    raise();
+    activateWindow();
+    import_->openPackage(file);
+}
+
+void MainWindow::setProgressTitle(const QString& text)
+{
+    const QString app = tr("Atmosphere Station");
+    setWindowTitle(text.isEmpty() ? app : tr("%1 — %2").arg(text, app));
+}
+
+void MainWindow::showSettings()
+{
+    SettingsDialog dialog(context_.settings(), this);
+    if (dialog.exec() == QDialog::Accepted) {
+        import_->reloadSettings();
+        build_->reload();
+    }
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Atmosphere Station"),
+                       tr("<h3>Atmosphere Station %1</h3><p>Builds signed packages of missions, checks that a package "
+                          "is genuine and intact, and installs it.</p><p>Packages are POSIX tar archives with "
+                          "minisign signatures: <code>minisign -Vm manifest.yaml -p mesh.pub</code> and "
+                          "<code>sha256sum -c checksums.sha256</code> check them without this program.</p>")
+                           .arg(QStringLiteral(ATMO_VERSION)));
+}
+
+bool MainWindow::isPackageUrl(const QUrl& url)
+{
+    return url.isLocalFile() && url.toLocalFile().endsWith(QLatin1String(".atmo"), Qt::CaseInsensitive);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (std::any_of(urls.begin(), urls.end(), isPackageUrl))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dragMoveEvent(QDragMoveEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (std::any_of(urls.begin(), urls.end(), isPackageUrl))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (isPackageUrl(url)) {
+            event->acceptProposedAction();
+            openPackage(url.toLocalFile());
+            return;
+        }
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    context_.settings().setWindowGeometry(saveGeometry());
+    context_.settings().setWindowState(saveState());
+    context_.settings().sync();
+    context_.runner().cancelAll();
+    QMainWindow::closeEvent(event);
+}

@@ -1,0 +1,41 @@
+// --screenshot DIR: drives the real window through each view and every
+// wizard page on a demo workspace and saves each as a PNG, so the look can
+// be reviewed (clipped text, empty space, unreadable states) without a person
+// clicking through it. Works under Xvfb and the offscreen platform.
+#pragma once
+
+#include <QCoreApplication>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+class MainWindow;
+class QWidget;
+class StationContext;
+class DemoWorkspace;
+
+class ScreenshotRenderer {
+    Q_DECLARE_TR_FUNCTIONS(ScreenshotRenderer)
+public:
+    ScreenshotRenderer(MainWindow& window, const DemoWorkspace& demo, QString dir);
+
+    // Returns 0 when every picture was written.
+    int run();
+    QStringList written() const { return written_; }
+    QString error() const { return error_; }
+
+    static bool waitFor(const std::function<bool()>& predicate, int msecs);
+
+private:
+    bool shoot(QWidget* widget, const QString& name);
+    bool fail(const QString& message);
+    bool renderWizard();
+    bool renderImport();
+
+    MainWindow& window_;
+    const DemoWorkspace& demo_;
+    QString dir_;
+    QStringList written_;
+    QString error_;
+};

@@ -1,0 +1,26 @@
+// Trusting a public key: shows its key id, asks for a name and the role
+// (mesh authority or founder).
+#pragma once
+
+#include <QDialog>
+
+#include "core/minisign.h"
+#include "core/trust_store.h"
+
+class QComboBox;
+class QLineEdit;
+
+class TrustKeyDialog : public QDialog {
+    Q_OBJECT
+public:
+    TrustKeyDialog(const atmo::PublicKey& key, const QString& suggestedName, QWidget* parent = nullptr);
+
+    QString name() const;
+    atmo::TrustRole role() const;
+    void setRole(atmo::TrustRole role);
+    QLineEdit* nameEdit() const { return name_; }
+
+private:
+    QLineEdit* name_;
+    QComboBox* role_;
+};
