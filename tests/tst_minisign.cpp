@@ -541,7 +541,11 @@ private slots:
                          q(box / "manifest.yaml.minisig")},
                         box.path());
         QVERIFY(r.code != 0);
-        QVERIFY2(r.err.contains(QString::fromStdString(key.keyId())), qPrintable(r.err));
+        // minisign 0.11 prints key ids without zero padding ("%" PRIX64).
+        QString unpadded = QString::fromStdString(key.keyId());
+        while (unpadded.size() > 1 && unpadded.startsWith('0'))
+            unpadded.remove(0, 1);
+        QVERIFY2(r.err.contains(unpadded), qPrintable(r.err));
     }
 
     void minisignSignsWithOurKeys()
