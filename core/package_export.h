@@ -3,7 +3,9 @@
 // under a temporary name while hashing what is written, fsync file and
 // directory, drop the page cache and read the file back, compare with the
 // hash taken while writing, and only then rename to its final name. A chain
-// of custody entry signed by the station key records the export.
+// of custody entry signed by the station key records the export. (What is
+// written is hashed with SHA-256, reported, and with a keyed Poly1305 tag
+// that the read-back is compared with: see readback_tag.h for why.)
 //
 // Why drop the cache before reading back: without it the read-back can be
 // served from the page cache and "verify" bytes that never reached the
@@ -61,6 +63,11 @@ struct TargetResult {
     std::string sha256;
 };
 
+// Called from worker threads: each target has its own writer thread, so
+// calls for different targets may come at the same time (never two at once
+// for the same target). Phases per target: "writing" (content bytes of the
+// package, done/total), "syncing", "reading back" (archive bytes), then
+// onTargetDone exactly once for every target.
 class ExportObserver : public Observer {
 public:
     virtual void onTargetProgress(std::size_t index, const Progress&) {}
@@ -69,6 +76,8 @@ public:
 
 // Fails as a whole only if the source itself is bad; otherwise each target
 // carries its own result and one failing target never stops the others.
+// Targets write in parallel (see core/export_fanout.h); memory stays bounded
+// (a 16 MiB block pool plus a 1 MiB read-back buffer per target).
 Result<std::vector<TargetResult>> exportPackage(const std::filesystem::path& source,
                                                 std::vector<std::unique_ptr<ExportTarget>> targets,
                                                 const ExportOptions& options, ExportObserver* observer,

@@ -16,5 +16,6 @@ int packageVerify(const QStringList& args);
 int packageImport(const QStringList& args);
 int packageList(const QStringList& args);
 int packageRollback(const QStringList& args);
+int drives(const QStringList& args);
 
 } // namespace cli

@@ -2,11 +2,13 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <map>
 #include <mutex>
 
 #include "CliContext.h"
 #include "Commands.h"
 
+#include "core/drives.h"
 #include "core/fs_util.h"
 #include "core/package_export.h"
 #include "core/package_store.h"
@@ -15,6 +17,7 @@
 namespace cli {
 
 void installCancelOnSignal(const atmo::CancelToken& token);
+atmo::SysfsDriveSource driveSource(const Context& ctx); // DriveCommands.cpp
 
 // A file path, or "<id>-<version>" from the station's store.
 std::optional<std::filesystem::path> resolvePackage(const Context& ctx, const QString& ref, QString& error)
@@ -57,6 +60,7 @@ int packageExport(const QStringList& args)
     QCommandLineParser p;
     p.addOption({"output", "Target directory (a mounted drive); repeat for several.", "dir"});
     p.addOption({"tier", "Export only this tier's files.", "n"});
+    p.addOption({"eject", "Unmount and power off each drive once everything on it is written and verified."});
     if (!ctx.parse(p, 1, 1, "PACKAGE: a .atmo file or <id>-<version> from the station's store"))
         return Usage;
     const QStringList outputs = p.values("output");
@@ -83,6 +87,16 @@ int packageExport(const QStringList& args)
     std::vector<std::unique_ptr<atmo::ExportTarget>> targets;
     for (const auto& dir : outputs)
         targets.push_back(atmo::directoryTarget(s(dir)));
+    // Which removable drive each output is on, looked up before writing (an
+    // output that is not on one is written all the same, just not ejected).
+    const bool eject = p.isSet("eject");
+    std::vector<atmo::Drive> drives;
+    std::vector<const atmo::Drive*> driveOf(outputs.size(), nullptr);
+    if (eject) {
+        drives = driveSource(ctx).list();
+        for (int i = 0; i < outputs.size(); ++i)
+            driveOf[i] = atmo::driveHolding(drives, s(outputs[i]));
+    }
 
     atmo::CancelToken cancel;
     installCancelOnSignal(cancel);
@@ -92,29 +106,75 @@ int packageExport(const QStringList& args)
     if (!results)
         return ctx.fail(q(results.message()));
 
-    bool allOk = true;
+    // Eject each drive once, when every output on it was written and verified.
+    struct Ejected {
+        QString text;      // appended to the output's final line
+        QString status;    // "ejected", "not_removable", "not_ejected", "failed"
+        bool failed = false;
+    };
+    std::map<std::string, Ejected> ejected; // by device
+    if (eject) {
+        for (std::size_t i = 0; i < results->size(); ++i) {
+            const atmo::Drive* d = driveOf[i];
+            if (!d || ejected.count(d->device))
+                continue;
+            bool allOk = true;
+            for (std::size_t j = 0; j < results->size(); ++j)
+                if (driveOf[j] && driveOf[j]->device == d->device)
+                    allOk = allOk && (*results)[j].ok;
+            Ejected e;
+            if (!allOk) {
+                e = {"not ejected (a write to it failed)", "not_ejected"};
+            } else if (auto r = atmo::ejectDrive(*d, atmo::EjectOptions{})) {
+                e.status = "ejected";
+                e.text = r->poweredOff ? "ejected " + q(d->device) + ", safe to remove"
+                                       : "unmounted " + q(d->device) + " (" + q(r->note) + ")";
+            } else {
+                e = {"eject FAILED: " + q(r.message()), "failed", true};
+            }
+            ejected[d->device] = e;
+        }
+    }
+
+    int failed = 0, ejectFailed = 0;
     QJsonArray json;
-    for (const auto& r : *results) {
-        allOk = allOk && r.ok;
-        json.append(QJsonObject{{"target", q(r.target)},
-                                {"ok", r.ok},
-                                {"file", q(r.file.string())},
-                                {"bytes", qint64(r.bytes)},
-                                {"sha256", q(r.sha256)},
-                                {"error", q(r.error)}});
+    for (std::size_t i = 0; i < results->size(); ++i) {
+        const auto& r = (*results)[i];
+        failed += r.ok ? 0 : 1;
+        Ejected e;
+        if (eject && r.ok)
+            e = driveOf[i] ? ejected[driveOf[i]->device]
+                           : Ejected{"not on a removable drive, so not ejected", "not_removable"};
+        ejectFailed += e.failed ? 1 : 0;
+        QJsonObject o{{"target", q(r.target)},
+                      {"ok", r.ok && !e.failed},
+                      {"file", q(r.file.string())},
+                      {"bytes", qint64(r.bytes)},
+                      {"sha256", q(r.sha256)},
+                      {"error", q(r.error)}};
+        if (eject) {
+            o["drive"] = driveOf[i] ? q(driveOf[i]->device) : QString();
+            o["eject"] = e.status;
+            o["eject_message"] = e.text;
+        }
+        json.append(o);
         if (r.ok)
-            ctx.print(QString("%1: written and verified: %2 (%3)")
-                          .arg(q(r.target), q(r.file.string()), q(atmo::humanBytes(r.bytes))));
+            ctx.print(QString("%1: written and verified: %2 (%3)%4")
+                          .arg(q(r.target), q(r.file.string()), q(atmo::humanBytes(r.bytes)),
+                               e.text.isEmpty() ? QString() : "; " + e.text));
         else
             ctx.print(QString("%1: FAILED: %2").arg(q(r.target), q(r.error)));
     }
+    const bool allOk = failed == 0 && ejectFailed == 0;
     if (ctx.json())
         ctx.printJson({{"ok", allOk}, {"targets", json}});
     if (!allOk) {
-        int failed = 0;
-        for (const auto& r : *results)
-            failed += r.ok ? 0 : 1;
-        return ctx.fail(QString("%1 of %2 targets failed").arg(failed).arg(results->size()));
+        QStringList why;
+        if (failed)
+            why << QString("%1 of %2 targets failed").arg(failed).arg(results->size());
+        if (ejectFailed)
+            why << QString("%1 of %2 targets could not be ejected").arg(ejectFailed).arg(results->size());
+        return ctx.fail(why.join("; "));
     }
     return Ok;
 }

@@ -29,6 +29,7 @@ const std::vector<Command>& commands()
         {"package", "import", "verify and install a package", cli::packageImport},
         {"package", "list", "list installed packages", cli::packageList},
         {"package", "rollback", "switch a package back to its previous version", cli::packageRollback},
+        {"drives", "", "list the removable drives a package can be exported to", cli::drives},
     };
     return list;
 }
@@ -37,9 +38,10 @@ void usage(std::ostream& out)
 {
     out << "usage: atmosphere <command> [options]   (atmosphere <command> --help for details)\n\n"
            "Global options: --home DIR (or ATMOSPHERE_HOME), --json\n\ncommands:\n";
-    for (const auto& c : commands())
-        out << "  " << c.group << " " << c.name << std::string(18 - std::string(c.group).size() - std::string(c.name).size(), ' ')
-            << c.summary << "\n";
+    for (const auto& c : commands()) {
+        const std::string name = *c.name ? std::string(c.group) + " " + c.name : std::string(c.group);
+        out << "  " << name << std::string(name.size() < 19 ? 19 - name.size() : 1, ' ') << c.summary << "\n";
+    }
 }
 
 } // namespace
@@ -60,9 +62,12 @@ int main(int argc, char** argv)
     }
     const QString group = args[0];
     const QString name = args.value(1);
-    for (const auto& c : commands())
+    for (const auto& c : commands()) {
+        if (group == c.group && !*c.name) // a command of one word: "atmosphere drives"
+            return c.run(args.mid(1));
         if (group == c.group && name == c.name)
             return c.run(args.mid(2));
+    }
     bool knownGroup = false;
     for (const auto& c : commands())
         knownGroup = knownGroup || group == c.group;
