@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QJsonDocument>
 
+#include <csignal>
 #include <termios.h>
 #include <unistd.h>
 
@@ -16,6 +17,16 @@ namespace cli {
 
 QString q(const std::string& str) { return QString::fromStdString(str); }
 std::string s(const QString& str) { return str.toStdString(); }
+
+void installCancelOnSignal(const atmo::CancelToken& token)
+{
+    // The token's flag is a lock-free atomic, so setting it is safe in a handler.
+    static atmo::CancelToken current;
+    current = token;
+    auto handler = [](int) { current.cancel(); };
+    std::signal(SIGINT, handler);
+    std::signal(SIGTERM, handler);
+}
 
 QString about(const QString& subject, const std::string& reason)
 {

@@ -77,6 +77,9 @@ private:
 // "<subject>: <reason>", without repeating the subject when the reason already starts with it.
 QString about(const QString& subject, const std::string& reason);
 
+// Ctrl-C / SIGTERM cancel this token, so a job stops and cleans up after itself.
+void installCancelOnSignal(const atmo::CancelToken& token);
+
 QString q(const std::string& s);
 std::string s(const QString& q);
 

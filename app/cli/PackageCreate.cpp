@@ -2,8 +2,6 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
-#include <csignal>
-
 #include "CliContext.h"
 #include "Commands.h"
 
@@ -13,17 +11,6 @@
 
 namespace cli {
 
-
-void installCancelOnSignal(const atmo::CancelToken& token)
-{
-    static atmo::CancelToken* current = nullptr;
-    static atmo::CancelToken keep;
-    keep = token;
-    current = &keep;
-    auto handler = [](int) { current->cancel(); };
-    std::signal(SIGINT, handler);
-    std::signal(SIGTERM, handler);
-}
 
 int packageCreate(const QStringList& args)
 {

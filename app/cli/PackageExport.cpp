@@ -16,7 +16,6 @@
 
 namespace cli {
 
-void installCancelOnSignal(const atmo::CancelToken& token);
 atmo::SysfsDriveSource driveSource(const Context& ctx); // DriveCommands.cpp
 
 // A file path, or "<id>-<version>" from the station's store.

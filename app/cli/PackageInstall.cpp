@@ -11,8 +11,6 @@
 
 namespace cli {
 
-void installCancelOnSignal(const atmo::CancelToken& token);
-
 namespace {
 
 std::filesystem::path rootOf(const Context& ctx, const QCommandLineParser& p)

@@ -7,8 +7,6 @@
 
 namespace cli {
 
-void installCancelOnSignal(const atmo::CancelToken& token);
-
 int packageVerify(const QStringList& args)
 {
     Context ctx("package verify", args);
