@@ -11,6 +11,8 @@
 
 #include "core/fs_util.h"
 
+#include <sodium.h>
+
 namespace atmo {
 
 namespace fs = std::filesystem;
@@ -70,7 +72,8 @@ fs::path StationHome::defaultRoot()
 
 Status StationHome::ensure() const
 {
-    for (const fs::path& dir : {root_, root_ / "station", trustDir(), keysDir(), downloadsDir()}) {
+    for (const fs::path& dir : {root_, root_ / "station", trustDir(), keysDir(), downloadsDir(),
+                                modelsDir(), cacheDir()}) {
         std::error_code ec;
         fs::create_directories(dir, ec);
         if (ec)
@@ -98,6 +101,52 @@ std::string StationHome::stationName() const
             return name;
     }
     return "station";
+}
+
+Result<std::string> StationHome::nodeId() const
+{
+    const fs::path file = root_ / "station" / "node_id";
+    auto valid = [](const std::string& id) {
+        if (id.size() != 32)
+            return false;
+        for (char c : id)
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+                return false;
+        return true;
+    };
+    std::error_code ec;
+    if (fs::exists(file, ec)) {
+        auto text = readFile(file, 4096);
+        if (!text)
+            return text.error();
+        std::string id = trimmed(*text);
+        if (!valid(id))
+            return fail(file.string() + ": not a node id (32 lowercase hex digits)");
+        return id;
+    }
+    if (auto st = ensure(); !st)
+        return st.error();
+    unsigned char bytes[16];
+    randombytes_buf(bytes, sizeof bytes);
+    std::string id;
+    static const char* hex = "0123456789abcdef";
+    for (unsigned char b : bytes) {
+        id += hex[b >> 4];
+        id += hex[b & 15];
+    }
+    if (auto st = writeFileAtomic(file, id + "\n"); !st)
+        return st.error();
+    return id;
+}
+
+std::string StationHome::meshId() const
+{
+    if (auto text = readFile(root_ / "station" / "mesh_id", 4096)) {
+        std::string id = cleanName(*text);
+        if (!id.empty())
+            return id;
+    }
+    return "atmosphere";
 }
 
 Result<SecretKey> StationHome::identity() const

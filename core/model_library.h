@@ -1,0 +1,97 @@
+// The station's local model library: models found in the folders a model
+// bridge looks in (PROTOCOL.md "Where a bridge finds models"), the station's
+// own downloads, and the models of installed packages, turned into catalog
+// entries. Hashes are cached by path, size and modification time, so a rescan
+// does not re-read unchanged gigabytes; new or changed files are hashed on the
+// core thread pool with progress. Local paths stay here: catalog entries never
+// carry them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/catalog.h"
+#include "core/job.h"
+#include "core/result.h"
+
+namespace atmo {
+
+enum class LibraryRootKind {
+    HuggingFaceHub,    // <root>/models--{org}--{name}/snapshots/{rev}/{file}, newest snapshot
+    LlamaFarmVision,   // <root>/{name}_{timestamp}/model.pt  -> model_id {name}_{timestamp}
+    Downloads,         // <root>/{model_id}.{format} with {model_id}.json beside it
+    InstalledPackages, // an install root: <root>/<id>/current/models/*
+    Folder,            // any folder: model files by extension, model_id = file stem
+};
+
+struct LibraryRoot {
+    LibraryRootKind kind = LibraryRootKind::Folder;
+    std::filesystem::path path;
+};
+
+// Default roots for this machine: ~/.cache/huggingface/hub (or $HF_HUB_CACHE,
+// $HF_HOME/hub), ~/.llamafarm/models/vision, <station home>/models, and the
+// station's install root.
+std::vector<LibraryRoot> defaultLibraryRoots(const std::filesystem::path& stationHome);
+
+struct LocalModel {
+    CatalogEntry entry;
+    std::filesystem::path file;   // never sent to peers
+};
+
+// Whole-file SHA-256 plus, on demand, per-chunk SHA-256s, cached in a JSON file
+// keyed by absolute path and validated by size and mtime (ns).
+class HashCache {
+public:
+    explicit HashCache(std::filesystem::path file); // loads it if present; a damaged cache is ignored
+    std::optional<std::string> wholeHash(const std::filesystem::path& file, std::uint64_t size,
+                                         std::int64_t mtimeNs) const;
+    std::optional<std::vector<std::string>> chunkHashes(const std::filesystem::path& file,
+                                                        std::uint64_t size, std::int64_t mtimeNs,
+                                                        std::uint64_t chunkSize) const;
+    void storeWhole(const std::filesystem::path& file, std::uint64_t size, std::int64_t mtimeNs,
+                    std::string sha256);
+    void storeChunks(const std::filesystem::path& file, std::uint64_t size, std::int64_t mtimeNs,
+                     std::uint64_t chunkSize, std::vector<std::string> hashes);
+    Status save() const; // atomic write; entries for files that no longer exist are dropped
+    std::size_t size() const;
+
+private:
+    struct Record {
+        std::uint64_t size = 0;
+        std::int64_t mtimeNs = 0;
+        std::string sha256;
+        std::uint64_t chunkSize = 0;
+        std::vector<std::string> chunks;
+    };
+    std::filesystem::path file_;
+    mutable std::mutex mutex_;
+    std::map<std::string, Record> records_;
+};
+
+inline constexpr std::uint64_t kDefaultChunkHashSize = 4ull << 20; // 4 MiB
+
+struct LibraryScan {
+    std::vector<LocalModel> models;        // sorted by model_id, ids unique
+    std::vector<std::string> problems;     // "<path>: <reason>" for files skipped
+    std::uint64_t bytesHashed = 0;         // 0 on a rescan of unchanged files
+};
+
+// Scans every root (missing roots are skipped silently), hashes what the cache
+// lacks on ThreadPool::shared() (phase "hashing", item = file name), and saves
+// the cache. Two files claiming one model_id: the first root wins, the other
+// is reported in problems.
+Result<LibraryScan> scanLibrary(const std::vector<LibraryRoot>& roots, HashCache& cache,
+                                Observer* observer, const CancelToken& cancel);
+
+// Per-chunk hashes of a library file (cached): chunk i covers
+// [i*chunkSize, min(size, (i+1)*chunkSize)).
+Result<std::vector<std::string>> chunkHashesFor(const LocalModel& model, std::uint64_t chunkSize,
+                                                HashCache& cache, const CancelToken& cancel);
+
+} // namespace atmo
