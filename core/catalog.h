@@ -47,9 +47,19 @@ struct CatalogEntry {
 // [A-Za-z0-9][A-Za-z0-9._-]*, at most 200 bytes, and never "." or "..".
 bool isValidModelId(std::string_view id);
 
+// A node_id is only ever a key and a label (the bridge's default is
+// "llamafarm-unknown", the station's 32 hex digits): 1..128 bytes of printable
+// ASCII without spaces.
+bool isValidNodeId(std::string_view id);
+
+// Catalog text larger than this is refused before it is parsed.
+inline constexpr std::size_t kMaxCatalogTextBytes = 64u * 1024 * 1024;
+
 struct RejectedEntry {
-    std::string modelId;   // as given, or "#<index>" when there was none
+    std::string modelId;   // as given (control bytes replaced, at most 64 bytes), or
+                           // "#<index>" when there was no model_id string
     std::string reason;    // "size_bytes is missing", "sha256 is not 64 hex digits", ...
+    std::string text() const { return modelId + ": " + reason; }
 };
 
 // The JSON object of one entry (never a local path).
@@ -78,24 +88,35 @@ struct CatalogMessage {
 std::string catalogMessageToJson(const CatalogMessage& message);
 Result<CatalogMessage> parseCatalogMessage(std::string_view json);
 
-// Type and format from a file name as the bridge decides them:
-// .gguf -> llm/gguf, .onnx -> onnx, .tflite -> tflite, .pt -> pt,
-// .safetensors -> safetensors, .bin -> bin; nullopt for anything else.
+// Type and format from a file name as the bridge decides them (extension
+// case-insensitive): .gguf -> llm/gguf, .onnx -> vision/onnx,
+// .tflite -> vision/tflite; .pt, .safetensors, .bin -> format pt, safetensors,
+// bin, type vision when `nameHint` (the bridge looks at the Hugging Face repo
+// name; without a hint, the file name) contains "yolo", else llm. Unlike the
+// bridge, which calls all three "pt", the format is the real extension, because
+// a receiver stores the file as {model_id}.{format}. nullopt for anything else.
 struct ModelKind {
     std::string type;
     std::string format;
 };
-std::optional<ModelKind> modelKindFromFileName(std::string_view fileName);
+std::optional<ModelKind> modelKindFromFileName(std::string_view fileName,
+                                               std::string_view nameHint = {});
 
 // The search box and the filters of the Mesh view and `atmosphere models`.
 // Empty fields match everything. `search` is matched case-insensitively as a
 // substring of model_id, name, base_model, type, format, capabilities and
-// classes; every whitespace-separated word must match somewhere.
+// classes; every whitespace-separated word must match somewhere. `type`,
+// `format` and `capability` must equal (case-insensitively) the entry's type,
+// format, or one of its capabilities. Case folding is ASCII only. matches()
+// allocates nothing, so it is cheap enough to run per keystroke over 10,000
+// entries.
 struct CatalogFilter {
-    std::string search;
-    std::string type;
-    std::string format;
-    std::string capability;
+    // {} initializers: CatalogFilter{"text"} then builds without
+    // -Wmissing-field-initializers noise.
+    std::string search{};
+    std::string type{};
+    std::string format{};
+    std::string capability{};
     bool matches(const CatalogEntry& entry) const;
     bool empty() const { return search.empty() && type.empty() && format.empty() && capability.empty(); }
 };

@@ -19,7 +19,8 @@ struct ByteRange {
 
 struct RangeDecision {
     enum Kind { Whole, Partial, Unsatisfiable } kind = Whole;
-    ByteRange range;         // Partial: what to send; Whole: 0..size-1
+    ByteRange range;         // Partial: what to send; Whole: 0..size-1 (nothing to
+                             // send when size is 0: check the size, not length())
 };
 
 RangeDecision decideRange(std::string_view header, std::uint64_t size);

@@ -4,9 +4,10 @@
 // latency, (3) higher reliability. Entries expire when their node's TTL runs
 // out without a refresh.
 //
-// Peers that offer a model_id with a different sha256 than the majority (ties:
-// the best-ranked peer) do not count as having that model; they are listed as
-// conflicting so the user sees it and a downloader never mixes their bytes.
+// Peers that offer a model_id with a different sha256 (or size) than the
+// majority (ties: the best-ranked peer) do not count as having that model;
+// they are listed as conflicting so the user sees it and a downloader never
+// mixes their bytes.
 //
 // Ranking is lexicographic on (direct HTTP, latency band, reliability, node
 // id): latency is compared in bands (log2 of milliseconds) so that 3 ms vs 4 ms
@@ -45,7 +46,7 @@ bool rankedBefore(const std::string& aNode, const PeerQuality& a,
 struct MergedEntry {
     CatalogEntry entry;                   // from the best-ranked peer that has it
     std::vector<std::string> peers;       // node ids, best first
-    std::vector<std::string> conflicting; // node ids offering other bytes under this id
+    std::vector<std::string> conflicting; // node ids offering other bytes under this id, best first
 };
 
 class MeshCatalog {
@@ -57,6 +58,10 @@ public:
     // Drops nodes whose TTL ran out; returns the node ids dropped.
     std::vector<std::string> expire(Clock::time_point now);
 
+    // Replaces what is known of a node's quality. update() sets directHttp
+    // from each message (whether it has transfer_endpoints.http) and keeps the
+    // rest; mergeCatalogs() derives directHttp the same way for a node it has
+    // no quality for.
     void setQuality(const std::string& nodeId, const PeerQuality& quality);
     PeerQuality quality(const std::string& nodeId) const;
     void recordTransfer(const std::string& nodeId, bool ok);
