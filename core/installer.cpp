@@ -290,6 +290,12 @@ public:
     {
     }
 
+    void onMetadata(const std::string& name, const std::string& bytes) override
+    {
+        if (name == kManifestName)
+            manifestBytes_ = bytes;
+    }
+
     void onManifest(const Manifest& manifest, std::optional<int> tier) override
     {
         if (!isValidPackageId(manifest.id))
@@ -474,6 +480,17 @@ public:
     InstalledPackage commit(const fs::path& packageFile, const std::string& manifestSha256)
     {
         const Manifest& m = *manifest_;
+        // The signed manifest, byte for byte, stays beside the content: the
+        // model library checks installed models against it.
+        if (!manifestBytes_.empty()) {
+            UniqueFd out(::openat(stagingFd_.get(), kManifestName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                                  0644));
+            if (!out)
+                sysFail(std::string(kManifestName) + ": cannot create in staging", errno);
+            writeAll(out.get(), manifestBytes_.data(), manifestBytes_.size(), kManifestName);
+            if (::fsync(out.get()) != 0)
+                sysFail(std::string(kManifestName) + ": cannot flush to the device", errno);
+        }
         for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it)
             fsyncDirectory(staging_ / *it);
         fsyncDirectory(staging_);
@@ -596,6 +613,7 @@ private:
     int deviceTier_ = 1;
     int tier_ = 1;
     std::optional<Manifest> manifest_;
+    std::string manifestBytes_;
     fs::path idDir_;
     fs::path staging_;
     UniqueFd stagingFd_;

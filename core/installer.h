@@ -1,5 +1,6 @@
 // Installs a verified package into a root directory, crash-safely:
-//   <root>/<id>/<version>/...        one directory per installed version
+//   <root>/<id>/<version>/...        one directory per installed version, with
+//                                    its signed manifest.yaml beside the content
 //   <root>/<id>/current -> <version> symlink, swapped atomically (rename)
 //   <root>/<id>/state.json           the installed-state record (atomic write)
 //   <root>/<id>/.staging-XXXXXX/     while installing; removed on any failure

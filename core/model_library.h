@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/catalog.h"
@@ -22,11 +23,14 @@
 namespace atmo {
 
 enum class LibraryRootKind {
-    HuggingFaceHub,    // <root>/models--{org}--{name}/snapshots/{rev}/{file}, newest snapshot
+    HuggingFaceHub,    // <root>/models--{org}--{name}/snapshots/{rev}/{file...}: the snapshot
+                       // refs/main names, else the newest; links followed only inside the repo
     LlamaFarmVision,   // <root>/{name}_{timestamp}/model.pt  -> model_id {name}_{timestamp}
     Downloads,         // <root>/{model_id}.{format} with {model_id}.json beside it
-    InstalledPackages, // an install root: <root>/<id>/current/models/*
-    Folder,            // any folder: model files by extension, model_id = file stem
+    InstalledPackages, // an install root: <root>/<id>/current/models/*, checked against
+                       // <root>/<id>/current/manifest.yaml
+    Folder,            // any folder, recursively: model files by extension, model_id from the
+                       // file stem (modelIdFromName)
 };
 
 struct LibraryRoot {
@@ -41,14 +45,18 @@ std::vector<LibraryRoot> defaultLibraryRoots(const std::filesystem::path& statio
 
 struct LocalModel {
     CatalogEntry entry;
-    std::filesystem::path file;   // never sent to peers
+    std::filesystem::path file;   // canonical (links resolved: a hub file's blob); never sent to peers
 };
 
 // Whole-file SHA-256 plus, on demand, per-chunk SHA-256s, cached in a JSON file
-// keyed by absolute path and validated by size and mtime (ns).
+// keyed by absolute path and validated by size and mtime (ns). One chunk size
+// per file is kept (storing another replaces it). Thread-safe.
 class HashCache {
 public:
-    explicit HashCache(std::filesystem::path file); // loads it if present; a damaged cache is ignored
+    // Loads `file` if present; a damaged cache is ignored (and overwritten by
+    // the next save). An empty path keeps the cache in memory only.
+    explicit HashCache(std::filesystem::path file);
+    const std::filesystem::path& file() const { return file_; }
     std::optional<std::string> wholeHash(const std::filesystem::path& file, std::uint64_t size,
                                          std::int64_t mtimeNs) const;
     std::optional<std::vector<std::string>> chunkHashes(const std::filesystem::path& file,
@@ -58,7 +66,9 @@ public:
                     std::string sha256);
     void storeChunks(const std::filesystem::path& file, std::uint64_t size, std::int64_t mtimeNs,
                      std::uint64_t chunkSize, std::vector<std::string> hashes);
-    Status save() const; // atomic write; entries for files that no longer exist are dropped
+    // Atomic write (the directory is created if missing); entries for files
+    // that no longer exist are dropped.
+    Status save() const;
     std::size_t size() const;
 
 private:
@@ -85,13 +95,32 @@ struct LibraryScan {
 // Scans every root (missing roots are skipped silently), hashes what the cache
 // lacks on ThreadPool::shared() (phase "hashing", item = file name), and saves
 // the cache. Two files claiming one model_id: the first root wins, the other
-// is reported in problems.
+// is reported in problems. The hashing pass also computes the per-chunk hashes
+// at kDefaultChunkHashSize (one read serves both), and every entry says so in
+// chunkSize, so chunkHashesFor(model, entry.chunkSize, ...) normally reads
+// nothing. A rescan reads only files whose whole hash is not cached.
+// Unreadable files and directories, broken links, link loops, links out of a
+// Hugging Face repo, files that vanish or change while being hashed, and file
+// names that make no valid model_id are problems, never a failed scan; the
+// scan fails only when cancelled ("cancelled"; what was hashed is cached).
+// A .json or manifest hash is never taken on trust: the file is hashed (once,
+// then cached) and a mismatch is a problem. Blocks the calling thread; do not
+// call it from a ThreadPool::shared() worker (it waits for that pool).
 Result<LibraryScan> scanLibrary(const std::vector<LibraryRoot>& roots, HashCache& cache,
                                 Observer* observer, const CancelToken& cancel);
 
 // Per-chunk hashes of a library file (cached): chunk i covers
-// [i*chunkSize, min(size, (i+1)*chunkSize)).
+// [i*chunkSize, min(size, (i+1)*chunkSize)); an empty file has none. Fails if
+// the file no longer matches the entry's size and sha256 (changed since the
+// scan), so a peer is never handed hashes of other bytes than it downloads.
+// A newly computed list is saved to the cache file.
 Result<std::vector<std::string>> chunkHashesFor(const LocalModel& model, std::uint64_t chunkSize,
                                                 HashCache& cache, const CancelToken& cancel);
+
+// A model_id made from a file or folder name: each run of bytes outside
+// [A-Za-z0-9._-] becomes one '_', leading characters that are not a letter or a
+// digit are dropped, and it is cut to 200 bytes; nullopt when nothing valid
+// (isValidModelId) remains.
+std::optional<std::string> modelIdFromName(std::string_view name);
 
 } // namespace atmo

@@ -1,0 +1,583 @@
+#include "core/library_layouts.h"
+
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <set>
+
+#include "core/fs_util.h"
+#include "core/installer.h"
+#include "core/manifest.h"
+
+namespace atmo {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+using Candidate = LibraryCandidate;
+
+constexpr int kMaxDepth = 16;
+
+std::int64_t mtimeNsOf(const struct stat& st)
+{
+    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000LL + st.st_mtim.tv_nsec;
+}
+
+// Both paths canonical.
+bool isUnder(const fs::path& p, const fs::path& dir)
+{
+    auto d = dir.begin();
+    auto q = p.begin();
+    for (; d != dir.end(); ++d, ++q)
+        if (q == p.end() || *q != *d)
+            return false;
+    return true;
+}
+
+bool allDigits(const std::string& s)
+{
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string stemOf(const fs::path& rel)
+{
+    return (rel.parent_path() / rel.stem()).string();
+}
+
+// "{name}_{timestamp}": the timestamp is the trailing run of all-digit parts,
+// starting with one of at least 8 digits (a date or Unix time), so
+// "defects_20241121_153012" is ("defects", "20241121_153012").
+std::pair<std::string, std::string> splitTimestamp(const std::string& dir)
+{
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= dir.size(); ++i)
+        if (i == dir.size() || dir[i] == '_') {
+            parts.push_back(dir.substr(start, i - start));
+            start = i + 1;
+        }
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        if (parts[i].size() < 8 || !allDigits(parts[i]))
+            continue;
+        if (!std::all_of(parts.begin() + static_cast<long>(i), parts.end(), allDigits))
+            continue;
+        std::string name, stamp;
+        for (std::size_t j = 0; j < parts.size(); ++j)
+            (j < i ? name : stamp) += ((j < i ? name : stamp).empty() ? "" : "_") + parts[j];
+        return {name, stamp};
+    }
+    return {dir, ""};
+}
+
+struct Found {
+    fs::path shown;   // as listed
+    fs::path real;    // canonical
+    struct stat st {};
+    fs::path rel;     // relative to the walked directory, as listed
+};
+
+class Scanner {
+public:
+    explicit Scanner(const CancelToken& cancel) : cancel_(cancel) {}
+
+    std::vector<Candidate> candidates;
+    std::vector<std::string> problems;
+
+    void scanRoot(const LibraryRoot& root)
+    {
+        struct stat st {};
+        if (::stat(root.path.c_str(), &st) != 0) {
+            if (errno != ENOENT && errno != ENOTDIR)
+                problem(root.path, std::string("cannot read: ") + std::strerror(errno));
+            return; // a missing root is normal: nothing installed there yet
+        }
+        if (!S_ISDIR(st.st_mode))
+            return problem(root.path, "not a directory");
+        std::error_code ec;
+        const fs::path real = fs::canonical(root.path, ec);
+        if (ec)
+            return problem(root.path, "cannot resolve: " + ec.message());
+        switch (root.kind) {
+        case LibraryRootKind::HuggingFaceHub: return scanHub(real);
+        case LibraryRootKind::LlamaFarmVision: return scanVision(real);
+        case LibraryRootKind::Downloads: return scanDownloads(real);
+        case LibraryRootKind::InstalledPackages: return scanInstalled(real);
+        case LibraryRootKind::Folder: return scanFolder(real);
+        }
+    }
+
+    void problem(const fs::path& p, const std::string& why) { problems.push_back(p.string() + ": " + why); }
+
+private:
+    // Sorted non-hidden names in dir; a problem line if it cannot be read.
+    std::vector<std::string> list(const fs::path& dir)
+    {
+        cancel_.check();
+        std::vector<std::string> names;
+        std::error_code ec;
+        fs::directory_iterator it(dir, ec);
+        for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            std::string name = it->path().filename().string();
+            if (!name.empty() && name[0] != '.') // hidden, and partial files (".<name>.part-*")
+                names.push_back(std::move(name));
+        }
+        if (ec)
+            problem(dir, "cannot read: " + ec.message());
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+
+    // Follows a link (only to somewhere under `confine`, if given) and stats
+    // the result; a problem line and nullopt when that is not possible.
+    std::optional<Found> resolve(const fs::path& path, const fs::path& confine)
+    {
+        Found f;
+        f.shown = path;
+        f.real = path;
+        struct stat lst {};
+        if (::lstat(path.c_str(), &lst) != 0) {
+            problem(path, errno == ENOENT ? "disappeared during the scan" : std::string(std::strerror(errno)));
+            return std::nullopt;
+        }
+        if (S_ISLNK(lst.st_mode)) {
+            char* r = ::realpath(path.c_str(), nullptr);
+            if (!r) {
+                const int e = errno;
+                problem(path, e == ENOENT  ? "broken link"
+                              : e == ELOOP ? "link loop (too many levels of symbolic links)"
+                                           : std::string("cannot follow the link: ") + std::strerror(e));
+                return std::nullopt;
+            }
+            f.real = r;
+            std::free(r);
+            if (!confine.empty() && !isUnder(f.real, confine)) {
+                problem(path, "links outside " + confine.string() + "; not followed");
+                return std::nullopt;
+            }
+        }
+        if (::stat(f.real.c_str(), &f.st) != 0) {
+            problem(path, errno == ENOENT ? "disappeared during the scan" : std::string(std::strerror(errno)));
+            return std::nullopt;
+        }
+        return f;
+    }
+
+    // Model files (by extension) under dir, recursively; directory links are
+    // followed (confined like file links), each directory entered once.
+    void walk(const fs::path& dir, const fs::path& rel, const fs::path& confine, int depth,
+              std::set<std::pair<dev_t, ino_t>>& seen, std::vector<Found>& out)
+    {
+        for (const auto& name : list(dir)) {
+            auto f = resolve(dir / name, confine);
+            if (!f)
+                continue;
+            f->rel = rel / name;
+            if (S_ISDIR(f->st.st_mode)) {
+                if (!seen.insert({f->st.st_dev, f->st.st_ino}).second)
+                    continue; // a link back to a directory already scanned
+                if (depth >= kMaxDepth) {
+                    problem(f->shown, "nested more than " + std::to_string(kMaxDepth) + " levels deep; not scanned");
+                    continue;
+                }
+                walk(f->real, f->rel, confine, depth + 1, seen, out);
+            } else if (modelKindFromFileName(name)) {
+                if (S_ISREG(f->st.st_mode))
+                    out.push_back(std::move(*f));
+                else
+                    problem(f->shown, "not a regular file");
+            }
+        }
+    }
+
+    std::vector<Found> walkAll(const fs::path& dir, const fs::path& confine)
+    {
+        std::set<std::pair<dev_t, ino_t>> seen;
+        struct stat st {};
+        if (::stat(dir.c_str(), &st) == 0)
+            seen.insert({st.st_dev, st.st_ino});
+        std::vector<Found> out;
+        walk(dir, {}, confine, 0, seen, out);
+        return out;
+    }
+
+    std::optional<std::string> idFor(const std::string& name, const fs::path& shown)
+    {
+        auto id = modelIdFromName(name);
+        if (!id)
+            problem(shown, "'" + name + "' makes no valid model_id; skipped");
+        return id;
+    }
+
+    void add(Candidate c, const Found& f)
+    {
+        c.file = f.real;
+        c.shown = f.shown;
+        c.entry.sizeBytes = static_cast<std::uint64_t>(f.st.st_size);
+        if (c.entry.capabilities.empty() && c.entry.type == "llm")
+            c.entry.capabilities = {"text-generation"};
+        candidates.push_back(std::move(c));
+    }
+
+    // <root>/models--{org}--{name}/snapshots/{revision}/{file...}
+    void scanHub(const fs::path& root)
+    {
+        for (const auto& dirName : list(root)) {
+            if (dirName.rfind("models--", 0) != 0)
+                continue; // datasets--*, spaces--*, version.txt, ...
+            const auto repo = resolve(root / dirName, {});
+            if (!repo || !S_ISDIR(repo->st.st_mode))
+                continue;
+            const std::string rest = dirName.substr(8);
+            const auto sep = rest.find("--");
+            const std::string org = sep == std::string::npos ? "" : rest.substr(0, sep);
+            const std::string name = sep == std::string::npos ? rest : rest.substr(sep + 2);
+            if (name.empty()) {
+                problem(repo->shown, "not a hub repository name (models--{org}--{name})");
+                continue;
+            }
+            const std::string repoId = org.empty() ? name : org + "/" + name;
+            const auto rev = pickSnapshot(repo->real);
+            if (!rev)
+                continue; // nothing downloaded yet
+            const auto snap = resolve(repo->real / "snapshots" / *rev, repo->real);
+            if (!snap || !S_ISDIR(snap->st.st_mode))
+                continue;
+            const auto files = walkAll(snap->real, repo->real);
+            for (const auto& f : files) {
+                const auto kind = modelKindFromFileName(f.rel.filename().string(), repoId);
+                const auto id = idFor((org.empty() ? "" : org + "--") + name + "--" + stemOf(f.rel), f.shown);
+                if (!id)
+                    continue;
+                Candidate c;
+                c.entry.modelId = *id;
+                // With several model files the repository alone does not say which.
+                c.entry.name = files.size() == 1 ? repoId : repoId + "/" + f.rel.string();
+                c.entry.type = kind->type;
+                c.entry.format = kind->format;
+                c.entry.version = rev->substr(0, 12);
+                c.entry.source = "huggingface";
+                c.entry.sourceRef = repoId + "@" + *rev;
+                c.entry.metadataJson = json{{"repo", repoId}, {"revision", *rev}, {"file", f.rel.string()}}.dump();
+                add(std::move(c), f);
+            }
+        }
+    }
+
+    // refs/main names the revision when present; else the newest snapshot.
+    std::optional<std::string> pickSnapshot(const fs::path& repo)
+    {
+        auto safe = [](const std::string& s) {
+            return !s.empty() && s != "." && s != ".." && s.find('/') == std::string::npos
+                && s.find('\0') == std::string::npos;
+        };
+        if (auto ref = readFile(repo / "refs" / "main", 4096)) {
+            std::string rev = *ref;
+            rev.erase(std::find_if(rev.rbegin(), rev.rend(), [](unsigned char c) { return !std::isspace(c); }).base(),
+                      rev.end());
+            struct stat st {};
+            if (safe(rev) && ::stat((repo / "snapshots" / rev).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+                return rev;
+        }
+        std::optional<std::string> best;
+        std::int64_t bestTime = 0;
+        struct stat dst {};
+        if (::stat((repo / "snapshots").c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode))
+            return std::nullopt;
+        for (const auto& rev : list(repo / "snapshots")) {
+            struct stat st {};
+            if (::stat((repo / "snapshots" / rev).c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+                continue;
+            const std::int64_t t = mtimeNsOf(st);
+            if (!best || t > bestTime || (t == bestTime && rev > *best)) {
+                best = rev;
+                bestTime = t;
+            }
+        }
+        return best;
+    }
+
+    // <root>/{name}_{timestamp}/model.pt, optional training metadata beside it.
+    void scanVision(const fs::path& root)
+    {
+        for (const auto& dirName : list(root)) {
+            const auto dir = resolve(root / dirName, {});
+            if (!dir || !S_ISDIR(dir->st.st_mode))
+                continue;
+            struct stat lst {};
+            if (::lstat((dir->real / "model.pt").c_str(), &lst) != 0)
+                continue; // not (yet) a trained model
+            const auto f = resolve(dir->real / "model.pt", {});
+            if (!f)
+                continue;
+            if (!S_ISREG(f->st.st_mode)) {
+                problem(f->shown, "not a regular file");
+                continue;
+            }
+            const auto id = idFor(dirName, f->shown);
+            if (!id)
+                continue;
+            const auto [name, stamp] = splitTimestamp(dirName);
+            Candidate c;
+            c.entry.modelId = *id;
+            c.entry.name = name;
+            c.entry.type = "vision";
+            c.entry.format = "pt";
+            c.entry.version = stamp;
+            c.versionFromHash = stamp.empty();
+            c.entry.source = "llamafarm_training";
+            c.entry.sourceRef = dirName;
+            applyTrainingMetadata(dir->real, c.entry);
+            add(std::move(c), *f);
+        }
+    }
+
+    void applyTrainingMetadata(const fs::path& dir, CatalogEntry& e);
+
+    // <root>/{model_id}.{format} with {model_id}.json (the catalog entry) beside it.
+    void scanDownloads(const fs::path& root)
+    {
+        const auto names = list(root);
+        std::set<std::string> described;
+        for (const auto& jsonName : names) {
+            if (jsonName.size() <= 5 || jsonName.compare(jsonName.size() - 5, 5, ".json") != 0)
+                continue;
+            const fs::path jsonPath = root / jsonName;
+            auto text = readFile(jsonPath, 4u << 20);
+            if (!text) {
+                problems.push_back(text.message());
+                continue;
+            }
+            auto parsed = parseCatalogEntry(*text);
+            if (!parsed) {
+                problem(jsonPath, parsed.message() + "; skipped");
+                continue;
+            }
+            CatalogEntry entry = std::move(*parsed);
+            const std::string stem = jsonName.substr(0, jsonName.size() - 5);
+            if (entry.modelId != stem) {
+                problem(jsonPath, "its model_id '" + entry.modelId + "' does not match the file name; skipped");
+                continue;
+            }
+            const bool formatOk = !entry.format.empty()
+                && std::all_of(entry.format.begin(), entry.format.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                   });
+            if (!formatOk) {
+                problem(jsonPath, "format '" + entry.format + "' is not a file extension; skipped");
+                continue;
+            }
+            const std::string fileName = stem + "." + entry.format;
+            described.insert(fileName);
+            struct stat lst {};
+            if (::lstat((root / fileName).c_str(), &lst) != 0) {
+                problem(jsonPath, fileName + " is missing beside it; skipped");
+                continue;
+            }
+            const auto f = resolve(root / fileName, root);
+            if (!f)
+                continue;
+            if (!S_ISREG(f->st.st_mode)) {
+                problem(f->shown, "not a regular file");
+                continue;
+            }
+            if (static_cast<std::uint64_t>(f->st.st_size) != entry.sizeBytes) {
+                problem(f->shown, std::to_string(f->st.st_size) + " bytes, its .json says "
+                                      + std::to_string(entry.sizeBytes) + " (incomplete or damaged); skipped");
+                continue;
+            }
+            Candidate c;
+            c.expectedSha = entry.sha256;
+            c.expectedFrom = "its .json";
+            c.entry = std::move(entry);
+            c.entry.sha256.clear();
+            add(std::move(c), *f);
+        }
+        for (const auto& name : names)
+            if (!described.count(name) && modelKindFromFileName(name))
+                problem(root / name, "no " + fs::path(name).stem().string() + ".json beside it; skipped");
+    }
+
+    // <root>/<id>/current/models/*, checked against <root>/<id>/current/manifest.yaml.
+    void scanInstalled(const fs::path& root)
+    {
+        for (const auto& pkg : listInstalled(root)) {
+            cancel_.check();
+            const fs::path models = pkg.dir / "models";
+            struct stat st {};
+            if (::stat(models.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+                continue;
+            std::optional<Manifest> manifest;
+            const fs::path manifestPath = pkg.dir / kManifestName;
+            if (::stat(manifestPath.c_str(), &st) == 0) {
+                auto text = readFile(manifestPath);
+                auto m = text ? Manifest::parse(*text) : Result<Manifest>(text.error());
+                if (m)
+                    manifest = std::move(*m);
+                else
+                    problem(manifestPath, m.message() + "; the package's models are not checked against it");
+            }
+            const std::string ref = pkg.id + "@" + pkg.version;
+            std::error_code ec;
+            const fs::path confine = fs::canonical(root / pkg.id, ec);
+            for (const auto& f : walkAll(models, ec ? root : confine)) {
+                const std::string archivePath = (fs::path("models") / f.rel).string();
+                const ContentFile* cf = manifest ? manifest->find(archivePath) : nullptr;
+                if (manifest && (!cf || cf->kind != ContentKind::Model)) {
+                    problem(f.shown, "not a model of " + ref + "'s manifest; skipped");
+                    continue;
+                }
+                if (cf && cf->size != static_cast<std::uint64_t>(f.st.st_size)) {
+                    problem(f.shown, std::to_string(f.st.st_size) + " bytes, the manifest of " + ref + " says "
+                                         + std::to_string(cf->size) + " (the installed file was altered); skipped");
+                    continue;
+                }
+                const auto id = idFor(cf && !cf->id.empty() ? cf->id : f.rel.stem().string(), f.shown);
+                if (!id)
+                    continue;
+                const auto kind = modelKindFromFileName(f.rel.filename().string());
+                Candidate c;
+                c.entry.modelId = *id;
+                c.entry.name = *id;
+                c.entry.type = kind->type;
+                c.entry.format = kind->format;
+                c.entry.version = cf && !cf->version.empty() ? cf->version : pkg.version;
+                c.entry.source = "imported";
+                c.entry.sourceRef = ref;
+                c.entry.metadataJson = json{{"package", pkg.id}, {"package_version", pkg.version}}.dump();
+                if (cf) {
+                    c.expectedSha = cf->sha256;
+                    c.expectedFrom = "the manifest of " + ref + " (the installed file was altered)";
+                }
+                add(std::move(c), f);
+            }
+        }
+    }
+
+    // Any folder: model files by extension, model_id from the file name.
+    void scanFolder(const fs::path& root)
+    {
+        for (const auto& f : walkAll(root, {})) {
+            const std::string stem = f.rel.stem().string();
+            const auto id = idFor(stem, f.shown);
+            if (!id)
+                continue;
+            const auto kind = modelKindFromFileName(f.rel.filename().string());
+            Candidate c;
+            c.entry.modelId = *id;
+            c.entry.name = stem;
+            c.entry.type = kind->type;
+            c.entry.format = kind->format;
+            c.versionFromHash = true;
+            add(std::move(c), f);
+        }
+    }
+
+    const CancelToken& cancel_;
+};
+
+// Training metadata is whatever the trainer wrote; take the fields whose
+// meaning and shape are unambiguous, and only scalars that cannot be paths.
+void Scanner::applyTrainingMetadata(const fs::path& dir, CatalogEntry& e)
+{
+    static const char* const kFiles[] = {"metadata.json", "training_metadata.json", "model_metadata.json",
+                                         "model_info.json", "info.json"};
+    fs::path file;
+    for (const char* name : kFiles) {
+        struct stat st {};
+        if (::stat((dir / name).c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+            file = dir / name;
+            break;
+        }
+    }
+    if (file.empty())
+        return;
+    auto text = readFile(file, 4u << 20);
+    if (!text) {
+        problems.push_back(text.message() + "; the model's metadata is ignored");
+        return;
+    }
+    const json doc = json::parse(*text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object())
+        return problem(file, "not a JSON object; the model's metadata is ignored");
+
+    std::set<std::string> taken;
+    auto first = [&](std::initializer_list<const char*> keys) -> const json* {
+        const json* found = nullptr;
+        for (const char* k : keys) {
+            taken.insert(k);
+            if (auto it = doc.find(k); it != doc.end() && !found)
+                found = &*it;
+        }
+        return found;
+    };
+    auto pathLike = [](const std::string& s) {
+        return s.find('/') != std::string::npos || s.find('\\') != std::string::npos || s.size() > 200;
+    };
+
+    if (const json* c = first({"classes", "class_names", "names", "labels"})) {
+        std::vector<std::string> classes;
+        bool ok = c->is_array() || c->is_object();
+        if (c->is_array()) {
+            for (const auto& v : *c)
+                ok = ok && v.is_string() && (classes.push_back(v.get<std::string>()), true);
+        } else if (c->is_object()) { // {"0": "scratch", "1": "dent"}, as ultralytics writes names
+            std::vector<std::pair<long, std::string>> indexed;
+            for (const auto& [k, v] : c->items())
+                ok = ok && allDigits(k) && k.size() < 10 && v.is_string()
+                    && (indexed.emplace_back(std::stol(k), v.get<std::string>()), true);
+            std::sort(indexed.begin(), indexed.end());
+            for (auto& [i, v] : indexed)
+                classes.push_back(std::move(v));
+        }
+        if (ok)
+            e.classes = std::move(classes);
+    }
+    const json* count = first({"class_count", "num_classes", "nc"});
+    if (count && count->is_number_integer() && count->get<std::int64_t>() >= 0)
+        e.classCount = count->get<std::int64_t>();
+    else if (!e.classes.empty())
+        e.classCount = static_cast<std::int64_t>(e.classes.size());
+    if (const json* b = first({"base_model", "base", "pretrained_model"}); b && b->is_string()) {
+        std::string base = b->get<std::string>();
+        const bool local = !base.empty() && (base[0] == '/' || base[0] == '.' || base[0] == '~');
+        if (local || base.find('\\') != std::string::npos)
+            base = fs::path(base).filename().string(); // a local path: the file name only
+        e.baseModel = base;
+    }
+    if (const json* caps = first({"capabilities"}); caps && caps->is_array()) {
+        for (const auto& v : *caps)
+            if (v.is_string())
+                e.capabilities.push_back(v.get<std::string>());
+    } else if (const json* task = doc.contains("task") ? &doc.at("task") : nullptr; task && task->is_string()) {
+        e.capabilities.push_back(task->get<std::string>());
+    }
+    json md = json::object();
+    for (const auto& [k, v] : doc.items()) {
+        if (taken.count(k) || md.size() >= 32)
+            continue;
+        if (v.is_number() || v.is_boolean() || (v.is_string() && !pathLike(v.get<std::string>())))
+            md[k] = v;
+    }
+    e.metadataJson = md.dump();
+}
+
+} // namespace
+
+LibraryDiscovery discoverLibrary(const std::vector<LibraryRoot>& roots, const CancelToken& cancel)
+{
+    Scanner scanner(cancel);
+    for (const auto& root : roots)
+        scanner.scanRoot(root);
+    return LibraryDiscovery{std::move(scanner.candidates), std::move(scanner.problems)};
+}
+
+} // namespace atmo
