@@ -1,8 +1,21 @@
 // DNS-SD over the system's Avahi daemon (avahi-client on its own threaded
 // poll, so nothing here needs an event loop from the caller). Advertises this
 // node as `_atmosphere._tcp` with the TXT records of PROTOCOL.md and browses
-// for the others. Callbacks run on Avahi's thread: the app layer queues them
-// onto its own.
+// for the others.
+//
+// Threading: events run on Avahi's thread (except what advertise() or
+// browse() find at once, such as a name taken by another client of the same
+// daemon, reported from inside that call), always with Avahi's lock held; the
+// app layer queues them onto its own. An event handler may call advertise(),
+// withdraw() and browse() (the lock is not taken twice), but must not destroy
+// the Mdns: the destructor stops Avahi's thread and joins it, and no event
+// runs once it has returned.
+//
+// The daemon going away (restart, crash, D-Bus restart) is reported through
+// `problem`, every peer found so far is reported lost (nothing vouches for
+// them any more), and the connection is re-made in the background: when the
+// daemon is back the service is published again and browsing resumes, so the
+// peers are found again.
 #pragma once
 
 #include <cstdint>
@@ -18,11 +31,11 @@ namespace atmo {
 inline constexpr const char* kMeshServiceType = "_atmosphere._tcp";
 
 struct MdnsAdvert {
-    std::string instanceName;              // default "atmosphere-{first 8 of node_id}"
+    std::string instanceName;              // default "atmosphere-{first 8 of node_id}"; at most 63 bytes
     std::uint16_t port = 14345;
-    std::string nodeId;
+    std::string nodeId;                    // required
     std::string meshId;
-    std::vector<std::string> capabilities; // TXT capabilities=a,b,c
+    std::vector<std::string> capabilities; // TXT capabilities=a,b,c (so none may contain a comma)
 };
 
 struct MdnsPeer {
@@ -37,9 +50,14 @@ struct MdnsPeer {
 };
 
 struct MdnsEvents {
-    std::function<void(const MdnsPeer&)> peerFound;      // resolved (again: updated)
+    // Resolved; called again only when something about the peer changed.
+    std::function<void(const MdnsPeer&)> peerFound;
+    // Only for peers that peerFound reported.
     std::function<void(const std::string& instanceName)> peerLost;
     std::function<void(const std::string& message)> problem; // daemon gone, name collision, ...
+    // Our service is registered under this name (which differs from the
+    // requested one after a name collision); again after every re-publish.
+    std::function<void(const std::string& instanceName)> advertised;
 };
 
 // One connection to avahi-daemon for both advertising and browsing.
@@ -49,10 +67,14 @@ class Mdns {
 public:
     static Result<std::unique_ptr<Mdns>> start(MdnsEvents events);
     virtual ~Mdns() = default;
-    // Publishes (or re-publishes with new data) this node's service.
+    // Publishes (or re-publishes with new data) this node's service. Fails at
+    // once on bad input (no node_id, port 0, a name or TXT record too long);
+    // what the network says later (a collision) arrives as events. While the
+    // daemon is away the advert is kept and published when it is back.
     virtual Status advertise(const MdnsAdvert& advert) = 0;
     virtual void withdraw() = 0;
     // Starts browsing; peers whose TXT node_id equals ownNodeId are skipped.
+    // Calling it again only changes ownNodeId.
     virtual Status browse(const std::string& ownNodeId) = 0;
 };
 
