@@ -17,5 +17,8 @@ int packageImport(const QStringList& args);
 int packageList(const QStringList& args);
 int packageRollback(const QStringList& args);
 int drives(const QStringList& args);
+int peers(const QStringList& args);
+int models(const QStringList& args);
+int serve(const QStringList& args);
 
 } // namespace cli

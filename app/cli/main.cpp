@@ -30,6 +30,9 @@ const std::vector<Command>& commands()
         {"package", "list", "list installed packages", cli::packageList},
         {"package", "rollback", "switch a package back to its previous version", cli::packageRollback},
         {"drives", "", "list the removable drives a package can be exported to", cli::drives},
+        {"peers", "", "list the mesh peers around this station (mDNS, --peer)", cli::peers},
+        {"models", "", "list the models the mesh offers, merged across peers", cli::models},
+        {"serve", "", "serve this station's models and packages to the mesh until interrupted", cli::serve},
     };
     return list;
 }

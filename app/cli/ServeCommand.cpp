@@ -1,0 +1,158 @@
+// atmosphere serve: the station's peer server, headless, until SIGINT/SIGTERM.
+// Scans the model library (the default roots and any --models folders), then
+// serves the models and the station's package store on the mesh HTTP API
+// (docs/mesh-api.md).
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QHostAddress>
+#include <QJsonObject>
+#include <QTimer>
+
+#include <iostream>
+#include <memory>
+
+#include <unistd.h>
+
+#include "CliContext.h"
+#include "Commands.h"
+
+#include "app/mesh/MeshNode.h"
+#include "app/mesh/PeerDirectory.h"
+#include "app/mesh/PeerServer.h"
+#include "core/fs_util.h"
+#include "core/model_library.h"
+#include "core/package_store.h"
+
+namespace cli {
+
+namespace {
+
+std::optional<QHostAddress> parseBind(const QString& text)
+{
+    if (text == "localhost")
+        return QHostAddress(QHostAddress::LocalHost);
+    if (text == "any" || text == "*")
+        return QHostAddress(QHostAddress::Any);
+    QHostAddress a;
+    if (!a.setAddress(text))
+        return std::nullopt;
+    return a;
+}
+
+} // namespace
+
+int serve(const QStringList& args)
+{
+    Context ctx("serve", args);
+    QCommandLineParser p;
+    p.addOption({"port", "TCP port to listen on (default 14345; 0 picks a free one).", "port"});
+    p.addOption({"bind", "Address to listen on (default: every address; also localhost).", "addr"});
+    p.addOption({"models", "Also serve the models in this folder (repeatable).", "dir"});
+    p.addOption({"no-mdns", "Do not advertise the station over mDNS."});
+    p.addOption({"no-library-defaults",
+                 "Serve only the --models folders, not the default library (Hugging Face cache, "
+                 "LlamaFarm vision models, the station's downloads and installed packages)."});
+    if (!ctx.parse(p, 0, 0, {}))
+        return Usage;
+
+    PeerServer::Config config;
+    if (p.isSet("port")) {
+        bool ok = false;
+        const uint port = p.value("port").toUInt(&ok);
+        if (!ok || port > 65535)
+            return ctx.usage(QString("--port: \"%1\" is not a port number (0 to 65535)").arg(p.value("port")));
+        config.port = quint16(port);
+    }
+    if (p.isSet("bind")) {
+        const auto a = parseBind(p.value("bind"));
+        if (!a)
+            return ctx.usage(QString("--bind: \"%1\" is not an IP address").arg(p.value("bind")));
+        config.address = *a;
+    }
+    std::vector<atmo::LibraryRoot> roots;
+    const atmo::StationHome home = ctx.home();
+    if (!p.isSet("no-library-defaults"))
+        roots = atmo::defaultLibraryRoots(home.root());
+    for (const QString& dir : p.values("models")) {
+        const QFileInfo info(dir);
+        if (!info.exists())
+            return ctx.fail(QString("--models %1: no such folder").arg(dir));
+        if (!info.isDir())
+            return ctx.fail(QString("--models %1: not a folder").arg(dir));
+        roots.push_back({atmo::LibraryRootKind::Folder, s(info.absoluteFilePath())});
+    }
+
+    if (auto ensured = home.ensure(); !ensured)
+        return ctx.fail(q(ensured.message()));
+    const auto nodeId = home.nodeId();
+    if (!nodeId)
+        return ctx.fail(q(nodeId.message()));
+
+    // Listen before the scan, so a port in use fails at once, not after hashing.
+    PeerServer server;
+    QString error;
+    if (!server.configure(config, &error))
+        return ctx.fail(error);
+
+    atmo::CancelToken cancel;
+    installCancelOnSignal(cancel);
+    auto cache = std::make_shared<atmo::HashCache>(home.cacheDir() / "model-hashes.json");
+    atmo::Result<atmo::LibraryScan> scan = atmo::LibraryScan{};
+    {
+        TerminalProgress progress(!ctx.json() && isatty(STDERR_FILENO));
+        scan = atmo::scanLibrary(roots, *cache, &progress, cancel);
+        progress.done();
+    }
+    if (!scan)
+        return ctx.fail(about("model library", scan.message()));
+    for (const std::string& problem : scan->problems)
+        std::cerr << "atmosphere: skipped " << problem << "\n";
+    if (scan->bytesHashed > 0)
+        std::cerr << "atmosphere: hashed " << atmo::humanBytes(scan->bytesHashed) << " of new or changed models\n";
+
+    const std::size_t modelCount = scan->models.size();
+    server.setModels(std::move(scan->models));
+    server.setHashCache(cache);
+    server.setPackageStore(q(home.storeIndex().string()));
+    PeerServer::Identity identity;
+    identity.nodeId = q(*nodeId);
+    identity.name = q(home.stationName());
+    identity.meshId = q(home.meshId());
+    // A server bound to one address names it; bound to every address, each
+    // client is told the address it reached us on.
+    if (config.address != QHostAddress(QHostAddress::Any) && config.address != QHostAddress(QHostAddress::AnyIPv4) &&
+        config.address != QHostAddress(QHostAddress::AnyIPv6))
+        identity.httpEndpoint = server.url();
+    server.setIdentity(identity);
+
+    // Advertise on mDNS and learn peers (for /v1/peers). Without avahi-daemon
+    // the station still serves; it says so once.
+    PeerDirectory directory;
+    MeshNode node(server, directory);
+    MeshNode::Identity nodeIdentity;
+    nodeIdentity.nodeId = identity.nodeId;
+    nodeIdentity.name = identity.name;
+    nodeIdentity.meshId = identity.meshId;
+    if (!node.start(nodeIdentity, !p.isSet("no-mdns")))
+        std::cerr << "atmosphere: note: " << s(node.mdnsError()) << "; serving without mDNS\n";
+
+    if (ctx.json())
+        ctx.printJson({{"serving", true}, {"models", qint64(modelCount)}, {"url", server.url()}, {"port", server.port()}});
+    else
+        ctx.print(QString("serving %1 %2 on %3").arg(modelCount).arg(modelCount == 1 ? "model" : "models").arg(server.url()));
+
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        if (cancel.cancelled())
+            QCoreApplication::quit();
+    });
+    poll.start(100);
+    QCoreApplication::exec();
+    server.configure({.enabled = false});
+    if (!ctx.json())
+        std::cerr << "atmosphere: stopped serving" << std::endl;
+    return Ok;
+}
+
+} // namespace cli

@@ -1,0 +1,121 @@
+// The writer of one HTTP connection's responses: in request order, headers
+// written by us, file bodies streamed in 256 KiB blocks with backpressure.
+//
+// Why not QHttpServerResponder (Qt HTTP Server 6.4, read in its sources):
+// - write(QIODevice*) hands the file to IOChunkedTransfer, which reads 512 B
+//   at a time and writes each piece into the socket as soon as the previous
+//   one was accepted by QTcpSocket's *user-space* buffer; nothing waits for
+//   the kernel to take it, so with a slow client the whole file ends up in
+//   the process's memory. QHttpServerResponse::fromFile() reads the whole
+//   file into a QByteArray up front.
+// - writeStatusLine()/writeHeader() write straight to the socket at once, so
+//   they cannot be deferred behind a body that is still being sent.
+// - What the server does around a responder: nothing. The responder's
+//   destructor is empty, QAbstractHttpServer never closes a connection after
+//   a response (it deletes the socket on disconnect, unless a handler is
+//   running), and it parses the next request on the same socket whenever
+//   bytes arrive (readyRead), even while an earlier response's body is still
+//   being written. So writing to responder.socket() ourselves is safe and
+//   keeps the connection usable for keep-alive, as long as every response
+//   carries an exact Content-Length and responses leave in request order.
+//   That ordering is this class's job: a pipelined request's reply waits in
+//   the queue until the body before it is done (reserve()/complete() hold a
+//   place for a reply computed later on a worker thread).
+//
+// Backpressure: a block is read only while the socket's user-space buffer
+// (bytesToWrite) is under 256 KiB, and bytesWritten (emitted when the kernel
+// took data) drives the next refill. Each connection holds at most ~512 KiB
+// in user space however slow the client is; the kernel's socket buffer holds
+// the rest. Reads are pread() of one block: from the page cache that is tens
+// of microseconds; from a slow disk one block can stall the event loop for a
+// few milliseconds, an accepted cost at this block size.
+//
+// Zero copy (default): while QTcpSocket's own buffer is empty, file bytes go
+// to the socket with sendfile(2), at most 1 MiB a call and 4 MiB per turn of
+// the event loop (fairness; from a cold disk a call can take milliseconds).
+// Writing to the descriptor past Qt is safe only then: nothing of Qt's is
+// queued that these bytes could overtake. When the kernel's buffer is full
+// (EAGAIN) or the turn's share is used, one 64 KiB block goes through Qt
+// instead, which arms Qt's write notifier, so bytesWritten brings us back
+// when there is room. sendfile raises SIGPIPE on a reset connection (Qt's own
+// writes use MSG_NOSIGNAL); SIGPIPE is blocked around the calls and a pending
+// one consumed, so the process's signal dispositions stay untouched. Where
+// sendfile is unsupported the body continues through Qt's buffer.
+//
+// A client that disconnects mid-body: the socket emits disconnected, the
+// queue is dropped and the file closed at once; the pump is the socket's
+// child, so it goes when Qt deletes the socket. All pumps live on the
+// server's thread (the statistics are plain, not atomic).
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+
+#include <cstdint>
+#include <deque>
+
+#include "app/mesh/HttpReply.h"
+
+class QTcpSocket;
+
+class BodyPump : public QObject {
+    Q_OBJECT
+public:
+    // The pump of this connection, made on first use.
+    static BodyPump* of(QTcpSocket* socket);
+    ~BodyPump() override;
+
+    void send(HttpReply reply);
+    // A place in the order for a reply that is computed later.
+    std::uint64_t reserve();
+    void complete(std::uint64_t ticket, HttpReply reply);
+
+    // Process-wide figures for tests and diagnostics (event-loop thread only).
+    struct Stats {
+        int connections = 0;           // live pumps
+        int openFiles = 0;             // bodies being streamed now
+        std::uint64_t bufferedNow = 0; // sum of bytesToWrite over live pumps
+        std::uint64_t peakBuffered = 0;// most one connection ever held in user space
+        std::uint64_t bodiesDone = 0;  // file bodies sent completely
+        std::uint64_t bodiesAborted = 0;
+    };
+    static Stats stats();
+    static void resetPeak();
+    // Off: every body goes through QTcpSocket's buffer (tests, benchmarks).
+    // Also off when the environment has ATMOSPHERE_NO_SENDFILE=1.
+    static void setZeroCopy(bool on);
+
+    static constexpr std::uint64_t kBlock = 256 * 1024;
+    static constexpr std::uint64_t kLowWater = 256 * 1024;
+    static constexpr std::uint64_t kArmBlock = 64 * 1024;
+    static constexpr std::uint64_t kSendfileCall = 1024 * 1024;
+    static constexpr std::uint64_t kTurnShare = 4 * 1024 * 1024;
+    static constexpr std::size_t kMaxQueued = 32; // pipelined replies waiting; beyond: the connection is dropped
+
+private:
+    explicit BodyPump(QTcpSocket* socket);
+    void pump();
+    void startFront();
+    bool fillFromFile();
+    enum class Direct { Progress, WouldBlock, Unsupported, Failed };
+    Direct sendDirect();
+    bool writeBlock(std::uint64_t size);
+    void finishFile(bool complete);
+    void abortAll();
+
+    struct Item {
+        std::uint64_t ticket = 0;
+        bool ready = false;
+        HttpReply reply;
+    };
+
+    QPointer<QTcpSocket> socket_;
+    std::deque<Item> queue_;
+    std::uint64_t nextTicket_ = 1;
+    bool started_ = false; // front item's head was written
+    int fd_ = -1;
+    std::uint64_t offset_ = 0;
+    std::uint64_t remaining_ = 0;
+    bool pumping_ = false;
+    bool zeroCopy_ = true;
+};

@@ -1,0 +1,117 @@
+// The station's HTTP server on the mesh: the model bridge's API (PROTOCOL.md:
+// /health, /v1/models, /v1/models/{id}, /v1/models/download/{id}) plus the
+// station's extensions (/v1/catalog, /v1/peers, /v1/models/{id}/chunks,
+// /v1/packages...). docs/mesh-api.md documents every endpoint.
+//
+// Qt HTTP Server 6.4 accepts connections and parses requests; routing and
+// writing are ours. Every request reaches one handler (the server's missing
+// handler; no QHttpServerRouter rules), which splits the raw path into
+// percent-decoded segments itself: the 6.4 router matches on the decoded path,
+// where an encoded "/" inside an id would change the route, and a 405 needs
+// to know which paths exist for other methods. Model ids, package ids and
+// versions are looked up in the served maps, never joined into a path, so
+// "../../etc/passwd" in any spelling is just an id that is not there (404).
+// Replies go through the connection's BodyPump (ordering, streaming).
+//
+// The owner sets what is served (models, identity, peers, package store) and
+// may change it at any time; each request sees the data of the moment.
+#pragma once
+
+#include <QHostAddress>
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/job.h"
+#include "core/mesh_peer.h"
+#include "core/model_library.h"
+
+class QHttpServer;
+class QHttpServerRequest;
+class QTcpServer;
+class QTcpSocket;
+class BodyPump;
+class PackageCatalog;
+struct HttpReply;
+struct RequestFacts;
+
+class PeerServer : public QObject {
+    Q_OBJECT
+public:
+    static constexpr quint16 kDefaultPort = 14345;
+
+    struct Config {
+        bool enabled = true;
+        QHostAddress address = QHostAddress(QHostAddress::Any);
+        quint16 port = kDefaultPort; // 0: any free port; port() tells which
+    };
+
+    struct Identity {
+        QString nodeId;
+        QString name;
+        QString meshId;
+        QString httpEndpoint; // "http://host:port"; empty: the address the client reached us on
+        std::int64_t ttlSeconds = 300;
+    };
+
+    explicit PeerServer(QObject* parent = nullptr);
+    ~PeerServer() override;
+
+    // Stops listening (closing open connections) and, when enabled, listens
+    // anew. On failure returns false with a one-line reason naming the
+    // address and port, and serves nothing.
+    bool configure(const Config& config, QString* error = nullptr);
+    bool isListening() const;
+    quint16 port() const;            // the real port while listening, else 0
+    QHostAddress address() const;    // the bound address
+    QString url() const;             // "http://ADDR:PORT", for humans
+
+    // The models served. Chunk sizes of 0 become kDefaultChunkHashSize, since
+    // this server answers /v1/models/{id}/chunks for every model.
+    void setModels(std::vector<atmo::LocalModel> models);
+    std::size_t modelCount() const { return models_.size(); }
+    void setIdentity(const Identity& identity);
+    void setPeers(std::vector<atmo::PeerRecord> peers);
+    // The package store index (empty: no packages) and the hash cache used
+    // for package and chunk hashes (may be null: computed, not kept).
+    void setPackageStore(const QString& indexFile);
+    void setHashCache(std::shared_ptr<atmo::HashCache> cache);
+
+signals:
+    void listeningChanged(bool listening);
+
+private:
+    void handle(const QHttpServerRequest& request, QTcpSocket* socket);
+    HttpReply health() const;
+    HttpReply models() const;
+    HttpReply model(const QString& id) const;
+    HttpReply catalog(QTcpSocket* socket) const;
+    HttpReply peers() const;
+    HttpReply modelDownload(const RequestFacts& request, const QString& id) const;
+    void modelChunks(const RequestFacts& request, BodyPump* pump, const QString& id);
+    void packages(const RequestFacts& request, BodyPump* pump, const std::vector<QString>& path);
+    QString endpointFor(QTcpSocket* socket) const;
+
+    QHttpServer* http_;
+    QTcpServer* listener_ = nullptr;
+    PackageCatalog* packages_;
+    Config config_;
+    Identity identity_;
+    std::map<std::string, atmo::LocalModel> models_;
+    std::vector<atmo::PeerRecord> peers_;
+    QString indexFile_;
+    std::shared_ptr<atmo::HashCache> hashCache_;
+    // Chunk hashes already computed, by model id; reset with the models.
+    std::map<std::string, std::vector<std::string>> chunkHashes_;
+    using ChunkResult = atmo::Result<std::vector<std::string>>;
+    std::map<std::string, std::vector<std::function<void(const ChunkResult&)>>> chunkWaiters_;
+    std::uint64_t generation_ = 0; // of models_, so a late chunk result for a replaced model is not kept
+    atmo::CancelToken cancel_;
+};

@@ -1,0 +1,786 @@
+// The peer server with real HTTP clients: curl (QProcess) and
+// QNetworkAccessManager against `atmosphere serve` running in a child process
+// (so its memory can be read honestly from /proc), plus a PeerServer inside
+// this process for what only its API or its counters show.
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QtTest>
+
+#include <fstream>
+#include <memory>
+
+#include "app/mesh/BodyPump.h"
+#include "app/mesh/PeerServer.h"
+#include "core/model_library.h"
+#include "testutil.h"
+
+using namespace testutil;
+
+namespace {
+
+constexpr qint64 MiB = 1024 * 1024;
+
+QByteArray fileBytes(const fs::path& p, qint64 offset = 0, qint64 length = -1)
+{
+    QFile f(QString::fromStdString(p.string()));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    f.seek(offset);
+    return length < 0 ? f.readAll() : f.read(length);
+}
+
+QString sha256Of(const QByteArray& data) { return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex(); }
+
+QString sha256OfFile(const fs::path& p)
+{
+    QFile f(QString::fromStdString(p.string()));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return h.result().toHex();
+}
+
+// kB from a /proc/<pid>/status line such as "VmRSS:   12345 kB".
+qint64 procStatusKb(qint64 pid, const char* field)
+{
+    QFile f(QString("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : f.readAll().split('\n'))
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field) + 1).trimmed().split(' ').value(0).toLongLong();
+    return -1;
+}
+
+struct Http {
+    int status = 0;
+    QMap<QByteArray, QByteArray> headers; // names lower-case
+    QByteArray body;
+    QString verbose;                      // curl's stderr
+    QByteArray header(const QByteArray& name) const { return headers.value(name.toLower()); }
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+} // namespace
+
+class PeerServerTest : public QObject {
+    Q_OBJECT
+
+    Sandbox box;
+    QProcess server;
+    QString base; // http://127.0.0.1:PORT
+    quint16 port = 0;
+    int curlRuns = 0;
+
+    fs::path home() const { return box / "home"; }
+    fs::path models() const { return box / "models"; }
+    QString p(const std::string& rel) const { return QString::fromStdString((box / rel).string()); }
+
+    // One curl run; the server must be in another process (this blocks).
+    Http curl(const QString& path, const QStringList& extra = {})
+    {
+        const QString n = QString::number(++curlRuns);
+        const QString hdr = p("curl-" + n.toStdString() + ".hdr"), body = p("curl-" + n.toStdString() + ".body");
+        QProcess c;
+        c.start("/usr/bin/curl", QStringList{"-s", "-S", "--path-as-is", "-D", hdr, "-o", body, "-w", "%{http_code}"} +
+                                     extra + QStringList{path.startsWith("http") ? path : base + path});
+        Http r;
+        if (!c.waitForFinished(120000)) {
+            c.kill();
+            c.waitForFinished();
+            r.verbose = "curl timed out";
+            return r;
+        }
+        r.status = c.readAllStandardOutput().trimmed().right(3).toInt();
+        r.verbose = QString::fromUtf8(c.readAllStandardError());
+        QFile h(hdr);
+        if (h.open(QIODevice::ReadOnly)) {
+            const QList<QByteArray> blocks = h.readAll().split('\n');
+            for (const QByteArray& line : blocks) {
+                const int colon = line.indexOf(':');
+                if (line.startsWith("HTTP/"))
+                    r.headers.clear(); // the last response's headers only
+                else if (colon > 0)
+                    r.headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
+            }
+        }
+        QFile b(body);
+        if (b.open(QIODevice::ReadOnly))
+            r.body = b.readAll();
+        if (extra.contains("-I")) // curl writes a HEAD reply's headers to -o too: keep what follows them
+            r.body = r.body.mid(r.body.lastIndexOf("\r\n\r\n") + 4);
+        QFile::remove(hdr);
+        QFile::remove(body);
+        return r;
+    }
+
+    CliRun cli(const QStringList& args) { return runCli(args, home()); }
+
+    // Every JSON answer the server gives, to check none leaks a local path.
+    QStringList jsonPaths() const
+    {
+        return {"/health", "/v1/models", "/v1/models/alpha", "/v1/models/alpha/chunks", "/v1/catalog",
+                "/v1/peers", "/v1/packages", "/v1/models/nope", "/nope"};
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo(cliPath()).isExecutable(), qPrintable(cliPath() + " is not built"));
+        QVERIFY(QFileInfo("/usr/bin/curl").isExecutable());
+        writeRandomFile(models() / "alpha.gguf", 9 * MiB + 12345, 11);   // three 4 MiB chunks, the last short
+        writeRandomFile(models() / "beta.onnx", 3 * MiB + 777, 12);
+        writeRandomFile(models() / "big.bin", 256 * MiB, 13);
+        writeFile(models() / "notes.txt", "not a model\n");
+        writeFile(box / "secret.txt", "SECRET-CONTENT-OUTSIDE-THE-LIBRARY\n");
+
+        // A real package, full and tier 1, recorded in the station's store.
+        makeMission(box / "mission");
+        QCOMPARE(cli({"key", "generate", "--name", "mesh", "--out", p("keys"), "--unencrypted"}).exitCode, 0);
+        QCOMPARE(cli({"trust", "add", p("keys/mesh.pub"), "--role", "mesh"}).exitCode, 0);
+        for (const QStringList& extra : {QStringList{}, QStringList{"--tier", "1"}}) {
+            auto r = cli(QStringList{"package", "create", "--mission", p("mission"), "--version", "1.3", "--output",
+                                     p("out"), "--sign", p("keys/mesh.key")} +
+                         extra);
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        }
+
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("ATMOSPHERE_HOME", QString::fromStdString(home().string()));
+        server.setProcessEnvironment(env);
+        server.start(cliPath(), {"serve", "--port", "0", "--bind", "127.0.0.1", "--models", p("models"),
+                                 "--no-library-defaults", "--no-mdns"});
+        QVERIFY(server.waitForStarted());
+        QByteArray out;
+        const QRegularExpression line("serving (\\d+) models? on (http://127\\.0\\.0\\.1:(\\d+))");
+        QRegularExpressionMatch m;
+        QElapsedTimer t;
+        t.start();
+        while (!(m = line.match(QString::fromUtf8(out))).hasMatch() && t.elapsed() < 120000) {
+            QVERIFY2(server.state() == QProcess::Running, qPrintable(server.readAllStandardError()));
+            server.waitForReadyRead(200);
+            out += server.readAllStandardOutput();
+        }
+        QVERIFY2(m.hasMatch(), out.constData());
+        QCOMPARE(m.captured(1), QString("3"));
+        base = m.captured(2);
+        port = quint16(m.captured(3).toUInt());
+    }
+
+    void cleanupTestCase()
+    {
+        if (server.state() != QProcess::Running)
+            return;
+        server.terminate(); // SIGTERM: the command stops cleanly
+        QVERIFY(server.waitForFinished(20000));
+        QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(server.exitCode(), 0);
+        QVERIFY(server.readAllStandardError().contains("stopped serving"));
+    }
+
+    void health()
+    {
+        const Http r = curl("/health");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("Content-Type"), QByteArray("application/json"));
+        const QJsonObject o = r.json();
+        QCOMPARE(o["status"].toString(), QString("ok"));
+        QCOMPARE(o["models_available"].toInt(), 3);
+        QCOMPARE(o["http_port"].toInt(), int(port));
+    }
+
+    void modelList()
+    {
+        const Http r = curl("/v1/models");
+        QCOMPARE(r.status, 200);
+        const QJsonArray list = r.json()["models"].toArray();
+        QCOMPARE(list.size(), 3);
+        QStringList ids;
+        for (const QJsonValue& v : list) {
+            const QJsonObject e = v.toObject();
+            for (const char* field : {"model_id", "name", "type", "format", "size_bytes", "sha256", "version"})
+                QVERIFY2(e.contains(field), field);
+            ids << e["model_id"].toString();
+        }
+        QCOMPARE(ids, (QStringList{"alpha", "beta", "big"}));
+        const QJsonObject alpha = list.at(0).toObject();
+        QCOMPARE(alpha["format"].toString(), QString("gguf"));
+        QCOMPARE(alpha["type"].toString(), QString("llm"));
+        QCOMPARE(alpha["size_bytes"].toInteger(), 9 * MiB + 12345);
+        QCOMPARE(alpha["sha256"].toString(), sha256OfFile(models() / "alpha.gguf"));
+
+        const Http one = curl("/v1/models/beta");
+        QCOMPARE(one.status, 200);
+        QCOMPARE(one.json(), list.at(1).toObject());
+
+        const Http missing = curl("/v1/models/nope");
+        QCOMPARE(missing.status, 404);
+        QCOMPARE(missing.header("Content-Type"), QByteArray("application/json"));
+        QCOMPARE(missing.json(), (QJsonObject{{"error", "Model not found"}}));
+    }
+
+    void noLocalPathInAnyResponse()
+    {
+        const QByteArray sandbox = QByteArray::fromStdString(box.path().string());
+        for (const QString& path : jsonPaths()) {
+            const Http r = curl(path);
+            QVERIFY2(r.status != 0, qPrintable(path + ": " + r.verbose));
+            QVERIFY2(!r.body.contains(sandbox), qPrintable(path + " leaks a local path: " + r.body));
+            for (const QByteArray& v : r.headers)
+                QVERIFY2(!v.contains(sandbox), qPrintable(path + " leaks a local path in a header"));
+        }
+    }
+
+    void unknownPathsAndMethods()
+    {
+        for (const QString path : {"/nope", "/v1", "/v1/models/", "/v1//models", "/v1/models/alpha/nope",
+                                    "/v1/packages/a/b", "/health/x"}) {
+            const Http r = curl(path);
+            QVERIFY2(r.status == 404, qPrintable(path));
+            QCOMPARE(r.json(), (QJsonObject{{"error", "Not found"}}));
+        }
+        for (const QString method : {"POST", "PUT", "DELETE"}) {
+            const Http r = curl("/v1/models/download/alpha", {"-X", method});
+            QCOMPARE(r.status, 405);
+            QCOMPARE(r.header("Allow"), QByteArray("GET, HEAD"));
+            QVERIFY(r.json().contains("error"));
+        }
+        QCOMPARE(curl("/nope", {"-X", "POST"}).status, 404); // an unknown path stays unknown
+    }
+
+    void wholeDownload()
+    {
+        const Http r = curl("/v1/models/download/alpha");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("Content-Type"), QByteArray("application/octet-stream"));
+        QCOMPARE(r.header("Accept-Ranges"), QByteArray("bytes"));
+        QCOMPARE(r.header("Content-Disposition"), QByteArray("attachment; filename=\"alpha.gguf\""));
+        QCOMPARE(r.header("Content-Length").toLongLong(), 9 * MiB + 12345);
+        QVERIFY(r.header("Content-Range").isEmpty());
+        QCOMPARE(sha256Of(r.body), sha256OfFile(models() / "alpha.gguf"));
+
+        const Http onnx = curl("/v1/models/download/beta");
+        QCOMPARE(onnx.header("Content-Disposition"), QByteArray("attachment; filename=\"beta.onnx\""));
+    }
+
+    void ranges_data()
+    {
+        QTest::addColumn<QString>("range");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<qint64>("first"); // -1: the whole file
+        QTest::addColumn<qint64>("last");
+        const qint64 n = 9 * MiB + 12345;
+        QTest::newRow("a-b") << "bytes=100-4195" << 206 << qint64(100) << qint64(4195);
+        QTest::newRow("a-b one byte") << "bytes=0-0" << 206 << qint64(0) << qint64(0);
+        QTest::newRow("a-") << "bytes=5000000-" << 206 << qint64(5000000) << n - 1;
+        QTest::newRow("-n") << "bytes=-70000" << 206 << n - 70000 << n - 1;
+        QTest::newRow("-n larger than the file") << "bytes=-99999999999" << 206 << qint64(0) << n - 1;
+        QTest::newRow("b past the end") << "bytes=9000000-99999999999" << 206 << qint64(9000000) << n - 1;
+        QTest::newRow("last byte") << QString("bytes=%1-").arg(n - 1) << 206 << n - 1 << n - 1;
+        QTest::newRow("a at the end") << QString("bytes=%1-").arg(n) << 416 << qint64(0) << qint64(0);
+        QTest::newRow("a past the end") << QString("bytes=%1-%2").arg(n + 10).arg(n + 20) << 416 << qint64(0)
+                                        << qint64(0);
+        QTest::newRow("multi-range") << "bytes=0-9,20-29" << 200 << qint64(-1) << qint64(0);
+        QTest::newRow("other unit") << "items=0-9" << 200 << qint64(-1) << qint64(0);
+        QTest::newRow("garbage") << "bytes=x-y" << 200 << qint64(-1) << qint64(0);
+    }
+
+    void ranges()
+    {
+        QFETCH(QString, range);
+        QFETCH(int, status);
+        QFETCH(qint64, first);
+        QFETCH(qint64, last);
+        const qint64 n = 9 * MiB + 12345;
+        const Http r = curl("/v1/models/download/alpha", {"-H", "Range: " + range});
+        QCOMPARE(r.status, status);
+        if (status == 416) {
+            QCOMPARE(r.header("Content-Range"), QString("bytes */%1").arg(n).toLatin1());
+            QVERIFY(r.json().contains("error"));
+            return;
+        }
+        QCOMPARE(r.header("Accept-Ranges"), QByteArray("bytes"));
+        if (first < 0) {
+            QVERIFY(r.header("Content-Range").isEmpty());
+            QCOMPARE(r.body.size(), n);
+            return;
+        }
+        QCOMPARE(r.header("Content-Range"), QString("bytes %1-%2/%3").arg(first).arg(last).arg(n).toLatin1());
+        QCOMPARE(r.header("Content-Length").toLongLong(), last - first + 1);
+        QCOMPARE(r.body, fileBytes(models() / "alpha.gguf", first, last - first + 1));
+    }
+
+    void ifRange()
+    {
+        const QString sha = sha256OfFile(models() / "alpha.gguf");
+        Http r = curl("/v1/models/download/alpha", {"-H", "Range: bytes=10-19", "-H", "If-Range: \"" + sha + "\""});
+        QCOMPARE(r.status, 206);
+        QCOMPARE(r.header("ETag"), ("\"" + sha + "\"").toLatin1());
+        r = curl("/v1/models/download/alpha", {"-H", "Range: bytes=10-19", "-H", "If-Range: \"0123\""});
+        QCOMPARE(r.status, 200); // not the copy the client had: the whole file
+    }
+
+    void head()
+    {
+        Http r = curl("/v1/models/download/alpha", {"-I"});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("Content-Length").toLongLong(), 9 * MiB + 12345);
+        QCOMPARE(r.header("Content-Disposition"), QByteArray("attachment; filename=\"alpha.gguf\""));
+        QCOMPARE(r.header("Accept-Ranges"), QByteArray("bytes"));
+        QVERIFY(r.body.isEmpty());
+        r = curl("/v1/models/download/alpha", {"-I", "-H", "Range: bytes=-10"});
+        QCOMPARE(r.status, 206);
+        QCOMPARE(r.header("Content-Length"), QByteArray("10"));
+        QVERIFY(r.body.isEmpty());
+        r = curl("/v1/models/nope", {"-I"});
+        QCOMPARE(r.status, 404);
+        QVERIFY(r.body.isEmpty());
+        r = curl("/health", {"-I"});
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.header("Content-Length").toInt() > 0);
+        QVERIFY(r.body.isEmpty());
+        // HEAD and a GET sent together: the GET's reply follows the HEAD's headers at once.
+        QTcpSocket raw;
+        raw.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(raw.waitForConnected(5000));
+        raw.write("HEAD /v1/models/download/beta HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        QByteArray both;
+        while (!both.contains("\"status\":\"ok\"}") && raw.waitForReadyRead(5000))
+            both += raw.readAll();
+        const int split = both.indexOf("\r\n\r\n");
+        QVERIFY(both.startsWith("HTTP/1.1 200"));
+        QVERIFY2(both.mid(split + 4).startsWith("HTTP/1.1 200 OK\r\nContent-Type: application/json"), both.constData());
+        QVERIFY(both.left(split).contains(QString("Content-Length: %1").arg(3 * MiB + 777).toLatin1()));
+        // HEAD then GET on one connection with curl.
+        QProcess c;
+        c.start("/usr/bin/curl", {"-sv", "-o", "/dev/null", "-I", base + "/v1/models/download/beta", "--next", "-s",
+                                  "-o", "/dev/null", "-w", "%{http_code}", base + "/health"});
+        QVERIFY(c.waitForFinished(30000));
+        QCOMPARE(c.readAllStandardOutput(), QByteArray("200"));
+        QVERIFY(c.readAllStandardError().contains("Re-using existing connection"));
+    }
+
+    void keepAlive()
+    {
+        // Two downloads and a Range request on one connection.
+        QProcess c;
+        c.start("/usr/bin/curl", {"-sv", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null",
+                                  base + "/v1/models/download/beta", base + "/v1/models/download/alpha",
+                                  base + "/health"});
+        QVERIFY(c.waitForFinished(60000));
+        QCOMPARE(c.exitCode(), 0);
+        const QString log = QString::fromUtf8(c.readAllStandardError());
+        QCOMPARE(log.count("Re-using existing connection"), 2);
+        QCOMPARE(log.count("Connected to"), 1);
+
+        // A client that asks to close gets Connection: close and a closed connection.
+        c.start("/usr/bin/curl", {"-sv", "-o", "/dev/null", "-o", "/dev/null", "-H", "Connection: close",
+                                  base + "/health", base + "/health"});
+        QVERIFY(c.waitForFinished(30000));
+        const QString closed = QString::fromUtf8(c.readAllStandardError());
+        QVERIFY2(!closed.contains("Re-using existing connection"), qPrintable(closed));
+        QVERIFY(closed.contains("< Connection: close"));
+    }
+
+    void pipelinedRequestsAnswerInOrder()
+    {
+        // Two requests in one write: the second reply must wait for the first body.
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(s.waitForConnected(5000));
+        s.write("GET /v1/models/download/beta HTTP/1.1\r\nHost: x\r\n\r\n"
+                "GET /v1/models/alpha HTTP/1.1\r\nHost: x\r\n\r\n");
+        const qint64 size = 3 * MiB + 777;
+        QByteArray all;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 30000) {
+            s.waitForReadyRead(200);
+            all += s.readAll();
+            const int second = all.indexOf("HTTP/1.1 200", int(size));
+            if (second > 0 && all.indexOf("}", second) > 0)
+                break;
+        }
+        const int headEnd = all.indexOf("\r\n\r\n");
+        QVERIFY(all.startsWith("HTTP/1.1 200"));
+        QVERIFY(headEnd > 0);
+        const QByteArray body = all.mid(headEnd + 4, size);
+        QCOMPARE(sha256Of(body), sha256OfFile(models() / "beta.onnx"));
+        const QByteArray rest = all.mid(headEnd + 4 + size);
+        QVERIFY2(rest.startsWith("HTTP/1.1 200"), rest.left(100).constData());
+        QVERIFY(rest.contains("\"model_id\":\"alpha\""));
+    }
+
+    void hostileIds()
+    {
+        const QStringList paths = {
+            "/v1/models/download/../../etc/passwd",
+            "/v1/models/download/..%2F..%2Fetc%2Fpasswd",
+            "/v1/models/download/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+            "/v1/models/download/%2Fetc%2Fpasswd",
+            "/v1/models/download/..%2Fsecret.txt",
+            "/v1/models/download/%2E%2E",
+            "/v1/models/download/notes",
+            "/v1/models/download/notes.txt",
+            "/v1/models/download/alpha.gguf",
+            "/v1/models/..%2F..%2Fsecret.txt",
+            "/v1/models/..%2Fsecret.txt/chunks",
+            "/v1/packages/..%2F..%2Fsecret.txt/1.3/package.atmo",
+            "/v1/packages/production-inspection/..%2F1.3/package.atmo",
+            "/v1/packages/production-inspection/1.3/..%2F..%2Fsecret.txt",
+            "/v1/packages/production-inspection/1.3/tier1.atmo%00",
+            "/v1/packages/production-inspection/1.3/tier01.atmo",
+            "/v1/packages/production-inspection/1.3/tier9.atmo",
+            "/v1/packages/production-inspection/1.4/package.atmo",
+        };
+        for (const QString& path : paths) {
+            const Http r = curl(path);
+            QVERIFY2(r.status == 404, qPrintable(QString("%1: %2").arg(path).arg(r.status)));
+            QVERIFY2(r.json().contains("error"), qPrintable(path));
+            QVERIFY2(!r.body.contains("SECRET-CONTENT") && !r.body.contains("root:"), qPrintable(path));
+        }
+    }
+
+    void chunkHashes()
+    {
+        const Http r = curl("/v1/models/alpha/chunks");
+        QCOMPARE(r.status, 200);
+        const QJsonObject o = r.json();
+        QCOMPARE(o["model_id"].toString(), QString("alpha"));
+        const qint64 chunk = o["chunk_size"].toInteger();
+        QCOMPARE(chunk, qint64(atmo::kDefaultChunkHashSize));
+        QCOMPARE(o["sha256"].toString(), sha256OfFile(models() / "alpha.gguf"));
+        const QJsonArray chunks = o["chunks"].toArray();
+        QCOMPARE(chunks.size(), 3);
+        for (int i = 0; i < chunks.size(); ++i)
+            QCOMPARE(chunks.at(i).toString(), sha256Of(fileBytes(models() / "alpha.gguf", i * chunk, chunk)));
+        QCOMPARE(curl("/v1/models/nope/chunks").json(), (QJsonObject{{"error", "Model not found"}}));
+        // The catalog says which chunk size the hashes use.
+        QCOMPARE(curl("/v1/models/alpha").json()["chunk_size"].toInteger(), chunk);
+    }
+
+    void catalogAndPeers()
+    {
+        const Http r = curl("/v1/catalog");
+        QCOMPARE(r.status, 200);
+        const QJsonObject o = r.json();
+        QCOMPARE(o["type"].toString(), QString("model_catalog"));
+        QCOMPARE(o["node_id"].toString(), QString::fromStdString(readFile(home() / "station/node_id")).trimmed());
+        QVERIFY(!o["node_name"].toString().isEmpty());
+        QCOMPARE(o["models"].toArray().size(), 3);
+        QCOMPARE(o["transfer_endpoints"].toObject()["http"].toString(), base);
+        QCOMPARE(o["ttl_seconds"].toInt(), 300);
+        QVERIFY(o["timestamp"].toInteger() > 1600000000000LL);
+
+        const Http peers = curl("/v1/peers");
+        QCOMPARE(peers.status, 200);
+        QCOMPARE(peers.json(), (QJsonObject{{"peers", QJsonArray()}}));
+    }
+
+    void packages()
+    {
+        const Http r = curl("/v1/packages");
+        QCOMPARE(r.status, 200);
+        const QJsonArray list = r.json()["packages"].toArray();
+        QCOMPARE(list.size(), 1);
+        const QJsonObject pkg = list.at(0).toObject();
+        QCOMPARE(pkg["id"].toString(), QString("production-inspection"));
+        QCOMPARE(pkg["version"].toString(), QString("1.3"));
+        QCOMPARE(pkg["name"].toString(), QString("Production inspection"));
+        QCOMPARE(pkg["tiers"].toArray(), (QJsonArray{1, 2}));
+        const QJsonArray files = pkg["files"].toArray();
+        QCOMPARE(files.size(), 2);
+        const fs::path full = box / "out/production-inspection-v1.3.atmo";
+        const fs::path tier1 = box / "out/production-inspection-v1.3-tier1.atmo";
+        const QJsonObject f0 = files.at(0).toObject(), f1 = files.at(1).toObject();
+        QCOMPARE(f0["variant"].toString(), QString("full"));
+        QVERIFY(f0["tier"].isNull());
+        QCOMPARE(f0["size_bytes"].toInteger(), qint64(fs::file_size(full)));
+        QCOMPARE(f0["sha256"].toString(), sha256OfFile(full));
+        QCOMPARE(f0["url"].toString(), QString("/v1/packages/production-inspection/1.3/package.atmo"));
+        QCOMPARE(f1["variant"].toString(), QString("tier1"));
+        QCOMPARE(f1["tier"].toInt(), 1);
+        QCOMPARE(f1["sha256"].toString(), sha256OfFile(tier1));
+        QCOMPARE(f1["url"].toString(), QString("/v1/packages/production-inspection/1.3/tier1.atmo"));
+
+        // The archive by Range, resumed the way a client would.
+        const qint64 size = qint64(fs::file_size(full));
+        Http part = curl(f0["url"].toString(), {"-H", "Range: bytes=1000-"});
+        QCOMPARE(part.status, 206);
+        QCOMPARE(part.header("Content-Range"), QString("bytes 1000-%1/%2").arg(size - 1).arg(size).toLatin1());
+        QCOMPARE(part.body, fileBytes(full, 1000));
+        QCOMPARE(part.header("Content-Disposition"),
+                 QByteArray("attachment; filename=\"production-inspection-v1.3.atmo\""));
+        part = curl(f0["url"].toString(), {"-H", QString("Range: bytes=%1-").arg(size)});
+        QCOMPARE(part.status, 416);
+        QCOMPARE(part.header("Content-Range"), QString("bytes */%1").arg(size).toLatin1());
+        const Http whole = curl(f1["url"].toString());
+        QCOMPARE(whole.status, 200);
+        QCOMPARE(sha256Of(whole.body), sha256OfFile(tier1));
+        QCOMPARE(curl(f1["url"].toString(), {"-I"}).header("Content-Length").toLongLong(),
+                 qint64(fs::file_size(tier1)));
+
+        // The signed manifest and its signature, byte for byte as in the archive.
+        QByteArray manifest, signature;
+        for (const RawEntry& e : readTarEntries(full)) {
+            if (e.path == "manifest.yaml")
+                manifest = QByteArray::fromStdString(e.data);
+            if (e.path == "manifest.yaml.minisig")
+                signature = QByteArray::fromStdString(e.data);
+        }
+        QVERIFY(!manifest.isEmpty() && !signature.isEmpty());
+        const Http m = curl(pkg["manifest_url"].toString());
+        QCOMPARE(m.status, 200);
+        QCOMPARE(m.body, manifest);
+        QCOMPARE(curl(pkg["signature_url"].toString()).body, signature);
+        const Http mr = curl(pkg["manifest_url"].toString(), {"-H", "Range: bytes=0-9"});
+        QCOMPARE(mr.status, 206);
+        QCOMPARE(mr.body, manifest.left(10));
+        QCOMPARE(curl("/v1/packages/production-inspection/1.4/manifest.yaml").json(),
+                 (QJsonObject{{"error", "Package not found"}}));
+    }
+
+    void hundredConcurrentClients()
+    {
+        // One QNetworkAccessManager per client: each opens its own connection
+        // (one manager would queue them six at a time).
+        const QString expected = sha256OfFile(models() / "beta.onnx");
+        constexpr int clients = 100;
+        std::vector<std::unique_ptr<QNetworkAccessManager>> managers;
+        std::vector<std::unique_ptr<QCryptographicHash>> hashes;
+        std::vector<qint64> received(clients, 0);
+        int finished = 0, failed = 0;
+        QEventLoop loop;
+        for (int i = 0; i < clients; ++i) {
+            managers.push_back(std::make_unique<QNetworkAccessManager>());
+            hashes.push_back(std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256));
+            QNetworkReply* reply = managers.back()->get(QNetworkRequest(QUrl(base + "/v1/models/download/beta")));
+            reply->setReadBufferSize(64 * 1024);
+            connect(reply, &QNetworkReply::readyRead, reply, [&, reply, i] {
+                const QByteArray data = reply->readAll();
+                received[size_t(i)] += data.size();
+                hashes[size_t(i)]->addData(data);
+            });
+            connect(reply, &QNetworkReply::finished, reply, [&, reply, i] {
+                const QByteArray data = reply->readAll();
+                received[size_t(i)] += data.size();
+                hashes[size_t(i)]->addData(data);
+                if (reply->error() != QNetworkReply::NoError ||
+                    reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
+                    ++failed;
+                reply->deleteLater();
+                if (++finished == clients)
+                    loop.quit();
+            });
+        }
+        QTimer::singleShot(180000, &loop, &QEventLoop::quit);
+        loop.exec();
+        QCOMPARE(finished, clients);
+        QCOMPARE(failed, 0);
+        for (int i = 0; i < clients; ++i) {
+            QCOMPARE(received[size_t(i)], 3 * MiB + 777);
+            QCOMPARE(QString(hashes[size_t(i)]->result().toHex()), expected);
+        }
+    }
+
+    void slowClientKeepsServerMemoryFlat()
+    {
+        const qint64 pid = server.processId();
+        const qint64 before = procStatusKb(pid, "VmRSS:");
+        QVERIFY(before > 0);
+
+        // A client that asks for 256 MiB and then reads nothing.
+        QTcpSocket slow;
+        slow.setReadBufferSize(16 * 1024);
+        slow.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(slow.waitForConnected(5000));
+        slow.write("GET /v1/models/download/big HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(slow.waitForReadyRead(10000));
+        QVERIFY(slow.peek(12) == "HTTP/1.1 200");
+
+        // Meanwhile a fast client downloads the whole file; sample the server's RSS.
+        QProcess fast;
+        fast.start("/bin/sh", {"-c", "/usr/bin/curl -sS " + base + "/v1/models/download/big | sha256sum"});
+        qint64 peak = 0;
+        while (!fast.waitForFinished(20))
+            peak = std::max(peak, procStatusKb(pid, "VmRSS:"));
+        peak = std::max(peak, procStatusKb(pid, "VmRSS:"));
+        QCOMPARE(fast.exitCode(), 0);
+        QCOMPARE(QString(fast.readAllStandardOutput().left(64)), sha256OfFile(models() / "big.bin"));
+
+        // The slow client is still stalled mid-body, and the server still answers.
+        QCOMPARE(slow.state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(curl("/health").status, 200);
+        peak = std::max(peak, procStatusKb(pid, "VmRSS:"));
+        qInfo("server RSS: %lld KiB before, peak %lld KiB while a non-reading client holds a 256 MiB download "
+              "and another downloads it all (VmHWM %lld KiB)",
+              before, peak, procStatusKb(pid, "VmHWM:"));
+        QVERIFY2(peak < 64 * 1024, qPrintable(QString("server RSS reached %1 KiB").arg(peak)));
+        slow.abort();
+        QCOMPARE(curl("/health").status, 200);
+    }
+
+    void cliErrors()
+    {
+        auto r = cli({"serve", "--port", "70000", "--no-library-defaults"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--port") && r.err.contains("70000") && r.err.trimmed().count('\n') == 0,
+                 qPrintable(r.err));
+        r = cli({"serve", "--bind", "300.1.2.3", "--no-library-defaults"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--bind") && r.err.contains("300.1.2.3"), qPrintable(r.err));
+        r = cli({"serve", "--port", "0", "--models", p("no-such-dir"), "--no-library-defaults"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no-such-dir") && r.err.trimmed().count('\n') == 0, qPrintable(r.err));
+        r = cli({"serve", "--port", QString::number(port), "--bind", "127.0.0.1", "--no-library-defaults"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QString::number(port)) && r.err.contains("in use"), qPrintable(r.err));
+    }
+
+    // ---- a PeerServer in this process -----------------------------------
+
+    void inProcessConfigAndData()
+    {
+        PeerServer s;
+        QVERIFY(!s.isListening());
+        QString error;
+        QVERIFY(s.configure({.enabled = true, .address = QHostAddress::LocalHost, .port = 0}, &error));
+        QVERIFY(s.isListening());
+        QVERIFY(s.port() != 0);
+        QCOMPARE(s.url(), QString("http://127.0.0.1:%1").arg(s.port()));
+
+        // The port of the other server is taken.
+        PeerServer clash;
+        QVERIFY(!clash.configure({.enabled = true, .address = QHostAddress::LocalHost, .port = port}, &error));
+        QVERIFY2(error.contains(QString::number(port)) && error.contains("in use"), qPrintable(error));
+        QVERIFY(!clash.isListening());
+
+        s.setIdentity({.nodeId = "0123456789abcdef0123456789abcdef", .name = "bench", .meshId = "m",
+                       .httpEndpoint = "http://10.0.0.5:14345", .ttlSeconds = 120});
+        s.setPeers({{"fedcba9876543210", "other", "http://10.0.0.7:14345", 1700000000000, atmo::PeerOrigin::Mdns}});
+
+        QNetworkAccessManager nam;
+        auto get = [&](const QString& path) {
+            QNetworkReply* reply = nam.get(QNetworkRequest(QUrl(s.url() + path)));
+            QEventLoop loop;
+            connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            QTimer::singleShot(20000, &loop, &QEventLoop::quit);
+            loop.exec();
+            const QJsonObject o = QJsonDocument::fromJson(reply->readAll()).object();
+            reply->deleteLater();
+            return o;
+        };
+        QCOMPARE(get("/health")["models_available"].toInt(), 0);
+        const QJsonObject catalog = get("/v1/catalog");
+        QCOMPARE(catalog["node_id"].toString(), QString("0123456789abcdef0123456789abcdef"));
+        QCOMPARE(catalog["transfer_endpoints"].toObject()["http"].toString(), QString("http://10.0.0.5:14345"));
+        QCOMPARE(catalog["ttl_seconds"].toInt(), 120);
+        const QJsonArray peers = get("/v1/peers")["peers"].toArray();
+        QCOMPARE(peers.size(), 1);
+        QCOMPARE(peers.at(0).toObject()["endpoint"].toString(), QString("http://10.0.0.7:14345"));
+        QCOMPARE(get("/v1/packages")["packages"].toArray().size(), 0); // no store set
+
+        // Switched off: nobody answers.
+        const quint16 was = s.port();
+        QVERIFY(s.configure({.enabled = false}));
+        QVERIFY(!s.isListening());
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, was);
+        QVERIFY(!probe.waitForConnected(2000));
+    }
+
+    void inProcessSlowClientAndDisconnect_data()
+    {
+        QTest::addColumn<bool>("zeroCopy");
+        QTest::newRow("sendfile") << true;
+        QTest::newRow("through Qt's buffer") << false;
+    }
+
+    void inProcessSlowClientAndDisconnect()
+    {
+        // The pump's own counters: what one connection holds in user space,
+        // and that a client leaving mid-body leaves no open file behind.
+        QFETCH(bool, zeroCopy);
+        BodyPump::setZeroCopy(zeroCopy);
+        auto restore = qScopeGuard([] { BodyPump::setZeroCopy(true); });
+        Sandbox local;
+        writeRandomFile(local / "lib/huge.bin", 64 * MiB, 21);
+        atmo::HashCache cache(local / "hashes.json");
+        auto scan = atmo::scanLibrary({{atmo::LibraryRootKind::Folder, local / "lib"}}, cache, nullptr, {});
+        QVERIFY(scan.ok());
+        QCOMPARE(scan->models.size(), size_t(1));
+
+        PeerServer s;
+        QVERIFY(s.configure({.enabled = true, .address = QHostAddress::LocalHost, .port = 0}));
+        s.setModels(scan->models);
+        BodyPump::resetPeak();
+        const auto start = BodyPump::stats();
+
+        QTcpSocket slow;
+        slow.setReadBufferSize(16 * 1024);
+        slow.connectToHost(QHostAddress::LocalHost, s.port());
+        QVERIFY(slow.waitForConnected(5000));
+        slow.write("GET /v1/models/download/huge HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(waitFor([&] { return BodyPump::stats().openFiles == start.openFiles + 1; }, 10000));
+
+        QNetworkAccessManager nam;
+        QNetworkReply* reply = nam.get(QNetworkRequest(QUrl(s.url() + "/v1/models/download/huge")));
+        reply->setReadBufferSize(256 * 1024);
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        connect(reply, &QNetworkReply::readyRead, reply, [&] { hash.addData(reply->readAll()); });
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+        loop.exec();
+        QVERIFY(reply->isFinished());
+        hash.addData(reply->readAll());
+        QCOMPARE(reply->error(), QNetworkReply::NoError);
+        QCOMPARE(QString(hash.result().toHex()), QString::fromStdString(scan->models[0].entry.sha256));
+        reply->deleteLater();
+
+        auto st = BodyPump::stats();
+        QCOMPARE(st.openFiles, start.openFiles + 1); // the slow client's body, still stalled
+        qInfo("peak bytes one connection held in user space: %llu KiB", qulonglong(st.peakBuffered / 1024));
+        QVERIFY2(st.peakBuffered <= BodyPump::kBlock + BodyPump::kLowWater + 4096,
+                 qPrintable(QString("a connection buffered %1 bytes").arg(st.peakBuffered)));
+
+        slow.abort();
+        QVERIFY(waitFor([&] { return BodyPump::stats().openFiles == start.openFiles; }, 10000));
+        QVERIFY(BodyPump::stats().bodiesAborted > start.bodiesAborted);
+    }
+
+    void inProcessFileChangedSinceListed()
+    {
+        Sandbox local;
+        writeRandomFile(local / "lib/m.onnx", 100000, 31);
+        atmo::HashCache cache(local / "hashes.json");
+        auto scan = atmo::scanLibrary({{atmo::LibraryRootKind::Folder, local / "lib"}}, cache, nullptr, {});
+        QVERIFY(scan.ok());
+        PeerServer s;
+        QVERIFY(s.configure({.enabled = true, .address = QHostAddress::LocalHost, .port = 0}));
+        s.setModels(scan->models);
+        writeRandomFile(local / "lib/m.onnx", 100001, 32); // replaced after the scan
+
+        QNetworkAccessManager nam;
+        QNetworkReply* reply = nam.get(QNetworkRequest(QUrl(s.url() + "/v1/models/download/m")));
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(20000, &loop, &QEventLoop::quit);
+        loop.exec();
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 409);
+        QVERIFY(QJsonDocument::fromJson(reply->readAll()).object()["error"].toString().contains("changed"));
+        reply->deleteLater();
+    }
+};
+
+QTEST_GUILESS_MAIN(PeerServerTest)
+#include "tst_app_peer_server.moc"
