@@ -14,6 +14,11 @@ const QString kFounderKey = QStringLiteral("build/founderKey");
 const QString kInstallRoot = QStringLiteral("import/installRoot");
 const QString kOpenDir = QStringLiteral("import/openDir");
 const QString kFailuresOnly = QStringLiteral("import/failuresOnly");
+const QString kMeshServe = QStringLiteral("mesh/serve");
+const QString kMeshPort = QStringLiteral("mesh/port");
+const QString kMeshBind = QStringLiteral("mesh/bind");
+const QString kMeshMdns = QStringLiteral("mesh/mdns");
+const QString kMeshPeers = QStringLiteral("mesh/peers");
 } // namespace
 
 Settings::Settings() : s_(std::make_unique<QSettings>()) {}
@@ -52,5 +57,20 @@ void Settings::setFounderKeyFile(const QString& file) { s_->setValue(kFounderKey
 
 bool Settings::failuresOnly() const { return s_->value(kFailuresOnly, false).toBool(); }
 void Settings::setFailuresOnly(bool on) { s_->setValue(kFailuresOnly, on); }
+
+bool Settings::meshServe() const { return s_->value(kMeshServe, true).toBool(); }
+void Settings::setMeshServe(bool on) { s_->setValue(kMeshServe, on); }
+int Settings::meshPort() const
+{
+    const int port = s_->value(kMeshPort, 14345).toInt();
+    return port >= 0 && port <= 65535 ? port : 14345;
+}
+void Settings::setMeshPort(int port) { s_->setValue(kMeshPort, port); }
+QString Settings::meshBind() const { return s_->value(kMeshBind).toString(); }
+void Settings::setMeshBind(const QString& address) { s_->setValue(kMeshBind, address); }
+bool Settings::meshMdns() const { return s_->value(kMeshMdns, true).toBool(); }
+void Settings::setMeshMdns(bool on) { s_->setValue(kMeshMdns, on); }
+QStringList Settings::meshPeers() const { return s_->value(kMeshPeers).toStringList(); }
+void Settings::setMeshPeers(const QStringList& endpoints) { s_->setValue(kMeshPeers, endpoints); }
 
 void Settings::sync() { s_->sync(); }

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QSettings>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -37,6 +38,19 @@ public:
     void setFounderKeyFile(const QString& file);
     bool failuresOnly() const;
     void setFailuresOnly(bool on);
+
+    // The mesh: serve this station's models and packages, on which address
+    // and port, advertised over mDNS or not, and the peers added by hand.
+    bool meshServe() const;                        // default true
+    void setMeshServe(bool on);
+    int meshPort() const;                          // default 14345
+    void setMeshPort(int port);
+    QString meshBind() const;                      // "" = every address
+    void setMeshBind(const QString& address);
+    bool meshMdns() const;                         // default true
+    void setMeshMdns(bool on);
+    QStringList meshPeers() const;
+    void setMeshPeers(const QStringList& endpoints);
 
     void sync();
 

@@ -109,6 +109,24 @@ void Context::printJson(const QJsonObject& object) const
     std::cout << QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString() << std::endl;
 }
 
+void Context::printTable(const QList<QStringList>& rows) const
+{
+    if (rows.isEmpty())
+        return;
+    QList<int> width(rows[0].size(), 0);
+    for (const auto& r : rows)
+        for (int c = 0; c < r.size() && c < width.size(); ++c)
+            width[c] = std::max<int>(width[c], static_cast<int>(r[c].size()));
+    for (const auto& r : rows) {
+        QString line;
+        for (int c = 0; c < r.size(); ++c)
+            line += c + 1 < r.size() ? r[c].leftJustified(width.value(c) + 2) : r[c];
+        while (line.endsWith(' '))
+            line.chop(1);
+        print(line);
+    }
+}
+
 std::optional<int> Context::intOption(const QCommandLineParser& p, const QString& name, QString& error) const
 {
     if (!p.isSet(name))

@@ -41,6 +41,8 @@ public:
     int usage(const QString& reason) const;             // same, returns Usage
     void print(const QString& line) const;              // stdout, human mode only
     void printJson(const QJsonObject& object) const;    // stdout, compact, one line
+    // Rows of columns, left-aligned, the first row a header; human mode only.
+    void printTable(const QList<QStringList>& rows) const;
 
     // Optional integer option (e.g. --tier); on bad input sets error.
     std::optional<int> intOption(const QCommandLineParser& p, const QString& name, QString& error) const;

@@ -79,18 +79,7 @@ int drives(const QStringList& args)
             first = false;
         }
     }
-    QList<int> width(rows[0].size(), 0);
-    for (const auto& r : rows)
-        for (int c = 0; c < r.size(); ++c)
-            width[c] = std::max<int>(width[c], static_cast<int>(r[c].size()));
-    for (const auto& r : rows) {
-        QString line;
-        for (int c = 0; c < r.size(); ++c)
-            line += c + 1 < r.size() ? r[c].leftJustified(width[c] + 2) : r[c];
-        while (line.endsWith(' '))
-            line.chop(1);
-        ctx.print(line);
-    }
+    ctx.printTable(rows);
     return Ok;
 }
 

@@ -1,0 +1,51 @@
+// The core's Avahi connection (core/mdns.h) for a Qt thread: Avahi calls back
+// on its own thread; each event is posted to this object's thread, and events
+// still queued when the object goes away are dropped with it.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+#include "core/mdns.h"
+
+struct MdnsPeerInfo {
+    QString instanceName;
+    QString host;
+    QString address;
+    quint16 port = 0;
+    QString nodeId;
+    QString meshId;
+    QStringList capabilities;
+
+    // "http://address:port" (IPv6 in brackets).
+    QString endpoint() const;
+};
+
+class MdnsService : public QObject {
+    Q_OBJECT
+public:
+    explicit MdnsService(QObject* parent = nullptr);
+    ~MdnsService() override;
+
+    // Connects to avahi-daemon; false with error() when it is not there.
+    bool start();
+    bool running() const { return static_cast<bool>(mdns_); }
+    QString error() const { return error_; }
+
+    bool advertise(const atmo::MdnsAdvert& advert);
+    void withdraw();
+    bool browse(const QString& ownNodeId);
+
+signals:
+    void peerFound(const MdnsPeerInfo& peer);
+    void peerLost(const QString& instanceName);
+    void problem(const QString& message);
+    void advertised(const QString& instanceName); // the final name, after any rename
+
+private:
+    std::unique_ptr<atmo::Mdns> mdns_;
+    QString error_;
+};

@@ -1,0 +1,87 @@
+#include "app/mesh/MeshNode.h"
+
+#include "app/mesh/PeerDirectory.h"
+#include "app/mesh/PeerServer.h"
+
+MeshNode::MeshNode(PeerServer& server, PeerDirectory& directory, QObject* parent)
+    : QObject(parent), server_(server), directory_(directory)
+{
+    connect(&directory_, &PeerDirectory::peerAdded, this, &MeshNode::syncPeers);
+    connect(&directory_, &PeerDirectory::peerChanged, this, &MeshNode::syncPeers);
+    connect(&directory_, &PeerDirectory::peerRemoved, this, &MeshNode::syncPeers);
+    connect(&server_, &PeerServer::listeningChanged, this, &MeshNode::serverChanged);
+    connect(&mdns_, &MdnsService::peerFound, this, [this](const MdnsPeerInfo& p) {
+        directory_.addPeer(p.endpoint(), atmo::PeerOrigin::Mdns, p.instanceName, p.nodeId);
+    });
+    connect(&mdns_, &MdnsService::peerLost, this, [this](const QString& instance) {
+        for (int row = directory_.peerCount() - 1; row >= 0; --row)
+            if (directory_.peer(row).origin == atmo::PeerOrigin::Mdns && directory_.peer(row).name == instance)
+                directory_.markLost(directory_.peer(row).endpoint);
+    });
+    connect(&mdns_, &MdnsService::advertised, this, [this](const QString& name) {
+        advertised_ = name;
+        emit statusChanged();
+    });
+    connect(&mdns_, &MdnsService::problem, this, [this](const QString& message) {
+        mdnsError_ = message;
+        emit statusChanged();
+    });
+}
+
+MeshNode::~MeshNode()
+{
+    mdns_.withdraw();
+}
+
+bool MeshNode::start(const Identity& identity, bool useMdns)
+{
+    identity_ = identity;
+    directory_.setOwnNodeId(identity.nodeId);
+    if (!useMdns) {
+        mdnsError_ = tr("mDNS is switched off");
+        emit statusChanged();
+        return true;
+    }
+    if (!mdns_.start() || !mdns_.browse(identity.nodeId)) {
+        mdnsError_ = mdns_.error();
+        emit statusChanged();
+        return false;
+    }
+    mdnsError_.clear();
+    serverChanged();
+    return true;
+}
+
+void MeshNode::serverChanged()
+{
+    if (!mdns_.running())
+        return;
+    if (!server_.isListening()) {
+        if (advertising_)
+            mdns_.withdraw();
+        advertising_ = false;
+        advertised_.clear();
+        emit statusChanged();
+        return;
+    }
+    atmo::MdnsAdvert advert;
+    advert.instanceName = "atmosphere-" + identity_.nodeId.left(8).toStdString();
+    advert.port = server_.port();
+    advert.nodeId = identity_.nodeId.toStdString();
+    advert.meshId = identity_.meshId.toStdString();
+    for (const QString& c : identity_.capabilities)
+        advert.capabilities.push_back(c.toStdString());
+    if (mdns_.advertise(advert)) {
+        advertising_ = true;
+        advertised_ = QString::fromStdString(advert.instanceName);
+        mdnsError_.clear();
+    } else {
+        mdnsError_ = mdns_.error();
+    }
+    emit statusChanged();
+}
+
+void MeshNode::syncPeers()
+{
+    server_.setPeers(directory_.peerRecords());
+}

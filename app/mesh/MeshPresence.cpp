@@ -1,0 +1,156 @@
+#include "app/mesh/MeshPresence.h"
+
+#include <QHostAddress>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "app/Settings.h"
+#include "app/StationPaths.h"
+#include "app/mesh/MeshNode.h"
+#include "app/mesh/PeerDirectory.h"
+#include "app/mesh/PeerServer.h"
+#include "core/station_home.h"
+
+MeshPresence::MeshPresence(QObject* parent)
+    : QObject(parent),
+      directory_(std::make_unique<PeerDirectory>()),
+      server_(std::make_unique<PeerServer>()),
+      node_(std::make_unique<MeshNode>(*server_, *directory_))
+{
+    connect(node_.get(), &MeshNode::statusChanged, this, &MeshPresence::statusChanged);
+    connect(&watcher_, &QFutureWatcher<void>::finished, this, &MeshPresence::scanFinished);
+}
+
+MeshPresence::~MeshPresence()
+{
+    cancel_.cancel();
+    watcher_.waitForFinished();
+    node_.reset();
+}
+
+MeshPresence::Options MeshPresence::fromSettings(const Settings& settings)
+{
+    Options o;
+    o.serve = settings.meshServe();
+    o.bind = settings.meshBind();
+    o.port = settings.meshPort();
+    o.mdns = settings.meshMdns();
+    o.peers = settings.meshPeers();
+    return o;
+}
+
+void MeshPresence::start(const Options& options)
+{
+    options_ = options;
+    const atmo::StationHome home = StationPaths::home();
+    if (auto st = home.ensure(); !st)
+        serverError_ = QString::fromStdString(st.message());
+    const auto nodeId = home.nodeId();
+    cache_ = std::make_shared<atmo::HashCache>(home.cacheDir() / "model-hashes.json");
+
+    PeerServer::Config config;
+    config.enabled = options.serve;
+    config.port = static_cast<quint16>(options.port);
+    if (!options.bind.isEmpty())
+        config.address = QHostAddress(options.bind);
+    QString error;
+    if (!server_->configure(config, &error))
+        serverError_ = error;
+    server_->setHashCache(cache_);
+    server_->setPackageStore(QString::fromStdString(home.storeIndex().string()));
+    PeerServer::Identity identity;
+    identity.nodeId = nodeId ? QString::fromStdString(*nodeId) : QString();
+    identity.name = QString::fromStdString(home.stationName());
+    identity.meshId = QString::fromStdString(home.meshId());
+    server_->setIdentity(identity);
+
+    MeshNode::Identity nodeIdentity;
+    nodeIdentity.nodeId = identity.nodeId;
+    nodeIdentity.name = identity.name;
+    nodeIdentity.meshId = identity.meshId;
+    node_->start(nodeIdentity, options.mdns);
+    for (const QString& peer : options.peers)
+        directory_->addPeer(peer, atmo::PeerOrigin::Manual);
+    started_ = true;
+    rescanLibrary();
+    emit statusChanged();
+}
+
+QStringList MeshPresence::peersAddedByHand() const
+{
+    QStringList list;
+    for (int row = 0; row < directory_->peerCount(); ++row)
+        if (directory_->peer(row).origin == atmo::PeerOrigin::Manual)
+            list << directory_->peer(row).endpoint;
+    return list;
+}
+
+void MeshPresence::rescanLibrary()
+{
+    if (watcher_.isRunning()) {
+        rescanWanted_ = true;
+        return;
+    }
+    std::vector<atmo::LibraryRoot> roots = options_.roots;
+    if (roots.empty())
+        roots = atmo::defaultLibraryRoots(StationPaths::home().root());
+    auto result = std::make_shared<std::optional<atmo::Result<atmo::LibraryScan>>>();
+    scan_ = result;
+    auto cache = cache_;
+    auto cancel = cancel_;
+    // The scan waits on the core's pool, so it runs on a Qt pool thread.
+    watcher_.setFuture(QtConcurrent::run([result, roots, cache, cancel] {
+        result->emplace(atmo::scanLibrary(roots, *cache, nullptr, cancel));
+    }));
+    emit statusChanged();
+}
+
+void MeshPresence::scanFinished()
+{
+    if (scan_ && scan_->has_value()) {
+        auto& r = **scan_;
+        if (r.ok()) {
+            problems_.clear();
+            for (const auto& p : r->problems)
+                problems_ << QString::fromStdString(p);
+            const int count = static_cast<int>(r->models.size());
+            server_->setModels(std::move(r->models));
+            emit libraryScanned(count, problems_);
+        } else if (!cancel_.cancelled()) {
+            problems_ = {tr("model library: %1").arg(QString::fromStdString(r.message()))};
+            emit libraryScanned(0, problems_);
+        }
+    }
+    scan_.reset();
+    emit statusChanged();
+    if (rescanWanted_) {
+        rescanWanted_ = false;
+        rescanLibrary();
+    }
+}
+
+QString MeshPresence::statusText() const
+{
+    if (!started_)
+        return {};
+    QStringList parts;
+    if (!serverError_.isEmpty())
+        parts << tr("Not serving: %1").arg(serverError_);
+    else if (!server_->isListening())
+        parts << tr("Serving is switched off (Settings).");
+    else if (scanning())
+        parts << tr("Serving on %1; looking for models in the library…").arg(server_->url());
+    else
+        parts << tr("Serving %n model(s) on %1.", nullptr, static_cast<int>(server_->modelCount())).arg(server_->url());
+    if (node_->mdnsActive() && !node_->advertisedName().isEmpty())
+        parts << tr("Advertised on mDNS as %1.").arg(node_->advertisedName());
+    else if (!node_->mdnsError().isEmpty())
+        parts << tr("mDNS: %1").arg(node_->mdnsError());
+    if (!problems_.isEmpty())
+        parts << tr("%n library file(s) skipped.", nullptr, static_cast<int>(problems_.size()));
+    return parts.join(QLatin1Char(' '));
+}
+
+bool MeshPresence::statusIsProblem() const
+{
+    return !serverError_.isEmpty() || (!node_->mdnsActive() && options_.mdns);
+}

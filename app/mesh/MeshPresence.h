@@ -1,0 +1,74 @@
+// The window's presence on the mesh: the peer server, the peer directory and
+// the mDNS node, plus the model library scan that feeds the server. Built by
+// the main window and started by the application (tests start it on a free
+// port without mDNS, or not at all). The library is scanned on a worker
+// thread; until it finishes the server answers with what it had.
+#pragma once
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <memory>
+#include <vector>
+
+#include "core/model_library.h"
+
+class MeshNode;
+class PeerDirectory;
+class PeerServer;
+class Settings;
+
+class MeshPresence : public QObject {
+    Q_OBJECT
+public:
+    explicit MeshPresence(QObject* parent = nullptr);
+    ~MeshPresence() override;
+
+    struct Options {
+        bool serve = true;
+        QString bind;            // "" = every address
+        int port = 14345;        // 0 = any free port
+        bool mdns = true;
+        QStringList peers;       // added by hand
+        std::vector<atmo::LibraryRoot> roots; // empty = the default roots of the station home
+    };
+    static Options fromSettings(const Settings& settings);
+
+    void start(const Options& options);
+    void rescanLibrary();
+    // Adds a peer by hand and remembers it in the settings' list (the caller
+    // saves the list: peersAddedByHand()).
+    QStringList peersAddedByHand() const;
+
+    PeerDirectory& directory() { return *directory_; }
+    PeerServer& server() { return *server_; }
+    MeshNode& node() { return *node_; }
+
+    // One line for the Mesh view: serving what where, advertised or why not.
+    QString statusText() const;
+    bool statusIsProblem() const;
+    bool scanning() const { return watcher_.isRunning(); }
+
+signals:
+    void statusChanged();
+    void libraryScanned(int models, const QStringList& problems);
+
+private:
+    void scanFinished();
+
+    std::unique_ptr<PeerDirectory> directory_;
+    std::unique_ptr<PeerServer> server_;
+    std::unique_ptr<MeshNode> node_;
+    Options options_;
+    QString serverError_;
+    std::shared_ptr<atmo::HashCache> cache_;
+    QFutureWatcher<void> watcher_;
+    std::shared_ptr<std::optional<atmo::Result<atmo::LibraryScan>>> scan_;
+    bool rescanWanted_ = false;
+    atmo::CancelToken cancel_;
+    QStringList problems_;
+    bool started_ = false;
+};

@@ -1,0 +1,107 @@
+// The peers this station knows and their merged catalog. Peers come from
+// mDNS, are added by hand, or are learned from other peers' /v1/peers. For
+// each one the directory measures latency (GET /health), fetches its catalog
+// (GET /v1/catalog from stations; /v1/models from a model bridge, which has
+// no /v1/catalog), refreshes it before its TTL runs out, and lets entries
+// expire when a peer stays silent past its TTL. The merge and the ranking are
+// core code (core/mesh_catalog.h); this class only does the networking.
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+
+#include <optional>
+#include <vector>
+
+#include "core/mesh_catalog.h"
+#include "core/mesh_peer.h"
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+struct PeerState {
+    QString endpoint;          // "http://host:port", the key
+    QString nodeId;            // from TXT or /v1/catalog; "" until known
+    QString name;              // node name, mDNS instance or the endpoint
+    atmo::PeerOrigin origin = atmo::PeerOrigin::Manual;
+    QString via;               // for ViaPeer: the endpoint that told us
+    bool reachable = false;
+    bool fetched = false;      // at least one catalog arrived
+    QString error;             // last failure, "" when fine
+    std::optional<double> latencyMs;
+    int models = 0;
+    QDateTime lastSeen;        // last successful answer
+    QString catalogKey() const { return nodeId.isEmpty() ? endpoint : nodeId; }
+};
+
+class PeerDirectory : public QObject {
+    Q_OBJECT
+public:
+    explicit PeerDirectory(QObject* parent = nullptr);
+
+    // Our own node id: peers claiming it (ourselves, seen over mDNS or via a
+    // peer) are ignored.
+    void setOwnNodeId(const QString& nodeId) { ownNodeId_ = nodeId; }
+    // Peers learned via other peers are capped, so a hostile peer cannot
+    // make us crawl thousands of addresses.
+    void setMaxPeers(int n) { maxPeers_ = n; }
+    void setRequestTimeoutMs(int ms) { timeoutMs_ = ms; }
+
+    // Adds (or updates how we know) a peer and fetches its catalog now.
+    // Returns false with error for an endpoint that is not "http://host:port".
+    bool addPeer(const QString& endpoint, atmo::PeerOrigin origin, const QString& nameHint = {},
+                 const QString& nodeIdHint = {}, QString* error = nullptr);
+    void removePeer(const QString& endpoint);
+    // An mDNS peer said goodbye: it and its catalog go; a peer that was also
+    // added by hand stays, marked as gone, and keeps being retried.
+    void markLost(const QString& endpoint);
+    void refreshAll();
+
+    int peerCount() const { return static_cast<int>(peers_.size()); }
+    const PeerState& peer(int row) const { return peers_[static_cast<std::size_t>(row)]; }
+    int rowOf(const QString& endpoint) const;
+    std::vector<atmo::PeerRecord> peerRecords() const; // for /v1/peers
+    // True while some fetch is still in flight (the CLI waits for it).
+    bool busy() const { return inFlight_ > 0; }
+
+    const atmo::MeshCatalog& catalog() const { return catalog_; }
+    std::vector<atmo::MergedEntry> merged() const { return catalog_.merged(); }
+    // Feeds a finished transfer's outcome into the ranking.
+    void recordTransfer(const QString& nodeKey, bool ok);
+
+signals:
+    void peerAdded(int row);
+    void peerChanged(int row);
+    void peerRemoved(int row);
+    void catalogChanged();
+    void idle(); // nothing in flight any more
+
+private:
+    void fetch(const QString& endpoint);
+    void onHealth(const QString& endpoint, QNetworkReply* reply, qint64 startedMs);
+    void onCatalog(const QString& endpoint, QNetworkReply* reply, bool bridgeStyle);
+    void onPeers(const QString& endpoint, QNetworkReply* reply);
+    void failed(const QString& endpoint, const QString& error);
+    QNetworkReply* get(const QString& url);
+    void finishedOne();
+    void expire();
+    void changed(const QString& endpoint);
+    void scheduleRefresh(const QString& endpoint, qint64 ttlSeconds);
+    void scheduleRefreshMs(const QString& endpoint, qint64 ms);
+
+    QNetworkAccessManager* net_;
+    QString ownNodeId_;
+    int maxPeers_ = 256;
+    int timeoutMs_ = 5000;
+    int inFlight_ = 0;
+    PeerState* find(const QString& endpoint);
+    std::vector<PeerState> peers_; // rows, in the order peers became known
+    QHash<QString, QPointer<QTimer>> refresh_;
+    atmo::MeshCatalog catalog_;
+    QTimer expiry_;
+};
