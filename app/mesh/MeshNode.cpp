@@ -38,8 +38,17 @@ bool MeshNode::start(const Identity& identity, bool useMdns)
     identity_ = identity;
     directory_.setOwnNodeId(identity.nodeId);
     if (!useMdns) {
-        mdnsError_ = tr("mDNS is switched off");
+        if (advertising_)
+            mdns_.withdraw();
+        advertising_ = false;
+        advertised_.clear();
+        mdnsError_ = tr("switched off");
         emit statusChanged();
+        return true;
+    }
+    if (mdns_.running()) { // started again, e.g. after a settings change: browsing goes on
+        mdnsError_.clear();
+        serverChanged();
         return true;
     }
     if (!mdns_.start() || !mdns_.browse(identity.nodeId)) {

@@ -144,7 +144,8 @@ QString MeshPresence::statusText() const
     if (node_->mdnsActive() && !node_->advertisedName().isEmpty())
         parts << tr("Advertised on mDNS as %1.").arg(node_->advertisedName());
     else if (!node_->mdnsError().isEmpty())
-        parts << tr("mDNS: %1").arg(node_->mdnsError());
+        parts << (node_->mdnsError().startsWith(QLatin1String("mDNS")) ? node_->mdnsError() + '.'
+                                                                        : tr("mDNS: %1.").arg(node_->mdnsError()));
     if (!problems_.isEmpty())
         parts << tr("%n library file(s) skipped.", nullptr, static_cast<int>(problems_.size()));
     return parts.join(QLatin1Char(' '));

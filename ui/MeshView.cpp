@@ -1,0 +1,362 @@
+#include "ui/MeshView.h"
+
+#include <QComboBox>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QAbstractProxyModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include "app/Format.h"
+#include "app/mesh/CatalogFilterModel.h"
+#include "app/mesh/MeshCatalogModel.h"
+#include "app/mesh/PeerDirectory.h"
+#include "app/mesh/PeerListModel.h"
+#include "ui/Icons.h"
+#include "ui/StatusIconProxy.h"
+
+namespace {
+
+QTableView* makeTable(const QString& name, QWidget* parent)
+{
+    auto* view = new QTableView(parent);
+    view->setAccessibleName(name);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->setTextElideMode(Qt::ElideMiddle);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setHighlightSections(false);
+    return view;
+}
+
+QComboBox* makeFilter(const QString& name, QWidget* parent)
+{
+    auto* box = new QComboBox(parent);
+    box->setAccessibleName(name);
+    box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    return box;
+}
+
+// Refills a filter's choices, keeping the current one when it still exists.
+void setChoices(QComboBox* box, const QString& allText, const QStringList& values)
+{
+    const QString current = box->currentData().toString();
+    QSignalBlocker block(box);
+    box->clear();
+    box->addItem(allText, QString());
+    for (const QString& v : values)
+        box->addItem(v, v);
+    const int keep = box->findData(current);
+    box->setCurrentIndex(keep >= 0 ? keep : 0);
+}
+
+QString row(const QString& label, const QString& value)
+{
+    return QStringLiteral("<tr><td style='color:#5b6670;padding-right:12px;white-space:nowrap'>%1</td>"
+                          "<td>%2</td></tr>")
+        .arg(label.toHtmlEscaped(), value);
+}
+
+} // namespace
+
+MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
+    : QWidget(parent),
+      directory_(directory),
+      peers_(new PeerListModel(&directory, this)),
+      catalog_(new MeshCatalogModel(this)),
+      filter_(new CatalogFilterModel(this))
+{
+    auto* layout = new QVBoxLayout(this);
+
+    station_ = new QLabel(this);
+    station_->setWordWrap(true);
+    station_->setAccessibleName(tr("This station on the mesh"));
+    station_->hide();
+    layout->addWidget(station_);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    layout->addWidget(splitter, 1);
+
+    // Peers.
+    auto* peersBox = new QGroupBox(tr("Peers"), splitter);
+    auto* peersLayout = new QVBoxLayout(peersBox);
+    peerTable_ = makeTable(tr("Peers"), peersBox);
+    auto* peerIcons = new StatusIconProxy(peersBox);
+    peerIcons->setSourceModel(peers_);
+    peerTable_->setModel(peerIcons);
+    peersLayout->addWidget(peerTable_);
+    auto* addRow = new QHBoxLayout;
+    address_ = new QLineEdit(peersBox);
+    address_->setPlaceholderText(tr("http://host:14345"));
+    address_->setAccessibleName(tr("Peer address"));
+    address_->setClearButtonEnabled(true);
+    add_ = new QPushButton(Icons::get(QStringLiteral("add")), tr("&Add peer"), peersBox);
+    auto* refresh = new QPushButton(Icons::get(QStringLiteral("refresh")), tr("&Refresh"), peersBox);
+    refresh->setAccessibleName(tr("Ask every peer again"));
+    addRow->addWidget(new QLabel(tr("Add a peer by address:"), peersBox));
+    addRow->addWidget(address_, 1);
+    addRow->addWidget(add_);
+    addRow->addSpacing(12);
+    addRow->addWidget(refresh);
+    peersLayout->addLayout(addRow);
+    addError_ = new QLabel(peersBox);
+    addError_->setStyleSheet(QStringLiteral("color:#b3261e"));
+    addError_->hide();
+    peersLayout->addWidget(addError_);
+    splitter->addWidget(peersBox);
+
+    // Catalog.
+    auto* catalogBox = new QGroupBox(tr("Models on the mesh"), splitter);
+    auto* catalogLayout = new QVBoxLayout(catalogBox);
+    auto* filters = new QHBoxLayout;
+    search_ = new QLineEdit(catalogBox);
+    search_->setPlaceholderText(tr("Search models, capabilities, classes…"));
+    search_->setAccessibleName(tr("Search models"));
+    search_->setClearButtonEnabled(true);
+    type_ = makeFilter(tr("Type"), catalogBox);
+    format_ = makeFilter(tr("Format"), catalogBox);
+    capability_ = makeFilter(tr("Capability"), catalogBox);
+    filters->addWidget(search_, 1);
+    filters->addWidget(type_);
+    filters->addWidget(format_);
+    filters->addWidget(capability_);
+    catalogLayout->addLayout(filters);
+
+    auto* catalogSplit = new QSplitter(Qt::Horizontal, catalogBox);
+    catalogStack_ = new QStackedWidget(catalogSplit);
+    catalogTable_ = makeTable(tr("Models"), catalogStack_);
+    filter_->setSourceModel(catalog_);
+    auto* catalogIcons = new StatusIconProxy(catalogStack_);
+    catalogIcons->setSourceModel(filter_);
+    catalogTable_->setModel(catalogIcons);
+    catalogTable_->setSortingEnabled(true);
+    catalogTable_->sortByColumn(MeshCatalogModel::NameColumn, Qt::AscendingOrder);
+    emptyCatalog_ = new QLabel(catalogStack_);
+    emptyCatalog_->setAlignment(Qt::AlignCenter);
+    emptyCatalog_->setWordWrap(true);
+    emptyCatalog_->setStyleSheet(QStringLiteral("color:#5b6670;padding:24px"));
+    catalogStack_->addWidget(catalogTable_);
+    catalogStack_->addWidget(emptyCatalog_);
+    details_ = new QTextBrowser(catalogSplit);
+    details_->setAccessibleName(tr("Model details"));
+    details_->setOpenLinks(false);
+    catalogSplit->addWidget(catalogStack_);
+    catalogSplit->addWidget(details_);
+    catalogSplit->setStretchFactor(0, 3);
+    catalogSplit->setStretchFactor(1, 2);
+    catalogLayout->addWidget(catalogSplit, 1);
+    counts_ = new QLabel(catalogBox);
+    counts_->setAccessibleName(tr("Models shown"));
+    catalogLayout->addWidget(counts_);
+    splitter->addWidget(catalogBox);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 3);
+
+    // A burst of catalog arrivals (a dozen peers answering at once) becomes
+    // one merge.
+    coalesce_ = new QTimer(this);
+    coalesce_->setSingleShot(true);
+    coalesce_->setInterval(100);
+    connect(coalesce_, &QTimer::timeout, this, &MeshView::refreshCatalog);
+    connect(&directory_, &PeerDirectory::catalogChanged, coalesce_, qOverload<>(&QTimer::start));
+    connect(&directory_, &PeerDirectory::peerAdded, this, &MeshView::updateCounts);
+    connect(&directory_, &PeerDirectory::peerChanged, peerTable_, [this] { peerTable_->resizeColumnsToContents(); });
+    connect(&directory_, &PeerDirectory::peerRemoved, this, &MeshView::updateCounts);
+
+    connect(search_, &QLineEdit::textChanged, this, &MeshView::applyFilter);
+    for (QComboBox* box : {type_, format_, capability_})
+        connect(box, &QComboBox::currentIndexChanged, this, &MeshView::applyFilter);
+    connect(catalog_, &MeshCatalogModel::choicesChanged, this, &MeshView::updateChoices);
+    connect(catalogTable_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MeshView::updateDetails);
+    connect(catalog_, &QAbstractItemModel::dataChanged, this, &MeshView::updateDetails);
+    auto add = [this] {
+        QString error;
+        if (addPeer(address_->text(), &error)) {
+            address_->clear();
+            addError_->hide();
+        } else {
+            addError_->setText(error);
+            addError_->show();
+        }
+    };
+    connect(add_, &QPushButton::clicked, this, add);
+    connect(address_, &QLineEdit::returnPressed, this, add);
+    connect(refresh, &QPushButton::clicked, &directory_, &PeerDirectory::refreshAll);
+
+    updateChoices();
+    refreshCatalog();
+}
+
+void MeshView::setStationStatus(const QString& text, bool problem)
+{
+    station_->setText(text);
+    station_->setStyleSheet(problem ? QStringLiteral("color:#b3261e") : QString());
+    station_->setVisible(!text.isEmpty());
+}
+
+bool MeshView::addPeer(const QString& address, QString* error)
+{
+    QString url = address.trimmed();
+    if (!url.isEmpty() && !url.contains(QStringLiteral("://")))
+        url = QStringLiteral("http://") + url; // "10.0.0.5:14345" is what people type
+    if (!url.isEmpty() && url.count(':') == 1)
+        url += QStringLiteral(":14345");
+    return directory_.addPeer(url, atmo::PeerOrigin::Manual, {}, {}, error);
+}
+
+void MeshView::refreshCatalog()
+{
+    const bool wasEmpty = catalog_->rowCount() == 0;
+    catalog_->setEntries(directory_.merged());
+    if (wasEmpty && catalog_->rowCount() > 0) {
+        // Size the columns once, on the first rows; after that the user's widths stay.
+        catalogTable_->horizontalHeader()->setResizeContentsPrecision(200);
+        catalogTable_->resizeColumnsToContents();
+    }
+    updateCounts();
+    updateDetails();
+}
+
+void MeshView::applyFilter()
+{
+    atmo::CatalogFilter f;
+    f.search = search_->text().toStdString();
+    f.type = type_->currentData().toString().toStdString();
+    f.format = format_->currentData().toString().toStdString();
+    f.capability = capability_->currentData().toString().toStdString();
+    filter_->setFilter(f);
+    updateCounts();
+}
+
+void MeshView::updateChoices()
+{
+    setChoices(type_, tr("All types"), catalog_->types());
+    setChoices(format_, tr("All formats"), catalog_->formats());
+    setChoices(capability_, tr("All capabilities"), catalog_->capabilities());
+}
+
+void MeshView::updateCounts()
+{
+    const int total = catalog_->rowCount();
+    const int shown = filter_->rowCount();
+    counts_->setText(shown == total ? tr("%n model(s)", nullptr, total)
+                                    : tr("%1 of %n model(s) match", nullptr, total).arg(shown));
+    if (total == 0) {
+        emptyCatalog_->setText(directory_.peerCount() == 0
+                                   ? tr("No peers yet. Peers on this network appear here by themselves (mDNS); "
+                                        "add one by its address above.")
+                                   : tr("The peers found so far offer no models."));
+        catalogStack_->setCurrentWidget(emptyCatalog_);
+    } else if (shown == 0) {
+        emptyCatalog_->setText(tr("No model matches the search and filters."));
+        catalogStack_->setCurrentWidget(emptyCatalog_);
+    } else {
+        catalogStack_->setCurrentWidget(catalogTable_);
+    }
+}
+
+QString MeshView::peerName(const std::string& nodeKey) const
+{
+    const QString key = QString::fromStdString(nodeKey);
+    for (int r = 0; r < directory_.peerCount(); ++r)
+        if (directory_.peer(r).catalogKey() == key)
+            return directory_.peer(r).name + QStringLiteral(" (") + directory_.peer(r).endpoint + ')';
+    return key;
+}
+
+void MeshView::selectModel(const QString& modelId)
+{
+    const int sourceRow = catalog_->rowOf(modelId);
+    if (sourceRow < 0)
+        return;
+    const QModelIndex proxyIndex = filter_->mapFromSource(catalog_->index(sourceRow, 0));
+    if (!proxyIndex.isValid())
+        return;
+    auto* icons = static_cast<QAbstractProxyModel*>(catalogTable_->model());
+    catalogTable_->setCurrentIndex(icons->mapFromSource(proxyIndex));
+}
+
+void MeshView::updateDetails()
+{
+    const QModelIndex current = catalogTable_->currentIndex();
+    const QString modelId = current.data(MeshCatalogModel::ModelIdRole).toString();
+    const int sourceRow = modelId.isEmpty() ? -1 : catalog_->rowOf(modelId);
+    if (sourceRow < 0) {
+        details_->setHtml(QStringLiteral("<p style='color:#5b6670'>%1</p>")
+                              .arg(tr("Select a model to see its details and which peers have it.")));
+        return;
+    }
+    const atmo::MergedEntry& m = catalog_->entry(sourceRow);
+    const atmo::CatalogEntry& e = m.entry;
+    auto text = [](const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); };
+    QString html = QStringLiteral("<h3>%1</h3><table>").arg(text(e.name.empty() ? e.modelId : e.name));
+    html += row(tr("Model id"), text(e.modelId));
+    html += row(tr("Type"), text(e.type));
+    html += row(tr("Format"), text(e.format));
+    html += row(tr("Size"), Format::bytes(e.sizeBytes).toHtmlEscaped());
+    html += row(tr("Version"), text(e.version));
+    if (!e.baseModel.empty())
+        html += row(tr("Base model"), text(e.baseModel));
+    if (e.contextLength)
+        html += row(tr("Context length"), QString::number(*e.contextLength));
+    if (!e.source.empty())
+        html += row(tr("Source"), text(e.source) + (e.sourceRef.empty() ? QString() : " · " + text(e.sourceRef)));
+    if (!e.capabilities.empty()) {
+        QStringList caps;
+        for (const auto& c : e.capabilities)
+            caps << text(c);
+        html += row(tr("Capabilities"), caps.join(QStringLiteral(", ")));
+    }
+    if (!e.classes.empty() || e.classCount) {
+        QStringList classes;
+        for (const auto& c : e.classes)
+            classes << text(c);
+        const qint64 count = e.classCount.value_or(static_cast<qint64>(e.classes.size()));
+        html += row(tr("Classes"), tr("%1: %2").arg(count).arg(classes.join(QStringLiteral(", "))));
+    }
+    html += row(tr("SHA-256"), QStringLiteral("<span style='font-family:monospace'>%1</span>").arg(text(e.sha256)));
+    html += QStringLiteral("</table>");
+
+    html += QStringLiteral("<h4>%1</h4><ol>").arg(tr("Peers that have it, best first"));
+    for (std::size_t i = 0; i < m.peers.size(); ++i) {
+        const atmo::PeerQuality q = directory_.catalog().quality(m.peers[i]);
+        QString line = peerName(m.peers[i]).toHtmlEscaped();
+        QStringList facts;
+        if (q.latencyMs)
+            facts << tr("%1 ms").arg(*q.latencyMs, 0, 'f', 0);
+        facts << tr("reliability %1").arg(q.reliability(), 0, 'f', 2);
+        line += QStringLiteral(" <span style='color:#5b6670'>(%1)</span>").arg(facts.join(QStringLiteral(", ")));
+        if (i == 0)
+            line += QStringLiteral(" — <b>%1</b>").arg(tr("would be used"));
+        html += QStringLiteral("<li>%1</li>").arg(line);
+    }
+    html += QStringLiteral("</ol>");
+    if (!m.conflicting.empty()) {
+        html += QStringLiteral("<p style='color:#b3261e'>%1</p><ul>")
+                    .arg(tr("These peers offer different bytes under this id and are never used for it:"));
+        for (const auto& key : m.conflicting)
+            html += QStringLiteral("<li>%1</li>").arg(peerName(key).toHtmlEscaped());
+        html += QStringLiteral("</ul>");
+    }
+    const QJsonDocument metadata = QJsonDocument::fromJson(QByteArray::fromStdString(e.metadataJson));
+    if (metadata.isObject() && !metadata.object().isEmpty())
+        html += QStringLiteral("<h4>%1</h4><pre>%2</pre>")
+                    .arg(tr("Metadata"), QString::fromUtf8(metadata.toJson(QJsonDocument::Indented)).toHtmlEscaped());
+    details_->setHtml(html);
+}
