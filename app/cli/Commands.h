@@ -20,5 +20,6 @@ int drives(const QStringList& args);
 int peers(const QStringList& args);
 int models(const QStringList& args);
 int serve(const QStringList& args);
+int modelPull(const QStringList& args);
 
 } // namespace cli

@@ -33,6 +33,7 @@ const std::vector<Command>& commands()
         {"peers", "", "list the mesh peers around this station (mDNS, --peer)", cli::peers},
         {"models", "", "list the models the mesh offers, merged across peers", cli::models},
         {"serve", "", "serve this station's models and packages to the mesh until interrupted", cli::serve},
+        {"model", "pull", "download a model from the mesh, verified and resumable", cli::modelPull},
     };
     return list;
 }

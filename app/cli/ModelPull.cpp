@@ -1,0 +1,140 @@
+// atmosphere model pull MODEL_ID: download a model from the mesh into the
+// station's model library, verified, resumable (Ctrl-C pauses; the same
+// command again resumes from what is on disk).
+#include <QEventLoop>
+#include <QJsonObject>
+#include <QTimer>
+
+#include <iostream>
+
+#include "CliContext.h"
+#include "Commands.h"
+#include "MeshDiscovery.h"
+
+#include "app/mesh/ModelDownload.h"
+#include "core/catalog.h"
+#include "core/fs_util.h"
+
+namespace cli {
+
+int modelPull(const QStringList& args)
+{
+    Context ctx("model pull", args);
+    QCommandLineParser p;
+    addDiscoveryOptions(p);
+    p.addOption({"from", "Download from this peer (http://host:port); repeatable. Skips mDNS.", "url"});
+    p.addOption({"dest", "Folder to store the model in (default: the station's model library).", "dir"});
+    p.addOption({"stall-timeout", "Seconds without data before a peer is given up (default 15).", "seconds", "15"});
+    if (!ctx.parse(p, 1, 1, "MODEL_ID: the model to download"))
+        return Usage;
+    const QString id = p.positionalArguments().at(0);
+    if (!atmo::isValidModelId(s(id)))
+        return ctx.usage("\"" + id + "\" is not a valid model id");
+    bool stallOk = false;
+    const double stall = p.value("stall-timeout").toDouble(&stallOk);
+    if (!stallOk || stall <= 0 || stall > 3600)
+        return ctx.usage("--stall-timeout: \"" + p.value("stall-timeout") + "\" is not a number of seconds between 0 and 3600");
+
+    PeerDirectory directory;
+    const QStringList from = p.values("from");
+    if (!from.isEmpty()) {
+        // Named peers only: a bridge answers /v1/models, a station /v1/catalog;
+        // either way the directory learns the entry and its peers.
+        for (const QString& url : from) {
+            QString error;
+            if (!directory.addPeer(url, atmo::PeerOrigin::Manual, {}, {}, &error))
+                return ctx.usage("--from: " + error);
+        }
+        QEventLoop loop;
+        QTimer tick;
+        QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
+            if (!directory.busy())
+                loop.quit();
+        });
+        tick.start(50);
+        loop.exec();
+    } else {
+        const DiscoveryOutcome found = discoverPeers(ctx, p, directory);
+        if (!found.ok)
+            return found.exitCode == Ok ? Usage : found.exitCode;
+    }
+
+    std::optional<atmo::MergedEntry> match;
+    for (auto& m : directory.merged())
+        if (m.entry.modelId == s(id))
+            match = std::move(m);
+    if (!match) {
+        QString why = QString::number(directory.peerCount()) + " peer(s) asked";
+        for (int row = 0; row < directory.peerCount(); ++row)
+            if (!directory.peer(row).error.isEmpty())
+                why += "; " + directory.peer(row).endpoint + ": " + directory.peer(row).error;
+        return ctx.fail(id + ": no peer has this model (" + why + ")");
+    }
+    std::vector<DownloadSource> sources;
+    for (const auto& key : match->peers) {
+        const QString endpoint = q(directory.catalog().httpEndpoint(key));
+        if (!endpoint.isEmpty())
+            sources.push_back({endpoint, q(key)});
+    }
+    if (sources.empty())
+        return ctx.fail(id + ": no peer that has this model offers an HTTP endpoint");
+
+    const std::filesystem::path dest =
+        p.isSet("dest") ? std::filesystem::path(s(p.value("dest"))) : ctx.home().modelsDir();
+    ModelDownloadOptions options;
+    options.stallTimeoutMs = static_cast<int>(stall * 1000);
+    ModelDownload download(match->entry, sources, dest, options);
+    download.setDirectory(&directory);
+
+    atmo::CancelToken interrupt;
+    installCancelOnSignal(interrupt);
+    TerminalProgress bar(!ctx.json());
+    QEventLoop loop;
+    bool paused = false;
+    QObject::connect(&download, &ModelDownload::progressChanged, &loop, [&](const atmo::DownloadProgress& pr) {
+        bar.onProgress({"downloading", pr.bytesDownloaded, pr.totalBytes, s(id)});
+    });
+    QObject::connect(&download, &ModelDownload::phaseProgress, &loop, [&](const QString& phase, quint64 d, quint64 t) {
+        bar.onProgress({s(phase), d, t, s(id)});
+    });
+    QObject::connect(&download, &ModelDownload::peerProblem, &loop, [&](const QString&, const QString& message) {
+        bar.done();
+        std::cerr << "atmosphere: note: " << s(id) << ": " << s(message) << "\n";
+    });
+    QObject::connect(&download, &ModelDownload::finished, &loop, [&] { loop.quit(); });
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (interrupt.cancelled() && !paused) {
+            paused = true;
+            download.pause();
+            loop.quit();
+        }
+    });
+    poll.start(100);
+    QTimer::singleShot(0, &download, &ModelDownload::start);
+    loop.exec();
+    bar.done();
+
+    if (paused) {
+        const auto pr = download.progress();
+        std::cerr << "atmosphere: " << s(id) << ": paused at " << atmo::humanBytes(pr.bytesDownloaded) << " of "
+                  << atmo::humanBytes(pr.totalBytes) << "; run the same command again to resume\n";
+        return Failed;
+    }
+    if (download.state() != ModelDownload::State::Finished)
+        return ctx.fail(download.error());
+    const QString path = q(download.finalPath().string());
+    if (ctx.json()) {
+        ctx.printJson({{"model_id", id},
+                       {"path", path},
+                       {"sha256", q(match->entry.sha256)},
+                       {"size_bytes", static_cast<qint64>(match->entry.sizeBytes)},
+                       {"bytes_received", static_cast<qint64>(download.bytesReceived())},
+                       {"resumed", download.openReport().kind == atmo::JournalOpenReport::Resumed}});
+    } else {
+        ctx.print(path);
+    }
+    return Ok;
+}
+
+} // namespace cli

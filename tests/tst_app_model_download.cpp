@@ -1,0 +1,375 @@
+// ModelDownload against real HTTP on loopback: model bridges that are not
+// this project's code (tests/mesh/bridge_peer.py, healthy or with a fault)
+// and this project's PeerServer (which offers per-chunk hashes). Covers a
+// verified pull, resume after a pause (bytes fetched again), failover from a
+// dying peer, a peer sending wrong bytes (with and without a good peer), a
+// peer that ignores Range, a part file damaged behind our back, a full disk,
+// and `atmosphere model pull` interrupted by SIGINT and run again.
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <csignal>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/types.h>
+
+#include "app/mesh/ModelDownload.h"
+#include "app/mesh/PeerDirectory.h"
+#include "app/mesh/PeerServer.h"
+#include "core/download_journal.h"
+#include "core/fs_util.h"
+#include "core/model_library.h"
+#include "core/sha256.h"
+#include "testutil.h"
+
+using namespace testutil;
+
+namespace {
+
+constexpr std::uint64_t kChunk = 4ull << 20;
+
+// A model bridge process (Python, not ours) serving the files in a folder.
+class Bridge {
+public:
+    explicit Bridge(const fs::path& dir, const QString& fault = "none")
+    {
+        const QString script = qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py";
+        QStringList args{script, "--dir", QString::fromStdString(dir.string()), "--fault", fault};
+        process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process_.start("/usr/bin/python3", args);
+        if (waitFor([this] { return process_.canReadLine() || (process_.waitForReadyRead(100) && process_.canReadLine()); },
+                    20000)) {
+            const QByteArray line = process_.readLine().trimmed();
+            if (line.startsWith("PORT "))
+                port_ = line.mid(5).toInt();
+        }
+    }
+    ~Bridge()
+    {
+        process_.kill();
+        process_.waitForFinished(5000);
+    }
+    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(port_); }
+    bool ok() const { return port_ > 0; }
+
+private:
+    QProcess process_;
+    int port_ = 0;
+};
+
+atmo::CatalogEntry entryFor(const fs::path& file, const std::string& id)
+{
+    atmo::CatalogEntry e;
+    e.modelId = id;
+    e.name = id;
+    e.type = "llm";
+    e.format = "gguf";
+    e.sizeBytes = fs::file_size(file);
+    e.sha256 = *atmo::sha256FileHex(file, {});
+    e.version = "1.0";
+    return e;
+}
+
+std::string hashOf(const fs::path& file)
+{
+    auto h = atmo::sha256FileHex(file, {});
+    return h ? *h : std::string();
+}
+
+// Runs a download to its end (or until `stopWhen` says so, then pauses).
+bool runToEnd(ModelDownload& d, int ms = 120000, const std::function<bool()>& stopWhen = {})
+{
+    QSignalSpy done(&d, &ModelDownload::finished);
+    d.start();
+    const bool ended = waitFor([&] {
+        if (stopWhen && d.state() == ModelDownload::State::Running && stopWhen()) {
+            d.pause();
+            return true;
+        }
+        return !done.isEmpty();
+    }, ms);
+    return ended;
+}
+
+} // namespace
+
+class TestModelDownload : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<Sandbox> box;
+    fs::path src, dest, file;
+    std::string sha;
+    bool privateMounts = false;
+
+    void makeModel(std::uint64_t size, std::uint32_t seed = 5)
+    {
+        fs::create_directories(src);
+        file = src / "defects-v2.gguf";
+        writeRandomFile(file, size, seed);
+        sha = hashOf(file);
+    }
+    ModelDownloadOptions fastOptions() const
+    {
+        ModelDownloadOptions o;
+        o.stallTimeoutMs = 5000;
+        o.chunksPerRequest = 1;
+        return o;
+    }
+    void verifyLanded(const ModelDownload& d)
+    {
+        QCOMPARE(d.state(), ModelDownload::State::Finished);
+        QCOMPARE(hashOf(dest / "defects-v2.gguf"), sha);
+        auto json = atmo::readFile(dest / "defects-v2.json");
+        QVERIFY(json);
+        auto back = atmo::parseCatalogEntry(*json);
+        QVERIFY2(back, back ? "" : back.message().c_str());
+        QCOMPARE(back->sha256, sha);
+        QVERIFY(!fs::exists(atmo::DownloadJournal::partPath(dest / "defects-v2.gguf")));
+        QVERIFY(!fs::exists(atmo::DownloadJournal::journalPath(dest / "defects-v2.gguf")));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        // Our own mount namespace (before any thread exists), so a tmpfs
+        // mounted here vanishes with this process.
+        privateMounts = ::unshare(CLONE_NEWNS) == 0 && ::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0;
+    }
+
+    void init()
+    {
+        box = std::make_unique<Sandbox>();
+        src = box->path() / "src";
+        dest = box->path() / "library";
+    }
+
+    void plainPullVerified()
+    {
+        makeModel(10 * 1024 * 1024 + 123);
+        Bridge bridge(src);
+        QVERIFY(bridge.ok());
+        ModelDownload d(entryFor(file, "defects-v2"), {{bridge.url(), {}}}, dest, fastOptions());
+        QSignalSpy progress(&d, &ModelDownload::progressChanged);
+        QVERIFY(runToEnd(d));
+        QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
+        verifyLanded(d);
+        QVERIFY(!progress.isEmpty());
+        const auto last = d.progress();
+        QCOMPARE(last.totalChunks, 3u);
+        QCOMPARE(last.chunksReceived, 3u);
+        QCOMPARE(d.bytesReceived(), fs::file_size(file));
+    }
+
+    void resumeAfterPauseRefetchesAtMostOneChunk()
+    {
+        makeModel(24 * 1024 * 1024);
+        Bridge bridge(src, "slow=6000000");
+        QVERIFY(bridge.ok());
+        const auto entry = entryFor(file, "defects-v2");
+        std::uint64_t first = 0;
+        {
+            ModelDownload d(entry, {{bridge.url(), {}}}, dest, fastOptions());
+            QVERIFY(runToEnd(d, 120000, [&] { return d.progress().chunksReceived >= 2; }));
+            QCOMPARE(d.state(), ModelDownload::State::Paused);
+            first = d.bytesReceived();
+            QVERIFY(fs::exists(atmo::DownloadJournal::partPath(dest / "defects-v2.gguf")));
+            QVERIFY(!fs::exists(dest / "defects-v2.gguf"));
+        }
+        ModelDownload again(entry, {{bridge.url(), {}}}, dest, fastOptions());
+        QVERIFY(runToEnd(again));
+        verifyLanded(again);
+        QCOMPARE(again.openReport().kind, atmo::JournalOpenReport::Resumed);
+        const std::uint64_t refetched = first + again.bytesReceived() - entry.sizeBytes;
+        qInfo("first run %llu bytes, second %llu, fetched again %llu (chunk %llu)", (unsigned long long)first,
+              (unsigned long long)again.bytesReceived(), (unsigned long long)refetched, (unsigned long long)kChunk);
+        QVERIFY(refetched <= kChunk);
+    }
+
+    void peerDyingMidTransferFailsOver()
+    {
+        makeModel(16 * 1024 * 1024);
+        Bridge dying(src, "die-after=3000000");
+        Bridge healthy(src);
+        QVERIFY(dying.ok() && healthy.ok());
+        ModelDownload d(entryFor(file, "defects-v2"), {{dying.url(), {}}, {healthy.url(), {}}}, dest, fastOptions());
+        QSignalSpy problems(&d, &ModelDownload::peerProblem);
+        QVERIFY(runToEnd(d));
+        QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
+        verifyLanded(d);
+        QVERIFY(!problems.isEmpty());
+        QCOMPARE(problems.first().at(0).toString(), dying.url());
+        for (const auto& p : d.peerStats())
+            if (p.peer == dying.url().toStdString())
+                QCOMPARE(p.state, atmo::PeerState::Dropped);
+    }
+
+    void wrongBytesPeerIsCaughtAndRankedDown()
+    {
+        makeModel(12 * 1024 * 1024 + 5);
+        // A station (this project's PeerServer) offers per-chunk hashes, so
+        // the bad peer is caught at the first chunk it sends.
+        atmo::HashCache cache("");
+        auto scan = atmo::scanLibrary({{atmo::LibraryRootKind::Folder, src}}, cache, nullptr, {});
+        QVERIFY(scan);
+        PeerServer station;
+        QVERIFY(station.configure({true, QHostAddress(QHostAddress::LocalHost), 0}));
+        station.setModels(scan->models);
+        station.setIdentity({"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "station-a", "atmosphere", {}, 300});
+        Bridge bad(src, "wrong-bytes");
+        QVERIFY(bad.ok());
+        const QString stationUrl = QStringLiteral("http://127.0.0.1:%1").arg(station.port());
+
+        PeerDirectory directory;
+        QVERIFY(directory.addPeer(stationUrl, atmo::PeerOrigin::Manual));
+        QVERIFY(directory.addPeer(bad.url(), atmo::PeerOrigin::Manual));
+        QVERIFY(waitFor([&] { return !directory.busy(); }, 20000));
+        const QString badKey = directory.peer(directory.rowOf(bad.url())).catalogKey();
+        const double before = directory.catalog().quality(badKey.toStdString()).reliability();
+
+        // The bad peer first, so it certainly gets work.
+        // The bridge flips a byte in the middle of the file: two chunks per
+        // request give the first peer the chunk that holds it.
+        ModelDownloadOptions options = fastOptions();
+        options.chunksPerRequest = 2;
+        ModelDownload d(entryFor(file, "defects-v2"),
+                        {{bad.url(), badKey}, {stationUrl, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}, dest, options);
+        d.setDirectory(&directory);
+        QSignalSpy problems(&d, &ModelDownload::peerProblem);
+        QVERIFY(runToEnd(d));
+        QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
+        verifyLanded(d);
+        QVERIFY(!problems.isEmpty());
+        const QString message = problems.first().at(1).toString();
+        QVERIFY2(message.contains(bad.url()) && message.contains("do not match the catalog's SHA-256 (chunk"),
+                 qPrintable(message));
+        QVERIFY(directory.catalog().quality(badKey.toStdString()).reliability() < before);
+    }
+
+    void singleWrongBytesPeerFailsClearly()
+    {
+        makeModel(6 * 1024 * 1024);
+        Bridge bad(src, "wrong-bytes");
+        QVERIFY(bad.ok());
+        ModelDownload d(entryFor(file, "defects-v2"), {{bad.url(), {}}}, dest, fastOptions());
+        QVERIFY(runToEnd(d));
+        QCOMPARE(d.state(), ModelDownload::State::Failed);
+        QVERIFY2(d.error().startsWith("defects-v2: peer " + bad.url() + ": sent bytes that do not match the catalog's SHA-256"),
+                 qPrintable(d.error()));
+        QVERIFY(!d.error().contains('\n'));
+        QVERIFY(!fs::exists(dest / "defects-v2.gguf"));
+        QVERIFY(!fs::exists(dest / "defects-v2.json"));
+    }
+
+    void ignoreRangePeerStillDelivers()
+    {
+        makeModel(10 * 1024 * 1024 + 7);
+        Bridge lazy(src, "ignore-range");
+        QVERIFY(lazy.ok());
+        ModelDownload d(entryFor(file, "defects-v2"), {{lazy.url(), {}}}, dest, fastOptions());
+        QVERIFY(runToEnd(d));
+        QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
+        verifyLanded(d);
+    }
+
+    void partFileDamagedBehindOurBack_data()
+    {
+        QTest::addColumn<bool>("truncate");
+        QTest::newRow("truncated") << true;
+        QTest::newRow("deleted") << false;
+    }
+    void partFileDamagedBehindOurBack()
+    {
+        QFETCH(bool, truncate);
+        makeModel(16 * 1024 * 1024);
+        Bridge bridge(src, "slow=8000000");
+        QVERIFY(bridge.ok());
+        const auto entry = entryFor(file, "defects-v2");
+        {
+            ModelDownload d(entry, {{bridge.url(), {}}}, dest, fastOptions());
+            QVERIFY(runToEnd(d, 120000, [&] { return d.progress().chunksReceived >= 2; }));
+            QCOMPARE(d.state(), ModelDownload::State::Paused);
+        }
+        const fs::path part = atmo::DownloadJournal::partPath(dest / "defects-v2.gguf");
+        if (truncate)
+            fs::resize_file(part, 1000);
+        else
+            fs::remove(part);
+        ModelDownload again(entry, {{bridge.url(), {}}}, dest, fastOptions());
+        QVERIFY(runToEnd(again));
+        QVERIFY2(again.error().isEmpty(), qPrintable(again.error()));
+        verifyLanded(again);
+        QVERIFY(again.openReport().kind != atmo::JournalOpenReport::AlreadyComplete);
+        QVERIFY(again.bytesReceived() >= entry.sizeBytes); // nothing of the damaged part was trusted
+    }
+
+    void diskFull()
+    {
+        const fs::path tiny = box->path() / "tiny";
+        fs::create_directories(tiny);
+        if (!privateMounts || ::mount("tmpfs", tiny.c_str(), "tmpfs", 0, "size=1m") != 0)
+            QSKIP("cannot mount a tmpfs here (needs root and a private mount namespace)");
+        makeModel(4 * 1024 * 1024);
+        Bridge bridge(src);
+        QVERIFY(bridge.ok());
+        ModelDownload d(entryFor(file, "defects-v2"), {{bridge.url(), {}}}, tiny, fastOptions());
+        QVERIFY(runToEnd(d));
+        ::umount(tiny.c_str());
+        QCOMPARE(d.state(), ModelDownload::State::Failed);
+        QVERIFY2(d.error().contains("disk full") && d.error().contains(QString::fromStdString(tiny.string())),
+                 qPrintable(d.error()));
+        QVERIFY(!d.error().contains('\n'));
+    }
+
+    void noPeer()
+    {
+        makeModel(5000);
+        ModelDownload d(entryFor(file, "defects-v2"), {}, dest, fastOptions());
+        QVERIFY(runToEnd(d));
+        QCOMPARE(d.state(), ModelDownload::State::Failed);
+        QCOMPARE(d.error(), QStringLiteral("defects-v2: no peer has this model"));
+    }
+
+    void cliPullInterruptedThenResumed()
+    {
+        makeModel(24 * 1024 * 1024);
+        Bridge bridge(src, "slow=6000000");
+        QVERIFY(bridge.ok());
+        const fs::path home = box->path() / "home";
+        const QStringList args{"model", "pull", "defects-v2", "--from", bridge.url()};
+        const fs::path library = home / "models";
+        const fs::path journal = atmo::DownloadJournal::journalPath(library / "defects-v2.gguf");
+
+        QProcess first;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("ATMOSPHERE_HOME", QString::fromStdString(home.string()));
+        first.setProcessEnvironment(env);
+        first.start(cliPath(), args);
+        QVERIFY(first.waitForStarted());
+        // Interrupt once at least one chunk is recorded in the journal.
+        QVERIFY(waitFor([&] {
+            auto text = atmo::readFile(journal);
+            return text && text->find("\nD ") != std::string::npos;
+        }, 60000));
+        ::kill(static_cast<pid_t>(first.processId()), SIGINT);
+        QVERIFY(first.waitForFinished(30000));
+        const QString err = QString::fromUtf8(first.readAllStandardError());
+        QCOMPARE(first.exitCode(), 1);
+        QVERIFY2(err.contains("paused") && err.contains("run the same command again"), qPrintable(err));
+        QVERIFY(fs::exists(journal));
+        QVERIFY(!fs::exists(library / "defects-v2.gguf"));
+
+        const CliRun second = runCli(QStringList(args) << "--json", home);
+        QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+        QVERIFY2(second.out.contains("\"resumed\":true"), qPrintable(second.out));
+        QCOMPARE(hashOf(library / "defects-v2.gguf"), sha);
+        QVERIFY(fs::exists(library / "defects-v2.json"));
+
+        const CliRun missing = runCli({"model", "pull", "no-such-model", "--from", bridge.url()}, home);
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains("no-such-model: no peer has this model"), qPrintable(missing.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModelDownload)
+#include "tst_app_model_download.moc"
