@@ -52,7 +52,7 @@ public:
                 included.push_back(&f);
         for (const auto* f : included)
             total_ += f->size;
-        const std::uint64_t needed = total_ + (included.size() + 16) * 2048 + (1 << 20);
+        const std::uint64_t needed = exportSpaceNeeded(total_, included.size());
         std::optional<int> nameTier = options_.tier;
         if (!nameTier && included.size() < m.files.size()) {
             // The source is itself a tier subset: keep the name saying which tier it serves.
@@ -160,6 +160,11 @@ private:
 };
 
 } // namespace
+
+std::uint64_t exportSpaceNeeded(std::uint64_t contentBytes, std::size_t fileCount)
+{
+    return contentBytes + (fileCount + 16) * 2048 + (1 << 20);
+}
 
 Result<std::vector<TargetResult>> exportPackage(const fs::path& source, std::vector<std::unique_ptr<ExportTarget>> targets,
                                                 const ExportOptions& options, ExportObserver* observer,

@@ -74,6 +74,11 @@ public:
     virtual void onTargetDone(std::size_t index, const TargetResult&) {}
 };
 
+// Free space an export of contentBytes in fileCount files needs on a target
+// (tar headers and padding, the metadata entries, a margin); what
+// exportPackage checks before writing, and what the GUI's "fits" shows.
+std::uint64_t exportSpaceNeeded(std::uint64_t contentBytes, std::size_t fileCount);
+
 // Fails as a whole only if the source itself is bad; otherwise each target
 // carries its own result and one failing target never stops the others.
 // Targets write in parallel (see core/export_fanout.h); memory stays bounded

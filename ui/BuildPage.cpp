@@ -59,15 +59,18 @@ BuildPage::BuildPage(PackageWizard* wizard) : QWizardPage(wizard), wizard_(wizar
     openFolder_->setAccessibleName(tr("Open the output folder"));
     verify_ = new QPushButton(Icons::get(QStringLiteral("verify")), tr("&Verify it now"), this);
     verify_->setAccessibleName(tr("Verify the package in Import and Verify"));
+    export_ = new QPushButton(Icons::get(QStringLiteral("export")), tr("Go to &USB export"), this);
+    export_->setAccessibleName(tr("Write the package to USB drives in USB Export"));
     retry_ = new QPushButton(Icons::get(QStringLiteral("refresh")), tr("&Try again"), this);
     retry_->setAccessibleName(tr("Build again"));
     buttons->addWidget(openFolder_);
     buttons->addWidget(verify_);
+    buttons->addWidget(export_);
     buttons->addWidget(retry_);
     buttons->addStretch(1);
     layout->addLayout(buttons);
     layout->addStretch(0);
-    for (QPushButton* b : {openFolder_, verify_, retry_})
+    for (QPushButton* b : {openFolder_, verify_, export_, retry_})
         b->hide();
 
     connect(openFolder_, &QPushButton::clicked, this,
@@ -75,6 +78,12 @@ BuildPage::BuildPage(PackageWizard* wizard) : QWizardPage(wizard), wizard_(wizar
     connect(verify_, &QPushButton::clicked, this, [this] {
         if (!files_.isEmpty()) {
             emit wizard_->verifyRequested(files_.first());
+            wizard_->accept();
+        }
+    });
+    connect(export_, &QPushButton::clicked, this, [this] {
+        if (!files_.isEmpty()) {
+            emit wizard_->exportRequested(files_.first());
             wizard_->accept();
         }
     });
@@ -112,7 +121,7 @@ void BuildPage::startBuild()
     results_->show();
     status_->clear();
     status_->setStyleSheet({});
-    for (QPushButton* b : {openFolder_, verify_, retry_})
+    for (QPushButton* b : {openFolder_, verify_, export_, retry_})
         b->hide();
     CreateJob::Request request;
     request.missionDir = wizard_->missionDir;
@@ -178,6 +187,7 @@ void BuildPage::onFinished(bool ok)
         status_->setText(tr("Built and signed %n package(s).", nullptr, static_cast<int>(results.size())));
         openFolder_->show();
         verify_->show();
+        export_->show();
         emit wizard_->packagesBuilt();
     } else {
         status_->setStyleSheet(QStringLiteral("color:#b3261e"));

@@ -1,7 +1,7 @@
 // Wizard page 5: builds the package(s) with progress per phase and file;
 // cancelling leaves nothing behind (the core writes under temporary names).
 // At the end: the files written, their sizes by tier, and buttons to open
-// the folder or verify the package.
+// the folder, verify the package or go to USB export with it.
 #pragma once
 
 #include <QPointer>
@@ -36,6 +36,7 @@ public:
     QTableWidget* resultTable() const { return results_; }
     QLabel* statusLabel() const { return status_; }
     QPushButton* verifyButton() const { return verify_; }
+    QPushButton* exportButton() const { return export_; }
     QPushButton* retryButton() const { return retry_; }
 
 private:
@@ -52,5 +53,6 @@ private:
     QLabel* tierSizes_;
     QPushButton* openFolder_;
     QPushButton* verify_;
+    QPushButton* export_;
     QPushButton* retry_;
 };

@@ -129,6 +129,7 @@ PackageWizard* BuildView::openWizard()
     auto* wizard = new PackageWizard(context_, window());
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &PackageWizard::verifyRequested, this, &BuildView::verifyRequested);
+    connect(wizard, &PackageWizard::exportRequested, this, &BuildView::exportRequested);
     connect(wizard, &PackageWizard::packagesBuilt, this, &BuildView::reload);
     connect(wizard, &PackageWizard::titleProgress, this, &BuildView::titleProgress);
     connect(wizard, &QWizard::finished, this, [this] { emit titleProgress(QString()); });

@@ -27,6 +27,7 @@ public:
 
 signals:
     void verifyRequested(const QString& file);
+    void exportRequested(const QString& file);
     void titleProgress(const QString& text);
 
 private:

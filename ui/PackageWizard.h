@@ -50,6 +50,7 @@ public:
 
 signals:
     void verifyRequested(const QString& file);
+    void exportRequested(const QString& file); // "Go to USB export" after a build
     void packagesBuilt();
     void titleProgress(const QString& text);
 

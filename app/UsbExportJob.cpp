@@ -1,0 +1,293 @@
+#include "app/UsbExportJob.h"
+
+#include <QMetaObject>
+
+#include <mutex>
+
+#include "app/StationPaths.h"
+#include "core/package_export.h"
+#include "core/station_home.h"
+#include "core/trust_store.h"
+
+namespace {
+QString q(const std::string& s) { return QString::fromStdString(s); }
+} // namespace
+
+// Collects what the writer threads report and hands it to the job on the
+// GUI thread in batches: a drive's progress reports replace each other until
+// delivered; "done" and eject events are kept, in order.
+class UsbExportJob::Relay final : public atmo::ExportObserver {
+public:
+    explicit Relay(UsbExportJob* job) : job_(job) {}
+
+    void onTargetProgress(std::size_t index, const atmo::Progress& p) override
+    {
+        std::lock_guard lock(mutex_);
+        const int i = static_cast<int>(index);
+        for (auto it = pending_.rbegin(); it != pending_.rend(); ++it) {
+            if (it->index != i)
+                continue;
+            if (it->kind == Event::Progress) {
+                it->progress = p;
+                return;
+            }
+            break;
+        }
+        Event e;
+        e.kind = Event::Progress;
+        e.index = i;
+        e.progress = p;
+        pushLocked(std::move(e));
+    }
+
+    void onTargetDone(std::size_t index, const atmo::TargetResult& r) override
+    {
+        Event e;
+        e.kind = Event::Done;
+        e.index = static_cast<int>(index);
+        e.result = r;
+        std::lock_guard lock(mutex_);
+        pushLocked(std::move(e));
+    }
+
+    // The final path, known only once the export returns (the core names
+    // the file after every target is done).
+    void file(int index, QString path)
+    {
+        Event e;
+        e.kind = Event::File;
+        e.index = index;
+        e.note = std::move(path);
+        std::lock_guard lock(mutex_);
+        pushLocked(std::move(e));
+    }
+
+    void eject(int index, Phase phase, QString note, bool failed)
+    {
+        Event e;
+        e.kind = Event::Eject;
+        e.index = index;
+        e.phase = phase;
+        e.note = std::move(note);
+        e.failed = failed;
+        std::lock_guard lock(mutex_);
+        pushLocked(std::move(e));
+    }
+
+    // GUI thread.
+    void flush()
+    {
+        std::vector<Event> batch;
+        {
+            std::lock_guard lock(mutex_);
+            batch.swap(pending_);
+            scheduled_ = false;
+        }
+        for (const Event& e : batch) {
+            switch (e.kind) {
+            case Event::Progress:
+                job_->applyProgress(e.index, q(e.progress.phase), e.progress.done, e.progress.total);
+                break;
+            case Event::Done:
+                job_->applyDone(e.index, e.result.ok, q(e.result.error), StationPaths::fromPath(e.result.file),
+                                e.result.bytes, q(e.result.sha256));
+                break;
+            case Event::File: job_->applyFile(e.index, e.note); break;
+            case Event::Eject: job_->applyEject(e.index, e.phase, e.note, e.failed); break;
+            }
+        }
+    }
+
+private:
+    struct Event {
+        enum Kind { Progress, Done, File, Eject } kind = Progress;
+        int index = 0;
+        atmo::Progress progress;
+        atmo::TargetResult result;
+        Phase phase = Phase::Waiting;
+        QString note; // or the file
+        bool failed = false;
+    };
+
+    void pushLocked(Event e)
+    {
+        pending_.push_back(std::move(e));
+        if (scheduled_)
+            return;
+        scheduled_ = true;
+        QMetaObject::invokeMethod(job_, [this] { flush(); }, Qt::QueuedConnection);
+    }
+
+    UsbExportJob* job_;
+    std::mutex mutex_;
+    std::vector<Event> pending_;
+    bool scheduled_ = false;
+};
+
+UsbExportJob::UsbExportJob(Request request, QObject* parent)
+    : Job(tr("Writing to USB drives"), parent), request_(std::move(request)),
+      drives_(request_.targets.size()), meters_(request_.targets.size()), relay_(std::make_unique<Relay>(this))
+{
+    // Connected before anyone else can connect: whatever the workers reported
+    // last reaches the drives before finished() does.
+    connect(this, &Job::finished, this, [this] { relay_->flush(); });
+}
+
+UsbExportJob::~UsbExportJob() = default;
+
+QString UsbExportJob::phaseText(Phase phase)
+{
+    switch (phase) {
+    case Phase::Waiting: return tr("Waiting");
+    case Phase::Writing: return tr("Writing");
+    case Phase::Flushing: return tr("Flushing to the drive");
+    case Phase::ReadingBack: return tr("Reading back");
+    case Phase::Verified: return tr("Verified");
+    case Phase::Ejecting: return tr("Ejecting");
+    case Phase::Ejected: return tr("Verified and ejected");
+    case Phase::Failed: return tr("Failed");
+    }
+    return {};
+}
+
+double UsbExportJob::overallFraction() const
+{
+    if (drives_.empty())
+        return 0;
+    // Writing is most of the time, reading back the rest (reads are faster).
+    double sum = 0;
+    for (const DriveState& d : drives_) {
+        const double f = d.progress.total ? static_cast<double>(d.progress.done) / static_cast<double>(d.progress.total)
+                                          : 0.0;
+        switch (d.phase) {
+        case Phase::Waiting: break;
+        case Phase::Writing: sum += 0.65 * f; break;
+        case Phase::Flushing: sum += 0.65; break;
+        case Phase::ReadingBack: sum += 0.65 + 0.35 * f; break;
+        default: sum += 1; break;
+        }
+    }
+    return sum / static_cast<double>(drives_.size());
+}
+
+int UsbExportJob::succeededCount() const
+{
+    int n = 0;
+    for (const DriveState& d : drives_)
+        n += d.ok && !d.ejectFailed ? 1 : 0;
+    return n;
+}
+
+void UsbExportJob::applyProgress(int index, const QString& phase, std::uint64_t done, std::uint64_t total)
+{
+    DriveState& d = drives_[static_cast<std::size_t>(index)];
+    if (d.phase == Phase::Failed || d.phase == Phase::Verified)
+        return;
+    if (phase == QLatin1String("writing"))
+        d.phase = Phase::Writing;
+    else if (phase == QLatin1String("syncing"))
+        d.phase = Phase::Flushing;
+    else if (phase == QLatin1String("reading back"))
+        d.phase = Phase::ReadingBack;
+    d.progress = meters_[static_cast<std::size_t>(index)].sample(phase, done, total, request_.targets[static_cast<std::size_t>(index)].name,
+                                                                  elapsedMsecs());
+    emit driveChanged(index);
+}
+
+void UsbExportJob::applyDone(int index, bool ok, const QString& error, const QString& file, std::uint64_t bytes,
+                             const QString& sha256)
+{
+    DriveState& d = drives_[static_cast<std::size_t>(index)];
+    if (d.ok || d.phase == Phase::Failed)
+        return; // a drive that failed on its own keeps its reason when the source fails after it
+    d.ok = ok;
+    d.phase = ok ? Phase::Verified : Phase::Failed;
+    d.error = ok ? QString() : (error == QLatin1String("cancelled") ? tr("Cancelled") : error);
+    d.file = ok ? file : QString();
+    d.bytes = bytes;
+    d.sha256 = sha256;
+    d.progress.bytesPerSecond = 0;
+    d.progress.secondsLeft = -1;
+    if (ok)
+        d.progress.done = d.progress.total;
+    emit driveChanged(index);
+}
+
+void UsbExportJob::applyFile(int index, const QString& file)
+{
+    drives_[static_cast<std::size_t>(index)].file = file;
+    emit driveChanged(index);
+}
+
+void UsbExportJob::applyEject(int index, Phase phase, const QString& note, bool failed)
+{
+    DriveState& d = drives_[static_cast<std::size_t>(index)];
+    d.phase = phase;
+    d.ejectNote = note;
+    d.ejectFailed = failed;
+    emit driveChanged(index);
+}
+
+void UsbExportJob::run()
+{
+    const atmo::StationHome home(StationPaths::toPath(request_.homeDir));
+    if (auto st = home.ensure(); !st) {
+        setOutcome(false, q(st.message()));
+        return;
+    }
+    const atmo::TrustStore trust(home.trustDir());
+    atmo::ExportOptions options;
+    options.tier = request_.tier;
+    options.trust = &trust;
+    options.stationName = home.stationName();
+    if (auto identity = home.identity())
+        options.stationKey = identity.value();
+
+    std::vector<std::unique_ptr<atmo::ExportTarget>> targets;
+    for (const Target& t : request_.targets)
+        targets.push_back(atmo::directoryTarget(StationPaths::toPath(t.directory)));
+    auto results = atmo::exportPackage(StationPaths::toPath(request_.package), std::move(targets), options,
+                                       relay_.get(), cancelToken());
+    if (!results) {
+        // The source failed (or the export was cancelled): no drive got the
+        // file; say so on every drive that has not reported its own reason.
+        const QString reason = cancelToken().cancelled() ? QStringLiteral("cancelled") : q(results.message());
+        for (std::size_t i = 0; i < request_.targets.size(); ++i)
+            relay_->onTargetDone(i, atmo::TargetResult{request_.targets[i].directory.toStdString(), {}, false,
+                                                       reason.toStdString(), 0, {}});
+        setOutcome(false, reason == QLatin1String("cancelled") ? tr("Cancelled") : reason);
+        return;
+    }
+
+    int failed = 0, ejectFailed = 0;
+    for (std::size_t i = 0; i < results->size(); ++i) {
+        const atmo::TargetResult& r = (*results)[i];
+        if (!r.ok) {
+            ++failed;
+            continue;
+        }
+        relay_->file(static_cast<int>(i), StationPaths::fromPath(r.file));
+        const auto& drive = request_.targets[i].drive;
+        if (!request_.eject || !drive)
+            continue;
+        const int index = static_cast<int>(i);
+        relay_->eject(index, Phase::Ejecting, {}, false);
+        if (auto e = atmo::ejectDrive(*drive, atmo::EjectOptions{})) {
+            relay_->eject(index, Phase::Ejected,
+                          e->poweredOff ? tr("Ejected: safe to remove") : tr("Unmounted (%1)").arg(q(e->note)), false);
+        } else {
+            ++ejectFailed;
+            relay_->eject(index, Phase::Verified, tr("Not ejected: %1").arg(q(e.message())), true);
+        }
+    }
+    if (failed == 0 && ejectFailed == 0) {
+        setOutcome(true, {});
+        return;
+    }
+    QStringList why;
+    if (failed)
+        why << tr("%1 of %2 drives failed").arg(failed).arg(results->size());
+    if (ejectFailed)
+        why << tr("%1 of %2 drives could not be ejected").arg(ejectFailed).arg(results->size());
+    setOutcome(false, why.join(QStringLiteral("; ")));
+}

@@ -1,0 +1,102 @@
+// USB Export: pick a package (from the station's store or a file) and a
+// tier, tick drives in a live list, "Write to N drives". Each drive gets its
+// own progress row (bar, phase, speed, time left), then a green check or a
+// red error with details. Optional eject when done. Drive polling pauses
+// while writing and runs only while the view is shown.
+#pragma once
+
+#include <QList>
+#include <QPointer>
+#include <QWidget>
+
+#include <optional>
+
+#include "app/DriveListModel.h"
+#include "app/ExportPlan.h"
+#include "app/StoredPackageModel.h"
+#include "app/UsbExportJob.h"
+
+class QCheckBox;
+class QComboBox;
+class QGroupBox;
+class QLabel;
+class QPushButton;
+class QStackedWidget;
+class QTableView;
+class QVBoxLayout;
+class DriveProgressRow;
+class StationContext;
+
+class UsbExportView : public QWidget {
+    Q_OBJECT
+public:
+    // lister: where drives come from; empty for this machine's drives.
+    explicit UsbExportView(StationContext& context, QWidget* parent = nullptr, DriveListModel::Lister lister = {});
+    ~UsbExportView() override;
+
+    void reloadPackages();                      // from the store, keeping the selection
+    void selectPackage(const QString& file);    // a stored package or any .atmo file; not while writing
+    void chooseFile();                          // "Open file…"
+    void startWrite();
+    void cancelWrite();
+
+    bool isWriting() const { return job_ != nullptr; }
+    bool isReadingPackage() const { return planPending_; }
+    const std::optional<ExportPlan>& plan() const { return plan_; }
+    std::optional<int> chosenTier() const;
+    QString writeBlockedReason() const;         // "" when Write can start
+
+    DriveListModel* drives() const { return drives_; }
+    QTableView* driveTable() const { return table_; }
+    QComboBox* packageCombo() const { return packageCombo_; }
+    QComboBox* tierCombo() const { return tierCombo_; }
+    QCheckBox* ejectBox() const { return eject_; }
+    QPushButton* writeButton() const { return write_; }
+    QLabel* reasonLabel() const { return reason_; }
+    QLabel* emptyLabel() const { return empty_; }
+    QLabel* summaryLabel() const { return summary_; }
+    QList<DriveProgressRow*> progressRows() const { return rows_; }
+
+signals:
+    void titleProgress(const QString& text); // empty when idle
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
+
+private:
+    void buildUi();
+    void onPackageChosen();
+    void onPlanRead(const ExportPlan& plan);
+    void onTierChosen();
+    void updateDrivesPage();
+    void updateWriteButton();
+    void onDriveChanged(int index);
+    void onFinished(bool ok);
+    void setInputsEnabled(bool enabled);
+
+    StationContext& context_;
+    StoredPackageModel* store_;
+    DriveListModel* drives_;
+    QStringList openedFiles_;                   // chosen with "Open file…", not in the store
+    std::optional<ExportPlan> plan_;
+    bool planPending_ = false;
+    int planRequest_ = 0;
+    QPointer<UsbExportJob> job_;
+    QList<DriveProgressRow*> rows_;
+
+    QComboBox* packageCombo_;
+    QPushButton* openFile_;
+    QComboBox* tierCombo_;
+    QLabel* packageInfo_;
+    QStackedWidget* drivesStack_;
+    QTableView* table_;
+    QLabel* empty_;
+    QCheckBox* eject_;
+    QLabel* reason_;
+    QPushButton* write_;
+    QGroupBox* progressBox_;
+    QLabel* summary_;
+    QPushButton* cancel_;
+    QVBoxLayout* rowsLayout_;
+};
