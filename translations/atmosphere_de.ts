@@ -89,7 +89,10 @@
     </message>
     <message numerus="yes">
         <source>Built and signed %n package(s).</source>
-        <translation><numerusform>%n Paket erstellt und signiert.</numerusform><numerusform>%n Pakete erstellt und signiert.</numerusform></translation>
+        <translation>
+            <numerusform>%n Paket erstellt und signiert.</numerusform>
+            <numerusform>%n Pakete erstellt und signiert.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Build cancelled; no partial package was left behind.</source>
@@ -122,6 +125,14 @@
     <message>
         <source>Not written</source>
         <translation>Nicht geschrieben</translation>
+    </message>
+    <message>
+        <source>Go to &amp;USB export</source>
+        <translation>Zum &amp;USB-Export</translation>
+    </message>
+    <message>
+        <source>Write the package to USB drives in USB Export</source>
+        <translation>Das Paket im USB-Export auf USB-Laufwerke schreiben</translation>
     </message>
 </context>
 <context>
@@ -211,7 +222,10 @@
     </message>
     <message numerus="yes">
         <source>%n problem(s) must be fixed in the mission folder before the package can be built. Fix them, then rescan.</source>
-        <translation><numerusform>%n Problem muss im Missionsordner behoben werden, bevor das Paket erstellt werden kann. Beheben Sie es und lesen Sie dann neu ein.</numerusform><numerusform>%n Probleme müssen im Missionsordner behoben werden, bevor das Paket erstellt werden kann. Beheben Sie sie und lesen Sie dann neu ein.</numerusform></translation>
+        <translation>
+            <numerusform>%n Problem muss im Missionsordner behoben werden, bevor das Paket erstellt werden kann. Beheben Sie es und lesen Sie dann neu ein.</numerusform>
+            <numerusform>%n Probleme müssen im Missionsordner behoben werden, bevor das Paket erstellt werden kann. Beheben Sie sie und lesen Sie dann neu ein.</numerusform>
+        </translation>
     </message>
     <message>
         <source>The mission folder has no files to package.</source>
@@ -223,7 +237,10 @@
     </message>
     <message numerus="yes">
         <source>%n file(s)</source>
-        <translation><numerusform>%n Datei</numerusform><numerusform>%n Dateien</numerusform></translation>
+        <translation>
+            <numerusform>%n Datei</numerusform>
+            <numerusform>%n Dateien</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -363,6 +380,141 @@
     </message>
 </context>
 <context>
+    <name>DriveListModel</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Write-protected</source>
+        <translation>Schreibgeschützt</translation>
+    </message>
+    <message>
+        <source>Not mounted</source>
+        <translation>Nicht eingehängt</translation>
+    </message>
+    <message>
+        <source>Mounted read-only</source>
+        <translation>Nur lesbar eingehängt</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <source>Too small: needs %1</source>
+        <translation>Zu klein: braucht %1</translation>
+    </message>
+    <message>
+        <source>Fits</source>
+        <translation>Passt</translation>
+    </message>
+    <message>
+        <source>%1 mounted at %2 (%3, %4 free%5)</source>
+        <translation>%1 eingehängt unter %2 (%3, %4 frei%5)</translation>
+    </message>
+    <message>
+        <source>, read-only</source>
+        <translation>, nur lesbar</translation>
+    </message>
+    <message>
+        <source>Needs %1, has %2 free</source>
+        <translation>Braucht %1, hat %2 frei</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>Laufwerk</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Capacity</source>
+        <translation>Kapazität</translation>
+    </message>
+    <message>
+        <source>Free</source>
+        <translation>Frei</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>Paket</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s own disk (%1)</source>
+        <translation>Eigene Platte dieses Computers (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>DriveProgressRow</name>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&amp;nbsp;&amp;nbsp;&lt;span style=&apos;color:#5f6b76&apos;&gt;%2&lt;/span&gt;</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&amp;nbsp;&amp;nbsp;&lt;span style=&apos;color:#5f6b76&apos;&gt;%2&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>Laufwerk</translation>
+    </message>
+    <message>
+        <source>Phase</source>
+        <translation>Phase</translation>
+    </message>
+    <message>
+        <source>Progress of %1</source>
+        <translation>Fortschritt von %1</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>SHA-256 %1</source>
+        <translation>SHA-256 %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>noch %1</translation>
+    </message>
+    <message>
+        <source>%1 written; waiting for the drive to store it</source>
+        <translation>%1 geschrieben; warte, bis das Laufwerk es gespeichert hat</translation>
+    </message>
+    <message>
+        <source>%1
+SHA-256 of the file written: %2</source>
+        <translation>%1
+SHA-256 der geschriebenen Datei: %2</translation>
+    </message>
+</context>
+<context>
+    <name>ExportPlan</name>
+    <message>
+        <source>%1: no such file</source>
+        <translation>%1: Datei nicht vorhanden</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: the package is not complete for any of its tiers</source>
+        <translation>%1: Das Paket ist für keine seiner Stufen vollständig</translation>
+    </message>
+</context>
+<context>
     <name>FileCheckModel</name>
     <message>
         <source>Status</source>
@@ -405,7 +557,10 @@
     </message>
     <message numerus="yes">
         <source>%n second(s)</source>
-        <translation><numerusform>%n Sekunde</numerusform><numerusform>%n Sekunden</numerusform></translation>
+        <translation>
+            <numerusform>%n Sekunde</numerusform>
+            <numerusform>%n Sekunden</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
@@ -672,19 +827,31 @@
     </message>
     <message numerus="yes">
         <source>%n file(s) intact</source>
-        <translation><numerusform>%n Datei unversehrt</numerusform><numerusform>%n Dateien unversehrt</numerusform></translation>
+        <translation>
+            <numerusform>%n Datei unversehrt</numerusform>
+            <numerusform>%n Dateien unversehrt</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n failed</source>
-        <translation><numerusform>%n fehlerhaft</numerusform><numerusform>%n fehlerhaft</numerusform></translation>
+        <translation>
+            <numerusform>%n fehlerhaft</numerusform>
+            <numerusform>%n fehlerhaft</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n not in this export</source>
-        <translation><numerusform>%n nicht in diesem Export</numerusform><numerusform>%n nicht in diesem Export</numerusform></translation>
+        <translation>
+            <numerusform>%n nicht in diesem Export</numerusform>
+            <numerusform>%n nicht in diesem Export</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) listed in the manifest</source>
-        <translation><numerusform>%n Datei im Manifest aufgeführt</numerusform><numerusform>%n Dateien im Manifest aufgeführt</numerusform></translation>
+        <translation>
+            <numerusform>%n Datei im Manifest aufgeführt</numerusform>
+            <numerusform>%n Dateien im Manifest aufgeführt</numerusform>
+        </translation>
     </message>
     <message>
         <source>Wait for the check to finish.</source>
@@ -875,7 +1042,7 @@
         <translation>Signaturschlüssel auf dieser Station</translation>
     </message>
     <message>
-        <source>Secret keys that sign packages. Export a key's public half to the devices and stations that must accept what it signs.</source>
+        <source>Secret keys that sign packages. Export a key&apos;s public half to the devices and stations that must accept what it signs.</source>
         <translation>Geheime Schlüssel, die Pakete signieren. Exportieren Sie den öffentlichen Teil eines Schlüssels auf die Geräte und Stationen, die akzeptieren sollen, was er signiert.</translation>
     </message>
     <message>
@@ -911,7 +1078,7 @@
         <translation>Vertrauenswürdige öffentliche Schlüssel</translation>
     </message>
     <message>
-        <source>Packages are accepted only when the mesh authority's signature comes from a key trusted here. A founder signature is optional but checked.</source>
+        <source>Packages are accepted only when the mesh authority&apos;s signature comes from a key trusted here. A founder signature is optional but checked.</source>
         <translation>Pakete werden nur akzeptiert, wenn die Signatur der Mesh-Autorität von einem hier vertrauenswürdigen Schlüssel stammt. Eine Gründersignatur ist optional, wird aber geprüft.</translation>
     </message>
     <message>
@@ -1097,12 +1264,307 @@
         <source>&lt;h3&gt;Atmosphere Station %1&lt;/h3&gt;&lt;p&gt;Builds signed packages of missions, checks that a package is genuine and intact, and installs it.&lt;/p&gt;&lt;p&gt;Packages are POSIX tar archives with minisign signatures: &lt;code&gt;minisign -Vm manifest.yaml -p mesh.pub&lt;/code&gt; and &lt;code&gt;sha256sum -c checksums.sha256&lt;/code&gt; check them without this program.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Atmosphere Station %1&lt;/h3&gt;&lt;p&gt;Erstellt signierte Pakete von Missionen, prüft, ob ein Paket echt und unversehrt ist, und installiert es.&lt;/p&gt;&lt;p&gt;Pakete sind POSIX-tar-Archive mit minisign-Signaturen: &lt;code&gt;minisign -Vm manifest.yaml -p mesh.pub&lt;/code&gt; und &lt;code&gt;sha256sum -c checksums.sha256&lt;/code&gt; prüfen sie auch ohne dieses Programm.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>USB Export</source>
+        <translation>USB-Export</translation>
+    </message>
+    <message>
+        <source>Write packages to USB drives, verified (Ctrl+4)</source>
+        <translation>Pakete auf USB-Laufwerke schreiben, geprüft (Strg+4)</translation>
+    </message>
+    <message>
+        <source>USB export</source>
+        <translation>USB-Export</translation>
+    </message>
+    <message>
+        <source>&amp;USB Export</source>
+        <translation>&amp;USB-Export</translation>
+    </message>
+    <message>
+        <source>Mesh</source>
+        <translation>Mesh</translation>
+    </message>
+    <message>
+        <source>Peers on the network and the models they offer (Ctrl+5)</source>
+        <translation>Peers im Netzwerk und die Modelle, die sie anbieten (Strg+5)</translation>
+    </message>
+    <message>
+        <source>&amp;Mesh</source>
+        <translation>&amp;Mesh</translation>
+    </message>
+</context>
+<context>
+    <name>MeshCatalogModel</name>
+    <message>
+        <source>%1 (+%2 differ)</source>
+        <translation>%1 (+%2 abweichend)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n peer(s) offer different bytes under this id; they are never used for it.</source>
+        <translation>
+            <numerusform>%n Peer bietet unter dieser ID andere Bytes an; er wird dafür nie verwendet.</numerusform>
+            <numerusform>%n Peers bieten unter dieser ID andere Bytes an; sie werden dafür nie verwendet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Peers</source>
+        <translation>Peers</translation>
+    </message>
+    <message>
+        <source>Capabilities</source>
+        <translation>Fähigkeiten</translation>
+    </message>
+</context>
+<context>
+    <name>MeshNode</name>
+    <message>
+        <source>switched off</source>
+        <translation>ausgeschaltet</translation>
+    </message>
+</context>
+<context>
+    <name>MeshPresence</name>
+    <message>
+        <source>model library: %1</source>
+        <translation>Modellbibliothek: %1</translation>
+    </message>
+    <message>
+        <source>Not serving: %1</source>
+        <translation>Bereitstellung nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Serving is switched off (Settings).</source>
+        <translation>Die Bereitstellung ist ausgeschaltet (Einstellungen).</translation>
+    </message>
+    <message>
+        <source>Serving on %1; looking for models in the library…</source>
+        <translation>Bereitstellung auf %1; Modelle in der Bibliothek werden gesucht …</translation>
+    </message>
+    <message numerus="yes">
+        <source>Serving %n model(s) on %1.</source>
+        <translation>
+            <numerusform>%n Modell wird auf %1 bereitgestellt.</numerusform>
+            <numerusform>%n Modelle werden auf %1 bereitgestellt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Advertised on mDNS as %1.</source>
+        <translation>Per mDNS angekündigt als %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n library file(s) skipped.</source>
+        <translation>
+            <numerusform>%n Bibliotheksdatei übersprungen.</numerusform>
+            <numerusform>%n Bibliotheksdateien übersprungen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>mDNS: %1.</source>
+        <translation>mDNS: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>MeshView</name>
+    <message>
+        <source>This station on the mesh</source>
+        <translation>Diese Station im Mesh</translation>
+    </message>
+    <message>
+        <source>Peers</source>
+        <translation>Peers</translation>
+    </message>
+    <message>
+        <source>http://host:14345</source>
+        <translation>http://host:14345</translation>
+    </message>
+    <message>
+        <source>Peer address</source>
+        <translation>Peer-Adresse</translation>
+    </message>
+    <message>
+        <source>&amp;Add peer</source>
+        <translation>&amp;Peer hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>Ak&amp;tualisieren</translation>
+    </message>
+    <message>
+        <source>Ask every peer again</source>
+        <translation>Alle Peers erneut abfragen</translation>
+    </message>
+    <message>
+        <source>Add a peer by address:</source>
+        <translation>Peer über seine Adresse hinzufügen:</translation>
+    </message>
+    <message>
+        <source>Models on the mesh</source>
+        <translation>Modelle im Mesh</translation>
+    </message>
+    <message>
+        <source>Search models, capabilities, classes…</source>
+        <translation>Modelle, Fähigkeiten, Klassen suchen …</translation>
+    </message>
+    <message>
+        <source>Search models</source>
+        <translation>Modelle suchen</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Capability</source>
+        <translation>Fähigkeit</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <source>Model details</source>
+        <translation>Modelldetails</translation>
+    </message>
+    <message>
+        <source>Models shown</source>
+        <translation>Angezeigte Modelle</translation>
+    </message>
+    <message>
+        <source>All types</source>
+        <translation>Alle Typen</translation>
+    </message>
+    <message>
+        <source>All formats</source>
+        <translation>Alle Formate</translation>
+    </message>
+    <message>
+        <source>All capabilities</source>
+        <translation>Alle Fähigkeiten</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model(s)</source>
+        <translation>
+            <numerusform>%n Modell</numerusform>
+            <numerusform>%n Modelle</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n model(s) match</source>
+        <translation>
+            <numerusform>Treffer: %1 von %n Modell</numerusform>
+            <numerusform>Treffer: %1 von %n Modellen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No peers yet. Peers on this network appear here by themselves (mDNS); add one by its address above.</source>
+        <translation>Noch keine Peers. Peers in diesem Netzwerk erscheinen hier von selbst (mDNS); fügen Sie einen oben über seine Adresse hinzu.</translation>
+    </message>
+    <message>
+        <source>The peers found so far offer no models.</source>
+        <translation>Die bisher gefundenen Peers bieten keine Modelle an.</translation>
+    </message>
+    <message>
+        <source>No model matches the search and filters.</source>
+        <translation>Kein Modell passt zur Suche und zu den Filtern.</translation>
+    </message>
+    <message>
+        <source>Select a model to see its details and which peers have it.</source>
+        <translation>Wählen Sie ein Modell aus, um seine Details und die Peers zu sehen, die es haben.</translation>
+    </message>
+    <message>
+        <source>Model id</source>
+        <translation>Modell-ID</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>Basismodell</translation>
+    </message>
+    <message>
+        <source>Context length</source>
+        <translation>Kontextlänge</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Capabilities</source>
+        <translation>Fähigkeiten</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>Klassen</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Peers that have it, best first</source>
+        <translation>Peers, die es haben, die besten zuerst</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>reliability %1</source>
+        <translation>Zuverlässigkeit %1</translation>
+    </message>
+    <message>
+        <source>would be used</source>
+        <translation>würde verwendet</translation>
+    </message>
+    <message>
+        <source>These peers offer different bytes under this id and are never used for it:</source>
+        <translation>Diese Peers bieten unter dieser ID andere Bytes an und werden dafür nie verwendet:</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
+    </message>
 </context>
 <context>
     <name>MissionAssembler</name>
     <message>
-        <source>The mission id “%1” is not valid: use lowercase letters, digits, '.', '_' and '-'.</source>
-        <translation>Die Missions-ID „%1“ ist ungültig: Verwenden Sie Kleinbuchstaben, Ziffern, '.', '_' und '-'.</translation>
+        <source>The mission id “%1” is not valid: use lowercase letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;.</source>
+        <translation>Die Missions-ID „%1“ ist ungültig: Verwenden Sie Kleinbuchstaben, Ziffern, &apos;.&apos;, &apos;_&apos; und &apos;-&apos;.</translation>
     </message>
     <message>
         <source>%1 already holds a mission; choose it as an existing mission instead.</source>
@@ -1149,7 +1611,10 @@
     </message>
     <message numerus="yes">
         <source>%n chunk(s)</source>
-        <translation><numerusform>%n Abschnitt</numerusform><numerusform>%n Abschnitte</numerusform></translation>
+        <translation>
+            <numerusform>%n Abschnitt</numerusform>
+            <numerusform>%n Abschnitte</numerusform>
+        </translation>
     </message>
     <message>
         <source>Kind</source>
@@ -1190,7 +1655,7 @@
         <translation>Mission</translation>
     </message>
     <message>
-        <source>Choose the mission's source folder (the layout the command-line tool reads), or make a new one from files.</source>
+        <source>Choose the mission&apos;s source folder (the layout the command-line tool reads), or make a new one from files.</source>
         <translation>Wählen Sie den Quellordner der Mission (im Aufbau, den das Kommandozeilenwerkzeug liest) oder legen Sie aus Dateien einen neuen an.</translation>
     </message>
     <message>
@@ -1323,11 +1788,17 @@
     </message>
     <message numerus="yes">
         <source>Found %n file(s).</source>
-        <translation><numerusform>%n Datei gefunden.</numerusform><numerusform>%n Dateien gefunden.</numerusform></translation>
+        <translation>
+            <numerusform>%n Datei gefunden.</numerusform>
+            <numerusform>%n Dateien gefunden.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n problem(s) to fix on the next page.</source>
-        <translation><numerusform>%n Problem ist auf der nächsten Seite zu beheben.</numerusform><numerusform>%n Probleme sind auf der nächsten Seite zu beheben.</numerusform></translation>
+        <translation>
+            <numerusform>%n Problem ist auf der nächsten Seite zu beheben.</numerusform>
+            <numerusform>%n Probleme sind auf der nächsten Seite zu beheben.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Kind of %1</source>
@@ -1377,6 +1848,103 @@
     </message>
 </context>
 <context>
+    <name>PeerDirectory</name>
+    <message>
+        <source>%1: not a peer address (expected http://host:port)</source>
+        <translation>%1: keine Peer-Adresse (erwartet: http://host:port)</translation>
+    </message>
+    <message>
+        <source>left the network (mDNS)</source>
+        <translation>hat das Netzwerk verlassen (mDNS)</translation>
+    </message>
+    <message>
+        <source>/v1/models: %1</source>
+        <translation>/v1/models: %1</translation>
+    </message>
+    <message>
+        <source>/v1/catalog: %1</source>
+        <translation>/v1/catalog: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n catalog entries rejected, first: %1</source>
+        <translation>
+            <numerusform>%n Katalogeintrag abgelehnt: %1</numerusform>
+            <numerusform>%n Katalogeinträge abgelehnt, der erste: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PeerListModel</name>
+    <message>
+        <source>mDNS</source>
+        <translation>mDNS</translation>
+    </message>
+    <message>
+        <source>Added by hand</source>
+        <translation>Von Hand hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Via %1</source>
+        <translation>Über %1</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>Reachable</source>
+        <translation>Erreichbar</translation>
+    </message>
+    <message>
+        <source>Reachable (%1)</source>
+        <translation>Erreichbar (%1)</translation>
+    </message>
+    <message>
+        <source>Asking…</source>
+        <translation>Wird abgefragt …</translation>
+    </message>
+    <message>
+        <source>Unreachable: %1</source>
+        <translation>Nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>Node %1</source>
+        <translation>Node %1</translation>
+    </message>
+    <message>
+        <source>Peer</source>
+        <translation>Peer</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Found by</source>
+        <translation>Gefunden über</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>Latenz</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
     <name>ProgressPanel</name>
     <message>
         <source>Progress</source>
@@ -1416,6 +1984,14 @@
     <message>
         <source>Browse…</source>
         <translation>Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>no answer within the time limit</source>
+        <translation>keine Antwort innerhalb des Zeitlimits</translation>
+    </message>
+    <message>
+        <source>HTTP %1 from %2</source>
+        <translation>HTTP %1 von %2</translation>
     </message>
 </context>
 <context>
@@ -1502,7 +2078,10 @@
     </message>
     <message numerus="yes">
         <source>Files (%n):</source>
-        <translation><numerusform>Dateien (%n):</numerusform><numerusform>Dateien (%n):</numerusform></translation>
+        <translation>
+            <numerusform>Dateien (%n):</numerusform>
+            <numerusform>Dateien (%n):</numerusform>
+        </translation>
     </message>
     <message>
         <source>tiers %1</source>
@@ -1627,6 +2206,26 @@
         <source>Verification did not finish</source>
         <translation>Die Prüfung wurde nicht abgeschlossen</translation>
     </message>
+    <message>
+        <source>USB Export did not read the package or list the drives</source>
+        <translation>Der USB-Export hat das Paket nicht gelesen oder die Laufwerke nicht aufgelistet</translation>
+    </message>
+    <message>
+        <source>Writing to the drives did not finish</source>
+        <translation>Das Schreiben auf die Laufwerke wurde nicht fertig</translation>
+    </message>
+    <message>
+        <source>Cannot write the demo peer&apos;s models</source>
+        <translation>Die Modelle des Demo-Peers können nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Cannot start the demo peer</source>
+        <translation>Der Demo-Peer kann nicht gestartet werden</translation>
+    </message>
+    <message>
+        <source>The Mesh view did not show the demo peer&apos;s models</source>
+        <translation>Die Mesh-Ansicht hat die Modelle des Demo-Peers nicht angezeigt</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -1673,6 +2272,42 @@
     <message>
         <source>A new language is used from the next start of Atmosphere Station.</source>
         <translation>Eine neue Sprache gilt ab dem nächsten Start von Atmosphere Station.</translation>
+    </message>
+    <message>
+        <source>Mesh</source>
+        <translation>Mesh</translation>
+    </message>
+    <message>
+        <source>&amp;Serve this station&apos;s models and packages to the mesh</source>
+        <translation>Modelle und Pakete dieser Station im Mesh &amp;bereitstellen</translation>
+    </message>
+    <message>
+        <source>every address</source>
+        <translation>alle Adressen</translation>
+    </message>
+    <message>
+        <source>Listen on address</source>
+        <translation>Auf Adresse lauschen</translation>
+    </message>
+    <message>
+        <source>Listen on &amp;address:</source>
+        <translation>Auf Adr&amp;esse lauschen:</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation>Po&amp;rt:</translation>
+    </message>
+    <message>
+        <source>Advertise and find peers with m&amp;DNS</source>
+        <translation>Peers per m&amp;DNS ankündigen und finden</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an IP address (leave it empty to listen on every address).</source>
+        <translation>„%1“ ist keine IP-Adresse (leer lassen, um auf allen Adressen zu lauschen).</translation>
     </message>
 </context>
 <context>
@@ -1740,7 +2375,7 @@
         <translation>Signieren</translation>
     </message>
     <message>
-        <source>The mesh authority's signature is what devices check before they trust a package. A founder signature can be added as a second, independent one.</source>
+        <source>The mesh authority&apos;s signature is what devices check before they trust a package. A founder signature can be added as a second, independent one.</source>
         <translation>Die Signatur der Mesh-Autorität prüfen Geräte, bevor sie einem Paket vertrauen. Eine Gründersignatur kann als zweite, unabhängige hinzugefügt werden.</translation>
     </message>
     <message>
@@ -2037,6 +2672,293 @@
     </message>
 </context>
 <context>
+    <name>UsbExportJob</name>
+    <message>
+        <source>Writing to USB drives</source>
+        <translation>Schreiben auf USB-Laufwerke</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wartet</translation>
+    </message>
+    <message>
+        <source>Writing</source>
+        <translation>Schreiben</translation>
+    </message>
+    <message>
+        <source>Flushing to the drive</source>
+        <translation>Auf das Laufwerk übertragen</translation>
+    </message>
+    <message>
+        <source>Reading back</source>
+        <translation>Zurücklesen</translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>Geprüft</translation>
+    </message>
+    <message>
+        <source>Ejecting</source>
+        <translation>Auswerfen</translation>
+    </message>
+    <message>
+        <source>Verified and ejected</source>
+        <translation>Geprüft und ausgeworfen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Ejected: safe to remove</source>
+        <translation>Ausgeworfen: kann abgezogen werden</translation>
+    </message>
+    <message>
+        <source>Unmounted (%1)</source>
+        <translation>Ausgehängt (%1)</translation>
+    </message>
+    <message>
+        <source>Not ejected: %1</source>
+        <translation>Nicht ausgeworfen: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 drives failed</source>
+        <translation>%1 von %2 Laufwerken fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>%1 of %2 drives could not be ejected</source>
+        <translation>%1 von %2 Laufwerken konnten nicht ausgeworfen werden</translation>
+    </message>
+</context>
+<context>
+    <name>UsbExportView</name>
+    <message>
+        <source>Copy a package onto USB drives for devices without a network. Every drive is written, flushed and read back from the drive itself before the file gets its final name, so a file you find on a drive is a file that was verified there.</source>
+        <translation>Ein Paket auf USB-Laufwerke kopieren, für Geräte ohne Netzwerk. Jedes Laufwerk wird beschrieben, geleert und vom Laufwerk selbst zurückgelesen, bevor die Datei ihren endgültigen Namen bekommt: Eine Datei, die Sie auf einem Laufwerk finden, wurde dort geprüft.</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>Paket</translation>
+    </message>
+    <message>
+        <source>Package to write</source>
+        <translation>Zu schreibendes Paket</translation>
+    </message>
+    <message>
+        <source>No packages on this station yet: build one, or open a file</source>
+        <translation>Noch keine Pakete auf dieser Station: eines erstellen oder eine Datei öffnen</translation>
+    </message>
+    <message>
+        <source>Open &amp;file…</source>
+        <translation>&amp;Datei öffnen…</translation>
+    </message>
+    <message>
+        <source>Open a package file to write</source>
+        <translation>Eine Paketdatei zum Schreiben öffnen</translation>
+    </message>
+    <message>
+        <source>Contents to write</source>
+        <translation>Zu schreibender Inhalt</translation>
+    </message>
+    <message>
+        <source>The whole package, or only what devices of one tier need</source>
+        <translation>Das ganze Paket oder nur, was Geräte einer Stufe brauchen</translation>
+    </message>
+    <message>
+        <source>&amp;Contents:</source>
+        <translation>&amp;Inhalt:</translation>
+    </message>
+    <message>
+        <source>What will be written</source>
+        <translation>Was geschrieben wird</translation>
+    </message>
+    <message>
+        <source>Drives</source>
+        <translation>Laufwerke</translation>
+    </message>
+    <message>
+        <source>No drives</source>
+        <translation>Keine Laufwerke</translation>
+    </message>
+    <message>
+        <source>&amp;Eject when done</source>
+        <translation>Danach &amp;auswerfen</translation>
+    </message>
+    <message>
+        <source>Eject each drive once it is written and verified</source>
+        <translation>Jedes Laufwerk auswerfen, sobald es beschrieben und geprüft ist</translation>
+    </message>
+    <message>
+        <source>Unmount and power off each drive once its copy is verified, so it can be pulled</source>
+        <translation>Jedes Laufwerk aushängen und abschalten, sobald seine Kopie geprüft ist, damit es abgezogen werden kann</translation>
+    </message>
+    <message>
+        <source>Why writing cannot start</source>
+        <translation>Warum das Schreiben nicht beginnen kann</translation>
+    </message>
+    <message>
+        <source>Write the package to the ticked drives</source>
+        <translation>Das Paket auf die angehakten Laufwerke schreiben</translation>
+    </message>
+    <message>
+        <source>Writing</source>
+        <translation>Schreiben</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel writing</source>
+        <translation>Schreiben abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop writing; no drive keeps a partial file</source>
+        <translation>Schreiben abbrechen; kein Laufwerk behält eine halbe Datei</translation>
+    </message>
+    <message>
+        <source>%1 (opened file)</source>
+        <translation>%1 (geöffnete Datei)</translation>
+    </message>
+    <message>
+        <source>%1 %2 — %3, %4</source>
+        <translation>%1 %2 — %3, %4</translation>
+    </message>
+    <message>
+        <source>tier %1 export</source>
+        <translation>Export für Stufe %1</translation>
+    </message>
+    <message>
+        <source>full package</source>
+        <translation>vollständiges Paket</translation>
+    </message>
+    <message>
+        <source>Open package</source>
+        <translation>Paket öffnen</translation>
+    </message>
+    <message>
+        <source>Atmosphere packages (*.atmo);;All files (*)</source>
+        <translation>Atmosphere-Pakete (*.atmo);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>%1 wird gelesen…</translation>
+    </message>
+    <message>
+        <source>Cannot be written: %1</source>
+        <translation>Kann nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <source>Tier %1 export, as stored</source>
+        <translation>Export für Stufe %1, wie gespeichert</translation>
+    </message>
+    <message>
+        <source>Full package (tiers %1)</source>
+        <translation>Vollständiges Paket (Stufen %1)</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Tier %1 only — %2</source>
+        <translation>Nur Stufe %1 — %2</translation>
+    </message>
+    <message>
+        <source>Writes %1 to each drive; needs %2 free.</source>
+        <translation>Schreibt %1 auf jedes Laufwerk; braucht %2 frei.</translation>
+    </message>
+    <message>
+        <source>Looking for drives…</source>
+        <translation>Suche nach Laufwerken…</translation>
+    </message>
+    <message>
+        <source>&lt;p style=&apos;font-size:large&apos;&gt;&lt;b&gt;Plug in a USB drive…&lt;/b&gt;&lt;/p&gt;&lt;p&gt;It appears here as soon as it is mounted. The computer&apos;s own disks are never listed.&lt;/p&gt;</source>
+        <translation>&lt;p style=&apos;font-size:large&apos;&gt;&lt;b&gt;Stecken Sie ein USB-Laufwerk an…&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Es erscheint hier, sobald es eingehängt ist. Die eigenen Platten des Computers werden nie aufgeführt.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Writing…</source>
+        <translation>Schreibt…</translation>
+    </message>
+    <message>
+        <source>Choose a package to write.</source>
+        <translation>Wählen Sie ein Paket zum Schreiben.</translation>
+    </message>
+    <message>
+        <source>Reading the package…</source>
+        <translation>Das Paket wird gelesen…</translation>
+    </message>
+    <message>
+        <source>This package cannot be written (see above).</source>
+        <translation>Dieses Paket kann nicht geschrieben werden (siehe oben).</translation>
+    </message>
+    <message>
+        <source>Plug in a USB drive.</source>
+        <translation>Stecken Sie ein USB-Laufwerk an.</translation>
+    </message>
+    <message>
+        <source>Tick the drives to write to.</source>
+        <translation>Haken Sie die Laufwerke an, auf die geschrieben werden soll.</translation>
+    </message>
+    <message>
+        <source>%1 is too small: needs %2, has %3 free.</source>
+        <translation>%1 ist zu klein: braucht %2, hat %3 frei.</translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Write to %n drive(s)</source>
+        <translation>
+            <numerusform>Auf %n Laufwerk &amp;schreiben</numerusform>
+            <numerusform>Auf %n Laufwerke &amp;schreiben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Write, flush, read back and compare on every ticked drive at once</source>
+        <translation>Auf alle angehakten Laufwerke zugleich schreiben, übertragen, zurücklesen und vergleichen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Writing %1 to %n drive(s)…</source>
+        <translation>
+            <numerusform>%1 wird auf %n Laufwerk geschrieben…</numerusform>
+            <numerusform>%1 wird auf %n Laufwerke geschrieben…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <source>%1 % %2</source>
+        <translation>%1 % %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Written and verified on %n drive(s).</source>
+        <translation>
+            <numerusform>Auf %n Laufwerk geschrieben und geprüft.</numerusform>
+            <numerusform>Auf %n Laufwerke geschrieben und geprüft.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled. No drive was left with a partial file under the package&apos;s name.</source>
+        <translation>Abgebrochen. Auf keinem Laufwerk blieb eine halbe Datei unter dem Namen des Pakets zurück.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 drives written and verified; see below for the others.</source>
+        <translation>%1 von %2 Laufwerken geschrieben und geprüft; zu den übrigen siehe unten.</translation>
+    </message>
+    <message>
+        <source>No drive was written; see below for why.</source>
+        <translation>Kein Laufwerk wurde beschrieben; warum, steht unten.</translation>
+    </message>
+</context>
+<context>
     <name>Verdict</name>
     <message>
         <source>No package open</source>
@@ -2076,15 +2998,21 @@
     </message>
     <message numerus="yes">
         <source>%1 %2: signed by a trusted mesh authority; all %n file(s) match their checksums.</source>
-        <translation><numerusform>%1 %2: von einer vertrauenswürdigen Mesh-Autorität signiert; die %n Datei stimmt mit ihrer Prüfsumme überein.</numerusform><numerusform>%1 %2: von einer vertrauenswürdigen Mesh-Autorität signiert; alle %n Dateien stimmen mit ihren Prüfsummen überein.</numerusform></translation>
+        <translation>
+            <numerusform>%1 %2: von einer vertrauenswürdigen Mesh-Autorität signiert; die %n Datei stimmt mit ihrer Prüfsumme überein.</numerusform>
+            <numerusform>%1 %2: von einer vertrauenswürdigen Mesh-Autorität signiert; alle %n Dateien stimmen mit ihren Prüfsummen überein.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>It does not contain every file this machine's tier %1 needs (complete for tier %2).</source>
+        <source>It does not contain every file this machine&apos;s tier %1 needs (complete for tier %2).</source>
         <translation>Es enthält nicht alle Dateien, die Stufe %1 dieses Geräts braucht (vollständig für Stufe %2).</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) for other tiers are not in this export.</source>
-        <translation><numerusform>%n Datei für andere Stufen ist nicht in diesem Export.</numerusform><numerusform>%n Dateien für andere Stufen sind nicht in diesem Export.</numerusform></translation>
+        <translation>
+            <numerusform>%n Datei für andere Stufen ist nicht in diesem Export.</numerusform>
+            <numerusform>%n Dateien für andere Stufen sind nicht in diesem Export.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

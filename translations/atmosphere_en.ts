@@ -5,80 +5,200 @@
     <name>BuildPage</name>
     <message numerus="yes">
         <source>Built and signed %n package(s).</source>
-        <translation><numerusform>Built and signed %n package.</numerusform><numerusform>Built and signed %n packages.</numerusform></translation>
+        <translation>
+            <numerusform>Built and signed %n package.</numerusform>
+            <numerusform>Built and signed %n packages.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>ContentsPage</name>
     <message numerus="yes">
         <source>%n problem(s) must be fixed in the mission folder before the package can be built. Fix them, then rescan.</source>
-        <translation><numerusform>%n problem must be fixed in the mission folder before the package can be built. Fix it, then rescan.</numerusform><numerusform>%n problems must be fixed in the mission folder before the package can be built. Fix them, then rescan.</numerusform></translation>
+        <translation>
+            <numerusform>%n problem must be fixed in the mission folder before the package can be built. Fix it, then rescan.</numerusform>
+            <numerusform>%n problems must be fixed in the mission folder before the package can be built. Fix them, then rescan.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n file(s)</source>
-        <translation><numerusform>%n file</numerusform><numerusform>%n files</numerusform></translation>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>Format</name>
     <message numerus="yes">
         <source>%n second(s)</source>
-        <translation><numerusform>%n second</numerusform><numerusform>%n seconds</numerusform></translation>
+        <translation>
+            <numerusform>%n second</numerusform>
+            <numerusform>%n seconds</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>ImportVerifyView</name>
     <message numerus="yes">
         <source>%n file(s) intact</source>
-        <translation><numerusform>%n file intact</numerusform><numerusform>%n files intact</numerusform></translation>
+        <translation>
+            <numerusform>%n file intact</numerusform>
+            <numerusform>%n files intact</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n failed</source>
-        <translation><numerusform>%n failed</numerusform><numerusform>%n failed</numerusform></translation>
+        <translation>
+            <numerusform>%n failed</numerusform>
+            <numerusform>%n failed</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n not in this export</source>
-        <translation><numerusform>%n not in this export</numerusform><numerusform>%n not in this export</numerusform></translation>
+        <translation>
+            <numerusform>%n not in this export</numerusform>
+            <numerusform>%n not in this export</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) listed in the manifest</source>
-        <translation><numerusform>%n file listed in the manifest</numerusform><numerusform>%n files listed in the manifest</numerusform></translation>
+        <translation>
+            <numerusform>%n file listed in the manifest</numerusform>
+            <numerusform>%n files listed in the manifest</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MeshCatalogModel</name>
+    <message numerus="yes">
+        <source>%n peer(s) offer different bytes under this id; they are never used for it.</source>
+        <translation>
+            <numerusform>%n peer offers different bytes under this id; it is never used for it.</numerusform>
+            <numerusform>%n peers offer different bytes under this id; they are never used for it.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MeshPresence</name>
+    <message numerus="yes">
+        <source>Serving %n model(s) on %1.</source>
+        <translation>
+            <numerusform>Serving %n model on %1.</numerusform>
+            <numerusform>Serving %n models on %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n library file(s) skipped.</source>
+        <translation>
+            <numerusform>%n library file skipped.</numerusform>
+            <numerusform>%n library files skipped.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MeshView</name>
+    <message numerus="yes">
+        <source>%n model(s)</source>
+        <translation>
+            <numerusform>%n model</numerusform>
+            <numerusform>%n models</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n model(s) match</source>
+        <translation>
+            <numerusform>%1 of %n model matches</numerusform>
+            <numerusform>%1 of %n models match</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>MissionContentsModel</name>
     <message numerus="yes">
         <source>%n chunk(s)</source>
-        <translation><numerusform>%n chunk</numerusform><numerusform>%n chunks</numerusform></translation>
+        <translation>
+            <numerusform>%n chunk</numerusform>
+            <numerusform>%n chunks</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>MissionPage</name>
     <message numerus="yes">
         <source>Found %n file(s).</source>
-        <translation><numerusform>Found %n file.</numerusform><numerusform>Found %n files.</numerusform></translation>
+        <translation>
+            <numerusform>Found %n file.</numerusform>
+            <numerusform>Found %n files.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n problem(s) to fix on the next page.</source>
-        <translation><numerusform>%n problem to fix on the next page.</numerusform><numerusform>%n problems to fix on the next page.</numerusform></translation>
+        <translation>
+            <numerusform>%n problem to fix on the next page.</numerusform>
+            <numerusform>%n problems to fix on the next page.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PeerDirectory</name>
+    <message numerus="yes">
+        <source>%n catalog entries rejected, first: %1</source>
+        <translation>
+            <numerusform>%n catalog entry rejected: %1</numerusform>
+            <numerusform>%n catalog entries rejected, first: %1</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>ReportWriter</name>
     <message numerus="yes">
         <source>Files (%n):</source>
-        <translation><numerusform>Files (%n):</numerusform><numerusform>Files (%n):</numerusform></translation>
+        <translation>
+            <numerusform>Files (%n):</numerusform>
+            <numerusform>Files (%n):</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UsbExportView</name>
+    <message numerus="yes">
+        <source>&amp;Write to %n drive(s)</source>
+        <translation>
+            <numerusform>&amp;Write to %n drive</numerusform>
+            <numerusform>&amp;Write to %n drives</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Writing %1 to %n drive(s)…</source>
+        <translation>
+            <numerusform>Writing %1 to %n drive…</numerusform>
+            <numerusform>Writing %1 to %n drives…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Written and verified on %n drive(s).</source>
+        <translation>
+            <numerusform>Written and verified on %n drive.</numerusform>
+            <numerusform>Written and verified on %n drives.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>Verdict</name>
     <message numerus="yes">
         <source>%1 %2: signed by a trusted mesh authority; all %n file(s) match their checksums.</source>
-        <translation><numerusform>%1 %2: signed by a trusted mesh authority; its %n file matches its checksum.</numerusform><numerusform>%1 %2: signed by a trusted mesh authority; all %n files match their checksums.</numerusform></translation>
+        <translation>
+            <numerusform>%1 %2: signed by a trusted mesh authority; its %n file matches its checksum.</numerusform>
+            <numerusform>%1 %2: signed by a trusted mesh authority; all %n files match their checksums.</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) for other tiers are not in this export.</source>
-        <translation><numerusform>%n file for other tiers is not in this export.</numerusform><numerusform>%n files for other tiers are not in this export.</numerusform></translation>
+        <translation>
+            <numerusform>%n file for other tiers is not in this export.</numerusform>
+            <numerusform>%n files for other tiers are not in this export.</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

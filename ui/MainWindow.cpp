@@ -20,6 +20,10 @@
 #include "ui/ImportVerifyView.h"
 #include "ui/KeysView.h"
 #include "ui/SettingsDialog.h"
+#include "ui/UsbExportView.h"
+#include "app/mesh/MeshPresence.h"
+#include "app/mesh/PeerDirectory.h"
+#include "ui/MeshView.h"
 
 MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(parent), context_(context)
 {
@@ -56,6 +60,8 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
         {QStringLiteral("nav-build"), tr("Build"), tr("Build signed packages (Ctrl+1)")},
         {QStringLiteral("nav-verify"), tr("Import & Verify"), tr("Check and install packages (Ctrl+2)")},
         {QStringLiteral("nav-keys"), tr("Keys"), tr("Signing keys and trust (Ctrl+3)")},
+        {QStringLiteral("nav-usb"), tr("USB Export"), tr("Write packages to USB drives, verified (Ctrl+4)")},
+        {QStringLiteral("nav-mesh"), tr("Mesh"), tr("Peers on the network and the models they offer (Ctrl+5)")},
     };
     int widest = 0;
     for (const auto& item : items) {
@@ -72,12 +78,19 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     build_ = new BuildView(context_, stack_);
     import_ = new ImportVerifyView(context_, stack_);
     keys_ = new KeysView(context_, stack_);
+    usb_ = new UsbExportView(context_, stack_);
+    presence_ = new MeshPresence(this);
+    mesh_ = new MeshView(presence_->directory(), stack_);
     build_->setAccessibleName(tr("Build"));
     import_->setAccessibleName(tr("Import and verify"));
     keys_->setAccessibleName(tr("Keys"));
+    usb_->setAccessibleName(tr("USB export"));
+    mesh_->setAccessibleName(tr("Mesh"));
     stack_->addWidget(build_);
     stack_->addWidget(import_);
     stack_->addWidget(keys_);
+    stack_->addWidget(usb_);
+    stack_->addWidget(mesh_);
     auto* page = new QWidget(central);
     auto* pageLayout = new QHBoxLayout(page);
     pageLayout->setContentsMargins(12, 12, 12, 12);
@@ -95,6 +108,9 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     connect(build_, &BuildView::titleProgress, this, &MainWindow::setProgressTitle);
     connect(import_, &ImportVerifyView::titleProgress, this, &MainWindow::setProgressTitle);
     connect(keys_, &KeysView::keysChanged, build_, &BuildView::reload);
+    connect(build_, &BuildView::exportRequested, this, &MainWindow::exportPackage);
+    connect(usb_, &UsbExportView::titleProgress, this, &MainWindow::setProgressTitle);
+    connect(presence_, &MeshPresence::statusChanged, this, &MainWindow::updateMeshStatus);
     buildMenus();
 
     if (!restoreGeometry(context_.settings().windowGeometry())) {
@@ -133,7 +149,7 @@ void MainWindow::buildMenus()
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    const QString names[] = {tr("&Build"), tr("&Import && Verify"), tr("&Keys")};
+    const QString names[] = {tr("&Build"), tr("&Import && Verify"), tr("&Keys"), tr("&USB Export"), tr("&Mesh")};
     for (int i = 0; i < ViewCount; ++i) {
         QAction* a = view->addAction(names[i]);
         a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
@@ -162,6 +178,14 @@ void MainWindow::openPackage(const QString& file)
     import_->openPackage(file);
 }
 
+void MainWindow::exportPackage(const QString& file)
+{
+    showView(UsbExportViewIndex);
+    raise();
+    activateWindow();
+    usb_->selectPackage(file);
+}
+
 void MainWindow::setProgressTitle(const QString& text)
 {
     const QString app = tr("Atmosphere Station");
@@ -174,7 +198,23 @@ void MainWindow::showSettings()
     if (dialog.exec() == QDialog::Accepted) {
         import_->reloadSettings();
         build_->reload();
+        if (dialog.meshChanged())
+            startMesh();
     }
+}
+
+void MainWindow::startMesh()
+{
+    MeshPresence::Options options = MeshPresence::fromSettings(context_.settings());
+    // Peers added by hand during this run are kept when the mesh restarts.
+    options.peers << presence_->peersAddedByHand();
+    options.peers.removeDuplicates();
+    presence_->start(options);
+}
+
+void MainWindow::updateMeshStatus()
+{
+    mesh_->setStationStatus(presence_->statusText(), presence_->statusIsProblem());
 }
 
 void MainWindow::showAbout()
@@ -221,6 +261,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     context_.settings().setWindowGeometry(saveGeometry());
     context_.settings().setWindowState(saveState());
+    context_.settings().setMeshPeers(presence_->peersAddedByHand());
     context_.settings().sync();
     context_.runner().cancelAll();
     QMainWindow::closeEvent(event);

@@ -1,4 +1,4 @@
-// The station's window: a sidebar (Build, Import & Verify, Keys) over a
+// The station's window: a sidebar (Build, Import & Verify, Keys, USB Export, Mesh) over a
 // stack of views, menus with shortcuts for the main actions, drag and drop
 // of .atmo files, progress in the title bar, geometry kept across runs.
 #pragma once
@@ -10,22 +10,31 @@ class QStackedWidget;
 class BuildView;
 class ImportVerifyView;
 class KeysView;
+class UsbExportView;
+class MeshPresence;
+class MeshView;
 class StationContext;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum View { BuildViewIndex, ImportViewIndex, KeysViewIndex, ViewCount };
+    enum View { BuildViewIndex, ImportViewIndex, KeysViewIndex, UsbExportViewIndex, MeshViewIndex, ViewCount };
 
     explicit MainWindow(StationContext& context, QWidget* parent = nullptr);
 
     void showView(View view);
     View currentView() const;
     void openPackage(const QString& file);  // switches to Import & Verify
+    void exportPackage(const QString& file); // switches to USB Export with the package chosen
 
     BuildView* buildView() const { return build_; }
     ImportVerifyView* importView() const { return import_; }
     KeysView* keysView() const { return keys_; }
+    UsbExportView* usbExportView() const { return usb_; }
+    MeshView* meshView() const { return mesh_; }
+    // The station on the mesh (server, peers, catalog); started by main() or a test.
+    MeshPresence& mesh() const { return *presence_; }
+    void startMesh();  // with the settings' options
     QListWidget* sidebar() const { return sidebar_; }
 
     static bool isPackageUrl(const QUrl& url);
@@ -41,6 +50,7 @@ private:
     void setProgressTitle(const QString& text);
     void showSettings();
     void showAbout();
+    void updateMeshStatus();
 
     StationContext& context_;
     QListWidget* sidebar_;
@@ -48,4 +58,7 @@ private:
     BuildView* build_;
     ImportVerifyView* import_;
     KeysView* keys_;
+    UsbExportView* usb_;
+    MeshPresence* presence_;
+    MeshView* mesh_;
 };

@@ -8,13 +8,17 @@
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QPixmap>
 #include <QThread>
+
+#include <algorithm>
 
 #include "app/DemoWorkspace.h"
 #include "ui/BuildPage.h"
 #include "ui/BuildView.h"
 #include "ui/ContentsPage.h"
+#include "ui/DriveProgressRow.h"
 #include "ui/ImportVerifyView.h"
 #include "ui/KeysView.h"
 #include "ui/MainWindow.h"
@@ -24,6 +28,16 @@
 #include "ui/SettingsDialog.h"
 #include "ui/SigningPage.h"
 #include "ui/TiersPage.h"
+#include "ui/UsbExportView.h"
+#include "ui/MeshView.h"
+#include "app/mesh/CatalogFilterModel.h"
+#include "app/mesh/MeshCatalogModel.h"
+#include "app/mesh/MeshPresence.h"
+#include "app/mesh/PeerDirectory.h"
+#include "app/mesh/PeerServer.h"
+#include "core/model_library.h"
+#include <QTableView>
+#include <random>
 
 #include "app/Settings.h"
 
@@ -127,6 +141,97 @@ bool ScreenshotRenderer::renderImport()
     return true;
 }
 
+bool ScreenshotRenderer::renderUsbExport()
+{
+    UsbExportView* view = window_.usbExportView();
+    window_.showView(MainWindow::UsbExportViewIndex);
+    view->selectPackage(demo_.goodPackage);
+    DriveListModel* drives = view->drives();
+    if (!waitFor([&] { return !view->isReadingPackage() && drives->pollsApplied() > 0; }, 20000))
+        return fail(tr("USB Export did not read the package or list the drives"));
+    if (!shoot(&window_, QStringLiteral("14-usb-export")))
+        return false;
+    if (qEnvironmentVariableIsEmpty("ATMOSPHERE_DRIVES_ROOT") || drives->rowCount() == 0)
+        return true;
+    for (int row = 0; row < drives->rowCount(); ++row)
+        drives->setChecked(row, drives->isOffered(row));
+    if (!shoot(&window_, QStringLiteral("15-usb-export-ticked")))
+        return false;
+    for (int row = 0; row < drives->rowCount(); ++row)
+        if (!drives->fits(row))
+            drives->setChecked(row, false);
+    if (!view->writeButton()->isEnabled())
+        return true;
+    view->startWrite();
+    waitFor([&] {
+        const auto rows = view->progressRows();
+        return !view->isWriting() || std::any_of(rows.begin(), rows.end(), [](DriveProgressRow* r) {
+                   return r->phase() != UsbExportJob::Phase::Waiting;
+               });
+    }, 5000);
+    if (view->isWriting() && !shoot(&window_, QStringLiteral("16-usb-export-writing")))
+        return false;
+    if (!waitFor([&] { return !view->isWriting(); }, 120000))
+        return fail(tr("Writing to the drives did not finish"));
+    return shoot(&window_, QStringLiteral("17-usb-export-written"));
+}
+
+bool ScreenshotRenderer::renderMesh()
+{
+    // A demo peer with a few model files (random bytes standing in for weights).
+    const QString folder = demo_.root + QStringLiteral("/peer-models");
+    QDir().mkpath(folder);
+    const struct {
+        const char* name;
+        int kib;
+    } files[] = {{"yolov8n-defects.onnx", 6200}, {"llama-edge-3b-q4.gguf", 9100}, {"whisper-tiny-en.tflite", 3900},
+                 {"resnet50-parts.pt", 5200}, {"bge-small-en.onnx", 1300}};
+    std::mt19937 rng(5);
+    for (const auto& f : files) {
+        QFile out(folder + '/' + QString::fromLatin1(f.name));
+        if (!out.open(QIODevice::WriteOnly))
+            return fail(tr("Cannot write the demo peer's models"));
+        QByteArray block(1024, '\0');
+        for (int k = 0; k < f.kib; ++k) {
+            for (char& c : block)
+                c = static_cast<char>(rng());
+            out.write(block);
+        }
+    }
+    atmo::HashCache cache("");
+    auto scan = atmo::scanLibrary({{atmo::LibraryRootKind::Folder, folder.toStdString()}}, cache, nullptr, {});
+    if (!scan)
+        return fail(QString::fromStdString(scan.message()));
+    PeerServer peer;
+    if (!peer.configure({true, QHostAddress(QHostAddress::LocalHost), 0}))
+        return fail(tr("Cannot start the demo peer"));
+    peer.setModels(std::move(scan->models));
+    peer.setIdentity({QStringLiteral("d3m0peer00000000000000000000beef"), QStringLiteral("line-3-gateway"),
+                      QStringLiteral("atmosphere"), {}, 300});
+
+    MeshPresence::Options options;
+    options.port = 0;
+    options.mdns = false;
+    // Only the demo home's own library: never hash the user's model caches for a picture.
+    options.roots = {{atmo::LibraryRootKind::Downloads, (demo_.homeDir + QStringLiteral("/models")).toStdString()}};
+    options.peers = {QStringLiteral("http://127.0.0.1:%1").arg(peer.port())};
+    window_.mesh().start(options);
+    window_.showView(MainWindow::MeshViewIndex);
+    MeshView* view = window_.meshView();
+    if (!waitFor([&] { return view->catalogModel()->rowCount() == 5 && !window_.mesh().scanning(); }, 20000))
+        return fail(tr("The Mesh view did not show the demo peer's models"));
+    if (!shoot(&window_, QStringLiteral("18-mesh")))
+        return false;
+    view->selectModel(QStringLiteral("yolov8n-defects"));
+    view->searchBox()->setText(QStringLiteral("onnx"));
+    view->selectModel(QStringLiteral("yolov8n-defects"));
+    const bool ok = shoot(&window_, QStringLiteral("19-mesh-search-details"));
+    PeerServer::Config off;
+    off.enabled = false;
+    window_.mesh().server().configure(off);
+    return ok;
+}
+
 int ScreenshotRenderer::run()
 {
     QDir().mkpath(dir_);
@@ -142,6 +247,10 @@ int ScreenshotRenderer::run()
         window_.showView(MainWindow::KeysViewIndex);
         ok = shoot(&window_, QStringLiteral("12-keys"));
     }
+    if (ok)
+        ok = renderUsbExport();
+    if (ok)
+        ok = renderMesh();
     if (ok) {
         Settings settings(dir_ + QStringLiteral("/.settings.ini"));
         SettingsDialog dialog(settings, &window_);

@@ -2,6 +2,15 @@
 // wizard page on a demo workspace and saves each as a PNG, so the look can
 // be reviewed (clipped text, empty space, unreadable states) without a person
 // clicking through it. Works under Xvfb and the offscreen platform.
+//
+// USB Export shows the drives this machine really has. Only when
+// ATMOSPHERE_DRIVES_ROOT points at a stand-in /sys tree (tests/fake_sysfs.h
+// describes one; its mount points are plain folders) does it also tick
+// them and write the demo package: a screenshot never writes to real drives.
+//
+// Mesh shows a real peer: a second peer server in this process, on loopback,
+// serving a few demo model files from the demo workspace; the window's own
+// server runs on a free port without mDNS.
 #pragma once
 
 #include <QCoreApplication>
@@ -32,6 +41,8 @@ private:
     bool fail(const QString& message);
     bool renderWizard();
     bool renderImport();
+    bool renderUsbExport();
+    bool renderMesh();
 
     MainWindow& window_;
     const DemoWorkspace& demo_;

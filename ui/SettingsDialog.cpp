@@ -1,6 +1,10 @@
 #include "ui/SettingsDialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QGroupBox>
+#include <QHostAddress>
+#include <QSpinBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
@@ -58,6 +62,34 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent) : QDialog(pa
     home->setToolTip(tr("Keys, trust store and package index. Set ATMOSPHERE_HOME to use another folder."));
     form->addRow(tr("Station home:"), home);
     layout->addLayout(form);
+
+    auto* mesh = new QGroupBox(tr("Mesh"), this);
+    auto* meshForm = new QFormLayout(mesh);
+    serve_ = new QCheckBox(tr("&Serve this station's models and packages to the mesh"), mesh);
+    serve_->setChecked(settings.meshServe());
+    meshForm->addRow(serve_);
+    bind_ = new QLineEdit(settings.meshBind(), mesh);
+    bind_->setPlaceholderText(tr("every address"));
+    bind_->setAccessibleName(tr("Listen on address"));
+    meshForm->addRow(tr("Listen on &address:"), bind_);
+    port_ = new QSpinBox(mesh);
+    port_->setRange(1, 65535);
+    port_->setValue(settings.meshPort() > 0 ? settings.meshPort() : 14345);
+    port_->setAccessibleName(tr("Port"));
+    meshForm->addRow(tr("P&ort:"), port_);
+    mdns_ = new QCheckBox(tr("Advertise and find peers with m&DNS"), mesh);
+    mdns_->setChecked(settings.meshMdns());
+    meshForm->addRow(mdns_);
+    meshError_ = new QLabel(mesh);
+    meshError_->setStyleSheet(QStringLiteral("color:#b3261e"));
+    meshError_->hide();
+    meshForm->addRow(meshError_);
+    connect(serve_, &QCheckBox::toggled, bind_, &QWidget::setEnabled);
+    connect(serve_, &QCheckBox::toggled, port_, &QWidget::setEnabled);
+    bind_->setEnabled(serve_->isChecked());
+    port_->setEnabled(serve_->isChecked());
+    layout->addWidget(mesh);
+
     auto* note = new QLabel(tr("A new language is used from the next start of Atmosphere Station."), this);
     note->setWordWrap(true);
     note->setStyleSheet(QStringLiteral("color:#5f6b76"));
@@ -71,6 +103,19 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent) : QDialog(pa
 
 void SettingsDialog::accept()
 {
+    const QString bind = bind_->text().trimmed();
+    if (!bind.isEmpty() && QHostAddress(bind).isNull()) {
+        meshError_->setText(tr("\"%1\" is not an IP address (leave it empty to listen on every address).").arg(bind));
+        meshError_->show();
+        bind_->setFocus();
+        return;
+    }
+    meshChanged_ = serve_->isChecked() != settings_.meshServe() || bind != settings_.meshBind() ||
+                   port_->value() != settings_.meshPort() || mdns_->isChecked() != settings_.meshMdns();
+    settings_.setMeshServe(serve_->isChecked());
+    settings_.setMeshBind(bind);
+    settings_.setMeshPort(port_->value());
+    settings_.setMeshMdns(mdns_->isChecked());
     const QString language = language_->currentData().toString();
     languageChanged_ = language != settings_.language();
     settings_.setLanguage(language);

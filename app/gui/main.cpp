@@ -72,6 +72,7 @@ int main(int argc, char** argv)
         return rc;
     }
     window.show();
+    window.startMesh(); // serve, advertise and browse as the settings say
     if (!parser.positionalArguments().isEmpty())
         window.openPackage(parser.positionalArguments().constFirst());
     return app.exec();

@@ -15,8 +15,6 @@ namespace {
 constexpr qint64 kMaxBody = 64ll << 20;
 constexpr int kRetryMs = 30'000;
 
-qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
-
 QString normalizedEndpoint(const QString& endpoint)
 {
     QString e = endpoint.trimmed();
