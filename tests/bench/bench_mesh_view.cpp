@@ -100,6 +100,10 @@ int main(int argc, char** argv)
             worst = std::max(worst, ms);
         }
     }
+    std::printf("samples (ms):");
+    for (double k : keystrokes)
+        std::printf(" %.1f", k);
+    std::printf("\n");
     const double med = median(keystrokes);
     std::printf("mesh view: 10000 models from 200 peers, %zu keystrokes typing \"yolo\" (offscreen)\n",
                 keystrokes.size());
