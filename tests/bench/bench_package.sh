@@ -48,20 +48,9 @@ while (($#)); do
     esac
 done
 
-die() { echo "bench_package.sh: $*" >&2; exit 1; }
-say() { printf '%s\n' "$*"; }
-
-# "1G" "4GiB" "512M" "300k" "123456" -> bytes
-to_bytes() {
-    local v=${1^^} n unit
-    v=${v%IB}; v=${v%B}
-    [[ $v =~ ^([0-9]+)([KMGT]?)$ ]] || die "not a size: $1 (try 1G, 512M)"
-    n=${BASH_REMATCH[1]} unit=${BASH_REMATCH[2]}
-    case $unit in
-    K) echo $((n << 10)) ;; M) echo $((n << 20)) ;; G) echo $((n << 30)) ;; T) echo $((n << 40)) ;; *) echo "$n" ;;
-    esac
-}
-human() { awk -v b="$1" 'BEGIN{ if (b >= 2^30) printf "%.1f GiB", b/2^30; else if (b >= 2^20) printf "%.1f MiB", b/2^20; else printf "%d KiB", b/1024 }'; }
+BENCH=bench_package.sh
+# shellcheck source=tests/bench/lib.sh
+source "$SCRIPT_DIR/lib.sh"
 
 SIZE=$(to_bytes "$SIZE_ARG")
 ((SIZE >= 64 << 20)) || die "--size must be at least 64M"
@@ -75,27 +64,7 @@ for tool in tar sha256sum openssl awk head base64 sort df; do
 done
 
 # ---- the binary -------------------------------------------------------------
-if [[ -n ${ATMO_BIN:-} ]]; then
-    ATMO=$ATMO_BIN
-    [[ -x $ATMO ]] || die "ATMO_BIN=$ATMO is not an executable"
-    say "binary: $ATMO (from ATMO_BIN)"
-else
-    command -v cmake >/dev/null || die "cmake is required to build (or set ATMO_BIN)"
-    if [[ ! -f $BUILD_DIR/build.ninja ]]; then
-        say "configuring a Release build in $BUILD_DIR"
-        cmake -S "$REPO" -B "$BUILD_DIR" -G Ninja -DATMO_BUILD_GUI=OFF -DATMO_BUILD_TESTS=OFF \
-            -DCMAKE_BUILD_TYPE=Release >"$REPO/build-bench.configure.log" 2>&1 ||
-            { tail -n 30 "$REPO/build-bench.configure.log" >&2; die "cmake configure failed"; }
-        rm -f "$REPO/build-bench.configure.log"
-    fi
-    bt=$(awk -F= '/^CMAKE_BUILD_TYPE:/{print $2}' "$BUILD_DIR/CMakeCache.txt")
-    [[ $bt == Release ]] || die "$BUILD_DIR is a '$bt' build, not Release; remove it or set ATMO_BIN"
-    say "building atmosphere (Release) in $BUILD_DIR"
-    cmake --build "$BUILD_DIR" --target atmosphere >"$BUILD_DIR/bench-build.log" 2>&1 ||
-        { tail -n 30 "$BUILD_DIR/bench-build.log" >&2; die "build failed (see $BUILD_DIR/bench-build.log)"; }
-    ATMO=$BUILD_DIR/bin/atmosphere
-    [[ -x $ATMO ]] || die "no binary at $ATMO after the build"
-fi
+atmo_binary
 
 # ---- /usr/bin/time for peak RSS --------------------------------------------
 TIME_BIN=/usr/bin/time
@@ -112,20 +81,7 @@ if ((DO_RSS)) && [[ ! -x $TIME_BIN ]]; then
 fi
 
 # ---- work directory ---------------------------------------------------------
-PARENT=${TMPDIR:-/var/tmp}
-[[ -d $PARENT && -w $PARENT ]] || die "$PARENT is not a writable directory"
-W=$(mktemp -d "$PARENT/atmo-bench.XXXXXX")
-cleanup() {
-    local rc=$?
-    if ((KEEP)); then
-        echo "kept work directory: $W" >&2
-    else
-        rm -rf "$W"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_workdir atmo-bench
 
 max_rss_size=0
 if ((DO_RSS)); then
@@ -135,8 +91,7 @@ fi
 need=$((SIZE * 4))
 ((max_rss_size * 3 > need)) && need=$((max_rss_size * 3))
 need=$((need + (1 << 30)))
-avail=$(($(df -Pk "$W" | awk 'NR==2{print $4}') * 1024))
-((avail >= need)) || die "$W: needs about $(human $need) free, has $(human $avail)"
+need_free "$need"
 
 # ---- cache policy -----------------------------------------------------------
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }

@@ -26,28 +26,18 @@ while (($#)); do
     *) echo "bench_pull.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
 done
-die() { echo "bench_pull.sh: $*" >&2; exit 1; }
+BENCH=bench_pull.sh
+REPO=$SRC
+source "$SRC/tests/bench/lib.sh"
 SIZE=$(numfmt --from=iec "$SIZE_ARG") || die "--size: \"$SIZE_ARG\" is not a size"
 ATMO=$BUILD_DIR/bin/atmosphere
 [[ -x $ATMO ]] || die "no binary at $ATMO (build the atmosphere target, Release)"
 command -v curl >/dev/null || die "curl is required (the baseline)"
 BRIDGE=$SRC/tests/mesh/bridge_peer.py
 
-PARENT=${TMPDIR:-/var/tmp}
-W=$(mktemp -d "$PARENT/atmo-bench-pull.XXXXXX")
-PIDS=()
-cleanup() {
-    local rc=$? p
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-    if ((KEEP)); then echo "kept work directory: $W" >&2; else rm -rf "$W"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_workdir atmo-bench-pull
 need=$((SIZE * 4))
-avail=$(($(df -Pk "$W" | awk 'NR==2{print $4}') * 1024))
-((avail >= need)) || die "$W: needs about $((need >> 20)) MiB free, has $((avail >> 20)) MiB"
+need_free "$need"
 
 mkdir -p "$W/models" "$W/home" "$W/log"
 FILE=$W/models/bench-model.gguf
