@@ -96,10 +96,7 @@ ModelDownload::ModelDownload(atmo::CatalogEntry entry, std::vector<DownloadSourc
 
 ModelDownload::~ModelDownload()
 {
-    ++generation_;
-    cancel_.cancel();
-    stopRequests();
-    waitForDisk();
+    halt();
     // The journal's destructor records a clean close: destroying the object pauses.
 }
 
@@ -647,14 +644,22 @@ void ModelDownload::waitForDisk()
     futures_.clear();
 }
 
-void ModelDownload::fail(const QString& message)
+// Stops everything in flight: late replies and disk results of this round
+// are ignored (generation), hashing is cancelled, and the disk work that is
+// already running is waited for, so the journal can be closed safely.
+void ModelDownload::halt()
 {
-    error_ = message;
     ++generation_;
     cancel_.cancel();
     tick_.stop();
     stopRequests();
     waitForDisk();
+}
+
+void ModelDownload::fail(const QString& message)
+{
+    error_ = message;
+    halt();
     if (journal_)
         journal_->close(); // what is on disk stays for a later attempt
     journal_.reset();
@@ -667,11 +672,7 @@ void ModelDownload::pause()
 {
     if (state_ != State::Preparing && state_ != State::Running && state_ != State::Verifying)
         return;
-    ++generation_;
-    cancel_.cancel();
-    tick_.stop();
-    stopRequests();
-    waitForDisk();
+    halt();
     if (journal_)
         journal_->close();
     journal_.reset();
@@ -684,11 +685,7 @@ void ModelDownload::cancel()
 {
     if (state_ == State::Finished || state_ == State::Cancelled)
         return;
-    ++generation_;
-    cancel_.cancel();
-    tick_.stop();
-    stopRequests();
-    waitForDisk();
+    halt();
     if (journal_)
         journal_->discard();
     journal_.reset();

@@ -117,6 +117,7 @@ private:
     void onFinishReport(atmo::Result<atmo::FinishReport> report);
     void reportPeers(bool verified);
     void waitForDisk();
+    void halt();
     void emitProgress(bool force);
     QString peerName(const QString& endpoint) const;
     QString nodeKeyOf(const QString& endpoint) const;
