@@ -1,4 +1,4 @@
-// ModelDownload against real HTTP on loopback: model bridges that are not
+// MeshDownload against real HTTP on loopback: model bridges that are not
 // this project's code (tests/mesh/bridge_peer.py, healthy or with a fault)
 // and this project's PeerServer (which offers per-chunk hashes). Covers a
 // verified pull, resume after a pause (bytes fetched again), failover from a
@@ -14,7 +14,7 @@
 #include <sys/mount.h>
 #include <sys/types.h>
 
-#include "app/mesh/ModelDownload.h"
+#include "app/mesh/MeshDownload.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
 #include "core/download_journal.h"
@@ -78,12 +78,12 @@ std::string hashOf(const fs::path& file)
 }
 
 // Runs a download to its end (or until `stopWhen` says so, then pauses).
-bool runToEnd(ModelDownload& d, int ms = 120000, const std::function<bool()>& stopWhen = {})
+bool runToEnd(MeshDownload& d, int ms = 120000, const std::function<bool()>& stopWhen = {})
 {
-    QSignalSpy done(&d, &ModelDownload::finished);
+    QSignalSpy done(&d, &MeshDownload::finished);
     d.start();
     const bool ended = waitFor([&] {
-        if (stopWhen && d.state() == ModelDownload::State::Running && stopWhen()) {
+        if (stopWhen && d.state() == MeshDownload::State::Running && stopWhen()) {
             d.pause();
             return true;
         }
@@ -94,7 +94,7 @@ bool runToEnd(ModelDownload& d, int ms = 120000, const std::function<bool()>& st
 
 } // namespace
 
-class TestModelDownload : public QObject {
+class TestMeshDownload : public QObject {
     Q_OBJECT
 
     std::unique_ptr<Sandbox> box;
@@ -109,16 +109,16 @@ class TestModelDownload : public QObject {
         writeRandomFile(file, size, seed);
         sha = hashOf(file);
     }
-    ModelDownloadOptions fastOptions() const
+    MeshDownloadOptions fastOptions() const
     {
-        ModelDownloadOptions o;
+        MeshDownloadOptions o;
         o.stallTimeoutMs = 5000;
         o.chunksPerRequest = 1;
         return o;
     }
-    void verifyLanded(const ModelDownload& d)
+    void verifyLanded(const MeshDownload& d)
     {
-        QCOMPARE(d.state(), ModelDownload::State::Finished);
+        QCOMPARE(d.state(), MeshDownload::State::Finished);
         QCOMPARE(hashOf(dest / "defects-v2.gguf"), sha);
         auto json = atmo::readFile(dest / "defects-v2.json");
         QVERIFY(json);
@@ -149,8 +149,8 @@ private slots:
         makeModel(10 * 1024 * 1024 + 123);
         Bridge bridge(src);
         QVERIFY(bridge.ok());
-        ModelDownload d(entryFor(file, "defects-v2"), {{bridge.url(), {}}}, dest, fastOptions());
-        QSignalSpy progress(&d, &ModelDownload::progressChanged);
+        MeshDownload d(entryFor(file, "defects-v2"), {{bridge.url(), {}}}, dest, fastOptions());
+        QSignalSpy progress(&d, &MeshDownload::progressChanged);
         QVERIFY(runToEnd(d));
         QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
         verifyLanded(d);
@@ -169,14 +169,14 @@ private slots:
         const auto entry = entryFor(file, "defects-v2");
         std::uint64_t first = 0;
         {
-            ModelDownload d(entry, {{bridge.url(), {}}}, dest, fastOptions());
+            MeshDownload d(entry, {{bridge.url(), {}}}, dest, fastOptions());
             QVERIFY(runToEnd(d, 120000, [&] { return d.progress().chunksReceived >= 2; }));
-            QCOMPARE(d.state(), ModelDownload::State::Paused);
+            QCOMPARE(d.state(), MeshDownload::State::Paused);
             first = d.bytesReceived();
             QVERIFY(fs::exists(atmo::DownloadJournal::partPath(dest / "defects-v2.gguf")));
             QVERIFY(!fs::exists(dest / "defects-v2.gguf"));
         }
-        ModelDownload again(entry, {{bridge.url(), {}}}, dest, fastOptions());
+        MeshDownload again(entry, {{bridge.url(), {}}}, dest, fastOptions());
         QVERIFY(runToEnd(again));
         verifyLanded(again);
         QCOMPARE(again.openReport().kind, atmo::JournalOpenReport::Resumed);
@@ -192,8 +192,8 @@ private slots:
         Bridge dying(src, "die-after=3000000");
         Bridge healthy(src);
         QVERIFY(dying.ok() && healthy.ok());
-        ModelDownload d(entryFor(file, "defects-v2"), {{dying.url(), {}}, {healthy.url(), {}}}, dest, fastOptions());
-        QSignalSpy problems(&d, &ModelDownload::peerProblem);
+        MeshDownload d(entryFor(file, "defects-v2"), {{dying.url(), {}}, {healthy.url(), {}}}, dest, fastOptions());
+        QSignalSpy problems(&d, &MeshDownload::peerProblem);
         QVERIFY(runToEnd(d));
         QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
         verifyLanded(d);
@@ -230,12 +230,12 @@ private slots:
         // The bad peer first, so it certainly gets work.
         // The bridge flips a byte in the middle of the file: two chunks per
         // request give the first peer the chunk that holds it.
-        ModelDownloadOptions options = fastOptions();
+        MeshDownloadOptions options = fastOptions();
         options.chunksPerRequest = 2;
-        ModelDownload d(entryFor(file, "defects-v2"),
+        MeshDownload d(entryFor(file, "defects-v2"),
                         {{bad.url(), badKey}, {stationUrl, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}, dest, options);
         d.setDirectory(&directory);
-        QSignalSpy problems(&d, &ModelDownload::peerProblem);
+        QSignalSpy problems(&d, &MeshDownload::peerProblem);
         QVERIFY(runToEnd(d));
         QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
         verifyLanded(d);
@@ -251,9 +251,9 @@ private slots:
         makeModel(6 * 1024 * 1024);
         Bridge bad(src, "wrong-bytes");
         QVERIFY(bad.ok());
-        ModelDownload d(entryFor(file, "defects-v2"), {{bad.url(), {}}}, dest, fastOptions());
+        MeshDownload d(entryFor(file, "defects-v2"), {{bad.url(), {}}}, dest, fastOptions());
         QVERIFY(runToEnd(d));
-        QCOMPARE(d.state(), ModelDownload::State::Failed);
+        QCOMPARE(d.state(), MeshDownload::State::Failed);
         QVERIFY2(d.error().startsWith("defects-v2: peer " + bad.url() + ": sent bytes that do not match the catalog's SHA-256"),
                  qPrintable(d.error()));
         QVERIFY(!d.error().contains('\n'));
@@ -266,7 +266,7 @@ private slots:
         makeModel(10 * 1024 * 1024 + 7);
         Bridge lazy(src, "ignore-range");
         QVERIFY(lazy.ok());
-        ModelDownload d(entryFor(file, "defects-v2"), {{lazy.url(), {}}}, dest, fastOptions());
+        MeshDownload d(entryFor(file, "defects-v2"), {{lazy.url(), {}}}, dest, fastOptions());
         QVERIFY(runToEnd(d));
         QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
         verifyLanded(d);
@@ -286,16 +286,16 @@ private slots:
         QVERIFY(bridge.ok());
         const auto entry = entryFor(file, "defects-v2");
         {
-            ModelDownload d(entry, {{bridge.url(), {}}}, dest, fastOptions());
+            MeshDownload d(entry, {{bridge.url(), {}}}, dest, fastOptions());
             QVERIFY(runToEnd(d, 120000, [&] { return d.progress().chunksReceived >= 2; }));
-            QCOMPARE(d.state(), ModelDownload::State::Paused);
+            QCOMPARE(d.state(), MeshDownload::State::Paused);
         }
         const fs::path part = atmo::DownloadJournal::partPath(dest / "defects-v2.gguf");
         if (truncate)
             fs::resize_file(part, 1000);
         else
             fs::remove(part);
-        ModelDownload again(entry, {{bridge.url(), {}}}, dest, fastOptions());
+        MeshDownload again(entry, {{bridge.url(), {}}}, dest, fastOptions());
         QVERIFY(runToEnd(again));
         QVERIFY2(again.error().isEmpty(), qPrintable(again.error()));
         verifyLanded(again);
@@ -312,10 +312,10 @@ private slots:
         makeModel(4 * 1024 * 1024);
         Bridge bridge(src);
         QVERIFY(bridge.ok());
-        ModelDownload d(entryFor(file, "defects-v2"), {{bridge.url(), {}}}, tiny, fastOptions());
+        MeshDownload d(entryFor(file, "defects-v2"), {{bridge.url(), {}}}, tiny, fastOptions());
         QVERIFY(runToEnd(d));
         ::umount(tiny.c_str());
-        QCOMPARE(d.state(), ModelDownload::State::Failed);
+        QCOMPARE(d.state(), MeshDownload::State::Failed);
         QVERIFY2(d.error().contains("disk full") && d.error().contains(QString::fromStdString(tiny.string())),
                  qPrintable(d.error()));
         QVERIFY(!d.error().contains('\n'));
@@ -324,9 +324,9 @@ private slots:
     void noPeer()
     {
         makeModel(5000);
-        ModelDownload d(entryFor(file, "defects-v2"), {}, dest, fastOptions());
+        MeshDownload d(entryFor(file, "defects-v2"), {}, dest, fastOptions());
         QVERIFY(runToEnd(d));
-        QCOMPARE(d.state(), ModelDownload::State::Failed);
+        QCOMPARE(d.state(), MeshDownload::State::Failed);
         QCOMPARE(d.error(), QStringLiteral("defects-v2: no peer has this model"));
     }
 
@@ -371,5 +371,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestModelDownload)
+QTEST_GUILESS_MAIN(TestMeshDownload)
 #include "tst_app_model_download.moc"

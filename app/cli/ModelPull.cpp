@@ -11,7 +11,7 @@
 #include "Commands.h"
 #include "MeshDiscovery.h"
 
-#include "app/mesh/ModelDownload.h"
+#include "app/mesh/MeshDownload.h"
 #include "core/catalog.h"
 #include "core/fs_util.h"
 
@@ -81,9 +81,9 @@ int modelPull(const QStringList& args)
 
     const std::filesystem::path dest =
         p.isSet("dest") ? std::filesystem::path(s(p.value("dest"))) : ctx.home().modelsDir();
-    ModelDownloadOptions options;
+    MeshDownloadOptions options;
     options.stallTimeoutMs = static_cast<int>(stall * 1000);
-    ModelDownload download(match->entry, sources, dest, options);
+    MeshDownload download(match->entry, sources, dest, options);
     download.setDirectory(&directory);
 
     atmo::CancelToken interrupt;
@@ -91,17 +91,17 @@ int modelPull(const QStringList& args)
     TerminalProgress bar(!ctx.json());
     QEventLoop loop;
     bool paused = false;
-    QObject::connect(&download, &ModelDownload::progressChanged, &loop, [&](const atmo::DownloadProgress& pr) {
+    QObject::connect(&download, &MeshDownload::progressChanged, &loop, [&](const atmo::DownloadProgress& pr) {
         bar.onProgress({"downloading", pr.bytesDownloaded, pr.totalBytes, s(id)});
     });
-    QObject::connect(&download, &ModelDownload::phaseProgress, &loop, [&](const QString& phase, quint64 d, quint64 t) {
+    QObject::connect(&download, &MeshDownload::phaseProgress, &loop, [&](const QString& phase, quint64 d, quint64 t) {
         bar.onProgress({s(phase), d, t, s(id)});
     });
-    QObject::connect(&download, &ModelDownload::peerProblem, &loop, [&](const QString&, const QString& message) {
+    QObject::connect(&download, &MeshDownload::peerProblem, &loop, [&](const QString&, const QString& message) {
         bar.done();
         std::cerr << "atmosphere: note: " << s(id) << ": " << s(message) << "\n";
     });
-    QObject::connect(&download, &ModelDownload::finished, &loop, [&] { loop.quit(); });
+    QObject::connect(&download, &MeshDownload::finished, &loop, [&] { loop.quit(); });
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
         if (interrupt.cancelled() && !paused) {
@@ -111,7 +111,7 @@ int modelPull(const QStringList& args)
         }
     });
     poll.start(100);
-    QTimer::singleShot(0, &download, &ModelDownload::start);
+    QTimer::singleShot(0, &download, &MeshDownload::start);
     loop.exec();
     bar.done();
 
@@ -121,7 +121,7 @@ int modelPull(const QStringList& args)
                   << atmo::humanBytes(pr.totalBytes) << "; run the same command again to resume\n";
         return Failed;
     }
-    if (download.state() != ModelDownload::State::Finished)
+    if (download.state() != MeshDownload::State::Finished)
         return ctx.fail(download.error());
     const QString path = q(download.finalPath().string());
     if (ctx.json()) {

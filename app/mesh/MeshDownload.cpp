@@ -1,4 +1,4 @@
-#include "app/mesh/ModelDownload.h"
+#include "app/mesh/MeshDownload.h"
 
 #include <QFuture>
 #include <QNetworkAccessManager>
@@ -32,14 +32,14 @@ std::string s(const QString& q) { return q.toStdString(); }
 // Forwards the journal's "checking"/"verifying" phases to the owner's thread.
 class PhaseForwarder : public atmo::Observer {
 public:
-    explicit PhaseForwarder(QPointer<ModelDownload> target) : target_(std::move(target)) {}
+    explicit PhaseForwarder(QPointer<MeshDownload> target) : target_(std::move(target)) {}
     void onProgress(const atmo::Progress& p) override
     {
         if (!target_)
             return;
         const QString phase = q(p.phase);
         const quint64 done = p.done, total = p.total;
-        QPointer<ModelDownload> t = target_;
+        QPointer<MeshDownload> t = target_;
         QMetaObject::invokeMethod(target_.data(), [t, phase, done, total] {
             if (t)
                 emit t->phaseProgress(phase, done, total);
@@ -47,12 +47,12 @@ public:
     }
 
 private:
-    QPointer<ModelDownload> target_;
+    QPointer<MeshDownload> target_;
 };
 
 } // namespace
 
-struct ModelDownload::Request {
+struct MeshDownload::Request {
     QString peer;
     atmo::Assignment a;
     QNetworkReply* reply = nullptr;
@@ -66,7 +66,7 @@ struct ModelDownload::Request {
     bool done = false;           // every byte of the range was taken
 };
 
-struct ModelDownload::Committed {
+struct MeshDownload::Committed {
     enum Kind { Ok, Superseded, Mismatch, Error } kind = Ok;
     quint64 generation = 0;
     QString peer;
@@ -74,9 +74,23 @@ struct ModelDownload::Committed {
     QString error;
 };
 
-ModelDownload::ModelDownload(atmo::CatalogEntry entry, std::vector<DownloadSource> sources, fs::path destDir,
-                             ModelDownloadOptions options, QObject* parent)
-    : QObject(parent), entry_(std::move(entry)), sources_(std::move(sources)), dest_(std::move(destDir)),
+DownloadSpec DownloadSpec::forModel(const atmo::CatalogEntry& entry)
+{
+    DownloadSpec spec;
+    spec.key = entry.modelId;
+    spec.sizeBytes = entry.sizeBytes;
+    spec.sha256 = entry.sha256;
+    const QString id = QUrl::toPercentEncoding(q(entry.modelId));
+    spec.urlPath = "/v1/models/download/" + id;
+    spec.fileName = entry.modelId + "." + entry.format;
+    spec.chunkListPath = "/v1/models/" + id + "/chunks";
+    spec.entry = entry;
+    return spec;
+}
+
+MeshDownload::MeshDownload(DownloadSpec spec, std::vector<DownloadSource> sources, fs::path destDir,
+                           MeshDownloadOptions options, QObject* parent)
+    : QObject(parent), spec_(std::move(spec)), sources_(std::move(sources)), dest_(std::move(destDir)),
       options_(options), net_(new QNetworkAccessManager(this))
 {
     qRegisterMetaType<atmo::DownloadProgress>();
@@ -91,21 +105,47 @@ ModelDownload::ModelDownload(atmo::CatalogEntry entry, std::vector<DownloadSourc
     }
     sources_ = std::move(unique);
     tick_.setInterval(250);
-    connect(&tick_, &QTimer::timeout, this, &ModelDownload::onTick);
+    connect(&tick_, &QTimer::timeout, this, &MeshDownload::onTick);
+    throttle_.setSingleShot(true);
+    connect(&throttle_, &QTimer::timeout, this, [this] {
+        if (state_ == State::Running)
+            drainAll();
+    });
 }
 
-ModelDownload::~ModelDownload()
+void MeshDownload::setRateLimit(std::uint64_t bytesPerSecond)
+{
+    limiter_.setRate(bytesPerSecond, 0, Clock::now());
+    if (state_ == State::Running)
+        throttle_.start(0); // read what the new rate allows now
+}
+
+// How many bytes the rate limit lets the reads take now; 0 arms the wake-up.
+std::uint64_t MeshDownload::allowance()
+{
+    if (limiter_.unlimited())
+        return UINT64_MAX;
+    const auto now = Clock::now();
+    const std::uint64_t allowed = limiter_.available(now);
+    if (allowed == 0 && !throttle_.isActive()) {
+        const auto wait = limiter_.waitFor(64 * 1024, now);
+        throttle_.start(std::max<int>(1, static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count())));
+    }
+    return allowed;
+}
+
+MeshDownload::~MeshDownload()
 {
     halt();
     // The journal's destructor records a clean close: destroying the object pauses.
 }
 
-fs::path ModelDownload::finalPath() const { return dest_ / (entry_.modelId + "." + entry_.format); }
-fs::path ModelDownload::entryPath() const { return dest_ / (entry_.modelId + ".json"); }
+fs::path MeshDownload::finalPath() const { return dest_ / spec_.fileName; }
+fs::path MeshDownload::entryPath() const { return spec_.entry ? dest_ / (spec_.entry->modelId + ".json") : fs::path(); }
 
-std::vector<atmo::PeerStats> ModelDownload::peerStats() const { return plan_ ? plan_->peers() : std::vector<atmo::PeerStats>{}; }
+std::vector<atmo::PeerStats> MeshDownload::peerStats() const { return plan_ ? plan_->peers() : std::vector<atmo::PeerStats>{}; }
 
-void ModelDownload::setState(State st)
+void MeshDownload::setState(State st)
 {
     if (state_ == st)
         return;
@@ -113,7 +153,7 @@ void ModelDownload::setState(State st)
     emit stateChanged(st);
 }
 
-void ModelDownload::start()
+void MeshDownload::start()
 {
     if (state_ == State::Preparing || state_ == State::Running || state_ == State::Verifying || state_ == State::Finished)
         return;
@@ -123,15 +163,19 @@ void ModelDownload::start()
     problems_.clear();
     finishing_ = false;
     pendingCommits_ = 0;
-    const QString id = q(entry_.modelId);
-    if (!atmo::isValidModelId(entry_.modelId))
+    const QString id = q(spec_.key);
+    if (!atmo::isValidModelId(spec_.key))
         return fail("\"" + id + "\" is not a valid model id");
-    if (entry_.format.empty() || !atmo::isValidModelId(entry_.format))
+    if (spec_.entry && (spec_.entry->format.empty() || !atmo::isValidModelId(spec_.entry->format)))
         return fail(id + ": the catalog entry has no usable format");
-    if (!atmo::isSha256Hex(entry_.sha256))
-        return fail(id + ": the catalog entry's sha256 is not 64 lowercase hex digits");
+    if (!atmo::isValidModelId(spec_.fileName))
+        return fail(id + ": \"" + q(spec_.fileName) + "\" is not a usable file name");
+    if (!spec_.urlPath.startsWith('/'))
+        return fail(id + ": no path to download it from");
+    if (!atmo::isSha256Hex(spec_.sha256))
+        return fail(id + ": the expected sha256 is not 64 lowercase hex digits");
     if (sources_.empty())
-        return fail(id + ": no peer has this model");
+        return fail(id + ": no peer has this " + (spec_.entry ? "model" : "file"));
 
     std::error_code ec;
     fs::create_directories(dest_, ec);
@@ -142,15 +186,15 @@ void ModelDownload::start()
     std::uint64_t have = 0;
     const fs::path part = atmo::DownloadJournal::partPath(finalPath());
     if (fs::exists(part, ec))
-        have = std::min<std::uint64_t>(fs::file_size(part, ec), entry_.sizeBytes);
-    const std::uint64_t need = entry_.sizeBytes - have;
+        have = std::min<std::uint64_t>(fs::file_size(part, ec), spec_.sizeBytes);
+    const std::uint64_t need = spec_.sizeBytes - have;
     const std::uint64_t free = atmo::freeSpace(dest_);
     if (need > 0 && free < need)
         return fail(q(dest_.string()) + ": disk full: " + id + " needs " + q(atmo::humanBytes(need)) + ", only " +
                     q(atmo::humanBytes(free)) + " free");
 
     setState(State::Preparing);
-    if (options_.askChunkLists && sources_.size() > 1 && chunkHashes_.empty())
+    if (options_.askChunkLists && !spec_.chunkListPath.isEmpty() && sources_.size() > 1 && chunkHashes_.empty())
         askChunkLists();
     else
         openJournal(chunkHashes_, hashChunkSize_);
@@ -159,12 +203,12 @@ void ModelDownload::start()
 // Per-chunk hashes let a download spread over several peers blame the peer
 // that sent a bad chunk. A single-peer download skips the round trip: there
 // is nobody to fail over to, and the final hash catches a wrong file.
-void ModelDownload::askChunkLists()
+void MeshDownload::askChunkLists()
 {
     const quint64 gen = generation_;
     auto remaining = std::make_shared<int>(static_cast<int>(sources_.size()));
     for (const auto& src : sources_) {
-        QNetworkRequest req(QUrl(src.endpoint + "/v1/models/" + QUrl::toPercentEncoding(q(entry_.modelId)) + "/chunks"));
+        QNetworkRequest req(QUrl(src.endpoint + spec_.chunkListPath));
         req.setTransferTimeout(options_.chunkListTimeoutMs);
         QNetworkReply* reply = net_->get(req);
         reply->setReadBufferSize(0);
@@ -178,7 +222,7 @@ void ModelDownload::askChunkLists()
             if (chunkHashes_.empty() && reply->error() == QNetworkReply::NoError &&
                 reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200 && body.size() < (64 << 20)) {
                 auto list = atmo::parseChunkList(std::string_view(body.constData(), static_cast<std::size_t>(body.size())),
-                                                 entry_.modelId, entry_.sizeBytes, entry_.sha256);
+                                                 spec_.key, spec_.sizeBytes, spec_.sha256);
                 if (list) {
                     chunkHashes_ = std::move(list->hashes);
                     hashChunkSize_ = list->chunkSize;
@@ -190,16 +234,16 @@ void ModelDownload::askChunkLists()
     }
 }
 
-void ModelDownload::openJournal(std::vector<std::string> chunkHashes, std::uint64_t chunkSize)
+void MeshDownload::openJournal(std::vector<std::string> chunkHashes, std::uint64_t chunkSize)
 {
     atmo::DownloadTarget target;
-    target.modelId = entry_.modelId;
-    target.size = entry_.sizeBytes;
-    target.sha256 = entry_.sha256;
-    target.chunkSize = chunkHashes.empty() ? atmo::defaultChunkSize(entry_.sizeBytes) : chunkSize;
+    target.modelId = spec_.key;
+    target.size = spec_.sizeBytes;
+    target.sha256 = spec_.sha256;
+    target.chunkSize = chunkHashes.empty() ? atmo::defaultChunkSize(spec_.sizeBytes) : chunkSize;
     target.chunkHashes = std::move(chunkHashes);
     const quint64 gen = generation_;
-    QPointer<ModelDownload> self(this);
+    QPointer<MeshDownload> self(this);
     const fs::path path = finalPath();
     const atmo::CancelToken cancel = cancel_;
     futures_.append(QtConcurrent::run([self, gen, path, target, cancel] {
@@ -219,10 +263,10 @@ void ModelDownload::openJournal(std::vector<std::string> chunkHashes, std::uint6
     }));
 }
 
-void ModelDownload::onOpened(std::shared_ptr<atmo::DownloadJournal> journal, QString error)
+void MeshDownload::onOpened(std::shared_ptr<atmo::DownloadJournal> journal, QString error)
 {
     if (!journal)
-        return fail(error.startsWith(q(entry_.modelId)) ? error : q(entry_.modelId) + ": " + error);
+        return fail(error.startsWith(q(spec_.key)) ? error : q(spec_.key) + ": " + error);
     journal_ = std::move(journal);
     openReport_ = journal_->openReport();
     plan_ = std::make_unique<atmo::RangePlan>(journal_->layout(), journal_->doneChunks());
@@ -236,7 +280,7 @@ void ModelDownload::onOpened(std::shared_ptr<atmo::DownloadJournal> journal, QSt
     maybeFinish();
 }
 
-void ModelDownload::schedule()
+void MeshDownload::schedule()
 {
     if (state_ != State::Running || !plan_ || finishing_)
         return;
@@ -250,17 +294,17 @@ void ModelDownload::schedule()
             issue(src.endpoint, *a);
     }
     if (plan_->exhausted() && requests_.empty() && pendingCommits_ == 0)
-        fail(q(entry_.modelId) + ": " + q(plan_->exhaustedReason()));
+        fail(q(spec_.key) + ": " + q(plan_->exhaustedReason()));
 }
 
-void ModelDownload::issue(const QString& peer, const atmo::Assignment& a)
+void MeshDownload::issue(const QString& peer, const atmo::Assignment& a)
 {
     auto r = std::make_unique<Request>();
     r->peer = peer;
     r->a = a;
     r->chunk = a.first;
     r->lastByte = Clock::now();
-    QNetworkRequest req(QUrl(peer + "/v1/models/download/" + QUrl::toPercentEncoding(q(entry_.modelId))));
+    QNetworkRequest req(QUrl(peer + spec_.urlPath));
     req.setRawHeader("Range", QByteArray("bytes=") + QByteArray::number(qulonglong(a.offset)) + '-' +
                                   QByteArray::number(qulonglong(a.offset + a.length - 1)));
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
@@ -272,7 +316,7 @@ void ModelDownload::issue(const QString& peer, const atmo::Assignment& a)
     requests_.push_back(std::move(r));
 }
 
-bool ModelDownload::checkHeaders(Request* r)
+bool MeshDownload::checkHeaders(Request* r)
 {
     r->headersChecked = true;
     const int status = r->reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -282,7 +326,7 @@ bool ModelDownload::checkHeaders(Request* r)
         const auto m = re.match(range);
         if (!m.hasMatch() || m.captured(1).toULongLong() != r->a.offset ||
             m.captured(2).toULongLong() != r->a.offset + r->a.length - 1 ||
-            m.captured(3).toULongLong() != entry_.sizeBytes) {
+            m.captured(3).toULongLong() != spec_.sizeBytes) {
             dropRequest(r, atmo::ChunkFailure::Dropped,
                         QStringLiteral("answered bytes %1-%2 with Content-Range \"%3\"")
                             .arg(r->a.offset).arg(r->a.offset + r->a.length - 1).arg(range));
@@ -292,9 +336,9 @@ bool ModelDownload::checkHeaders(Request* r)
     }
     if (status == 200) {
         const QVariant length = r->reply->header(QNetworkRequest::ContentLengthHeader);
-        if (length.isValid() && length.toULongLong() != entry_.sizeBytes) {
+        if (length.isValid() && length.toULongLong() != spec_.sizeBytes) {
             dropRequest(r, atmo::ChunkFailure::Dropped,
-                        QStringLiteral("sent %1 bytes for a %2-byte model").arg(length.toULongLong()).arg(entry_.sizeBytes));
+                        QStringLiteral("sent %1 bytes for a %2-byte file").arg(length.toULongLong()).arg(spec_.sizeBytes));
             return false;
         }
         if (r->a.offset > kMaxSkipBytes) {
@@ -312,7 +356,7 @@ bool ModelDownload::checkHeaders(Request* r)
     return false;
 }
 
-void ModelDownload::onReadyRead(Request* r)
+void MeshDownload::onReadyRead(Request* r)
 {
     if (state_ != State::Running || !r->reply)
         return;
@@ -329,15 +373,22 @@ void ModelDownload::onReadyRead(Request* r)
             r->lastByte = Clock::now(); // waiting for our disk is not the peer's stall
             return;
         }
-        const qint64 avail = r->reply->bytesAvailable();
-        if (avail <= 0)
+        const qint64 buffered = r->reply->bytesAvailable();
+        if (buffered <= 0)
             break;
+        const std::uint64_t allowed = allowance();
+        if (allowed == 0) {
+            r->lastByte = Clock::now(); // held back by our own rate limit, not the peer's stall
+            return;
+        }
+        const qint64 avail = static_cast<qint64>(std::min<std::uint64_t>(static_cast<std::uint64_t>(buffered), allowed));
         if (r->skip > 0) {
             const qint64 n = r->reply->skip(std::min<qint64>(avail, static_cast<qint64>(r->skip)));
             if (n <= 0)
                 break;
             r->skip -= static_cast<std::uint64_t>(n);
             bytesReceived_ += static_cast<std::uint64_t>(n);
+            limiter_.consume(static_cast<std::uint64_t>(n), Clock::now());
             r->lastByte = Clock::now();
             continue;
         }
@@ -355,6 +406,7 @@ void ModelDownload::onReadyRead(Request* r)
         r->lastByte = now;
         r->taken += static_cast<std::uint64_t>(n);
         bytesReceived_ += static_cast<std::uint64_t>(n);
+        limiter_.consume(static_cast<std::uint64_t>(n), now);
         plan_->received(s(r->peer), r->chunk, static_cast<std::uint64_t>(n), now);
         if (static_cast<std::uint64_t>(r->buf.size()) == chunkLen)
             commit(r);
@@ -381,7 +433,7 @@ void ModelDownload::onReadyRead(Request* r)
         onReplyFinished(r);
 }
 
-void ModelDownload::onReplyFinished(Request* r)
+void MeshDownload::onReplyFinished(Request* r)
 {
     if (!r->reply)
         return;
@@ -416,7 +468,7 @@ void ModelDownload::onReplyFinished(Request* r)
     schedule();
 }
 
-void ModelDownload::commit(Request* r)
+void MeshDownload::commit(Request* r)
 {
     const std::uint32_t chunk = r->chunk;
     QByteArray data = std::move(r->buf);
@@ -426,7 +478,7 @@ void ModelDownload::commit(Request* r)
     auto journal = journal_;
     const quint64 gen = generation_;
     const QString peer = r->peer;
-    QPointer<ModelDownload> self(this);
+    QPointer<MeshDownload> self(this);
     futures_.append(QtConcurrent::run([self, journal, data, chunk, peer, gen] {
         Committed c;
         c.generation = gen;
@@ -456,7 +508,7 @@ void ModelDownload::commit(Request* r)
     futures_.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
 }
 
-void ModelDownload::onCommitted(const Committed& c)
+void MeshDownload::onCommitted(const Committed& c)
 {
     if (c.generation != generation_ || !plan_)
         return;
@@ -485,7 +537,7 @@ void ModelDownload::onCommitted(const Committed& c)
         QString message = c.error;
         if (message.contains("No space left", Qt::CaseInsensitive) && !message.contains("disk full"))
             message = "disk full: " + message;
-        return fail(message.startsWith(q(entry_.modelId)) ? message : q(entry_.modelId) + ": " + message);
+        return fail(message.startsWith(q(spec_.key)) ? message : q(spec_.key) + ": " + message);
     }
     }
     drainAll();
@@ -493,7 +545,7 @@ void ModelDownload::onCommitted(const Committed& c)
     maybeFinish();
 }
 
-void ModelDownload::dropRequest(Request* r, atmo::ChunkFailure why, const QString& detail)
+void MeshDownload::dropRequest(Request* r, atmo::ChunkFailure why, const QString& detail)
 {
     if (r->reply) {
         QNetworkReply* reply = r->reply;
@@ -512,7 +564,7 @@ void ModelDownload::dropRequest(Request* r, atmo::ChunkFailure why, const QStrin
     std::erase_if(requests_, [r](const auto& p) { return p.get() == r; });
 }
 
-void ModelDownload::dropPeer(const QString& peer, atmo::ChunkFailure why, const QString& detail)
+void MeshDownload::dropPeer(const QString& peer, atmo::ChunkFailure why, const QString& detail)
 {
     std::vector<Request*> doomed;
     for (auto& r : requests_)
@@ -529,7 +581,7 @@ void ModelDownload::dropPeer(const QString& peer, atmo::ChunkFailure why, const 
     }
 }
 
-void ModelDownload::stopRequests()
+void MeshDownload::stopRequests()
 {
     for (auto* reply : std::vector<QNetworkReply*>(listReplies_)) {
         reply->disconnect(this);
@@ -541,7 +593,7 @@ void ModelDownload::stopRequests()
         dropRequest(requests_.back().get(), atmo::ChunkFailure::Cancelled, {});
 }
 
-void ModelDownload::drainAll()
+void MeshDownload::drainAll()
 {
     std::vector<Request*> all;
     for (auto& r : requests_)
@@ -551,7 +603,7 @@ void ModelDownload::drainAll()
             onReadyRead(r);
 }
 
-void ModelDownload::onTick()
+void MeshDownload::onTick()
 {
     if (state_ != State::Running)
         return;
@@ -568,7 +620,7 @@ void ModelDownload::onTick()
         schedule();
 }
 
-void ModelDownload::maybeFinish()
+void MeshDownload::maybeFinish()
 {
     if (state_ != State::Running || !plan_ || !plan_->complete() || pendingCommits_ > 0 || finishing_)
         return;
@@ -579,7 +631,7 @@ void ModelDownload::maybeFinish()
     auto journal = journal_;
     const quint64 gen = generation_;
     const atmo::CancelToken cancel = cancel_;
-    QPointer<ModelDownload> self(this);
+    QPointer<MeshDownload> self(this);
     futures_.append(QtConcurrent::run([self, journal, gen, cancel] {
         PhaseForwarder phases(self);
         auto report = journal->finish(&phases, cancel);
@@ -591,16 +643,17 @@ void ModelDownload::maybeFinish()
     }));
 }
 
-void ModelDownload::onFinishReport(atmo::Result<atmo::FinishReport> report)
+void MeshDownload::onFinishReport(atmo::Result<atmo::FinishReport> report)
 {
     finishing_ = false;
     journal_.reset(); // spent either way
-    const QString id = q(entry_.modelId);
+    const QString id = q(spec_.key);
     if (!report)
         return fail(q(report.message()).startsWith(id) ? q(report.message()) : id + ": " + q(report.message()));
     if (report->verified) {
-        if (auto st = atmo::writeFileAtomic(entryPath(), atmo::catalogEntryToJson(entry_)); !st)
-            return fail(id + ": " + q(st.message()));
+        if (spec_.entry)
+            if (auto st = atmo::writeFileAtomic(entryPath(), atmo::catalogEntryToJson(*spec_.entry)); !st)
+                return fail(id + ": " + q(st.message()));
         reportPeers(true);
         tick_.stop();
         setState(State::Finished);
@@ -622,7 +675,7 @@ void ModelDownload::onFinishReport(atmo::Result<atmo::FinishReport> report)
     fail(id + ": " + q(report->message));
 }
 
-void ModelDownload::reportPeers(bool verified)
+void MeshDownload::reportPeers(bool verified)
 {
     if (!directory_ || !plan_)
         return;
@@ -637,7 +690,7 @@ void ModelDownload::reportPeers(bool verified)
     }
 }
 
-void ModelDownload::waitForDisk()
+void MeshDownload::waitForDisk()
 {
     for (auto& f : futures_)
         f.waitForFinished();
@@ -647,16 +700,17 @@ void ModelDownload::waitForDisk()
 // Stops everything in flight: late replies and disk results of this round
 // are ignored (generation), hashing is cancelled, and the disk work that is
 // already running is waited for, so the journal can be closed safely.
-void ModelDownload::halt()
+void MeshDownload::halt()
 {
     ++generation_;
     cancel_.cancel();
     tick_.stop();
+    throttle_.stop();
     stopRequests();
     waitForDisk();
 }
 
-void ModelDownload::fail(const QString& message)
+void MeshDownload::fail(const QString& message)
 {
     error_ = message;
     halt();
@@ -668,7 +722,7 @@ void ModelDownload::fail(const QString& message)
     emit finished(false);
 }
 
-void ModelDownload::pause()
+void MeshDownload::pause()
 {
     if (state_ != State::Preparing && state_ != State::Running && state_ != State::Verifying)
         return;
@@ -681,7 +735,7 @@ void ModelDownload::pause()
     setState(State::Paused);
 }
 
-void ModelDownload::cancel()
+void MeshDownload::cancel()
 {
     if (state_ == State::Finished || state_ == State::Cancelled)
         return;
@@ -696,7 +750,7 @@ void ModelDownload::cancel()
     emit finished(false);
 }
 
-void ModelDownload::emitProgress(bool force)
+void MeshDownload::emitProgress(bool force)
 {
     if (!plan_)
         return;
@@ -707,9 +761,9 @@ void ModelDownload::emitProgress(bool force)
     emit progressChanged(progress_);
 }
 
-QString ModelDownload::peerName(const QString& endpoint) const { return "peer " + endpoint; }
+QString MeshDownload::peerName(const QString& endpoint) const { return "peer " + endpoint; }
 
-QString ModelDownload::nodeKeyOf(const QString& endpoint) const
+QString MeshDownload::nodeKeyOf(const QString& endpoint) const
 {
     for (const auto& src : sources_)
         if (src.endpoint == endpoint)

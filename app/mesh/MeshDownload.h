@@ -1,9 +1,10 @@
-// One model download from the mesh: HTTP Range requests to one or several
-// peers, written through the core's DownloadJournal (resumable after a pause,
+// One file downloaded from the mesh — a model, or a package file — with HTTP
+// Range requests to one or several peers, written through the core's DownloadJournal (resumable after a pause,
 // a crash or a kill) and scheduled by its RangePlan (work-stealing across
-// peers, failover, end-game duplicates). The file `<dest>/{model_id}.{format}`
-// and its catalog entry `{model_id}.json` appear only after the whole file's
-// SHA-256 matched the catalog's.
+// peers, failover, end-game duplicates). The file `<dest>/{fileName}` (a
+// model: `{model_id}.{format}`, with its catalog entry `{model_id}.json`
+// beside it) appears only after the whole file's SHA-256 matched the one the
+// download was asked for.
 //
 // Threading: the object, its QNetworkAccessManager and the plan live on the
 // owner's thread, which only copies bytes out of the replies into one buffer
@@ -36,6 +37,7 @@
 #include "core/download_progress.h"
 #include "core/job.h"
 #include "core/range_plan.h"
+#include "core/rate_limiter.h"
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -46,7 +48,21 @@ struct DownloadSource {
     QString nodeKey;    // the catalog's key for the peer (node id); "" if unknown
 };
 
-struct ModelDownloadOptions {
+// What to download: the same path on every peer, its size and SHA-256 (from
+// a catalog entry or a package listing), and the name it gets when verified.
+struct DownloadSpec {
+    std::string key;         // names the download in messages and the journal: a model id, "{pkg}-v{ver}-tier1"
+    std::uint64_t sizeBytes = 0;
+    std::string sha256;      // lowercase hex of the whole file
+    QString urlPath;         // e.g. "/v1/models/download/yolo" (percent-encoded)
+    std::string fileName;    // the verified file's name under the destination
+    QString chunkListPath;   // where peers list per-chunk hashes; "" when they do not
+    std::optional<atmo::CatalogEntry> entry; // models: written as {model_id}.json after verify
+
+    static DownloadSpec forModel(const atmo::CatalogEntry& entry);
+};
+
+struct MeshDownloadOptions {
     int stallTimeoutMs = 15000;         // a request with no byte for this long fails over
     int chunkListTimeoutMs = 5000;      // how long to wait for peers' /chunks lists
     std::uint32_t chunksPerRequest = 4; // one Range request covers up to this many chunks
@@ -54,27 +70,38 @@ struct ModelDownloadOptions {
     bool askChunkLists = true;          // ask /v1/models/{id}/chunks (only when several peers)
 };
 
-class ModelDownload : public QObject {
+class MeshDownload : public QObject {
     Q_OBJECT
 public:
     enum class State { Idle, Preparing, Running, Verifying, Paused, Finished, Failed, Cancelled };
     Q_ENUM(State)
 
-    ModelDownload(atmo::CatalogEntry entry, std::vector<DownloadSource> sources, std::filesystem::path destDir,
-                  ModelDownloadOptions options = {}, QObject* parent = nullptr);
-    ~ModelDownload() override;
+    MeshDownload(DownloadSpec spec, std::vector<DownloadSource> sources, std::filesystem::path destDir,
+                 MeshDownloadOptions options = {}, QObject* parent = nullptr);
+    MeshDownload(const atmo::CatalogEntry& entry, std::vector<DownloadSource> sources, std::filesystem::path destDir,
+                 MeshDownloadOptions options = {}, QObject* parent = nullptr)
+        : MeshDownload(DownloadSpec::forModel(entry), std::move(sources), std::move(destDir), options, parent)
+    {
+    }
+    ~MeshDownload() override;
 
     // Outcomes of each peer go into its ranking (recordTransfer) when given.
     void setDirectory(PeerDirectory* directory) { directory_ = directory; }
+
+    // Caps the download's total rate over all its peers (bytes per second,
+    // 0 = uncapped); takes effect at once, also while running.
+    void setRateLimit(std::uint64_t bytesPerSecond);
+    std::uint64_t rateLimit() const { return limiter_.rate(); }
 
     void start();   // also resumes after pause()
     void pause();   // stops the requests, keeps what is on disk
     void cancel();  // stops and removes the partial download
 
+    const DownloadSpec& spec() const { return spec_; }
     State state() const { return state_; }
     QString error() const { return error_; }
     std::filesystem::path finalPath() const;
-    std::filesystem::path entryPath() const;
+    std::filesystem::path entryPath() const; // empty when the spec has no catalog entry
     const atmo::JournalOpenReport& openReport() const { return openReport_; }
     // Bytes received over the network since this object was made (all runs).
     std::uint64_t bytesReceived() const { return bytesReceived_; }
@@ -83,7 +110,7 @@ public:
     std::vector<atmo::PeerStats> peerStats() const;
 
 signals:
-    void stateChanged(ModelDownload::State state);
+    void stateChanged(MeshDownload::State state);
     void progressChanged(const atmo::DownloadProgress& progress);
     // Opening or finishing: "checking" / "verifying" with bytes.
     void phaseProgress(const QString& phase, quint64 done, quint64 total);
@@ -119,13 +146,14 @@ private:
     void waitForDisk();
     void halt();
     void emitProgress(bool force);
+    std::uint64_t allowance();
     QString peerName(const QString& endpoint) const;
     QString nodeKeyOf(const QString& endpoint) const;
 
-    atmo::CatalogEntry entry_;
+    DownloadSpec spec_;
     std::vector<DownloadSource> sources_;
     std::filesystem::path dest_;
-    ModelDownloadOptions options_;
+    MeshDownloadOptions options_;
     QPointer<PeerDirectory> directory_;
     QNetworkAccessManager* net_;
     State state_ = State::Idle;
@@ -145,6 +173,8 @@ private:
     std::uint64_t hashChunkSize_ = 0;
     bool finishing_ = false;
     QTimer tick_;
+    atmo::RateLimiter limiter_;
+    QTimer throttle_; // wakes the reads when the rate limit allows more
     QElapsedTimer sinceProgress_;
     std::uint64_t bytesReceived_ = 0;
     atmo::DownloadProgress progress_;
