@@ -16,6 +16,8 @@ int packageVerify(const QStringList& args);
 int packageImport(const QStringList& args);
 int packageList(const QStringList& args);
 int packageRollback(const QStringList& args);
+int packageCheckUpdates(const QStringList& args);
+int packageSync(const QStringList& args);
 int drives(const QStringList& args);
 int peers(const QStringList& args);
 int models(const QStringList& args);

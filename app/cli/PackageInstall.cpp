@@ -4,6 +4,7 @@
 
 #include "CliContext.h"
 #include "Commands.h"
+#include "ImportRun.h"
 #include "ReportOutput.h"
 
 #include "core/installer.h"
@@ -49,14 +50,22 @@ int packageImport(const QStringList& args)
     const auto tier = ctx.intOption(p, "tier", error);
     if (!error.isEmpty())
         return ctx.usage(error);
-    const QString file = p.positionalArguments().at(0);
+    ImportChoices choices;
+    choices.root = rootOf(ctx, p);
+    choices.tier = tier;
+    choices.allowDowngrade = p.isSet("allow-downgrade");
+    return runImport(ctx, p.positionalArguments().at(0), choices);
+}
+
+int runImport(const Context& ctx, const QString& file, const ImportChoices& choices)
+{
     const atmo::StationHome home = ctx.home();
     atmo::TrustStore trust(home.trustDir());
     atmo::InstallOptions options;
-    options.root = rootOf(ctx, p);
+    options.root = choices.root;
     options.trust = &trust;
-    options.tier = tier;
-    options.allowDowngrade = p.isSet("allow-downgrade");
+    options.tier = choices.tier;
+    options.allowDowngrade = choices.allowDowngrade;
     auto policy = atmo::TierPolicy::loadOrDefaults(home.tiersFile());
     if (!policy)
         return ctx.fail(q(policy.message()));

@@ -29,6 +29,8 @@ const std::vector<Command>& commands()
         {"package", "import", "verify and install a package", cli::packageImport},
         {"package", "list", "list installed packages", cli::packageList},
         {"package", "rollback", "switch a package back to its previous version", cli::packageRollback},
+        {"package", "check-updates", "list newer versions of installed packages that peers offer", cli::packageCheckUpdates},
+        {"package", "sync", "download a package from a peer (resumable), verify and install it", cli::packageSync},
         {"drives", "", "list the removable drives a package can be exported to", cli::drives},
         {"peers", "", "list the mesh peers around this station (mDNS, --peer)", cli::peers},
         {"models", "", "list the models the mesh offers, merged across peers", cli::models},

@@ -1,0 +1,300 @@
+// atmosphere package check-updates | sync: LAN package sync. Other stations
+// list their signed packages (GET /v1/packages); check-updates compares them
+// with what is installed here, sync downloads one (resumable: Ctrl-C pauses,
+// the same command resumes) and installs it through exactly the verification
+// and install `package import` runs.
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTimer>
+
+#include <iostream>
+
+#include "CliContext.h"
+#include "Commands.h"
+#include "ImportRun.h"
+#include "MeshDiscovery.h"
+
+#include "app/mesh/MeshDownload.h"
+#include "app/mesh/PeerPackages.h"
+#include "core/fs_util.h"
+#include "core/installer.h"
+#include "core/manifest.h"
+
+namespace cli {
+
+namespace {
+
+std::filesystem::path rootOf(const Context& ctx, const QCommandLineParser& p)
+{
+    return p.isSet("root") ? std::filesystem::path(s(p.value("root"))) : ctx.home().defaultInstallRoot();
+}
+
+// Runs the event loop until `busy` turns false (checked every 50 ms).
+template <typename Busy>
+void waitWhile(Busy busy)
+{
+    QEventLoop loop;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
+        if (!busy())
+            loop.quit();
+    });
+    tick.start(50);
+    loop.exec();
+}
+
+void askPackages(PeerPackages& packages)
+{
+    packages.refresh();
+    waitWhile([&] { return packages.busy(); });
+    for (const QString& e : packages.errors())
+        std::cerr << "atmosphere: note: " << s(e) << "\n";
+}
+
+QString variantText(const PeerPackageFile& f)
+{
+    return f.file.tier ? QStringLiteral("tier %1").arg(*f.file.tier) : QStringLiteral("full");
+}
+
+// Downloads one package file into the station's downloads folder. Returns
+// the verified file, or empty after reporting why (paused counts as failed).
+QString download(const Context& ctx, const PeerPackage& pkg, const PeerPackageFile& file, PeerDirectory& directory,
+                 int& exitCode)
+{
+    const DownloadSpec spec = PeerPackages::specFor(pkg, file);
+    MeshDownload dl(spec, file.sources, ctx.home().downloadsDir());
+    dl.setDirectory(&directory);
+    atmo::CancelToken interrupt;
+    installCancelOnSignal(interrupt);
+    TerminalProgress bar(!ctx.json());
+    const std::string label = spec.key;
+    QEventLoop loop;
+    bool paused = false;
+    QObject::connect(&dl, &MeshDownload::progressChanged, &loop, [&](const atmo::DownloadProgress& pr) {
+        bar.onProgress({"downloading", pr.bytesDownloaded, pr.totalBytes, label});
+    });
+    QObject::connect(&dl, &MeshDownload::phaseProgress, &loop, [&](const QString& phase, quint64 d, quint64 t) {
+        bar.onProgress({s(phase), d, t, label});
+    });
+    QObject::connect(&dl, &MeshDownload::peerProblem, &loop, [&](const QString&, const QString& message) {
+        bar.done();
+        std::cerr << "atmosphere: note: " << label << ": " << s(message) << "\n";
+    });
+    QObject::connect(&dl, &MeshDownload::finished, &loop, [&] { loop.quit(); });
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (interrupt.cancelled() && !paused) {
+            paused = true;
+            dl.pause();
+            loop.quit();
+        }
+    });
+    poll.start(100);
+    QTimer::singleShot(0, &dl, &MeshDownload::start);
+    loop.exec();
+    bar.done();
+    if (paused) {
+        const auto pr = dl.progress();
+        std::cerr << "atmosphere: " << label << ": paused at " << atmo::humanBytes(pr.bytesDownloaded) << " of "
+                  << atmo::humanBytes(pr.totalBytes) << "; run the same command again to resume\n";
+        exitCode = Failed;
+        return {};
+    }
+    if (dl.state() != MeshDownload::State::Finished) {
+        exitCode = ctx.fail(dl.error());
+        return {};
+    }
+    return q(dl.finalPath().string());
+}
+
+} // namespace
+
+int packageCheckUpdates(const QStringList& args)
+{
+    Context ctx("package check-updates", args);
+    QCommandLineParser p;
+    addDiscoveryOptions(p);
+    p.addOption({"root", "Install root to compare with (default: <home>/installed).", "dir"});
+    if (!ctx.parse(p, 0, 0, {}))
+        return Usage;
+    if (p.isSet("no-mdns") && p.values("peer").isEmpty())
+        return ctx.usage("no peers to ask: name one with --peer http://host:port, or leave out --no-mdns");
+    PeerDirectory directory;
+    const DiscoveryOutcome found = discoverPeers(ctx, p, directory);
+    if (!found.ok)
+        return found.exitCode == Ok ? Usage : found.exitCode;
+    PeerPackages packages(&directory);
+    askPackages(packages);
+
+    const auto installed = atmo::listInstalled(rootOf(ctx, p));
+    std::vector<atmo::PackageOffer> offers;
+    for (const auto& pkg : packages.packages())
+        offers.push_back(pkg.offer);
+    const auto updates = atmo::findUpdates(installed, offers);
+    auto peersOf = [&](const atmo::PackageUpdate& u) {
+        QStringList peers;
+        if (const PeerPackage* pkg = packages.find(q(u.id), q(u.offeredVersion)))
+            for (const auto& f : pkg->files)
+                for (const auto& src : f.sources)
+                    if (!peers.contains(src.endpoint))
+                        peers.append(src.endpoint);
+        return peers;
+    };
+    if (ctx.json()) {
+        QJsonArray list;
+        for (const auto& u : updates)
+            list.append(QJsonObject{{"id", q(u.id)},
+                                    {"installed_version", q(u.installedVersion)},
+                                    {"offered_version", q(u.offeredVersion)},
+                                    {"peers", QJsonArray::fromStringList(peersOf(u))}});
+        ctx.printJson({{"updates", list},
+                       {"installed", static_cast<int>(installed.size())},
+                       {"peers_asked", directory.peerCount()},
+                       {"errors", QJsonArray::fromStringList(packages.errors())}});
+        return found.exitCode;
+    }
+    if (installed.empty()) {
+        ctx.print("Nothing installed in " + q(rootOf(ctx, p).string()) + "; " +
+                  QString::number(packages.packages().size()) + " package version(s) offered by " +
+                  QString::number(directory.peerCount()) + " peer(s)");
+    } else if (updates.empty()) {
+        ctx.print(QStringLiteral("All %1 installed package(s) are up to date (%2 peer(s) asked)")
+                      .arg(installed.size())
+                      .arg(directory.peerCount()));
+    } else {
+        QList<QStringList> rows{{"ID", "INSTALLED", "OFFERED", "PEERS"}};
+        for (const auto& u : updates)
+            rows.append({q(u.id), q(u.installedVersion), q(u.offeredVersion), peersOf(u).join(", ")});
+        ctx.printTable(rows);
+    }
+    return found.exitCode;
+}
+
+int packageSync(const QStringList& args)
+{
+    Context ctx("package sync", args);
+    QCommandLineParser p;
+    p.addOption({"from", "The peer to sync from (http://host:port); repeatable, each offering the same bytes.", "url"});
+    p.addOption({"id", "The package to fetch (default: every installed package with a newer version).", "id"});
+    p.addOption({"version", "With --id: this version (default: the newest offered).", "version"});
+    p.addOption({"tier", "Fetch only this tier's export and install it as that tier (default: the full package).", "n"});
+    p.addOption({"root", "Install root (default: <home>/installed).", "dir"});
+    p.addOption({"allow-downgrade", "Install even if this version is older than or equal to the installed one."});
+    p.addOption({"download-only", "Download and verify the file's SHA-256, but do not install it."});
+    if (!ctx.parse(p, 0, 0, {}))
+        return Usage;
+    const QStringList from = p.values("from");
+    if (from.isEmpty())
+        return ctx.usage("--from: name the peer to sync from (http://host:port)");
+    const QString id = p.value("id");
+    if (p.isSet("id") && !atmo::isValidPackageId(s(id)))
+        return ctx.usage("--id: \"" + id + "\" is not a package id");
+    if (p.isSet("version") && !p.isSet("id"))
+        return ctx.usage("--version needs --id");
+    if (p.isSet("version") && !atmo::isValidVersion(s(p.value("version"))))
+        return ctx.usage("--version: \"" + p.value("version") + "\" is not a version");
+    QString error;
+    const auto tier = ctx.intOption(p, "tier", error);
+    if (!error.isEmpty())
+        return ctx.usage(error);
+    if (tier && *tier < 1)
+        return ctx.usage("--tier: tiers are numbered from 1");
+
+    PeerDirectory directory;
+    for (const QString& url : from)
+        if (!directory.addPeer(url, atmo::PeerOrigin::Manual, {}, {}, &error))
+            return ctx.usage("--from: " + error);
+    waitWhile([&] { return directory.busy(); });
+    PeerPackages packages(&directory);
+    askPackages(packages);
+    if (packages.packages().empty()) {
+        QStringList why = packages.errors();
+        for (int row = 0; row < directory.peerCount(); ++row)
+            if (!directory.peer(row).error.isEmpty())
+                why.append(directory.peer(row).endpoint + ": " + directory.peer(row).error);
+        return ctx.fail(from.join(", ") + ": no packages offered" + (why.isEmpty() ? QString() : " (" + why.join("; ") + ")"));
+    }
+
+    // What to fetch: the named package, or the newer versions of installed ones.
+    const auto root = rootOf(ctx, p);
+    const auto installed = atmo::listInstalled(root);
+    std::vector<const PeerPackage*> wanted;
+    if (p.isSet("id")) {
+        const PeerPackage* best = nullptr;
+        for (const auto& pkg : packages.packages())
+            if (q(pkg.offer.id) == id && (!p.isSet("version") || q(pkg.offer.version) == p.value("version")))
+                if (!best || atmo::compareVersions(pkg.offer.version, best->offer.version) > 0)
+                    best = &pkg;
+        if (!best) {
+            QStringList versions;
+            for (const auto& pkg : packages.packages())
+                if (q(pkg.offer.id) == id)
+                    versions.append(q(pkg.offer.version));
+            return ctx.fail(id + (p.isSet("version") ? " " + p.value("version") : QString()) + ": not offered by " +
+                            from.join(", ") + (versions.isEmpty() ? QString() : " (it offers " + versions.join(", ") + ")"));
+        }
+        wanted.push_back(best);
+    } else {
+        std::vector<atmo::PackageOffer> offers;
+        for (const auto& pkg : packages.packages())
+            offers.push_back(pkg.offer);
+        for (const auto& u : atmo::findUpdates(installed, offers))
+            wanted.push_back(packages.find(q(u.id), q(u.offeredVersion)));
+        if (wanted.empty()) {
+            ctx.print(installed.empty() ? "Nothing installed to update; name a package with --id"
+                                        : QStringLiteral("All %1 installed package(s) are up to date with %2")
+                                              .arg(installed.size())
+                                              .arg(from.join(", ")));
+            if (ctx.json())
+                ctx.printJson({{"synced", QJsonArray()}});
+            return Ok;
+        }
+    }
+
+    int worst = Ok;
+    for (const PeerPackage* pkg : wanted) {
+        const QString title = q(pkg->offer.id) + " " + q(pkg->offer.version);
+        const PeerPackageFile* file = tier ? pkg->tier(*tier) : pkg->full();
+        if (!file) {
+            QStringList offered;
+            for (const auto& f : pkg->files)
+                offered.append(variantText(f));
+            worst = std::max(worst, ctx.fail(title + ": " + (tier ? QStringLiteral("tier %1").arg(*tier) : "the full package") +
+                                             " is not offered (offered: " + offered.join(", ") + ")"));
+            continue;
+        }
+        if (file->sources.empty()) {
+            worst = std::max(worst, ctx.fail(title + ": the peers disagree on its bytes (" + file->conflicts.join(", ") + ")"));
+            continue;
+        }
+        const auto current = std::find_if(installed.begin(), installed.end(), [&](const auto& i) { return i.id == pkg->offer.id; });
+        if (current != installed.end() && current->version == pkg->offer.version && !p.isSet("allow-downgrade") &&
+            !p.isSet("download-only")) {
+            ctx.print(title + " is already installed");
+            continue;
+        }
+        int code = Ok;
+        const QString path = download(ctx, *pkg, *file, directory, code);
+        if (path.isEmpty()) {
+            worst = std::max(worst, code);
+            continue;
+        }
+        if (p.isSet("download-only")) {
+            if (ctx.json())
+                ctx.printJson({{"id", q(pkg->offer.id)}, {"version", q(pkg->offer.version)}, {"path", path},
+                               {"sha256", q(file->file.sha256)}});
+            else
+                ctx.print(path);
+            continue;
+        }
+        ImportChoices choices;
+        choices.root = root;
+        choices.tier = tier;
+        choices.allowDowngrade = p.isSet("allow-downgrade");
+        worst = std::max(worst, runImport(ctx, path, choices));
+    }
+    return worst;
+}
+
+} // namespace cli

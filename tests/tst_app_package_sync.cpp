@@ -1,0 +1,176 @@
+// LAN package sync between two stations, as processes: station A builds
+// packages and runs `atmosphere serve`; station B, with 1.2 installed, runs
+// `package check-updates` and `package sync` against it over loopback.
+// The sync downloads byte for byte what A serves and installs it through
+// the same verification as `package import` (an untrusted signer is refused
+// after the download, nothing installed); bad input and dead peers end in one
+// line and the right exit code.
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+
+#include "testutil.h"
+
+using namespace testutil;
+
+class PackageSyncTest : public QObject {
+    Q_OBJECT
+
+    Sandbox box;
+    QProcess server;
+    QString base; // http://127.0.0.1:PORT of station A
+
+    fs::path homeA() const { return box / "a"; }
+    fs::path homeB() const { return box / "b"; }
+    QString p(const std::string& rel) const { return QString::fromStdString((box / rel).string()); }
+    CliRun a(const QStringList& args) { return runCli(args, homeA()); }
+    CliRun b(const QStringList& args) { return runCli(args, homeB()); }
+    static QJsonObject json(const CliRun& r) { return QJsonDocument::fromJson(r.out.trimmed().split(QChar(10)).last().toUtf8()).object(); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo(cliPath()).isExecutable(), qPrintable(cliPath() + " is not built"));
+        makeMission(box / "mission");
+        QCOMPARE(a({"key", "generate", "--name", "mesh", "--out", p("keys"), "--unencrypted"}).exitCode, 0);
+        QCOMPARE(a({"trust", "add", p("keys/mesh.pub"), "--role", "mesh"}).exitCode, 0);
+        for (const QStringList& extra : {QStringList{"--version", "1.2"}, QStringList{"--version", "1.3"},
+                                         QStringList{"--version", "1.3", "--tier", "1"}}) {
+            auto r = a(QStringList{"package", "create", "--mission", p("mission"), "--output", p("out"), "--sign",
+                                   p("keys/mesh.key")} +
+                       extra);
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        }
+        // Station B has 1.2 installed.
+        QCOMPARE(b({"trust", "add", p("keys/mesh.pub"), "--role", "mesh"}).exitCode, 0);
+        const QString v12 = QDir(p("out")).entryList({"*-v1.2.atmo"}).value(0);
+        QVERIFY(!v12.isEmpty());
+        auto r = b({"package", "import", p("out") + "/" + v12, "--root", p("device")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("ATMOSPHERE_HOME", QString::fromStdString(homeA().string()));
+        server.setProcessEnvironment(env);
+        server.start(cliPath(), {"serve", "--port", "0", "--bind", "127.0.0.1", "--models", p("no-models"),
+                                 "--no-library-defaults", "--no-mdns"});
+        fs::create_directories(box / "no-models");
+        QVERIFY(server.waitForStarted());
+        QByteArray out;
+        const QRegularExpression line("on (http://127\\.0\\.0\\.1:\\d+)");
+        QRegularExpressionMatch m;
+        QElapsedTimer t;
+        t.start();
+        while (!(m = line.match(QString::fromUtf8(out))).hasMatch() && t.elapsed() < 60000) {
+            QVERIFY2(server.state() == QProcess::Running, qPrintable(server.readAllStandardError()));
+            server.waitForReadyRead(200);
+            out += server.readAllStandardOutput();
+        }
+        QVERIFY2(m.hasMatch(), out.constData());
+        base = m.captured(1);
+    }
+
+    void cleanupTestCase()
+    {
+        if (server.state() == QProcess::Running) {
+            server.terminate();
+            server.waitForFinished(20000);
+        }
+    }
+
+    void checkUpdatesListsTheNewerVersion()
+    {
+        auto r = b({"package", "check-updates", "--peer", base, "--no-mdns", "--root", p("device"), "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonArray updates = json(r)["updates"].toArray();
+        QCOMPARE(updates.size(), 1);
+        const QJsonObject u = updates[0].toObject();
+        QCOMPARE(u["installed_version"].toString(), QString("1.2"));
+        QCOMPARE(u["offered_version"].toString(), QString("1.3"));
+        QCOMPARE(u["peers"].toArray().first().toString(), base);
+
+        r = b({"package", "check-updates", "--peer", base, "--no-mdns", "--root", p("device")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("1.2") && r.out.contains("1.3") && r.out.contains(base), qPrintable(r.out));
+    }
+
+    void syncDownloadsAndInstallsTheUpdate()
+    {
+        auto r = b({"package", "sync", "--from", base, "--root", p("device")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains("Installed") && r.out.contains("1.3"), qPrintable(r.out));
+        // Byte for byte what A serves, under its own name in B's downloads.
+        const QString full = QDir(p("out")).entryList({"*-v1.3.atmo"}).value(0);
+        const QString got = QDir(QString::fromStdString((homeB() / "downloads").string())).entryList({"*-v1.3.atmo"}).value(0);
+        QVERIFY2(!got.isEmpty(), "no downloaded package");
+        QCOMPARE(readFile(homeB() / "downloads" / got.toStdString()), readFile(box / "out" / full.toStdString()));
+        QVERIFY(QDir(QString::fromStdString((homeB() / "downloads").string())).entryList({".*part", ".*journal"},
+                                                                                        QDir::Hidden | QDir::Files).isEmpty());
+        r = b({"package", "list", "--root", p("device"), "--json"});
+        const QJsonObject pkg = json(r)["packages"].toArray()[0].toObject();
+        QCOMPARE(pkg["version"].toString(), QString("1.3"));
+        QCOMPARE(pkg["previous_version"].toString(), QString("1.2"));
+
+        // Now up to date: nothing to do, nothing downloaded.
+        r = b({"package", "check-updates", "--peer", base, "--no-mdns", "--root", p("device"), "--json"});
+        QCOMPARE(json(r)["updates"].toArray().size(), 0);
+        r = b({"package", "sync", "--from", base, "--root", p("device")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("up to date"), qPrintable(r.out));
+    }
+
+    void syncOneTierDownloadOnly()
+    {
+        auto r = b({"package", "sync", "--from", base, "--id", "production-inspection", "--tier", "1", "--download-only", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QString path = json(r)["path"].toString();
+        QVERIFY2(path.endsWith("-v1.3-tier1.atmo"), qPrintable(path));
+        const QString tier1 = QDir(p("out")).entryList({"*-v1.3-tier1.atmo"}).value(0);
+        QCOMPARE(readFile(path.toStdString()), readFile(box / "out" / tier1.toStdString()));
+    }
+
+    void untrustedSignerIsRefusedAfterTheDownload()
+    {
+        // Station C trusts nobody: the download succeeds, the install does not.
+        const fs::path homeC = box / "c";
+        auto r = runCli({"package", "sync", "--from", base, "--id", "production-inspection", "--root", p("device-c")}, homeC);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("not installed"), qPrintable(r.err));
+        QVERIFY(!fs::exists(box / "device-c" / "production-inspection"));
+    }
+
+    void badInputAndDeadPeers()
+    {
+        struct Case {
+            QStringList args;
+            int exit;
+            QString says;
+        };
+        const QList<Case> cases = {
+            {{"package", "sync"}, 2, "--from"},
+            {{"package", "sync", "--from", "ftp://x"}, 2, "--from"},
+            {{"package", "sync", "--from", base, "--id", "../etc"}, 2, "not a package id"},
+            {{"package", "sync", "--from", base, "--version", "1.3"}, 2, "--version needs --id"},
+            {{"package", "sync", "--from", base, "--id", "production-inspection", "--tier", "0"}, 2, "--tier"},
+            {{"package", "sync", "--from", base, "--id", "no-such"}, 1, "no-such: not offered by"},
+            {{"package", "sync", "--from", base, "--id", "production-inspection", "--version", "9.9"}, 1, "(it offers 1.3, 1.2)"},
+            {{"package", "sync", "--from", base, "--id", "production-inspection", "--tier", "7", "--download-only"}, 1,
+             "tier 7 is not offered (offered: full, tier 1)"},
+            {{"package", "sync", "--from", "http://127.0.0.1:1"}, 1, "no packages offered"},
+            {{"package", "check-updates", "--peer", "nope", "--no-mdns"}, 2, "nope"},
+            {{"package", "check-updates", "--no-mdns"}, 2, "no peers to ask"},
+        };
+        for (const Case& c : cases) {
+            auto r = b(c.args);
+            QVERIFY2(r.exitCode == c.exit, qPrintable(c.args.join(' ') + " -> " + QString::number(r.exitCode) + ": " + r.err));
+            QVERIFY2(r.err.contains(c.says), qPrintable(c.args.join(' ') + ": " + r.err));
+            QCOMPARE(r.err.trimmed().count('\n'), 0); // one line
+        }
+    }
+};
+
+QTEST_MAIN(PackageSyncTest)
+#include "tst_app_package_sync.moc"

@@ -1,0 +1,143 @@
+// What another station's GET /v1/packages says, parsed: the documented
+// example, one bad package skipped with its reason while the others stay,
+// URLs that point elsewhere refused, whole-document failures, and which
+// offered versions are updates of installed packages.
+#include <QtTest>
+
+#include "core/installer.h"
+#include "core/package_offers.h"
+
+using namespace atmo;
+
+namespace {
+
+const std::string kSha(64, 'a');
+const std::string kSha2(64, 'b');
+
+std::string file(const std::string& id, const std::string& version, const std::string& tier, const std::string& sha,
+                 const std::string& url = {})
+{
+    const std::string path = url.empty() ? packageFileUrl(id, version, tier == "null" ? std::nullopt
+                                                                                      : std::optional<int>(std::stoi(tier)))
+                                         : url;
+    return R"({"variant":"x","tier":)" + tier + R"(,"file_name":"f.atmo","size_bytes":1234,"sha256":")" + sha +
+           R"(","url":")" + path + R"("})";
+}
+
+std::string package(const std::string& id, const std::string& version, const std::string& files)
+{
+    return R"({"id":")" + id + R"(","version":")" + version + R"(","name":"Inspection","created":"2026-11-21T16:07:38Z",)"
+           R"("tiers":[2,1,2],"files":[)" + files + "]}";
+}
+
+const char* why(const Result<PackageListing>& r) { return r.ok() ? "" : r.message().c_str(); }
+
+InstalledPackage installed(const std::string& id, const std::string& version)
+{
+    InstalledPackage p;
+    p.id = id;
+    p.version = version;
+    return p;
+}
+
+} // namespace
+
+class TestPackageOffers : public QObject {
+    Q_OBJECT
+private slots:
+    void parsesTheDocumentedListing()
+    {
+        const std::string doc = R"({"packages":[)" +
+                                package("production-inspection", "1.3",
+                                        file("production-inspection", "1.3", "1", kSha2) + "," +
+                                            file("production-inspection", "1.3", "null", kSha)) +
+                                "]}";
+        auto listing = parsePackageListing(doc);
+        QVERIFY2(listing.ok(), why(listing));
+        QCOMPARE(listing->packages.size(), std::size_t(1));
+        QVERIFY(listing->skipped.empty());
+        const auto& p = listing->packages[0];
+        QCOMPARE(p.id, std::string("production-inspection"));
+        QCOMPARE(p.version, std::string("1.3"));
+        QCOMPARE(p.name, std::string("Inspection"));
+        QCOMPARE(p.tiers, (std::vector<int>{1, 2}));
+        QCOMPARE(p.files.size(), std::size_t(2));
+        QVERIFY(!p.files[0].tier); // full first
+        QCOMPARE(p.files[0].variant(), std::string("full"));
+        QCOMPARE(p.files[0].sha256, kSha);
+        QCOMPARE(p.files[1].variant(), std::string("tier1"));
+        QCOMPARE(p.files[1].url, std::string("/v1/packages/production-inspection/1.3/tier1.atmo"));
+        QCOMPARE(p.files[1].sizeBytes, std::uint64_t(1234));
+    }
+
+    void skipsBadPackagesAndKeepsTheRest()
+    {
+        const std::string good = package("good", "2.0", file("good", "2.0", "null", kSha));
+        const std::vector<std::pair<std::string, std::string>> bad = {
+            {package("../etc", "1.0", file("../etc", "1.0", "null", kSha)), "id is not a package id"},
+            {package("p", "1.0; rm", file("p", "1.0; rm", "null", kSha)), "version is not a version"},
+            {package("p", "1.0", file("p", "1.0", "null", "ABC")), "sha256 of full is not 64 lowercase hex"},
+            {package("p", "1.0", file("p", "1.0", "null", kSha, "http://evil.example/x.atmo")), "url of full is not"},
+            {package("p", "1.0", file("p", "1.0", "null", kSha, "/v1/packages/other/1.0/package.atmo")), "url of full is not"},
+            {package("p", "1.0", file("p", "1.0", "1", kSha) + "," + file("p", "1.0", "1", kSha)), "tier1 is listed twice"},
+            {package("p", "1.0", ""), "no files"},
+            {package("p", "1.0", file("p", "1.0", "0", kSha)), "tier is not a tier number"},
+            {R"({"id":"p","version":"1.0","files":"x"})", "files is not a list"},
+            {R"("just text")", "not an object"},
+            {R"({"id":"p","version":1.0,"files":[]})", "version is not a string"},
+        };
+        for (const auto& [pkg, reason] : bad) {
+            auto listing = parsePackageListing(R"({"packages":[)" + pkg + "," + good + "]}");
+            QVERIFY2(listing.ok(), why(listing));
+            QCOMPARE(listing->packages.size(), std::size_t(1));
+            QCOMPARE(listing->packages[0].id, std::string("good"));
+            QCOMPARE(listing->skipped.size(), std::size_t(1));
+            QVERIFY2(listing->skipped[0].find("package #1: ") == 0, listing->skipped[0].c_str());
+            QVERIFY2(listing->skipped[0].find(reason) != std::string::npos,
+                     (listing->skipped[0] + " should say " + reason).c_str());
+        }
+        // The same id and version twice: the second is skipped.
+        auto twice = parsePackageListing(R"({"packages":[)" + good + "," + good + "]}");
+        QVERIFY(twice.ok());
+        QCOMPARE(twice->packages.size(), std::size_t(1));
+        QCOMPARE(twice->skipped.size(), std::size_t(1));
+    }
+
+    void refusesUnusableDocuments()
+    {
+        for (const char* doc : {"", "{", "[]", R"({"packages":{}})", R"({"models":[]})"}) {
+            auto listing = parsePackageListing(doc);
+            QVERIFY2(!listing.ok(), doc);
+            QVERIFY2(listing.message().find("package list: ") == 0, listing.message().c_str());
+        }
+        const std::string huge(17u << 20, ' ');
+        QVERIFY(!parsePackageListing(huge).ok());
+        auto empty = parsePackageListing(R"({"packages":[]})");
+        QVERIFY(empty.ok());
+        QVERIFY(empty->packages.empty());
+    }
+
+    void findsNewerVersionsOfInstalledPackages()
+    {
+        auto offer = [](const std::string& id, const std::string& version) {
+            PackageOffer o;
+            o.id = id;
+            o.version = version;
+            return o;
+        };
+        const std::vector<PackageOffer> offers = {offer("inspection", "1.9"), offer("inspection", "1.10"),
+                                                  offer("inspection", "1.2"), offer("sorting", "2.0"),
+                                                  offer("weather", "3.0")};
+        const auto updates = findUpdates({installed("inspection", "1.9"), installed("sorting", "2.0"),
+                                          installed("old", "1.0")},
+                                         offers);
+        QCOMPARE(updates.size(), std::size_t(1));
+        QCOMPARE(updates[0].id, std::string("inspection"));
+        QCOMPARE(updates[0].installedVersion, std::string("1.9"));
+        QCOMPARE(updates[0].offeredVersion, std::string("1.10")); // numeric, not text order
+        QVERIFY(findUpdates({installed("inspection", "2.0")}, offers).empty()); // older offers are not updates
+    }
+};
+
+QTEST_APPLESS_MAIN(TestPackageOffers)
+#include "tst_package_offers.moc"
