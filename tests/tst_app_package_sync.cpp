@@ -22,7 +22,35 @@ class PackageSyncTest : public QObject {
 
     Sandbox box;
     QProcess server;
-    QString base; // http://127.0.0.1:PORT of station A
+    QProcess serverD; // station D: built its own "1.3" (other bytes under the same name)
+    QString base;     // http://127.0.0.1:PORT of station A
+    QString baseD;
+
+    // Starts `atmosphere serve` for a home; returns its URL, or "" after a failed check.
+    QString serve(QProcess& proc, const fs::path& home)
+    {
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("ATMOSPHERE_HOME", QString::fromStdString(home.string()));
+        proc.setProcessEnvironment(env);
+        fs::create_directories(box / "no-models");
+        proc.start(cliPath(), {"serve", "--port", "0", "--bind", "127.0.0.1", "--models", p("no-models"),
+                               "--no-library-defaults", "--no-mdns"});
+        if (!proc.waitForStarted())
+            return {};
+        QByteArray out;
+        const QRegularExpression line("on (http://127\\.0\\.0\\.1:\\d+)");
+        QRegularExpressionMatch m;
+        QElapsedTimer t;
+        t.start();
+        while (!(m = line.match(QString::fromUtf8(out))).hasMatch() && t.elapsed() < 60000 &&
+               proc.state() == QProcess::Running) {
+            proc.waitForReadyRead(200);
+            out += proc.readAllStandardOutput();
+        }
+        if (!m.hasMatch())
+            qWarning("serve did not start: %s %s", out.constData(), proc.readAllStandardError().constData());
+        return m.hasMatch() ? m.captured(1) : QString();
+    }
 
     fs::path homeA() const { return box / "a"; }
     fs::path homeB() const { return box / "b"; }
@@ -52,33 +80,25 @@ private slots:
         auto r = b({"package", "import", p("out") + "/" + v12, "--root", p("device")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
 
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert("ATMOSPHERE_HOME", QString::fromStdString(homeA().string()));
-        server.setProcessEnvironment(env);
-        server.start(cliPath(), {"serve", "--port", "0", "--bind", "127.0.0.1", "--models", p("no-models"),
-                                 "--no-library-defaults", "--no-mdns"});
-        fs::create_directories(box / "no-models");
-        QVERIFY(server.waitForStarted());
-        QByteArray out;
-        const QRegularExpression line("on (http://127\\.0\\.0\\.1:\\d+)");
-        QRegularExpressionMatch m;
-        QElapsedTimer t;
-        t.start();
-        while (!(m = line.match(QString::fromUtf8(out))).hasMatch() && t.elapsed() < 60000) {
-            QVERIFY2(server.state() == QProcess::Running, qPrintable(server.readAllStandardError()));
-            server.waitForReadyRead(200);
-            out += server.readAllStandardOutput();
-        }
-        QVERIFY2(m.hasMatch(), out.constData());
-        base = m.captured(1);
+        base = serve(server, homeA());
+        QVERIFY(!base.isEmpty());
+        const fs::path homeD = box / "d";
+        QCOMPARE(runCli({"key", "generate", "--name", "d", "--out", p("keys-d"), "--unencrypted"}, homeD).exitCode, 0);
+        r = runCli({"package", "create", "--mission", p("mission"), "--output", p("out-d"), "--sign", p("keys-d/d.key"),
+                    "--version", "1.3"},
+                   homeD);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        baseD = serve(serverD, homeD);
+        QVERIFY(!baseD.isEmpty());
     }
 
     void cleanupTestCase()
     {
-        if (server.state() == QProcess::Running) {
-            server.terminate();
-            server.waitForFinished(20000);
-        }
+        for (QProcess* proc : {&server, &serverD})
+            if (proc->state() == QProcess::Running) {
+                proc->terminate();
+                proc->waitForFinished(20000);
+            }
     }
 
     void checkUpdatesListsTheNewerVersion()
@@ -130,6 +150,21 @@ private slots:
         QVERIFY2(path.endsWith("-v1.3-tier1.atmo"), qPrintable(path));
         const QString tier1 = QDir(p("out")).entryList({"*-v1.3-tier1.atmo"}).value(0);
         QCOMPARE(readFile(path.toStdString()), readFile(box / "out" / tier1.toStdString()));
+    }
+
+    void peersWithOtherBytesUnderTheSameNameAreNotMixed()
+    {
+        // A and D both offer production-inspection 1.3 full, with other bytes:
+        // one of them defines the file, the other is a conflict, never a source.
+        auto r = b({"package", "sync", "--from", base, "--from", baseD, "--id", "production-inspection", "--version", "1.3",
+                    "--download-only", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const std::string got = readFile(json(r)["path"].toString().toStdString());
+        const QString fromA = QDir(p("out")).entryList({"*-v1.3.atmo"}).value(0);
+        const QString fromD = QDir(p("out-d")).entryList({"*-v1.3.atmo"}).value(0);
+        const bool isA = got == readFile(box / "out" / fromA.toStdString());
+        const bool isD = got == readFile(box / "out-d" / fromD.toStdString());
+        QVERIFY2(isA != isD, "the download must be exactly one station's file");
     }
 
     void untrustedSignerIsRefusedAfterTheDownload()
