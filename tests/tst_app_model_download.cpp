@@ -1,11 +1,21 @@
 // MeshDownload against real HTTP on loopback: model bridges that are not
 // this project's code (tests/mesh/bridge_peer.py, healthy or with a fault)
-// and this project's PeerServer (which offers per-chunk hashes). Covers a
-// verified pull, resume after a pause (bytes fetched again), failover from a
-// dying peer, a peer sending wrong bytes (with and without a good peer), a
-// peer that ignores Range, a part file damaged behind our back, a full disk,
-// and `atmosphere model pull` interrupted by SIGINT and run again.
+// and this project's PeerServer (which offers per-chunk hashes) and
+// `atmosphere serve`. Covers a verified pull, resume after a pause (bytes
+// fetched again), failover from a dying peer, peers sending wrong bytes (with
+// per-chunk hashes; without them, retried from another peer with the culprit
+// pinned down, in either rank order; every peer bad), a peer that ignores
+// Range, a part file damaged behind our back, a full disk, a package file
+// from `atmosphere serve`, the rate limit (capped, then lifted mid-run), and
+// `atmosphere model pull` interrupted by SIGINT and run again.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -20,6 +30,7 @@
 #include "core/download_journal.h"
 #include "core/fs_util.h"
 #include "core/model_library.h"
+#include "core/rate_limiter.h"
 #include "core/sha256.h"
 #include "testutil.h"
 
@@ -57,6 +68,51 @@ private:
     QProcess process_;
     int port_ = 0;
 };
+
+// `atmosphere serve` in a child process, with a station home of its own.
+class Serve {
+public:
+    explicit Serve(const fs::path& home)
+    {
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("ATMOSPHERE_HOME", QString::fromStdString(home.string()));
+        process_.setProcessEnvironment(env);
+        process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process_.start(cliPath(), {"serve", "--port", "0", "--bind", "127.0.0.1", "--no-library-defaults", "--no-mdns"});
+        static const QRegularExpression line("serving \\d+ models? on (http://127\\.0\\.0\\.1:\\d+)");
+        QByteArray out;
+        if (!process_.waitForStarted())
+            return;
+        waitFor([&] {
+            out += process_.readAllStandardOutput();
+            const auto m = line.match(QString::fromUtf8(out));
+            if (m.hasMatch())
+                url_ = m.captured(1);
+            return m.hasMatch() || process_.state() != QProcess::Running;
+        }, 60000);
+    }
+    ~Serve()
+    {
+        process_.terminate();
+        if (!process_.waitForFinished(10000))
+            process_.kill();
+    }
+    QString url() const { return url_; }
+
+private:
+    QProcess process_;
+    QString url_;
+};
+
+QJsonObject getJson(const QString& url)
+{
+    QNetworkAccessManager net;
+    net.setProxy(QNetworkProxy::NoProxy);
+    std::unique_ptr<QNetworkReply> reply(net.get(QNetworkRequest(QUrl(url))));
+    if (!waitFor([&] { return reply->isFinished(); }, 60000))
+        return {};
+    return QJsonDocument::fromJson(reply->readAll()).object();
+}
 
 atmo::CatalogEntry entryFor(const fs::path& file, const std::string& id)
 {
@@ -186,6 +242,23 @@ private slots:
         QVERIFY(refetched <= kChunk);
     }
 
+    // A pause while the journal is still being opened, then at once a start:
+    // the journal opened for the stopped run must not keep its lock.
+    void pauseWhilePreparingThenStartAgain()
+    {
+        makeModel(6 * 1024 * 1024);
+        Bridge bridge(src);
+        QVERIFY(bridge.ok());
+        MeshDownload d(entryFor(file, "defects-v2"), {{bridge.url(), {}}}, dest, fastOptions());
+        d.start();
+        QCOMPARE(d.state(), MeshDownload::State::Preparing);
+        d.pause();
+        QCOMPARE(d.state(), MeshDownload::State::Paused);
+        QVERIFY(runToEnd(d));
+        QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
+        verifyLanded(d);
+    }
+
     void peerDyingMidTransferFailsOver()
     {
         makeModel(16 * 1024 * 1024);
@@ -259,6 +332,190 @@ private slots:
         QVERIFY(!d.error().contains('\n'));
         QVERIFY(!fs::exists(dest / "defects-v2.gguf"));
         QVERIFY(!fs::exists(dest / "defects-v2.json"));
+    }
+
+    // Bridges offer no chunk lists: only the final hash can catch a wrong
+    // byte. Without end-game duplicates every peer surely supplies a chunk of
+    // the first round, so that round fails with several suppliers and the
+    // single-peer rounds must pin the culprit down (by its own failed round
+    // when it is ranked first, by fingerprints when a good peer is).
+    void wrongBytesWithoutChunkListsRetriedFromAnotherPeer_data()
+    {
+        QTest::addColumn<QStringList>("faults"); // best ranked first
+        QTest::newRow("bad ranked second") << QStringList{"none", "wrong-bytes-all"};
+        QTest::newRow("bad ranked first") << QStringList{"wrong-bytes-all", "none"};
+        QTest::newRow("bad last of three") << QStringList{"none", "none", "wrong-bytes-all"};
+    }
+    void wrongBytesWithoutChunkListsRetriedFromAnotherPeer()
+    {
+        QFETCH(QStringList, faults);
+        makeModel(16 * 1024 * 1024 + 99);
+        std::vector<std::unique_ptr<Bridge>> bridges;
+        PeerDirectory directory;
+        std::vector<DownloadSource> sources;
+        for (const QString& fault : faults) {
+            bridges.push_back(std::make_unique<Bridge>(src, fault));
+            QVERIFY(bridges.back()->ok());
+            QVERIFY(directory.addPeer(bridges.back()->url(), atmo::PeerOrigin::Manual));
+        }
+        QVERIFY(waitFor([&] { return !directory.busy(); }, 20000));
+        std::map<QString, double> before;
+        QString badUrl;
+        for (std::size_t i = 0; i < bridges.size(); ++i) {
+            const QString url = bridges[i]->url();
+            const QString key = directory.peer(directory.rowOf(url)).catalogKey();
+            sources.push_back({url, key});
+            before[url] = directory.catalog().quality(key.toStdString()).reliability();
+            if (faults[static_cast<qsizetype>(i)] != "none")
+                badUrl = url;
+        }
+        MeshDownloadOptions options = fastOptions();
+        options.endGame = false;
+        MeshDownload d(entryFor(file, "defects-v2"), sources, dest, options);
+        d.setDirectory(&directory);
+        QSignalSpy problems(&d, &MeshDownload::peerProblem);
+        QSignalSpy retries(&d, &MeshDownload::retrying);
+        QVERIFY(runToEnd(d));
+        QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
+        verifyLanded(d);
+
+        for (const auto& r : retries)
+            qInfo("retry: %s", qPrintable(r.at(0).toString()));
+        for (const auto& p : problems)
+            qInfo("problem: %s", qPrintable(p.at(1).toString()));
+        QVERIFY(!retries.isEmpty());
+        QVERIFY2(retries.first().at(0).toString().startsWith("defects-v2: the file did not match the catalog's SHA-256; "
+                                                             "fetching it again from peer "),
+                 qPrintable(retries.first().at(0).toString()));
+        bool badNamed = false;
+        for (const auto& p : problems) {
+            const QString endpoint = p.at(0).toString(), message = p.at(1).toString();
+            QVERIFY2(endpoint == badUrl, qPrintable("a good peer was blamed: " + message));
+            badNamed = badNamed || (message.startsWith("peer " + badUrl + ": ") &&
+                                    message.contains("sent bytes that do not match the catalog's SHA-256"));
+        }
+        QVERIFY(badNamed);
+        for (const auto& src : sources) {
+            const double now = directory.catalog().quality(src.nodeKey.toStdString()).reliability();
+            if (src.endpoint == badUrl)
+                QVERIFY2(now < before[src.endpoint], qPrintable(src.endpoint));
+            else
+                QVERIFY2(now >= before[src.endpoint], qPrintable(src.endpoint));
+        }
+    }
+
+    void everyPeerSendsWrongBytes()
+    {
+        makeModel(9 * 1024 * 1024);
+        Bridge bad1(src, "wrong-bytes-all"), bad2(src, "wrong-bytes-all");
+        QVERIFY(bad1.ok() && bad2.ok());
+        PeerDirectory directory;
+        QVERIFY(directory.addPeer(bad1.url(), atmo::PeerOrigin::Manual));
+        QVERIFY(directory.addPeer(bad2.url(), atmo::PeerOrigin::Manual));
+        QVERIFY(waitFor([&] { return !directory.busy(); }, 20000));
+        const auto keyOf = [&](const Bridge& b) { return directory.peer(directory.rowOf(b.url())).catalogKey(); };
+        MeshDownloadOptions options = fastOptions();
+        options.endGame = false;
+        MeshDownload d(entryFor(file, "defects-v2"), {{bad1.url(), keyOf(bad1)}, {bad2.url(), keyOf(bad2)}}, dest,
+                       options);
+        d.setDirectory(&directory);
+        QVERIFY(runToEnd(d));
+        QCOMPARE(d.state(), MeshDownload::State::Failed);
+        const QString e = d.error();
+        QVERIFY2(e.startsWith("defects-v2: no usable peer left: peer " + bad1.url() +
+                              ": sent bytes that do not match the catalog's SHA-256") &&
+                     e.contains("; peer " + bad2.url() + ": sent bytes that do not match the catalog's SHA-256") &&
+                     !e.contains('\n'),
+                 qPrintable(e));
+        QVERIFY(!fs::exists(dest / "defects-v2.gguf"));
+        QVERIFY(!fs::exists(dest / "defects-v2.json"));
+        QVERIFY(!fs::exists(atmo::DownloadJournal::partPath(dest / "defects-v2.gguf")));
+        for (const Bridge* b : {&bad1, &bad2})
+            QVERIFY(directory.catalog().quality(keyOf(*b).toStdString()).reliability() < 0.5);
+    }
+
+    // A package file, described by a DownloadSpec from the station's own
+    // /v1/packages listing, from `atmosphere serve`.
+    void packageFileFromServe()
+    {
+        const fs::path home = box->path() / "home";
+        testutil::MissionSpec mission;
+        mission.largeModelSize = 6 * 1024 * 1024; // a package of two chunks
+        makeMission(box->path() / "mission", mission);
+        const auto p = [&](const char* rel) { return QString::fromStdString((box->path() / rel).string()); };
+        QCOMPARE(runCli({"key", "generate", "--name", "mesh", "--out", p("keys"), "--unencrypted"}, home).exitCode, 0);
+        QCOMPARE(runCli({"trust", "add", p("keys/mesh.pub"), "--role", "mesh"}, home).exitCode, 0);
+        const CliRun made = runCli({"package", "create", "--mission", p("mission"), "--version", "1.3", "--output",
+                                    p("out"), "--sign", p("keys/mesh.key")}, home);
+        QVERIFY2(made.exitCode == 0, qPrintable(made.err));
+        const fs::path original = box->path() / "out" / "production-inspection-v1.3.atmo";
+        QVERIFY(fs::exists(original));
+
+        Serve station(home);
+        QVERIFY(!station.url().isEmpty());
+        const QJsonArray packages = getJson(station.url() + "/v1/packages")["packages"].toArray();
+        QCOMPARE(packages.size(), 1);
+        QJsonObject full;
+        for (const QJsonValue& f : packages.at(0).toObject()["files"].toArray())
+            if (f.toObject()["variant"].toString() == "full")
+                full = f.toObject();
+        QVERIFY(!full.isEmpty());
+
+        DownloadSpec spec;
+        spec.key = "production-inspection-v1.3";
+        spec.sizeBytes = static_cast<std::uint64_t>(full["size_bytes"].toInteger());
+        spec.sha256 = full["sha256"].toString().toStdString();
+        spec.urlPath = full["url"].toString();
+        spec.fileName = full["file_name"].toString().toStdString();
+        QCOMPARE(spec.urlPath, QString("/v1/packages/production-inspection/1.3/package.atmo"));
+        QCOMPARE(spec.sha256, hashOf(original));
+        MeshDownload d(spec, {{station.url(), {}}}, dest, fastOptions());
+        QVERIFY(d.entryPath().empty());
+        QVERIFY(runToEnd(d));
+        QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
+        QCOMPARE(d.state(), MeshDownload::State::Finished);
+        QCOMPARE(d.finalPath(), dest / "production-inspection-v1.3.atmo");
+        QCOMPARE(atmo::readFile(d.finalPath()).value(), atmo::readFile(original).value());
+        QCOMPARE(d.bytesReceived(), spec.sizeBytes);
+        for (const auto& entry : fs::directory_iterator(dest))
+            QVERIFY2(entry.path() == d.finalPath(), entry.path().c_str()); // no .json, part or journal
+    }
+
+    // The cap holds from the first byte (bytes by time t stay within
+    // rate * t + the bucket's burst + one read buffer; slowness only makes
+    // them fewer), and lifting it mid-run lets the download finish.
+    void rateLimitHoldsThenLifts()
+    {
+        makeModel(24 * 1024 * 1024);
+        Bridge bridge(src);
+        QVERIFY(bridge.ok());
+        constexpr std::uint64_t rate = 4 * 1024 * 1024;
+        const double slack = double(atmo::RateLimiter::defaultBurst(rate)) + double(RangeFetch::kReadBufferBytes);
+        MeshDownload d(entryFor(file, "defects-v2"), {{bridge.url(), {}}}, dest, fastOptions());
+        QSignalSpy done(&d, &MeshDownload::finished);
+        QElapsedTimer clock;
+        clock.start();
+        d.setRateLimit(rate);
+        QCOMPARE(d.rateLimit(), rate);
+        d.start();
+        double worst = 0;
+        std::uint64_t bytes = 0;
+        waitFor([&] {
+            bytes = d.bytesReceived();
+            const double allowed = double(rate) * double(clock.nsecsElapsed()) / 1e9 + slack;
+            worst = std::max(worst, double(bytes) / allowed);
+            return (clock.elapsed() >= 1500 && bytes >= rate) || !done.isEmpty();
+        }, 30000);
+        qInfo("capped at %llu B/s: %llu bytes after %lld ms, at most %.2f of the bound", (unsigned long long)rate,
+              (unsigned long long)bytes, (long long)clock.elapsed(), worst);
+        QVERIFY2(worst <= 1.0, qPrintable(QString::number(worst)));
+        QVERIFY(bytes > 0);
+        QCOMPARE(d.state(), MeshDownload::State::Running); // the bound keeps it far from 24 MiB
+        d.setRateLimit(0);
+        QCOMPARE(d.rateLimit(), std::uint64_t(0));
+        QVERIFY(waitFor([&] { return !done.isEmpty(); }, 120000));
+        QVERIFY2(d.error().isEmpty(), qPrintable(d.error()));
+        verifyLanded(d);
     }
 
     void ignoreRangePeerStillDelivers()

@@ -101,6 +101,10 @@ int modelPull(const QStringList& args)
         bar.done();
         std::cerr << "atmosphere: note: " << s(id) << ": " << s(message) << "\n";
     });
+    QObject::connect(&download, &MeshDownload::retrying, &loop, [&](const QString& message) {
+        bar.done();
+        std::cerr << "atmosphere: note: " << s(message) << "\n";
+    });
     QObject::connect(&download, &MeshDownload::finished, &loop, [&] { loop.quit(); });
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, &loop, [&] {

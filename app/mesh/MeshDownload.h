@@ -1,33 +1,40 @@
 // One file downloaded from the mesh — a model, or a package file — with HTTP
-// Range requests to one or several peers, written through the core's DownloadJournal (resumable after a pause,
-// a crash or a kill) and scheduled by its RangePlan (work-stealing across
-// peers, failover, end-game duplicates). The file `<dest>/{fileName}` (a
-// model: `{model_id}.{format}`, with its catalog entry `{model_id}.json`
-// beside it) appears only after the whole file's SHA-256 matched the one the
-// download was asked for.
+// Range requests to one or several peers (each request a RangeFetch), written
+// through the core's DownloadJournal (resumable after a pause, a crash or a
+// kill) and scheduled by its RangePlan (work-stealing across peers, failover,
+// end-game duplicates). The file `<dest>/{fileName}` (a model:
+// `{model_id}.{format}`, with its catalog entry `{model_id}.json` beside it)
+// appears only after the whole file's SHA-256 matched the one the download
+// was asked for.
+//
+// Wrong bytes. Peers that offer per-chunk hashes are caught at the chunk they
+// send and the plan fails over. Without them a failed final hash deletes the
+// part file and the download runs another round (DownloadRounds says with
+// whom and whom to blame): the peer proven to have sent wrong bytes is
+// reported (peerProblem, PeerDirectory::recordTransfer) and excluded; when
+// several peers shared the failed round, one peer at a time fetches the whole
+// file, best ranked first. It fails only when no peer is left, naming the
+// peers that sent bad data.
 //
 // Threading: the object, its QNetworkAccessManager and the plan live on the
 // owner's thread, which only copies bytes out of the replies into one buffer
 // per chunk. Everything that blocks (opening the journal, writing a chunk,
-// fdatasync, hashing, the final check) runs on the global QThreadPool and
-// reports back to the owner's thread, so a GUI never stalls. Reading from the
+// fdatasync, hashing, the final check) runs on the global QThreadPool
+// (JournalWorker) and reports back to the owner's thread, so a GUI never stalls. Reading from the
 // network pauses while too many chunks wait for the disk (backpressure
 // through the replies' bounded read buffers), which bounds memory.
 //
 // Peer keys inside the plan are the peers' endpoint URLs, so every message
-// names the peer the way a user can reach it.
+// names the peer the way a user can reach it. The order of the sources is
+// their rank (best first), as the catalog merge gives them.
 #pragma once
 
 #include <QElapsedTimer>
-#include <QFuture>
-#include <QList>
 #include <QObject>
-#include <QPointer>
 #include <QString>
 #include <QTimer>
 
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -37,30 +44,17 @@
 #include "core/download_progress.h"
 #include "core/job.h"
 #include "core/range_plan.h"
-#include "core/rate_limiter.h"
+
+#include "app/mesh/ChunkListQuery.h"
+#include "app/mesh/DownloadRounds.h"
+#include "app/mesh/DownloadSpec.h"
+#include "app/mesh/JournalWorker.h"
+#include "app/mesh/PeerOutcomes.h"
+#include "app/mesh/RangeFetch.h"
+#include "app/mesh/ReadThrottle.h"
 
 class QNetworkAccessManager;
-class QNetworkReply;
 class PeerDirectory;
-
-struct DownloadSource {
-    QString endpoint;   // "http://host:port"
-    QString nodeKey;    // the catalog's key for the peer (node id); "" if unknown
-};
-
-// What to download: the same path on every peer, its size and SHA-256 (from
-// a catalog entry or a package listing), and the name it gets when verified.
-struct DownloadSpec {
-    std::string key;         // names the download in messages and the journal: a model id, "{pkg}-v{ver}-tier1"
-    std::uint64_t sizeBytes = 0;
-    std::string sha256;      // lowercase hex of the whole file
-    QString urlPath;         // e.g. "/v1/models/download/yolo" (percent-encoded)
-    std::string fileName;    // the verified file's name under the destination
-    QString chunkListPath;   // where peers list per-chunk hashes; "" when they do not
-    std::optional<atmo::CatalogEntry> entry; // models: written as {model_id}.json after verify
-
-    static DownloadSpec forModel(const atmo::CatalogEntry& entry);
-};
 
 struct MeshDownloadOptions {
     int stallTimeoutMs = 15000;         // a request with no byte for this long fails over
@@ -68,9 +62,10 @@ struct MeshDownloadOptions {
     std::uint32_t chunksPerRequest = 4; // one Range request covers up to this many chunks
     int maxPendingChunks = 6;           // chunks waiting for the disk before reading pauses
     bool askChunkLists = true;          // ask /v1/models/{id}/chunks (only when several peers)
+    bool endGame = true;                // duplicate a slow peer's last chunks (RangePlan's end-game)
 };
 
-class MeshDownload : public QObject {
+class MeshDownload : public QObject, private RangeFetch::Host {
     Q_OBJECT
 public:
     enum class State { Idle, Preparing, Running, Verifying, Paused, Finished, Failed, Cancelled };
@@ -86,12 +81,12 @@ public:
     ~MeshDownload() override;
 
     // Outcomes of each peer go into its ranking (recordTransfer) when given.
-    void setDirectory(PeerDirectory* directory) { directory_ = directory; }
+    void setDirectory(PeerDirectory* directory) { outcomes_.setDirectory(directory); }
 
     // Caps the download's total rate over all its peers (bytes per second,
     // 0 = uncapped); takes effect at once, also while running.
     void setRateLimit(std::uint64_t bytesPerSecond);
-    std::uint64_t rateLimit() const { return limiter_.rate(); }
+    std::uint64_t rateLimit() const { return throttle_.rate(); }
 
     void start();   // also resumes after pause()
     void pause();   // stops the requests, keeps what is on disk
@@ -116,65 +111,71 @@ signals:
     void phaseProgress(const QString& phase, quint64 done, quint64 total);
     // A peer's bytes failed a check; the download goes on with the others.
     void peerProblem(const QString& endpoint, const QString& message);
+    // The whole file failed its SHA-256 and is fetched again: one line that
+    // says from whom ("defects-v2: the file did not match ...; fetching it
+    // again from peer http://... alone").
+    void retrying(const QString& message);
     void finished(bool ok);
 
 private:
-    struct Request;
-    struct Committed;
+    // RangeFetch::Host
+    std::uint64_t readAllowance() override;
+    void bytesRead(std::uint64_t bytes, atmo::SteadyTime now) override;
+    void chunkArrived(const RangeFetch& fetch, std::uint32_t chunk, QByteArray bytes) override;
+    void fetchActivity(RangeFetch& fetch) override;
 
     void fail(const QString& message);
     void setState(State s);
     void askChunkLists();
     void openJournal(std::vector<std::string> chunkHashes, std::uint64_t chunkSize);
-    void onOpened(std::shared_ptr<atmo::DownloadJournal> journal, QString error);
+    void onOpened(const QString& error);
+    void startRound();
     void schedule();
-    void issue(const QString& peer, const atmo::Assignment& a);
-    void onReadyRead(Request* r);
-    void onReplyFinished(Request* r);
-    bool checkHeaders(Request* r);
-    void take(Request* r, const char* data, qint64 size);
-    void commit(Request* r);
-    void onCommitted(const Committed& c);
-    void dropRequest(Request* r, atmo::ChunkFailure why, const QString& detail);
+    void onExhausted();
+    void service(RangeFetch* fetch);
+    void commit(const QString& peer, std::uint32_t chunk, QByteArray data);
+    void onCommitted(const JournalWorker::Commit& c);
+    void dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, const QString& detail);
     void dropPeer(const QString& peer, atmo::ChunkFailure why, const QString& detail);
     void stopRequests();
     void drainAll();
     void onTick();
     void maybeFinish();
-    void onFinishReport(atmo::Result<atmo::FinishReport> report);
-    void reportPeers(bool verified);
-    void waitForDisk();
+    void onFinishReport(const atmo::Result<atmo::FinishReport>& report);
+    void retireRound();
+    void convict(const DownloadRounds::Conviction& c);
+    QString noPeerLeft(const std::string& actualSha256) const;
     void halt();
     void emitProgress(bool force);
-    std::uint64_t allowance();
     QString peerName(const QString& endpoint) const;
-    QString nodeKeyOf(const QString& endpoint) const;
 
     DownloadSpec spec_;
     std::vector<DownloadSource> sources_;
     std::filesystem::path dest_;
     MeshDownloadOptions options_;
-    QPointer<PeerDirectory> directory_;
     QNetworkAccessManager* net_;
+    JournalWorker* disk_;
     State state_ = State::Idle;
     QString error_;
     quint64 generation_ = 0; // bumps on pause/cancel: late callbacks of an older run are ignored
-    atmo::CancelToken cancel_;
 
-    std::shared_ptr<atmo::DownloadJournal> journal_;
     std::unique_ptr<atmo::RangePlan> plan_;
     atmo::JournalOpenReport openReport_;
-    std::vector<std::unique_ptr<Request>> requests_;
-    std::vector<QNetworkReply*> listReplies_;
-    int pendingCommits_ = 0;
-    QList<QFuture<void>> futures_;
-    std::map<QString, QString> problems_; // endpoint → last problem, for the final message
+    bool reopening_ = false; // the journal is opened again for another round, not by start()
+    std::vector<std::unique_ptr<RangeFetch>> fetches_;
+    ChunkListQuery* listQuery_ = nullptr;
+    PeerOutcomes outcomes_;
     std::vector<std::string> chunkHashes_;
     std::uint64_t hashChunkSize_ = 0;
     bool finishing_ = false;
+
+    DownloadRounds rounds_;
+    std::vector<ChunkOrigin> origins_;    // per chunk of the journal: who sent it
+    std::uint64_t originsChunkSize_ = 0;
+    bool fingerprinting_ = false;         // hash each chunk as it arrives (for DownloadRounds)
+
     QTimer tick_;
-    atmo::RateLimiter limiter_;
-    QTimer throttle_; // wakes the reads when the rate limit allows more
+    ReadThrottle throttle_;
     QElapsedTimer sinceProgress_;
     std::uint64_t bytesReceived_ = 0;
     atmo::DownloadProgress progress_;

@@ -12,6 +12,8 @@ Fault modes for download tests (--fault):
   none          behave
   ignore-range  answer every Range request with 200 and the whole file
   wrong-bytes   flip one byte in the middle of every body
+  wrong-bytes-all  flip the first byte of every 64 KiB block sent, so any
+                range it serves is wrong
   die-after=N   close the connection after N body bytes
   slow=BPS      send at most BPS bytes per second
 """
@@ -128,6 +130,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if srv.fault == "wrong-bytes" and first + sent <= size // 2 < first + sent + len(block):
                     i = size // 2 - first - sent
                     block = block[:i] + bytes([block[i] ^ 0xFF]) + block[i + 1:]
+                if srv.fault == "wrong-bytes-all":
+                    block = bytes([block[0] ^ 0xFF]) + block[1:]
                 if srv.die_after is not None and sent + len(block) > srv.die_after:
                     self.wfile.write(block[:max(srv.die_after - sent, 0)])
                     self.wfile.flush()
@@ -143,6 +147,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        # A downloader that has what it wanted (or gives up on a fault)
+        # closes the connection mid-body: not worth a traceback.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def main():
