@@ -19,6 +19,9 @@ const QString kMeshPort = QStringLiteral("mesh/port");
 const QString kMeshBind = QStringLiteral("mesh/bind");
 const QString kMeshMdns = QStringLiteral("mesh/mdns");
 const QString kMeshPeers = QStringLiteral("mesh/peers");
+const QString kMeshCapSmall = QStringLiteral("mesh/capSmall");
+const QString kMeshCapMedium = QStringLiteral("mesh/capMedium");
+const QString kMeshCapLarge = QStringLiteral("mesh/capLarge");
 } // namespace
 
 Settings::Settings() : s_(std::make_unique<QSettings>()) {}
@@ -72,5 +75,21 @@ bool Settings::meshMdns() const { return s_->value(kMeshMdns, true).toBool(); }
 void Settings::setMeshMdns(bool on) { s_->setValue(kMeshMdns, on); }
 QStringList Settings::meshPeers() const { return s_->value(kMeshPeers).toStringList(); }
 void Settings::setMeshPeers(const QStringList& endpoints) { s_->setValue(kMeshPeers, endpoints); }
+
+atmo::BandwidthCaps Settings::downloadCaps() const
+{
+    const auto read = [this](const QString& key) -> std::uint64_t {
+        bool ok = false;
+        const qulonglong v = s_->value(key, 0).toString().trimmed().toULongLong(&ok);
+        return ok ? v : 0;
+    };
+    return {read(kMeshCapSmall), read(kMeshCapMedium), read(kMeshCapLarge)};
+}
+void Settings::setDownloadCaps(const atmo::BandwidthCaps& caps)
+{
+    s_->setValue(kMeshCapSmall, static_cast<qulonglong>(caps.smallBytesPerSecond));
+    s_->setValue(kMeshCapMedium, static_cast<qulonglong>(caps.mediumBytesPerSecond));
+    s_->setValue(kMeshCapLarge, static_cast<qulonglong>(caps.largeBytesPerSecond));
+}
 
 void Settings::sync() { s_->sync(); }

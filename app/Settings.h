@@ -9,6 +9,8 @@
 
 #include <memory>
 
+#include "core/transfer_queue.h"
+
 class Settings {
 public:
     Settings();                                    // the application's QSettings
@@ -51,6 +53,12 @@ public:
     void setMeshMdns(bool on);
     QStringList meshPeers() const;
     void setMeshPeers(const QStringList& endpoints);
+    // Download bandwidth caps per size class (PROTOCOL.md: < 10 MB, 10-500 MB,
+    // > 500 MB), bytes per second each; 0 = uncapped, the LAN default.
+    // Keys mesh/capSmall, mesh/capMedium, mesh/capLarge; a value that is not
+    // a whole number of bytes reads as uncapped.
+    atmo::BandwidthCaps downloadCaps() const;
+    void setDownloadCaps(const atmo::BandwidthCaps& caps);
 
     void sync();
 

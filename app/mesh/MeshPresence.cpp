@@ -5,6 +5,7 @@
 
 #include "app/Settings.h"
 #include "app/StationPaths.h"
+#include "app/mesh/DownloadManager.h"
 #include "app/mesh/MeshNode.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
@@ -56,6 +57,8 @@ void MeshPresence::start(const Options& options)
     if (!server_->configure(config, &error))
         serverError_ = error;
     server_->setHashCache(cache_);
+    if (downloads_)
+        downloads_->setHashCache(cache_);
     server_->setPackageStore(QString::fromStdString(home.storeIndex().string()));
     PeerServer::Identity identity;
     identity.nodeId = nodeId ? QString::fromStdString(*nodeId) : QString();
@@ -73,6 +76,20 @@ void MeshPresence::start(const Options& options)
     started_ = true;
     rescanLibrary();
     emit statusChanged();
+}
+
+void MeshPresence::attachDownloads(DownloadManager* downloads)
+{
+    if (downloads_)
+        downloads_->disconnect(this);
+    downloads_ = downloads;
+    if (!downloads)
+        return;
+    connect(downloads, &DownloadManager::libraryChanged, this, &MeshPresence::rescanLibrary);
+    if (cache_)
+        downloads->setHashCache(cache_);
+    if (started_)
+        rescanLibrary(); // so it learns what the library has
 }
 
 QStringList MeshPresence::peersAddedByHand() const
@@ -113,6 +130,8 @@ void MeshPresence::scanFinished()
             for (const auto& p : r->problems)
                 problems_ << QString::fromStdString(p);
             const int count = static_cast<int>(r->models.size());
+            if (downloads_)
+                downloads_->setLibrary(r->models);
             server_->setModels(std::move(r->models));
             emit libraryScanned(count, problems_);
         } else if (!cancel_.cancelled()) {

@@ -7,6 +7,7 @@
 
 #include <QFutureWatcher>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 
@@ -16,6 +17,7 @@
 
 #include "core/model_library.h"
 
+class DownloadManager;
 class MeshNode;
 class PeerDirectory;
 class PeerServer;
@@ -46,6 +48,10 @@ public:
     PeerDirectory& directory() { return *directory_; }
     PeerServer& server() { return *server_; }
     MeshNode& node() { return *node_; }
+    // Models the manager downloads are served once they land (a rescan when
+    // it says so); it shares the library's hash cache and knows what the
+    // library has, so nothing already here is fetched or hashed again.
+    void attachDownloads(DownloadManager* downloads);
 
     // One line for the Mesh view: serving what where, advertised or why not.
     QString statusText() const;
@@ -62,6 +68,7 @@ private:
     std::unique_ptr<PeerDirectory> directory_;
     std::unique_ptr<PeerServer> server_;
     std::unique_ptr<MeshNode> node_;
+    QPointer<DownloadManager> downloads_;
     Options options_;
     QString serverError_;
     std::shared_ptr<atmo::HashCache> cache_;
