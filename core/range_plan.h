@@ -24,7 +24,9 @@
 // Rates and latency are measured per peer for the downloads panel and for the
 // catalog's ranking (reportTo(MeshCatalog&)). A single-peer download, or one
 // without per-chunk hashes, uses the same plan: then the final hash is the
-// only check, and a wrong file is blamed on every peer that contributed.
+// only check, and which peer sent a wrong file is worked out by the app's
+// download rounds (app/mesh/DownloadRounds.h: the file is fetched again one
+// peer at a time), not here.
 //
 // Every time is passed in (a steady clock's now), so tests simulate peers of
 // any speed exactly and without sleeping. Not thread-safe: drive one plan from
@@ -105,7 +107,8 @@ public:
     // `peer` did not deliver `chunk`. Dropped and Mismatch exclude the peer
     // and release every chunk it holds; Cancelled releases only this one.
     void failed(const std::string& peer, std::uint32_t chunk, ChunkFailure why, const std::string& detail = {});
-    // After a failed final hash: the peers that supplied these chunks are bad.
+    // After a failed final hash, when the bad chunks are known: the peers that
+    // supplied them are bad.
     void blame(const std::vector<std::uint32_t>& chunks, const std::string& detail);
 
     bool complete() const { return doneCount_ == layout_.count(); }
