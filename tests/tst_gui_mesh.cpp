@@ -2,7 +2,8 @@
 // (tests/mesh/bridge_peer.py, not our code): a peer added by address appears
 // with its latency and models, the merged catalog fills the table, the
 // search box and the filters narrow it through the core's filter, the
-// details panel says which peer would be used, and bad input is explained.
+// details panel says which peer would be used, and bad input is explained;
+// with downloads turned on, the Download button says why it cannot download.
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -12,12 +13,20 @@
 #include <QTest>
 #include <QTextBrowser>
 
+#include <QTabWidget>
+#include <QTreeWidget>
+
 #include "app/mesh/CatalogFilterModel.h"
+#include "app/mesh/DownloadManager.h"
+#include "app/mesh/PeerPackages.h"
 #include "app/mesh/MeshCatalogModel.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerListModel.h"
 #include "testutil.h"
+#include "ui/DownloadsPanel.h"
+#include "ui/ElidedLabel.h"
 #include "ui/MeshView.h"
+#include "ui/PeerPackagesView.h"
 
 using namespace testutil;
 
@@ -88,6 +97,70 @@ private slots:
         view.catalogTable()->sortByColumn(MeshCatalogModel::SizeColumn, Qt::DescendingOrder);
         QCOMPARE(view.catalogTable()->model()->index(0, 0).data(MeshCatalogModel::ModelIdRole).toString(),
                  QStringLiteral("edge-llama"));
+
+        bridge.kill();
+        bridge.waitForFinished();
+    }
+
+    void downloadButtonSaysWhyNot()
+    {
+        Sandbox box;
+        fs::create_directories(box / "models");
+        writeRandomFile(box / "models" / "yolo-defects.onnx", 40 * 1024, 1);
+        writeRandomFile(box / "models" / "edge-llama.gguf", 90 * 1024, 2);
+        QProcess bridge;
+        bridge.start("/usr/bin/python3", {qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py",
+                                          "--dir", QString::fromStdString((box / "models").string())});
+        QVERIFY(waitFor([&] { return bridge.canReadLine() || (bridge.waitForReadyRead(100) && bridge.canReadLine()); },
+                        20000));
+        const QString port = QString::fromUtf8(bridge.readLine()).trimmed().mid(5);
+
+        PeerDirectory directory;
+        MeshView view(directory);
+        view.resize(1100, 800);
+        view.show();
+        // A bare view browses only: no Download button, no Packages tab.
+        QVERIFY(!view.downloadButton()->isVisible());
+        QCOMPARE(view.tabs()->count(), 1);
+
+        DownloadManager downloads(atmo::StationHome((box / "home").string()), &directory);
+        PeerPackages packages(&directory);
+        view.setDownloads(&downloads, &packages, QString::fromStdString((box / "home" / "downloads").string()));
+        QVERIFY(view.downloadButton()->isVisible());
+        QCOMPARE(view.tabs()->count(), 2);
+        QVERIFY(view.downloadsPanel()->isVisible());
+        QVERIFY(view.downloadsPanel()->rows().isEmpty());
+
+        QVERIFY(view.addPeer("127.0.0.1:" + port));
+        QVERIFY(waitFor([&] { return view.catalogModel()->rowCount() == 2; }, 20000));
+        QVERIFY(!view.downloadButton()->isEnabled());
+        QCOMPARE(view.downloadReason()->fullText(), QString("Choose a model to download it."));
+
+        view.selectModel("edge-llama");
+        QVERIFY(view.downloadButton()->isEnabled());
+        QVERIFY2(view.downloadReason()->fullText().contains("90.0 KiB from") &&
+                     view.downloadReason()->fullText().contains("127.0.0.1:" + port),
+                 qPrintable(view.downloadReason()->fullText()));
+
+        // A model the library already has: disabled, with where it is.
+        view.setLibraryCheck([](const atmo::CatalogEntry& e) {
+            return e.modelId == "edge-llama" ? QString("/library/edge-llama.gguf") : QString();
+        });
+        QVERIFY(!view.downloadButton()->isEnabled());
+        QCOMPARE(view.downloadReason()->fullText(), QString("Already in the library: /library/edge-llama.gguf"));
+        QVERIFY(view.details()->toPlainText().contains("/library/edge-llama.gguf"));
+        view.downloadSelected(); // refused: nothing queued
+        QCOMPARE(downloads.count(), 0);
+        view.selectModel("yolo-defects");
+        QVERIFY(view.downloadButton()->isEnabled());
+
+        // A model bridge has no /v1/packages: the tab says so, without an error.
+        view.tabs()->setCurrentWidget(view.packagesView());
+        QVERIFY(waitFor([&] { return !packages.busy(); }, 10000));
+        QCOMPARE(view.packagesView()->tree()->topLevelItemCount(), 0);
+        QVERIFY(!view.packagesView()->problemsLabel()->isVisible());
+        QVERIFY(!view.packagesView()->downloadButton()->isEnabled());
+        QVERIFY(!view.packagesView()->installButton()->isEnabled());
 
         bridge.kill();
         bridge.waitForFinished();

@@ -380,6 +380,301 @@
     </message>
 </context>
 <context>
+    <name>DownloadListModel</name>
+    <message>
+        <source>Queued</source>
+        <translation>In der Warteschlange</translation>
+    </message>
+    <message>
+        <source>Checking… %1 %</source>
+        <translation>Wird geprüft … %1 %</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>Wird heruntergeladen</translation>
+    </message>
+    <message>
+        <source>Verifying… %1 %</source>
+        <translation>Wird verifiziert … %1 %</translation>
+    </message>
+    <message>
+        <source>Verifying…</source>
+        <translation>Wird verifiziert …</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Wird gestartet …</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Angehalten</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Already in the library</source>
+        <translation>Schon in der Bibliothek</translation>
+    </message>
+    <message>
+        <source>Already downloaded</source>
+        <translation>Schon heruntergeladen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Geschwindigkeit</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>Restzeit</translation>
+    </message>
+    <message>
+        <source>Peers</source>
+        <translation>Peers</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadManager</name>
+    <message>
+        <source>cannot be paused while %1</source>
+        <translation>kann nicht angehalten werden, solange %1</translation>
+    </message>
+    <message>
+        <source>cannot be resumed while %1</source>
+        <translation>kann nicht fortgesetzt werden, solange %1</translation>
+    </message>
+    <message>
+        <source>cannot be cancelled while %1</source>
+        <translation>kann nicht abgebrochen werden, solange %1</translation>
+    </message>
+    <message>
+        <source>cannot be retried while %1</source>
+        <translation>kann nicht wiederholt werden, solange %1</translation>
+    </message>
+    <message>
+        <source>another download of it is under way</source>
+        <translation>es wird bereits anderweitig heruntergeladen</translation>
+    </message>
+    <message>
+        <source>download %1: no such download</source>
+        <translation>Download %1: kein solcher Download</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadRow</name>
+    <message>
+        <source>Download</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>noch %1</translation>
+    </message>
+    <message>
+        <source>Source peers</source>
+        <translation>Quell-Peers</translation>
+    </message>
+    <message>
+        <source>Peer problem</source>
+        <translation>Problem mit einem Peer</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>Open in Import &amp;&amp; Verify</source>
+        <translation>In Import &amp;&amp; Prüfung öffnen</translation>
+    </message>
+    <message>
+        <source>Progress of %1</source>
+        <translation>Fortschritt von %1</translation>
+    </message>
+    <message>
+        <source>Saved as %1</source>
+        <translation>Gespeichert als %1</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>von %1</translation>
+    </message>
+    <message>
+        <source>opened in Import &amp; Verify to install</source>
+        <translation>zum Installieren in „Import &amp; Prüfung“ geöffnet</translation>
+    </message>
+    <message>
+        <source>Cancelled; the partial data was removed.</source>
+        <translation>Abgebrochen; die unvollständigen Daten wurden entfernt.</translation>
+    </message>
+    <message>
+        <source>From %1</source>
+        <translation>Von %1</translation>
+    </message>
+    <message>
+        <source>Peers: %1</source>
+        <translation>Peers: %1</translation>
+    </message>
+    <message>
+        <source>chunk %1 of %2</source>
+        <translation>Block %1 von %2</translation>
+    </message>
+    <message>
+        <source>installs after verifying</source>
+        <translation>wird nach der Prüfung installiert</translation>
+    </message>
+    <message>
+        <source>Pause %1</source>
+        <translation>%1 anhalten</translation>
+    </message>
+    <message>
+        <source>Resume %1</source>
+        <translation>%1 fortsetzen</translation>
+    </message>
+    <message>
+        <source>Cancel %1</source>
+        <translation>%1 abbrechen</translation>
+    </message>
+    <message>
+        <source>Retry %1</source>
+        <translation>%1 wiederholen</translation>
+    </message>
+    <message>
+        <source>Open %1 in Import and Verify</source>
+        <translation>%1 in Import und Prüfung öffnen</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadsPanel</name>
+    <message>
+        <source>Downloads</source>
+        <translation>Downloads</translation>
+    </message>
+    <message>
+        <source>Downloads summary</source>
+        <translation>Übersicht der Downloads</translation>
+    </message>
+    <message>
+        <source>C&amp;lear finished</source>
+        <translation>Beendete &amp;leeren</translation>
+    </message>
+    <message>
+        <source>Clear finished downloads</source>
+        <translation>Beendete Downloads aus der Liste entfernen</translation>
+    </message>
+    <message>
+        <source>Remove finished, failed and cancelled downloads from this list; files stay.</source>
+        <translation>Fertige, fehlgeschlagene und abgebrochene Downloads aus dieser Liste entfernen; die Dateien bleiben.</translation>
+    </message>
+    <message>
+        <source>Nothing downloaded yet. Choose a model or a package above and click Download.</source>
+        <translation>Noch nichts heruntergeladen. Wählen Sie oben ein Modell oder ein Paket und klicken Sie auf „Herunterladen“.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n running</source>
+        <translation>
+            <numerusform>%n läuft</numerusform>
+            <numerusform>%n laufen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting</source>
+        <translation>
+            <numerusform>%n wartet</numerusform>
+            <numerusform>%n warten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n paused</source>
+        <translation>
+            <numerusform>%n angehalten</numerusform>
+            <numerusform>%n angehalten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n done</source>
+        <translation>
+            <numerusform>%n fertig</numerusform>
+            <numerusform>%n fertig</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n fehlgeschlagen</numerusform>
+            <numerusform>%n fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Downloads (%1)</source>
+        <translation>Downloads (%1)</translation>
+    </message>
+    <message>
+        <source>Download notice</source>
+        <translation>Hinweis zu Downloads</translation>
+    </message>
+</context>
+<context>
     <name>DriveListModel</name>
     <message>
         <source>%1 (%2)</source>
@@ -1292,6 +1587,17 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>&amp;Mesh</source>
         <translation>&amp;Mesh</translation>
     </message>
+    <message>
+        <source>Mesh (%1)</source>
+        <translation>Mesh (%1)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n download(s) not finished (Ctrl+5)</source>
+        <translation>
+            <numerusform>%n Download nicht abgeschlossen (Strg+5)</numerusform>
+            <numerusform>%n Downloads nicht abgeschlossen (Strg+5)</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MeshCatalogModel</name>
@@ -1416,10 +1722,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Add a peer by address:</source>
         <translation>Peer über seine Adresse hinzufügen:</translation>
-    </message>
-    <message>
-        <source>Models on the mesh</source>
-        <translation>Modelle im Mesh</translation>
     </message>
     <message>
         <source>Search models, capabilities, classes…</source>
@@ -1558,6 +1860,65 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Metadata</source>
         <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>What peers offer</source>
+        <translation>Was Peers anbieten</translation>
+    </message>
+    <message>
+        <source>&amp;Download</source>
+        <translation>&amp;Herunterladen</translation>
+    </message>
+    <message>
+        <source>Download model</source>
+        <translation>Modell herunterladen</translation>
+    </message>
+    <message>
+        <source>Download the chosen model into this station&apos;s library, verified.</source>
+        <translation>Das gewählte Modell geprüft in die Bibliothek dieser Station herunterladen.</translation>
+    </message>
+    <message>
+        <source>Model download status</source>
+        <translation>Download-Status des Modells</translation>
+    </message>
+    <message>
+        <source>In the library</source>
+        <translation>In der Bibliothek</translation>
+    </message>
+    <message>
+        <source>Packages</source>
+        <translation>Pakete</translation>
+    </message>
+    <message>
+        <source>Choose a model to download it.</source>
+        <translation>Wählen Sie ein Modell, um es herunterzuladen.</translation>
+    </message>
+    <message>
+        <source>Already in the library: %1</source>
+        <translation>Schon in der Bibliothek: %1</translation>
+    </message>
+    <message>
+        <source>Paused in the downloads below.</source>
+        <translation>Unten bei den Downloads angehalten.</translation>
+    </message>
+    <message>
+        <source>Downloading; see the downloads below.</source>
+        <translation>Wird heruntergeladen; siehe die Downloads unten.</translation>
+    </message>
+    <message>
+        <source>No peer that has it offers an HTTP address to download from.</source>
+        <translation>Kein Peer, der es hat, bietet eine HTTP-Adresse zum Herunterladen an.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 from %2 and %n other peer(s)</source>
+        <translation>
+            <numerusform>%1 von %2 und %n weiteren Peer</numerusform>
+            <numerusform>%1 von %2 und %n weiteren Peers</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 from %2</source>
+        <translation>%1 von %2</translation>
     </message>
 </context>
 <context>
@@ -1945,6 +2306,163 @@ SHA-256 der geschriebenen Datei: %2</translation>
     </message>
 </context>
 <context>
+    <name>PeerPackagesView</name>
+    <message>
+        <source>Packages offered by peers</source>
+        <translation>Von Peers angebotene Pakete</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>Paket</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Peers</source>
+        <translation>Peers</translation>
+    </message>
+    <message>
+        <source>Here</source>
+        <translation>Hier</translation>
+    </message>
+    <message>
+        <source>Peers that could not be asked</source>
+        <translation>Peers, die nicht abgefragt werden konnten</translation>
+    </message>
+    <message>
+        <source>Do&amp;wnload</source>
+        <translation>Herunter&amp;laden</translation>
+    </message>
+    <message>
+        <source>Download package</source>
+        <translation>Paket herunterladen</translation>
+    </message>
+    <message>
+        <source>Download the chosen package or tier; open it in Import &amp; Verify when it is done.</source>
+        <translation>Das gewählte Paket oder die gewählte Stufe herunterladen; danach in „Import &amp; Prüfung“ öffnen.</translation>
+    </message>
+    <message>
+        <source>Download and &amp;install</source>
+        <translation>Herunterladen und &amp;installieren</translation>
+    </message>
+    <message>
+        <source>Download and install package</source>
+        <translation>Paket herunterladen und installieren</translation>
+    </message>
+    <message>
+        <source>Download, verify in Import &amp; Verify, and install once it checks out.</source>
+        <translation>Herunterladen, in „Import &amp; Prüfung“ prüfen und installieren, sobald die Prüfung bestanden ist.</translation>
+    </message>
+    <message>
+        <source>&amp;Open in Import &amp;&amp; Verify</source>
+        <translation>In Import &amp;&amp; Prüfung ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>Open downloaded package</source>
+        <translation>Heruntergeladenes Paket öffnen</translation>
+    </message>
+    <message>
+        <source>Package download status</source>
+        <translation>Download-Status des Pakets</translation>
+    </message>
+    <message>
+        <source>%1, version %2, created %3</source>
+        <translation>%1, Version %2, erstellt %3</translation>
+    </message>
+    <message>
+        <source>Full package</source>
+        <translation>Vollständiges Paket</translation>
+    </message>
+    <message>
+        <source>Tier %1 only</source>
+        <translation>Nur Stufe %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (+%n with other bytes)</source>
+        <translation>
+            <numerusform>%1 (+%n mit anderen Bytes)</numerusform>
+            <numerusform>%1 (+%n mit anderen Bytes)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Offering other bytes under this name, never used:</source>
+        <translation>Bieten unter diesem Namen andere Bytes an, werden nie verwendet:</translation>
+    </message>
+    <message>
+        <source>Asking the peers which packages they offer…</source>
+        <translation>Die Peers werden gefragt, welche Pakete sie anbieten …</translation>
+    </message>
+    <message>
+        <source>No peer offers packages. Stations share the packages in their store while they serve the mesh; model bridges offer none.</source>
+        <translation>Kein Peer bietet Pakete an. Stationen teilen die Pakete ihres Speichers, solange sie im Mesh bereitstellen; Modell-Bridges bieten keine an.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Could not ask %n peer(s): %1</source>
+        <translation>
+            <numerusform>%n Peer konnte nicht abgefragt werden: %1</numerusform>
+            <numerusform>%n Peers konnten nicht abgefragt werden: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>In der Warteschlange</translation>
+    </message>
+    <message>
+        <source>Downloading %1 %</source>
+        <translation>Wird heruntergeladen: %1 %</translation>
+    </message>
+    <message>
+        <source>Paused at %1 %</source>
+        <translation>Angehalten bei %1 %</translation>
+    </message>
+    <message>
+        <source>Downloaded</source>
+        <translation>Heruntergeladen</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Choose a package or one of its tiers.</source>
+        <translation>Wählen Sie ein Paket oder eine seiner Stufen.</translation>
+    </message>
+    <message>
+        <source>No peer offers the full package; choose one of its tiers.</source>
+        <translation>Kein Peer bietet das vollständige Paket an; wählen Sie eine seiner Stufen.</translation>
+    </message>
+    <message>
+        <source>Already downloaded: %1</source>
+        <translation>Schon heruntergeladen: %1</translation>
+    </message>
+    <message>
+        <source>Already in the downloads below.</source>
+        <translation>Schon unten bei den Downloads.</translation>
+    </message>
+    <message>
+        <source>No peer offers these bytes any more.</source>
+        <translation>Kein Peer bietet diese Bytes mehr an.</translation>
+    </message>
+    <message>
+        <source>%1 from %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>%1 (tier %2)</source>
+        <translation>%1 (Stufe %2)</translation>
+    </message>
+</context>
+<context>
     <name>ProgressPanel</name>
     <message>
         <source>Progress</source>
@@ -2226,6 +2744,22 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>The Mesh view did not show the demo peer&apos;s models</source>
         <translation>Die Mesh-Ansicht hat die Modelle des Demo-Peers nicht angezeigt</translation>
     </message>
+    <message>
+        <source>The demo download did not finish</source>
+        <translation>Der Demo-Download wurde nicht abgeschlossen</translation>
+    </message>
+    <message>
+        <source>The demo download of a damaged file did not end</source>
+        <translation>Der Demo-Download einer beschädigten Datei endete nicht</translation>
+    </message>
+    <message>
+        <source>The demo download did not start</source>
+        <translation>Der Demo-Download hat nicht begonnen</translation>
+    </message>
+    <message>
+        <source>The Packages tab did not list the demo peer&apos;s packages: %1</source>
+        <translation>Der Reiter „Pakete“ hat die Pakete des Demo-Peers nicht aufgelistet: %1</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -2308,6 +2842,62 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>&quot;%1&quot; is not an IP address (leave it empty to listen on every address).</source>
         <translation>„%1“ ist keine IP-Adresse (leer lassen, um auf allen Adressen zu lauschen).</translation>
+    </message>
+    <message>
+        <source>Download speed limits</source>
+        <translation>Geschwindigkeitsgrenzen für Downloads</translation>
+    </message>
+    <message>
+        <source>Models and packages under 10 MB:</source>
+        <translation>Modelle und Pakete unter 10 MB:</translation>
+    </message>
+    <message>
+        <source>From 10 MB to 500 MB:</source>
+        <translation>Von 10 MB bis 500 MB:</translation>
+    </message>
+    <message>
+        <source>Over 500 MB:</source>
+        <translation>Über 500 MB:</translation>
+    </message>
+    <message>
+        <source>Speed limit under 10 MB</source>
+        <translation>Geschwindigkeitsgrenze unter 10 MB</translation>
+    </message>
+    <message>
+        <source>Speed limit from 10 to 500 MB</source>
+        <translation>Geschwindigkeitsgrenze von 10 bis 500 MB</translation>
+    </message>
+    <message>
+        <source>Speed limit over 500 MB</source>
+        <translation>Geschwindigkeitsgrenze über 500 MB</translation>
+    </message>
+    <message>
+        <source> MB/s</source>
+        <translation> MB/s</translation>
+    </message>
+    <message>
+        <source>Uncapped</source>
+        <translation>Unbegrenzt</translation>
+    </message>
+    <message>
+        <source>&amp;Uncapped (LAN)</source>
+        <translation>&amp;Unbegrenzt (LAN)</translation>
+    </message>
+    <message>
+        <source>No limit for any size: the default on a local network.</source>
+        <translation>Keine Grenze für jede Größe: die Voreinstellung im lokalen Netzwerk.</translation>
+    </message>
+    <message>
+        <source>Mesh &amp;relay limits</source>
+        <translation>Grenzen des Mesh-&amp;Relays</translation>
+    </message>
+    <message>
+        <source>What the mesh relay uses: under 10 MB uncapped, 10–500 MB at 5 Mbit/s, over 500 MB at 2 Mbit/s.</source>
+        <translation>Was das Mesh-Relay verwendet: unter 10 MB unbegrenzt, 10–500 MB mit 5 Mbit/s, über 500 MB mit 2 Mbit/s.</translation>
+    </message>
+    <message>
+        <source>Each download of that size is held to its limit; changes apply to running downloads at once. 1 MB/s = 8 Mbit/s.</source>
+        <translation>Jeder Download dieser Größe hält sich an seine Grenze; Änderungen gelten sofort auch für laufende Downloads. 1 MB/s = 8 Mbit/s.</translation>
     </message>
 </context>
 <context>

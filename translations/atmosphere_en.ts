@@ -29,6 +29,44 @@
     </message>
 </context>
 <context>
+    <name>DownloadsPanel</name>
+    <message numerus="yes">
+        <source>%n running</source>
+        <translation>
+            <numerusform>%n running</numerusform>
+            <numerusform>%n running</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting</source>
+        <translation>
+            <numerusform>%n waiting</numerusform>
+            <numerusform>%n waiting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n paused</source>
+        <translation>
+            <numerusform>%n paused</numerusform>
+            <numerusform>%n paused</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n done</source>
+        <translation>
+            <numerusform>%n done</numerusform>
+            <numerusform>%n done</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n failed</numerusform>
+            <numerusform>%n failed</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Format</name>
     <message numerus="yes">
         <source>%n second(s)</source>
@@ -66,6 +104,16 @@
         <translation>
             <numerusform>%n file listed in the manifest</numerusform>
             <numerusform>%n files listed in the manifest</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%n download(s) not finished (Ctrl+5)</source>
+        <translation>
+            <numerusform>%n download not finished (Ctrl+5)</numerusform>
+            <numerusform>%n downloads not finished (Ctrl+5)</numerusform>
         </translation>
     </message>
 </context>
@@ -112,6 +160,13 @@
             <numerusform>%1 of %n models match</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1 from %2 and %n other peer(s)</source>
+        <translation>
+            <numerusform>%1 from %2 and %n other peer</numerusform>
+            <numerusform>%1 from %2 and %n other peers</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MissionContentsModel</name>
@@ -147,6 +202,23 @@
         <translation>
             <numerusform>%n catalog entry rejected: %1</numerusform>
             <numerusform>%n catalog entries rejected, first: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PeerPackagesView</name>
+    <message numerus="yes">
+        <source>%1 (+%n with other bytes)</source>
+        <translation>
+            <numerusform>%1 (+%n with other bytes)</numerusform>
+            <numerusform>%1 (+%n with other bytes)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Could not ask %n peer(s): %1</source>
+        <translation>
+            <numerusform>Could not ask %n peer: %1</numerusform>
+            <numerusform>Could not ask %n peers: %1</numerusform>
         </translation>
     </message>
 </context>

@@ -5,16 +5,24 @@
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QHBoxLayout>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QScreen>
 #include <QStackedWidget>
 #include <QUrl>
 
 #include "app/StationContext.h"
+#include "app/StationPaths.h"
+#include "app/mesh/DownloadManager.h"
+#include "app/mesh/PeerPackages.h"
 #include "ui/BuildView.h"
 #include "ui/Icons.h"
 #include "ui/ImportVerifyView.h"
@@ -81,6 +89,25 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     usb_ = new UsbExportView(context_, stack_);
     presence_ = new MeshPresence(this);
     mesh_ = new MeshView(presence_->directory(), stack_);
+    const atmo::StationHome home = StationPaths::home();
+    downloads_ = new DownloadManager(home, &presence_->directory(), this);
+    downloads_->setCaps(context_.settings().downloadCaps());
+    presence_->attachDownloads(downloads_); // landed models are served; the library is not fetched again
+    packages_ = new PeerPackages(&presence_->directory(), this);
+    mesh_->setDownloads(downloads_, packages_, StationPaths::fromPath(home.downloadsDir()));
+    // A model counts as here when the file a download would write is there
+    // with its catalog entry, for the same bytes.
+    mesh_->setLibraryCheck([dir = home.modelsDir()](const atmo::CatalogEntry& e) -> QString {
+        const QString file = StationPaths::fromPath(dir / (e.modelId + "." + e.format));
+        QFile json(StationPaths::fromPath(dir / (e.modelId + ".json")));
+        if (!QFile::exists(file) || !json.open(QIODevice::ReadOnly))
+            return {};
+        const QJsonObject stored = QJsonDocument::fromJson(json.read(1 << 20)).object();
+        return stored.value(QLatin1String("sha256")).toString().compare(QString::fromStdString(e.sha256),
+                                                                         Qt::CaseInsensitive) == 0
+                   ? file
+                   : QString();
+    });
     build_->setAccessibleName(tr("Build"));
     import_->setAccessibleName(tr("Import and verify"));
     keys_->setAccessibleName(tr("Keys"));
@@ -111,6 +138,13 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     connect(build_, &BuildView::exportRequested, this, &MainWindow::exportPackage);
     connect(usb_, &UsbExportView::titleProgress, this, &MainWindow::setProgressTitle);
     connect(presence_, &MeshPresence::statusChanged, this, &MainWindow::updateMeshStatus);
+    connect(mesh_, &MeshView::openPackageRequested, this,
+            [this](const QString& file, bool install) { install ? installPackage(file) : openPackage(file); });
+    connect(downloads_, &DownloadManager::finished, this, &MainWindow::onDownloadFinished);
+    connect(downloads_, &DownloadManager::itemAdded, this, &MainWindow::updateDownloadBadge);
+    connect(downloads_, &DownloadManager::itemChanged, this, &MainWindow::updateDownloadBadge);
+    connect(downloads_, &DownloadManager::itemRemoved, this, &MainWindow::updateDownloadBadge);
+    connect(import_, &ImportVerifyView::verificationFinished, this, &MainWindow::onVerified);
     buildMenus();
 
     if (!restoreGeometry(context_.settings().windowGeometry())) {
@@ -120,6 +154,15 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     restoreState(context_.settings().windowState());
     const int view = context_.settings().currentView();
     showView(view >= 0 && view < ViewCount ? static_cast<View>(view) : BuildViewIndex);
+}
+
+MainWindow::~MainWindow()
+{
+    // The downloads and their panel go before the mesh they ask for peers;
+    // the manager pauses what runs, so the journals resume next time.
+    delete mesh_;
+    delete packages_;
+    delete downloads_;
 }
 
 void MainWindow::buildMenus()
@@ -186,6 +229,50 @@ void MainWindow::exportPackage(const QString& file)
     usb_->selectPackage(file);
 }
 
+void MainWindow::installPackage(const QString& file)
+{
+    pendingInstall_ = file;
+    openPackage(file);
+}
+
+void MainWindow::onVerified(bool ok)
+{
+    if (pendingInstall_.isEmpty())
+        return;
+    const QString file = pendingInstall_;
+    pendingInstall_.clear();
+    // Only what the user could install by hand: a good verdict that fits;
+    // otherwise the view already says why not.
+    if (ok && import_->packageFile() == QFileInfo(file).absoluteFilePath() && import_->installButton()->isEnabled())
+        import_->requestInstall();
+}
+
+void MainWindow::onDownloadFinished(quint64 id, bool ok)
+{
+    const DownloadManager::Item* item = downloads_->find(id);
+    if (!item || !ok)
+        return;
+    if (item->kind == DownloadManager::Kind::Model) {
+        mesh_->updateDownloadButton(); // it is in the library now
+    } else if (item->installAfter) {
+        installPackage(item->path);
+    }
+}
+
+void MainWindow::updateDownloadBadge()
+{
+    int running = 0;
+    for (int row = 0; row < downloads_->count(); ++row)
+        running += atmo::isFinished(downloads_->item(row).state) ? 0 : 1;
+    QListWidgetItem* item = sidebar_->item(MeshViewIndex);
+    const QString text = running ? tr("Mesh (%1)").arg(running) : tr("Mesh");
+    if (item->text() != text) {
+        item->setText(text);
+        item->setToolTip(running ? tr("%n download(s) not finished (Ctrl+5)", nullptr, running)
+                                 : tr("Peers on the network and the models they offer (Ctrl+5)"));
+    }
+}
+
 void MainWindow::setProgressTitle(const QString& text)
 {
     const QString app = tr("Atmosphere Station");
@@ -200,6 +287,8 @@ void MainWindow::showSettings()
         build_->reload();
         if (dialog.meshChanged())
             startMesh();
+        if (dialog.capsChanged())
+            downloads_->setCaps(context_.settings().downloadCaps());
     }
 }
 

@@ -1,6 +1,10 @@
 // The station's window: a sidebar (Build, Import & Verify, Keys, USB Export, Mesh) over a
 // stack of views, menus with shortcuts for the main actions, drag and drop
 // of .atmo files, progress in the title bar, geometry kept across runs.
+// It owns the mesh downloads (shown in the Mesh view, counted on its sidebar
+// entry): a finished model joins the library the station serves; a package
+// fetched with "Download and install" opens in Import & Verify and is
+// installed there once it verified, exactly as if the user had clicked Install.
 #pragma once
 
 #include <QMainWindow>
@@ -14,6 +18,8 @@ class UsbExportView;
 class MeshPresence;
 class MeshView;
 class StationContext;
+class DownloadManager;
+class PeerPackages;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -21,11 +27,15 @@ public:
     enum View { BuildViewIndex, ImportViewIndex, KeysViewIndex, UsbExportViewIndex, MeshViewIndex, ViewCount };
 
     explicit MainWindow(StationContext& context, QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     void showView(View view);
     View currentView() const;
     void openPackage(const QString& file);  // switches to Import & Verify
     void exportPackage(const QString& file); // switches to USB Export with the package chosen
+    // Opens file in Import & Verify and installs it once it verified (and the
+    // Install button would allow it: trusted, intact, fits this device).
+    void installPackage(const QString& file);
 
     BuildView* buildView() const { return build_; }
     ImportVerifyView* importView() const { return import_; }
@@ -34,6 +44,8 @@ public:
     MeshView* meshView() const { return mesh_; }
     // The station on the mesh (server, peers, catalog); started by main() or a test.
     MeshPresence& mesh() const { return *presence_; }
+    DownloadManager& downloads() const { return *downloads_; }
+    PeerPackages& peerPackages() const { return *packages_; }
     void startMesh();  // with the settings' options
     QListWidget* sidebar() const { return sidebar_; }
 
@@ -51,6 +63,9 @@ private:
     void showSettings();
     void showAbout();
     void updateMeshStatus();
+    void onDownloadFinished(quint64 id, bool ok);
+    void onVerified(bool ok);
+    void updateDownloadBadge();
 
     StationContext& context_;
     QListWidget* sidebar_;
@@ -61,4 +76,7 @@ private:
     UsbExportView* usb_;
     MeshPresence* presence_;
     MeshView* mesh_;
+    DownloadManager* downloads_;
+    PeerPackages* packages_;
+    QString pendingInstall_; // opened to be installed once it verified
 };

@@ -1,6 +1,7 @@
 #include "ui/MeshView.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -8,22 +9,31 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QAbstractProxyModel>
+#include <QAbstractItemModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QStyle>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include "app/Format.h"
 #include "app/mesh/CatalogFilterModel.h"
+#include "app/mesh/DownloadListModel.h"
+#include "app/mesh/DownloadManager.h"
 #include "app/mesh/MeshCatalogModel.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerListModel.h"
+#include "app/mesh/PeerPackages.h"
+#include "ui/DownloadsPanel.h"
+#include "ui/ElidedLabel.h"
 #include "ui/Icons.h"
+#include "ui/PeerPackagesView.h"
 #include "ui/StatusIconProxy.h"
 
 namespace {
@@ -91,6 +101,8 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     layout->addWidget(station_);
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setChildrenCollapsible(false);
+    splitter_ = splitter;
     layout->addWidget(splitter, 1);
 
     // Peers.
@@ -121,9 +133,14 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     peersLayout->addWidget(addError_);
     splitter->addWidget(peersBox);
 
-    // Catalog.
-    auto* catalogBox = new QGroupBox(tr("Models on the mesh"), splitter);
+    // Catalog, and (with downloads) the packages, in tabs.
+    tabs_ = new QTabWidget(splitter);
+    tabs_->setAccessibleName(tr("What peers offer"));
+    tabs_->setTabBarAutoHide(true); // a bare view has only the models
+    tabs_->setDocumentMode(true);
+    auto* catalogBox = new QWidget(tabs_);
     auto* catalogLayout = new QVBoxLayout(catalogBox);
+    catalogLayout->setContentsMargins(0, 6, 0, 0);
     auto* filters = new QHBoxLayout;
     search_ = new QLineEdit(catalogBox);
     search_->setPlaceholderText(tr("Search models, capabilities, classes…"));
@@ -161,10 +178,23 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     catalogSplit->setStretchFactor(0, 3);
     catalogSplit->setStretchFactor(1, 2);
     catalogLayout->addWidget(catalogSplit, 1);
+    auto* actions = new QHBoxLayout;
+    download_ = new QPushButton(style()->standardIcon(QStyle::SP_ArrowDown), tr("&Download"), catalogBox);
+    download_->setAccessibleName(tr("Download model"));
+    download_->setToolTip(tr("Download the chosen model into this station's library, verified."));
+    download_->hide();
+    downloadReason_ = new ElidedLabel(catalogBox, Qt::ElideRight);
+    downloadReason_->setAccessibleName(tr("Model download status"));
+    downloadReason_->setStyleSheet(QStringLiteral("color:#5b6670"));
+    downloadReason_->hide();
     counts_ = new QLabel(catalogBox);
     counts_->setAccessibleName(tr("Models shown"));
-    catalogLayout->addWidget(counts_);
-    splitter->addWidget(catalogBox);
+    actions->addWidget(download_);
+    actions->addWidget(downloadReason_, 1);
+    actions->addWidget(counts_);
+    catalogLayout->addLayout(actions);
+    tabs_->addTab(catalogBox, tr("Models"));
+    splitter->addWidget(tabs_);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 3);
 
@@ -184,7 +214,10 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
         connect(box, &QComboBox::currentIndexChanged, this, &MeshView::applyFilter);
     connect(catalog_, &MeshCatalogModel::choicesChanged, this, &MeshView::updateChoices);
     connect(catalogTable_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MeshView::updateDetails);
+    connect(catalogTable_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MeshView::updateDownloadButton);
     connect(catalog_, &QAbstractItemModel::dataChanged, this, &MeshView::updateDetails);
+    connect(download_, &QPushButton::clicked, this, &MeshView::downloadSelected);
     auto add = [this] {
         QString error;
         if (addPeer(address_->text(), &error)) {
@@ -231,6 +264,7 @@ void MeshView::refreshCatalog()
     }
     updateCounts();
     updateDetails();
+    updateDownloadButton();
 }
 
 void MeshView::applyFilter()
@@ -331,6 +365,8 @@ void MeshView::updateDetails()
         html += row(tr("Classes"), tr("%1: %2").arg(count).arg(classes.join(QStringLiteral(", "))));
     }
     html += row(tr("SHA-256"), QStringLiteral("<span style='font-family:monospace'>%1</span>").arg(text(e.sha256)));
+    if (const QString here = libraryCheck_ ? libraryCheck_(e) : QString(); !here.isEmpty())
+        html += row(tr("In the library"), QDir::toNativeSeparators(here).toHtmlEscaped());
     html += QStringLiteral("</table>");
 
     html += QStringLiteral("<h4>%1</h4><ol>").arg(tr("Peers that have it, best first"));
@@ -359,4 +395,126 @@ void MeshView::updateDetails()
         html += QStringLiteral("<h4>%1</h4><pre>%2</pre>")
                     .arg(tr("Metadata"), QString::fromUtf8(metadata.toJson(QJsonDocument::Indented)).toHtmlEscaped());
     details_->setHtml(html);
+}
+
+void MeshView::setDownloads(DownloadManager* downloads, PeerPackages* packages, const QString& downloadsDir)
+{
+    if (downloads_ || !downloads || !packages)
+        return; // once, by the window
+    downloads_ = downloads;
+    packages_ = packages;
+    packagesView_ = new PeerPackagesView(*packages, *downloads, downloadsDir, tabs_);
+    tabs_->addTab(packagesView_, tr("Packages"));
+    downloadsPanel_ = new DownloadsPanel(*downloads, splitter_);
+    splitter_->addWidget(downloadsPanel_);
+    splitter_->setStretchFactor(2, 2);
+    download_->show();
+    downloadReason_->show();
+
+    connect(downloadsPanel_->model(), &QAbstractItemModel::rowsInserted, this, &MeshView::fitDownloadsPanel);
+    connect(packagesView_, &PeerPackagesView::openRequested, this, &MeshView::openPackageRequested);
+    connect(downloadsPanel_, &DownloadsPanel::openRequested, this,
+            [this](const QString& file) { emit openPackageRequested(file, false); });
+    connect(downloads_, &DownloadManager::itemAdded, this, &MeshView::updateDownloadButton);
+    connect(downloads_, &DownloadManager::itemRemoved, this, &MeshView::updateDownloadButton);
+    // Progress changes an item several times a second; the button only cares
+    // when an item starts or ends, which finished() and state changes cover.
+    connect(downloads_, &DownloadManager::finished, this, [this] {
+        updateDownloadButton();
+        updateDetails();
+    });
+    connect(downloads_, &DownloadManager::itemChanged, this, [this](int row) {
+        const DownloadManager::Item& item = downloads_->item(row);
+        if (item.kind == DownloadManager::Kind::Model &&
+            item.key == catalogTable_->currentIndex().data(MeshCatalogModel::ModelIdRole).toString())
+            updateDownloadButton();
+    });
+    // Package lists are asked for whenever catalogs arrive (a new peer, a
+    // refresh before the TTL runs out), after the same coalescing.
+    connect(coalesce_, &QTimer::timeout, packages_, &PeerPackages::refresh);
+    // Opening the tab asks again: what a user looks at should be current.
+    connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+        if (tabs_->currentWidget() == packagesView_ && !packages_->busy())
+            packages_->refresh();
+    });
+    packages_->refresh();
+    updateDownloadButton();
+}
+
+void MeshView::fitDownloadsPanel()
+{
+    // Grow the panel to show its rows (up to three, and less than half the
+    // view), taking the room from the catalog; a panel the user made larger stays.
+    QList<int> sizes = splitter_->sizes();
+    if (sizes.size() != 3)
+        return;
+    const int total = sizes[0] + sizes[1] + sizes[2];
+    const int wanted = qMin(downloadsPanel_->preferredHeight(3), total * 45 / 100);
+    if (sizes[2] >= wanted)
+        return;
+    sizes[1] -= wanted - sizes[2];
+    sizes[2] = wanted;
+    splitter_->setSizes(sizes);
+}
+
+void MeshView::setLibraryCheck(LibraryCheck check)
+{
+    libraryCheck_ = std::move(check);
+    updateDownloadButton();
+    updateDetails();
+}
+
+QString MeshView::downloadBlockedReason() const
+{
+    const QString modelId = catalogTable_->currentIndex().data(MeshCatalogModel::ModelIdRole).toString();
+    const int sourceRow = modelId.isEmpty() ? -1 : catalog_->rowOf(modelId);
+    if (sourceRow < 0)
+        return tr("Choose a model to download it.");
+    const atmo::MergedEntry& m = catalog_->entry(sourceRow);
+    if (libraryCheck_) {
+        const QString here = libraryCheck_(m.entry);
+        if (!here.isEmpty())
+            return tr("Already in the library: %1").arg(QDir::toNativeSeparators(here));
+    }
+    if (downloads_) {
+        for (int row = 0; row < downloads_->count(); ++row) {
+            const DownloadManager::Item& item = downloads_->item(row);
+            if (item.kind == DownloadManager::Kind::Model && item.key == modelId && !atmo::isFinished(item.state))
+                return item.state == atmo::TransferState::Paused ? tr("Paused in the downloads below.")
+                                                                 : tr("Downloading; see the downloads below.");
+        }
+    }
+    const bool reachable = std::any_of(m.peers.begin(), m.peers.end(), [this](const std::string& peer) {
+        return !directory_.catalog().httpEndpoint(peer).empty();
+    });
+    if (!reachable)
+        return tr("No peer that has it offers an HTTP address to download from.");
+    return {};
+}
+
+void MeshView::updateDownloadButton()
+{
+    if (!downloads_)
+        return;
+    const QString blocked = downloadBlockedReason();
+    download_->setEnabled(blocked.isEmpty());
+    QString text = blocked;
+    if (blocked.isEmpty()) {
+        const QString modelId = catalogTable_->currentIndex().data(MeshCatalogModel::ModelIdRole).toString();
+        const atmo::MergedEntry& m = catalog_->entry(catalog_->rowOf(modelId));
+        text = m.peers.size() > 1
+                   ? tr("%1 from %2 and %n other peer(s)", nullptr, int(m.peers.size() - 1))
+                         .arg(Format::bytes(m.entry.sizeBytes), peerName(m.peers.front()))
+                   : tr("%1 from %2").arg(Format::bytes(m.entry.sizeBytes), peerName(m.peers.front()));
+    }
+    downloadReason_->setFullText(text);
+}
+
+void MeshView::downloadSelected()
+{
+    if (!downloads_ || !downloadBlockedReason().isEmpty())
+        return;
+    const QString modelId = catalogTable_->currentIndex().data(MeshCatalogModel::ModelIdRole).toString();
+    downloads_->addModel(catalog_->entry(catalog_->rowOf(modelId)));
+    updateDownloadButton();
 }

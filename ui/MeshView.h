@@ -2,19 +2,36 @@
 // reachable) and the merged model catalog they offer, with a search box,
 // filters by type, format and capability, sorting by real values, and a
 // details panel that says which peers have a model and which would be used.
+// With a DownloadManager (the window's), it also downloads: a Download button
+// for the chosen model (disabled, with the reason, when the model is already
+// here or no peer offers it over HTTP), a Packages tab of what other stations
+// offer, and the downloads panel below.
 #pragma once
 
 #include <QWidget>
 
+#include <functional>
+
+namespace atmo {
+struct CatalogEntry;
+}
+
 class QComboBox;
+class QSplitter;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QStackedWidget;
+class QTabWidget;
 class QTableView;
 class QTextBrowser;
 class QTimer;
 class CatalogFilterModel;
+class DownloadManager;
+class DownloadsPanel;
+class ElidedLabel;
+class PeerPackages;
+class PeerPackagesView;
 class MeshCatalogModel;
 class PeerDirectory;
 class PeerListModel;
@@ -30,6 +47,19 @@ public:
     bool addPeer(const QString& address, QString* error = nullptr);
     void selectModel(const QString& modelId);
 
+    // Turns on downloading (see above); downloadsDir is where package files go.
+    void setDownloads(DownloadManager* downloads, PeerPackages* packages, const QString& downloadsDir);
+    // Says where a catalog entry already is in this station's library ("" if
+    // it is not); the Download button and the details use it.
+    using LibraryCheck = std::function<QString(const atmo::CatalogEntry&)>;
+    void setLibraryCheck(LibraryCheck check);
+    // Queues the chosen model (what the Download button does).
+    void downloadSelected();
+    // "" when the chosen model can be downloaded, else why not.
+    QString downloadBlockedReason() const;
+    // Re-evaluates the button, e.g. after the library changed.
+    void updateDownloadButton();
+
     PeerListModel* peerModel() const { return peers_; }
     MeshCatalogModel* catalogModel() const { return catalog_; }
     CatalogFilterModel* filterModel() const { return filter_; }
@@ -40,6 +70,15 @@ public:
     QComboBox* formatFilter() const { return format_; }
     QComboBox* capabilityFilter() const { return capability_; }
     QTextBrowser* details() const { return details_; }
+    QPushButton* downloadButton() const { return download_; }
+    ElidedLabel* downloadReason() const { return downloadReason_; }
+    QTabWidget* tabs() const { return tabs_; }
+    PeerPackagesView* packagesView() const { return packagesView_; }
+    DownloadsPanel* downloadsPanel() const { return downloadsPanel_; }
+
+signals:
+    // A downloaded package to show in Import & Verify (install: then install it).
+    void openPackageRequested(const QString& file, bool install);
 
 private:
     void refreshCatalog();
@@ -48,6 +87,7 @@ private:
     void updateDetails();
     void updateCounts();
     QString peerName(const std::string& nodeKey) const;
+    void fitDownloadsPanel();
 
     PeerDirectory& directory_;
     PeerListModel* peers_;
@@ -68,4 +108,13 @@ private:
     QLabel* emptyCatalog_ = nullptr;
     QTextBrowser* details_ = nullptr;
     QTimer* coalesce_ = nullptr;
+    QTabWidget* tabs_ = nullptr;
+    QPushButton* download_ = nullptr;
+    ElidedLabel* downloadReason_ = nullptr;
+    QSplitter* splitter_ = nullptr;
+    DownloadManager* downloads_ = nullptr;
+    PeerPackages* packages_ = nullptr;
+    PeerPackagesView* packagesView_ = nullptr;
+    DownloadsPanel* downloadsPanel_ = nullptr;
+    LibraryCheck libraryCheck_;
 };

@@ -30,7 +30,12 @@
 #include "ui/TiersPage.h"
 #include "ui/UsbExportView.h"
 #include "ui/MeshView.h"
+#include "ui/PeerPackagesView.h"
+#include "core/station_home.h"
+#include <QTabWidget>
+#include <QTreeWidget>
 #include "app/mesh/CatalogFilterModel.h"
+#include "app/mesh/DownloadManager.h"
 #include "app/mesh/MeshCatalogModel.h"
 #include "app/mesh/MeshPresence.h"
 #include "app/mesh/PeerDirectory.h"
@@ -176,6 +181,50 @@ bool ScreenshotRenderer::renderUsbExport()
     return shoot(&window_, QStringLiteral("17-usb-export-written"));
 }
 
+namespace {
+// The downloads panel with one download of each ending (finished, failed,
+// still running) and the Packages tab, against the demo peer.
+bool renderDownloads(MainWindow& window, MeshView& view, const std::function<bool(const QString&)>& shoot,
+                     const std::function<bool(const QString&)>& fail)
+{
+    DownloadManager& downloads = window.downloads();
+    auto download = [&](const char* modelId) {
+        view.selectModel(QString::fromLatin1(modelId));
+        view.downloadSelected();
+        const int row = downloads.count() - 1;
+        return row >= 0 && downloads.item(row).key == QLatin1String(modelId) ? row : -1;
+    };
+    auto ended = [&](int row) { return atmo::isFinished(downloads.item(row).state); };
+    const int done = download("bge-small-en");
+    if (done < 0 || !ScreenshotRenderer::waitFor([&] { return ended(done); }, 30000))
+        return fail(ScreenshotRenderer::tr("The demo download did not finish"));
+    const int failed = download("whisper-tiny-en");
+    if (failed < 0 || !ScreenshotRenderer::waitFor([&] { return ended(failed); }, 30000))
+        return fail(ScreenshotRenderer::tr("The demo download of a damaged file did not end"));
+    // Held to 1 MB/s, so the picture catches it on its way.
+    downloads.setCaps({1'000'000, 1'000'000, 1'000'000});
+    const int running = download("llama-edge-3b-q4");
+    if (running < 0 || !ScreenshotRenderer::waitFor([&] { return downloads.item(running).progress.percent > 25; }, 30000))
+        return fail(ScreenshotRenderer::tr("The demo download did not start"));
+    view.selectModel(QStringLiteral("llama-edge-3b-q4"));
+    bool ok = shoot(QStringLiteral("20-mesh-downloads"));
+    downloads.pause(downloads.item(running).id);
+    downloads.setCaps(atmo::BandwidthCaps::lanDefaults());
+
+    PeerPackagesView* packages = view.packagesView();
+    view.tabs()->setCurrentWidget(packages);
+    if (ok && !ScreenshotRenderer::waitFor([&] { return packages->tree()->topLevelItemCount() > 0; }, 20000))
+        return fail(ScreenshotRenderer::tr("The Packages tab did not list the demo peer's packages: %1")
+                        .arg(packages->problemsLabel()->text()));
+    if (ok) {
+        packages->tree()->setCurrentItem(packages->tree()->topLevelItem(0));
+        ok = shoot(QStringLiteral("21-mesh-packages"));
+    }
+    view.tabs()->setCurrentIndex(0);
+    return ok;
+}
+} // namespace
+
 bool ScreenshotRenderer::renderMesh()
 {
     // A demo peer with a few model files (random bytes standing in for weights).
@@ -202,12 +251,27 @@ bool ScreenshotRenderer::renderMesh()
     auto scan = atmo::scanLibrary({{atmo::LibraryRootKind::Folder, folder.toStdString()}}, cache, nullptr, {});
     if (!scan)
         return fail(QString::fromStdString(scan.message()));
+    // One file goes bad on the peer after it was listed: what a failing disk
+    // or a tampered peer looks like to a downloader (a hash mismatch).
+    {
+        QFile bad(folder + QStringLiteral("/whisper-tiny-en.tflite"));
+        if (!bad.open(QIODevice::ReadWrite) || !bad.seek(bad.size() / 2))
+            return fail(tr("Cannot write the demo peer's models"));
+        char c = 0;
+        bad.getChar(&c);
+        bad.seek(bad.size() / 2);
+        bad.putChar(static_cast<char>(c ^ 0x5a));
+    }
     PeerServer peer;
     if (!peer.configure({true, QHostAddress(QHostAddress::LocalHost), 0}))
         return fail(tr("Cannot start the demo peer"));
     peer.setModels(std::move(scan->models));
     peer.setIdentity({QStringLiteral("d3m0peer00000000000000000000beef"), QStringLiteral("line-3-gateway"),
                       QStringLiteral("atmosphere"), {}, 300});
+    // The demo peer offers the packages the demo built (listed with their
+    // SHA-256, which the server computes only with a hash cache).
+    peer.setHashCache(std::make_shared<atmo::HashCache>(""));
+    peer.setPackageStore(QString::fromStdString(atmo::StationHome(demo_.homeDir.toStdString()).storeIndex().string()));
 
     MeshPresence::Options options;
     options.port = 0;
@@ -225,7 +289,11 @@ bool ScreenshotRenderer::renderMesh()
     view->selectModel(QStringLiteral("yolov8n-defects"));
     view->searchBox()->setText(QStringLiteral("onnx"));
     view->selectModel(QStringLiteral("yolov8n-defects"));
-    const bool ok = shoot(&window_, QStringLiteral("19-mesh-search-details"));
+    bool ok = shoot(&window_, QStringLiteral("19-mesh-search-details"));
+    view->searchBox()->clear();
+    if (ok)
+        ok = renderDownloads(window_, *view, [this](const QString& name) { return shoot(&window_, name); },
+                             [this](const QString& why) { return fail(why); });
     PeerServer::Config off;
     off.enabled = false;
     window_.mesh().server().configure(off);

@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QGroupBox>
 #include <QHostAddress>
 #include <QSpinBox>
@@ -18,6 +19,7 @@
 #include "app/LanguageManager.h"
 #include "app/Settings.h"
 #include "app/StationPaths.h"
+#include "core/transfer_queue.h"
 
 namespace {
 QWidget* folderRow(QLineEdit* edit, const QString& title, QWidget* parent)
@@ -36,6 +38,11 @@ QWidget* folderRow(QLineEdit* edit, const QString& title, QWidget* parent)
     row->addWidget(browse);
     return w;
 }
+
+// The spin boxes show MB/s (10^6 bytes, the unit of PROTOCOL.md's classes).
+constexpr double kMB = 1e6;
+double toMBps(std::uint64_t bytesPerSecond) { return static_cast<double>(bytesPerSecond) / kMB; }
+std::uint64_t fromMBps(double mbps) { return static_cast<std::uint64_t>(mbps * kMB + 0.5); }
 } // namespace
 
 SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent) : QDialog(parent), settings_(settings)
@@ -90,6 +97,54 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent) : QDialog(pa
     port_->setEnabled(serve_->isChecked());
     layout->addWidget(mesh);
 
+    auto* downloads = new QGroupBox(tr("Download speed limits"), this);
+    auto* capsForm = new QFormLayout(downloads);
+    const atmo::BandwidthCaps caps = settings.downloadCaps();
+    const std::uint64_t values[] = {caps.smallBytesPerSecond, caps.mediumBytesPerSecond, caps.largeBytesPerSecond};
+    const QString labels[] = {tr("Models and packages under 10 MB:"), tr("From 10 MB to 500 MB:"),
+                              tr("Over 500 MB:")};
+    const QString names[] = {tr("Speed limit under 10 MB"), tr("Speed limit from 10 to 500 MB"),
+                             tr("Speed limit over 500 MB")};
+    for (int i = 0; i < 3; ++i) {
+        auto* box = new QDoubleSpinBox(downloads);
+        box->setDecimals(3); // the relay's 5 Mbit/s is 0.625 MB/s
+        box->setRange(0, 100000);
+        box->setSingleStep(0.5);
+        box->setSuffix(tr(" MB/s"));
+        box->setSpecialValueText(tr("Uncapped"));
+        box->setAccessibleName(names[i]);
+        box->setValue(toMBps(values[i]));
+        caps_[i] = box;
+        capsForm->addRow(labels[i], box);
+    }
+    auto* presets = new QHBoxLayout;
+    auto* uncapped = new QPushButton(tr("&Uncapped (LAN)"), downloads);
+    uncapped->setToolTip(tr("No limit for any size: the default on a local network."));
+    auto* relay = new QPushButton(tr("Mesh &relay limits"), downloads);
+    const atmo::BandwidthCaps relayCaps = atmo::BandwidthCaps::relayPreset();
+    relay->setToolTip(tr("What the mesh relay uses: under 10 MB uncapped, 10–500 MB at 5 Mbit/s, over 500 MB at "
+                         "2 Mbit/s."));
+    connect(uncapped, &QPushButton::clicked, this, [this] {
+        for (QDoubleSpinBox* box : caps_)
+            box->setValue(0);
+    });
+    connect(relay, &QPushButton::clicked, this, [this, relayCaps] {
+        caps_[0]->setValue(toMBps(relayCaps.smallBytesPerSecond));
+        caps_[1]->setValue(toMBps(relayCaps.mediumBytesPerSecond));
+        caps_[2]->setValue(toMBps(relayCaps.largeBytesPerSecond));
+    });
+    presets->addWidget(uncapped);
+    presets->addWidget(relay);
+    presets->addStretch(1);
+    capsForm->addRow(presets);
+    auto* capsNote = new QLabel(tr("Each download of that size is held to its limit; changes apply to running "
+                                   "downloads at once. 1 MB/s = 8 Mbit/s."),
+                                downloads);
+    capsNote->setWordWrap(true);
+    capsNote->setStyleSheet(QStringLiteral("color:#5f6b76"));
+    capsForm->addRow(capsNote);
+    layout->addWidget(downloads);
+
     auto* note = new QLabel(tr("A new language is used from the next start of Atmosphere Station."), this);
     note->setWordWrap(true);
     note->setStyleSheet(QStringLiteral("color:#5f6b76"));
@@ -116,6 +171,10 @@ void SettingsDialog::accept()
     settings_.setMeshBind(bind);
     settings_.setMeshPort(port_->value());
     settings_.setMeshMdns(mdns_->isChecked());
+    const atmo::BandwidthCaps caps{fromMBps(caps_[0]->value()), fromMBps(caps_[1]->value()),
+                                   fromMBps(caps_[2]->value())};
+    capsChanged_ = !(caps == settings_.downloadCaps());
+    settings_.setDownloadCaps(caps);
     const QString language = language_->currentData().toString();
     languageChanged_ = language != settings_.language();
     settings_.setLanguage(language);

@@ -1,12 +1,15 @@
 // Preferences: the language (or the system's), the default output folder
-// for built packages, the default install root, and the mesh: serve or not,
-// on which address and port, advertised over mDNS or not.
+// for built packages, the default install root, the mesh: serve or not,
+// on which address and port, advertised over mDNS or not, and the download
+// caps per size class (PROTOCOL.md's classes; MB/s with MB = 10^6 bytes, the
+// core's unit; 0 shows as "Uncapped", the LAN default).
 #pragma once
 
 #include <QDialog>
 
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QSpinBox;
 class QLineEdit;
@@ -21,6 +24,9 @@ public:
     void accept() override;
     bool languageChanged() const { return languageChanged_; }
     bool meshChanged() const { return meshChanged_; }
+    bool capsChanged() const { return capsChanged_; }
+    // Small (< 10 MB), medium (10–500 MB), large (> 500 MB).
+    QDoubleSpinBox* capBox(int sizeClass) const { return caps_[sizeClass]; }
 
 private:
     Settings& settings_;
@@ -32,6 +38,8 @@ private:
     QSpinBox* port_;
     QCheckBox* mdns_;
     QLabel* meshError_;
+    QDoubleSpinBox* caps_[3];
     bool languageChanged_ = false;
     bool meshChanged_ = false;
+    bool capsChanged_ = false;
 };
