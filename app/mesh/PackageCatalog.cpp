@@ -126,17 +126,17 @@ std::vector<PackageCatalog::Package> build(const QString& indexFile, atmo::HashC
         v.tier = sp.tier;
         v.path = sp.file.string();
         v.size = size;
-        if (cache) {
-            if (auto known = cache->wholeHash(sp.file, size, mtimeNs)) {
-                v.sha256 = *known;
-            } else if (withHashes) {
-                auto sha = atmo::sha256FileHex(sp.file, cancel);
-                if (!sha)
-                    continue;
+        if (auto known = cache ? cache->wholeHash(sp.file, size, mtimeNs) : std::nullopt) {
+            v.sha256 = *known;
+        } else if (withHashes) {
+            // Without a cache every listing hashes again: correct, only slower.
+            auto sha = atmo::sha256FileHex(sp.file, cancel);
+            if (!sha)
+                continue;
+            if (cache)
                 cache->storeWhole(sp.file, size, mtimeNs, *sha);
-                v.sha256 = *sha;
-                hashed = true;
-            }
+            v.sha256 = *sha;
+            hashed = true;
         }
         auto& pkg = grouped[{sp.id, sp.version}];
         if (pkg.id.empty() || !sp.tier) { // the full package's copy of the manifest is preferred
