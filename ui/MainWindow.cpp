@@ -95,9 +95,13 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     presence_->attachDownloads(downloads_); // landed models are served; the library is not fetched again
     packages_ = new PeerPackages(&presence_->directory(), this);
     mesh_->setDownloads(downloads_, packages_, StationPaths::fromPath(home.downloadsDir()));
-    // A model counts as here when the file a download would write is there
-    // with its catalog entry, for the same bytes.
-    mesh_->setLibraryCheck([dir = home.modelsDir()](const atmo::CatalogEntry& e) -> QString {
+    // A model counts as here when the library scan found its bytes (any
+    // root: downloads, the Hugging Face cache, installed packages), or when
+    // the file a download would write is there with its catalog entry for
+    // the same bytes (a download that landed since the last scan).
+    mesh_->setLibraryCheck([dir = home.modelsDir(), downloads = downloads_](const atmo::CatalogEntry& e) -> QString {
+        if (const auto found = downloads->libraryFile(e); !found.empty())
+            return StationPaths::fromPath(found);
         const QString file = StationPaths::fromPath(dir / (e.modelId + "." + e.format));
         QFile json(StationPaths::fromPath(dir / (e.modelId + ".json")));
         if (!QFile::exists(file) || !json.open(QIODevice::ReadOnly))

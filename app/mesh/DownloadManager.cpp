@@ -681,3 +681,9 @@ void DownloadManager::flush()
         if (const int row = rowOf(id); row >= 0)
             emit itemChanged(row);
 }
+
+std::filesystem::path DownloadManager::libraryFile(const atmo::CatalogEntry& entry) const
+{
+    const auto it = library_.find(entry.modelId);
+    return it != library_.end() && it->second.entry.sha256 == entry.sha256 ? it->second.file : std::filesystem::path();
+}

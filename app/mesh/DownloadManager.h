@@ -116,6 +116,9 @@ public:
     // The models the last library scan found (any root): adding one of them
     // with the same SHA-256 reports it Done without downloading.
     void setLibrary(const std::vector<atmo::LocalModel>& models);
+    // Where the last scan found this entry's bytes (any library root), or
+    // an empty path.
+    std::filesystem::path libraryFile(const atmo::CatalogEntry& entry) const;
 
     // The transfer running for an item, null when none (tests, diagnostics).
     const MeshDownload* download(quint64 id) const;
