@@ -8,9 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -39,6 +41,12 @@ void syncData(int fd, const fs::path& path)
         throw Failure(path.string() + ": cannot flush to the device: " + errnoText());
 }
 
+void startWriteback(int fd, std::uint64_t offset, std::uint64_t length)
+{
+    // Advisory: where it is not supported the batch's fdatasync does it all.
+    ::sync_file_range(fd, static_cast<off_t>(offset), static_cast<off_t>(length), SYNC_FILE_RANGE_WRITE);
+}
+
 void pwriteAll(int fd, const fs::path& path, const char* p, std::size_t size, std::uint64_t offset)
 {
     while (size > 0) {
@@ -51,6 +59,24 @@ void pwriteAll(int fd, const fs::path& path, const char* p, std::size_t size, st
         size -= std::size_t(n);
         offset += std::uint64_t(n);
     }
+}
+
+std::size_t pwriteDirect(int fd, const fs::path& path, const char* p, std::size_t size, std::uint64_t offset)
+{
+    std::size_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::pwrite(fd, p + done, size - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EINVAL)
+            return done;
+        if (n < 0)
+            throw Failure(path.string() + ": write failed: " + errnoText());
+        if (n == 0)
+            return done;
+        done += std::size_t(n);
+    }
+    return done;
 }
 
 void readRange(int fd, const fs::path& path, std::uint64_t offset, std::uint64_t length, std::string& buf,
@@ -79,6 +105,17 @@ using namespace journal_detail;
 namespace {
 
 constexpr std::uint64_t kMaxJournalBytes = 128ull << 20;
+constexpr int kJournalVersion = 2;
+
+std::string readBootId()
+{
+    std::ifstream in("/proc/sys/kernel/random/boot_id");
+    std::string id;
+    std::getline(in, id);
+    while (!id.empty() && std::isspace(static_cast<unsigned char>(id.back())))
+        id.pop_back();
+    return id;
+}
 
 FileId fileId(int fd)
 {
@@ -147,13 +184,20 @@ UniqueFd lockJournal(const fs::path& path, const std::string& modelId)
 namespace detail {
 
 struct JournalRecords {
+    struct Done {
+        std::string hash;       // recorded hash ("" if none)
+        std::uint64_t ordinal;  // 1 for the file's first D record
+    };
     bool ok = false;
-    std::string modelId, sha256;
+    int version = 0;
+    std::string modelId, sha256, bootId;
     std::uint64_t size = 0, chunkSize = 0;
     FileId part;
     std::vector<std::string> hashes;
-    std::map<std::uint32_t, std::string> done; // index -> recorded hash ("" if none)
-    std::optional<std::int64_t> closedMtimeNs;  // the last record was a clean close
+    std::map<std::uint32_t, Done> done;
+    std::uint64_t records = 0;                 // D records read
+    std::uint64_t synced = 0;                  // the last sync point's count
+    std::optional<std::int64_t> closedMtimeNs; // the last record was a clean close
     bool finished = false;
 };
 
@@ -189,8 +233,10 @@ Parsed parseJournal(const std::string& text)
                 return p;
             json h = json::parse(rest, nullptr, false);
             try {
-                if (h.is_discarded() || h.value("v", 0) != 1)
+                p.version = h.is_discarded() ? 0 : h.value("v", 0);
+                if (p.version != 1 && p.version != kJournalVersion)
                     return p;
+                p.bootId = h.value("boot_id", std::string());
                 p.modelId = h.at("model_id").get<std::string>();
                 p.sha256 = h.at("sha256").get<std::string>();
                 p.size = h.at("size").get<std::uint64_t>();
@@ -222,8 +268,14 @@ Parsed parseJournal(const std::string& text)
             char* after = nullptr;
             const unsigned long long i = std::strtoull(rest.c_str(), &after, 10);
             std::string hash = (after && *after == ' ') ? std::string(after + 1) : std::string();
-            if (after != rest.c_str() && i < count && (hash.empty() || isSha256Hex(hash)))
-                p.done[std::uint32_t(i)] = hash;
+            if (after != rest.c_str() && i < count && (hash.empty() || isSha256Hex(hash))) {
+                ++p.records;
+                p.done.try_emplace(std::uint32_t(i), Parsed::Done{hash, p.records});
+            }
+        } else if (kind == 'S') {
+            // It counts D records appended before its fdatasync began, all of
+            // which precede it in the file.
+            p.synced = std::min<std::uint64_t>(std::strtoull(rest.c_str(), nullptr, 10), p.records);
         } else if (kind == 'C') {
             p.closedMtimeNs = std::strtoll(rest.c_str(), nullptr, 10);
         } else if (kind == 'F') {
@@ -265,10 +317,13 @@ DownloadJournal::~DownloadJournal()
 
 Result<std::unique_ptr<DownloadJournal>> DownloadJournal::open(const fs::path& finalPath,
                                                                const DownloadTarget& target,
-                                                               Observer* observer, const CancelToken& cancel)
+                                                               Observer* observer, const CancelToken& cancel,
+                                                               const JournalOptions& options)
 {
     return guarded([&]() -> Result<std::unique_ptr<DownloadJournal>> {
         std::unique_ptr<DownloadJournal> j(new DownloadJournal(finalPath, target));
+        j->s_->options = options;
+        j->s_->bootId = options.bootId.empty() ? readBootId() : options.bootId;
         try {
             j->openImpl(observer, cancel);
         } catch (...) {
@@ -391,17 +446,49 @@ void DownloadJournal::openImpl(Observer* observer, const CancelToken& cancel)
             startOver(JournalOpenReport::Restarted, "the part file is missing");
         } else {
             resume(p, observer, cancel);
+            // Chunks trusted from the page cache after a kill become durable
+            // before the compacted journal's sync point vouches for them.
+            syncData(s.partFd.get(), s.part);
         }
     }
 
-    for (std::uint32_t i = 0; i < layout_.count(); ++i)
+    const std::uint32_t count = layout_.count();
+    s.source.assign(count, NotReady);
+    for (std::uint32_t i = 0; i < count; ++i)
         if (s.chunk[i] == Done) {
             ++s.doneCount;
             s.doneBytes += layout_.length(i);
+            s.source[i] = FromFile;
         }
-    s.directWriter.assign(layout_.count(), false);
+    s.writers.assign(count, 0);
+    s.directWriter.assign(count, false);
+    s.window = layout_.chunkSize > kMaxBufferedChunk
+                   ? 1
+                   : std::uint32_t(std::clamp<std::uint64_t>(kStashBytes / layout_.chunkSize, 1, kStashChunks));
     s.partId = fileId(s.partFd.get());
+    if (s.options.directIo)
+        openDirect();
     rewrite();
+}
+
+// A second descriptor of the part file for direct writes, if the filesystem
+// offers direct I/O with alignments our buffers and chunk offsets meet.
+void DownloadJournal::openDirect()
+{
+    State& s = *s_;
+    UniqueFd fd(::open(s.part.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd)
+        return;
+    struct statx sx {};
+    if (::statx(fd.get(), "", AT_EMPTY_PATH, STATX_DIOALIGN, &sx) != 0 || !(sx.stx_mask & STATX_DIOALIGN) ||
+        sx.stx_dio_mem_align == 0 || sx.stx_dio_offset_align == 0 || sx.stx_dio_mem_align > AlignedBuffer::kAlign ||
+        sx.stx_dio_offset_align > AlignedBuffer::kAlign)
+        return;
+    if (!(fileId(fd.get()) == s.partId)) // replaced between the two opens
+        return;
+    s.directAlign = sx.stx_dio_offset_align;
+    s.directFd = std::move(fd);
+    s.directOk = true;
 }
 
 void DownloadJournal::resume(const Parsed& p, Observer* observer, const CancelToken& cancel)
@@ -410,17 +497,27 @@ void DownloadJournal::resume(const Parsed& p, Observer* observer, const CancelTo
     const std::uint32_t count = layout_.count();
     s.chunk.assign(count, Missing);
     s.recorded.assign(count, {});
-    for (const auto& [i, hash] : p.done) {
-        s.chunk[i] = Done;
-        s.recorded[i] = hash;
-    }
-    std::vector<bool> recheck(count, false);
     std::uint32_t dropped = 0;
     std::string reason;
     auto note = [&](const char* why) {
         if (reason.empty())
             reason = why;
     };
+    // After a kill the page cache holds every chunk recorded; after a power
+    // cut only those before the last sync point are known to be on the device.
+    const bool trustAll =
+        p.version == 1 || p.closedMtimeNs || (!s.bootId.empty() && p.bootId == s.bootId);
+    std::uint32_t unsynced = 0;
+    for (const auto& [i, d] : p.done) {
+        if (!trustAll && d.ordinal > p.synced) {
+            ++unsynced;
+            continue;
+        }
+        s.chunk[i] = Done;
+        s.recorded[i] = d.hash;
+    }
+    dropped = unsynced;
+    std::vector<bool> recheck(count, false);
     auto drop = [&](std::uint32_t i) {
         if (s.chunk[i] == Done) {
             s.chunk[i] = Missing;
@@ -451,6 +548,8 @@ void DownloadJournal::resume(const Parsed& p, Observer* observer, const CancelTo
         note("the part file was modified while the download was paused");
         recheckAll();
     }
+    if (unsynced > 0)
+        note("the computer restarted before the last chunks reached the disk");
     // A hash list for the journal's chunk size replaces the one it had:
     // recorded hashes are compared for free, unhashed chunks are re-read.
     if (!target_.chunkHashes.empty() && target_.chunkSize == layout_.chunkSize && target_.chunkHashes != hashes_) {
@@ -510,20 +609,27 @@ void DownloadJournal::rewrite()
 {
     State& s = *s_;
     const FileId& id = s.partId;
-    json h = {{"v", 1},
+    json h = {{"v", kJournalVersion},
               {"model_id", target_.modelId},
               {"size", layout_.size},
               {"sha256", target_.sha256},
               {"chunk_size", layout_.chunkSize},
               {"dev", id.dev},
               {"ino", id.ino},
-              {"btime_ns", id.birthNs}};
+              {"btime_ns", id.birthNs},
+              {"boot_id", s.bootId}};
     std::string text = record("H " + h.dump());
     if (!hashes_.empty())
         text += record("K " + json{{"chunks", hashes_}}.dump());
+    std::uint64_t records = 0;
     for (std::uint32_t i = 0; i < layout_.count(); ++i)
-        if (s.chunk[i] == Done)
+        if (s.chunk[i] == Done) {
             text += record("D " + std::to_string(i) + (s.recorded[i].empty() ? "" : " " + s.recorded[i]));
+            ++records;
+        }
+    // openImpl synced the part file: every chunk listed is on the device.
+    if (records > 0)
+        text += record("S " + std::to_string(records));
 
     const fs::path temp = s.journal.string() + ".tmp-" + randomSuffix(6);
     UniqueFd fd(::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644));
@@ -542,6 +648,10 @@ void DownloadJournal::rewrite()
     }
     s.journalFd = std::move(fd); // the old inode's lock goes with its descriptor
     fsyncDirectory(s.dir);
+    std::lock_guard lock(s.journalMutex);
+    s.records = s.syncedRecords = records;
+    s.unsyncedBytes = 0;
+    s.lastSync = std::chrono::steady_clock::now();
 }
 
 void DownloadJournal::close()
@@ -553,16 +663,18 @@ void DownloadJournal::close()
             return;
         s.spent = true;
     }
-    // Best effort: without the record a resume trusts the fsync order, as
-    // after a crash.
+    // Best effort: without the record a resume goes by the sync points and
+    // the boot, as after a crash.
     try {
         if (s.partFd) {
+            syncBatch(true);
             const PartStat st = partStat(s.partFd.get(), s.part);
             s.append("C " + std::to_string(st.mtimeNs));
         }
     } catch (const Failure&) {
     }
     s.partFd.reset();
+    s.directFd.reset();
     s.journalFd.reset();
 }
 
@@ -576,6 +688,7 @@ void DownloadJournal::discard()
         s.spent = true;
     }
     s.partFd.reset();
+    s.directFd.reset();
     if (!s.alreadyComplete) {
         ::unlink(s.part.c_str());
         ::unlink(s.journal.c_str());

@@ -1,6 +1,6 @@
-// DownloadJournal, part two: chunk writers, committing a chunk, the running
-// whole-file hash, the chunk state queries, and finishing (download_journal.h
-// says why it works this way).
+// DownloadJournal, part two: chunk writers, committing a chunk, the batches
+// that make commits durable, and the chunk state queries
+// (download_journal.h says why it works this way).
 #include "core/download_journal.h"
 #include "core/download_journal_state.h"
 
@@ -14,8 +14,9 @@ namespace atmo {
 using namespace journal_detail;
 
 ChunkWriter::ChunkWriter(DownloadJournal* journal, std::uint32_t index, std::uint64_t offset,
-                         std::uint64_t length, bool buffered, bool hashing)
-    : journal_(journal), index_(index), offset_(offset), length_(length), buffered_(buffered)
+                         std::uint64_t length, bool buffered, bool duplicate, bool hashing)
+    : journal_(journal), index_(index), offset_(offset), length_(length), buffered_(buffered),
+      duplicate_(duplicate)
 {
     if (hashing)
         hash_ = std::make_unique<Sha256>();
@@ -23,8 +24,8 @@ ChunkWriter::ChunkWriter(DownloadJournal* journal, std::uint32_t index, std::uin
 
 ChunkWriter::ChunkWriter(ChunkWriter&& o) noexcept
     : journal_(std::exchange(o.journal_, nullptr)), index_(o.index_), offset_(o.offset_), length_(o.length_),
-      written_(o.written_), flushed_(o.flushed_), buffered_(o.buffered_), buffer_(std::move(o.buffer_)),
-      hash_(std::move(o.hash_))
+      written_(o.written_), flushed_(o.flushed_), buffered_(o.buffered_), duplicate_(o.duplicate_),
+      buffer_(std::move(o.buffer_)), hash_(std::move(o.hash_))
 {
 }
 
@@ -39,6 +40,7 @@ ChunkWriter& ChunkWriter::operator=(ChunkWriter&& o) noexcept
         written_ = o.written_;
         flushed_ = o.flushed_;
         buffered_ = o.buffered_;
+        duplicate_ = o.duplicate_;
         buffer_ = std::move(o.buffer_);
         hash_ = std::move(o.hash_);
     }
@@ -63,8 +65,9 @@ Status ChunkWriter::write(const void* data, std::size_t size)
                     " bytes arrived");
     return guarded([&]() -> Status {
         if (buffered_) {
-            if (buffer_.empty())
-                buffer_.reserve(std::size_t(length_));
+            journal_->checkWritable(index_);
+            if (written_ == 0)
+                buffer_ = journal_->s_->takeBuffer(std::size_t(length_));
             buffer_.append(static_cast<const char*>(data), size);
         } else {
             journal_->writeDirect(index_, offset_ + written_, data, size);
@@ -82,6 +85,21 @@ Status ChunkWriter::write(const void* data, std::size_t size)
     });
 }
 
+Status ChunkWriter::write(AlignedBuffer&& bytes)
+{
+    if (!journal_ || !buffered_ || written_ != 0 || bytes.size() != length_)
+        return write(bytes.data(), bytes.size());
+    return guarded([&]() -> Status {
+        journal_->checkWritable(index_);
+        if (hash_)
+            hash_->update(bytes.data(), bytes.size());
+        journal_->s_->recycle(std::move(buffer_));
+        buffer_ = std::move(bytes);
+        written_ = length_;
+        return {};
+    });
+}
+
 void DownloadJournal::writeDirect(std::uint32_t chunk, std::uint64_t offset, const void* data, std::size_t size)
 {
     std::lock_guard lock(s_->mutex);
@@ -92,11 +110,26 @@ void DownloadJournal::writeDirect(std::uint32_t chunk, std::uint64_t offset, con
     pwriteAll(s_->partFd.get(), s_->part, static_cast<const char*>(data), size, offset);
 }
 
-void DownloadJournal::releaseWriter(const ChunkWriter& writer)
+void DownloadJournal::checkWritable(std::uint32_t chunk) const
 {
     std::lock_guard lock(s_->mutex);
-    if (!writer.buffered_ && writer.index_ < s_->directWriter.size())
-        s_->directWriter[writer.index_] = false;
+    if (s_->spent)
+        throw Failure(target_.modelId + ": the download was closed");
+    if (s_->chunk[chunk] != Missing)
+        throw Failure("chunk " + std::to_string(chunk) + " was completed by another peer");
+}
+
+void DownloadJournal::releaseWriter(ChunkWriter& writer)
+{
+    {
+        std::lock_guard lock(s_->mutex);
+        if (writer.index_ < s_->writers.size()) {
+            --s_->writers[writer.index_];
+            if (!writer.buffered_)
+                s_->directWriter[writer.index_] = false;
+        }
+    }
+    s_->recycle(std::move(writer.buffer_));
 }
 
 Result<ChunkWriter> DownloadJournal::beginChunk(std::uint32_t chunk)
@@ -109,9 +142,15 @@ Result<ChunkWriter> DownloadJournal::beginChunk(std::uint32_t chunk)
                     std::to_string(layout_.count()) + " chunks)");
     if (s_->chunk[chunk] != Missing)
         return fail(target_.modelId + ": chunk " + std::to_string(chunk) + " is already done");
-    const bool buffered = s_->directWriter[chunk];
-    s_->directWriter[chunk] = true;
-    return ChunkWriter(this, chunk, layout_.offset(chunk), layout_.length(chunk), buffered, !hashes_.empty());
+    if (s_->writers[chunk] == UINT16_MAX)
+        return fail(target_.modelId + ": chunk " + std::to_string(chunk) + " has too many writers");
+    const bool duplicate = s_->writers[chunk] > 0;
+    const bool buffered = layout_.length(chunk) <= kMaxBufferedChunk || s_->directWriter[chunk];
+    if (!buffered)
+        s_->directWriter[chunk] = true;
+    ++s_->writers[chunk];
+    return ChunkWriter(this, chunk, layout_.offset(chunk), layout_.length(chunk), buffered, duplicate,
+                       !hashes_.empty());
 }
 
 Result<ChunkCheck> DownloadJournal::commitChunk(ChunkWriter& w)
@@ -145,21 +184,20 @@ Result<ChunkCheck> DownloadJournal::commitChunk(ChunkWriter& w)
                 throw Failure(target_.modelId + ": the download was closed");
             if (s.chunk[i] != Missing)
                 return ChunkCheck::Superseded;
-            // Claimed before the duplicate's bytes land: from here on the
-            // other writer of this chunk is refused.
+            // Claimed before our bytes land: from here on every other writer
+            // of this chunk is refused, and a direct write that was under way
+            // held this lock, so it is over.
             s.chunk[i] = Claimed;
-            if (w.buffered_) {
-                try {
-                    pwriteAll(s.partFd.get(), s.part, w.buffer_.data(), w.buffer_.size(), w.offset_);
-                } catch (...) {
-                    s.chunk[i] = Missing;
-                    throw;
-                }
-            }
         }
         try {
-            syncData(s.partFd.get(), s.part);
-            s.append("D " + std::to_string(i) + (digest.empty() ? "" : " " + digest));
+            if (w.buffered_)
+                s.writeChunk(w.buffer_.data(), w.buffer_.size(), w.offset_);
+            else
+                startWriteback(s.partFd.get(), w.offset_ + w.flushed_, w.length_ - w.flushed_);
+            // No fdatasync here: a kill loses nothing the page cache (or the
+            // device, for a direct write) holds, and a power cut loses at
+            // most the batch since the last sync point.
+            s.appendDone("D " + std::to_string(i) + (digest.empty() ? "" : " " + digest), w.length_);
         } catch (...) {
             std::lock_guard lock(s.mutex);
             s.chunk[i] = Missing;
@@ -172,50 +210,54 @@ Result<ChunkCheck> DownloadJournal::commitChunk(ChunkWriter& w)
             ++s.doneCount;
             s.doneBytes += w.length_;
         }
-        try {
-            advanceRunningHash(nullptr, nullptr);
-        } catch (const Failure&) {
-            // finish() starts the whole-file hash again from byte 0.
-            std::lock_guard lock(s.hashMutex);
-            s.hashBroken = true;
-        }
+        // The hash first: a batch's fdatasync waits for the device, and the
+        // running hash should not wait for it.
+        feedRunningHash(i, w.buffered_ ? std::move(w.buffer_) : AlignedBuffer());
+        syncBatch(false);
         return hashes_.empty() ? ChunkCheck::Unverified : ChunkCheck::Verified;
     });
 }
 
-// Feeds done chunks that follow the hashed prefix, read back from the file.
-void DownloadJournal::advanceRunningHash(ProgressReporter* progress, const CancelToken* cancel)
+// A sync point: the part file is fdatasync'ed, then "S n" says the first n D
+// records are on the device, n counting only records appended before the
+// fdatasync began (their pwrite had returned, so it covers them). One batch
+// at a time; a commit that finds one under way goes on without waiting.
+void DownloadJournal::syncBatch(bool force)
 {
     State& s = *s_;
-    std::lock_guard hashLock(s.hashMutex);
-    if (s.hashBroken) {
-        s.running.finish(); // resets
-        s.hashedUpTo = 0;
-        s.hashBroken = false;
-    }
-    std::string buf;
-    for (;;) {
+    std::unique_lock syncLock(s.syncMutex, std::defer_lock);
+    if (force) {
+        syncLock.lock();
+    } else {
         {
-            std::lock_guard lock(s.mutex);
-            if (s.hashedUpTo >= layout_.count() || s.chunk[s.hashedUpTo] != Done)
+            std::lock_guard lock(s.journalMutex);
+            if (s.records == s.syncedRecords ||
+                (s.unsyncedBytes < s.options.syncEveryBytes &&
+                 std::chrono::steady_clock::now() - s.lastSync < s.options.syncEvery))
                 return;
         }
-        if (cancel)
-            cancel->check();
-        const std::uint32_t i = s.hashedUpTo;
-        try {
-            readRange(s.partFd.get(), s.part, layout_.offset(i), layout_.length(i), buf,
-                      [&](const char* d, std::size_t n) {
-                          s.running.update(d, n);
-                          if (progress)
-                              progress->add(n);
-                      });
-        } catch (...) {
-            s.hashBroken = true;
-            throw;
-        }
-        ++s.hashedUpTo;
+        if (!syncLock.try_lock())
+            return;
     }
+    std::uint64_t upTo = 0, bytes = 0;
+    {
+        std::lock_guard lock(s.journalMutex);
+        upTo = s.records;
+        bytes = s.unsyncedBytes;
+        if (upTo == s.syncedRecords)
+            return;
+    }
+    syncData(s.partFd.get(), s.part);
+    {
+        const std::string line = record("S " + std::to_string(upTo));
+        std::lock_guard lock(s.journalMutex);
+        writeAll(s.journalFd.get(), line.data(), line.size(), s.journal.string());
+    }
+    syncData(s.journalFd.get(), s.journal);
+    std::lock_guard lock(s.journalMutex);
+    s.syncedRecords = upTo;
+    s.unsyncedBytes -= bytes;
+    s.lastSync = std::chrono::steady_clock::now();
 }
 
 std::vector<bool> DownloadJournal::doneChunks() const
@@ -257,95 +299,10 @@ std::uint64_t DownloadJournal::bytesDone() const
 
 bool DownloadJournal::complete() const { return chunksDone() == layout_.count(); }
 
-Result<FinishReport> DownloadJournal::finish(Observer* observer, const CancelToken& cancel)
+JournalHashStats DownloadJournal::hashStats() const
 {
-    return guarded([&]() -> Result<FinishReport> {
-        State& s = *s_;
-        FinishReport report;
-        report.finalPath = final_;
-        if (s.alreadyComplete) {
-            report.verified = true;
-            report.actualSha256 = target_.sha256;
-            return report;
-        }
-        {
-            std::lock_guard lock(s.mutex);
-            if (s.spent)
-                throw Failure(target_.modelId + ": the download was closed");
-            if (s.doneCount != layout_.count())
-                throw Failure(target_.modelId + ": " + std::to_string(layout_.count() - s.doneCount) + " of " +
-                              std::to_string(layout_.count()) + " chunks are still missing");
-        }
-        ProgressReporter progress(observer);
-        {
-            std::lock_guard hashLock(s.hashMutex);
-            std::uint64_t left = 0;
-            for (std::uint32_t i = s.hashBroken ? 0 : s.hashedUpTo; i < layout_.count(); ++i)
-                left += layout_.length(i);
-            progress.phase("verifying", left);
-        }
-        advanceRunningHash(&progress, &cancel);
-        progress.finish();
-        {
-            std::lock_guard hashLock(s.hashMutex);
-            report.actualSha256 = s.running.finishHex();
-        }
-        {
-            std::lock_guard lock(s.mutex);
-            s.spent = true; // no writer may touch the file from here on
-        }
-
-        if (report.actualSha256 == target_.sha256) {
-            s.append("F");
-            if (::fsync(s.partFd.get()) != 0)
-                throw Failure(s.part.string() + ": cannot flush to the device: " + errnoText());
-            s.partFd.reset();
-            if (::rename(s.part.c_str(), final_.c_str()) != 0)
-                throw Failure(final_.string() + ": cannot rename into place: " + errnoText());
-            fsyncDirectory(s.dir);
-            ::unlink(s.journal.c_str());
-            fsyncDirectory(s.dir);
-            s.journalFd.reset();
-            report.verified = true;
-            return report;
-        }
-
-        // Which chunks are wrong, where some hash can tell.
-        std::string buf;
-        bool anyReference = false;
-        for (std::uint32_t i = 0; i < layout_.count(); ++i) {
-            const std::string& ref = hashes_.empty() ? s.recorded[i] : hashes_[i];
-            if (ref.empty())
-                continue;
-            anyReference = true;
-            Sha256 h;
-            readRange(s.partFd.get(), s.part, layout_.offset(i), layout_.length(i), buf,
-                      [&](const char* d, std::size_t n) { h.update(d, n); });
-            if (h.finishHex() != ref)
-                report.badChunks.push_back(i);
-        }
-        s.partFd.reset();
-        ::unlink(s.part.c_str());
-        ::unlink(s.journal.c_str());
-        s.journalFd.reset();
-        fsyncDirectory(s.dir);
-
-        report.message = target_.modelId + ": the downloaded file's SHA-256 is " + report.actualSha256 +
-                         ", the catalog says " + target_.sha256;
-        if (!report.badChunks.empty()) {
-            std::string list;
-            for (std::size_t k = 0; k < report.badChunks.size() && k < 8; ++k)
-                list += (k ? ", " : "") + std::to_string(report.badChunks[k]);
-            if (report.badChunks.size() > 8)
-                list += ", ...";
-            report.message += "; wrong chunks: " + list;
-        } else if (!hashes_.empty()) {
-            report.message += "; every chunk matches the peer's per-chunk hashes, so that list is for other bytes";
-        } else if (anyReference) {
-            report.message += "; every chunk is as it was written, so a peer sent wrong bytes";
-        }
-        return report;
-    });
+    std::lock_guard lock(s_->hashMutex);
+    return s_->stats;
 }
 
 } // namespace atmo

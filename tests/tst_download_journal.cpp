@@ -5,143 +5,16 @@
 // (nothing under the final name, both files gone, bad chunks named),
 // per-chunk mismatches, duplicate writers of one chunk, a second process, a
 // crash between the rename and removing the journal, and a full disk.
+// tst_download_journal_sync covers sync points, boots and the running hash.
 #include <QtTest>
 
 #include <sched.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <fstream>
-#include <random>
-
-#include "core/download_journal.h"
-#include "core/sha256.h"
-#include "testutil.h"
+#include "download_journal_fixture.h"
 
 using namespace atmo;
-
-namespace {
-
-constexpr std::uint64_t kChunk = 64 * 1024;
-constexpr std::uint64_t kSize = 16 * kChunk + 1000; // 17 chunks, a short last one
-
-std::string randomBytes(std::uint64_t size, std::uint32_t seed)
-{
-    std::mt19937 rng(seed);
-    std::string s(size, '\0');
-    for (auto& c : s)
-        c = char(rng());
-    return s;
-}
-
-DownloadTarget targetFor(const std::string& data, bool chunkHashes, const std::string& id = "tiny-llm")
-{
-    DownloadTarget t;
-    t.modelId = id;
-    t.size = data.size();
-    t.sha256 = sha256Hex(data);
-    t.chunkSize = kChunk;
-    if (chunkHashes)
-        for (std::uint64_t off = 0; off < data.size(); off += kChunk)
-            t.chunkHashes.push_back(sha256Hex(std::string_view(data).substr(off, kChunk)));
-    return t;
-}
-
-std::unique_ptr<DownloadJournal> openOk(const fs::path& final, const DownloadTarget& t, Observer* obs = nullptr)
-{
-    auto r = DownloadJournal::open(final, t, obs, CancelToken());
-    if (!r)
-        qFatal("open failed: %s", r.message().c_str());
-    return std::move(r.value());
-}
-
-// Writes chunk i of `data` in 10000-byte pieces, as a socket would deliver it.
-ChunkCheck putChunk(DownloadJournal& j, std::uint32_t i, const std::string& data, bool corrupt = false)
-{
-    auto w = j.beginChunk(i);
-    if (!w)
-        qFatal("beginChunk(%u): %s", i, w.message().c_str());
-    std::string bytes = data.substr(j.layout().offset(i), j.layout().length(i));
-    if (corrupt)
-        bytes[bytes.size() / 2] ^= 0x55;
-    for (std::size_t off = 0; off < bytes.size(); off += 10000) {
-        auto s = w->write(bytes.data() + off, std::min<std::size_t>(10000, bytes.size() - off));
-        if (!s)
-            qFatal("write: %s", s.message().c_str());
-    }
-    auto c = j.commitChunk(*w);
-    if (!c)
-        qFatal("commit(%u): %s", i, c.message().c_str());
-    return *c;
-}
-
-// Leaves a download exactly as a killed process leaves it: a child commits
-// `done`, writes half of each chunk in `inFlight`, and is SIGKILLed.
-void killedDownload(const fs::path& final, const DownloadTarget& t, const std::string& data,
-                    const std::vector<std::uint32_t>& done, const std::vector<std::uint32_t>& inFlight)
-{
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        auto r = DownloadJournal::open(final, t, nullptr, CancelToken());
-        if (!r)
-            ::_exit(3);
-        DownloadJournal& j = **r;
-        for (auto i : done)
-            putChunk(j, i, data);
-        std::vector<ChunkWriter> writers;
-        for (auto i : inFlight) {
-            writers.push_back(std::move(j.beginChunk(i).value()));
-            const auto off = j.layout().offset(i);
-            (void)writers.back().write(data.data() + off, j.layout().length(i) / 2);
-        }
-        ::kill(::getpid(), SIGKILL);
-        ::_exit(4);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    QVERIFY2(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child was not killed mid-download");
-}
-
-std::vector<std::uint32_t> doneList(const DownloadJournal& j)
-{
-    std::vector<std::uint32_t> out;
-    const auto done = j.doneChunks();
-    for (std::uint32_t i = 0; i < done.size(); ++i)
-        if (done[i])
-            out.push_back(i);
-    return out;
-}
-
-void finishAll(DownloadJournal& j, const std::string& data)
-{
-    for (auto i : j.missingChunks())
-        putChunk(j, i, data);
-}
-
-void appendText(const fs::path& p, const std::string& text)
-{
-    std::ofstream out(p, std::ios::binary | std::ios::app);
-    out << text;
-}
-
-void overwriteAt(const fs::path& p, std::uint64_t offset, const std::string& bytes)
-{
-    std::fstream f(p, std::ios::binary | std::ios::in | std::ios::out);
-    f.seekp(std::streamoff(offset));
-    f.write(bytes.data(), std::streamsize(bytes.size()));
-}
-
-struct Phases : Observer {
-    QStringList phases;
-    void onProgress(const Progress& p) override
-    {
-        if (phases.isEmpty() || phases.last() != QString::fromStdString(p.phase))
-            phases << QString::fromStdString(p.phase);
-    }
-};
-
-} // namespace
+using namespace journal_fixture;
 
 class TstDownloadJournal : public QObject {
     Q_OBJECT
@@ -375,16 +248,18 @@ private slots:
     void wrongFinalHashNamesTheBadChunks()
     {
         auto j = openOk(final, targetFor(data, true));
-        // Chunk 5 is committed (verified) ahead of the hashed prefix, then
-        // damaged on disk before the running hash reads it back.
-        QCOMPARE(putChunk(*j, 5, data), ChunkCheck::Verified);
-        overwriteAt(DownloadJournal::partPath(final), 5 * kChunk + 77, "!!");
+        // Chunk 12 is committed (verified) far ahead of the hashed prefix,
+        // beyond the chunks the running hash keeps in memory (8), so it is
+        // read back; it is damaged on disk before that happens.
+        QCOMPARE(putChunk(*j, 12, data), ChunkCheck::Verified);
+        overwriteAt(DownloadJournal::partPath(final), 12 * kChunk + 77, "!!");
         finishAll(*j, data);
+        QVERIFY(j->hashStats().readBack >= kChunk);
         auto r = j->finish(nullptr, CancelToken());
         QVERIFY(r.ok());
         QVERIFY(!r->verified);
-        QCOMPARE(r->badChunks, (std::vector<std::uint32_t>{5}));
-        QVERIFY2(r->message.find("wrong chunks: 5") != std::string::npos, r->message.c_str());
+        QCOMPARE(r->badChunks, (std::vector<std::uint32_t>{12}));
+        QVERIFY2(r->message.find("wrong chunks: 12") != std::string::npos, r->message.c_str());
         QVERIFY(!fs::exists(final));
         QVERIFY(!fs::exists(DownloadJournal::partPath(final)));
         QVERIFY(!fs::exists(DownloadJournal::journalPath(final)));
