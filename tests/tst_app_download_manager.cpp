@@ -23,6 +23,7 @@
 #include "core/fs_util.h"
 #include "core/model_library.h"
 #include "core/sha256.h"
+#include "mesh_processes.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -31,33 +32,6 @@ using atmo::TransferState;
 
 namespace {
 
-// A model bridge process (Python, not ours) serving the files in a folder.
-class Bridge {
-public:
-    explicit Bridge(const fs::path& dir, const QString& fault = "none")
-    {
-        const QString script = qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py";
-        process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process_.start("/usr/bin/python3", {script, "--dir", QString::fromStdString(dir.string()), "--fault", fault});
-        if (waitFor([this] { return process_.canReadLine() || (process_.waitForReadyRead(100) && process_.canReadLine()); },
-                    20000)) {
-            const QByteArray line = process_.readLine().trimmed();
-            if (line.startsWith("PORT "))
-                port_ = line.mid(5).toInt();
-        }
-    }
-    ~Bridge()
-    {
-        process_.kill();
-        process_.waitForFinished(5000);
-    }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(port_); }
-    bool ok() const { return port_ > 0; }
-
-private:
-    QProcess process_;
-    int port_ = 0;
-};
 
 std::string hashOf(const fs::path& file)
 {
@@ -186,7 +160,7 @@ private slots:
     {
         makeModel("alpha", 3 * 1024 * 1024, 1);
         makeModel("bravo", 3 * 1024 * 1024 + 17, 2);
-        Bridge bridge(src, "slow=4000000");
+        BridgeProcess bridge(src, "slow=4000000");
         QVERIFY(bridge.ok());
         PeerDirectory directory;
         QVERIFY(ask(directory, {bridge.url()}));
@@ -241,7 +215,7 @@ private slots:
         makeModel("sync-2", 1024 * 1024, 5);
         makeModel("prefetch", 1024 * 1024, 6);
         makeModel("later", 1024 * 1024, 7);
-        Bridge bridge(src, "slow=3000000");
+        BridgeProcess bridge(src, "slow=3000000");
         QVERIFY(bridge.ok());
         PeerDirectory directory;
         QVERIFY(ask(directory, {bridge.url()}));
@@ -283,7 +257,7 @@ private slots:
     {
         makeModel("big", 12 * 1024 * 1024, 8);
         makeModel("small", 1024 * 1024, 9);
-        Bridge bridge(src, "slow=4000000");
+        BridgeProcess bridge(src, "slow=4000000");
         QVERIFY(bridge.ok());
         PeerDirectory directory;
         QVERIFY(ask(directory, {bridge.url()}));
@@ -324,7 +298,7 @@ private slots:
     {
         makeModel("doomed", 12 * 1024 * 1024, 10);
         makeModel("parked", 12 * 1024 * 1024, 11);
-        Bridge bridge(src, "slow=4000000");
+        BridgeProcess bridge(src, "slow=4000000");
         QVERIFY(bridge.ok());
         PeerDirectory directory;
         QVERIFY(ask(directory, {bridge.url()}));
@@ -367,7 +341,7 @@ private slots:
     {
         makeModel("tiny", 1024 * 1024, 12);              // small: < 10 MB
         makeModel("medium", 10'500'000, 13);             // medium: 10-500 MB
-        Bridge bridge(src);
+        BridgeProcess bridge(src);
         QVERIFY(bridge.ok());
         PeerDirectory directory;
         QVERIFY(ask(directory, {bridge.url()}));
@@ -398,8 +372,8 @@ private slots:
     void failedErrorReachesRowAndRetryAsksDirectory()
     {
         makeModel("defects", 3 * 1024 * 1024, 14);
-        Bridge bad(src, "wrong-bytes");
-        Bridge good(src);
+        BridgeProcess bad(src, "wrong-bytes");
+        BridgeProcess good(src);
         QVERIFY(bad.ok() && good.ok());
         PeerDirectory directory;
         QVERIFY(ask(directory, {bad.url()}));
@@ -468,7 +442,7 @@ private slots:
         std::optional<atmo::MergedEntry> known, stale;
         PeerDirectory directory;
         {
-            Bridge bridge(src);
+            BridgeProcess bridge(src);
             QVERIFY(bridge.ok());
             QVERIFY(ask(directory, {bridge.url()}));
             known = mergedFor(directory, "known");
@@ -543,7 +517,7 @@ private slots:
     void destructorPausesAndJournalStays()
     {
         makeModel("resumable", 12 * 1024 * 1024, 17);
-        Bridge bridge(src, "slow=4000000");
+        BridgeProcess bridge(src, "slow=4000000");
         QVERIFY(bridge.ok());
         PeerDirectory directory;
         QVERIFY(ask(directory, {bridge.url()}));
@@ -569,7 +543,7 @@ private slots:
     void landedModelIsServedByTheStation()
     {
         makeModel("served", 3 * 1024 * 1024, 18);
-        Bridge bridge(src);
+        BridgeProcess bridge(src);
         QVERIFY(bridge.ok());
         qputenv("ATMOSPHERE_HOME", QByteArray::fromStdString(home.string()));
         MeshPresence presence;

@@ -20,6 +20,7 @@
 #include "app/mesh/PeerServer.h"
 #include "core/model_library.h"
 #include "core/sha256.h"
+#include "mesh_processes.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -41,33 +42,6 @@ atmo::MergedEntry merged(const std::string& id, const std::string& type = "llm",
     return m;
 }
 
-// A model bridge process (Python, not ours) serving the files in a folder.
-class Bridge {
-public:
-    explicit Bridge(const fs::path& dir, const QString& fault = "none")
-    {
-        const QString script = qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py";
-        process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process_.start("/usr/bin/python3", {script, "--dir", QString::fromStdString(dir.string()), "--fault", fault});
-        if (waitFor([this] { return process_.canReadLine() || (process_.waitForReadyRead(100) && process_.canReadLine()); },
-                    20000)) {
-            const QByteArray line = process_.readLine().trimmed();
-            if (line.startsWith("PORT "))
-                port_ = line.mid(5).toInt();
-        }
-    }
-    ~Bridge()
-    {
-        process_.kill();
-        process_.waitForFinished(5000);
-    }
-    int port() const { return port_; }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(port_); }
-
-private:
-    QProcess process_;
-    int port_ = 0;
-};
 
 bool waitIdle(PeerDirectory& d, int ms = 20000)
 {
@@ -179,7 +153,7 @@ private slots:
         writeRandomFile(box / "b" / "only-b.tflite", 60 * 1024, 3);
         writeRandomFile(box / "b" / "clash.onnx", 10 * 1024, 4); // same id, different bytes
         writeRandomFile(box / "a" / "clash.onnx", 10 * 1024, 5);
-        Bridge a(box / "a"), b(box / "b");
+        BridgeProcess a(box / "a"), b(box / "b");
         QVERIFY(a.port() > 0 && b.port() > 0);
 
         PeerDirectory directory;

@@ -32,6 +32,7 @@
 #include "core/model_library.h"
 #include "core/rate_limiter.h"
 #include "core/sha256.h"
+#include "mesh_processes.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -40,69 +41,7 @@ namespace {
 
 constexpr std::uint64_t kChunk = 4ull << 20;
 
-// A model bridge process (Python, not ours) serving the files in a folder.
-class Bridge {
-public:
-    explicit Bridge(const fs::path& dir, const QString& fault = "none")
-    {
-        const QString script = qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py";
-        QStringList args{script, "--dir", QString::fromStdString(dir.string()), "--fault", fault};
-        process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process_.start("/usr/bin/python3", args);
-        if (waitFor([this] { return process_.canReadLine() || (process_.waitForReadyRead(100) && process_.canReadLine()); },
-                    20000)) {
-            const QByteArray line = process_.readLine().trimmed();
-            if (line.startsWith("PORT "))
-                port_ = line.mid(5).toInt();
-        }
-    }
-    ~Bridge()
-    {
-        process_.kill();
-        process_.waitForFinished(5000);
-    }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(port_); }
-    bool ok() const { return port_ > 0; }
 
-private:
-    QProcess process_;
-    int port_ = 0;
-};
-
-// `atmosphere serve` in a child process, with a station home of its own.
-class Serve {
-public:
-    explicit Serve(const fs::path& home)
-    {
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert("ATMOSPHERE_HOME", QString::fromStdString(home.string()));
-        process_.setProcessEnvironment(env);
-        process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        process_.start(cliPath(), {"serve", "--port", "0", "--bind", "127.0.0.1", "--no-library-defaults", "--no-mdns"});
-        static const QRegularExpression line("serving \\d+ models? on (http://127\\.0\\.0\\.1:\\d+)");
-        QByteArray out;
-        if (!process_.waitForStarted())
-            return;
-        waitFor([&] {
-            out += process_.readAllStandardOutput();
-            const auto m = line.match(QString::fromUtf8(out));
-            if (m.hasMatch())
-                url_ = m.captured(1);
-            return m.hasMatch() || process_.state() != QProcess::Running;
-        }, 60000);
-    }
-    ~Serve()
-    {
-        process_.terminate();
-        if (!process_.waitForFinished(10000))
-            process_.kill();
-    }
-    QString url() const { return url_; }
-
-private:
-    QProcess process_;
-    QString url_;
-};
 
 QJsonObject getJson(const QString& url)
 {
@@ -203,7 +142,7 @@ private slots:
     void plainPullVerified()
     {
         makeModel(10 * 1024 * 1024 + 123);
-        Bridge bridge(src);
+        BridgeProcess bridge(src);
         QVERIFY(bridge.ok());
         MeshDownload d(entryFor(file, "defects-v2"), {{bridge.url(), {}}}, dest, fastOptions());
         QSignalSpy progress(&d, &MeshDownload::progressChanged);
@@ -220,7 +159,7 @@ private slots:
     void resumeAfterPauseRefetchesAtMostOneChunk()
     {
         makeModel(24 * 1024 * 1024);
-        Bridge bridge(src, "slow=6000000");
+        BridgeProcess bridge(src, "slow=6000000");
         QVERIFY(bridge.ok());
         const auto entry = entryFor(file, "defects-v2");
         std::uint64_t first = 0;
@@ -247,7 +186,7 @@ private slots:
     void pauseWhilePreparingThenStartAgain()
     {
         makeModel(6 * 1024 * 1024);
-        Bridge bridge(src);
+        BridgeProcess bridge(src);
         QVERIFY(bridge.ok());
         MeshDownload d(entryFor(file, "defects-v2"), {{bridge.url(), {}}}, dest, fastOptions());
         d.start();
@@ -262,8 +201,8 @@ private slots:
     void peerDyingMidTransferFailsOver()
     {
         makeModel(16 * 1024 * 1024);
-        Bridge dying(src, "die-after=3000000");
-        Bridge healthy(src);
+        BridgeProcess dying(src, "die-after=3000000");
+        BridgeProcess healthy(src);
         QVERIFY(dying.ok() && healthy.ok());
         MeshDownload d(entryFor(file, "defects-v2"), {{dying.url(), {}}, {healthy.url(), {}}}, dest, fastOptions());
         QSignalSpy problems(&d, &MeshDownload::peerProblem);
@@ -289,7 +228,7 @@ private slots:
         QVERIFY(station.configure({true, QHostAddress(QHostAddress::LocalHost), 0}));
         station.setModels(scan->models);
         station.setIdentity({"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "station-a", "atmosphere", {}, 300});
-        Bridge bad(src, "wrong-bytes");
+        BridgeProcess bad(src, "wrong-bytes");
         QVERIFY(bad.ok());
         const QString stationUrl = QStringLiteral("http://127.0.0.1:%1").arg(station.port());
 
@@ -322,7 +261,7 @@ private slots:
     void singleWrongBytesPeerFailsClearly()
     {
         makeModel(6 * 1024 * 1024);
-        Bridge bad(src, "wrong-bytes");
+        BridgeProcess bad(src, "wrong-bytes");
         QVERIFY(bad.ok());
         MeshDownload d(entryFor(file, "defects-v2"), {{bad.url(), {}}}, dest, fastOptions());
         QVERIFY(runToEnd(d));
@@ -350,11 +289,11 @@ private slots:
     {
         QFETCH(QStringList, faults);
         makeModel(16 * 1024 * 1024 + 99);
-        std::vector<std::unique_ptr<Bridge>> bridges;
+        std::vector<std::unique_ptr<BridgeProcess>> bridges;
         PeerDirectory directory;
         std::vector<DownloadSource> sources;
         for (const QString& fault : faults) {
-            bridges.push_back(std::make_unique<Bridge>(src, fault));
+            bridges.push_back(std::make_unique<BridgeProcess>(src, fault));
             QVERIFY(bridges.back()->ok());
             QVERIFY(directory.addPeer(bridges.back()->url(), atmo::PeerOrigin::Manual));
         }
@@ -407,13 +346,13 @@ private slots:
     void everyPeerSendsWrongBytes()
     {
         makeModel(9 * 1024 * 1024);
-        Bridge bad1(src, "wrong-bytes-all"), bad2(src, "wrong-bytes-all");
+        BridgeProcess bad1(src, "wrong-bytes-all"), bad2(src, "wrong-bytes-all");
         QVERIFY(bad1.ok() && bad2.ok());
         PeerDirectory directory;
         QVERIFY(directory.addPeer(bad1.url(), atmo::PeerOrigin::Manual));
         QVERIFY(directory.addPeer(bad2.url(), atmo::PeerOrigin::Manual));
         QVERIFY(waitFor([&] { return !directory.busy(); }, 20000));
-        const auto keyOf = [&](const Bridge& b) { return directory.peer(directory.rowOf(b.url())).catalogKey(); };
+        const auto keyOf = [&](const BridgeProcess& b) { return directory.peer(directory.rowOf(b.url())).catalogKey(); };
         MeshDownloadOptions options = fastOptions();
         options.endGame = false;
         MeshDownload d(entryFor(file, "defects-v2"), {{bad1.url(), keyOf(bad1)}, {bad2.url(), keyOf(bad2)}}, dest,
@@ -430,7 +369,7 @@ private slots:
         QVERIFY(!fs::exists(dest / "defects-v2.gguf"));
         QVERIFY(!fs::exists(dest / "defects-v2.json"));
         QVERIFY(!fs::exists(atmo::DownloadJournal::partPath(dest / "defects-v2.gguf")));
-        for (const Bridge* b : {&bad1, &bad2})
+        for (const BridgeProcess* b : {&bad1, &bad2})
             QVERIFY(directory.catalog().quality(keyOf(*b).toStdString()).reliability() < 0.5);
     }
 
@@ -451,7 +390,7 @@ private slots:
         const fs::path original = box->path() / "out" / "production-inspection-v1.3.atmo";
         QVERIFY(fs::exists(original));
 
-        Serve station(home);
+        ServeProcess station(home);
         QVERIFY(!station.url().isEmpty());
         const QJsonArray packages = getJson(station.url() + "/v1/packages")["packages"].toArray();
         QCOMPARE(packages.size(), 1);
@@ -487,7 +426,7 @@ private slots:
     void rateLimitHoldsThenLifts()
     {
         makeModel(24 * 1024 * 1024);
-        Bridge bridge(src);
+        BridgeProcess bridge(src);
         QVERIFY(bridge.ok());
         constexpr std::uint64_t rate = 4 * 1024 * 1024;
         const double slack = double(atmo::RateLimiter::defaultBurst(rate)) + double(RangeFetch::kReadBufferBytes);
@@ -521,7 +460,7 @@ private slots:
     void ignoreRangePeerStillDelivers()
     {
         makeModel(10 * 1024 * 1024 + 7);
-        Bridge lazy(src, "ignore-range");
+        BridgeProcess lazy(src, "ignore-range");
         QVERIFY(lazy.ok());
         MeshDownload d(entryFor(file, "defects-v2"), {{lazy.url(), {}}}, dest, fastOptions());
         QVERIFY(runToEnd(d));
@@ -539,7 +478,7 @@ private slots:
     {
         QFETCH(bool, truncate);
         makeModel(16 * 1024 * 1024);
-        Bridge bridge(src, "slow=8000000");
+        BridgeProcess bridge(src, "slow=8000000");
         QVERIFY(bridge.ok());
         const auto entry = entryFor(file, "defects-v2");
         {
@@ -567,7 +506,7 @@ private slots:
         if (!privateMounts || ::mount("tmpfs", tiny.c_str(), "tmpfs", 0, "size=1m") != 0)
             QSKIP("cannot mount a tmpfs here (needs root and a private mount namespace)");
         makeModel(4 * 1024 * 1024);
-        Bridge bridge(src);
+        BridgeProcess bridge(src);
         QVERIFY(bridge.ok());
         MeshDownload d(entryFor(file, "defects-v2"), {{bridge.url(), {}}}, tiny, fastOptions());
         QVERIFY(runToEnd(d));
@@ -590,7 +529,7 @@ private slots:
     void cliPullInterruptedThenResumed()
     {
         makeModel(24 * 1024 * 1024);
-        Bridge bridge(src, "slow=6000000");
+        BridgeProcess bridge(src, "slow=6000000");
         QVERIFY(bridge.ok());
         const fs::path home = box->path() / "home";
         const QStringList args{"model", "pull", "defects-v2", "--from", bridge.url()};

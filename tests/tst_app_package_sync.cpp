@@ -10,9 +10,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QRegularExpression>
 
+#include <memory>
+
+#include "mesh_processes.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -21,35 +22,16 @@ class PackageSyncTest : public QObject {
     Q_OBJECT
 
     Sandbox box;
-    QProcess server;
-    QProcess serverD; // station D: built its own "1.3" (other bytes under the same name)
-    QString base;     // http://127.0.0.1:PORT of station A
+    std::unique_ptr<ServeProcess> server;  // station A
+    std::unique_ptr<ServeProcess> serverD; // station D: built its own "1.3" (other bytes under the same name)
+    QString base;                          // http://127.0.0.1:PORT of station A
     QString baseD;
 
-    // Starts `atmosphere serve` for a home; returns its URL, or "" after a failed check.
-    QString serve(QProcess& proc, const fs::path& home)
+    QString serve(std::unique_ptr<ServeProcess>& proc, const fs::path& home)
     {
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert("ATMOSPHERE_HOME", QString::fromStdString(home.string()));
-        proc.setProcessEnvironment(env);
         fs::create_directories(box / "no-models");
-        proc.start(cliPath(), {"serve", "--port", "0", "--bind", "127.0.0.1", "--models", p("no-models"),
-                               "--no-library-defaults", "--no-mdns"});
-        if (!proc.waitForStarted())
-            return {};
-        QByteArray out;
-        const QRegularExpression line("on (http://127\\.0\\.0\\.1:\\d+)");
-        QRegularExpressionMatch m;
-        QElapsedTimer t;
-        t.start();
-        while (!(m = line.match(QString::fromUtf8(out))).hasMatch() && t.elapsed() < 60000 &&
-               proc.state() == QProcess::Running) {
-            proc.waitForReadyRead(200);
-            out += proc.readAllStandardOutput();
-        }
-        if (!m.hasMatch())
-            qWarning("serve did not start: %s %s", out.constData(), proc.readAllStandardError().constData());
-        return m.hasMatch() ? m.captured(1) : QString();
+        proc = std::make_unique<ServeProcess>(home, QStringList{"--models", p("no-models")});
+        return proc->url();
     }
 
     fs::path homeA() const { return box / "a"; }
@@ -94,11 +76,8 @@ private slots:
 
     void cleanupTestCase()
     {
-        for (QProcess* proc : {&server, &serverD})
-            if (proc->state() == QProcess::Running) {
-                proc->terminate();
-                proc->waitForFinished(20000);
-            }
+        server.reset(); // SIGTERM: serve stops cleanly
+        serverD.reset();
     }
 
     void checkUpdatesListsTheNewerVersion()

@@ -29,6 +29,7 @@
 #include "core/model_library.h"
 #include "core/package_store.h"
 #include "core/package_writer.h"
+#include "mesh_processes.h"
 #include "testutil.h"
 #include "ui/DownloadRow.h"
 #include "ui/DownloadsPanel.h"
@@ -44,30 +45,6 @@ using namespace testutil;
 namespace {
 QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
 
-// tests/mesh/bridge_peer.py serving a folder, with an optional --fault.
-class Bridge {
-public:
-    bool start(const fs::path& dir, const QString& fault = "none")
-    {
-        process_.start("/usr/bin/python3", {qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py",
-                                            "--dir", q(dir), "--fault", fault});
-        if (!waitFor([&] { return process_.canReadLine() || (process_.waitForReadyRead(100) && process_.canReadLine()); },
-                     20000))
-            return false;
-        url_ = "http://127.0.0.1:" + QString::fromUtf8(process_.readLine()).trimmed().mid(5);
-        return true;
-    }
-    QString url() const { return url_; }
-    ~Bridge()
-    {
-        process_.kill();
-        process_.waitForFinished();
-    }
-
-private:
-    QProcess process_;
-    QString url_;
-};
 
 // A window on its own station home, on the mesh with the given peers (no
 // mDNS, not serving: nothing beyond loopback).
@@ -119,8 +96,8 @@ private slots:
     void clickDownloadAndTheModelLandsInTheLibrary()
     {
         const fs::path dir = models("peer-a", 1536 * 1024);
-        Bridge bridge;
-        QVERIFY(bridge.start(dir));
+        BridgeProcess bridge(dir);
+        QVERIFY(bridge.ok());
         Station station(box_ / "a");
         // Held to 256 KB/s, so the row is seen running (not a timing check:
         // the states are waited for, however long they take).
@@ -181,8 +158,8 @@ private slots:
     void pauseResumeCancelAndRetry()
     {
         const fs::path dir = models("peer-b", 2 * 1024 * 1024);
-        Bridge bridge;
-        QVERIFY(bridge.start(dir));
+        BridgeProcess bridge(dir);
+        QVERIFY(bridge.ok());
         Station station(box_ / "b");
         station.window->downloads().setCaps({100'000, 100'000, 100'000});
         station.join({bridge.url()});
@@ -226,8 +203,8 @@ private slots:
     void aPeerSendingWrongBytesIsNamed()
     {
         const fs::path dir = models("peer-c", 512 * 1024);
-        Bridge bridge;
-        QVERIFY(bridge.start(dir, "wrong-bytes"));
+        BridgeProcess bridge(dir, "wrong-bytes");
+        QVERIFY(bridge.ok());
         Station station(box_ / "c");
         station.join({bridge.url()});
         MeshView* mesh = station.mesh();
