@@ -70,12 +70,7 @@ int modelPull(const QStringList& args)
                 why += "; " + directory.peer(row).endpoint + ": " + directory.peer(row).error;
         return ctx.fail(id + ": no peer has this model (" + why + ")");
     }
-    std::vector<DownloadSource> sources;
-    for (const auto& key : match->peers) {
-        const QString endpoint = q(directory.catalog().httpEndpoint(key));
-        if (!endpoint.isEmpty())
-            sources.push_back({endpoint, q(key)});
-    }
+    const std::vector<DownloadSource> sources = directory.sourcesFor(*match);
     if (sources.empty())
         return ctx.fail(id + ": no peer that has this model offers an HTTP endpoint");
 

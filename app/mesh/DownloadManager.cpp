@@ -55,19 +55,6 @@ QStringList endpointsOf(const std::vector<DownloadSource>& sources)
     return out;
 }
 
-std::vector<DownloadSource> sourcesOf(const PeerDirectory* directory, const atmo::MergedEntry& merged)
-{
-    std::vector<DownloadSource> out;
-    if (!directory)
-        return out;
-    for (const auto& key : merged.peers) {
-        const QString endpoint = q(directory->catalog().httpEndpoint(key));
-        if (!endpoint.isEmpty())
-            out.push_back({endpoint, q(key)});
-    }
-    return out;
-}
-
 struct CheckResult {
     bool same = false;
     std::string sha256;
@@ -133,7 +120,7 @@ DownloadManager::~DownloadManager()
 quint64 DownloadManager::addModel(const atmo::MergedEntry& entry, atmo::Priority priority)
 {
     const atmo::CatalogEntry& e = entry.entry;
-    return addRow(Kind::Model, q(e.modelId), DownloadSpec::forModel(e), sourcesOf(directory_, entry), false,
+    return addRow(Kind::Model, q(e.modelId), DownloadSpec::forModel(e), directory_ ? directory_->sourcesFor(entry) : std::vector<DownloadSource>{}, false,
                   priority);
 }
 
@@ -300,7 +287,7 @@ void DownloadManager::refreshSources(Row& r)
             // Peers that now offer other bytes under this id are no source.
             if (m.entry.sha256 != r.spec.sha256 || m.entry.sizeBytes != r.spec.sizeBytes)
                 return;
-            if (auto fresh = sourcesOf(directory_, m); !fresh.empty())
+            if (auto fresh = directory_->sourcesFor(m); !fresh.empty())
                 r.sources = std::move(fresh);
             return;
         }

@@ -378,3 +378,14 @@ void PeerDirectory::changed(const QString& endpoint)
     if (row >= 0)
         emit peerChanged(row);
 }
+
+std::vector<DownloadSource> PeerDirectory::sourcesFor(const atmo::MergedEntry& entry) const
+{
+    std::vector<DownloadSource> out;
+    for (const auto& key : entry.peers) {
+        const std::string endpoint = catalog_.httpEndpoint(key);
+        if (!endpoint.empty())
+            out.push_back({QString::fromStdString(endpoint), QString::fromStdString(key)});
+    }
+    return out;
+}

@@ -18,6 +18,7 @@
 #include <optional>
 #include <vector>
 
+#include "app/mesh/DownloadSpec.h"
 #include "core/mesh_catalog.h"
 #include "core/mesh_peer.h"
 
@@ -73,6 +74,9 @@ public:
     std::vector<atmo::MergedEntry> merged() const { return catalog_.merged(); }
     // Feeds a finished transfer's outcome into the ranking.
     void recordTransfer(const QString& nodeKey, bool ok);
+    // The peers a download of this entry can use: those with an HTTP
+    // endpoint, in the entry's ranking order.
+    std::vector<DownloadSource> sourcesFor(const atmo::MergedEntry& entry) const;
 
 signals:
     void peerAdded(int row);
