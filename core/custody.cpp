@@ -18,6 +18,7 @@
 
 #include "core/fs_util.h"
 #include "core/trust_store.h"
+#include "core/utf8.h"
 
 namespace atmo {
 
@@ -26,41 +27,6 @@ namespace {
 constexpr std::string_view kDomain = "atmosphere-custody-v1\n";
 constexpr std::array<const char*, 7> kFields = {"station", "key_id", "public_key", "time",
                                                 "action",  "detail", "signature"};
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0.
-std::size_t utf8SequenceLength(std::string_view s, std::size_t i)
-{
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80)
-        return 1;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size())
-        return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        const auto cc = static_cast<unsigned char>(s[i + k]);
-        if ((cc & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Reject overlong forms, surrogates and values beyond Unicode.
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
 
 bool isCleanField(std::string_view s)
 {
@@ -184,6 +150,9 @@ std::string serializeCustody(const std::vector<CustodyEntry>& chain)
 
 Result<std::vector<CustodyEntry>> parseCustody(std::string_view jsonl)
 {
+    if (jsonl.size() > kMaxCustodyBytes)
+        return fail("custody.jsonl: " + std::to_string(jsonl.size()) + " bytes, over the " +
+                    std::to_string(kMaxCustodyBytes >> 20) + " MiB a chain of custody may have");
     std::vector<CustodyEntry> chain;
     std::size_t start = 0;
     int lineNo = 0;
@@ -199,6 +168,8 @@ Result<std::vector<CustodyEntry>> parseCustody(std::string_view jsonl)
         const std::string where = "custody.jsonl line " + std::to_string(lineNo) + ": ";
         if (line.empty())
             return fail(where + "empty line");
+        if (line.size() > kMaxCustodyLine)
+            return fail(where + "longer than " + std::to_string(kMaxCustodyLine) + " bytes");
         nlohmann::json j;
         try {
             j = nlohmann::json::parse(line);

@@ -41,6 +41,12 @@ std::string custodySignedText(const CustodyEntry& entry, std::string_view manife
 void appendCustody(std::vector<CustodyEntry>& chain, std::string_view manifestSha256, const SecretKey& key,
                    std::string station, std::string action, std::string detail);
 std::string serializeCustody(const std::vector<CustodyEntry>& chain);
+// Bounds on what a reader accepts: a chain is unsigned as a whole, so its
+// size must not let a stranger make verify use unbounded memory. One entry is
+// well under 1 KiB; 1 MiB is some 2,000 stations handling one package.
+inline constexpr std::size_t kMaxCustodyBytes = 1u << 20;
+inline constexpr std::size_t kMaxCustodyLine = 8u << 10;
+
 Result<std::vector<CustodyEntry>> parseCustody(std::string_view jsonl);
 std::vector<CustodyCheck> checkCustody(const std::vector<CustodyEntry>& chain, std::string_view manifestSha256,
                                        const TrustStore& trust);

@@ -98,7 +98,9 @@ std::string stateText(const StateRecord& s)
     j["package_file"] = s.packageFile;
     j["previous"] = s.previous ? versionJson(*s.previous) : json(nullptr);
     j["history"] = s.history;
-    return j.dump(2) + "\n";
+    // replace: a package file name that is not UTF-8 (a Latin-1 name on a
+    // FAT stick) must not make the state unwritable.
+    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::optional<StateRecord> readState(const fs::path& idDir)
@@ -557,23 +559,29 @@ public:
                 + " override";
         s.history.push_back(entry);
 
+        // Everything that can fail for reasons of its own (the state's text)
+        // is done before `current` switches; after it, any failure at all,
+        // thrown or returned, switches back before it reaches the caller.
+        const std::string stateBytes = stateText(s);
         try {
             switchCurrent(idDir_, m.version);
         } catch (...) {
             undoMove();
             throw;
         }
-        const Status st = writeFileAtomic(idDir_ / kState, stateText(s));
-        if (!st) {
+        try {
+            if (const Status st = writeFileAtomic(idDir_ / kState, stateBytes); !st)
+                throw Failure(st.message());
+        } catch (...) {
             try {
                 if (old_)
                     switchCurrent(idDir_, old_->current.version);
                 else
                     ::unlink((idDir_ / kCurrent).c_str());
-            } catch (const Failure&) {
+            } catch (...) {
             }
             undoMove();
-            throw Failure(st.message());
+            throw;
         }
 
         // Committed. Clean up what is no longer needed.
@@ -751,8 +759,9 @@ Status rollbackPackage(const fs::path& root, const std::string& id)
         next.previous = from;
         next.history.push_back(utcTimestamp() + " rollback " + from.version + " -> " + next.current.version
                                + " (tier " + std::to_string(next.current.tier) + ")");
+        const std::string stateBytes = stateText(next);
         switchCurrent(idDir, next.current.version);
-        const Status st = writeFileAtomic(idDir / kState, stateText(next));
+        const Status st = writeFileAtomic(idDir / kState, stateBytes);
         if (!st) {
             try {
                 switchCurrent(idDir, from.version);

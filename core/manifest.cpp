@@ -6,6 +6,8 @@
 #include <charconv>
 #include <set>
 
+#include "core/utf8.h"
+
 namespace atmo {
 
 namespace {
@@ -15,7 +17,8 @@ constexpr ContentKind kKinds[] = {ContentKind::Config, ContentKind::Model, Conte
 
 [[noreturn]] void bad(const std::string& field, const std::string& reason)
 {
-    throw Failure(std::string(kManifestName) + ": " + field + " " + reason);
+    // printable: a hostile value with a newline must not make the reason two lines.
+    throw Failure(printable(std::string(kManifestName) + ": " + field + " " + reason));
 }
 
 // yaml-cpp keeps the first of duplicate keys silently; a manifest must not have any.
@@ -281,9 +284,19 @@ std::string Manifest::checksumsText(const std::vector<const ContentFile*>& files
 Result<Manifest> Manifest::parse(std::string_view yamlText)
 {
     return guarded([&]() -> Result<Manifest> {
+        // Every string of a manifest ends up in state files, JSON and the
+        // window: invalid UTF-8 anywhere is refused here, not found later.
+        if (const auto at = firstInvalidUtf8(yamlText); at != std::string_view::npos)
+            throw Failure(std::string(kManifestName) + ": not valid UTF-8 (byte " + std::to_string(at) + ")");
         YAML::Node root;
         try {
-            root = YAML::Load(std::string(yamlText));
+            // One document exactly: a second one would be signed and ignored.
+            const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yamlText));
+            if (docs.size() > 1)
+                throw Failure(std::string(kManifestName) + ": holds " + std::to_string(docs.size()) +
+                              " YAML documents; a manifest is exactly one");
+            if (!docs.empty())
+                root = docs.front();
         } catch (const YAML::Exception& e) {
             throw Failure(std::string(kManifestName) + ": not valid YAML (line " + std::to_string(e.mark.line + 1) +
                           ": " + e.msg + ")");
@@ -357,6 +370,12 @@ Result<Manifest> Manifest::parse(std::string_view yamlText)
                         "is " + std::to_string(it->second) + " but the files of that tier add up to " +
                             std::to_string(m.sizeForTier(t)));
             }
+            // A path that is also another file's directory cannot be installed.
+            for (const auto& f : m.files)
+                for (auto slash = f.path.find('/'); slash != std::string::npos; slash = f.path.find('/', slash + 1))
+                    if (seen.count(f.path.substr(0, slash)))
+                        bad("contents", "\"" + f.path.substr(0, slash) + "\" is both a file and the directory of \"" +
+                                            f.path + "\"");
             if (m.sizeByTier.size() != m.tiers.size())
                 bad("package.size_by_tier", "lists a tier that package.tiers lacks");
 
@@ -481,13 +500,19 @@ bool isSafeRelativePath(std::string_view path)
 {
     if (path.empty() || path.size() > 4096 || path.front() == '/')
         return false;
-    if (path.find('\\') != std::string_view::npos || path.find('\0') != std::string_view::npos)
+    if (path.find('\\') != std::string_view::npos)
+        return false;
+    // Control characters (a newline, NUL) cannot be written in checksums.sha256
+    // or shown on one line; invalid UTF-8 cannot be named in JSON.
+    if (std::any_of(path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+        return false;
+    if (!isValidUtf8(path))
         return false;
     std::size_t start = 0;
     while (start <= path.size()) {
         const std::size_t end = std::min(path.find('/', start), path.size());
         const std::string_view part = path.substr(start, end - start);
-        if (part.empty() || part == "." || part == "..")
+        if (part.empty() || part == "." || part == ".." || part.size() > kMaxPathComponent)
             return false;
         start = end + 1;
         if (end == path.size())

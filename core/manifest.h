@@ -85,8 +85,13 @@ int compareVersions(std::string_view a, std::string_view b);
 bool isValidVersion(std::string_view v);   // digits and dots, letters/-/+ after
 bool isValidPackageId(std::string_view id); // [a-z0-9][a-z0-9._-]*, at most 128
 
+// The longest file name component a package may use (NAME_MAX on Linux
+// filesystems; what an install must be able to create).
+inline constexpr std::size_t kMaxPathComponent = 255;
+
 // A relative path with no empty, "." or ".." component, no leading "/", no
-// backslash or NUL, at most 4096 bytes.
+// backslash, no control character (NUL, newline, ...), valid UTF-8, no
+// component over kMaxPathComponent bytes, at most 4096 bytes in all.
 bool isSafeRelativePath(std::string_view path);
 
 // "<id>-v<version>.atmo" or "<id>-v<version>-tier<N>.atmo"

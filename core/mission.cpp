@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/fs_util.h"
+#include "core/utf8.h"
 
 namespace atmo {
 
@@ -167,7 +168,7 @@ Result<Mission> scanMission(const fs::path& dirIn)
         }
 
         auto problem = [&](const fs::path& file, std::string message) {
-            m.problems.push_back({relPath(file, m.root), std::move(message)});
+            m.problems.push_back({printable(relPath(file, m.root)), std::move(message)});
         };
         std::set<int> modelTierUnion;
         for (ContentKind kind : {ContentKind::Config, ContentKind::Model, ContentKind::Agent, ContentKind::Tool,
@@ -185,7 +186,8 @@ Result<Mission> scanMission(const fs::path& dirIn)
                     continue;
                 }
                 if (!isSafeRelativePath(mf.entry.path)) {
-                    problem(file, "has a name that cannot go into a package");
+                    problem(file, "has a name that cannot go into a package (control characters, invalid UTF-8, "
+                                  "a component over 255 bytes, or a backslash)");
                     continue;
                 }
                 if (kind == ContentKind::Config || kind == ContentKind::Agent || kind == ContentKind::Tool) {

@@ -16,6 +16,7 @@
 #include "core/sha256.h"
 #include "core/thread_pool.h"
 #include "core/trust_store.h"
+#include "core/utf8.h"
 
 namespace atmo {
 
@@ -275,7 +276,7 @@ private:
         std::optional<std::string> meshText, founderText;
         while (readHeader(e)) {
             if (isMetadataName(e.path) && !e.regular)
-                throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
+                throw Reject{"entry " + printable(e.path) + " is a " + e.typeName + "; packages may only hold regular files"};
             if (e.path == kMeshSignatureName && e.regular && !meshText)
                 meshText = readWhole(*reader_, e, 64 * 1024);
             else if (e.path == kFounderSignatureName && e.regular && !founderText)
@@ -352,19 +353,19 @@ private:
 
         const bool more = nextEntry(e);
         if (more && e.path == kChecksumsName && !e.regular)
-            throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
+            throw Reject{"entry " + printable(e.path) + " is a " + e.typeName + "; packages may only hold regular files"};
         if (!more || e.path != kChecksumsName)
             throw Reject{std::string(kChecksumsName) + " must follow the signatures" +
                          (more ? ", found " + e.path : std::string("; the archive ends before it"))};
-        const std::string checksumsText = readWhole(*reader_, e, 16u << 20);
+        const std::string checksumsText = readWhole(*reader_, e, kMaxCustodyBytes);
         checksums_ = parseChecksums(checksumsText, m);
         metadata(kChecksumsName, checksumsText);
 
         if (readHeader(e)) {
             if (isMetadataName(e.path) && !e.regular)
-                throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
+                throw Reject{"entry " + printable(e.path) + " is a " + e.typeName + "; packages may only hold regular files"};
             if (e.path == kCustodyName) {
-                const std::string custodyText = readWhole(*reader_, e, 16u << 20);
+                const std::string custodyText = readWhole(*reader_, e, kMaxCustodyBytes);
                 auto chain = parseCustody(custodyText);
                 if (!chain)
                     throw Reject{std::string(kCustodyName) + ": " + chain.message()};
@@ -392,11 +393,13 @@ private:
     {
         const Manifest& m = *report_.manifest;
         if (!e.regular)
-            throw Reject{"entry " + e.path + " is a " + e.typeName + "; packages may only hold regular files"};
+            throw Reject{"entry " + printable(e.path) + " is a " + e.typeName + "; packages may only hold regular files"};
         if (isMetadataName(e.path))
             throw Reject{e.path + " appears again among the content (entries out of order or duplicated)"};
         if (!isSafeRelativePath(e.path))
-            throw Reject{"entry \"" + e.path + "\" has an unsafe path (absolute, empty or with ..)"};
+            throw Reject{"entry \"" + printable(e.path) +
+                         "\" has an unsafe path (absolute, empty, with .., a control character, invalid UTF-8 or a "
+                         "component over 255 bytes)"};
         if (e.sparse)
             throw Reject{"entry " + e.path + " is sparse; packages may only hold plain files"};
         const ContentFile* f = m.find(e.path);

@@ -322,7 +322,13 @@ private slots:
         QTest::newRow("backslash") << QByteArray("models\\..\\evil") << false;
         QTest::newRow("nul") << QByteArray("models/a\0b", 10) << false;
         QTest::newRow("too long") << QByteArray(4097, 'a') << false;
-        QTest::newRow("longest") << QByteArray(4096, 'a') << true;
+        QTest::newRow("longest") << (QByteArray(255, 'a') + '/').repeated(16).chopped(1) << true; // 4095 bytes
+        QTest::newRow("component of 255") << QByteArray("models/") + QByteArray(255, 'a') << true;
+        QTest::newRow("component of 256") << QByteArray("models/") + QByteArray(256, 'a') << false;
+        QTest::newRow("newline") << QByteArray("models/a\nb.onnx") << false;
+        QTest::newRow("escape") << QByteArray("models/a\x1b[2Jb.onnx") << false;
+        QTest::newRow("not utf-8") << QByteArray("models/caf\xe9.onnx") << false;
+        QTest::newRow("utf-8") << QByteArray("models/caf\xc3\xa9.onnx") << true;
     }
 
     void isSafeRelativePath()
