@@ -13,6 +13,7 @@
 //  - no copy into and out of the page cache: less CPU, and the station's
 //    cache is not flushed out by a package it will not read again.
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -50,9 +51,12 @@ public:
     void open(const std::string& finalName) override
     {
         std::error_code ec;
+        if (!fs::exists(dir_, ec))
+            throw Failure(dir_.string() + ": does not exist (is the drive mounted?)");
         if (!fs::is_directory(dir_, ec))
-            throw Failure(dir_.string() + ": not a directory (is the drive mounted?)");
+            throw Failure(dir_.string() + ": not a directory");
         final_ = dir_ / finalName;
+        removeStaleParts(dir_, finalName); // of an export that was killed
         temp_ = dir_ / ("." + finalName + ".part-" + randomSuffix(6));
         fd_.reset(::open(temp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
         if (!fd_) {
@@ -60,8 +64,11 @@ public:
             temp_.clear();
             if (err == EROFS)
                 throw Failure(dir_.string() + ": the drive is read-only");
+            if (err == EACCES || err == EPERM)
+                throw Failure(dir_.string() + ": no permission to write there");
             throw Failure(dir_.string() + ": cannot create a file: " + std::strerror(err));
         }
+        ::flock(fd_.get(), LOCK_EX | LOCK_NB); // live: not stale for removeStaleParts
         direct_.reset(::open(temp_.c_str(), O_RDWR | O_DIRECT | O_CLOEXEC)); // may fail: buffered only
     }
 
@@ -155,10 +162,12 @@ public:
 
     bool readOnly() const override
     {
+        // Only a filesystem that refuses writes is read-only; a folder that
+        // does not exist or lacks permission gets its own reason from open().
         struct statvfs st {};
         if (::statvfs(dir_.c_str(), &st) == 0 && (st.f_flag & ST_RDONLY))
             return true;
-        return ::access(dir_.c_str(), W_OK) != 0;
+        return ::access(dir_.c_str(), W_OK) != 0 && errno == EROFS;
     }
 
 private:

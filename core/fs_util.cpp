@@ -1,6 +1,7 @@
 #include "core/fs_util.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -32,17 +33,44 @@ std::string randomSuffix(std::size_t chars)
     return s;
 }
 
+void removeStaleParts(const fs::path& dir, const std::string& name)
+{
+    const std::string prefix = "." + name + ".part-";
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string entry = it->path().filename().string();
+        if (entry.rfind(prefix, 0) != 0)
+            continue;
+        UniqueFd fd(::open(it->path().c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+        struct stat st {};
+        if (fd && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0)
+            ::unlink(it->path().c_str());
+    }
+}
+
 AtomicFile::AtomicFile(fs::path finalPath, unsigned mode) : final_(std::move(finalPath))
 {
     const fs::path dir = final_.has_parent_path() ? final_.parent_path() : fs::path(".");
+    fd_.reset(::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode));
+    if (fd_)
+        return; // the umask applies as with O_CREAT
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT)
+        throw Failure(dir.string() + ": cannot create a file there: " + std::strerror(errno));
+    if (errno == ENOENT && !fs::is_directory(dir))
+        throw Failure(dir.string() + ": cannot create a file there: " + std::strerror(ENOENT));
+    removeStaleParts(dir, final_.filename().string());
     for (int attempt = 0; attempt < 16 && !fd_; ++attempt) {
         temp_ = dir / ("." + final_.filename().string() + ".part-" + randomSuffix(6));
         fd_.reset(::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
         if (!fd_ && errno != EEXIST)
             break;
     }
-    if (!fd_)
-        throw Failure(dir.string() + ": cannot create a file there: " + std::strerror(errno));
+    if (!fd_) {
+        const int err = errno;
+        temp_.clear();
+        throw Failure(dir.string() + ": cannot create a file there: " + std::strerror(err));
+    }
+    ::flock(fd_.get(), LOCK_EX | LOCK_NB); // marks it as live for removeStaleParts
 }
 
 AtomicFile::~AtomicFile()
@@ -71,6 +99,28 @@ void AtomicFile::sync()
 void AtomicFile::commit(bool overwrite)
 {
     sync();
+    const fs::path dir = final_.has_parent_path() ? final_.parent_path() : fs::path(".");
+    if (temp_.empty()) {
+        // Give the unnamed file a name: straight to the final name when it must
+        // not replace one (linkat refuses an existing name, atomically), else
+        // to a hidden name renamed over the final one.
+        const std::string self = "/proc/self/fd/" + std::to_string(fd_.get());
+        const fs::path target = overwrite ? dir / ("." + final_.filename().string() + ".part-" + randomSuffix(6)) : final_;
+        if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, target.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+            const int err = errno;
+            discard();
+            if (err == EEXIST && !overwrite)
+                throw Failure(final_.string() + ": already exists");
+            throw Failure(final_.string() + ": cannot give the file its name: " + std::strerror(err));
+        }
+        fd_.reset();
+        if (!overwrite) {
+            done_ = true;
+            fsyncDirectory(dir);
+            return;
+        }
+        temp_ = target;
+    }
     fd_.reset();
     if (!overwrite && fs::exists(final_)) {
         discard();
@@ -82,7 +132,7 @@ void AtomicFile::commit(bool overwrite)
         throw Failure(final_.string() + ": cannot rename into place: " + std::strerror(err));
     }
     done_ = true;
-    fsyncDirectory(final_.has_parent_path() ? final_.parent_path() : fs::path("."));
+    fsyncDirectory(dir);
 }
 
 void AtomicFile::discard()
@@ -141,9 +191,16 @@ std::uint64_t freeSpace(const fs::path& path)
 
 Result<std::string> readFile(const fs::path& path, std::uint64_t maxBytes)
 {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; anything but a
+    // regular file (FIFO, device, socket, directory) is refused before a read.
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd)
         return fail(path.string() + ": cannot open: " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0)
+        return fail(path.string() + ": cannot open: " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return fail(path.string() + ": not a regular file");
     std::string out;
     char buf[65536];
     for (;;) {

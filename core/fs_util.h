@@ -42,10 +42,15 @@ private:
     int fd_ = -1;
 };
 
-// A file written under a hidden temporary name in the target's directory
-// (".<name>.part-XXXXXX"). commit() fsyncs it, renames it to its final name
-// and fsyncs the directory; destruction without commit() removes it. So an
-// interrupted write never leaves a file under the final name.
+// A file that appears under its final name only once complete and durable.
+// It is written as an unnamed O_TMPFILE in the target's directory, so a
+// killed writer leaves nothing behind (the kernel frees it). On a filesystem
+// without O_TMPFILE (vfat, exfat, some network mounts) it is written under a
+// hidden ".<name>.part-XXXXXX" held with an exclusive flock; the next
+// AtomicFile for the same final name removes such parts whose writer is gone
+// (no lock held). commit() fsyncs, gives the file its final name (atomically
+// replacing an old one, or refusing to when !overwrite) and fsyncs the
+// directory; destruction without commit() removes it.
 class AtomicFile {
 public:
     explicit AtomicFile(std::filesystem::path finalPath, unsigned mode = 0644);
@@ -54,7 +59,6 @@ public:
     AtomicFile& operator=(const AtomicFile&) = delete;
 
     int fd() const { return fd_.get(); }
-    const std::filesystem::path& tempPath() const { return temp_; }
     const std::filesystem::path& finalPath() const { return final_; }
     // Throws Failure naming the file. Starts writeback every 32 MiB so the
     // final fsync is short and dirty pages stay bounded.
@@ -66,11 +70,16 @@ public:
 
 private:
     std::filesystem::path final_;
-    std::filesystem::path temp_;
+    std::filesystem::path temp_; // empty for an unnamed (O_TMPFILE) file
     UniqueFd fd_;
     bool done_ = false;
     std::uint64_t written_ = 0, flushed_ = 0; // for early writeback
 };
+
+// Removes the ".<name>.part-*" files in dir that no live writer holds an
+// flock on: what a killed writer left behind. A writer of such a part takes
+// flock(LOCK_EX) on it right after creating it.
+void removeStaleParts(const std::filesystem::path& dir, const std::string& name);
 
 void writeAll(int fd, const void* data, std::size_t size, const std::string& what);
 void fsyncPath(const std::filesystem::path& path);       // file or directory; throws Failure

@@ -4,6 +4,8 @@
 #include <QtTest>
 
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <signal.h>
 
 #include <fstream>
 
@@ -166,6 +168,75 @@ private slots:
                  "--allow-downgrade"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("override"));
+    }
+
+    void trustAddOnAFifoDoesNotBlock()
+    {
+        QVERIFY(::mkfifo((box / "keys/fifo.pub").c_str(), 0600) == 0);
+        // Before: the open waited for a writer forever (runCli gives up after 30 s).
+        expectOneLine(runCli({"trust", "add", p("keys/fifo.pub"), "--role", "mesh"}, home(), {}, 30000), 1,
+                      {"fifo.pub", "not a regular file"});
+    }
+
+    void exportToAFolderThatDoesNotExist()
+    {
+        auto r = run({"package", "export", p("good/production-inspection-v1.0.atmo"), "--output", p("no/such/stick")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("does not exist") || r.err.contains("does not exist"), qPrintable(r.out + r.err));
+        QVERIFY2(!r.out.contains("read-only") && !r.err.contains("read-only"), qPrintable(r.out + r.err));
+        QVERIFY(!fs::exists(box / "no"));
+    }
+
+    void fileNameWithANewlineIsAProblemNamedOnOneLine()
+    {
+        fs::copy(box / "mission", box / "nl-mission", fs::copy_options::recursive);
+        writeFile(box / "nl-mission/models/bad\nname-1.0.onnx", "weights");
+        auto r = run({"package", "create", "--mission", p("nl-mission"), "--version", "1.0", "--output", p("nl-out"),
+                      "--sign", p("keys/mesh.key"), "--password-file", p("pw")});
+        expectOneLine(r, 1, {"models/bad\\nname-1.0.onnx"});
+        QCOMPARE(filesIn(box / "nl-out"), 0);
+    }
+
+    void killedCreateLeavesNothingBehind()
+    {
+        // A model big enough that create is still writing when it is killed.
+        fs::copy(box / "mission", box / "big-mission", fs::copy_options::recursive);
+        {
+            std::ofstream f(box / "big-mission/models/bulk-1.0.onnx");
+        }
+        fs::resize_file(box / "big-mission/models/bulk-1.0.onnx", 3ull << 30); // sparse
+        const fs::path out = box / "killed-out";
+        QProcess proc;
+        proc.setProcessEnvironment([&] {
+            auto env = QProcessEnvironment::systemEnvironment();
+            env.insert("ATMOSPHERE_HOME", QString::fromStdString(home().string()));
+            return env;
+        }());
+        proc.start(cliPath(), {"package", "create", "--mission", p("big-mission"), "--version", "1.0", "--output",
+                               QString::fromStdString(out.string()), "--sign", p("keys/mesh.key"), "--password-file",
+                               p("pw")});
+        QVERIFY(proc.waitForStarted());
+        // Wait until it has the output open (a named part file, or an unnamed one).
+        const auto writing = [&] {
+            const fs::path fds = "/proc/" + std::to_string(proc.processId()) + "/fd";
+            std::error_code ec;
+            for (const auto& e : fs::directory_iterator(fds, ec)) {
+                const auto target = fs::read_symlink(e.path(), ec);
+                if (!ec && target.string().rfind(out.string() + "/", 0) == 0)
+                    return true;
+            }
+            return false;
+        };
+        QVERIFY2(waitFor(writing, 120000), "create never opened its output");
+        ::kill(static_cast<pid_t>(proc.processId()), SIGKILL);
+        QVERIFY(proc.waitForFinished(30000));
+        QCOMPARE(filesIn(out), 0);
+        // And the next create into the same folder works.
+        fs::remove(box / "big-mission/models/bulk-1.0.onnx");
+        auto r = run({"package", "create", "--mission", p("big-mission"), "--version", "1.0", "--output",
+                      QString::fromStdString(out.string()), "--sign", p("keys/mesh.key"), "--password-file", p("pw")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(filesIn(out), 1);
     }
 
     void fullDisk()

@@ -7,6 +7,11 @@
 #include <mutex>
 #include <set>
 
+#include <sys/file.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "core/fs_util.h"
 #include "core/package_verifier.h"
 #include "core/package_writer.h"
 #include "core/trust_store.h"
@@ -230,6 +235,46 @@ private slots:
         QVERIFY2(created.message().find("agents/noversion.yaml") != std::string::npos, created.message().c_str());
         QVERIFY2(created.message().find("no version") != std::string::npos, created.message().c_str());
         QVERIFY(!fs::exists(box / "problem-out"));
+    }
+
+    void stalePartsOfKilledWritersAreRemovedLiveOnesKept()
+    {
+        // Where a filesystem has no O_TMPFILE, a writer's part file is named and
+        // flock'ed; what a killed writer left (no lock) goes, a live one stays.
+        testutil::Sandbox box;
+        testutil::writeFile(box / ".pkg.atmo.part-dead01", std::string(1000, 'x'));
+        testutil::writeFile(box / ".pkg.atmo.part-live01", std::string(1000, 'y'));
+        testutil::writeFile(box / ".other.atmo.part-dead02", "z");
+        atmo::UniqueFd live(::open((box / ".pkg.atmo.part-live01").c_str(), O_RDONLY | O_CLOEXEC));
+        QVERIFY(live && ::flock(live.get(), LOCK_EX | LOCK_NB) == 0);
+        atmo::removeStaleParts(box.path(), "pkg.atmo");
+        QVERIFY(!fs::exists(box / ".pkg.atmo.part-dead01"));
+        QVERIFY(fs::exists(box / ".pkg.atmo.part-live01"));
+        QVERIFY(fs::exists(box / ".other.atmo.part-dead02")); // another file's part is not ours to judge
+    }
+
+    void atomicFileRefusesToReplaceWhenAsked()
+    {
+        testutil::Sandbox box;
+        testutil::writeFile(box / "taken", "old");
+        {
+            atmo::AtomicFile f(box / "taken");
+            f.write("new");
+            QVERIFY_THROWS_EXCEPTION(atmo::Failure, f.commit(false));
+        }
+        QCOMPARE(testutil::readFile(box / "taken"), std::string("old"));
+        {
+            atmo::AtomicFile f(box / "taken");
+            f.write("new");
+            f.commit(true);
+        }
+        QCOMPARE(testutil::readFile(box / "taken"), std::string("new"));
+        int entries = 0;
+        for (const auto& e : fs::directory_iterator(box.path())) {
+            (void)e;
+            ++entries;
+        }
+        QCOMPARE(entries, 1); // no part file left either way
     }
 };
 
