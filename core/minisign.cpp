@@ -285,8 +285,12 @@ std::string PublicKey::base64() const
 
 std::string PublicKey::fileText(std::string_view untrustedComment) const
 {
+    // minisign writes the key id here with printf("%" PRIX64), without zero
+    // padding; so do we, so `minisign -R` recreates this file byte for byte.
+    std::string unpadded = keyId();
+    unpadded.erase(0, std::min(unpadded.find_first_not_of('0'), unpadded.size() - 1));
     const std::string comment =
-        untrustedComment.empty() ? "minisign public key " + keyId() : oneLineComment(untrustedComment, kCommentLimit);
+        untrustedComment.empty() ? "minisign public key " + unpadded : oneLineComment(untrustedComment, kCommentLimit);
     return std::string(kCommentPrefix) + comment + "\n" + base64() + "\n";
 }
 
