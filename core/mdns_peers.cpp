@@ -61,10 +61,14 @@ void AvahiMdns::onResolveTimer(AvahiTimeout*, void* self)
 }
 
 void AvahiMdns::browsed(AvahiIfIndex iface, AvahiProtocol proto, AvahiBrowserEvent event,
-                        const char* name, const char* domain)
+                        const char* nameIn, const char* domain)
 {
+    // The browser owns nameIn, and the FAILURE case frees the browser.
+    const std::string name = nameIn ? nameIn : "";
     switch (event) {
     case AVAHI_BROWSER_NEW: {
+        if (name.empty())
+            break;
         auto& peer = peers_[name];
         peer.domain = domain ? domain : "";
         peer.links.insert({iface, proto});
