@@ -1,45 +1,22 @@
-// Avahi client on an AvahiThreadedPoll. Everything that touches Avahi objects
-// runs either on the poll's thread (callbacks, which Avahi calls with the
-// poll's lock held) or under avahi_threaded_poll_lock() from the caller's
-// thread. The lock is not recursive, so a thread-local marks "inside one of
-// this object's callbacks" and public calls made from there skip it.
-#include "core/mdns.h"
+// atmo::Mdns on Avahi: the connection to the daemon (and getting it back when
+// the daemon goes away), and publishing this node's service. Browsing and
+// resolving peers is in mdns_peers.cpp; core/mdns_avahi.h has the class and
+// its threading rules.
+#include "core/mdns_avahi.h"
 
-#include <avahi-client/client.h>
-#include <avahi-client/lookup.h>
-#include <avahi-client/publish.h>
 #include <avahi-common/alternative.h>
 #include <avahi-common/domain.h>
-#include <avahi-common/error.h>
 #include <avahi-common/malloc.h>
-#include <avahi-common/strlst.h>
-#include <avahi-common/thread-watch.h>
 #include <avahi-common/timeval.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <map>
-#include <optional>
-#include <set>
-#include <utility>
 
-namespace atmo {
-
-namespace {
+namespace atmo::mdns_detail {
 
 thread_local const void* tlInCallbackOf = nullptr;
 
-// Marks the current thread as running a callback of `self` for its lifetime.
-class InCallback {
-public:
-    explicit InCallback(const void* self) : previous_(tlInCallbackOf) { tlInCallbackOf = self; }
-    ~InCallback() { tlInCallbackOf = previous_; }
-    InCallback(const InCallback&) = delete;
-    InCallback& operator=(const InCallback&) = delete;
-
-private:
-    const void* previous_;
-};
+namespace {
 
 // Without the daemon there is nothing to wait for on the bus; retry this often.
 constexpr unsigned kReconnectMs = 2000;
@@ -47,41 +24,6 @@ constexpr unsigned kReconnectMs = 2000;
 constexpr std::size_t kTxtStringMax = 255;
 // Bounds the rename loop when every alternative name is also taken locally.
 constexpr int kMaxRenames = 50;
-
-std::string avahiError(int code) { return avahi_strerror(code); }
-
-std::string lower(std::string s)
-{
-    for (auto& c : s)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return s;
-}
-
-std::string trimmed(const std::string& s)
-{
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos)
-        return {};
-    const auto e = s.find_last_not_of(" \t");
-    return s.substr(b, e - b + 1);
-}
-
-std::vector<std::string> splitCapabilities(const std::string& text)
-{
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        auto comma = text.find(',', start);
-        if (comma == std::string::npos)
-            comma = text.size();
-        auto item = trimmed(text.substr(start, comma - start));
-        if (!item.empty())
-            out.push_back(std::move(item));
-        start = comma + 1;
-    }
-    return out;
-}
 
 std::string joinCapabilities(const std::vector<std::string>& caps)
 {
@@ -94,113 +36,7 @@ std::string joinCapabilities(const std::vector<std::string>& caps)
     return s;
 }
 
-bool samePeer(const MdnsPeer& a, const MdnsPeer& b)
-{
-    return a.instanceName == b.instanceName && a.host == b.host && a.address == b.address
-        && a.port == b.port && a.nodeId == b.nodeId && a.meshId == b.meshId
-        && a.capabilities == b.capabilities && a.interfaceIndex == b.interfaceIndex;
-}
-
-// Owns an AvahiStringList.
-struct Txt {
-    AvahiStringList* list = nullptr;
-    Txt() = default;
-    Txt(const Txt&) = delete;
-    Txt& operator=(const Txt&) = delete;
-    ~Txt() { avahi_string_list_free(list); }
-};
-
-class AvahiMdns final : public Mdns {
-public:
-    explicit AvahiMdns(MdnsEvents events) : events_(std::move(events)) {}
-    ~AvahiMdns() override;
-
-    Status open();
-    Status advertise(const MdnsAdvert& advert) override;
-    void withdraw() override;
-    Status browse(const std::string& ownNodeId) override;
-
-private:
-    // Takes the poll's lock unless this thread is inside one of our callbacks
-    // (where Avahi already holds it) or the poll thread is not running yet.
-    class Lock {
-    public:
-        explicit Lock(AvahiMdns& m)
-            : poll_(tlInCallbackOf == &m || !m.pollRunning_ ? nullptr : m.poll_)
-        {
-            if (poll_)
-                avahi_threaded_poll_lock(poll_);
-        }
-        ~Lock()
-        {
-            if (poll_)
-                avahi_threaded_poll_unlock(poll_);
-        }
-        Lock(const Lock&) = delete;
-        Lock& operator=(const Lock&) = delete;
-
-    private:
-        AvahiThreadedPoll* poll_;
-    };
-
-    struct Link {
-        AvahiIfIndex iface;
-        AvahiProtocol proto;
-        auto operator<=>(const Link&) const = default;
-    };
-    struct Peer {
-        std::string domain;
-        std::set<Link> links;           // where the browser sees the service
-        AvahiServiceResolver* resolver = nullptr;
-        Link resolving{};
-        bool anyAddressFamily = false;  // IPv4 was asked for and not found
-        std::optional<MdnsPeer> reported;
-    };
-
-    static void onClient(AvahiClient* c, AvahiClientState state, void* self);
-    static void onGroup(AvahiEntryGroup* g, AvahiEntryGroupState state, void* self);
-    static void onBrowse(AvahiServiceBrowser* b, AvahiIfIndex iface, AvahiProtocol proto,
-                         AvahiBrowserEvent event, const char* name, const char* type,
-                         const char* domain, AvahiLookupResultFlags flags, void* self);
-    static void onResolve(AvahiServiceResolver* r, AvahiIfIndex iface, AvahiProtocol proto,
-                          AvahiResolverEvent event, const char* name, const char* type,
-                          const char* domain, const char* host, const AvahiAddress* address,
-                          std::uint16_t port, AvahiStringList* txt, AvahiLookupResultFlags flags,
-                          void* self);
-    static void onRetry(AvahiTimeout* t, void* self);
-
-    void clientChanged(AvahiClient* c, AvahiClientState state);
-    void groupChanged(AvahiEntryGroup* g, AvahiEntryGroupState state);
-    void browsed(AvahiIfIndex iface, AvahiProtocol proto, AvahiBrowserEvent event,
-                 const char* name, const char* domain);
-    void resolved(AvahiServiceResolver* r, AvahiIfIndex iface, AvahiResolverEvent event,
-                  const char* name, const char* host, const AvahiAddress* address,
-                  std::uint16_t port, AvahiStringList* txt);
-
-    void connectionLost(AvahiClient* c);
-    void reconnect();
-    Status publish();
-    Status buildTxt(const MdnsAdvert& advert, Txt& txt) const;
-    Status startBrowser();
-    void resolve(const std::string& name, Peer& peer);
-    void lose(std::map<std::string, Peer>::iterator it);
-    void loseAll();
-    void problem(const std::string& message);
-
-    MdnsEvents events_;
-    AvahiThreadedPoll* poll_ = nullptr;
-    bool pollRunning_ = false;
-    AvahiClient* client_ = nullptr;
-    bool running_ = false;              // client in AVAHI_CLIENT_S_RUNNING
-    AvahiEntryGroup* group_ = nullptr;
-    AvahiServiceBrowser* browser_ = nullptr;
-    AvahiTimeout* retry_ = nullptr;
-    std::optional<MdnsAdvert> advert_;  // what should be published
-    std::string name_;                  // the name in use (after collisions)
-    bool browsing_ = false;
-    std::string ownNodeId_;
-    std::map<std::string, Peer> peers_;
-};
+} // namespace
 
 AvahiMdns::~AvahiMdns()
 {
@@ -216,6 +52,8 @@ AvahiMdns::~AvahiMdns()
     pollRunning_ = false;
     if (retry_)
         avahi_threaded_poll_get(poll_)->timeout_free(retry_);
+    if (resolveTimer_)
+        avahi_threaded_poll_get(poll_)->timeout_free(resolveTimer_);
     // Frees the entry group, browser and resolvers too; the daemon withdraws
     // our service (with goodbye packets) when our connection closes.
     if (client_)
@@ -263,23 +101,6 @@ void AvahiMdns::onGroup(AvahiEntryGroup* g, AvahiEntryGroupState state, void* se
 {
     InCallback in(self);
     static_cast<AvahiMdns*>(self)->groupChanged(g, state);
-}
-
-void AvahiMdns::onBrowse(AvahiServiceBrowser*, AvahiIfIndex iface, AvahiProtocol proto,
-                         AvahiBrowserEvent event, const char* name, const char*,
-                         const char* domain, AvahiLookupResultFlags, void* self)
-{
-    InCallback in(self);
-    static_cast<AvahiMdns*>(self)->browsed(iface, proto, event, name, domain);
-}
-
-void AvahiMdns::onResolve(AvahiServiceResolver* r, AvahiIfIndex iface, AvahiProtocol,
-                          AvahiResolverEvent event, const char* name, const char*, const char*,
-                          const char* host, const AvahiAddress* address, std::uint16_t port,
-                          AvahiStringList* txt, AvahiLookupResultFlags, void* self)
-{
-    InCallback in(self);
-    static_cast<AvahiMdns*>(self)->resolved(r, iface, event, name, host, address, port, txt);
 }
 
 void AvahiMdns::onRetry(AvahiTimeout* t, void* self)
@@ -385,152 +206,7 @@ void AvahiMdns::groupChanged(AvahiEntryGroup* g, AvahiEntryGroupState state)
     }
 }
 
-void AvahiMdns::browsed(AvahiIfIndex iface, AvahiProtocol proto, AvahiBrowserEvent event,
-                        const char* name, const char* domain)
-{
-    switch (event) {
-    case AVAHI_BROWSER_NEW: {
-        auto& peer = peers_[name];
-        peer.domain = domain ? domain : "";
-        peer.links.insert({iface, proto});
-        if (!peer.resolver)
-            resolve(name, peer);
-        break;
-    }
-    case AVAHI_BROWSER_REMOVE: {
-        auto it = peers_.find(name);
-        if (it == peers_.end())
-            break;
-        Peer& peer = it->second;
-        const Link gone{iface, proto};
-        peer.links.erase(gone);
-        if (peer.links.empty()) {
-            lose(it);
-        } else if (peer.resolver && peer.resolving == gone) {
-            avahi_service_resolver_free(peer.resolver);
-            peer.resolver = nullptr;
-            resolve(name, peer);
-        }
-        break;
-    }
-    case AVAHI_BROWSER_FAILURE:
-        problem("mDNS: browsing for " + std::string(kMeshServiceType) + " failed ("
-                + avahiError(avahi_client_errno(client_)) + ")");
-        if (browser_)
-            avahi_service_browser_free(browser_);
-        browser_ = nullptr;
-        break;
-    case AVAHI_BROWSER_ALL_FOR_NOW:
-    case AVAHI_BROWSER_CACHE_EXHAUSTED:
-        break;
-    }
-}
-
-void AvahiMdns::resolved(AvahiServiceResolver* r, AvahiIfIndex iface, AvahiResolverEvent event,
-                         const char* name, const char* host, const AvahiAddress* address,
-                         std::uint16_t port, AvahiStringList* txt)
-{
-    auto it = peers_.find(name);
-    if (it == peers_.end() || it->second.resolver != r)
-        return; // a resolver we have already let go of
-    Peer& peer = it->second;
-
-    if (event == AVAHI_RESOLVER_FAILURE) {
-        const int error = avahi_client_errno(client_);
-        avahi_service_resolver_free(r);
-        peer.resolver = nullptr;
-        if (!peer.anyAddressFamily) {
-            // Asked for IPv4 first; an IPv6-only peer still counts.
-            peer.anyAddressFamily = true;
-            resolve(name, peer);
-        } else {
-            problem("mDNS: cannot resolve peer '" + std::string(name) + "' (" + avahiError(error) + ")");
-        }
-        return;
-    }
-
-    MdnsPeer p;
-    p.instanceName = name;
-    p.host = host ? host : "";
-    if (address) {
-        char text[AVAHI_ADDRESS_STR_MAX];
-        avahi_address_snprint(text, sizeof text, address);
-        p.address = text;
-    }
-    p.port = port;
-    p.interfaceIndex = iface;
-    for (AvahiStringList* l = txt; l; l = avahi_string_list_get_next(l)) {
-        char* key = nullptr;
-        char* value = nullptr;
-        std::size_t size = 0;
-        if (avahi_string_list_get_pair(l, &key, &value, &size) < 0)
-            continue;
-        const std::string k = lower(key);
-        const std::string v = value ? std::string(value, size) : std::string();
-        avahi_free(key);
-        avahi_free(value);
-        if (k == "node_id")
-            p.nodeId = v;
-        else if (k == "mesh_id")
-            p.meshId = v;
-        else if (k == "capabilities")
-            p.capabilities = splitCapabilities(v);
-    }
-
-    if (!ownNodeId_.empty() && p.nodeId == ownNodeId_) {
-        // Ourselves (or another instance of this node): never a peer. If the
-        // name was a peer before (it changed its TXT), it is one no longer.
-        if (peer.reported) {
-            peer.reported.reset();
-            if (events_.peerLost)
-                events_.peerLost(name);
-        }
-        return;
-    }
-    if (peer.reported && samePeer(*peer.reported, p))
-        return;
-    peer.reported = p;
-    if (events_.peerFound)
-        events_.peerFound(p);
-}
-
 // --- helpers (lock held) -----------------------------------------------------
-
-void AvahiMdns::resolve(const std::string& name, Peer& peer)
-{
-    if (peer.links.empty() || !client_)
-        return;
-    // Prefer a link seen over IPv4: its address is what most peers connect to.
-    Link link = *peer.links.begin();
-    for (const auto& l : peer.links)
-        if (l.proto == AVAHI_PROTO_INET)
-            link = l;
-    peer.resolving = link;
-    const AvahiProtocol want = peer.anyAddressFamily ? AVAHI_PROTO_UNSPEC : AVAHI_PROTO_INET;
-    peer.resolver = avahi_service_resolver_new(client_, link.iface, link.proto, name.c_str(),
-                                               kMeshServiceType, peer.domain.c_str(), want,
-                                               AvahiLookupFlags(0), &AvahiMdns::onResolve, this);
-    if (!peer.resolver)
-        problem("mDNS: cannot resolve peer '" + name + "' ("
-                + avahiError(avahi_client_errno(client_)) + ")");
-}
-
-void AvahiMdns::lose(std::map<std::string, Peer>::iterator it)
-{
-    if (it->second.resolver)
-        avahi_service_resolver_free(it->second.resolver);
-    const bool wasReported = it->second.reported.has_value();
-    const std::string name = it->first;
-    peers_.erase(it);
-    if (wasReported && events_.peerLost)
-        events_.peerLost(name);
-}
-
-void AvahiMdns::loseAll()
-{
-    while (!peers_.empty())
-        lose(peers_.begin());
-}
 
 Status AvahiMdns::buildTxt(const MdnsAdvert& advert, Txt& txt) const
 {
@@ -588,18 +264,6 @@ Status AvahiMdns::publish()
     return {};
 }
 
-Status AvahiMdns::startBrowser()
-{
-    if (!client_ || !running_ || browser_)
-        return {};
-    browser_ = avahi_service_browser_new(client_, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, kMeshServiceType,
-                                         nullptr, AvahiLookupFlags(0), &AvahiMdns::onBrowse, this);
-    if (!browser_)
-        return fail("mDNS: cannot browse for " + std::string(kMeshServiceType) + " ("
-                    + avahiError(avahi_client_errno(client_)) + ")");
-    return {};
-}
-
 // --- public API (caller's thread) -------------------------------------------
 
 Status AvahiMdns::advertise(const MdnsAdvert& in)
@@ -654,26 +318,13 @@ void AvahiMdns::withdraw()
         avahi_entry_group_reset(group_);
 }
 
-Status AvahiMdns::browse(const std::string& ownNodeId)
-{
-    Lock lock(*this);
-    ownNodeId_ = ownNodeId;
-    browsing_ = true;
-    if (!ownNodeId_.empty())
-        for (auto it = peers_.begin(); it != peers_.end(); ++it)
-            if (it->second.reported && it->second.reported->nodeId == ownNodeId_) {
-                it->second.reported.reset();
-                if (events_.peerLost)
-                    events_.peerLost(it->first);
-            }
-    return startBrowser();
-}
+} // namespace atmo::mdns_detail
 
-} // namespace
+namespace atmo {
 
 Result<std::unique_ptr<Mdns>> Mdns::start(MdnsEvents events)
 {
-    auto mdns = std::make_unique<AvahiMdns>(std::move(events));
+    auto mdns = std::make_unique<mdns_detail::AvahiMdns>(std::move(events));
     if (auto st = mdns->open(); !st)
         return st.error();
     return std::unique_ptr<Mdns>(std::move(mdns));

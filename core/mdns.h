@@ -16,6 +16,13 @@
 // them any more), and the connection is re-made in the background: when the
 // daemon is back the service is published again and browsing resumes, so the
 // peers are found again.
+//
+// A peer that is browsed but cannot be resolved (the mesh's Python discovery
+// registers its service without any address record, so resolving it always
+// times out) is reported through `peerUnresolved` with what its TXT records
+// say, and resolved again while it is still browsed: after 5 s, then 10, 20,
+// 40 and every 60 s. It never becomes a usable peer until a retry finds an
+// address; then `peerFound` reports it.
 #pragma once
 
 #include <cstdint>
@@ -47,12 +54,20 @@ struct MdnsPeer {
     std::string meshId;
     std::vector<std::string> capabilities;
     int interfaceIndex = -1;
+    // false: browsed, but no address could be resolved (host, address and
+    // port may be empty; the TXT fields are there when the peer sent them).
+    bool resolved = true;
 };
 
 struct MdnsEvents {
     // Resolved; called again only when something about the peer changed.
     std::function<void(const MdnsPeer&)> peerFound;
-    // Only for peers that peerFound reported.
+    // Browsed but not resolved (peer.resolved is false); reason is one line
+    // ("mDNS: cannot resolve peer 'name' (Timeout reached)"). Called again
+    // only when what is known about the peer changed; peerFound follows when
+    // a retry resolves it.
+    std::function<void(const MdnsPeer& peer, const std::string& reason)> peerUnresolved;
+    // Only for peers that peerFound or peerUnresolved reported.
     std::function<void(const std::string& instanceName)> peerLost;
     std::function<void(const std::string& message)> problem; // daemon gone, name collision, ...
     // Our service is registered under this name (which differs from the

@@ -305,6 +305,62 @@ private slots:
         QVERIFY(directory.addPeer("http://127.0.0.99:9", atmo::PeerOrigin::Manual));
         QCOMPARE(directory.peerCount(), 3);
     }
+
+    // An mDNS peer without an address: a row that is never asked anything,
+    // replaced by the resolved peer once a retry finds its address, and
+    // removed by its goodbye.
+    void unresolvedMdnsPeer()
+    {
+        Sandbox box;
+        fs::create_directories(box / "py");
+        writeRandomFile(box / "py" / "py-vision.onnx", 16 * 1024, 41);
+        BridgeProcess bridge(box / "py");
+        QVERIFY(bridge.port() > 0);
+
+        PeerDirectory directory;
+        directory.setOwnNodeId("0123456789abcdef0123456789abcdef");
+        PeerListModel peers(&directory);
+        QAbstractItemModelTester tester(&peers, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QString why = "mDNS: cannot resolve peer 'atmosphere-py' (Timeout reached)";
+        directory.addUnresolved("atmosphere-py", "py-node", why);
+        directory.addUnresolved("atmosphere-me", "0123456789abcdef0123456789abcdef", why); // ourselves
+        QCOMPARE(directory.peerCount(), 1);
+        const PeerState& p = directory.peer(0);
+        QVERIFY(!p.resolved && !p.reachable && !p.fetched);
+        QCOMPARE(p.endpoint, QString());
+        QCOMPARE(p.nodeId, QStringLiteral("py-node"));
+        QCOMPARE(p.error, why);
+        QVERIFY(!directory.busy());           // nothing to ask
+        QVERIFY(directory.peerRecords().empty()); // nor to tell other peers
+        QCOMPARE(directory.rowOf(""), -1);
+        QCOMPARE(peers.index(0, PeerListModel::StatusColumn).data().toString(),
+                 QStringLiteral("Unresolved: no address over mDNS"));
+        directory.refreshAll();
+        QVERIFY(!directory.busy());
+        // Reported again (a later retry failed too): still one row.
+        directory.addUnresolved("atmosphere-py", "py-node", why);
+        QCOMPARE(directory.peerCount(), 1);
+
+        // A retry resolved it: the row with an address replaces it.
+        QVERIFY(directory.addPeer(bridge.url(), atmo::PeerOrigin::Mdns, "atmosphere-py", "py-node"));
+        QCOMPARE(directory.peerCount(), 1);
+        QVERIFY(directory.peer(0).resolved);
+        QVERIFY(waitIdle(directory));
+        QVERIFY2(directory.peer(0).fetched, qPrintable(directory.peer(0).error));
+        QCOMPARE(directory.merged().size(), std::size_t(1));
+        // A later failure to resolve it again does not hide the working row.
+        directory.addUnresolved("atmosphere-py", "py-node", why);
+        QCOMPARE(directory.peerCount(), 1);
+        QVERIFY(directory.peer(0).resolved);
+
+        // Goodbye: resolved or not, the instance's rows go.
+        directory.addUnresolved("atmosphere-other", "", why);
+        QCOMPARE(directory.peerCount(), 2);
+        directory.mdnsPeerLost("atmosphere-py");
+        directory.mdnsPeerLost("atmosphere-other");
+        QCOMPARE(directory.peerCount(), 0);
+        QVERIFY(directory.merged().empty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAppMesh)

@@ -5,6 +5,8 @@
 // station's `atmosphere peers` and `atmosphere models` find both over mDNS,
 // fetch their catalogs over HTTP and merge them. Every process runs inside
 // the namespace (`ip netns exec`), so no packet touches a real interface.
+// Then the hostile part of mDNS: a Python node registered without any
+// address record and one with garbage TXT must not take a station down.
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -67,10 +69,26 @@ class TestMeshEndToEnd : public QObject {
         startInNamespace(p, cliPath(), args, home);
         p.waitForFinished(60000);
         *exitCode = p.exitCode();
+        if (p.exitStatus() == QProcess::CrashExit) {
+            qWarning("%s: crashed (signal %d): %s", qPrintable(args.join(' ')), p.exitCode(),
+                     p.readAllStandardError().constData());
+            *exitCode = 128 + p.exitCode();
+        }
         const QByteArray out = p.readAllStandardOutput();
         if (p.exitCode() != 0)
             qWarning("%s: %s", qPrintable(args.join(' ')), p.readAllStandardError().constData());
         return QJsonDocument::fromJson(out).object();
+    }
+
+    // A Python model bridge serving `dir`; its port, or "" (after a QFAIL-worthy warning).
+    QString startBridge(QProcess& bridge, const fs::path& dir, const fs::path& home)
+    {
+        startInNamespace(bridge, "/usr/bin/python3",
+                         {QFINDTESTDATA("mesh/bridge_peer.py"), "--dir", QString::fromStdString(dir.string())}, home);
+        const QString line = readLine(bridge, 30000);
+        if (!line.startsWith("PORT "))
+            qWarning("bridge_peer.py: %s %s", qPrintable(line), bridge.readAllStandardError().constData());
+        return line.startsWith("PORT ") ? line.mid(5) : QString();
     }
 
 private slots:
@@ -191,6 +209,120 @@ private slots:
         stop(zc);
         stop(bridge);
         stop(serve);
+    }
+
+    // A node of the mesh's own Python implementation advertises without an
+    // address record; another advertises garbage TXT. `peers` lists the first
+    // as unresolved and exits 0 (it used to abort in libdbus, exit 134), a
+    // running `serve` survives both, and once the first gains an address
+    // (same service, no goodbye) serve's retry resolves it and fetches its
+    // catalog.
+    void pythonNodeWithoutAddress()
+    {
+        if (!skip_.isEmpty())
+            QSKIP(qPrintable(skip_));
+        Sandbox box;
+        const fs::path homeA = box / "station-a", homeB = box / "station-b";
+        for (const char* d : {"models-a", "models-py", "models-junk"})
+            fs::create_directories(box / d);
+        writeRandomFile(box / "models-a" / "station-llm.gguf", 64 * 1024, 31);
+        writeRandomFile(box / "models-py" / "py-vision.onnx", 64 * 1024, 32);
+        writeRandomFile(box / "models-junk" / "junk-llm.gguf", 64 * 1024, 33);
+
+        QProcess serve;
+        startInNamespace(serve, cliPath(),
+                         {"serve", "--port", "0", "--no-library-defaults", "--models",
+                          QString::fromStdString((box / "models-a").string())},
+                         homeA);
+        const QString serving = readLine(serve, 60000);
+        QVERIFY2(serving.startsWith("serving 1 model on http://"), qPrintable(serving + serve.readAllStandardError()));
+        const QString servePort = serving.section(':', -1);
+        QVERIFY(servePort.toInt() > 0);
+
+        // Registered as the mesh's Python discovery does: ServiceInfo without addresses.
+        QProcess pyBridge, pyZc;
+        const QString pyPort = startBridge(pyBridge, box / "models-py", box / "py-home");
+        QVERIFY(!pyPort.isEmpty());
+        startInNamespace(pyZc, "/usr/bin/python3",
+                         {QFINDTESTDATA("mdns/zc_tool.py"), "register", "--name", "atmosphere-pynoaddr", "--port", pyPort,
+                          "--no-address", "--txt", "node_id=python-noaddr-node", "--txt", "mesh_id=atmosphere", "--txt",
+                          "capabilities=models"},
+                         box / "py-home");
+        QVERIFY2(readLine(pyZc, 30000).startsWith("REGISTERED"), pyZc.readAllStandardError().constData());
+
+        // Garbage TXT, with an address: duplicate and upper-case keys, an
+        // empty value, a 250-byte value, bytes that are not UTF-8.
+        QProcess junkBridge, junkZc;
+        const QString junkPort = startBridge(junkBridge, box / "models-junk", box / "junk-home");
+        QVERIFY(!junkPort.isEmpty());
+        QStringList junkArgs{QFINDTESTDATA("mdns/zc_tool.py"), "register", "--name", "atmosphere-junk", "--port", junkPort};
+        for (const QByteArray& r : {QByteArray("NODE_ID=junk-node"), QByteArray("node_id=junk-second"),
+                                    QByteArray("mesh_id="), QByteArray("capabilities=models,\xff\xfe"),
+                                    QByteArray("x=") + QByteArray(250, 'x'), QByteArray("\xc3\x28=\xa0")})
+            junkArgs << "--txt-hex" << QString::fromLatin1(r.toHex());
+        startInNamespace(junkZc, "/usr/bin/python3", junkArgs, box / "junk-home");
+        QVERIFY2(readLine(junkZc, 30000).startsWith("REGISTERED"), junkZc.readAllStandardError().constData());
+
+        // Long enough for Avahi's 5 s resolve timeouts (IPv4, then any address).
+        int rc = -1;
+        const QJsonObject peers = runJson({"peers", "--json", "--wait", "20"}, homeB, &rc);
+        QCOMPARE(rc, 0);
+        QJsonObject unresolved, junk, station;
+        for (const auto& v : peers["peers"].toArray()) {
+            const QJsonObject p = v.toObject();
+            if (p["name"].toString() == "atmosphere-pynoaddr")
+                unresolved = p;
+            else if (p["name"].toString() == "atmosphere-junk")
+                junk = p;
+            else
+                station = p;
+        }
+        QCOMPARE(peers["peers"].toArray().size(), 3);
+        QCOMPARE(unresolved["resolved"].toBool(true), false);
+        QCOMPARE(unresolved["reachable"].toBool(true), false);
+        QCOMPARE(unresolved["found_by"].toString(), QStringLiteral("mdns"));
+        QCOMPARE(unresolved["node_id"].toString(), QStringLiteral("python-noaddr-node"));
+        QCOMPARE(unresolved["endpoint"].toString(), QString());
+        QVERIFY2(unresolved["error"].toString().contains("cannot resolve"), qPrintable(unresolved["error"].toString()));
+        QCOMPARE(junk["node_id"].toString(), QStringLiteral("junk-node"));
+        QVERIFY2(junk["reachable"].toBool(), qPrintable(junk["error"].toString()));
+        QCOMPARE(junk["models"].toInt(), 1);
+        QVERIFY2(station["reachable"].toBool(), qPrintable(station["error"].toString()));
+
+        // Station A has been browsing since before both appeared.
+        QCOMPARE(serve.state(), QProcess::Running);
+
+        // The node gains an address: A's retry resolves it, fetches its
+        // catalog, and lists it in /v1/peers (asked here without mDNS).
+        pyZc.write("add-address 127.0.0.1\n");
+        QCOMPARE(readLine(pyZc, 30000), QStringLiteral("UPDATED"));
+        const QStringList askA{"peers", "--json", "--no-mdns", "--peer", "http://127.0.0.1:" + servePort, "--wait", "0"};
+        QJsonObject viaA;
+        const bool listed = waitFor([&] {
+            viaA = runJson(askA, homeB, &rc);
+            for (const auto& v : viaA["peers"].toArray()) {
+                const QJsonObject p = v.toObject();
+                if (p["node_id"].toString() == "python-noaddr-node" && p["reachable"].toBool() && p["models"].toInt() == 1)
+                    return true;
+            }
+            return false;
+        }, 180000);
+        QVERIFY2(listed, QJsonDocument(viaA).toJson().constData());
+        QCOMPARE(serve.state(), QProcess::Running);
+
+        // And B, asking over mDNS now, resolves it at once.
+        const QJsonObject after = runJson({"peers", "--json", "--wait", "4"}, homeB, &rc);
+        QCOMPARE(rc, 0);
+        bool resolvedNow = false;
+        for (const auto& v : after["peers"].toArray()) {
+            const QJsonObject p = v.toObject();
+            if (p["name"].toString() == "atmosphere-pynoaddr")
+                resolvedNow = p["resolved"].toBool() && p["reachable"].toBool() && p["models"].toInt() == 1;
+        }
+        QVERIFY2(resolvedNow, QJsonDocument(after).toJson().constData());
+
+        for (QProcess* p : {&pyZc, &junkZc, &pyBridge, &junkBridge, &serve})
+            stop(*p);
     }
 };
 

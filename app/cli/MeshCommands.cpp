@@ -54,6 +54,7 @@ int peers(const QStringList& args)
                           {"name", peer.name},
                           {"endpoint", peer.endpoint},
                           {"found_by", q(std::string(atmo::peerOriginName(peer.origin)))},
+                          {"resolved", peer.resolved},
                           {"reachable", peer.reachable},
                           {"models", peer.models}};
             if (peer.latencyMs)
@@ -79,8 +80,11 @@ int peers(const QStringList& args)
         QString foundBy = q(std::string(atmo::peerOriginName(peer.origin)));
         if (!peer.via.isEmpty())
             foundBy += " (" + peer.via + ")";
-        rows.append({peer.name, peer.endpoint, foundBy, latencyText(peer), QString::number(peer.models),
-                     ago(peer.lastSeen), peer.reachable ? "reachable" : "unreachable: " + peer.error});
+        const QString status = !peer.resolved ? QStringLiteral("unresolved")
+                               : peer.reachable ? QStringLiteral("reachable")
+                                                : "unreachable: " + peer.error;
+        rows.append({peer.name, peer.resolved ? peer.endpoint : QStringLiteral("-"), foundBy, latencyText(peer),
+                     QString::number(peer.models), ago(peer.lastSeen), status});
     }
     ctx.printTable(rows);
     return found.exitCode;

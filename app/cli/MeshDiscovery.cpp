@@ -48,11 +48,11 @@ DiscoveryOutcome discoverPeers(const Context& ctx, const QCommandLineParser& par
             QObject::connect(&mdns, &MdnsService::peerFound, &directory, [&directory](const MdnsPeerInfo& p) {
                 directory.addPeer(p.endpoint(), atmo::PeerOrigin::Mdns, p.instanceName, p.nodeId);
             });
-            QObject::connect(&mdns, &MdnsService::peerLost, &directory, [&directory](const QString& instance) {
-                for (int row = 0; row < directory.peerCount(); ++row)
-                    if (directory.peer(row).name == instance)
-                        directory.markLost(directory.peer(row).endpoint);
-            });
+            QObject::connect(&mdns, &MdnsService::peerUnresolved, &directory,
+                             [&directory](const MdnsPeerInfo& p, const QString& reason) {
+                                 directory.addUnresolved(p.instanceName, p.nodeId, reason);
+                             });
+            QObject::connect(&mdns, &MdnsService::peerLost, &directory, &PeerDirectory::mdnsPeerLost);
         } else if (named.isEmpty()) {
             std::cerr << "atmosphere: " << s(mdns.error())
                       << " (ask a peer directly with --peer http://host:port)\n";

@@ -9,6 +9,25 @@ QString MdnsPeerInfo::endpoint() const
     return QStringLiteral("http://%1:%2").arg(bracketed).arg(port);
 }
 
+namespace {
+
+MdnsPeerInfo infoFrom(const atmo::MdnsPeer& p)
+{
+    MdnsPeerInfo info;
+    info.instanceName = QString::fromStdString(p.instanceName);
+    info.host = QString::fromStdString(p.host);
+    info.address = QString::fromStdString(p.address);
+    info.port = p.port;
+    info.nodeId = QString::fromStdString(p.nodeId);
+    info.meshId = QString::fromStdString(p.meshId);
+    for (const auto& c : p.capabilities)
+        info.capabilities << QString::fromStdString(c);
+    info.resolved = p.resolved;
+    return info;
+}
+
+} // namespace
+
 MdnsService::MdnsService(QObject* parent) : QObject(parent) {}
 
 MdnsService::~MdnsService()
@@ -24,16 +43,14 @@ bool MdnsService::start()
     QPointer<MdnsService> self(this);
     atmo::MdnsEvents events;
     events.peerFound = [self](const atmo::MdnsPeer& p) {
-        MdnsPeerInfo info;
-        info.instanceName = QString::fromStdString(p.instanceName);
-        info.host = QString::fromStdString(p.host);
-        info.address = QString::fromStdString(p.address);
-        info.port = p.port;
-        info.nodeId = QString::fromStdString(p.nodeId);
-        info.meshId = QString::fromStdString(p.meshId);
-        for (const auto& c : p.capabilities)
-            info.capabilities << QString::fromStdString(c);
+        const MdnsPeerInfo info = infoFrom(p);
         QMetaObject::invokeMethod(self, [self, info] { if (self) emit self->peerFound(info); },
+                                  Qt::QueuedConnection);
+    };
+    events.peerUnresolved = [self](const atmo::MdnsPeer& p, const std::string& reason) {
+        const MdnsPeerInfo info = infoFrom(p);
+        const QString why = QString::fromStdString(reason);
+        QMetaObject::invokeMethod(self, [self, info, why] { if (self) emit self->peerUnresolved(info, why); },
                                   Qt::QueuedConnection);
     };
     events.peerLost = [self](const std::string& name) {

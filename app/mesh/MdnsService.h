@@ -19,6 +19,7 @@ struct MdnsPeerInfo {
     QString nodeId;
     QString meshId;
     QStringList capabilities;
+    bool resolved = true; // false: browsed, but no address could be resolved
 
     // "http://address:port" (IPv6 in brackets).
     QString endpoint() const;
@@ -41,6 +42,9 @@ public:
 
 signals:
     void peerFound(const MdnsPeerInfo& peer);
+    // Browsed but no address resolved (retried in the background; peerFound
+    // follows when a retry succeeds). reason is one line.
+    void peerUnresolved(const MdnsPeerInfo& peer, const QString& reason);
     void peerLost(const QString& instanceName);
     void problem(const QString& message);
     void advertised(const QString& instanceName); // the final name, after any rename

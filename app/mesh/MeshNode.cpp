@@ -13,11 +13,10 @@ MeshNode::MeshNode(PeerServer& server, PeerDirectory& directory, QObject* parent
     connect(&mdns_, &MdnsService::peerFound, this, [this](const MdnsPeerInfo& p) {
         directory_.addPeer(p.endpoint(), atmo::PeerOrigin::Mdns, p.instanceName, p.nodeId);
     });
-    connect(&mdns_, &MdnsService::peerLost, this, [this](const QString& instance) {
-        for (int row = directory_.peerCount() - 1; row >= 0; --row)
-            if (directory_.peer(row).origin == atmo::PeerOrigin::Mdns && directory_.peer(row).name == instance)
-                directory_.markLost(directory_.peer(row).endpoint);
+    connect(&mdns_, &MdnsService::peerUnresolved, this, [this](const MdnsPeerInfo& p, const QString& reason) {
+        directory_.addUnresolved(p.instanceName, p.nodeId, reason);
     });
+    connect(&mdns_, &MdnsService::peerLost, &directory_, &PeerDirectory::mdnsPeerLost);
     connect(&mdns_, &MdnsService::advertised, this, [this](const QString& name) {
         advertised_ = name;
         emit statusChanged();

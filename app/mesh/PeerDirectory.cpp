@@ -47,7 +47,7 @@ PeerDirectory::PeerDirectory(QObject* parent) : QObject(parent), net_(new QNetwo
 PeerState* PeerDirectory::find(const QString& endpoint)
 {
     for (auto& p : peers_)
-        if (p.endpoint == endpoint)
+        if (p.resolved && p.endpoint == endpoint)
             return &p;
     return nullptr;
 }
@@ -55,7 +55,7 @@ PeerState* PeerDirectory::find(const QString& endpoint)
 int PeerDirectory::rowOf(const QString& endpoint) const
 {
     for (std::size_t i = 0; i < peers_.size(); ++i)
-        if (peers_[i].endpoint == endpoint)
+        if (peers_[i].resolved && peers_[i].endpoint == endpoint)
             return static_cast<int>(i);
     return -1;
 }
@@ -71,6 +71,8 @@ bool PeerDirectory::addPeer(const QString& endpointIn, atmo::PeerOrigin origin, 
     }
     if (!ownNodeId_.isEmpty() && nodeIdHint == ownNodeId_)
         return true; // ourselves
+    if (origin == atmo::PeerOrigin::Mdns && !nameHint.isEmpty())
+        removeUnresolved(nameHint); // resolved at last: the row with an address replaces it
     if (PeerState* known = find(endpoint)) {
         // A manual add or mDNS sighting beats hearsay from another peer.
         if (origin != atmo::PeerOrigin::ViaPeer && known->origin == atmo::PeerOrigin::ViaPeer)
@@ -103,6 +105,7 @@ void PeerDirectory::removePeer(const QString& endpoint)
     const QString key = peers_[static_cast<std::size_t>(row)].catalogKey();
     if (auto timer = refresh_.take(endpoint))
         timer->deleteLater();
+    emit peerAboutToBeRemoved(row);
     peers_.erase(peers_.begin() + row);
     emit peerRemoved(row);
     if (catalog_.modelCount(key.toStdString()) > 0 || catalog_.expiresAt(key.toStdString())) {
@@ -129,10 +132,62 @@ void PeerDirectory::markLost(const QString& endpoint)
     changed(p->endpoint);
 }
 
+void PeerDirectory::addUnresolved(const QString& instanceName, const QString& nodeIdHint, const QString& reason)
+{
+    if (!ownNodeId_.isEmpty() && nodeIdHint == ownNodeId_)
+        return;
+    for (std::size_t row = 0; row < peers_.size(); ++row) {
+        PeerState& p = peers_[row];
+        if (p.origin != atmo::PeerOrigin::Mdns || p.name != instanceName)
+            continue;
+        if (p.resolved)
+            return; // its address worked before; its own fetches say whether it still does
+        p.nodeId = nodeIdHint;
+        p.error = reason;
+        emit peerChanged(static_cast<int>(row));
+        return;
+    }
+    PeerState p;
+    p.name = instanceName;
+    p.nodeId = nodeIdHint;
+    p.origin = atmo::PeerOrigin::Mdns;
+    p.resolved = false;
+    p.error = reason;
+    peers_.push_back(p);
+    emit peerAdded(peerCount() - 1);
+}
+
+void PeerDirectory::removeUnresolved(const QString& instanceName)
+{
+    for (int row = peerCount() - 1; row >= 0; --row) {
+        const PeerState& p = peers_[static_cast<std::size_t>(row)];
+        if (!p.resolved && p.name == instanceName) {
+            emit peerAboutToBeRemoved(row);
+            peers_.erase(peers_.begin() + row);
+            emit peerRemoved(row);
+        }
+    }
+}
+
+void PeerDirectory::mdnsPeerLost(const QString& instanceName)
+{
+    removeUnresolved(instanceName);
+    for (int row = peerCount() - 1; row >= 0; --row) {
+        if (row >= peerCount())
+            continue; // markLost removed more than one row
+        const PeerState& p = peers_[static_cast<std::size_t>(row)];
+        if (p.origin == atmo::PeerOrigin::Mdns && p.name == instanceName) {
+            const QString endpoint = p.endpoint; // p goes with the row
+            markLost(endpoint);
+        }
+    }
+}
+
 void PeerDirectory::refreshAll()
 {
     for (const auto& p : peers_)
-        fetch(p.endpoint);
+        if (p.resolved)
+            fetch(p.endpoint);
 }
 
 void PeerDirectory::recordTransfer(const QString& nodeKey, bool ok)
@@ -315,7 +370,7 @@ void PeerDirectory::onPeers(const QString& endpoint, QNetworkReply* reply)
             continue;
         bool known = false;
         for (const auto& p : peers_)
-            known = known || (!nodeId.isEmpty() && p.nodeId == nodeId);
+            known = known || (p.resolved && !nodeId.isEmpty() && p.nodeId == nodeId);
         if (known)
             continue;
         const int before = peerCount();

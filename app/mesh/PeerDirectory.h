@@ -26,7 +26,7 @@ class QNetworkAccessManager;
 class QNetworkReply;
 
 struct PeerState {
-    QString endpoint;          // "http://host:port", the key
+    QString endpoint;          // "http://host:port", the key; "" when not resolved
     QString nodeId;            // from TXT or /v1/catalog; "" until known
     QString name;              // node name, mDNS instance or the endpoint
     atmo::PeerOrigin origin = atmo::PeerOrigin::Manual;
@@ -37,7 +37,12 @@ struct PeerState {
     std::optional<double> latencyMs;
     int models = 0;
     QDateTime lastSeen;        // last successful answer
-    QString catalogKey() const { return nodeId.isEmpty() ? endpoint : nodeId; }
+    // false: an mDNS peer whose address could not be resolved (the mesh's
+    // Python discovery advertises none). Listed, never asked or used;
+    // error says why.
+    bool resolved = true;
+    // An unresolved peer has no catalog of its own: "".
+    QString catalogKey() const { return !resolved ? QString() : nodeId.isEmpty() ? endpoint : nodeId; }
 };
 
 class PeerDirectory : public QObject {
@@ -61,11 +66,18 @@ public:
     // An mDNS peer said goodbye: it and its catalog go; a peer that was also
     // added by hand stays, marked as gone, and keeps being retried.
     void markLost(const QString& endpoint);
+    // An mDNS peer seen but not resolved (core/mdns.h keeps retrying it): a
+    // row of its own, named by its instance, until addPeer() for the same
+    // instance replaces it or mdnsPeerLost() removes it. A peer resolved
+    // before keeps its row.
+    void addUnresolved(const QString& instanceName, const QString& nodeIdHint, const QString& reason);
+    // An mDNS instance said goodbye: its row goes, resolved or not (see markLost).
+    void mdnsPeerLost(const QString& instanceName);
     void refreshAll();
 
     int peerCount() const { return static_cast<int>(peers_.size()); }
     const PeerState& peer(int row) const { return peers_[static_cast<std::size_t>(row)]; }
-    int rowOf(const QString& endpoint) const;
+    int rowOf(const QString& endpoint) const; // resolved peers only
     std::vector<atmo::PeerRecord> peerRecords() const; // for /v1/peers
     // True while some fetch is still in flight (the CLI waits for it).
     bool busy() const { return inFlight_ > 0; }
@@ -81,6 +93,7 @@ public:
 signals:
     void peerAdded(int row);
     void peerChanged(int row);
+    void peerAboutToBeRemoved(int row); // the row is still there (for item models)
     void peerRemoved(int row);
     void catalogChanged();
     void idle(); // nothing in flight any more
@@ -95,6 +108,7 @@ private:
     void finishedOne();
     void expire();
     void changed(const QString& endpoint);
+    void removeUnresolved(const QString& instanceName);
     void scheduleRefresh(const QString& endpoint, qint64 ttlSeconds);
     void scheduleRefreshMs(const QString& endpoint, qint64 ms);
 

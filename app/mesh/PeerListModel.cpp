@@ -14,8 +14,9 @@ PeerListModel::PeerListModel(PeerDirectory* directory, QObject* parent)
         ++rows_;
         endInsertRows();
     });
-    connect(directory, &PeerDirectory::peerRemoved, this, [this](int row) {
-        beginRemoveRows({}, row, row);
+    // Views must be told before the row goes, while its data can still be read.
+    connect(directory, &PeerDirectory::peerAboutToBeRemoved, this, [this](int row) { beginRemoveRows({}, row, row); });
+    connect(directory, &PeerDirectory::peerRemoved, this, [this](int) {
         --rows_;
         endRemoveRows();
     });
@@ -37,7 +38,7 @@ QVariant PeerListModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn: return p.name;
-        case AddressColumn: return p.endpoint;
+        case AddressColumn: return p.resolved ? p.endpoint : QStringLiteral("–");
         case FoundByColumn:
             switch (p.origin) {
             case atmo::PeerOrigin::Mdns: return tr("mDNS");
@@ -51,6 +52,8 @@ QVariant PeerListModel::data(const QModelIndex& index, int role) const
             return p.lastSeen.isValid() ? QLocale().toString(p.lastSeen.toLocalTime(), QLocale::ShortFormat)
                                         : tr("Never");
         case StatusColumn:
+            if (!p.resolved)
+                return tr("Unresolved: no address over mDNS");
             if (p.reachable)
                 return p.error.isEmpty() ? tr("Reachable") : tr("Reachable (%1)").arg(p.error);
             if (!p.fetched && p.error.isEmpty())

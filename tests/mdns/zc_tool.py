@@ -9,9 +9,19 @@ on its loopback only.
       txt) and exits 0, or exits 1 after the timeout.
 
   zc_tool.py register --name NAME --port P [--txt key=value ...]
+                      [--txt-hex HEX ...] [--no-address]
       Registers NAME._atmosphere._tcp.local. and prints "REGISTERED <name>";
       unregisters (goodbye packets) and prints "UNREGISTERED" when stdin
       says "quit" or closes.
+      --txt-hex: one TXT string given as hex, sent byte for byte (any bytes,
+      duplicate keys, up to 255 bytes); given at all, the TXT is exactly the
+      --txt-hex strings in order and --txt is ignored.
+      --no-address: registered the way the mesh's Python discovery does it,
+      ServiceInfo without addresses (and without server=, so the SRV target
+      is the service name): no A record is ever sent.
+      stdin "add-address A": the same service, now with address A (and
+      nothing else changed: no goodbye, the same name), via update_service;
+      answered with "UPDATED".
 """
 import argparse
 import json
@@ -75,26 +85,46 @@ def browse(args):
         zc.close()
 
 
+def raw_txt(hex_records):
+    text = b""
+    for h in hex_records:
+        record = bytes.fromhex(h)
+        if len(record) > 255:
+            raise SystemExit("--txt-hex: a TXT string holds at most 255 bytes")
+        text += bytes([len(record)]) + record
+    return text
+
+
 def register(args):
     props = {}
     for item in args.txt:
         key, _, value = item.partition("=")
         props[key] = value
+    if args.txt_hex:
+        props = raw_txt(args.txt_hex)
     zc = make_zeroconf()
-    info = ServiceInfo(
-        SERVICE_TYPE,
-        "%s.%s" % (args.name, SERVICE_TYPE),
-        addresses=[socket.inet_aton("127.0.0.1")],
-        port=args.port,
-        properties=props,
-        server="zc-bridge.local.",
-    )
+    if args.no_address:
+        info = ServiceInfo(SERVICE_TYPE, "%s.%s" % (args.name, SERVICE_TYPE), port=args.port, properties=props)
+    else:
+        info = ServiceInfo(
+            SERVICE_TYPE,
+            "%s.%s" % (args.name, SERVICE_TYPE),
+            addresses=[socket.inet_aton("127.0.0.1")],
+            port=args.port,
+            properties=props,
+            server="zc-bridge.local.",
+        )
     zc.register_service(info)
     print("REGISTERED %s" % args.name, flush=True)
     try:
         for line in sys.stdin:
-            if line.strip() == "quit":
+            words = line.split()
+            if words == ["quit"]:
                 break
+            if len(words) == 2 and words[0] == "add-address":
+                info.addresses = [socket.inet_aton(words[1])]
+                zc.update_service(info)
+                print("UPDATED", flush=True)
     finally:
         zc.unregister_service(info)
         zc.close()
@@ -112,6 +142,8 @@ def main():
     r.add_argument("--name", required=True)
     r.add_argument("--port", type=int, required=True)
     r.add_argument("--txt", action="append", default=[])
+    r.add_argument("--txt-hex", action="append", default=[])
+    r.add_argument("--no-address", action="store_true")
     args = parser.parse_args()
     return browse(args) if args.command == "browse" else register(args)
 
