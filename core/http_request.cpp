@@ -139,30 +139,10 @@ HttpHeadParse parseRequestHead(std::string_view data, const HttpHeadLimits& limi
     if (!requestLine.complete)
         return data.size() > limits.maxHead ? invalid(431, "request header block too large") : HttpHeadParse{};
 
-    // Find the empty line that ends the head before parsing any field.
-    std::size_t end = requestLine.next;
-    std::vector<std::string_view> fieldLines;
-    for (;;) {
-        const Line l = lineAt(data, end);
-        if (!l.complete) {
-            if (data.size() > limits.maxHead)
-                return invalid(431, "request header block larger than " + std::to_string(limits.maxHead) + " bytes");
-            return HttpHeadParse{};
-        }
-        end = l.next;
-        if (l.text.empty())
-            break;
-        fieldLines.push_back(l.text);
-        if (fieldLines.size() > limits.maxFields)
-            return invalid(431, "more than " + std::to_string(limits.maxFields) + " header fields");
-    }
-    if (end > limits.maxHead)
-        return invalid(431, "request header block larger than " + std::to_string(limits.maxHead) + " bytes");
-
     HttpHeadParse p;
     HttpRequestHead& h = p.head;
 
-    // method SP request-target SP HTTP-version
+    // method SP request-target SP HTTP-version, judged as soon as it is in.
     const std::string_view rl = requestLine.text;
     const std::size_t sp1 = rl.find(' ');
     const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : rl.find(' ', sp1 + 1);
@@ -185,6 +165,26 @@ HttpHeadParse parseRequestHead(std::string_view data, const HttpHeadLimits& limi
     h.method = std::string(method);
     h.target = std::string(target);
     h.minorVersion = version[7] - '0';
+
+    // Find the empty line that ends the head before parsing any field.
+    std::size_t end = requestLine.next;
+    std::vector<std::string_view> fieldLines;
+    for (;;) {
+        const Line l = lineAt(data, end);
+        if (!l.complete) {
+            if (data.size() > limits.maxHead)
+                return invalid(431, "request header block larger than " + std::to_string(limits.maxHead) + " bytes");
+            return HttpHeadParse{};
+        }
+        end = l.next;
+        if (l.text.empty())
+            break;
+        fieldLines.push_back(l.text);
+        if (fieldLines.size() > limits.maxFields)
+            return invalid(431, "more than " + std::to_string(limits.maxFields) + " header fields");
+    }
+    if (end > limits.maxHead)
+        return invalid(431, "request header block larger than " + std::to_string(limits.maxHead) + " bytes");
 
     for (const std::string_view line : fieldLines) {
         if (line.front() == ' ' || line.front() == '\t')

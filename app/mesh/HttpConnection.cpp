@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <sys/socket.h>
+
 #include "app/mesh/BodyPump.h"
 #include "app/mesh/HttpReply.h"
 
@@ -119,7 +121,10 @@ void HttpConnection::refuse(int status, const QString& reason)
 
 void HttpConnection::tick()
 {
-    if (socket_->state() != QAbstractSocket::ConnectedState)
+    // The rate floor also holds while a closing connection flushes its last
+    // reply; the other limits only while it reads requests.
+    const bool connected = socket_->state() == QAbstractSocket::ConnectedState;
+    if (!connected && socket_->state() != QAbstractSocket::ClosingState)
         return;
     const qint64 now = clock_.elapsed();
     const std::uint64_t sent = pump_->bytesSent();
@@ -128,7 +133,8 @@ void HttpConnection::tick()
         lastActivityMs_ = now;
     }
 
-    if (state_ != State::Closing && requestStartMs_ >= 0 && now - requestStartMs_ >= limits_.headerTimeoutMs) {
+    if (connected && state_ != State::Closing && requestStartMs_ >= 0 &&
+        now - requestStartMs_ >= limits_.headerTimeoutMs) {
         refuse(408, QString("request not complete within %1 ms").arg(limits_.headerTimeoutMs));
         return;
     }
@@ -143,6 +149,10 @@ void HttpConnection::tick()
                 qInfo("peer server: dropping %s: it took %llu bytes in %lld ms, under %llu bytes/s",
                       qPrintable(socket_->peerAddress().toString()), qulonglong(sent - rateWindowSent_),
                       now - rateWindowStartMs_, qulonglong(limits_.minSendRate));
+                // A reset, not a FIN queued behind megabytes the client will
+                // never take: the kernel frees the connection's buffers at once.
+                const linger reset{1, 0};
+                ::setsockopt(int(socket_->socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
                 socket_->abort();
                 return;
             }
@@ -153,6 +163,7 @@ void HttpConnection::tick()
         rateWindowStartMs_ = -1;
     }
 
-    if (state_ == State::Head && head_.isEmpty() && pump_->idle() && now - lastActivityMs_ >= limits_.idleTimeoutMs)
+    if (connected && state_ == State::Head && head_.isEmpty() && pump_->idle() &&
+        now - lastActivityMs_ >= limits_.idleTimeoutMs)
         socket_->disconnectFromHost();
 }
