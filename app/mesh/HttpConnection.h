@@ -21,7 +21,9 @@
 //   after idleTimeoutMs;
 // - while the pump is sending, the kernel must take at least minSendRate
 //   bytes per second averaged over each sendRateWindowMs, or the connection
-//   is dropped (a client that reads a download at a trickle).
+//   is reset (SO_LINGER 0, so the kernel does not keep megabytes queued for
+//   a client that will never take them): a client reading at a trickle.
+//   Time a reply spends being computed on a worker does not count.
 // The connection is the socket's child; the socket is deleted once it is
 // disconnected, and everything of the connection goes with it.
 #pragma once
