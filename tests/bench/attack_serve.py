@@ -214,7 +214,7 @@ def attack_slowloris(port, count=200, duration=40):
         parts.append(f"{len(times)} closed with {key} (median after {times[len(times) // 2]:.1f} s, "
                      f"last after {times[-1]:.1f} s)")
     still_open = sum(1 for c in conns if c["closed"] is None)
-    return f"{len(conns)} connected; " + "; ".join(parts) + f"; {still_open} still open after {duration} s"
+    return "; ".join([f"{len(conns)} connected"] + parts + [f"{still_open} still open after {duration} s"])
 
 
 def attack_connections(port, count=500):
@@ -286,6 +286,31 @@ ATTACKS = {
 }
 
 
+def start_serve(binary, work):
+    """A fresh `atmosphere serve` (the model hashes are cached in its home); (process, port)."""
+    env = dict(os.environ, ATMOSPHERE_HOME=os.path.join(work, "home"))
+    env.pop("ATMOSPHERE_SERVE_LIMITS", None)
+    proc = subprocess.Popen([binary, "serve", "--port", "0", "--bind", "127.0.0.1", "--no-library-defaults",
+                             "--no-mdns", "--models", os.path.join(work, "models")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    for line in proc.stdout:
+        m = re.search(r"on http://127\.0\.0\.1:(\d+)", line)
+        if m:
+            return proc, int(m.group(1))
+    stop_serve(proc)
+    return None, None
+
+
+def stop_serve(proc):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -297,57 +322,42 @@ def main():
     os.makedirs(os.path.join(work, "models"))
     with open(os.path.join(work, "models", "big.bin"), "wb") as f:
         f.write(os.urandom(64 * MiB))
-    env = dict(os.environ, ATMOSPHERE_HOME=os.path.join(work, "home"))
-    env.pop("ATMOSPHERE_SERVE_LIMITS", None)
-    proc = subprocess.Popen([args.bin, "serve", "--port", "0", "--bind", "127.0.0.1", "--no-library-defaults",
-                             "--no-mdns", "--models", os.path.join(work, "models")],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    print(f"binary: {os.path.realpath(args.bin)}; a fresh server for each attack")
+    crashes = hangs = 0
     try:
-        port = None
-        for line in proc.stdout:
-            m = re.search(r"on http://127\.0\.0\.1:(\d+)", line)
-            if m:
-                port = int(m.group(1))
-                break
-        if port is None:
-            print("serve did not start", file=sys.stderr)
-            return 1
-        assert health(port) == 200
-        time.sleep(1)
-        idle = rss_kb(proc.pid)
-        print(f"binary: {os.path.realpath(args.bin)}")
-        print(f"idle RSS: {idle} KiB")
-        crashes = hangs = 0
         for key in args.only.split(","):
             title, attack = ATTACKS[key]
-            sampler = Sampler(proc.pid, port)
-            sampler.start()
-            t0 = time.monotonic()
-            detail = attack(port)
-            took = time.monotonic() - t0
-            time.sleep(2)  # connections wind down
-            after = health(port, timeout=10)
-            sampler.stop.set()
-            sampler.join()
-            alive = proc.poll() is None
-            crashes += 0 if alive else 1
-            hang = sampler.health_stalls > 0 or after != 200
-            hangs += 1 if hang else 0
-            ratio = sampler.peak / idle if idle > 0 else 0
-            print(f"{title}: peak RSS {sampler.peak} KiB ({ratio:.2f}x idle), {took:.1f} s; "
-                  f"/health after: {after}; /health during it: {sampler.health_stalls} unanswered for 10 s, "
-                  f"{sampler.health_refused} refused with 503 (same address as the attacker); "
-                  f"{'alive' if alive else 'CRASHED'}\n    {detail}")
-            if not alive:
-                break
+            proc, port = start_serve(args.bin, work)
+            if proc is None:
+                print("serve did not start", file=sys.stderr)
+                return 1
+            try:
+                if health(port) != 200:
+                    print("serve does not answer /health", file=sys.stderr)
+                    return 1
+                time.sleep(1)
+                idle = rss_kb(proc.pid)
+                sampler = Sampler(proc.pid, port)
+                sampler.start()
+                t0 = time.monotonic()
+                detail = attack(port)
+                took = time.monotonic() - t0
+                time.sleep(2)  # connections wind down
+                after = health(port, timeout=10)
+                sampler.stop.set()
+                sampler.join()
+                alive = proc.poll() is None
+                crashes += 0 if alive else 1
+                hangs += 1 if sampler.health_stalls > 0 or after != 200 else 0
+                ratio = sampler.peak / idle if idle > 0 else 0
+                print(f"{title}: RSS idle {idle} KiB, peak {sampler.peak} KiB ({ratio:.2f}x idle), {took:.1f} s; "
+                      f"/health after: {after}; /health during it: {sampler.health_stalls} unanswered for 10 s, "
+                      f"{sampler.health_refused} refused with 503 (same address as the attacker); "
+                      f"{'alive' if alive else 'CRASHED'}\n    {detail}", flush=True)
+            finally:
+                stop_serve(proc)
         print(f"crashes: {crashes}, hangs: {hangs}")
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
