@@ -156,6 +156,9 @@ private slots:
 
         auto env = QProcessEnvironment::systemEnvironment();
         env.insert("ATMOSPHERE_HOME", QString::fromStdString(home().string()));
+        // hundredConcurrentClients stands for 100 hosts, all on 127.0.0.1: lift
+        // the per-address cap (32) for this server only.
+        env.insert("ATMOSPHERE_SERVE_LIMITS", "per_client=128");
         server.setProcessEnvironment(env);
         server.start(cliPath(), {"serve", "--port", "0", "--bind", "127.0.0.1", "--models", p("models"),
                                  "--no-library-defaults", "--no-mdns"});

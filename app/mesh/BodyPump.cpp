@@ -73,7 +73,10 @@ BodyPump* BodyPump::of(QTcpSocket* socket)
 BodyPump::BodyPump(QTcpSocket* socket) : QObject(socket), socket_(socket), zeroCopy_(zeroCopyDefault())
 {
     livePumps().insert(this);
-    connect(socket, &QTcpSocket::bytesWritten, this, &BodyPump::pump);
+    connect(socket, &QTcpSocket::bytesWritten, this, [this](qint64 n) {
+        sent_ += std::uint64_t(std::max<qint64>(n, 0));
+        pump();
+    });
     connect(socket, &QAbstractSocket::disconnected, this, &BodyPump::abortAll);
 }
 
@@ -96,6 +99,15 @@ BodyPump::Stats BodyPump::stats()
             s.bufferedNow += std::uint64_t(p->socket_->bytesToWrite());
     }
     return s;
+}
+
+bool BodyPump::idle() const { return queue_.empty() && (!socket_ || socket_->bytesToWrite() == 0); }
+
+bool BodyPump::sending() const
+{
+    if (!socket_)
+        return false;
+    return socket_->bytesToWrite() > 0 || fd_ >= 0;
 }
 
 void BodyPump::resetPeak() { counters().peakBuffered = 0; }
@@ -259,6 +271,7 @@ BodyPump::Direct BodyPump::sendDirect()
         n = ::sendfile(int(socket_->socketDescriptor()), fd_, &off, size_t(std::min(kSendfileCall, remaining_)));
     } while (n < 0 && errno == EINTR);
     if (n > 0) {
+        sent_ += std::uint64_t(n);
         offset_ += std::uint64_t(n);
         remaining_ -= std::uint64_t(n);
         return Direct::Progress;

@@ -2,25 +2,19 @@
 // written by us, file bodies streamed in 256 KiB blocks with backpressure.
 //
 // Why not QHttpServerResponder (Qt HTTP Server 6.4, read in its sources):
-// - write(QIODevice*) hands the file to IOChunkedTransfer, which reads 512 B
-//   at a time and writes each piece into the socket as soon as the previous
-//   one was accepted by QTcpSocket's *user-space* buffer; nothing waits for
-//   the kernel to take it, so with a slow client the whole file ends up in
-//   the process's memory. QHttpServerResponse::fromFile() reads the whole
-//   file into a QByteArray up front.
-// - writeStatusLine()/writeHeader() write straight to the socket at once, so
-//   they cannot be deferred behind a body that is still being sent.
-// - What the server does around a responder: nothing. The responder's
-//   destructor is empty, QAbstractHttpServer never closes a connection after
-//   a response (it deletes the socket on disconnect, unless a handler is
-//   running), and it parses the next request on the same socket whenever
-//   bytes arrive (readyRead), even while an earlier response's body is still
-//   being written. So writing to responder.socket() ourselves is safe and
-//   keeps the connection usable for keep-alive, as long as every response
-//   carries an exact Content-Length and responses leave in request order.
-//   That ordering is this class's job: a pipelined request's reply waits in
-//   the queue until the body before it is done (reserve()/complete() hold a
-//   place for a reply computed later on a worker thread).
+// write(QIODevice*) hands the file to IOChunkedTransfer, which writes each
+// 512 B piece into QTcpSocket's *user-space* buffer without waiting for the
+// kernel to take it, so with a slow client the whole file ends up in the
+// process's memory; QHttpServerResponse::fromFile() reads the whole file up
+// front; and writeStatusLine()/writeHeader() write at once, so a reply cannot
+// wait behind a body still being sent. (The request side is not Qt's either
+// any more: HttpConnection, see PeerServer.h.)
+//
+// Every response carries an exact Content-Length and responses leave in
+// request order, so a connection stays usable for keep-alive and pipelining:
+// a pipelined request's reply waits in the queue until the body before it is
+// done (reserve()/complete() hold a place for a reply computed later on a
+// worker thread). A reply with closeAfter closes the connection once it is out.
 //
 // Backpressure: a block is read only while the socket's user-space buffer
 // (bytesToWrite) is under 256 KiB, and bytesWritten (emitted when the kernel
@@ -70,6 +64,17 @@ public:
     std::uint64_t reserve();
     void complete(std::uint64_t ticket, HttpReply reply);
 
+    // For the connection's timeouts (HttpConnection):
+    // nothing queued, nothing waiting in the socket's buffer.
+    bool idle() const;
+    // A reply is going out and waits on the client to take it: bytes sit in
+    // the socket's buffer, or a file body is not finished. A reply still
+    // being computed (chunk hashes on a worker) is not the client's delay.
+    bool sending() const;
+    // Bytes the kernel took from this connection so far (what the client's
+    // reading allowed to leave).
+    std::uint64_t bytesSent() const { return sent_; }
+
     // Process-wide figures for tests and diagnostics (event-loop thread only).
     struct Stats {
         int connections = 0;           // live pumps
@@ -118,4 +123,5 @@ private:
     std::uint64_t remaining_ = 0;
     bool pumping_ = false;
     bool zeroCopy_ = true;
+    std::uint64_t sent_ = 0;
 };

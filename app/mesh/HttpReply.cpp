@@ -1,10 +1,10 @@
 #include "app/mesh/HttpReply.h"
 
-#include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 #include "core/http_range.h"
+#include "core/http_request.h"
 
 namespace {
 
@@ -16,10 +16,15 @@ QByteArray reasonPhrase(int status)
     case 400: return "Bad Request";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
     case 416: return "Range Not Satisfiable";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
     default: return "Status";
     }
 }
@@ -71,17 +76,13 @@ HttpReply HttpReply::methodNotAllowed()
     return r;
 }
 
-RequestFacts RequestFacts::of(const QHttpServerRequest& request)
+RequestFacts RequestFacts::of(const atmo::HttpRequestHead& request)
 {
     RequestFacts f;
-    f.head = request.method() == QHttpServerRequest::Method::Head;
-    // Qt HTTP Server 6.4 keeps every connection open; a client that asks for
-    // Connection: close gets it after this reply.
-    for (const QByteArray& token : request.value("Connection").split(','))
-        if (token.trimmed().compare("close", Qt::CaseInsensitive) == 0)
-            f.close = true;
-    f.range = request.value("Range");
-    f.ifRange = request.value("If-Range").trimmed();
+    f.head = request.method == "HEAD";
+    f.close = !request.keepAlive; // the client gets its close after this reply
+    f.range = QByteArray::fromStdString(request.field("Range"));
+    f.ifRange = QByteArray::fromStdString(request.field("If-Range")).trimmed();
     return f;
 }
 

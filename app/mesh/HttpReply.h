@@ -16,17 +16,18 @@
 #include <cstdint>
 #include <string>
 
-class QHttpServerRequest;
+namespace atmo {
+struct HttpRequestHead;
+}
 
-// What a reply depends on, copied out of the request: Qt HTTP Server 6.4
-// reuses one QHttpServerRequest per connection for the next request, so a
-// reply made later (on a worker's result) must not hold on to it.
+// What a reply depends on, copied out of the request, so a reply made later
+// (on a worker's result) holds on to nothing of the connection's.
 struct RequestFacts {
     bool head = false;  // HEAD: headers only
-    bool close = false; // Connection: close
+    bool close = false; // Connection: close (or HTTP/1.0 without keep-alive)
     QByteArray range;
     QByteArray ifRange;
-    static RequestFacts of(const QHttpServerRequest& request);
+    static RequestFacts of(const atmo::HttpRequestHead& request);
 };
 
 struct HttpReply {

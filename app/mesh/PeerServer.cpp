@@ -1,8 +1,6 @@
 #include "app/mesh/PeerServer.h"
 
 #include <QDateTime>
-#include <QHttpServer>
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,6 +11,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "app/mesh/BodyPump.h"
+#include "app/mesh/HttpListener.h"
 #include "app/mesh/HttpReply.h"
 #include "app/mesh/PackageCatalog.h"
 #include "core/catalog.h"
@@ -21,6 +20,26 @@
 namespace {
 
 enum class Route { None, Health, Models, Model, Download, Chunks, Catalog, Peers, Packages, PackageFile };
+
+// The path of a request target ("/a/b?q" or "http://host/a/b"), through
+// QUrl's tolerant parsing as Qt HTTP Server did, so odd bytes get one spelling.
+QUrl targetUrl(const std::string& target)
+{
+    QByteArray t = QByteArray::fromStdString(target);
+    QString path;
+    if (t.startsWith('/')) {
+        qsizetype cut = t.size();
+        for (char c : {'?', '#'})
+            if (const qsizetype at = t.indexOf(c); at >= 0)
+                cut = std::min(cut, at);
+        path = QString::fromLatin1(t.left(cut));
+    } else if (t.contains("://")) {
+        path = QUrl(QString::fromLatin1(t), QUrl::TolerantMode).path(QUrl::FullyEncoded); // absolute-form
+    }
+    QUrl url;
+    url.setPath(path, QUrl::TolerantMode);
+    return url;
+}
 
 // The path as percent-decoded segments, split on the *encoded* "/" only, so
 // "a%2Fb" stays one segment (and is then just an id nobody has).
@@ -160,15 +179,7 @@ HttpReply packageFile(const RequestFacts& f, const std::vector<PackageCatalog::P
 
 } // namespace
 
-PeerServer::PeerServer(QObject* parent)
-    : QObject(parent), http_(new QHttpServer(this)), packages_(new PackageCatalog(this))
-{
-    http_->setMissingHandler([this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-        // The responder only lends us its socket; in Qt 6.4 dropping it sends
-        // nothing and keeps the connection open (see BodyPump.h).
-        handle(request, responder.socket());
-    });
-}
+PeerServer::PeerServer(QObject* parent) : QObject(parent), packages_(new PackageCatalog(this)) {}
 
 PeerServer::~PeerServer() { cancel_.cancel(); }
 
@@ -184,7 +195,9 @@ bool PeerServer::configure(const Config& config, QString* error)
     }
     if (!config.enabled)
         return true;
-    auto* tcp = new QTcpServer(http_);
+    auto* tcp = new HttpListener(config.limits, [this](const atmo::HttpRequestHead& request, QTcpSocket* socket) {
+        handle(request, socket);
+    }, this);
     if (!tcp->listen(config.address, config.port)) {
         QString why;
         switch (tcp->serverError()) {
@@ -202,7 +215,6 @@ bool PeerServer::configure(const Config& config, QString* error)
         delete tcp;
         return false;
     }
-    http_->bind(tcp);
     listener_ = tcp;
     emit listeningChanged(true);
     return true;
@@ -248,17 +260,17 @@ void PeerServer::setHashCache(std::shared_ptr<atmo::HashCache> cache)
     packages_->setStore(indexFile_, hashCache_);
 }
 
-void PeerServer::handle(const QHttpServerRequest& request, QTcpSocket* socket)
+void PeerServer::handle(const atmo::HttpRequestHead& request, QTcpSocket* socket)
 {
     BodyPump* pump = BodyPump::of(socket);
     const RequestFacts facts = RequestFacts::of(request);
-    const std::vector<QString> path = splitPath(request.url());
+    const std::vector<QString> path = splitPath(targetUrl(request.target));
     const Route route = match(path);
     if (route == Route::None) {
         pump->send(HttpReply::notFound().apply(facts));
         return;
     }
-    if (request.method() != QHttpServerRequest::Method::Get && request.method() != QHttpServerRequest::Method::Head) {
+    if (request.method != "GET" && request.method != "HEAD") {
         pump->send(HttpReply::methodNotAllowed().apply(facts));
         return;
     }

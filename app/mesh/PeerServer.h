@@ -1,17 +1,36 @@
 // The station's HTTP server on the mesh: the model bridge's API (PROTOCOL.md:
 // /health, /v1/models, /v1/models/{id}, /v1/models/download/{id}) plus the
 // station's extensions (/v1/catalog, /v1/peers, /v1/models/{id}/chunks,
-// /v1/packages...). docs/mesh-api.md documents every endpoint.
+// /v1/packages...). docs/mesh-api.md documents every endpoint and its limits.
 //
-// Qt HTTP Server 6.4 accepts connections and parses requests; routing and
-// writing are ours. Every request reaches one handler (the server's missing
-// handler; no QHttpServerRouter rules), which splits the raw path into
-// percent-decoded segments itself: the 6.4 router matches on the decoded path,
-// where an encoded "/" inside an id would change the route, and a 405 needs
-// to know which paths exist for other methods. Model ids, package ids and
-// versions are looked up in the served maps, never joined into a path, so
-// "../../etc/passwd" in any spelling is just an id that is not there (404).
-// Replies go through the connection's BodyPump (ordering, streaming).
+// The request side is ours, not Qt HTTP Server's. Qt HTTP Server 6.4 reads
+// every byte a client sends into one socket transaction and parses it with
+// http_parser, which appends the whole body to a QByteArray, before any
+// handler runs: a 1 GiB POST cost 2.5 GB of memory, and nothing in its API
+// bounds the request line, the headers or the body, or times a request out.
+// A guard in front of it (a QTcpServer subclass peeking at each socket before
+// Qt's readyRead slot) was the alternative; it would have meant framing every
+// request twice, with two parsers that must agree byte for byte on where a
+// request ends, and Qt's transaction would still hold each request whole. Since
+// the station serves GET and HEAD only, taking no bodies, the request side is
+// small: HttpListener (connection caps) -> HttpConnection (framing, timeouts)
+// -> core/http_request (a bounded parser, Qt-free) -> handle() here. Replies
+// were already ours (BodyPump), so Qt HTTP Server has no part left.
+//
+// Limits (ServeLimits.h, defaults; docs/mesh-api.md "Limits"):
+// request line 8 KiB (414), head 32 KiB or 100 fields (431), body 16 KiB and
+// no Transfer-Encoding (413), all refused before the rest is read; a request
+// complete within 10 s of its first byte (408); idle keep-alive closed after
+// 60 s; a reply taken at 1 KiB/s or more over each 30 s, or the connection is
+// dropped; 32 connections per client address and 512 in all (503 at once).
+//
+// Every request reaches handle(), which splits the raw path into
+// percent-decoded segments itself: an encoded "/" inside an id must not change
+// the route, and a 405 needs to know which paths exist for other methods.
+// Model ids, package ids and versions are looked up in the served maps, never
+// joined into a path, so "../../etc/passwd" in any spelling is just an id that
+// is not there (404). Replies go through the connection's BodyPump (ordering,
+// streaming).
 //
 // The owner sets what is served (models, identity, peers, package store) and
 // may change it at any time; each request sees the data of the moment.
@@ -29,13 +48,13 @@
 #include <string>
 #include <vector>
 
+#include "app/mesh/ServeLimits.h"
+#include "core/http_request.h"
 #include "core/job.h"
 #include "core/mesh_peer.h"
 #include "core/model_library.h"
 
-class QHttpServer;
-class QHttpServerRequest;
-class QTcpServer;
+class HttpListener;
 class QTcpSocket;
 class BodyPump;
 class PackageCatalog;
@@ -51,6 +70,7 @@ public:
         bool enabled = true;
         QHostAddress address = QHostAddress(QHostAddress::Any);
         quint16 port = kDefaultPort; // 0: any free port; port() tells which
+        ServeLimits limits = ServeLimits::defaults();
     };
 
     struct Identity {
@@ -88,7 +108,7 @@ signals:
     void listeningChanged(bool listening);
 
 private:
-    void handle(const QHttpServerRequest& request, QTcpSocket* socket);
+    void handle(const atmo::HttpRequestHead& request, QTcpSocket* socket);
     HttpReply health() const;
     HttpReply models() const;
     HttpReply model(const QString& id) const;
@@ -99,8 +119,7 @@ private:
     void packages(const RequestFacts& request, BodyPump* pump, const std::vector<QString>& path);
     QString endpointFor(QTcpSocket* socket) const;
 
-    QHttpServer* http_;
-    QTcpServer* listener_ = nullptr;
+    HttpListener* listener_ = nullptr;
     PackageCatalog* packages_;
     Config config_;
     Identity identity_;

@@ -93,7 +93,8 @@ wait_port() { # log regex pid what
 start_atmo() { # name [env assignment]
     local name=$1
     shift
-    env ATMOSPHERE_HOME="$W/home" "$@" "$ATMO" serve --port 0 --bind 127.0.0.1 --models "$MODELS" \
+    # Every client here is 127.0.0.1: lift the per-address connection cap (32).
+    env ATMOSPHERE_HOME="$W/home" ATMOSPHERE_SERVE_LIMITS="per_client=$((CLIENTS + 16))" "$@" "$ATMO" serve --port 0 --bind 127.0.0.1 --models "$MODELS" \
         --no-library-defaults --no-mdns >"$LOG/$name.out" 2>"$LOG/$name.out.err" &
     PIDS+=($!)
     PID[$name]=$!
