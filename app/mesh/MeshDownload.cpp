@@ -261,6 +261,7 @@ void MeshDownload::service(RangeFetch* fetch)
         std::erase_if(fetches_, [fetch](const auto& f) { return f.get() == fetch; });
         break;
     case RangeFetch::Status::Failed:
+        // dropRequest takes the text by value: it destroys the fetch that holds it.
         dropRequest(fetch, atmo::ChunkFailure::Dropped, fetch->failure());
         break;
     }
@@ -313,7 +314,7 @@ void MeshDownload::onCommitted(const JournalWorker::Commit& c)
     maybeFinish();
 }
 
-void MeshDownload::dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, const QString& detail)
+void MeshDownload::dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, QString detail)
 {
     const QString peer = fetch->peer();
     if (plan_)
@@ -326,7 +327,7 @@ void MeshDownload::dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, const 
     }
 }
 
-void MeshDownload::dropPeer(const QString& peer, atmo::ChunkFailure why, const QString& detail)
+void MeshDownload::dropPeer(QString peer, atmo::ChunkFailure why, QString detail)
 {
     std::vector<RangeFetch*> doomed;
     for (auto& f : fetches_)

@@ -135,8 +135,10 @@ private:
     void service(RangeFetch* fetch);
     void commit(const QString& peer, std::uint32_t chunk, QByteArray data);
     void onCommitted(const JournalWorker::Commit& c);
-    void dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, const QString& detail);
-    void dropPeer(const QString& peer, atmo::ChunkFailure why, const QString& detail);
+    // Both take their texts by value: dropping a request destroys the fetch,
+    // and a reference into it (its failure()) would dangle.
+    void dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, QString detail);
+    void dropPeer(QString peer, atmo::ChunkFailure why, QString detail);
     void stopRequests();
     void drainAll();
     void onTick();
