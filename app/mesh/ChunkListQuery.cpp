@@ -40,7 +40,8 @@ ChunkListQuery::~ChunkListQuery()
 {
     for (QNetworkReply* reply : replies_) {
         reply->disconnect(this);
-        reply->abort();
+        if (reply->error() == QNetworkReply::NoError) // else finishing already; deleting it closes it
+            reply->abort();
         reply->deleteLater();
     }
 }

@@ -23,7 +23,8 @@ void giveUp(QNetworkReply* reply, const QString& why)
     if (reply->isFinished() || reply->property(kProblem).isValid())
         return;
     reply->setProperty(kProblem, why);
-    reply->abort();
+    if (reply->error() == QNetworkReply::NoError) // else it is finishing already (and Qt warns of a second error)
+        reply->abort();
 }
 
 } // namespace

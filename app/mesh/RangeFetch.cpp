@@ -55,7 +55,10 @@ void RangeFetch::releaseReply(bool abort)
     reply_ = nullptr;
     // Disconnect first: abort() emits finished() at once, into a fetch that is going away.
     QObject::disconnect(reply, nullptr, reply, nullptr);
-    if (abort && !reply->isFinished())
+    // A reply that already has its error (an HTTP 500 on its way to
+    // finishing) is not aborted: Qt would warn on stderr that the error was
+    // set twice. Deleting it closes its connection all the same.
+    if (abort && !reply->isFinished() && reply->error() == QNetworkReply::NoError)
         reply->abort();
     reply->deleteLater();
 }
