@@ -70,7 +70,7 @@ def main():
         took = time.monotonic() - start
         peer.kill()
         peer.wait()
-        crashed = p.returncode < 0 or p.returncode in (134, 139)
+        crashed = not hung and (p.returncode < 0 or p.returncode in (134, 139))
         crashes += crashed
         hangs += hung
         name = command + " " + " ".join(args)
