@@ -1,6 +1,7 @@
 // atmosphere model pull MODEL_ID: download a model from the mesh into the
 // station's model library, verified, resumable (Ctrl-C pauses; the same
-// command again resumes from what is on disk).
+// command again resumes from what is on disk). A model already complete in
+// the destination (the catalog's size and SHA-256) is not fetched again.
 #include <QEventLoop>
 #include <QJsonObject>
 #include <QTimer>
