@@ -51,7 +51,18 @@ Result<ChunkList> parseChunkList(std::string_view text, std::string_view modelId
                                  std::string_view sha256)
 {
     const std::string who(modelId);
-    json j = json::parse(text.begin(), text.end(), nullptr, false);
+    // A list is an object of strings and one flat array: anything nested
+    // deeper is dropped while parsing instead of being built.
+    bool tooDeep = false;
+    json j = json::parse(
+        text.begin(), text.end(),
+        [&tooDeep](int depth, json::parse_event_t, json&) {
+            tooDeep = tooDeep || depth > 4;
+            return depth <= 4;
+        },
+        false);
+    if (tooDeep)
+        return fail(who + ": the chunk list is nested too deep");
     if (j.is_discarded() || !j.is_object())
         return fail(who + ": the chunk list is not a JSON object");
 

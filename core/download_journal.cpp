@@ -141,21 +141,6 @@ PartStat partStat(int fd, const fs::path& path)
     return {std::uint64_t(st.st_size), std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
-void preallocate(int fd, const fs::path& path, std::uint64_t size)
-{
-    if (size == 0)
-        return;
-    if (::fallocate(fd, 0, 0, static_cast<off_t>(size)) == 0)
-        return;
-    const int err = errno;
-    if (err == ENOSPC || err == EDQUOT)
-        throw Failure(path.parent_path().string() + ": not enough space for " + humanBytes(size) + " (" +
-                      humanBytes(freeSpace(path.parent_path())) + " free)");
-    if ((err == EOPNOTSUPP || err == ENOSYS) && ::ftruncate(fd, static_cast<off_t>(size)) == 0)
-        return;
-    throw Failure(path.string() + ": cannot reserve " + humanBytes(size) + ": " + std::strerror(err));
-}
-
 // Opens (creating if absent) and locks the journal. The lock is on the inode,
 // and an open rewrites the journal by rename, so a lock won on an inode that
 // is no longer the one at the path is worth nothing: try again.
@@ -407,7 +392,8 @@ void DownloadJournal::openImpl(Observer* observer, const CancelToken& cancel)
         if (!s.partFd)
             throw Failure(s.part.string() + ": cannot create: " + errnoText());
         try {
-            preallocate(s.partFd.get(), s.part, layout_.size);
+            if (s.options.reserveOnOpen)
+                preallocate(s.partFd.get(), s.part, layout_.size, kFreeSpaceMarginBytes, target_.modelId);
         } catch (...) {
             s.partFd.reset();
             ::unlink(s.part.c_str());
@@ -537,7 +523,8 @@ void DownloadJournal::resume(const Parsed& p, Observer* observer, const CancelTo
         for (std::uint32_t i = 0; i < count; ++i)
             if (layout_.offset(i) + layout_.length(i) > st.size)
                 drop(i);
-        preallocate(s.partFd.get(), s.part, layout_.size);
+        if (s.options.reserveOnOpen)
+            preallocate(s.partFd.get(), s.part, layout_.size, kFreeSpaceMarginBytes, target_.modelId);
     } else if (st.size > layout_.size) {
         note("the part file grew");
         if (::ftruncate(s.partFd.get(), static_cast<off_t>(layout_.size)) != 0)

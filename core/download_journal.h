@@ -124,7 +124,16 @@ struct JournalOptions {
     std::chrono::milliseconds syncEvery{1000};
     std::string bootId; // empty: /proc/sys/kernel/random/boot_id ("" where unreadable: no boot is the same)
     bool directIo = true; // write whole chunks with O_DIRECT where the filesystem allows it
+    // Preallocate the part file's space when opening. false: the part file is
+    // created (or resumed) as it is, and grows as chunks are written, until
+    // reserve() is called; for a caller that first wants the size proven
+    // (MeshDownload: the catalog's size is only a peer's claim).
+    bool reserveOnOpen = true;
 };
+
+// Space left free beyond a download's part file: a reservation that would eat
+// into it fails up front instead.
+inline constexpr std::uint64_t kFreeSpaceMarginBytes = 128ull << 20;
 
 // Where the running whole-file hash got its bytes (diagnostics, benchmarks).
 struct JournalHashStats {
@@ -263,6 +272,12 @@ public:
     // removes the part file and the journal, and returns verified = false.
     // Either way the journal is spent afterwards.
     Result<FinishReport> finish(Observer* observer, const CancelToken& cancel);
+
+    // Reserves the part file's full size now (see reserveOnOpen), never
+    // beyond the free space minus `marginBytes`: fails with "<model>: not
+    // enough space in <dir>: needs X ..., Y free". Only the part not yet
+    // allocated counts, so calling it again is cheap. Safe beside writers.
+    Status reserve(std::uint64_t marginBytes = kFreeSpaceMarginBytes);
 
     // Pause: makes everything durable, records a clean close and releases the
     // lock. Spent afterwards.

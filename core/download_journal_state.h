@@ -53,6 +53,13 @@ std::size_t pwriteDirect(int fd, const std::filesystem::path& path, const char* 
 void readRange(int fd, const std::filesystem::path& path, std::uint64_t offset, std::uint64_t length,
                std::string& buf, const std::function<void(const char*, std::size_t)>& sink);
 
+// Gives the part file's space for `size` bytes (fallocate; ftruncate where the
+// filesystem cannot), never more than the free space minus `marginBytes`:
+// only what is not allocated yet counts. Throws Failure: "<model>: not enough
+// space in <dir>: needs X (and M kept free), Y free", or the error.
+void preallocate(int fd, const std::filesystem::path& path, std::uint64_t size, std::uint64_t marginBytes,
+                 const std::string& modelId);
+
 struct FileId {
     std::uint64_t dev = 0, ino = 0;
     std::int64_t birthNs = 0; // 0 where the filesystem does not tell

@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::size_t kMaxListingBytes = 16u << 20;
 constexpr std::size_t kMaxPackages = 10'000;
+constexpr int kMaxListingDepth = 16;
 constexpr std::size_t kMaxFiles = 64;
 constexpr std::size_t kMaxText = 1024;
 constexpr int kMaxTier = 1000;
@@ -136,11 +137,19 @@ Result<PackageListing> parsePackageListing(std::string_view text)
     if (text.size() > kMaxListingBytes)
         return fail("package list: " + std::to_string(text.size()) + " bytes is larger than the 16 MiB allowed");
     json doc;
+    bool tooDeep = false;
     try {
-        doc = json::parse(text.begin(), text.end());
+        // What is nested deeper than a listing ever is gets dropped while
+        // parsing instead of being built.
+        doc = json::parse(text.begin(), text.end(), [&tooDeep](int depth, json::parse_event_t, json&) {
+            tooDeep = tooDeep || depth > kMaxListingDepth;
+            return depth <= kMaxListingDepth;
+        });
     } catch (const json::parse_error& e) {
         return fail("package list: not valid JSON (syntax error at byte " + std::to_string(e.byte) + ")");
     }
+    if (tooDeep)
+        return fail("package list: nested deeper than " + std::to_string(kMaxListingDepth) + " levels");
     const auto list = doc.is_object() ? doc.find("packages") : doc.end();
     if (!doc.is_object() || list == doc.end() || !list->is_array())
         return fail("package list: no \"packages\" list");

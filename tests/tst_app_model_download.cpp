@@ -512,7 +512,7 @@ private slots:
         QVERIFY(runToEnd(d));
         ::umount(tiny.c_str());
         QCOMPARE(d.state(), MeshDownload::State::Failed);
-        QVERIFY2(d.error().contains("disk full") && d.error().contains(QString::fromStdString(tiny.string())),
+        QVERIFY2(d.error().contains("not enough space") && d.error().contains(QString::fromStdString(tiny.string())),
                  qPrintable(d.error()));
         QVERIFY(!d.error().contains('\n'));
     }

@@ -437,6 +437,36 @@ private slots:
         QVERIFY(again->verified);
     }
 
+    // The size is a peer's claim until proven: the part file takes no space
+    // until reserve(), which never goes past the free space minus a margin,
+    // and a download written without it still verifies.
+    void reserveLater()
+    {
+        JournalOptions lazy;
+        lazy.reserveOnOpen = false;
+        DownloadTarget claimed = targetFor(data, false);
+        claimed.size = 5'000'000'000ull;
+        {
+            auto r = DownloadJournal::open(final, claimed, nullptr, CancelToken(), lazy);
+            QVERIFY2(r.ok(), r.ok() ? "" : r.message().c_str());
+            QCOMPARE(fs::file_size(DownloadJournal::partPath(final)), std::uintmax_t(0));
+            const Status st = (*r)->reserve(std::uint64_t(1) << 62); // more than any disk has free
+            QVERIFY(!st.ok());
+            QVERIFY2(st.message().find("not enough space") != std::string::npos, st.message().c_str());
+            QVERIFY2(st.message().find("tiny-llm") != std::string::npos, st.message().c_str());
+            QCOMPARE(fs::file_size(DownloadJournal::partPath(final)), std::uintmax_t(0));
+            (*r)->discard();
+        }
+        auto r = DownloadJournal::open(final, targetFor(data, false), nullptr, CancelToken(), lazy);
+        QVERIFY(r.ok());
+        QVERIFY((*r)->reserve().ok());
+        QCOMPARE(fs::file_size(DownloadJournal::partPath(final)), std::uintmax_t(data.size()));
+        finishAll(**r, data);
+        auto finished = (*r)->finish(nullptr, CancelToken());
+        QVERIFY(finished && finished->verified);
+        QCOMPARE(testutil::readFile(final), data);
+    }
+
     void fullDisk()
     {
         const fs::path tiny = box->path() / "tiny";

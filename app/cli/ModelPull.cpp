@@ -1,9 +1,12 @@
 // atmosphere model pull MODEL_ID: download a model from the mesh into the
 // station's model library, verified, resumable (Ctrl-C pauses; the same
-// command again resumes from what is on disk).
+// command again resumes from what is on disk). A model already complete in
+// the destination (the catalog's size and SHA-256) is not fetched again.
 #include <QEventLoop>
 #include <QJsonObject>
 #include <QTimer>
+
+#include <sys/stat.h>
 
 #include <iostream>
 
@@ -14,8 +17,38 @@
 #include "app/mesh/MeshDownload.h"
 #include "core/catalog.h"
 #include "core/fs_util.h"
+#include "core/model_library.h"
+#include "core/sha256.h"
 
 namespace cli {
+
+namespace {
+
+// The model is already complete at `file`: the entry's size, then its
+// SHA-256 (from the hash cache while the file is unchanged since it was
+// hashed, else hashed now and cached).
+bool alreadyThere(const Context& ctx, const std::filesystem::path& file, const atmo::CatalogEntry& entry)
+{
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || std::uint64_t(st.st_size) != entry.sizeBytes)
+        return false;
+    const std::int64_t mtimeNs = std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    atmo::HashCache cache(ctx.home().cacheDir() / "model-hashes.json");
+    if (auto known = cache.wholeHash(file, entry.sizeBytes, mtimeNs))
+        return *known == entry.sha256;
+    TerminalProgress bar(!ctx.json());
+    const auto hash = atmo::sha256FileHex(file, atmo::CancelToken(), [&](std::uint64_t done) {
+        bar.onProgress({"checking", done, entry.sizeBytes, entry.modelId});
+    });
+    bar.done();
+    if (!hash)
+        return false;
+    cache.storeWhole(file, entry.sizeBytes, mtimeNs, *hash);
+    (void)cache.save(); // only a cache: a later pull hashes again
+    return *hash == entry.sha256;
+}
+
+} // namespace
 
 int modelPull(const QStringList& args)
 {
@@ -70,12 +103,35 @@ int modelPull(const QStringList& args)
                 why += "; " + directory.peer(row).endpoint + ": " + directory.peer(row).error;
         return ctx.fail(id + ": no peer has this model (" + why + ")");
     }
+    const std::filesystem::path dest =
+        p.isSet("dest") ? std::filesystem::path(s(p.value("dest"))) : ctx.home().modelsDir();
+    if (const DownloadSpec spec = DownloadSpec::forModel(match->entry); spec.problem().isEmpty()) {
+        const std::filesystem::path existing = dest / spec.fileName;
+        if (alreadyThere(ctx, existing, match->entry)) {
+            const std::filesystem::path entryFile = dest / (match->entry.modelId + ".json");
+            if (!std::filesystem::exists(entryFile))
+                (void)atmo::writeFileAtomic(entryFile, atmo::catalogEntryToJson(match->entry));
+            const QString path = q(existing.string());
+            if (ctx.json()) {
+                ctx.printJson({{"model_id", id},
+                               {"path", path},
+                               {"sha256", q(match->entry.sha256)},
+                               {"size_bytes", static_cast<qint64>(match->entry.sizeBytes)},
+                               {"bytes_received", 0},
+                               {"resumed", false},
+                               {"already_present", true}});
+            } else {
+                std::cerr << "atmosphere: note: " << s(id) << ": already in " << dest.string()
+                          << " with the catalog's SHA-256; nothing fetched\n";
+                ctx.print(path);
+            }
+            return Ok;
+        }
+    }
     const std::vector<DownloadSource> sources = directory.sourcesFor(*match);
     if (sources.empty())
         return ctx.fail(id + ": no peer that has this model offers an HTTP endpoint");
 
-    const std::filesystem::path dest =
-        p.isSet("dest") ? std::filesystem::path(s(p.value("dest"))) : ctx.home().modelsDir();
     MeshDownloadOptions options;
     options.stallTimeoutMs = static_cast<int>(stall * 1000);
     MeshDownload download(match->entry, sources, dest, options);

@@ -52,8 +52,26 @@ void usage(std::ostream& out)
 
 } // namespace
 
+namespace {
+
+QtMessageHandler qtDefaultHandler = nullptr;
+
+// Qt 6.4 warns on stderr when a reply we aborted (a peer's answer refused at
+// its headers) later gets the HTTP error the network thread had already
+// queued for it: an internal double report, not something the user can act
+// on, and it would break the one error line a failed command prints.
+void quietQtNoise(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    if (type == QtWarningMsg && message.startsWith(QLatin1String("QNetworkReplyImplPrivate::error: Internal problem")))
+        return;
+    qtDefaultHandler(type, context, message);
+}
+
+} // namespace
+
 int main(int argc, char** argv)
 {
+    qtDefaultHandler = qInstallMessageHandler(quietQtNoise);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("atmosphere");
     QCoreApplication::setApplicationVersion(ATMO_VERSION);

@@ -54,7 +54,8 @@ void JournalWorker::run(Work work, Deliver deliver)
     }));
 }
 
-void JournalWorker::open(const std::filesystem::path& finalPath, const atmo::DownloadTarget& target)
+void JournalWorker::open(const std::filesystem::path& finalPath, const atmo::DownloadTarget& target,
+                         const atmo::JournalOptions& options)
 {
     // The journal waits in a slot until it is delivered, so stop() can close
     // one opened for a round that was stopped meanwhile: left to a dropped
@@ -65,9 +66,9 @@ void JournalWorker::open(const std::filesystem::path& finalPath, const atmo::Dow
     QPointer<JournalWorker> self(this);
     const atmo::CancelToken cancel = cancel_;
     run(
-        [self, finalPath, target, cancel, slot] {
+        [self, finalPath, target, cancel, slot, options] {
             PhaseForwarder phases(self);
-            auto opened = atmo::DownloadJournal::open(finalPath, target, &phases, cancel);
+            auto opened = atmo::DownloadJournal::open(finalPath, target, &phases, cancel, options);
             if (!opened)
                 return q(opened.message());
             *slot = std::shared_ptr<atmo::DownloadJournal>(std::move(opened.value()));
@@ -113,6 +114,19 @@ void JournalWorker::commit(const QString& peer, std::uint32_t chunk, QByteArray 
             --pending_;
             emit committed(c);
         });
+}
+
+void JournalWorker::reserve(std::uint64_t marginBytes)
+{
+    auto journal = journal_;
+    if (!journal)
+        return;
+    run(
+        [journal, marginBytes] {
+            const atmo::Status st = journal->reserve(marginBytes);
+            return st ? QString() : q(st.message());
+        },
+        [this](const QString& error) { emit reserved(error); });
 }
 
 void JournalWorker::finish()

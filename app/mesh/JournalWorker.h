@@ -44,7 +44,10 @@ public:
     ~JournalWorker() override; // stops; an open journal records a clean close
 
     // Opens (or resumes) the journal for `finalPath`; then opened().
-    void open(const std::filesystem::path& finalPath, const atmo::DownloadTarget& target);
+    void open(const std::filesystem::path& finalPath, const atmo::DownloadTarget& target,
+              const atmo::JournalOptions& options = {});
+    // Reserves the part file's space (DownloadJournal::reserve); then reserved().
+    void reserve(std::uint64_t marginBytes);
     // The journal once opened() said so; null before and after it is spent.
     atmo::DownloadJournal* journal() const { return journal_.get(); }
     // Writes one chunk's bytes and records it; then committed(). With
@@ -62,6 +65,7 @@ public:
 
 signals:
     void opened(const QString& error); // empty: journal() is ready
+    void reserved(const QString& error); // empty: the space is the part file's
     void phaseProgress(const QString& phase, quint64 done, quint64 total);
     void committed(const JournalWorker::Commit& result);
     void finishedFile(const atmo::Result<atmo::FinishReport>& report);

@@ -51,6 +51,10 @@ MeshDownload::MeshDownload(DownloadSpec spec, std::vector<DownloadSource> source
     connect(disk_, &JournalWorker::committed, this, &MeshDownload::onCommitted);
     connect(disk_, &JournalWorker::finishedFile, this, &MeshDownload::onFinishReport);
     connect(disk_, &JournalWorker::phaseProgress, this, &MeshDownload::phaseProgress);
+    connect(disk_, &JournalWorker::reserved, this, [this](const QString& error) {
+        if (!error.isEmpty() && state_ == State::Running)
+            fail(error.startsWith(q(spec_.key)) ? error : q(spec_.key) + ": " + error);
+    });
     tick_.setInterval(250);
     connect(&tick_, &QTimer::timeout, this, &MeshDownload::onTick);
     connect(&throttle_, &ReadThrottle::ready, this, [this] {
@@ -135,9 +139,10 @@ void MeshDownload::start()
         have = std::min<std::uint64_t>(fs::file_size(part, ec), spec_.sizeBytes);
     const std::uint64_t need = spec_.sizeBytes - have;
     const std::uint64_t free = atmo::freeSpace(dest_);
-    if (need > 0 && free < need)
-        return fail(q(dest_.string()) + ": disk full: " + id + " needs " + q(atmo::humanBytes(need)) + ", only " +
-                    q(atmo::humanBytes(free)) + " free");
+    if (need > 0 && (free < kFreeSpaceMarginBytes || free - kFreeSpaceMarginBytes < need))
+        return fail(id + ": not enough space in " + q(dest_.string()) + ": needs " + q(atmo::humanBytes(need)) +
+                    " (and " + q(atmo::humanBytes(kFreeSpaceMarginBytes)) + " kept free), " +
+                    q(atmo::humanBytes(free)) + " free; the size is what " + peerList(sourceNames()) + " claimed");
 
     setState(State::Preparing);
     if (options_.askChunkLists && !spec_.chunkListPath.isEmpty() && sources_.size() > 1 && chunkHashes_.empty() &&
@@ -173,7 +178,10 @@ void MeshDownload::openJournal(std::vector<std::string> chunkHashes, std::uint64
     target.sha256 = spec_.sha256;
     target.chunkSize = chunkSize != 0 ? chunkSize : atmo::defaultChunkSize(spec_.sizeBytes);
     target.chunkHashes = std::move(chunkHashes);
-    disk_->open(finalPath(), target);
+    sizeProven_ = false;
+    atmo::JournalOptions journalOptions;
+    journalOptions.reserveOnOpen = false; // reserved once a peer proved the size
+    disk_->open(finalPath(), target, journalOptions);
 }
 
 void MeshDownload::onOpened(const QString& error)
@@ -254,13 +262,21 @@ void MeshDownload::service(RangeFetch* fetch)
 {
     if (state_ != State::Running)
         return;
-    switch (fetch->pump()) {
+    const RangeFetch::Status status = fetch->pump();
+    if (!sizeProven_ && fetch->sizeProven()) {
+        // The first peer to prove the size (see MeshDownload.h): only now
+        // is the part file's space reserved.
+        sizeProven_ = true;
+        disk_->reserve(kFreeSpaceMarginBytes);
+    }
+    switch (status) {
     case RangeFetch::Status::Open:
         return;
     case RangeFetch::Status::Complete:
         std::erase_if(fetches_, [fetch](const auto& f) { return f.get() == fetch; });
         break;
     case RangeFetch::Status::Failed:
+        // dropRequest takes the text by value: it destroys the fetch that holds it.
         dropRequest(fetch, atmo::ChunkFailure::Dropped, fetch->failure());
         break;
     }
@@ -313,7 +329,7 @@ void MeshDownload::onCommitted(const JournalWorker::Commit& c)
     maybeFinish();
 }
 
-void MeshDownload::dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, const QString& detail)
+void MeshDownload::dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, QString detail)
 {
     const QString peer = fetch->peer();
     if (plan_)
@@ -326,7 +342,7 @@ void MeshDownload::dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, const 
     }
 }
 
-void MeshDownload::dropPeer(const QString& peer, atmo::ChunkFailure why, const QString& detail)
+void MeshDownload::dropPeer(QString peer, atmo::ChunkFailure why, QString detail)
 {
     std::vector<RangeFetch*> doomed;
     for (auto& f : fetches_)
@@ -369,13 +385,23 @@ void MeshDownload::onTick()
     if (state_ != State::Running)
         return;
     const auto now = Clock::now();
-    std::vector<RangeFetch*> stalled;
-    for (auto& f : fetches_)
+    // Silence, or a pace below the least accepted: a peer trickling a byte
+    // now and then is as stalled as a silent one.
+    std::vector<std::pair<RangeFetch*, QString>> stalled;
+    const std::chrono::milliseconds window(options_.rateWindowMs);
+    for (auto& f : fetches_) {
         if (now - f->lastActivity() > std::chrono::milliseconds(options_.stallTimeoutMs))
-            stalled.push_back(f.get());
-    for (RangeFetch* f : stalled)
-        dropRequest(f, atmo::ChunkFailure::Dropped,
-                    QStringLiteral("stalled: no data for %1 s").arg(options_.stallTimeoutMs / 1000.0, 0, 'f', 1));
+            stalled.emplace_back(f.get(), QStringLiteral("stalled: no data for %1 s")
+                                              .arg(options_.stallTimeoutMs / 1000.0, 0, 'f', 1));
+        else if (options_.minRateBytesPerSec > 0)
+            if (auto bytes = f->tooSlow(now, options_.minRateBytesPerSec, window))
+                stalled.emplace_back(f.get(), QStringLiteral("stalled: %1 bytes in %2 s, less than the %3/s accepted")
+                                                  .arg(*bytes)
+                                                  .arg(options_.rateWindowMs / 1000.0, 0, 'f', 1)
+                                                  .arg(q(atmo::humanBytes(options_.minRateBytesPerSec))));
+    }
+    for (const auto& [f, why] : stalled)
+        dropRequest(f, atmo::ChunkFailure::Dropped, why);
     emitProgress(false);
     if (!stalled.empty())
         schedule();
@@ -468,7 +494,12 @@ void MeshDownload::fail(const QString& message)
 {
     error_ = message;
     halt();
-    disk_->close(); // what is on disk stays for a later attempt
+    // What is on disk stays for a later attempt when it holds a committed
+    // chunk; a part file with none is removed (see MeshDownload.h).
+    if (disk_->journal() && disk_->journal()->chunksDone() == 0)
+        disk_->discard();
+    else
+        disk_->close();
     finishing_ = false;
     setState(State::Failed);
     emit finished(false);
@@ -510,3 +541,11 @@ void MeshDownload::emitProgress(bool force)
 }
 
 QString MeshDownload::peerName(const QString& endpoint) const { return "peer " + endpoint; }
+
+std::vector<QString> MeshDownload::sourceNames() const
+{
+    std::vector<QString> out;
+    for (const auto& src : sources_)
+        out.push_back(src.endpoint);
+    return out;
+}

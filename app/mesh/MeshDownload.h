@@ -24,6 +24,25 @@
 // network pauses while too many chunks wait for the disk (backpressure
 // through the replies' bounded read buffers), which bounds memory.
 //
+// What a peer must prove before it costs disk space. The catalog's
+// size_bytes is only a claim. A download refuses to start when that claim
+// does not fit in the free space minus kFreeSpaceMarginBytes ("not enough
+// space: needs X, Y free", naming the model and the peers that claimed it).
+// The part file is created sparse and its space reserved (fallocate) only
+// after the first answer that proves the size: a 206 whose Content-Range
+// total is the expected size, or a 200 whose Content-Length is; the
+// reservation too never goes past the free space minus the margin. On a
+// failure the part file and its journal stay for a resume only if the
+// journal holds at least one committed chunk (whose bytes came from a peer
+// that proved the size); with none they are removed. A pause keeps them.
+//
+// Slow peers. A request is stalled, its chunks go to other peers and the peer
+// is dropped, when nothing arrived for stallTimeoutMs, or when a window of
+// rateWindowMs (from the request on, headers included) brought less than
+// minRateBytesPerSec on average; windows in which we held reading back (our
+// disk, our rate limit) do not count. A peer trickling a byte every two
+// seconds is dropped after one window.
+//
 // Peer keys inside the plan are the peers' endpoint URLs, so every message
 // names the peer the way a user can reach it. The order of the sources is
 // their rank (best first), as the catalog merge gives them.
@@ -58,6 +77,8 @@ class PeerDirectory;
 
 struct MeshDownloadOptions {
     int stallTimeoutMs = 15000;         // a request with no byte for this long fails over
+    std::uint64_t minRateBytesPerSec = 8192; // a request slower than this over a window fails over (0: never)
+    int rateWindowMs = 10000;           // the window minRateBytesPerSec is measured over
     int chunkListTimeoutMs = 5000;      // how long to wait for peers' /chunks lists
     std::uint32_t chunksPerRequest = 4; // one Range request covers up to this many chunks
     int maxPendingChunks = 6;           // chunks waiting for the disk before reading pauses
@@ -79,6 +100,9 @@ public:
     {
     }
     ~MeshDownload() override;
+
+    // Kept free beyond what a download reserves.
+    static constexpr std::uint64_t kFreeSpaceMarginBytes = atmo::kFreeSpaceMarginBytes;
 
     // Outcomes of each peer go into its ranking (recordTransfer) when given.
     void setDirectory(PeerDirectory* directory) { outcomes_.setDirectory(directory); }
@@ -135,8 +159,10 @@ private:
     void service(RangeFetch* fetch);
     void commit(const QString& peer, std::uint32_t chunk, QByteArray data);
     void onCommitted(const JournalWorker::Commit& c);
-    void dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, const QString& detail);
-    void dropPeer(const QString& peer, atmo::ChunkFailure why, const QString& detail);
+    // Both take their texts by value: dropping a request destroys the fetch,
+    // and a reference into it (its failure()) would dangle.
+    void dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, QString detail);
+    void dropPeer(QString peer, atmo::ChunkFailure why, QString detail);
     void stopRequests();
     void drainAll();
     void onTick();
@@ -148,6 +174,7 @@ private:
     void halt();
     void emitProgress(bool force);
     QString peerName(const QString& endpoint) const;
+    std::vector<QString> sourceNames() const;
 
     DownloadSpec spec_;
     std::vector<DownloadSource> sources_;
@@ -168,6 +195,7 @@ private:
     std::vector<std::string> chunkHashes_;
     std::uint64_t hashChunkSize_ = 0;
     bool finishing_ = false;
+    bool sizeProven_ = false; // a peer proved the size this round: the part file's space is reserved
 
     DownloadRounds rounds_;
     std::vector<ChunkOrigin> origins_;    // per chunk of the journal: who sent it

@@ -8,11 +8,10 @@
 
 #include <algorithm>
 
+#include "app/mesh/PeerReply.h"
+
 namespace {
 
-// A catalog of 10,000 entries is ~5 MiB of JSON; anything far beyond that
-// is not a catalog.
-constexpr qint64 kMaxBody = 64ll << 20;
 constexpr int kRetryMs = 30'000;
 
 QString normalizedEndpoint(const QString& endpoint)
@@ -23,14 +22,11 @@ QString normalizedEndpoint(const QString& endpoint)
     return e;
 }
 
+// "/health: no complete answer within 10 s": what failed, for one line.
 QString replyError(QNetworkReply* reply)
 {
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (reply->error() == QNetworkReply::OperationCanceledError)
-        return QObject::tr("no answer within the time limit");
-    if (status >= 400)
-        return QObject::tr("HTTP %1 from %2").arg(status).arg(reply->url().path());
-    return reply->errorString();
+    const QString problem = peerreply::problem(reply);
+    return problem.startsWith("HTTP ") ? problem : reply->url().path() + ": " + problem;
 }
 
 } // namespace
@@ -213,16 +209,9 @@ std::vector<atmo::PeerRecord> PeerDirectory::peerRecords() const
     return out;
 }
 
-QNetworkReply* PeerDirectory::get(const QString& url)
+QNetworkReply* PeerDirectory::get(const QString& url, qint64 maxBytes)
 {
-    QNetworkRequest request{QUrl(url)};
-    request.setTransferTimeout(timeoutMs_);
-    request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("atmosphere-station/" ATMO_VERSION));
-    QNetworkReply* reply = net_->get(request);
-    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
-        if (received > kMaxBody)
-            reply->abort();
-    });
+    QNetworkReply* reply = peerreply::get(*net_, QUrl(url), {maxBytes, timeoutMs_});
     ++inFlight_;
     return reply;
 }
@@ -237,7 +226,7 @@ void PeerDirectory::fetch(const QString& endpoint)
 {
     QElapsedTimer clock;
     clock.start();
-    QNetworkReply* reply = get(endpoint + "/health");
+    QNetworkReply* reply = get(endpoint + "/health", peerreply::kHealthBytes);
     connect(reply, &QNetworkReply::finished, this, [this, endpoint, reply, clock] {
         reply->deleteLater();
         onHealth(endpoint, reply, clock.elapsed());
@@ -250,7 +239,7 @@ void PeerDirectory::onHealth(const QString& endpoint, QNetworkReply* reply, qint
     PeerState* p = find(endpoint);
     if (!p)
         return;
-    if (reply->error() != QNetworkReply::NoError) {
+    if (!peerreply::problem(reply).isEmpty()) {
         failed(endpoint, replyError(reply));
         return;
     }
@@ -259,13 +248,13 @@ void PeerDirectory::onHealth(const QString& endpoint, QNetworkReply* reply, qint
     p->error.clear();
     p->lastSeen = QDateTime::currentDateTimeUtc();
     changed(endpoint);
-    QNetworkReply* catalog = get(endpoint + "/v1/catalog");
+    QNetworkReply* catalog = get(endpoint + "/v1/catalog", peerreply::kCatalogBytes);
     connect(catalog, &QNetworkReply::finished, this, [this, endpoint, catalog] {
         catalog->deleteLater();
         const int status = catalog->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status == 404) {
             // A model bridge: it serves /v1/models but not the station's /v1/catalog.
-            QNetworkReply* models = get(endpoint + "/v1/models");
+            QNetworkReply* models = get(endpoint + "/v1/models", peerreply::kCatalogBytes);
             connect(models, &QNetworkReply::finished, this, [this, endpoint, models] {
                 models->deleteLater();
                 onCatalog(endpoint, models, true);
@@ -283,11 +272,11 @@ void PeerDirectory::onCatalog(const QString& endpoint, QNetworkReply* reply, boo
     PeerState* p = find(endpoint);
     if (!p)
         return;
-    if (reply->error() != QNetworkReply::NoError) {
+    if (!peerreply::problem(reply).isEmpty()) {
         failed(endpoint, replyError(reply));
         return;
     }
-    const std::string body = reply->readAll().toStdString();
+    const std::string body = peerreply::body(reply).toStdString();
     atmo::CatalogMessage message;
     if (bridgeStyle) {
         auto list = atmo::parseModelList(body);
@@ -348,7 +337,7 @@ void PeerDirectory::onCatalog(const QString& endpoint, QNetworkReply* reply, boo
     scheduleRefresh(endpoint, message.ttlSeconds);
 
     if (!bridgeStyle) {
-        QNetworkReply* peers = get(endpoint + "/v1/peers");
+        QNetworkReply* peers = get(endpoint + "/v1/peers", peerreply::kPeerListBytes);
         connect(peers, &QNetworkReply::finished, this, [this, endpoint, peers] {
             peers->deleteLater();
             onPeers(endpoint, peers);
@@ -359,9 +348,9 @@ void PeerDirectory::onCatalog(const QString& endpoint, QNetworkReply* reply, boo
 
 void PeerDirectory::onPeers(const QString& endpoint, QNetworkReply* reply)
 {
-    if (reply->error() != QNetworkReply::NoError)
-        return; // an older station without /v1/peers: nothing to learn
-    auto list = atmo::parsePeerList(reply->readAll().toStdString());
+    if (!peerreply::problem(reply).isEmpty())
+        return; // an older station without /v1/peers (or a bad answer): nothing to learn
+    auto list = atmo::parsePeerList(peerreply::body(reply).toStdString());
     if (!list)
         return;
     for (const auto& r : *list) {

@@ -56,6 +56,8 @@ public:
     // Peers learned via other peers are capped, so a hostile peer cannot
     // make us crawl thousands of addresses.
     void setMaxPeers(int n) { maxPeers_ = n; }
+    // Each request's overall deadline (PeerReply: headers and body included,
+    // so a peer trickling bytes is given up too).
     void setRequestTimeoutMs(int ms) { timeoutMs_ = ms; }
 
     // Adds (or updates how we know) a peer and fetches its catalog now.
@@ -104,7 +106,7 @@ private:
     void onCatalog(const QString& endpoint, QNetworkReply* reply, bool bridgeStyle);
     void onPeers(const QString& endpoint, QNetworkReply* reply);
     void failed(const QString& endpoint, const QString& error);
-    QNetworkReply* get(const QString& url);
+    QNetworkReply* get(const QString& url, qint64 maxBytes);
     void finishedOne();
     void expire();
     void changed(const QString& endpoint);
@@ -115,7 +117,7 @@ private:
     QNetworkAccessManager* net_;
     QString ownNodeId_;
     int maxPeers_ = 256;
-    int timeoutMs_ = 5000;
+    int timeoutMs_ = 10000;
     int inFlight_ = 0;
     PeerState* find(const QString& endpoint);
     std::vector<PeerState> peers_; // rows, in the order peers became known

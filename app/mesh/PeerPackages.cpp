@@ -8,12 +8,10 @@
 #include <algorithm>
 
 #include "app/mesh/PeerDirectory.h"
+#include "app/mesh/PeerReply.h"
 #include "core/manifest.h"
 
 namespace {
-
-constexpr qint64 kMaxListingBody = 16 << 20;
-constexpr int kTimeoutMs = 10000;
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
@@ -65,14 +63,8 @@ void PeerPackages::refresh()
         const PeerState& peer = directory_->peer(row);
         if (!peer.reachable)
             continue;
-        QNetworkRequest request{QUrl(peer.endpoint + "/v1/packages")};
-        request.setTransferTimeout(kTimeoutMs);
-        request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("atmosphere-station/" ATMO_VERSION));
-        QNetworkReply* reply = net_->get(request);
-        connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
-            if (received > kMaxListingBody)
-                reply->abort();
-        });
+        QNetworkReply* reply = peerreply::get(*net_, QUrl(peer.endpoint + "/v1/packages"),
+                                              {peerreply::kPackageListBytes, peerreply::kDeadlineMs});
         ++inFlight_;
         const QString endpoint = peer.endpoint, nodeKey = peer.catalogKey();
         connect(reply, &QNetworkReply::finished, this, [this, endpoint, nodeKey, reply] { onReply(endpoint, nodeKey, reply); });
@@ -89,10 +81,10 @@ void PeerPackages::onReply(const QString& endpoint, const QString& nodeKey, QNet
         // A model bridge: it offers models, not packages.
         byPeer_.erase(endpoint);
         errors_.erase(endpoint);
-    } else if (reply->error() != QNetworkReply::NoError || status != 200) {
-        errors_[endpoint] = endpoint + ": " + (status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString());
+    } else if (const QString problem = peerreply::problem(reply); !problem.isEmpty()) {
+        errors_[endpoint] = endpoint + ": /v1/packages: " + problem;
     } else {
-        const QByteArray body = reply->readAll();
+        const QByteArray body = peerreply::body(reply);
         auto listing = atmo::parsePackageListing(std::string_view(body.constData(), static_cast<std::size_t>(body.size())));
         if (!listing) {
             errors_[endpoint] = endpoint + ": " + q(listing.message());

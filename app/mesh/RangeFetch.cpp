@@ -8,14 +8,25 @@
 #include <algorithm>
 
 namespace {
+
 using Clock = std::chrono::steady_clock;
+
+// A peer's header quoted in a message: printable ASCII only, and short.
+QString printable(const QByteArray& raw)
+{
+    QString out;
+    for (char c : raw.left(80))
+        out += (c >= 0x20 && c < 0x7f) ? QChar(c) : QChar('?');
+    return out;
 }
+
+} // namespace
 
 RangeFetch::RangeFetch(Host& host, atmo::RangePlan& plan, QNetworkAccessManager& net, const QString& peer,
                        const QUrl& url, const atmo::Assignment& assignment, std::uint64_t fileSize,
                        std::uint32_t chunksPerRequest)
     : host_(host), plan_(plan), peer_(peer), peerKey_(peer.toStdString()), a_(assignment), fileSize_(fileSize),
-      chunksPerRequest_(chunksPerRequest), chunk_(assignment.first), lastByte_(Clock::now())
+      chunksPerRequest_(chunksPerRequest), chunk_(assignment.first), lastByte_(Clock::now()), windowStart_(lastByte_)
 {
     QNetworkRequest req(url);
     req.setRawHeader("Range", QByteArray("bytes=") + QByteArray::number(qulonglong(a_.offset)) + '-' +
@@ -23,6 +34,9 @@ RangeFetch::RangeFetch(Host& host, atmo::RangePlan& plan, QNetworkAccessManager&
     // One TCP connection per peer and request keeps a slow peer's flow
     // control from holding back another request multiplexed beside it.
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    // A peer answers with the bytes or not at all: a redirect could send us
+    // anywhere, so it is an error like any other status (checkHeaders).
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     reply_ = net.get(req);
     reply_->setReadBufferSize(kReadBufferBytes);
     QObject::connect(reply_, &QNetworkReply::readyRead, reply_, [this] { host_.fetchActivity(*this); });
@@ -41,7 +55,10 @@ void RangeFetch::releaseReply(bool abort)
     reply_ = nullptr;
     // Disconnect first: abort() emits finished() at once, into a fetch that is going away.
     QObject::disconnect(reply, nullptr, reply, nullptr);
-    if (abort && !reply->isFinished())
+    // A reply that already has its error (an HTTP 500 on its way to
+    // finishing) is not aborted: Qt would warn on stderr that the error was
+    // set twice. Deleting it closes its connection all the same.
+    if (abort && !reply->isFinished() && reply->error() == QNetworkReply::NoError)
         reply->abort();
     reply->deleteLater();
 }
@@ -70,7 +87,7 @@ bool RangeFetch::checkHeaders()
     const int status = reply_->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 206) {
         static const QRegularExpression re(QStringLiteral("^bytes (\\d+)-(\\d+)/(\\d+)$"));
-        const QString range = QString::fromLatin1(reply_->rawHeader("Content-Range")).trimmed();
+        const QString range = printable(reply_->rawHeader("Content-Range").trimmed());
         const auto m = re.match(range);
         if (!m.hasMatch() || m.captured(1).toULongLong() != a_.offset ||
             m.captured(2).toULongLong() != a_.offset + a_.length - 1 || m.captured(3).toULongLong() != fileSize_) {
@@ -78,6 +95,13 @@ bool RangeFetch::checkHeaders()
                      .arg(a_.offset).arg(a_.offset + a_.length - 1).arg(range));
             return false;
         }
+        const QVariant length = reply_->header(QNetworkRequest::ContentLengthHeader);
+        if (length.isValid() && length.toULongLong() != a_.length) {
+            fail(QStringLiteral("announced %1 bytes for the %2 bytes of range %3-%4")
+                     .arg(length.toULongLong()).arg(a_.length).arg(a_.offset).arg(a_.offset + a_.length - 1));
+            return false;
+        }
+        sizeProven_ = true;
         return true;
     }
     if (status == 200) {
@@ -92,6 +116,7 @@ bool RangeFetch::checkHeaders()
         }
         wholeFile_ = true;
         skip_ = a_.offset;
+        sizeProven_ = length.isValid();
         return true;
     }
     fail(status != 0                                   ? QStringLiteral("answered HTTP %1").arg(status)
@@ -116,12 +141,18 @@ RangeFetch::Status RangeFetch::pump()
             break;
         const std::uint64_t allowed = host_.readAllowance();
         if (allowed == 0) {
-            lastByte_ = Clock::now(); // held back by our disk or our rate limit, not the peer's stall
+            // Held back by our disk or our rate limit: not the peer's stall,
+            // and its pace is not measurable meanwhile.
+            lastByte_ = windowStart_ = Clock::now();
+            windowBytes_ = 0;
             return status_;
         }
         if (!takeBytes(static_cast<qint64>(std::min<std::uint64_t>(static_cast<std::uint64_t>(buffered), allowed))))
             break;
     }
+    if (done_ && !wholeFile_ && reply_->bytesAvailable() > 0)
+        return fail(QStringLiteral("sent more than the %1 bytes of range %2-%3")
+                        .arg(a_.length).arg(a_.offset).arg(a_.offset + a_.length - 1));
     if (done_ && (wholeFile_ || reply_->isFinished()))
         return complete();
     if (!done_ && reply_->isFinished() && reply_->bytesAvailable() == 0)
@@ -140,6 +171,7 @@ bool RangeFetch::takeBytes(qint64 available)
             return false;
         skip_ -= static_cast<std::uint64_t>(n);
         lastByte_ = now;
+        windowBytes_ += static_cast<std::uint64_t>(n);
         host_.bytesRead(static_cast<std::uint64_t>(n), now);
         return true;
     }
@@ -154,6 +186,7 @@ bool RangeFetch::takeBytes(qint64 available)
     if (n <= 0)
         return false;
     lastByte_ = now;
+    windowBytes_ += static_cast<std::uint64_t>(n);
     taken_ += static_cast<std::uint64_t>(n);
     host_.bytesRead(static_cast<std::uint64_t>(n), now);
     plan_.received(peerKey_, chunk_, static_cast<std::uint64_t>(n), now);
@@ -181,4 +214,18 @@ void RangeFetch::extendOrFinish(atmo::SteadyTime now)
         for (std::uint32_t c = more->first; c < more->first + more->count; ++c)
             plan_.failed(peerKey_, c, atmo::ChunkFailure::Cancelled);
     done_ = true;
+}
+
+std::optional<std::uint64_t> RangeFetch::tooSlow(atmo::SteadyTime now, std::uint64_t minBytesPerSecond,
+                                                 std::chrono::milliseconds window)
+{
+    if (now - windowStart_ < window)
+        return std::nullopt;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - windowStart_).count();
+    const std::uint64_t bytes = windowBytes_;
+    if (bytes * 1000 < minBytesPerSecond * static_cast<std::uint64_t>(ms))
+        return bytes;
+    windowStart_ = now;
+    windowBytes_ = 0;
+    return std::nullopt;
 }

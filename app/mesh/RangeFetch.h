@@ -14,6 +14,11 @@
 // range for this peer starts where the stream is, so such a peer is not asked
 // for the whole file again for every range.
 //
+// What an answer must be: a 206 with the asked range and the expected total
+// in Content-Range and, if it has one, the range's length in Content-Length
+// (bytes past the range fail the fetch); or a 200 of the whole file. Any other
+// status fails it, redirects included (they are not followed).
+//
 // Not a QObject: the host owns the fetches and is told of a reply's news
 // through Host::fetchActivity(), then calls pump(), which never deletes the
 // fetch; the host removes it when pump() says Complete or Failed.
@@ -23,7 +28,9 @@
 #include <QString>
 #include <QUrl>
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 
 #include "core/download_progress.h"
 #include "core/range_plan.h"
@@ -74,6 +81,17 @@ public:
     // When a byte last arrived, or reading was last held back by the host
     // (waiting for our disk or our rate limit is not the peer's stall).
     atmo::SteadyTime lastActivity() const { return lastByte_; }
+    // The peer proved the file's size: a 206 whose Content-Range total is the
+    // expected size, or a 200 whose Content-Length is.
+    bool sizeProven() const { return sizeProven_; }
+    // The peer's pace, measured in windows of `window` from the request on
+    // (headers included: a peer that never finishes them delivers nothing).
+    // A window in which the host held reading back starts again. When a
+    // window ended with fewer than minBytesPerSecond on average, returns the
+    // bytes it brought (the peer is stalled, however it trickles); otherwise
+    // nullopt, and a new window begins.
+    std::optional<std::uint64_t> tooSlow(atmo::SteadyTime now, std::uint64_t minBytesPerSecond,
+                                         std::chrono::milliseconds window);
 
     // Never discarded from a 200 answer before the assignment starts.
     static constexpr std::uint64_t kMaxSkipBytes = 64ull << 20;
@@ -101,9 +119,12 @@ private:
     bool headersChecked_ = false;
     bool wholeFile_ = false;      // the peer ignored Range (200)
     bool done_ = false;           // every byte of the assignment was taken
+    bool sizeProven_ = false;
     std::uint64_t skip_ = 0;      // bytes of a 200 stream before the assignment
     std::uint32_t chunk_ = 0;     // the chunk being filled
     std::uint64_t taken_ = 0;     // bytes of the assignment taken so far
     QByteArray buf_;              // the current chunk's bytes
     atmo::SteadyTime lastByte_;
+    atmo::SteadyTime windowStart_; // the pace window (tooSlow)
+    std::uint64_t windowBytes_ = 0;
 };
