@@ -279,6 +279,19 @@ private slots:
         QVERIFY2(waitFor([&] { return peerClosed(s); }, kGenerous), "an idle keep-alive connection stayed open");
     }
 
+    void silentNewConnectionIsClosed()
+    {
+        // A connection that never sends a byte holds a slot like any other:
+        // the first request's clock starts at accept, not at its first byte
+        // (with the idle timeout long, only the request timeout can close it).
+        auto quick = startServe(box / "home-silent", "header_timeout_ms=500,idle_timeout_ms=600000");
+        QVERIFY(quick->ok());
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, portOf(*quick));
+        QVERIFY(s.waitForConnected(10000));
+        QVERIFY2(waitFor([&] { return peerClosed(s); }, kGenerous), "a silent connection stayed open");
+    }
+
     void slowReaderIsDropped()
     {
         // A reply the client takes at far under the floor (it reads nothing

@@ -21,6 +21,9 @@ HttpConnection::HttpConnection(QTcpSocket* socket, const ServeLimits& limits, Ha
 {
     clock_.start();
     lastActivityMs_ = 0;
+    // The first request's clock starts now: a client that connects and never
+    // sends a byte is timed out like one that never finishes its head.
+    requestStartMs_ = 0;
     socket->setReadBufferSize(std::max<qint64>(limits_.socketReadBuffer, 4096));
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::readRequests);
     connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
@@ -52,7 +55,7 @@ bool HttpConnection::readHead()
     if (room > 0 && socket_->bytesAvailable() > 0) {
         const QByteArray more = socket_->read(room);
         if (!more.isEmpty()) {
-            if (head_.isEmpty())
+            if (head_.isEmpty() && requestStartMs_ < 0)
                 requestStartMs_ = clock_.elapsed();
             head_ += more;
             lastActivityMs_ = clock_.elapsed();
