@@ -6,8 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   g++ cmake ninja-build pkg-config git ccache
-  # Qt 6 (Widgets, Network, Concurrent, Test, Svg, HTTP Server, WebSockets, Linguist)
-  qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-httpserver-dev qt6-websockets-dev
+  # Qt 6 (Widgets, Network, Concurrent, Test, Svg, Linguist)
+  qt6-base-dev qt6-base-dev-tools qt6-svg-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
   # core libraries
   libyaml-cpp-dev libsodium-dev libarchive-dev libssl-dev nlohmann-json3-dev libzstd-dev
