@@ -53,6 +53,9 @@ DiscoveryOutcome discoverPeers(const Context& ctx, const QCommandLineParser& par
                                  directory.addUnresolved(p.instanceName, p.nodeId, reason);
                              });
             QObject::connect(&mdns, &MdnsService::peerLost, &directory, &PeerDirectory::mdnsPeerLost);
+            QObject::connect(&mdns, &MdnsService::problem, &directory, [](const QString& message) {
+                std::cerr << "atmosphere: note: " << s(message) << "\n";
+            });
         } else if (named.isEmpty()) {
             std::cerr << "atmosphere: " << s(mdns.error())
                       << " (ask a peer directly with --peer http://host:port)\n";

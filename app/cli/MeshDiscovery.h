@@ -20,7 +20,8 @@ struct DiscoveryOutcome {
     int exitCode = Ok;          // Failed when a --peer named on the command line did not answer
 };
 
-// Runs the event loop until discovery is done; reports problems on stderr.
+// Runs the event loop until discovery is done; reports problems on stderr
+// (among them what mDNS says about the network, as notes).
 DiscoveryOutcome discoverPeers(const Context& ctx, const QCommandLineParser& parser, PeerDirectory& directory);
 
 } // namespace cli
