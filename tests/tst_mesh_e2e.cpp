@@ -316,6 +316,13 @@ private slots:
         QVERIFY2(readLine(junkZc, 30000).startsWith("REGISTERED"), junkZc.readAllStandardError().constData());
 
         // Long enough for Avahi's 5 s resolve timeouts (IPv4, then any address).
+        // A pull of a model nobody has runs meanwhile; it names every peer
+        // with an error.
+        QProcess pull;
+        startInNamespace(pull, cliPath(),
+                         {"model", "pull", "no-such-model", "--wait", "20", "--dest",
+                          QString::fromStdString((box / "pulled").string())},
+                         homeB);
         int rc = -1;
         const QJsonObject peers = runJson({"peers", "--json", "--wait", "20"}, homeB, &rc);
         QCOMPARE(rc, 0);
@@ -343,6 +350,15 @@ private slots:
 
         // Station A has been browsing since before both appeared.
         QCOMPARE(serve.state(), QProcess::Running);
+
+        // An error line names the unresolved peer: it has no endpoint to
+        // name (it used to read "; : mDNS: cannot resolve ...").
+        pull.waitForFinished(60000);
+        const QString pullErr = QString::fromUtf8(pull.readAllStandardError());
+        QVERIFY2(pull.exitStatus() == QProcess::NormalExit && pull.exitCode() != 0, qPrintable(pullErr));
+        QVERIFY2(pullErr.contains("; atmosphere-pynoaddr: mDNS: cannot resolve peer 'atmosphere-pynoaddr'"),
+                 qPrintable(pullErr));
+        QVERIFY2(!pullErr.contains("; : "), qPrintable(pullErr));
 
         // The node gains an address: A's retry resolves it, fetches its
         // catalog, and lists it in /v1/peers (asked here without mDNS).

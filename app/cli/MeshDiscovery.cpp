@@ -11,6 +11,17 @@
 
 namespace cli {
 
+QString peerLabel(const PeerState& peer)
+{
+    if (!peer.endpoint.isEmpty())
+        return peer.endpoint;
+    if (!peer.name.isEmpty())
+        return peer.name;
+    if (!peer.nodeId.isEmpty())
+        return "node " + peer.nodeId;
+    return QStringLiteral("an unnamed mDNS peer");
+}
+
 void addDiscoveryOptions(QCommandLineParser& parser)
 {
     parser.addOption({"peer", "Ask this peer directly (http://host:port); repeatable.", "url"});

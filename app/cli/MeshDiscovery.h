@@ -24,4 +24,8 @@ struct DiscoveryOutcome {
 // (among them what mDNS says about the network, as notes).
 DiscoveryOutcome discoverPeers(const Context& ctx, const QCommandLineParser& parser, PeerDirectory& directory);
 
+// Names a peer in a one-line error: its endpoint; for an mDNS peer that
+// could not be resolved (no endpoint) its instance name, or its node id.
+QString peerLabel(const PeerState& peer);
+
 } // namespace cli
