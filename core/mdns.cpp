@@ -54,6 +54,8 @@ AvahiMdns::~AvahiMdns()
         avahi_threaded_poll_get(poll_)->timeout_free(retry_);
     if (resolveTimer_)
         avahi_threaded_poll_get(poll_)->timeout_free(resolveTimer_);
+    if (browseTimer_)
+        avahi_threaded_poll_get(poll_)->timeout_free(browseTimer_);
     // Frees the entry group, browser and resolvers too; the daemon withdraws
     // our service (with goodbye packets) when our connection closes.
     if (client_)
@@ -123,10 +125,7 @@ void AvahiMdns::clientChanged(AvahiClient* c, AvahiClientState state)
             if (auto st = publish(); !st)
                 problem(st.message());
         }
-        if (browsing_ && !browser_) {
-            if (auto st = startBrowser(); !st)
-                problem(st.message());
-        }
+        startBrowser();
         break;
     case AVAHI_CLIENT_S_COLLISION:
     case AVAHI_CLIENT_S_REGISTERING:

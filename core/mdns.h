@@ -17,14 +17,40 @@
 // daemon is back the service is published again and browsing resumes, so the
 // peers are found again.
 //
+// A browser the daemon refuses or fails (AVAHI_BROWSER_FAILURE) is reported
+// through `problem`, its peers are reported lost, and browsing is asked for
+// again after 2 s, then 4, 8 ... up to every 60 s, until it works.
+//
 // A peer that is browsed but cannot be resolved (the mesh's Python discovery
 // registers its service without any address record, so resolving it always
 // times out) is reported through `peerUnresolved` with what its TXT records
 // say, and resolved again while it is still browsed: after 5 s, then 10, 20,
 // 40 and every 60 s. It never becomes a usable peer until a retry finds an
 // address; then `peerFound` reports it.
+//
+// Bounded, whatever the LAN does (a hostile host can register thousands of
+// names in a second):
+// - At most kMdnsMaxPeers services are tracked (resolved, retried, reported)
+//   at a time. A name browsed while every slot is taken waits, unreported,
+//   in a list of at most kMdnsMaxWaiting names; one beyond that is ignored
+//   (until a new browser reports it again). Each of those two is said once
+//   through `problem` (again only after it cleared). A tracked service that
+//   leaves frees its slot for a waiting name: one never tried first, then
+//   the one that has waited longest.
+// - Which peers keep a slot when the table is full: a tracked peer that has
+//   proved useless (unresolvable, or resolved without a node_id or with our
+//   own) gives its slot to a waiting name that has not been tried yet and
+//   queues at the back itself. A resolved peer with a node_id is never
+//   pushed out, and a legitimate peer gets in as soon as a useless one has
+//   been tried. A new name pushes out at most one, so a flood cannot churn
+//   the table faster than it registers names.
+// - At most kMdnsMaxResolving lookups are in flight (first resolves and
+//   retries alike); the others queue in order. A resolved peer keeps its
+//   resolver open to hear about changes (at most kMdnsMaxPeers of them);
+//   those are not lookups in flight.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -36,6 +62,9 @@
 namespace atmo {
 
 inline constexpr const char* kMeshServiceType = "_atmosphere._tcp";
+inline constexpr std::size_t kMdnsMaxPeers = 256;
+inline constexpr std::size_t kMdnsMaxWaiting = 1024;
+inline constexpr std::size_t kMdnsMaxResolving = 16;
 
 struct MdnsAdvert {
     std::string instanceName;              // default "atmosphere-{first 8 of node_id}"; at most 63 bytes
@@ -89,7 +118,9 @@ public:
     virtual Status advertise(const MdnsAdvert& advert) = 0;
     virtual void withdraw() = 0;
     // Starts browsing; peers whose TXT node_id equals ownNodeId are skipped.
-    // Calling it again only changes ownNodeId.
+    // Calling it again only changes ownNodeId. A browser the daemon refuses
+    // is not an error here: it is reported through `problem` and asked for
+    // again (see above).
     virtual Status browse(const std::string& ownNodeId) = 0;
 };
 

@@ -23,6 +23,7 @@
 #include <avahi-common/thread-watch.h>
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -111,7 +112,14 @@ private:
         unsigned retryDelayMs = 0;      // the last back-off step; 0 = none yet
         std::optional<SteadyClock::time_point> retryAt;
         std::optional<MdnsPeer> reported; // found, or unresolved (resolved == false)
+        bool admitted = false;          // holds one of the kMdnsMaxPeers slots
+        bool tried = false;             // gave its slot up as useless before
+        bool useless = false;           // unresolvable, no node_id, or ourselves
+        bool queued = false;            // in resolveQueue_, waiting for a lookup slot
+        bool monitoring = false;        // resolver has answered and stays for changes
+        std::uint64_t order = 0;        // when it (last) began to wait
     };
+    using PeerIt = std::map<std::string, Peer>::iterator;
 
     static void onClient(AvahiClient* c, AvahiClientState state, void* self);
     static void onGroup(AvahiEntryGroup* g, AvahiEntryGroupState state, void* self);
@@ -125,6 +133,7 @@ private:
                           void* self);
     static void onRetry(AvahiTimeout* t, void* self);
     static void onResolveTimer(AvahiTimeout* t, void* self);
+    static void onBrowseTimer(AvahiTimeout* t, void* self);
 
     void clientChanged(AvahiClient* c, AvahiClientState state);
     void groupChanged(AvahiEntryGroup* g, AvahiEntryGroupState state);
@@ -138,8 +147,18 @@ private:
     void reconnect();
     Status publish();
     Status buildTxt(const MdnsAdvert& advert, Txt& txt) const;
-    Status startBrowser();
+    void startBrowser();
+    void browserFailed(const std::string& message);
+    std::size_t inFlight() const;
+    std::size_t admittedCount() const;
+    std::optional<PeerIt> nextWaiting(bool freshOnly);
+    std::optional<PeerIt> mostUseless();
+    void admit(PeerIt it);
+    void evict(PeerIt it);
+    void settle();
+    void dequeue(const std::string& name);
     void resolve(const std::string& name, Peer& peer);
+    void startResolve(const std::string& name, Peer& peer);
     void resolveFailed(const std::string& name, Peer& peer, const std::string& error);
     void unresolved(const std::string& name, Peer& peer, MdnsPeer p);
     void report(const std::string& name, Peer& peer, MdnsPeer p);
@@ -159,11 +178,17 @@ private:
     AvahiServiceBrowser* browser_ = nullptr;
     AvahiTimeout* retry_ = nullptr;          // reconnecting to the daemon
     AvahiTimeout* resolveTimer_ = nullptr;   // the next unresolved peer's retry
+    AvahiTimeout* browseTimer_ = nullptr;    // asking for a browser again
+    unsigned browseRetryMs_ = 0;             // its back-off step; 0 = none yet
     std::optional<MdnsAdvert> advert_;  // what should be published
     std::string name_;                  // the name in use (after collisions)
     bool browsing_ = false;
     std::string ownNodeId_;
-    std::map<std::string, Peer> peers_;
+    std::map<std::string, Peer> peers_;   // tracked (admitted) and waiting
+    std::deque<std::string> resolveQueue_; // admitted peers waiting for a lookup slot
+    std::uint64_t nextOrder_ = 0;
+    bool fullReported_ = false;            // "waiting for a slot" said
+    bool ignoringReported_ = false;        // "ignoring names" said
 };
 
 } // namespace atmo::mdns_detail

@@ -1,5 +1,6 @@
 // Browsing for `_atmosphere._tcp` and resolving what is found, with the
 // retries of unresolved peers (see core/mdns_avahi.h for the threading).
+// How many are tracked and resolved at once is mdns_bounds.cpp's business.
 #include "core/mdns_avahi.h"
 #include "core/mdns_txt.h"
 
@@ -16,6 +17,9 @@ namespace {
 // 60 s while it is browsed.
 constexpr unsigned kResolveRetryFirstMs = 5000;
 constexpr unsigned kResolveRetryMaxMs = 60000;
+// A browser that failed is asked for again after 2 s, then 4, 8 ... 60 s.
+constexpr unsigned kBrowseRetryFirstMs = 2000;
+constexpr unsigned kBrowseRetryMaxMs = 60000;
 
 bool samePeer(const MdnsPeer& a, const MdnsPeer& b)
 {
@@ -60,6 +64,12 @@ void AvahiMdns::onResolveTimer(AvahiTimeout*, void* self)
     static_cast<AvahiMdns*>(self)->retryDue();
 }
 
+void AvahiMdns::onBrowseTimer(AvahiTimeout*, void* self)
+{
+    InCallback in(self);
+    static_cast<AvahiMdns*>(self)->startBrowser();
+}
+
 void AvahiMdns::browsed(AvahiIfIndex iface, AvahiProtocol proto, AvahiBrowserEvent event,
                         const char* nameIn, const char* domain)
 {
@@ -67,12 +77,25 @@ void AvahiMdns::browsed(AvahiIfIndex iface, AvahiProtocol proto, AvahiBrowserEve
     const std::string name = nameIn ? nameIn : "";
     switch (event) {
     case AVAHI_BROWSER_NEW: {
+        browseRetryMs_ = 0; // the browser works
         if (name.empty())
             break;
-        auto& peer = peers_[name];
+        auto it = peers_.find(name);
+        if (it == peers_.end()) {
+            if (peers_.size() >= kMdnsMaxPeers + kMdnsMaxWaiting) {
+                if (!ignoringReported_)
+                    problem("mDNS: more than " + std::to_string(kMdnsMaxPeers + kMdnsMaxWaiting) + " "
+                            + kMeshServiceType + " services on the network; ignoring the others");
+                ignoringReported_ = true;
+                break;
+            }
+            it = peers_.emplace(name, Peer{}).first;
+            it->second.order = nextOrder_++; // settle() below admits it, or it waits
+        }
+        Peer& peer = it->second;
         peer.domain = domain ? domain : "";
         peer.links.insert({iface, proto});
-        if (!peer.resolver) {
+        if (peer.admitted && !peer.resolver && !peer.queued) {
             // New, or seen again on another link while waiting for a retry:
             // try now, from the start (the back-off step is kept).
             peer.stage = Stage::Ipv4;
@@ -93,21 +116,21 @@ void AvahiMdns::browsed(AvahiIfIndex iface, AvahiProtocol proto, AvahiBrowserEve
         } else if (peer.resolver && peer.resolving == gone) {
             avahi_service_resolver_free(peer.resolver);
             peer.resolver = nullptr;
+            peer.monitoring = false;
             resolve(name, peer);
         }
         break;
     }
     case AVAHI_BROWSER_FAILURE:
-        problem("mDNS: browsing for " + std::string(kMeshServiceType) + " failed ("
-                + avahiError(avahi_client_errno(client_)) + ")");
-        if (browser_)
-            avahi_service_browser_free(browser_);
-        browser_ = nullptr;
+        browserFailed("mDNS: browsing for " + std::string(kMeshServiceType) + " failed ("
+                      + avahiError(avahi_client_errno(client_)) + ")");
         break;
     case AVAHI_BROWSER_ALL_FOR_NOW:
     case AVAHI_BROWSER_CACHE_EXHAUSTED:
+        browseRetryMs_ = 0;
         break;
     }
+    settle();
 }
 
 void AvahiMdns::resolved(AvahiServiceResolver* r, AvahiIfIndex iface, AvahiResolverEvent event,
@@ -126,7 +149,9 @@ void AvahiMdns::resolved(AvahiServiceResolver* r, AvahiIfIndex iface, AvahiResol
         const std::string error = avahiError(avahi_client_errno(client_));
         avahi_service_resolver_free(r);
         peer.resolver = nullptr;
+        peer.monitoring = false;
         resolveFailed(name, peer, error);
+        settle();
         return;
     }
 
@@ -151,15 +176,19 @@ void AvahiMdns::resolved(AvahiServiceResolver* r, AvahiIfIndex iface, AvahiResol
         peer.resolver = nullptr;
         p.resolved = false;
         unresolved(name, peer, std::move(p));
+        settle();
         return;
     }
-    // Resolved: the resolver stays and reports changes. Should it have to be
-    // made again (its link went away), that starts from the beginning.
+    // Resolved: the resolver stays and reports changes (no longer a lookup
+    // in flight). Should it have to be made again (its link went away), that
+    // starts from the beginning.
+    peer.monitoring = true;
     peer.stage = Stage::Ipv4;
     peer.failure.clear();
     peer.retryDelayMs = 0;
     peer.retryAt.reset();
     report(name, peer, std::move(p));
+    settle();
 }
 
 void AvahiMdns::resolveFailed(const std::string& name, Peer& peer, const std::string& error)
@@ -189,6 +218,7 @@ void AvahiMdns::resolveFailed(const std::string& name, Peer& peer, const std::st
 
 void AvahiMdns::unresolved(const std::string& name, Peer& peer, MdnsPeer p)
 {
+    peer.useless = true;
     scheduleRetry(peer);
     if (!ownNodeId_.empty() && p.nodeId == ownNodeId_) {
         report(name, peer, std::move(p)); // drops it as ourselves
@@ -204,6 +234,7 @@ void AvahiMdns::unresolved(const std::string& name, Peer& peer, MdnsPeer p)
 
 void AvahiMdns::report(const std::string& name, Peer& peer, MdnsPeer p)
 {
+    peer.useless = !p.resolved || p.nodeId.empty() || (!ownNodeId_.empty() && p.nodeId == ownNodeId_);
     if (!ownNodeId_.empty() && p.nodeId == ownNodeId_) {
         // Ourselves (or another instance of this node): never a peer. If the
         // name was a peer before (it changed its TXT), it is one no longer.
@@ -259,15 +290,30 @@ void AvahiMdns::retryDue()
         if (!peer.retryAt || *peer.retryAt > now)
             continue;
         peer.retryAt.reset();
-        if (!peer.resolver) {
+        if (peer.admitted && !peer.resolver && !peer.queued) {
             peer.stage = Stage::Ipv4;
             resolve(name, peer);
         }
     }
     armResolveTimer();
+    settle();
 }
 
 void AvahiMdns::resolve(const std::string& name, Peer& peer)
+{
+    if (peer.links.empty() || !client_ || !peer.admitted)
+        return;
+    if (inFlight() >= kMdnsMaxResolving) {
+        if (!peer.queued) {
+            peer.queued = true;
+            resolveQueue_.push_back(name);
+        }
+        return;
+    }
+    startResolve(name, peer);
+}
+
+void AvahiMdns::startResolve(const std::string& name, Peer& peer)
 {
     if (peer.links.empty() || !client_)
         return;
@@ -295,6 +341,8 @@ void AvahiMdns::resolve(const std::string& name, Peer& peer)
 
 void AvahiMdns::lose(std::map<std::string, Peer>::iterator it)
 {
+    if (it->second.queued)
+        dequeue(it->first);
     if (it->second.resolver)
         avahi_service_resolver_free(it->second.resolver);
     const bool wasReported = it->second.reported.has_value();
@@ -308,18 +356,39 @@ void AvahiMdns::loseAll()
 {
     while (!peers_.empty())
         lose(peers_.begin());
+    resolveQueue_.clear();
+    fullReported_ = false;
+    ignoringReported_ = false;
 }
 
-Status AvahiMdns::startBrowser()
+void AvahiMdns::startBrowser()
 {
-    if (!client_ || !running_ || browser_)
-        return {};
+    if (!browsing_ || !client_ || !running_ || browser_)
+        return; // not wanted yet, or done when the client is running again
     browser_ = avahi_service_browser_new(client_, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, kMeshServiceType,
                                          nullptr, AvahiLookupFlags(0), &AvahiMdns::onBrowse, this);
     if (!browser_)
-        return fail("mDNS: cannot browse for " + std::string(kMeshServiceType) + " ("
-                    + avahiError(avahi_client_errno(client_)) + ")");
-    return {};
+        browserFailed("mDNS: cannot browse for " + std::string(kMeshServiceType) + " ("
+                      + avahiError(avahi_client_errno(client_)) + ")");
+}
+
+void AvahiMdns::browserFailed(const std::string& message)
+{
+    // Without a browser nothing tells us when a peer leaves: every peer is
+    // lost now, and the next browser finds again those still there.
+    if (browser_)
+        avahi_service_browser_free(browser_);
+    browser_ = nullptr;
+    loseAll();
+    browseRetryMs_ = browseRetryMs_ == 0 ? kBrowseRetryFirstMs : std::min(browseRetryMs_ * 2, kBrowseRetryMaxMs);
+    problem(message + "; trying again in " + std::to_string(browseRetryMs_ / 1000) + " s");
+    const AvahiPoll* api = avahi_threaded_poll_get(poll_);
+    struct timeval tv;
+    avahi_elapse_time(&tv, browseRetryMs_, 0);
+    if (browseTimer_)
+        api->timeout_update(browseTimer_, &tv);
+    else
+        browseTimer_ = api->timeout_new(api, &tv, &AvahiMdns::onBrowseTimer, this);
 }
 
 Status AvahiMdns::browse(const std::string& ownNodeId)
@@ -331,10 +400,13 @@ Status AvahiMdns::browse(const std::string& ownNodeId)
         for (auto it = peers_.begin(); it != peers_.end(); ++it)
             if (it->second.reported && it->second.reported->nodeId == ownNodeId_) {
                 it->second.reported.reset();
+                it->second.useless = true;
                 if (events_.peerLost)
                     events_.peerLost(it->first);
             }
-    return startBrowser();
+    startBrowser();
+    settle();
+    return {};
 }
 
 } // namespace atmo::mdns_detail

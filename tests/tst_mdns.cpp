@@ -4,14 +4,13 @@
 // Our own process stays outside: it talks to that daemon over the harness's
 // private D-Bus bus, which is a unix socket. Skips, saying what is missing,
 // where the harness cannot run (not root, no `ip netns`, no avahi-daemon).
+// The bounds (floods, a daemon refusing to browse) are in tst_mdns_bounds.
 #include <QtTest>
 
 #include <cstdio>
-#include <memory>
-#include <mutex>
-#include <optional>
 
 #include "core/mdns.h"
+#include "mdns_fixture.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -25,103 +24,9 @@ constexpr int kEventMs = 15000; // generous: probing alone takes ~0.75 s per nam
 constexpr int kUnresolvedMs = 60000;
 constexpr int kRetryMs = 120000;
 
-// Collects what an Mdns reports, from Avahi's thread.
-struct Recorder {
-    std::mutex mutex;
-    std::vector<MdnsPeer> found;
-    std::vector<std::pair<MdnsPeer, std::string>> unresolved;
-    std::vector<std::string> lost;
-    std::vector<std::string> problems;
-    std::vector<std::string> advertised;
-    int eventsAfterDestruction = 0;
-    bool destroyed = false;
-
-    std::optional<MdnsPeer> peer(const std::string& name)
-    {
-        std::lock_guard lock(mutex);
-        for (auto it = found.rbegin(); it != found.rend(); ++it)
-            if (it->instanceName == name)
-                return *it;
-        return std::nullopt;
-    }
-    std::optional<std::pair<MdnsPeer, std::string>> unresolvedPeer(const std::string& name)
-    {
-        std::lock_guard lock(mutex);
-        for (auto it = unresolved.rbegin(); it != unresolved.rend(); ++it)
-            if (it->first.instanceName == name)
-                return *it;
-        return std::nullopt;
-    }
-    int foundCount(const std::string& name)
-    {
-        std::lock_guard lock(mutex);
-        return int(std::count_if(found.begin(), found.end(),
-                                 [&](const MdnsPeer& p) { return p.instanceName == name; }));
-    }
-    bool wasLost(const std::string& name)
-    {
-        std::lock_guard lock(mutex);
-        return std::find(lost.begin(), lost.end(), name) != lost.end();
-    }
-    std::string lastAdvertised()
-    {
-        std::lock_guard lock(mutex);
-        return advertised.empty() ? std::string() : advertised.back();
-    }
-    std::string allProblems()
-    {
-        std::lock_guard lock(mutex);
-        std::string s;
-        for (const auto& p : problems)
-            s += p + "\n";
-        return s;
-    }
-    void clear()
-    {
-        std::lock_guard lock(mutex);
-        found.clear();
-        unresolved.clear();
-        lost.clear();
-        problems.clear();
-        advertised.clear();
-    }
-};
-
-MdnsEvents eventsFor(const std::shared_ptr<Recorder>& r)
-{
-    auto note = [r] {
-        if (r->destroyed)
-            ++r->eventsAfterDestruction;
-    };
-    MdnsEvents e;
-    e.peerFound = [r, note](const MdnsPeer& p) { std::lock_guard l(r->mutex); note(); r->found.push_back(p); };
-    e.peerUnresolved = [r, note](const MdnsPeer& p, const std::string& why) {
-        std::lock_guard l(r->mutex);
-        note();
-        r->unresolved.emplace_back(p, why);
-    };
-    e.peerLost = [r, note](const std::string& n) { std::lock_guard l(r->mutex); note(); r->lost.push_back(n); };
-    e.problem = [r, note](const std::string& m) { std::lock_guard l(r->mutex); note(); r->problems.push_back(m); };
-    e.advertised = [r, note](const std::string& n) { std::lock_guard l(r->mutex); note(); r->advertised.push_back(n); };
-    return e;
-}
-
-// One Mdns with its recorder.
-struct Node {
-    std::shared_ptr<Recorder> rec = std::make_shared<Recorder>();
-    std::unique_ptr<Mdns> mdns;
-};
-
-MdnsAdvert makeAdvert(const std::string& nodeId, const std::string& name, std::uint16_t port)
-{
-    MdnsAdvert a;
-    a.nodeId = nodeId;
-    a.instanceName = name;
-    a.port = port;
-    a.meshId = "mesh-test";
-    a.capabilities = {"models", "packages"};
-    return a;
-}
+using Recorder = testutil::MdnsRecorder;
+using Node = testutil::MdnsNode;
+using testutil::makeAdvert;
 
 QString joined(const std::vector<std::string>& v)
 {
@@ -131,55 +36,21 @@ QString joined(const std::vector<std::string>& v)
     return l.join(',');
 }
 
-// Reads one line from a process's stdout within msec.
-QString readLine(QProcess& p, int msec)
-{
-    QDeadlineTimer deadline(msec);
-    while (!p.canReadLine()) {
-        if (p.state() == QProcess::NotRunning || deadline.hasExpired())
-            return {};
-        p.waitForReadyRead(int(std::max<qint64>(1, std::min<qint64>(200, deadline.remainingTime()))));
-    }
-    return QString::fromUtf8(p.readLine()).trimmed();
-}
+QString readLine(QProcess& p, int msec) { return testutil::readProcessLine(p, msec); }
 
 } // namespace
 
 class TstMdns : public QObject {
     Q_OBJECT
 
-    QProcess harness_;
+    testutil::AvahiHarness harness_;
     QString skip_;   // why the harness is not there
-    QString ns_;
-    QByteArray bus_;
     QString pythonMissing_;
-    QString tool_;
     std::uint16_t nextPort_ = 20000;
 
-    Node startNode()
-    {
-        Node n;
-        auto started = Mdns::start(eventsFor(n.rec));
-        if (!started)
-            qFatal("Mdns::start: %s", started.message().c_str());
-        n.mdns = std::move(started.value());
-        return n;
-    }
-
-    QStringList pythonArgs(const QStringList& toolArgs) const
-    {
-        return QStringList{"netns", "exec", ns_, "/usr/bin/python3", tool_} + toolArgs;
-    }
-
-    bool harnessCommand(const QString& command)
-    {
-        harness_.write(command.toUtf8() + "\n");
-        const QString answer = readLine(harness_, 30000);
-        if (answer != "OK " + command)
-            qWarning("harness answered '%s' to %s: %s", qPrintable(answer), qPrintable(command),
-                     harness_.readAllStandardError().constData());
-        return answer == "OK " + command;
-    }
+    Node startNode() { return testutil::startMdnsNode(); }
+    QStringList pythonArgs(const QStringList& toolArgs) const { return harness_.pythonArgs(toolArgs); }
+    bool harnessCommand(const QString& command) { return harness_.command(command); }
 
 private slots:
     void initTestCase()
@@ -188,50 +59,18 @@ private slots:
             skip_ = "the child of startFailsWithoutBus runs nothing else";
             return;
         }
-        const QString script = QFINDTESTDATA("mdns/netns_avahi.sh");
-        tool_ = QFINDTESTDATA("mdns/zc_tool.py");
-        QVERIFY2(!script.isEmpty() && !tool_.isEmpty(), "tests/mdns/ not found");
-        harness_.setProcessChannelMode(QProcess::SeparateChannels);
-        harness_.start("bash", {script});
-        if (!harness_.waitForStarted(10000)) {
-            skip_ = "mDNS: cannot run bash for the harness";
+        if (!harness_.start()) {
+            skip_ = harness_.skipReason;
+            QVERIFY2(harness_.failure.isEmpty(), qPrintable(harness_.failure));
             return;
         }
-        const QString line = readLine(harness_, 60000);
-        if (line.startsWith("SKIP ")) {
-            skip_ = line.mid(5);
-            harness_.waitForFinished(10000);
-            return;
-        }
-        if (!line.startsWith("READY ")) {
-            harness_.waitForFinished(10000);
-            QFAIL(qPrintable("the mDNS harness failed: " + (line.isEmpty() ? QString("no answer") : line)
-                             + "\n" + harness_.readAllStandardError()));
-        }
-        const QStringList parts = line.split(' ');
-        QCOMPARE(parts.size(), 4);
-        ns_ = parts[1];
-        bus_ = parts[2].toUtf8();
-        // avahi-client reads the system bus address from here on each connect.
-        qputenv("DBUS_SYSTEM_BUS_ADDRESS", bus_);
-
-        QProcess py;
-        py.start("/usr/bin/python3", {"-c", "import zeroconf"});
-        if (!py.waitForFinished(30000) || py.exitStatus() != QProcess::NormalExit || py.exitCode() != 0)
-            pythonMissing_ = "python3-zeroconf is not installed for /usr/bin/python3";
+        pythonMissing_ = harness_.pythonMissing;
     }
 
     void cleanupTestCase()
     {
-        if (harness_.state() == QProcess::NotRunning)
-            return;
-        harness_.write("quit\n");
-        harness_.closeWriteChannel();
-        if (!harness_.waitForFinished(30000)) {
-            harness_.terminate();
-            harness_.waitForFinished(10000);
-        }
-        QCOMPARE(harness_.exitCode(), 0);
+        if (skip_.isEmpty())
+            QCOMPARE(harness_.quit(), 0);
     }
 
     // No system bus at all. libdbus reads DBUS_SYSTEM_BUS_ADDRESS once per

@@ -6,7 +6,8 @@
 // fetch their catalogs over HTTP and merge them. Every process runs inside
 // the namespace (`ip netns exec`), so no packet touches a real interface.
 // Then the hostile part of mDNS: a Python node registered without any
-// address record and one with garbage TXT must not take a station down.
+// address record and one with garbage TXT must not take a station down, nor
+// can a flood of names or avahi-daemon restarting.
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,6 +15,7 @@
 #include <QProcess>
 #include <QTest>
 
+#include "core/mdns.h"
 #include "core/sha256.h"
 #include "testutil.h"
 
@@ -89,6 +91,56 @@ class TestMeshEndToEnd : public QObject {
         if (!line.startsWith("PORT "))
             qWarning("bridge_peer.py: %s %s", qPrintable(line), bridge.readAllStandardError().constData());
         return line.startsWith("PORT ") ? line.mid(5) : QString();
+    }
+
+    bool harnessCommand(const QString& command)
+    {
+        harness_.write(command.toUtf8() + "\n");
+        const QString answer = readLine(harness_, 30000);
+        if (answer != "OK " + command)
+            qWarning("harness answered '%s' to %s", qPrintable(answer), qPrintable(command));
+        return answer == "OK " + command;
+    }
+
+    // A station `serve` in the namespace; its port, or "" (after a warning).
+    QString startServe(QProcess& serve, const fs::path& models, const fs::path& home)
+    {
+        startInNamespace(serve, cliPath(),
+                         {"serve", "--port", "0", "--no-library-defaults", "--models",
+                          QString::fromStdString(models.string())},
+                         home);
+        const QString serving = readLine(serve, 60000);
+        if (!serving.startsWith("serving "))
+            qWarning("serve: %s %s", qPrintable(serving), serve.readAllStandardError().constData());
+        return serving.startsWith("serving ") ? serving.section(':', -1) : QString();
+    }
+
+    // Registers a bridge's port over mDNS with python3-zeroconf, as the bridge does.
+    bool registerBridge(QProcess& zc, const QString& name, const QString& port, const QString& nodeId,
+                        const fs::path& home)
+    {
+        startInNamespace(zc, "/usr/bin/python3",
+                         {QFINDTESTDATA("mdns/zc_tool.py"), "register", "--name", name, "--port", port, "--txt",
+                          "node_id=" + nodeId, "--txt", "mesh_id=atmosphere", "--txt", "capabilities=models"},
+                         home);
+        const QString line = readLine(zc, 30000);
+        if (!line.startsWith("REGISTERED"))
+            qWarning("zc_tool.py: %s %s", qPrintable(line), zc.readAllStandardError().constData());
+        return line.startsWith("REGISTERED");
+    }
+
+    // Whether serve's /v1/peers (asked without mDNS) lists nodeId, reachable.
+    bool serveLists(const QString& servePort, const QString& nodeId, const fs::path& home, QJsonObject* seen)
+    {
+        int rc = -1;
+        *seen = runJson({"peers", "--json", "--no-mdns", "--peer", "http://127.0.0.1:" + servePort, "--wait", "0"},
+                        home, &rc);
+        for (const auto& v : (*seen)["peers"].toArray()) {
+            const QJsonObject p = v.toObject();
+            if (p["node_id"].toString() == nodeId && p["reachable"].toBool())
+                return true;
+        }
+        return false;
     }
 
 private slots:
@@ -264,6 +316,13 @@ private slots:
         QVERIFY2(readLine(junkZc, 30000).startsWith("REGISTERED"), junkZc.readAllStandardError().constData());
 
         // Long enough for Avahi's 5 s resolve timeouts (IPv4, then any address).
+        // A pull of a model nobody has runs meanwhile; it names every peer
+        // with an error.
+        QProcess pull;
+        startInNamespace(pull, cliPath(),
+                         {"model", "pull", "no-such-model", "--wait", "20", "--dest",
+                          QString::fromStdString((box / "pulled").string())},
+                         homeB);
         int rc = -1;
         const QJsonObject peers = runJson({"peers", "--json", "--wait", "20"}, homeB, &rc);
         QCOMPARE(rc, 0);
@@ -291,6 +350,15 @@ private slots:
 
         // Station A has been browsing since before both appeared.
         QCOMPARE(serve.state(), QProcess::Running);
+
+        // An error line names the unresolved peer: it has no endpoint to
+        // name (it used to read "; : mDNS: cannot resolve ...").
+        pull.waitForFinished(60000);
+        const QString pullErr = QString::fromUtf8(pull.readAllStandardError());
+        QVERIFY2(pull.exitStatus() == QProcess::NormalExit && pull.exitCode() != 0, qPrintable(pullErr));
+        QVERIFY2(pullErr.contains("; atmosphere-pynoaddr: mDNS: cannot resolve peer 'atmosphere-pynoaddr'"),
+                 qPrintable(pullErr));
+        QVERIFY2(!pullErr.contains("; : "), qPrintable(pullErr));
 
         // The node gains an address: A's retry resolves it, fetches its
         // catalog, and lists it in /v1/peers (asked here without mDNS).
@@ -322,6 +390,125 @@ private slots:
         QVERIFY2(resolvedNow, QJsonDocument(after).toJson().constData());
 
         for (QProcess* p : {&pyZc, &junkZc, &pyBridge, &junkBridge, &serve})
+            stop(*p);
+    }
+
+    // A host registers 300 _atmosphere._tcp names at once (with addresses,
+    // without node_id); a legitimate bridge registers after them. `peers`
+    // lists at most kMdnsMaxPeers of them, says once that the others wait,
+    // and the bridge is among those listed: a useless peer gave its slot up.
+    // A `serve` running meanwhile stays up and has found the bridge too.
+    void floodOfServicesIsCapped()
+    {
+        if (!skip_.isEmpty())
+            QSKIP(qPrintable(skip_));
+        Sandbox box;
+        fs::create_directories(box / "models-a");
+        fs::create_directories(box / "models-py");
+        writeRandomFile(box / "models-a" / "station-llm.gguf", 64 * 1024, 41);
+        writeRandomFile(box / "models-py" / "flood-survivor.onnx", 64 * 1024, 42);
+        QProcess serve;
+        const QString servePort = startServe(serve, box / "models-a", box / "station-a");
+        QVERIFY(!servePort.isEmpty());
+
+        constexpr int kFlood = 300;
+        QProcess flood;
+        startInNamespace(flood, "/usr/bin/python3",
+                         {QFINDTESTDATA("mdns/zc_tool.py"), "flood", "--prefix", "atmosphere-flood", "--count",
+                          QString::number(kFlood), "--port-base", "30000", "--txt", "junk=1"},
+                         box / "flood-home");
+        const QString flooded = readLine(flood, 60000);
+        QVERIFY2(flooded == "REGISTERED " + QString::number(kFlood), qPrintable(flooded + flood.readAllStandardError()));
+
+        QProcess bridge, zc;
+        const QString bridgePort = startBridge(bridge, box / "models-py", box / "py-home");
+        QVERIFY(!bridgePort.isEmpty());
+        QVERIFY(registerBridge(zc, "atmosphere-legit", bridgePort, "legit-bridge-node", box / "py-home"));
+
+        QProcess peers;
+        startInNamespace(peers, cliPath(), {"peers", "--json", "--wait", "10"}, box / "station-b");
+        QVERIFY(peers.waitForFinished(120000));
+        const QString err = QString::fromUtf8(peers.readAllStandardError());
+        QVERIFY2(peers.exitStatus() == QProcess::NormalExit && peers.exitCode() == 0, qPrintable(err));
+        const QJsonArray list = QJsonDocument::fromJson(peers.readAllStandardOutput()).object()["peers"].toArray();
+        int legit = 0, flooding = 0;
+        for (const auto& v : list) {
+            const QJsonObject p = v.toObject();
+            if (p["node_id"].toString() == "legit-bridge-node") {
+                ++legit;
+                QVERIFY2(p["reachable"].toBool() && p["models"].toInt() == 1, qPrintable(p["error"].toString()));
+            } else if (p["name"].toString().startsWith("atmosphere-flood-")) {
+                ++flooding;
+            }
+        }
+        qInfo("peers listed %d flooding names of %d, the legitimate bridge %d time(s), %d rows",
+              flooding, kFlood, legit, int(list.size()));
+        QVERIFY2(list.size() <= int(atmo::kMdnsMaxPeers), qPrintable(QString::number(list.size())));
+        QCOMPARE(legit, 1);
+        QVERIFY(flooding > 0);
+        QCOMPARE(err.count("the others wait for a free slot"), 1);
+
+        // serve has been browsing all along: still up, and its /v1/peers has
+        // the bridge (only peers it could fetch are listed there).
+        QJsonObject seen;
+        QVERIFY2(waitFor([&] { return serveLists(servePort, "legit-bridge-node", box / "station-b", &seen); }, 60000),
+                 QJsonDocument(seen).toJson().constData());
+        QCOMPARE(serve.state(), QProcess::Running);
+
+        // Goodbyes for all 300, so that no later test meets them.
+        for (QProcess* p : {&flood, &zc}) {
+            p->write("quit\n");
+            QVERIFY(readLine(*p, 60000).startsWith("UNREGISTERED"));
+        }
+        for (QProcess* p : {&flood, &zc, &bridge, &serve})
+            stop(*p);
+    }
+
+    // avahi-daemon restarts under a running `serve`: serve reconnects, finds
+    // a bridge registered after the restart (its /v1/peers lists it), and
+    // publishes itself again (python-zeroconf sees its advert).
+    void serveSurvivesDaemonRestart()
+    {
+        if (!skip_.isEmpty())
+            QSKIP(qPrintable(skip_));
+        Sandbox box;
+        fs::create_directories(box / "models-a");
+        fs::create_directories(box / "models-py");
+        writeRandomFile(box / "models-a" / "station-llm.gguf", 64 * 1024, 51);
+        writeRandomFile(box / "models-py" / "after-restart.onnx", 64 * 1024, 52);
+        QProcess serve;
+        const QString servePort = startServe(serve, box / "models-a", box / "station-a");
+        QVERIFY(!servePort.isEmpty());
+        int rc = -1;
+        const QJsonObject self = runJson({"peers", "--json", "--no-mdns", "--peer", "http://127.0.0.1:" + servePort,
+                                          "--wait", "0"},
+                                         box / "station-b", &rc);
+        const QString serveNodeId = self["peers"].toArray().at(0).toObject()["node_id"].toString();
+        QVERIFY2(!serveNodeId.isEmpty(), QJsonDocument(self).toJson().constData());
+
+        QVERIFY(harnessCommand("restart-avahi"));
+
+        QProcess bridge, zc;
+        const QString bridgePort = startBridge(bridge, box / "models-py", box / "py-home");
+        QVERIFY(!bridgePort.isEmpty());
+        QVERIFY(registerBridge(zc, "atmosphere-after-restart", bridgePort, "after-restart-node", box / "py-home"));
+        QJsonObject seen;
+        QVERIFY2(waitFor([&] { return serveLists(servePort, "after-restart-node", box / "station-b", &seen); }, 90000),
+                 QJsonDocument(seen).toJson().constData());
+
+        QProcess browse;
+        startInNamespace(browse, "/usr/bin/python3",
+                         {QFINDTESTDATA("mdns/zc_tool.py"), "browse", "--node-id", serveNodeId, "--timeout", "30"},
+                         box / "py-home");
+        QVERIFY(browse.waitForFinished(60000));
+        QVERIFY2(browse.exitCode() == 0, browse.readAllStandardError().constData());
+        const QJsonObject advert = QJsonDocument::fromJson(browse.readAllStandardOutput()).object();
+        QCOMPARE(advert["port"].toInt(), servePort.toInt());
+        QCOMPARE(serve.state(), QProcess::Running);
+
+        zc.write("quit\n");
+        QVERIFY(readLine(zc, 30000).startsWith("UNREGISTERED"));
+        for (QProcess* p : {&zc, &bridge, &serve})
             stop(*p);
     }
 };

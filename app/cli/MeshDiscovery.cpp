@@ -11,6 +11,17 @@
 
 namespace cli {
 
+QString peerLabel(const PeerState& peer)
+{
+    if (!peer.endpoint.isEmpty())
+        return peer.endpoint;
+    if (!peer.name.isEmpty())
+        return peer.name;
+    if (!peer.nodeId.isEmpty())
+        return "node " + peer.nodeId;
+    return QStringLiteral("an unnamed mDNS peer");
+}
+
 void addDiscoveryOptions(QCommandLineParser& parser)
 {
     parser.addOption({"peer", "Ask this peer directly (http://host:port); repeatable.", "url"});
@@ -53,6 +64,9 @@ DiscoveryOutcome discoverPeers(const Context& ctx, const QCommandLineParser& par
                                  directory.addUnresolved(p.instanceName, p.nodeId, reason);
                              });
             QObject::connect(&mdns, &MdnsService::peerLost, &directory, &PeerDirectory::mdnsPeerLost);
+            QObject::connect(&mdns, &MdnsService::problem, &directory, [](const QString& message) {
+                std::cerr << "atmosphere: note: " << s(message) << "\n";
+            });
         } else if (named.isEmpty()) {
             std::cerr << "atmosphere: " << s(mdns.error())
                       << " (ask a peer directly with --peer http://host:port)\n";

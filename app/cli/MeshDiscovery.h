@@ -20,7 +20,12 @@ struct DiscoveryOutcome {
     int exitCode = Ok;          // Failed when a --peer named on the command line did not answer
 };
 
-// Runs the event loop until discovery is done; reports problems on stderr.
+// Runs the event loop until discovery is done; reports problems on stderr
+// (among them what mDNS says about the network, as notes).
 DiscoveryOutcome discoverPeers(const Context& ctx, const QCommandLineParser& parser, PeerDirectory& directory);
+
+// Names a peer in a one-line error: its endpoint; for an mDNS peer that
+// could not be resolved (no endpoint) its instance name, or its node id.
+QString peerLabel(const PeerState& peer);
 
 } // namespace cli

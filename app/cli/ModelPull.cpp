@@ -100,7 +100,7 @@ int modelPull(const QStringList& args)
         QString why = QString::number(directory.peerCount()) + " peer(s) asked";
         for (int row = 0; row < directory.peerCount(); ++row)
             if (!directory.peer(row).error.isEmpty())
-                why += "; " + directory.peer(row).endpoint + ": " + directory.peer(row).error;
+                why += "; " + peerLabel(directory.peer(row)) + ": " + directory.peer(row).error;
         return ctx.fail(id + ": no peer has this model (" + why + ")");
     }
     const std::filesystem::path dest =

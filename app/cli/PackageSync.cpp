@@ -212,7 +212,7 @@ int packageSync(const QStringList& args)
         QStringList why = packages.errors();
         for (int row = 0; row < directory.peerCount(); ++row)
             if (!directory.peer(row).error.isEmpty())
-                why.append(directory.peer(row).endpoint + ": " + directory.peer(row).error);
+                why.append(peerLabel(directory.peer(row)) + ": " + directory.peer(row).error);
         return ctx.fail(from.join(", ") + ": no packages offered" + (why.isEmpty() ? QString() : " (" + why.join("; ") + ")"));
     }
 

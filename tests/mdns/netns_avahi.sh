@@ -13,6 +13,9 @@
 #   FAIL <reason>                              set-up failed (exit 1)
 # stdin, one command a line:
 #   stop-avahi | start-avahi | restart-avahi   answered with "OK <command>"
+#   deny-browse | allow-browse                 the bus refuses (or again passes)
+#                                              every ServiceBrowserNew call:
+#                                              avahi refusing to browse
 #   quit (or end of input)                     tear everything down and exit
 # Everything is torn down on exit, on a signal, and when stdin closes (the
 # test died); the daemons also get SIGTERM if this script is killed outright.
@@ -89,8 +92,9 @@ sed -e '/<user>/d' -e '/<fork\/>/d' -e '/<pidfile>/d' -e '/<syslog\/>/d' \
     -e '/<servicehelper>/d' -e '/<standard_system_servicedirs\/>/d' \
     -e '/<includedir>/d' -e '/<include .*\/etc\/dbus-1\//d' \
     -e "s#<listen>.*</listen>#<listen>$BUS</listen>#" \
-    -e "s#</busconfig>#  <include>$AVAHI_POLICY</include>\n</busconfig>#" \
+    -e "s#</busconfig>#  <include>$AVAHI_POLICY</include>\n  <includedir>$WORK/policy.d</includedir>\n</busconfig>#" \
     "$SYSTEM_CONF" > "$WORK/bus.conf"
+mkdir -p "$WORK/policy.d"
 "${DEATHSIG[@]}" dbus-daemon --config-file="$WORK/bus.conf" --nofork --nopidfile \
     >"$WORK/dbus.log" 2>&1 </dev/null &
 DBUS_PID=$!
@@ -164,6 +168,26 @@ stop_avahi() {
     AVAHI_PID=
 }
 
+# A mandatory policy outranks avahi's own; the bus applies it on reload.
+deny_browse() {
+    cat > "$WORK/policy.d/deny-browse.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <policy context="mandatory">
+    <deny send_destination="org.freedesktop.Avahi" send_interface="org.freedesktop.Avahi.Server"
+          send_member="ServiceBrowserNew"/>
+  </policy>
+</busconfig>
+EOF
+    reload_bus
+}
+allow_browse() { rm -f "$WORK/policy.d/deny-browse.conf"; reload_bus; }
+reload_bus() {
+    DBUS_SYSTEM_BUS_ADDRESS=$BUS dbus-send --system --print-reply --reply-timeout=5000 \
+        --dest=org.freedesktop.DBus / org.freedesktop.DBus.ReloadConfig >/dev/null
+}
+
 start_avahi || { say "FAIL avahi-daemon did not start in namespace $NS"; exit 1; }
 say "READY $NS $BUS $WORK"
 
@@ -172,6 +196,8 @@ while IFS= read -r command; do
         stop-avahi) stop_avahi; say "OK $command" ;;
         start-avahi) start_avahi && say "OK $command" || say "FAIL avahi-daemon did not start" ;;
         restart-avahi) stop_avahi; start_avahi && say "OK $command" || say "FAIL avahi-daemon did not start" ;;
+        deny-browse) deny_browse && say "OK $command" || say "FAIL cannot reload the bus" ;;
+        allow-browse) allow_browse && say "OK $command" || say "FAIL cannot reload the bus" ;;
         quit) break ;;
         "") ;;
         *) say "FAIL unknown command: $command" ;;

@@ -22,6 +22,14 @@ on its loopback only.
       stdin "add-address A": the same service, now with address A (and
       nothing else changed: no goodbye, the same name), via update_service;
       answered with "UPDATED".
+
+  zc_tool.py flood --prefix P --count N --port-base B [--txt key=value ...]
+      Registers N services P-0 ... P-(N-1), all at once from this one
+      process, each with address 127.0.0.1, port B+i and the --txt records
+      (a hostile or broken host on the LAN). No probing (cooperating
+      responders), so N names take seconds, not N times the probe time.
+      Prints "REGISTERED <N>" once all are announced; stdin "quit" or its
+      end unregisters them all ("UNREGISTERED").
 """
 import argparse
 import json
@@ -132,6 +140,44 @@ def register(args):
     return 0
 
 
+def flood(args):
+    import asyncio
+    from zeroconf.asyncio import AsyncZeroconf
+
+    props = {}
+    for item in args.txt:
+        key, _, value = item.partition("=")
+        props[key] = value
+    infos = [
+        ServiceInfo(
+            SERVICE_TYPE,
+            "%s-%d.%s" % (args.prefix, i, SERVICE_TYPE),
+            addresses=[socket.inet_aton("127.0.0.1")],
+            port=args.port_base + i,
+            properties=props,
+            server="zc-flood.local.",
+        )
+        for i in range(args.count)
+    ]
+
+    async def run():
+        azc = AsyncZeroconf(interfaces=["127.0.0.1"], ip_version=IPVersion.V4Only)
+        tasks = [await azc.async_register_service(info, cooperating_responders=True) for info in infos]
+        await asyncio.gather(*tasks)
+        print("REGISTERED %d" % len(infos), flush=True)
+        loop = asyncio.get_running_loop()
+        while True:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line or line.strip() == "quit":
+                break
+        await azc.async_unregister_all_services()
+        await azc.async_close()
+        print("UNREGISTERED", flush=True)
+
+    asyncio.run(run())
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -144,8 +190,13 @@ def main():
     r.add_argument("--txt", action="append", default=[])
     r.add_argument("--txt-hex", action="append", default=[])
     r.add_argument("--no-address", action="store_true")
+    f = sub.add_parser("flood")
+    f.add_argument("--prefix", required=True)
+    f.add_argument("--count", type=int, required=True)
+    f.add_argument("--port-base", type=int, required=True)
+    f.add_argument("--txt", action="append", default=[])
     args = parser.parse_args()
-    return browse(args) if args.command == "browse" else register(args)
+    return {"browse": browse, "register": register, "flood": flood}[args.command](args)
 
 
 if __name__ == "__main__":
