@@ -3,6 +3,7 @@
 #   installer/station.sh demo   set up, build, and run the station's main job on
 #                               the built-in demo workspace (build/demo/)
 #   installer/station.sh test   set up, build, and run the whole test suite
+#                               (with the sanitizer builds and short fuzz runs)
 # Both are idempotent: they install only missing packages and rebuild only
 # what changed.
 set -euo pipefail
@@ -26,9 +27,15 @@ case "${1:-}" in
     exec bash "$here/demo.sh" "$build"
     ;;
   test)
+    # Everything CI runs: the fuzz targets for a few seconds each, the whole
+    # suite under ASan + UBSan and the threaded tests under TSan
+    # (installer/sanitize.sh), then the whole suite in the normal build,
+    # whose CTest summary is the last thing printed.
     setup_and_build
+    bash "$here/fuzz.sh"
+    bash "$here/sanitize.sh"
     cd "$build"
-    exec ctest --output-on-failure -j "$jobs" --timeout 600
+    exec ctest --output-on-failure -j "$jobs" --timeout 900
     ;;
   *)
     echo "usage: $0 demo|test" >&2

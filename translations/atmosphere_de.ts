@@ -2241,6 +2241,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <translation>mDNS</translation>
     </message>
     <message>
+        <source>Unresolved: no address over mDNS</source>
+        <translation>Nicht aufgelöst: keine Adresse über mDNS</translation>
+    </message>
+    <message>
         <source>Added by hand</source>
         <translation>Von Hand hinzugefügt</translation>
     </message>
