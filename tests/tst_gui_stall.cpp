@@ -1,7 +1,7 @@
 // The window never freezes while a package is checked: a 1 GiB package (one
 // large model and a few hundred small files, so rows arrive in bursts) is
 // verified in Import & Verify while a 5 ms timer measures the event loop.
-// The longest gap between two ticks must stay under 50 ms (150 ms under a
+// The longest gap between two ticks must stay under 50 ms (1 s under a
 // sanitizer, see kLongestStallMs).
 #include <QElapsedTimer>
 #include <QTest>
@@ -16,12 +16,13 @@
 
 using namespace testutil;
 
-// Under ASan (build-asan, installer/sanitize.sh) every allocation and memory
-// access is checked, which makes each event-loop turn a few times slower: the
-// bound scales with it, so the test still catches a freeze (a synchronous check
-// stalls for seconds) without failing on the sanitizer's own cost.
+// Under a sanitizer (installer/sanitize.sh) every allocation and memory access
+// is checked, which makes event-loop turns several times slower and their
+// length depend on what else the machine runs (83 to 210 ms measured). The
+// bound there is one second: it still catches the freeze this test is about (a
+// check run on the GUI thread stalls for the whole 1 GiB, many seconds).
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr qint64 kLongestStallMs = 150;
+constexpr qint64 kLongestStallMs = 1000;
 #else
 constexpr qint64 kLongestStallMs = 50;
 #endif
