@@ -627,7 +627,13 @@ private slots:
         qInfo("server RSS: %lld KiB before, peak %lld KiB while a non-reading client holds a 256 MiB download "
               "and another downloads it all (VmHWM %lld KiB)",
               before, peak, procStatusKb(pid, "VmHWM:"));
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+        // A sanitizer build (installer/sanitize.sh) starts at 100+ MiB of shadow
+        // memory and runtime: bound the growth instead, still far below the file.
+        QVERIFY2(peak < before + 64 * 1024, qPrintable(QString("server RSS grew from %1 to %2 KiB").arg(before).arg(peak)));
+#else
         QVERIFY2(peak < 64 * 1024, qPrintable(QString("server RSS reached %1 KiB").arg(peak)));
+#endif
         slow.abort();
         QCOMPARE(curl("/health").status, 200);
     }

@@ -197,7 +197,8 @@ private slots:
         const auto list = source().list();
         QVERIFY(!find(list, "/dev/sdf")); // internal, not removable: not a candidate
         QVERIFY(!find(list, "/dev/sdg")); // a card reader with no card
-        const Drive* sdf = find(source().scan(), "/dev/sdf");
+        const auto all = source().scan(); // find() points into it: keep it alive
+        const Drive* sdf = find(all, "/dev/sdf");
         QVERIFY(sdf && !sdf->system && !sdf->removable && !sdf->usb);
     }
 
