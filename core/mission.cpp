@@ -236,7 +236,9 @@ Result<Mission> scanMission(const fs::path& dirIn)
                 m.files.push_back(std::move(mf));
             }
         }
-        for (const auto& [file, tiers] : m.modelTiers) {
+        for (const auto& entry : m.modelTiers) {
+            // Not a structured binding: clang 14 (the fuzz tree) cannot capture one.
+            const std::string& file = entry.first;
             const bool found = std::any_of(m.files.begin(), m.files.end(), [&](const MissionFile& f) {
                 return f.entry.kind == ContentKind::Model && f.source.filename() == file;
             });
