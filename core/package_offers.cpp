@@ -140,6 +140,10 @@ Result<PackageListing> parsePackageListing(std::string_view text)
         doc = json::parse(text.begin(), text.end());
     } catch (const json::parse_error& e) {
         return fail("package list: not valid JSON (syntax error at byte " + std::to_string(e.byte) + ")");
+    } catch (const json::exception&) {
+        // A number too large for a double (1e400) is an out_of_range, not a
+        // parse_error; uncaught, it terminated the station.
+        return fail("package list: not valid JSON (a number is out of range)");
     }
     const auto list = doc.is_object() ? doc.find("packages") : doc.end();
     if (!doc.is_object() || list == doc.end() || !list->is_array())
