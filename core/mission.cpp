@@ -71,6 +71,42 @@ std::vector<fs::path> listFiles(const fs::path& dir)
     return out;
 }
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF).
+bool isUtf8(std::string_view s)
+{
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 1, cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2, cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3, cp = c & 0x07;
+        } else {
+            return false;
+        }
+        for (std::size_t k = 1; k <= n; ++k) {
+            if (i + k >= s.size())
+                return false;
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
 std::uint64_t countJsonlRecords(const fs::path& file, std::string& problem)
 {
     std::ifstream in(file, std::ios::binary);
@@ -146,6 +182,10 @@ Result<Mission> scanMission(const fs::path& dirIn)
                 return fail(missionYaml.string() + ": id \"" + m.id +
                             "\" is not valid (lowercase letters, digits, '.', '_' and '-')");
             m.name = doc["name"] && doc["name"].IsScalar() ? doc["name"].Scalar() : m.id;
+            // It becomes the signed manifest's name and is saved back by the
+            // wizard, whose YAML writer replaces a stray byte with U+FFFD.
+            if (!isUtf8(m.name))
+                return fail(missionYaml.string() + ": name is not valid UTF-8");
             if (doc["tiers"])
                 m.tiers = readTiers(doc["tiers"], missionYaml.string() + ": tiers");
             if (const YAML::Node models = doc["models"]) {

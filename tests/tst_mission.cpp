@@ -153,6 +153,33 @@ private slots:
         }
     }
 
+    // Found by fuzz_mission: a name with a stray byte scanned, and the
+    // wizard's save (saveMissionYaml) wrote it back as U+FFFD, so the mission
+    // changed name by being saved; it would also have gone into a signed
+    // manifest that cannot be recorded as installed.
+    void nameMustBeUtf8()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = testutil::makeMission(sb / "mission");
+        for (const std::string& name : {std::string("caf\xe9"), std::string("\xc0\xaf overlong"),
+                                        std::string("cut \xe6\xa4"), std::string("\xed\xa0\x80 surrogate")}) {
+            testutil::writeFile(dir / "config/mission.yaml", "id: line-3\nname: \"" + name + "\"\n");
+            auto m = scanMission(dir);
+            QVERIFY2(!m, name.c_str());
+            QCOMPARE(m.message(), (dir / "config/mission.yaml").string() + ": name is not valid UTF-8");
+        }
+        // Any real UTF-8 name survives a save.
+        const std::string name = "Caf\xc3\xa9 \xe6\xa4\x9c\xe6\x9f\xbb \xf0\x9f\x94\x8d line";
+        testutil::writeFile(dir / "config/mission.yaml", "id: line-3\nname: \"" + name + "\"\n");
+        auto m = scanMission(dir);
+        QVERIFY2(m.ok(), m ? "" : m.message().c_str());
+        QCOMPARE(m->name, name);
+        QVERIFY(saveMissionYaml(*m).ok());
+        auto again = scanMission(dir);
+        QVERIFY2(again.ok(), again ? "" : again.message().c_str());
+        QCOMPARE(again->name, name);
+    }
+
     void modelWithoutVersion()
     {
         testutil::Sandbox sb;
