@@ -118,6 +118,13 @@ private slots:
             QVERIFY2(!listing.ok(), doc);
             QCOMPARE(listing.message(), std::string("package list: not valid JSON (a number is out of range)"));
         }
+        // Deep nesting is refused as it is read, not built first.
+        for (const std::string& doc : {R"({"packages":)" + std::string(5000, '[') + std::string(5000, ']') + "}",
+                                       R"({"packages":)" + std::string(1u << 20, '[')}) {
+            auto listing = parsePackageListing(doc);
+            QVERIFY(!listing.ok());
+            QCOMPARE(listing.message(), std::string("package list: nested deeper than 16 levels"));
+        }
         const std::string huge(17u << 20, ' ');
         QVERIFY(!parsePackageListing(huge).ok());
         auto empty = parsePackageListing(R"({"packages":[]})");
