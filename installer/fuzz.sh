@@ -49,6 +49,7 @@ dict_for() {
     fuzz_http_range) echo http_range ;;
     fuzz_minisign_*) echo minisign ;;
     fuzz_mission) echo mission ;;
+    fuzz_mdns_txt) echo mdns_txt ;;
   esac
 }
 
