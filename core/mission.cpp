@@ -107,6 +107,20 @@ bool isUtf8(std::string_view s)
     return true;
 }
 
+// The first key that a mapping holds twice. yaml-cpp keeps both and a
+// lookup finds the first, other YAML readers the last; saving found one
+// and left the other (fuzz_mission).
+std::optional<std::string> duplicateKey(const YAML::Node& map)
+{
+    std::set<std::string> seen;
+    for (const auto& kv : map) {
+        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+        if (kv.first.IsScalar() && !seen.insert(key).second)
+            return key;
+    }
+    return std::nullopt;
+}
+
 std::uint64_t countJsonlRecords(const fs::path& file, std::string& problem)
 {
     std::ifstream in(file, std::ios::binary);
@@ -175,6 +189,8 @@ Result<Mission> scanMission(const fs::path& dirIn)
         try {
             if (!doc.IsMap())
                 return fail(missionYaml.string() + ": must be a mapping with at least an id");
+            if (auto dup = duplicateKey(doc))
+                return fail(missionYaml.string() + ": " + *dup + " is given twice");
             if (!doc["id"] || !doc["id"].IsScalar())
                 return fail(missionYaml.string() + ": id is missing");
             m.id = doc["id"].Scalar();
@@ -191,6 +207,8 @@ Result<Mission> scanMission(const fs::path& dirIn)
             if (const YAML::Node models = doc["models"]) {
                 if (!models.IsMap())
                     return fail(missionYaml.string() + ": models must map a model file name to its tiers");
+                if (auto dup = duplicateKey(models))
+                    return fail(missionYaml.string() + ": models." + *dup + " is given twice");
                 for (const auto& kv : models) {
                     const std::string file = kv.first.as<std::string>();
                     const YAML::Node spec = kv.second;

@@ -180,6 +180,28 @@ private slots:
         QCOMPARE(again->name, name);
     }
 
+    // Found by fuzz_mission: a key given twice scanned (yaml-cpp reads the
+    // first, other YAML readers the last), and saving replaced or removed
+    // only the first, so the saved mission no longer scanned.
+    void keyGivenTwice()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = testutil::makeMission(sb / "mission");
+        const std::string file = (dir / "config/mission.yaml").string();
+        const std::pair<std::string, std::string> cases[] = {
+            {"id: line-3\nname: a\nid: line-4\n", ": id is given twice"},
+            {"id: line-3\nmodels: {}\ntiers: [1]\nmodels:\n  a-1.0.onnx: [2]\n", ": models is given twice"},
+            {"id: line-3\nmodels:\n  a-1.0.onnx: {tiers: [1]}\n  a-1.0.onnx: {tiers: [2]}\n",
+             ": models.a-1.0.onnx is given twice"},
+        };
+        for (const auto& [text, reason] : cases) {
+            testutil::writeFile(file, text);
+            auto m = scanMission(dir);
+            QVERIFY2(!m, text.c_str());
+            QCOMPARE(m.message(), file + reason);
+        }
+    }
+
     void modelWithoutVersion()
     {
         testutil::Sandbox sb;
