@@ -107,16 +107,28 @@ bool isUtf8(std::string_view s)
     return true;
 }
 
-// The first key that a mapping holds twice. yaml-cpp keeps both and a
-// lookup finds the first, other YAML readers the last; saving found one
-// and left the other (fuzz_mission).
-std::optional<std::string> duplicateKey(const YAML::Node& map)
+// What is wrong with the keys of a mapping, anywhere in the document: a key
+// given twice (yaml-cpp keeps both and a lookup finds the first, other YAML
+// readers the last; saving replaced only the first), or a key that is not a
+// plain name (null, a list or a mapping: yaml-cpp's writer saved some of
+// those as YAML it cannot read back). Both found by fuzz_mission.
+std::optional<std::string> badKey(const YAML::Node& node, const std::string& path)
 {
-    std::set<std::string> seen;
-    for (const auto& kv : map) {
-        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
-        if (kv.first.IsScalar() && !seen.insert(key).second)
-            return key;
+    if (node.IsSequence()) {
+        for (const auto& item : node)
+            if (auto bad = badKey(item, path))
+                return bad;
+    } else if (node.IsMap()) {
+        std::set<std::string> seen;
+        for (const auto& kv : node) {
+            if (!kv.first.IsScalar())
+                return (path.empty() ? std::string("a key") : path + " has a key that") + " is not a plain name";
+            const std::string key = path.empty() ? kv.first.Scalar() : path + "." + kv.first.Scalar();
+            if (!seen.insert(kv.first.Scalar()).second)
+                return key + " is given twice";
+            if (auto bad = badKey(kv.second, key))
+                return bad;
+        }
     }
     return std::nullopt;
 }
@@ -189,8 +201,8 @@ Result<Mission> scanMission(const fs::path& dirIn)
         try {
             if (!doc.IsMap())
                 return fail(missionYaml.string() + ": must be a mapping with at least an id");
-            if (auto dup = duplicateKey(doc))
-                return fail(missionYaml.string() + ": " + *dup + " is given twice");
+            if (auto bad = badKey(doc, ""))
+                return fail(missionYaml.string() + ": " + *bad);
             if (!doc["id"] || !doc["id"].IsScalar())
                 return fail(missionYaml.string() + ": id is missing");
             m.id = doc["id"].Scalar();
@@ -207,8 +219,6 @@ Result<Mission> scanMission(const fs::path& dirIn)
             if (const YAML::Node models = doc["models"]) {
                 if (!models.IsMap())
                     return fail(missionYaml.string() + ": models must map a model file name to its tiers");
-                if (auto dup = duplicateKey(models))
-                    return fail(missionYaml.string() + ": models." + *dup + " is given twice");
                 for (const auto& kv : models) {
                     const std::string file = kv.first.as<std::string>();
                     const YAML::Node spec = kv.second;

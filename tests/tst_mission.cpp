@@ -182,8 +182,9 @@ private slots:
 
     // Found by fuzz_mission: a key given twice scanned (yaml-cpp reads the
     // first, other YAML readers the last), and saving replaced or removed
-    // only the first, so the saved mission no longer scanned.
-    void keyGivenTwice()
+    // only the first, so the saved mission no longer scanned; a key that is
+    // not a name was saved as YAML that does not parse.
+    void keysGivenTwiceOrNotNames()
     {
         testutil::Sandbox sb;
         const fs::path dir = testutil::makeMission(sb / "mission");
@@ -193,6 +194,12 @@ private slots:
             {"id: line-3\nmodels: {}\ntiers: [1]\nmodels:\n  a-1.0.onnx: [2]\n", ": models is given twice"},
             {"id: line-3\nmodels:\n  a-1.0.onnx: {tiers: [1]}\n  a-1.0.onnx: {tiers: [2]}\n",
              ": models.a-1.0.onnx is given twice"},
+            {"id: line-3\nextra:\n  - {a: 1, a: 2}\n", ": extra.a is given twice"},
+            // Keys that are not names: yaml-cpp saved this one as YAML it
+            // could not read back ("end of map not found").
+            {"id: line-3\n: {}: [1, 2]\n", ": a key is not a plain name"},
+            {"id: line-3\n[a]: 1\n", ": a key is not a plain name"},
+            {"id: line-3\nextra:\n  {x: 1}: 2\n", ": extra has a key that is not a plain name"},
         };
         for (const auto& [text, reason] : cases) {
             testutil::writeFile(file, text);
