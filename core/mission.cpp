@@ -107,11 +107,24 @@ bool isUtf8(std::string_view s)
     return true;
 }
 
+// A key that yaml-cpp's writer saves as YAML it reads back: text of at most
+// 256 bytes without control characters. Null, list and mapping keys, and
+// keys whose escaped form passes YAML's 1024-character limit for an implicit
+// key, were written in a form that does not parse.
+bool isPlainKey(const YAML::Node& key)
+{
+    if (!key.IsScalar() || key.Scalar().size() > 256)
+        return false;
+    for (char c : key.Scalar())
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            return false;
+    return true;
+}
+
 // What is wrong with the keys of a mapping, anywhere in the document: a key
 // given twice (yaml-cpp keeps both and a lookup finds the first, other YAML
 // readers the last; saving replaced only the first), or a key that is not a
-// plain name (null, a list or a mapping: yaml-cpp's writer saved some of
-// those as YAML it cannot read back). Both found by fuzz_mission.
+// plain name (isPlainKey). Both found by fuzz_mission.
 std::optional<std::string> badKey(const YAML::Node& node, const std::string& path)
 {
     if (node.IsSequence()) {
@@ -121,7 +134,7 @@ std::optional<std::string> badKey(const YAML::Node& node, const std::string& pat
     } else if (node.IsMap()) {
         std::set<std::string> seen;
         for (const auto& kv : node) {
-            if (!kv.first.IsScalar())
+            if (!isPlainKey(kv.first))
                 return (path.empty() ? std::string("a key") : path + " has a key that") + " is not a plain name";
             const std::string key = path.empty() ? kv.first.Scalar() : path + "." + kv.first.Scalar();
             if (!seen.insert(kv.first.Scalar()).second)

@@ -200,6 +200,10 @@ private slots:
             {"id: line-3\n: {}: [1, 2]\n", ": a key is not a plain name"},
             {"id: line-3\n[a]: 1\n", ": a key is not a plain name"},
             {"id: line-3\nextra:\n  {x: 1}: 2\n", ": extra has a key that is not a plain name"},
+            // Escaped, this key passes YAML's 1024-character limit for a key
+            // and was saved as "illegal map value".
+            {"id: line-3\n" + std::string(300, '\x02') + ": 1\n", ": a key is not a plain name"},
+            {"id: line-3\n" + std::string(257, 'k') + ": 1\n", ": a key is not a plain name"},
         };
         for (const auto& [text, reason] : cases) {
             testutil::writeFile(file, text);
