@@ -204,6 +204,12 @@ Result<Mission> scanMission(const fs::path& dirIn)
         auto text = readFile(missionYaml, 1 << 20);
         if (!text)
             return text.error();
+        // YAML is UTF-8 text; yaml-cpp reads stray bytes as they are and its
+        // writer replaces them with U+FFFD, so a save renamed the mission or
+        // changed its keys (fuzz_mission). Escapes yaml-cpp checks itself.
+        // The name also goes into a signed manifest.
+        if (!isUtf8(*text))
+            return fail(missionYaml.string() + ": not valid UTF-8 text");
         YAML::Node doc;
         try {
             doc = YAML::Load(*text);
@@ -223,10 +229,6 @@ Result<Mission> scanMission(const fs::path& dirIn)
                 return fail(missionYaml.string() + ": id \"" + m.id +
                             "\" is not valid (lowercase letters, digits, '.', '_' and '-')");
             m.name = doc["name"] && doc["name"].IsScalar() ? doc["name"].Scalar() : m.id;
-            // It becomes the signed manifest's name and is saved back by the
-            // wizard, whose YAML writer replaces a stray byte with U+FFFD.
-            if (!isUtf8(m.name))
-                return fail(missionYaml.string() + ": name is not valid UTF-8");
             if (doc["tiers"])
                 m.tiers = readTiers(doc["tiers"], missionYaml.string() + ": tiers");
             if (const YAML::Node models = doc["models"]) {

@@ -166,8 +166,13 @@ private slots:
             testutil::writeFile(dir / "config/mission.yaml", "id: line-3\nname: \"" + name + "\"\n");
             auto m = scanMission(dir);
             QVERIFY2(!m, name.c_str());
-            QCOMPARE(m.message(), (dir / "config/mission.yaml").string() + ": name is not valid UTF-8");
+            QCOMPARE(m.message(), (dir / "config/mission.yaml").string() + ": not valid UTF-8 text");
         }
+        // Anywhere in the file: a save rewrote a key of stray bytes as U+FFFD.
+        testutil::writeFile(dir / "config/mission.yaml", "id: line-3\n\"n\xc3\xc3\xc3" "e\": 1\n");
+        auto key = scanMission(dir);
+        QVERIFY(!key);
+        QCOMPARE(key.message(), (dir / "config/mission.yaml").string() + ": not valid UTF-8 text");
         // Any real UTF-8 name survives a save.
         const std::string name = "Caf\xc3\xa9 \xe6\xa4\x9c\xe6\x9f\xbb \xf0\x9f\x94\x8d line";
         testutil::writeFile(dir / "config/mission.yaml", "id: line-3\nname: \"" + name + "\"\n");
