@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 
 #include "core/catalog.h"
 #include "core/fs_util.h"
@@ -217,18 +218,30 @@ Parsed parseJournal(const std::string& text)
             if (kind != 'H')
                 return p;
             json h = json::parse(rest, nullptr, false);
+            // Whole numbers only: get<> converts a float (1e22) to an integer
+            // with undefined behaviour when it is out of range (fuzz_download_journal).
+            const auto whole = [&h](const char* key, bool isSigned) -> const json& {
+                const json& v = h.at(key);
+                if (!(isSigned ? v.is_number_integer() : v.is_number_unsigned()))
+                    throw std::invalid_argument(key);
+                return v;
+            };
             try {
-                p.version = h.is_discarded() ? 0 : h.value("v", 0);
-                if (p.version != 1 && p.version != kJournalVersion)
+                if (!h.is_object())
                     return p;
+                const std::int64_t version = whole("v", true).get<std::int64_t>();
+                if (version != 1 && version != kJournalVersion)
+                    return p;
+                p.version = static_cast<int>(version);
                 p.bootId = h.value("boot_id", std::string());
                 p.modelId = h.at("model_id").get<std::string>();
                 p.sha256 = h.at("sha256").get<std::string>();
-                p.size = h.at("size").get<std::uint64_t>();
-                p.chunkSize = h.at("chunk_size").get<std::uint64_t>();
-                p.part = {h.at("dev").get<std::uint64_t>(), h.at("ino").get<std::uint64_t>(),
-                          h.at("btime_ns").get<std::int64_t>()};
-            } catch (const json::exception&) {
+                p.size = whole("size", false).get<std::uint64_t>();
+                p.chunkSize = whole("chunk_size", false).get<std::uint64_t>();
+                p.part = {whole("dev", false).get<std::uint64_t>(), whole("ino", false).get<std::uint64_t>(),
+                          whole("btime_ns", true).get<std::int64_t>()};
+            } catch (const std::exception&) { // json::exception, or not a whole number
+                p.version = 0;
                 return p;
             }
             auto layout = makeChunkLayout(p.size, p.chunkSize);

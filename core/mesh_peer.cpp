@@ -176,6 +176,10 @@ Result<std::vector<PeerRecord>> parsePeerList(std::string_view text)
             return fail(what + ": nested deeper than " + std::to_string(kMaxDepth) + " levels");
     } catch (const json::parse_error& e) {
         return fail(what + ": not valid JSON (syntax error at byte " + std::to_string(e.byte) + ")");
+    } catch (const json::exception&) {
+        // Not a parse_error: a number too large for a double (1e400) is an
+        // out_of_range, which escaped and terminated the station.
+        return fail(what + ": not valid JSON (a number is out of range)");
     }
     const auto it = doc.is_object() ? doc.find("peers") : doc.end();
     if (!doc.is_object() || it == doc.end() || !it->is_array())

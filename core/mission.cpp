@@ -72,6 +72,81 @@ std::vector<fs::path> listFiles(const fs::path& dir)
     return out;
 }
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF).
+bool isUtf8(std::string_view s)
+{
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = 0;
+        std::uint32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 1, cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2, cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3, cp = c & 0x07;
+        } else {
+            return false;
+        }
+        for (std::size_t k = 1; k <= n; ++k) {
+            if (i + k >= s.size())
+                return false;
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+// A key that yaml-cpp's writer saves as YAML it reads back: text of at most
+// 256 bytes without control characters. Null, list and mapping keys, and
+// keys whose escaped form passes YAML's 1024-character limit for an implicit
+// key, were written in a form that does not parse.
+bool isPlainKey(const YAML::Node& key)
+{
+    if (!key.IsScalar() || key.Scalar().size() > 256)
+        return false;
+    for (char c : key.Scalar())
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            return false;
+    return true;
+}
+
+// What is wrong with the keys of a mapping, anywhere in the document: a key
+// given twice (yaml-cpp keeps both and a lookup finds the first, other YAML
+// readers the last; saving replaced only the first), or a key that is not a
+// plain name (isPlainKey). Both found by fuzz_mission.
+std::optional<std::string> badKey(const YAML::Node& node, const std::string& path)
+{
+    if (node.IsSequence()) {
+        for (const auto& item : node)
+            if (auto bad = badKey(item, path))
+                return bad;
+    } else if (node.IsMap()) {
+        std::set<std::string> seen;
+        for (const auto& kv : node) {
+            if (!isPlainKey(kv.first))
+                return (path.empty() ? std::string("a key") : path + " has a key that") + " is not a plain name";
+            const std::string key = path.empty() ? kv.first.Scalar() : path + "." + kv.first.Scalar();
+            if (!seen.insert(kv.first.Scalar()).second)
+                return key + " is given twice";
+            if (auto bad = badKey(kv.second, key))
+                return bad;
+        }
+    }
+    return std::nullopt;
+}
+
 std::uint64_t countJsonlRecords(const fs::path& file, std::string& problem)
 {
     std::ifstream in(file, std::ios::binary);
@@ -130,6 +205,12 @@ Result<Mission> scanMission(const fs::path& dirIn)
         auto text = readFile(missionYaml, 1 << 20);
         if (!text)
             return text.error();
+        // YAML is UTF-8 text; yaml-cpp reads stray bytes as they are and its
+        // writer replaces them with U+FFFD, so a save renamed the mission or
+        // changed its keys (fuzz_mission). Escapes yaml-cpp checks itself.
+        // The name also goes into a signed manifest.
+        if (!isUtf8(*text))
+            return fail(missionYaml.string() + ": not valid UTF-8 text");
         YAML::Node doc;
         try {
             doc = YAML::Load(*text);
@@ -140,6 +221,8 @@ Result<Mission> scanMission(const fs::path& dirIn)
         try {
             if (!doc.IsMap())
                 return fail(missionYaml.string() + ": must be a mapping with at least an id");
+            if (auto bad = badKey(doc, ""))
+                return fail(missionYaml.string() + ": " + *bad);
             if (!doc["id"] || !doc["id"].IsScalar())
                 return fail(missionYaml.string() + ": id is missing");
             m.id = doc["id"].Scalar();
@@ -238,7 +321,9 @@ Result<Mission> scanMission(const fs::path& dirIn)
                 m.files.push_back(std::move(mf));
             }
         }
-        for (const auto& [file, tiers] : m.modelTiers) {
+        for (const auto& entry : m.modelTiers) {
+            // Not a structured binding: clang 14 (the fuzz tree) cannot capture one.
+            const std::string& file = entry.first;
             const bool found = std::any_of(m.files.begin(), m.files.end(), [&](const MissionFile& f) {
                 return f.entry.kind == ContentKind::Model && f.source.filename() == file;
             });

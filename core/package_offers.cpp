@@ -18,10 +18,10 @@ namespace {
 
 constexpr std::size_t kMaxListingBytes = 16u << 20;
 constexpr std::size_t kMaxPackages = 10'000;
-constexpr int kMaxListingDepth = 16;
 constexpr std::size_t kMaxFiles = 64;
 constexpr std::size_t kMaxText = 1024;
 constexpr int kMaxTier = 1000;
+constexpr int kMaxDepth = 16;
 
 struct BadField : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -137,19 +137,24 @@ Result<PackageListing> parsePackageListing(std::string_view text)
     if (text.size() > kMaxListingBytes)
         return fail("package list: " + std::to_string(text.size()) + " bytes is larger than the 16 MiB allowed");
     json doc;
-    bool tooDeep = false;
+    struct TooDeep {};
     try {
-        // What is nested deeper than a listing ever is gets dropped while
-        // parsing instead of being built.
-        doc = json::parse(text.begin(), text.end(), [&tooDeep](int depth, json::parse_event_t, json&) {
-            tooDeep = tooDeep || depth > kMaxListingDepth;
-            return depth <= kMaxListingDepth;
+        // A listing is 5 levels deep. Without a bound, 16 MiB of "[" built
+        // 8 million nested arrays first (1.9 GB and over a minute under ASan).
+        doc = json::parse(text.begin(), text.end(), [](int depth, json::parse_event_t, json&) {
+            if (depth > kMaxDepth)
+                throw TooDeep{};
+            return true;
         });
+    } catch (const TooDeep&) {
+        return fail("package list: nested deeper than " + std::to_string(kMaxDepth) + " levels");
     } catch (const json::parse_error& e) {
         return fail("package list: not valid JSON (syntax error at byte " + std::to_string(e.byte) + ")");
+    } catch (const json::exception&) {
+        // A number too large for a double (1e400) is an out_of_range, not a
+        // parse_error; uncaught, it terminated the station.
+        return fail("package list: not valid JSON (a number is out of range)");
     }
-    if (tooDeep)
-        return fail("package list: nested deeper than " + std::to_string(kMaxListingDepth) + " levels");
     const auto list = doc.is_object() ? doc.find("packages") : doc.end();
     if (!doc.is_object() || list == doc.end() || !list->is_array())
         return fail("package list: no \"packages\" list");

@@ -6,6 +6,10 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   g++ cmake ninja-build pkg-config git ccache
+  # the fuzz tree (installer/fuzz.sh): clang 14, libFuzzer and the sanitizer
+  # runtimes (libclang-rt-14-dev, only recommended by clang, so named), and
+  # llvm-symbolizer (in llvm) for readable crash stacks
+  clang libclang-rt-14-dev llvm
   # Qt 6 (Widgets, Network, Concurrent, Test, Svg, Linguist)
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev

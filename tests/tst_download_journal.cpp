@@ -227,6 +227,50 @@ private slots:
         QVERIFY(QString::fromStdString(j->openReport().reason).contains("unreadable"));
     }
 
+    // Found by fuzz_download_journal: a header whose numbers are floats
+    // out of an integer's range (1e22) was converted with undefined
+    // behaviour (UBSan: "outside the range of representable values") and
+    // then trusted. Such a header is not one we wrote: the journal is
+    // unreadable and the download starts over.
+    void journalHeaderWithNumbersThatAreNotWholeNumbers_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("value");
+        QTest::newRow("dev 1e22") << "dev" << "1e22";
+        QTest::newRow("ino 1.5") << "ino" << "1.5";
+        QTest::newRow("v 1e300") << "v" << "1e300";
+        QTest::newRow("v 2.0") << "v" << "2.0";
+        QTest::newRow("btime_ns -1e30") << "btime_ns" << "-1e30";
+    }
+    void journalHeaderWithNumbersThatAreNotWholeNumbers()
+    {
+        QFETCH(QString, field);
+        QFETCH(QString, value);
+        const auto t = targetFor(data, false);
+        auto j = openOk(final, t);
+        putChunk(*j, 0, data);
+        putChunk(*j, 1, data);
+        j->close();
+        j.reset();
+        // Rewrite the header's number, with a correct check on the line.
+        const fs::path journal = DownloadJournal::journalPath(final);
+        const std::string text = testutil::readFile(journal);
+        const std::size_t eol = text.find('\n');
+        std::string header = text.substr(0, text.rfind(' ', eol));
+        QVERIFY(header.rfind("H {", 0) == 0);
+        const std::string key = "\"" + field.toStdString() + "\":";
+        const std::size_t at = header.find(key);
+        QVERIFY2(at != std::string::npos, header.c_str());
+        const std::size_t from = at + key.size(), to = header.find_first_of(",}", from);
+        header.replace(from, to - from, value.toStdString());
+        testutil::writeFile(journal, journalLine(header) + text.substr(eol + 1));
+
+        j = openOk(final, t);
+        QCOMPARE(j->openReport().kind, JournalOpenReport::Restarted);
+        QCOMPARE(QString::fromStdString(j->openReport().reason), QString("the journal is unreadable"));
+        QCOMPARE(j->chunksDone(), 0u);
+    }
+
     void wrongFinalHashWithoutChunkHashes()
     {
         auto t = targetFor(data, false);

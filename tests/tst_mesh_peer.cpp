@@ -113,6 +113,14 @@ private slots:
         QTest::newRow("list") << QByteArray("[]") << shape;
         QTest::newRow("peers object") << QByteArray(R"({"peers":{}})") << shape;
         QTest::newRow("no peers") << QByteArray(R"({"models":[]})") << shape;
+        // Found by fuzz_peer_list: a number past a double's range is not a
+        // syntax error to nlohmann::json but an out_of_range exception, which
+        // escaped parsePeerList and terminated the station.
+        const QString range = "peer list: not valid JSON (a number is out of range)";
+        QTest::newRow("1e400") << QByteArray("{\"peers\":[{\"node_id\":\"n\",\"endpoint\":\"http://h:1\","
+                                             "\"last_seen_ms\":1e400}]}")
+                               << range;
+        QTest::newRow("-1e400 at top") << QByteArray("-1e400") << range;
         QTest::newRow("deep") << (QByteArray(R"({"peers":[)") + QByteArray(5000, '[') + QByteArray(5000, ']') + "]}")
                               << "peer list: nested deeper than 16 levels";
     }

@@ -153,6 +153,71 @@ private slots:
         }
     }
 
+    // Found by fuzz_mission: a name with a stray byte scanned, and the
+    // wizard's save (saveMissionYaml) wrote it back as U+FFFD, so the mission
+    // changed name by being saved; it would also have gone into a signed
+    // manifest that cannot be recorded as installed.
+    void nameMustBeUtf8()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = testutil::makeMission(sb / "mission");
+        for (const std::string& name : {std::string("caf\xe9"), std::string("\xc0\xaf overlong"),
+                                        std::string("cut \xe6\xa4"), std::string("\xed\xa0\x80 surrogate")}) {
+            testutil::writeFile(dir / "config/mission.yaml", "id: line-3\nname: \"" + name + "\"\n");
+            auto m = scanMission(dir);
+            QVERIFY2(!m, name.c_str());
+            QCOMPARE(m.message(), (dir / "config/mission.yaml").string() + ": not valid UTF-8 text");
+        }
+        // Anywhere in the file: a save rewrote a key of stray bytes as U+FFFD.
+        testutil::writeFile(dir / "config/mission.yaml", "id: line-3\n\"n\xc3\xc3\xc3" "e\": 1\n");
+        auto key = scanMission(dir);
+        QVERIFY(!key);
+        QCOMPARE(key.message(), (dir / "config/mission.yaml").string() + ": not valid UTF-8 text");
+        // Any real UTF-8 name survives a save.
+        const std::string name = "Caf\xc3\xa9 \xe6\xa4\x9c\xe6\x9f\xbb \xf0\x9f\x94\x8d line";
+        testutil::writeFile(dir / "config/mission.yaml", "id: line-3\nname: \"" + name + "\"\n");
+        auto m = scanMission(dir);
+        QVERIFY2(m.ok(), m ? "" : m.message().c_str());
+        QCOMPARE(m->name, name);
+        QVERIFY(saveMissionYaml(*m).ok());
+        auto again = scanMission(dir);
+        QVERIFY2(again.ok(), again ? "" : again.message().c_str());
+        QCOMPARE(again->name, name);
+    }
+
+    // Found by fuzz_mission: a key given twice scanned (yaml-cpp reads the
+    // first, other YAML readers the last), and saving replaced or removed
+    // only the first, so the saved mission no longer scanned; a key that is
+    // not a name was saved as YAML that does not parse.
+    void keysGivenTwiceOrNotNames()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = testutil::makeMission(sb / "mission");
+        const std::string file = (dir / "config/mission.yaml").string();
+        const std::pair<std::string, std::string> cases[] = {
+            {"id: line-3\nname: a\nid: line-4\n", ": id is given twice"},
+            {"id: line-3\nmodels: {}\ntiers: [1]\nmodels:\n  a-1.0.onnx: [2]\n", ": models is given twice"},
+            {"id: line-3\nmodels:\n  a-1.0.onnx: {tiers: [1]}\n  a-1.0.onnx: {tiers: [2]}\n",
+             ": models.a-1.0.onnx is given twice"},
+            {"id: line-3\nextra:\n  - {a: 1, a: 2}\n", ": extra.a is given twice"},
+            // Keys that are not names: yaml-cpp saved this one as YAML it
+            // could not read back ("end of map not found").
+            {"id: line-3\n: {}: [1, 2]\n", ": a key is not a plain name"},
+            {"id: line-3\n[a]: 1\n", ": a key is not a plain name"},
+            {"id: line-3\nextra:\n  {x: 1}: 2\n", ": extra has a key that is not a plain name"},
+            // Escaped, this key passes YAML's 1024-character limit for a key
+            // and was saved as "illegal map value".
+            {"id: line-3\n" + std::string(300, '\x02') + ": 1\n", ": a key is not a plain name"},
+            {"id: line-3\n" + std::string(257, 'k') + ": 1\n", ": a key is not a plain name"},
+        };
+        for (const auto& [text, reason] : cases) {
+            testutil::writeFile(file, text);
+            auto m = scanMission(dir);
+            QVERIFY2(!m, text.c_str());
+            QCOMPARE(m.message(), file + reason);
+        }
+    }
+
     void modelWithoutVersion()
     {
         testutil::Sandbox sb;

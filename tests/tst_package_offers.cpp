@@ -110,6 +110,21 @@ private slots:
             QVERIFY2(!listing.ok(), doc);
             QVERIFY2(listing.message().find("package list: ") == 0, listing.message().c_str());
         }
+        // Found by fuzz_package_offers: a number past a double's range is an
+        // out_of_range exception in nlohmann::json, not a parse_error; it
+        // escaped parsePackageListing and terminated the station.
+        for (const char* doc : {R"({"packages":[{"id":"a","version":"1","files":[{"size_bytes":1e400}]}]})", "1E999"}) {
+            auto listing = parsePackageListing(doc);
+            QVERIFY2(!listing.ok(), doc);
+            QCOMPARE(listing.message(), std::string("package list: not valid JSON (a number is out of range)"));
+        }
+        // Deep nesting is refused as it is read, not built first.
+        for (const std::string& doc : {R"({"packages":)" + std::string(5000, '[') + std::string(5000, ']') + "}",
+                                       R"({"packages":)" + std::string(1u << 20, '[')}) {
+            auto listing = parsePackageListing(doc);
+            QVERIFY(!listing.ok());
+            QCOMPARE(listing.message(), std::string("package list: nested deeper than 16 levels"));
+        }
         const std::string huge(17u << 20, ' ');
         QVERIFY(!parsePackageListing(huge).ok());
         auto empty = parsePackageListing(R"({"packages":[]})");

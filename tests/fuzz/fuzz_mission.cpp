@@ -1,0 +1,56 @@
+// A mission source directory (core/mission.h scanMission): the input is
+// written as config/mission.yaml in a fixed small mission (a config, two
+// models, an agent, a tool, knowledge). A mission that scans is saved back
+// the way the wizard saves it (saveMissionYaml), and must scan again to the
+// same id, name and tiers.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/mission.h"
+#include "fuzz_util.h"
+
+namespace {
+
+const fuzz::fs::path& missionDir()
+{
+    static const fuzz::fs::path dir = [] {
+        const fuzz::fs::path d = fuzz::tempDir() / "mission";
+        for (const char* sub : {"config", "models", "agents", "tools", "knowledge"})
+            fuzz::fs::create_directories(d / sub);
+        fuzz::writeFile(d / "config" / "llamafarm.yaml", "version: v1\nruntime:\n  provider: ollama\n");
+        fuzz::writeFile(d / "models" / "tinyyolo-defects-1.3.onnx", std::string(300, 'o'));
+        fuzz::writeFile(d / "models" / "llama-edge-2.0.gguf", std::string(500, 'g'));
+        fuzz::writeFile(d / "agents" / "inspector-1.0.yaml", "name: inspector\nmodel: tinyyolo-defects\n");
+        fuzz::writeFile(d / "tools" / "camera-0.4.yaml", "name: camera\n");
+        fuzz::writeFile(d / "knowledge" / "defects.chunks.jsonl", "{\"id\":1,\"text\":\"scratch\"}\n");
+        return d;
+    }();
+    return dir;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    const fuzz::fs::path& dir = missionDir();
+    fuzz::writeFile(dir / "config" / "mission.yaml", std::string_view(reinterpret_cast<const char*>(data), size));
+    auto m = atmo::scanMission(dir);
+    if (!m)
+        return 0;
+    FUZZ_CHECK(!m->tiers.empty());
+    for (int t : m->tiers)
+        (void)m->sizeForTier(t);
+    auto saved = atmo::saveMissionYaml(*m);
+    FUZZ_CHECK(saved.ok());
+    auto again = atmo::scanMission(dir);
+    if (!again)
+        std::fprintf(stderr, "rescan failed: %s\n", again.message().c_str());
+    FUZZ_CHECK(again.ok());
+    FUZZ_CHECK(again->id == m->id);
+    if (again->name != m->name)
+        std::fprintf(stderr, "name \"%s\" came back as \"%s\"\n", m->name.c_str(), again->name.c_str());
+    FUZZ_CHECK(again->name == m->name);
+    FUZZ_CHECK(again->tiers == m->tiers);
+    return 0;
+}
