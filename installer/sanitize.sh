@@ -3,7 +3,7 @@
 #   installer/sanitize.sh        both passes below
 #   installer/sanitize.sh asan   build-asan/: ASan + UBSan (GUI included), the whole ctest suite
 #   installer/sanitize.sh tsan   build-tsan/: TSan, the CLI and the tests that run threads
-#                                (mesh, downloads, journal, export, jobs, mDNS)
+#                                TSan can follow (mesh, downloads, journal, export, mDNS)
 # Any extra arguments go to ctest (e.g. `installer/sanitize.sh asan -R tst_cli`).
 # ATMO_SANITIZE_JOBS sets the build and ctest parallelism (default: nproc).
 #
@@ -26,13 +26,25 @@ case "$mode" in
   *) echo "usage: $0 [asan|tsan|all] [ctest arguments]" >&2; exit 2 ;;
 esac
 
-# The tests that run threads of ours, or talk to processes that do: what TSan
-# is for. The rest of the suite is single-threaded and runs under ASan only.
+# The tests whose threads TSan can follow: core's own std::thread pools and
+# locks (export fan-out, hashing, journal), avahi's thread (mDNS) and the mesh
+# download scheduling. The rest of the suite is single-threaded and runs under
+# ASan only.
+#
+# Left out on purpose, and run under ASan: tst_app_jobs, tst_app_package_sync,
+# tst_app_model_download, tst_app_peer_server, tst_mesh_e2e. They hand work
+# between threads through Qt (QThreadPool, QtConcurrent::run, QFuture
+# continuations, queued invokeMethod). Debian's Qt is not built with TSan, so
+# the locks and atomics that order those hand-offs are invisible to it and it
+# reports every one as a race (JobRunner -> Job::completeOnGuiThread,
+# JournalWorker's opened journal, PeerServer's QPromise, PackageCatalog's
+# QtConcurrent task): dozens of reports, none a race, and no suppression that
+# would hide them without hiding ours. Bringing them in needs a TSan-built Qt
+# or __tsan_release/__tsan_acquire annotations at those hand-offs.
 tsan_tests=(
-  tst_app_model_download tst_app_download_manager tst_app_mesh tst_app_mesh_download_rounds
-  tst_app_peer_server tst_app_package_sync tst_app_jobs tst_job
+  tst_app_download_manager tst_app_mesh tst_app_mesh_download_rounds tst_job
   tst_download_journal tst_download_journal_sync tst_range_plan tst_transfer_queue
-  tst_export tst_export_drives tst_mdns tst_mesh_e2e tst_mesh_peer
+  tst_export tst_export_drives tst_mdns tst_mesh_peer
 )
 
 timings=()

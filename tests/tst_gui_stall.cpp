@@ -1,8 +1,8 @@
 // The window never freezes while a package is checked: a 1 GiB package (one
 // large model and a few hundred small files, so rows arrive in bursts) is
 // verified in Import & Verify while a 5 ms timer measures the event loop.
-// The longest gap between two ticks must stay under 50 ms (1 s under a
-// sanitizer, see kLongestStallMs).
+// The longest gap between two ticks must stay under 50 ms (under a
+// sanitizer: under half the check, see kSanitized).
 #include <QElapsedTimer>
 #include <QTest>
 #include <QTimer>
@@ -18,13 +18,14 @@ using namespace testutil;
 
 // Under a sanitizer (installer/sanitize.sh) every allocation and memory access
 // is checked, which makes event-loop turns several times slower and their
-// length depend on what else the machine runs (83 to 210 ms measured). The
-// bound there is one second: it still catches the freeze this test is about (a
-// check run on the GUI thread stalls for the whole 1 GiB, many seconds).
+// length a measure of what else the machine runs (83 ms alone, 210 ms and
+// 1025 ms beside other builds). There the bound is relative: no stall may last
+// half the check. That still fails the freeze this test is about (a check run
+// on the GUI thread blocks it for the whole of it).
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr qint64 kLongestStallMs = 1000;
+constexpr bool kSanitized = true;
 #else
-constexpr qint64 kLongestStallMs = 50;
+constexpr bool kSanitized = false;
 #endif
 
 class TestGuiStall : public QObject {
@@ -92,7 +93,10 @@ private slots:
               double(fs::file_size(package_)) / double(1ull << 30), took, ticks, progressUpdates, longest);
         QVERIFY2(took > 200, "the check was too quick to measure anything");
         QVERIFY(progressUpdates >= 2);
-        QVERIFY2(longest < kLongestStallMs, qPrintable(QString("longest stall %1 ms").arg(longest)));
+        if (kSanitized)
+            QVERIFY2(longest < took / 2, qPrintable(QString("longest stall %1 ms of %2 ms").arg(longest).arg(took)));
+        else
+            QVERIFY2(longest < 50, qPrintable(QString("longest stall %1 ms").arg(longest)));
     }
 };
 
