@@ -47,6 +47,7 @@ dict_for() {
     fuzz_catalog|fuzz_peer_list|fuzz_package_offers) echo json ;;
     fuzz_download_journal) echo journal ;;
     fuzz_http_range) echo http_range ;;
+    fuzz_http_request) echo http_request ;;
     fuzz_minisign_*) echo minisign ;;
     fuzz_mission) echo mission ;;
     fuzz_mdns_txt) echo mdns_txt ;;
