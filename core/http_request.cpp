@@ -226,7 +226,10 @@ HttpHeadParse parseRequestHead(std::string_view data, const HttpHeadLimits& limi
     }
 
     bool close = false, keepAlive = false;
-    for (const std::string_view token : listElements(h.field("Connection"))) {
+    // The field's text must outlive the views into it: a range-for keeps only
+    // listElements' vector alive, not the string field() returned.
+    const std::string connection = h.field("Connection");
+    for (const std::string_view token : listElements(connection)) {
         close = close || equalsNoCase(token, "close");
         keepAlive = keepAlive || equalsNoCase(token, "keep-alive");
     }

@@ -48,6 +48,13 @@ private slots:
     {
         QVERIFY(!parse("GET / HTTP/1.0\r\n\r\n").head.keepAlive);
         QVERIFY(!parse("GET / HTTP/1.1\r\nConnection: foo, Close\r\n\r\n").head.keepAlive);
+        // A value longer than a short string's inline buffer, spread over two
+        // fields: the joined text lives on the heap (ASan once caught the
+        // tokens being read after that text was freed).
+        QVERIFY(!parse("GET / HTTP/1.1\r\nConnection: upgrade-insecure-requests-token\r\n"
+                       "Connection: another-long-token, close\r\n\r\n")
+                     .head.keepAlive);
+        QVERIFY(parse("HEAD / HTTP/1.0\r\nConnection: some-long-connection-token, Keep-Alive\r\n\r\n").head.keepAlive);
         QCOMPARE(parse("GET / HTTP/1.1\r\nA: 1\r\na: 2\r\n\r\n").head.field("A"), std::string("1, 2"));
     }
 
