@@ -12,6 +12,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 top="$(cd "$here/.." && pwd)"
 build="$top/build"
 jobs="$(nproc 2>/dev/null || echo 2)"
+# ccache (when installed) keys on paths relative to the clone, so a clone in
+# another folder, and the sanitizer and fuzz trees, reuse what it compiled.
+export CCACHE_BASEDIR="$top"
 
 setup_and_build() {
   bash "$here/setup-deps.sh"

@@ -10,6 +10,7 @@ namespace testutil {
 BridgeProcess::BridgeProcess(const std::filesystem::path& dir, const QString& fault)
 {
     const QString script = qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py";
+    dieWithTest(process_);
     process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     process_.start("/usr/bin/python3", {script, "--dir", QString::fromStdString(dir.string()), "--fault", fault});
     // Python may hand the line over in pieces: wait for a whole one.
@@ -32,6 +33,7 @@ ServeProcess::ServeProcess(const std::filesystem::path& home, const QStringList&
     auto env = QProcessEnvironment::systemEnvironment();
     env.insert("ATMOSPHERE_HOME", QString::fromStdString(home.string()));
     process_.setProcessEnvironment(env);
+    dieWithTest(process_);
     process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     process_.start(cliPath(), QStringList{"serve", "--port", "0", "--bind", "127.0.0.1", "--no-library-defaults",
                                           "--no-mdns"} + extra);

@@ -1,5 +1,9 @@
 #include "testutil.h"
 
+#include <sys/prctl.h>
+
+#include <csignal>
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QProcessEnvironment>
@@ -198,6 +202,11 @@ bool waitFor(const std::function<bool()>& pred, int msec)
         QThread::msleep(5);
     }
     return true;
+}
+
+void dieWithTest(QProcess& p)
+{
+    p.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 }
 
 } // namespace testutil

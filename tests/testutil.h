@@ -79,4 +79,10 @@ void writeTarEntries(const fs::path& archive, const std::vector<RawEntry>& entri
 // Polls pred every few milliseconds until it holds or msec pass.
 bool waitFor(const std::function<bool()>& pred, int msec);
 
+// Makes the process `p` will start die (SIGKILL) when the test process dies:
+// a test that crashes must not leave its peers running, holding CTest's
+// output pipe open until the test's whole timeout has passed. Call before
+// start().
+void dieWithTest(QProcess& p);
+
 } // namespace testutil

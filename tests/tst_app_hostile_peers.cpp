@@ -29,6 +29,7 @@ public:
     HostilePeer(const fs::path& file, const QStringList& args)
     {
         const QString script = qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/hostile_peer.py";
+        dieWithTest(process_);
         process_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         process_.start("/usr/bin/python3", QStringList{script, "--file", QString::fromStdString(file.string())} + args);
         if (waitFor([this] { return process_.canReadLine() || (process_.waitForReadyRead(100) && process_.canReadLine()); },
