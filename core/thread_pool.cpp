@@ -1,7 +1,5 @@
 #include "core/thread_pool.h"
 
-#include <openssl/crypto.h>
-
 namespace atmo {
 
 ThreadPool::ThreadPool(unsigned threads)
@@ -26,14 +24,8 @@ ThreadPool::~ThreadPool()
 
 ThreadPool& ThreadPool::shared()
 {
-    // The jobs hash with OpenSSL, which registers its atexit cleanup on first
-    // use. Were that first use on a worker, the cleanup would run before this
-    // pool's destructor joins the workers (atexit order is reverse
-    // registration): each worker's OpenSSL thread state leaked, and a job still
-    // running at exit would hash with a library already torn down. Initialised
-    // here, before the pool exists, OpenSSL is cleaned up after the workers end.
-    static const bool crypto = OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, nullptr) == 1;
-    (void)crypto;
+    // OpenSSL, which the jobs hash with, is started before main() (see
+    // core/sha256.cpp), so its exit cleanup runs after this pool is joined.
     static ThreadPool pool;
     return pool;
 }
