@@ -28,20 +28,6 @@ constexpr std::string_view kDomain = "atmosphere-custody-v1\n";
 constexpr std::array<const char*, 7> kFields = {"station", "key_id", "public_key", "time",
                                                 "action",  "detail", "signature"};
 
-bool isCleanField(std::string_view s)
-{
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c == 0x7f)
-            return false;
-        const std::size_t n = utf8SequenceLength(s, i);
-        if (n == 0)
-            return false;
-        i += n;
-    }
-    return true;
-}
-
 // Control characters become spaces, invalid UTF-8 bytes become '?'.
 std::string cleanField(std::string_view s)
 {
@@ -69,7 +55,7 @@ std::string cleanField(std::string_view s)
 bool entryIsClean(const CustodyEntry& e)
 {
     for (const std::string* f : {&e.station, &e.keyId, &e.publicKey, &e.time, &e.action, &e.detail, &e.signature})
-        if (!isCleanField(*f))
+        if (!isCleanText(*f))
             return false;
     return true;
 }

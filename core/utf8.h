@@ -24,4 +24,8 @@ std::string printable(std::string_view s);
 
 inline bool isValidUtf8(std::string_view s) { return firstInvalidUtf8(s) == std::string_view::npos; }
 
+// Valid UTF-8 with no C0 control character and no DEL: text fit for one line
+// of a record (a custody field, an mDNS TXT value).
+bool isCleanText(std::string_view s);
+
 } // namespace atmo
