@@ -288,15 +288,24 @@ Result<Manifest> Manifest::parse(std::string_view yamlText)
         // window: invalid UTF-8 anywhere is refused here, not found later.
         if (const auto at = firstInvalidUtf8(yamlText); at != std::string_view::npos)
             throw Failure(std::string(kManifestName) + ": not valid UTF-8 (byte " + std::to_string(at) + ")");
+        // One document exactly: a second one would be signed and ignored. It
+        // is refused by line, before yaml-cpp sees the text: a document marker
+        // ("---", "...") after the first line, or a directive ("%"), at the
+        // start of a line. (yaml-cpp 0.7's LoadAll loops without end, growing,
+        // on a stray directive; the fuzzer found that.)
+        for (std::size_t at = 0, line = 1; at < yamlText.size(); ++line) {
+            const std::size_t eol = std::min(yamlText.find('\n', at), yamlText.size());
+            const std::string_view l = yamlText.substr(at, eol - at);
+            const bool marker = (l.rfind("---", 0) == 0 || l.rfind("...", 0) == 0) &&
+                                (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+            if ((marker && line > 1) || l.rfind("%", 0) == 0)
+                throw Failure(std::string(kManifestName) + ": line " + std::to_string(line) +
+                              ": a YAML document marker or directive; a manifest is exactly one document");
+            at = eol + 1;
+        }
         YAML::Node root;
         try {
-            // One document exactly: a second one would be signed and ignored.
-            const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(yamlText));
-            if (docs.size() > 1)
-                throw Failure(std::string(kManifestName) + ": holds " + std::to_string(docs.size()) +
-                              " YAML documents; a manifest is exactly one");
-            if (!docs.empty())
-                root = docs.front();
+            root = YAML::Load(std::string(yamlText));
         } catch (const YAML::Exception& e) {
             throw Failure(std::string(kManifestName) + ": not valid YAML (line " + std::to_string(e.mark.line + 1) +
                           ": " + e.msg + ")");

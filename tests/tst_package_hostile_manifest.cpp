@@ -110,7 +110,12 @@ private slots:
     void secondYamlDocumentIsRefused()
     {
         const fs::path bad = resigned([](std::string& yaml) { yaml += "---\npackage: {id: evil}\n"; });
-        EXPECT_REJECTED(fx.verify(bad), "manifest.yaml", "2 YAML documents");
+        EXPECT_REJECTED(fx.verify(bad), "manifest.yaml", "exactly one document");
+        const fs::path ended = resigned([](std::string& yaml) { yaml += "...\npackage: {id: evil}\n"; });
+        EXPECT_REJECTED(fx.verify(ended), "manifest.yaml", "exactly one document");
+        // A stray directive made yaml-cpp's LoadAll loop without end (found by fuzz_manifest).
+        const fs::path directive = resigned([](std::string& yaml) { yaml.insert(yaml.find("contents:"), "%TAG ! x\n"); });
+        EXPECT_REJECTED(fx.verify(directive), "manifest.yaml", "exactly one document");
     }
 
     void pathComponentLongerThanAFileNameCanBe()
