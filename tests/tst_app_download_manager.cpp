@@ -491,7 +491,9 @@ private slots:
             st.manager->setHashCache(cache);
             QSignalSpy library(st.manager.get(), &DownloadManager::libraryChanged);
             const quint64 id = st.manager->addModel(*known);
-            QCOMPARE(st.state(id), TransferState::Active);
+            // Active while the file is hashed; on a slow run (seen under
+            // TSan) the check may already be over when addModel returns.
+            QVERIFY(st.state(id) == TransferState::Active || st.state(id) == TransferState::Done);
             QVERIFY(st.waitState(id, TransferState::Done, 30000));
             QVERIFY(st.item(id).alreadyHad);
             QVERIFY(fs::exists(models / "known.json"));
