@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/tier.h"
 
 namespace atmo {
 
@@ -60,6 +61,10 @@ struct Manifest {
     std::string createdBy;   // station name
     std::vector<int> tiers;  // tiers this package is built for, ascending
     std::map<int, std::uint64_t> sizeByTier;
+    // From the mission's hardware_tiers, when it has them: how an installer
+    // picks the device's tier for this package. Empty: the station's own
+    // thresholds decide.
+    TierRequirementMap requirements;
     std::vector<ContentFile> files; // grouped by kind in section order
     std::vector<SignatureRef> signatures;
 

@@ -34,6 +34,7 @@ struct Mission {
     std::string id;
     std::string name;
     std::vector<int> tiers;                             // declared, or derived from models, or {1}
+    TierRequirementMap requirements;                    // mesh format: hardware_tiers.<tier>.requirements
     std::map<std::string, std::vector<int>> modelTiers; // from mission.yaml, by file name
     std::vector<MissionFile> files;                     // sorted by kind then path
     std::vector<MissionProblem> problems;               // non-fatal per-file problems

@@ -306,6 +306,28 @@ TierPolicy parsePolicy(const fs::path& file, const std::string& text)
 
 } // namespace
 
+std::string tierName(int tier)
+{
+    return "tier_" + std::to_string(tier);
+}
+
+std::optional<int> parseTierName(std::string_view text)
+{
+    if (text.starts_with("tier_"))
+        text.remove_prefix(5);
+    if (text.empty() || text.size() > 2 || text[0] == '0')
+        return std::nullopt;
+    int v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    if (v < 1 || v > kMaxTier)
+        return std::nullopt;
+    return v;
+}
+
 HardwareInfo detectHardware(const fs::path& root)
 {
     HardwareInfo hw;

@@ -10,12 +10,34 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
 
 namespace atmo {
+
+// Tiers are numbers inside the station and named as the mesh's seed names
+// them wherever a person or another program sees them: "tier_1", "tier_2".
+inline constexpr int kMaxTier = 99;
+std::string tierName(int tier); // 2 -> "tier_2"
+// "tier_2", and the bare number "2" the station used to write, -> 2; nullopt
+// for anything else or a tier outside 1..kMaxTier.
+std::optional<int> parseTierName(std::string_view text);
+
+// What a mission says a device of one tier needs (PROTOCOL.md "Mission
+// config", hardware_tiers.<tier>.requirements), kept as the mission wrote it
+// so that it travels into the package's manifest unchanged.
+struct TierRequirements {
+    std::optional<double> minRamGb;  // min_ram_gb
+    bool gpuRequired = false;        // gpu: required (optional or absent: false)
+    std::optional<double> vramGb;    // vram_gb
+    bool operator==(const TierRequirements&) const = default;
+};
+using TierRequirementMap = std::map<int, TierRequirements>; // by tier number
 
 struct HardwareInfo {
     std::uint64_t ramBytes = 0;

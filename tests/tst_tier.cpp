@@ -36,6 +36,19 @@ class TstTier : public QObject {
     Q_OBJECT
 
 private slots:
+    // The seed's names, and the bare numbers older packages and users write.
+    void tierNames()
+    {
+        QCOMPARE(atmo::tierName(1), std::string("tier_1"));
+        QCOMPARE(atmo::tierName(12), std::string("tier_12"));
+        QCOMPARE(atmo::parseTierName("tier_1"), std::optional<int>(1));
+        QCOMPARE(atmo::parseTierName("tier_99"), std::optional<int>(99));
+        QCOMPARE(atmo::parseTierName("3"), std::optional<int>(3));
+        for (const char* bad : {"", "tier_", "tier_0", "0", "100", "tier_100", "tier1", "Tier_1", "tier_01", "01",
+                                "tier_1 ", "-1", "tier_x", "x"})
+            QVERIFY2(!atmo::parseTierName(bad), bad);
+    }
+
     void detectsThisMachine()
     {
         testutil::Sandbox sb;
