@@ -23,7 +23,7 @@ int packageCreate(const QStringList& args)
     p.addOption({"founder-sign", "Founder secret key (optional second signature).", "key"});
     p.addOption({"password-file", "Password of the --sign key, first line of this file.", "file"});
     p.addOption({"founder-password-file", "Password of the --founder-sign key.", "file"});
-    p.addOption({"tier", "Build only this tier's package (<id>-v<V>-tier<N>.atmo).", "n"});
+    p.addOption({"tier", "Build only this tier's package (tier_1 or 1; writes <id>-v<V>-tier<N>.atmo).", "tier"});
     p.addOption({"compress", "Compression: zstd (default: none; model weights do not compress).", "method"});
     if (!ctx.parse(p, 0, 0, {}))
         return Usage;
@@ -31,7 +31,7 @@ int packageCreate(const QStringList& args)
         if (!p.isSet(required))
             return ctx.usage(QString("package create needs --%1").arg(required));
     QString error;
-    const auto tier = ctx.intOption(p, "tier", error);
+    const auto tier = ctx.tierOption(p, error);
     if (!error.isEmpty())
         return ctx.usage(error);
     atmo::Compression compression = atmo::Compression::None;

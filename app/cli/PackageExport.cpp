@@ -58,7 +58,7 @@ int packageExport(const QStringList& args)
     Context ctx("package export", args);
     QCommandLineParser p;
     p.addOption({"output", "Target directory (a mounted drive); repeat for several.", "dir"});
-    p.addOption({"tier", "Export only this tier's files.", "n"});
+    p.addOption({"tier", "Export only this tier's files (tier_1 or 1).", "tier"});
     p.addOption({"eject", "Unmount and power off each drive once everything on it is written and verified."});
     if (!ctx.parse(p, 1, 1, "PACKAGE: a .atmo file or <id>-<version> from the station's store"))
         return Usage;
@@ -66,7 +66,7 @@ int packageExport(const QStringList& args)
     if (outputs.isEmpty())
         return ctx.usage("package export needs at least one --output DIR");
     QString error;
-    const auto tier = ctx.intOption(p, "tier", error);
+    const auto tier = ctx.tierOption(p, error);
     if (!error.isEmpty())
         return ctx.usage(error);
     auto source = resolvePackage(ctx, p.positionalArguments().at(0), error);
