@@ -7,6 +7,7 @@
 
 #include "app/StationPaths.h"
 #include "core/fs_util.h"
+#include "core/mission_registry.h"
 #include "core/package_store.h"
 #include "core/station_home.h"
 
@@ -57,6 +58,10 @@ void CreateJob::run()
         (void)store.add(stored); // the index is a convenience; the package itself is what counts
         results_.push_back(std::move(result.value()));
     }
+    // Remembered by id, so `atmosphere package create --mission <id>` finds
+    // the mission this window built; a convenience like the store index.
+    if (!results_.empty())
+        (void)atmo::MissionRegistry(home.missionsIndex()).record(results_.front().manifest.id, options.missionDir);
     if (cancelToken().cancelled())
         setOutcome(false, tr("Cancelled"));
     else

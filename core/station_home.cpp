@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <system_error>
 
@@ -201,6 +202,25 @@ Status StationHome::trustSelf(const SecretKey& key) const
     if (!added)
         return added.error();
     return {};
+}
+
+std::vector<fs::path> StationHome::meshAuthorityKeys() const
+{
+    std::vector<fs::path> keys;
+    std::error_code ec;
+    const TrustStore trust(trustDir());
+    for (fs::directory_iterator it(keysDir(), ec), end; !ec && it != end; it.increment(ec)) {
+        const fs::path secret = it->path();
+        if (secret.extension() != ".key" || !it->is_regular_file(ec))
+            continue;
+        fs::path pub = secret;
+        pub.replace_extension(".pub");
+        auto key = PublicKey::load(pub);
+        if (key && trust.find(key->keyId(), TrustRole::Mesh))
+            keys.push_back(secret);
+    }
+    std::sort(keys.begin(), keys.end());
+    return keys;
 }
 
 } // namespace atmo

@@ -15,6 +15,7 @@
 #include "app/Verdict.h"
 #include "app/VerifyJob.h"
 #include "core/mission.h"
+#include "core/mission_registry.h"
 #include "core/package_writer.h"
 #include "testutil.h"
 
@@ -127,6 +128,7 @@ private slots:
         for (const auto& e : fs::directory_iterator(box_ / "cancelled-out"))
             ++left, qWarning() << "left behind:" << e.path().c_str();
         QCOMPARE(left, 0);
+        QVERIFY(!atmo::MissionRegistry(box_ / "missions.json").find("big-mission"));
     }
 
     void createWritesEveryOutputAndRecordsIt()
@@ -149,6 +151,10 @@ private slots:
         QVERIFY(fs::exists(box_ / "out3/production-inspection-v3.0.atmo"));
         QVERIFY(fs::exists(box_ / "out3/production-inspection-v3.0-tier1.atmo"));
         QVERIFY(testutil::readFile(box_ / "store.json").find("production-inspection-v3.0-tier1.atmo") != std::string::npos);
+        // ... and the mission by its id, for `atmosphere package create --mission production-inspection`.
+        const auto known = atmo::MissionRegistry(box_ / "missions.json").find("production-inspection");
+        QVERIFY(known.has_value());
+        QCOMPARE(known->dir, fs::canonical(box_ / "mission"));
     }
 
     void keyGenerationAndUnlock()

@@ -75,6 +75,53 @@ private slots:
         expectOneLine(run({"package", "create", "--bogus"}), 2, {"bogus"});
     }
 
+    // The seed's command-line grammar (issue #12): what it refuses, and how.
+    void seedGrammarErrors()
+    {
+        const QString good = p("good/production-inspection-v1.0.atmo");
+        expectOneLine(run({"package", "verify", good, "--tier", "x"}), 2,
+                      {"--tier: \"x\" is not a tier", "tier_1, tier_2", "1, 2"});
+        expectOneLine(run({"package", "export", good, "--tier", "tier_x", "--output", p("t")}), 2, {"--tier", "tier_x"});
+        expectOneLine(run({"package", "export", "production-inspection-1.0", "--format", "zip", "--output", p("fmt")}), 2,
+                      {"--format", "\"zip\"", "archive"});
+        QVERIFY(!fs::exists(box / "fmt"));
+        expectOneLine(run({"--frobnicate", "package", "list"}), 2, {"unknown option", "--frobnicate", "--home"});
+        expectOneLine(run({"--home"}), 2, {"--home"});
+
+        // A --mission that is neither a folder nor a mission this station built.
+        auto r = run({"package", "create", "--mission", "no-such-mission", "--version", "1.0", "--output", p("nm"),
+                      "--sign", p("keys/mesh.key"), "--password-file", p("pw")});
+        expectOneLine(r, 1, {"no-such-mission", "neither a folder", "missions.json"});
+        QVERIFY(!fs::exists(box / "nm"));
+    }
+
+    void defaultSigningKey()
+    {
+        // This home keeps its keys outside <home>/keys: nothing to choose from.
+        auto r = run({"package", "create", "--mission", p("mission"), "--version", "3.0", "--output", p("nokey")});
+        expectOneLine(r, 2, {"no mesh authority key", "--sign KEY", (home() / "keys").string().c_str()});
+        QVERIFY(!fs::exists(box / "nokey"));
+
+        // Two trusted mesh keys in the keys folder: the station does not guess.
+        const fs::path two = box / "two-keys-home";
+        for (const char* name : {"alpha", "beta"})
+            QCOMPARE(runCli({"key", "generate", "--name", name, "--unencrypted", "--trust", "mesh"}, two).exitCode, 0);
+        r = runCli({"package", "create", "--mission", p("mission"), "--version", "3.0", "--output", p("twokeys")}, two);
+        expectOneLine(r, 2, {"2 mesh authority keys", "alpha.key", "beta.key", "--sign KEY"});
+        QVERIFY(!fs::exists(box / "twokeys"));
+
+        // A key there that is not trusted as mesh authority is not a candidate.
+        const fs::path one = box / "one-key-home";
+        QCOMPARE(runCli({"key", "generate", "--name", "mesh", "--unencrypted", "--trust", "mesh"}, one).exitCode, 0);
+        QCOMPARE(runCli({"key", "generate", "--name", "founder", "--unencrypted", "--trust", "founder"}, one).exitCode, 0);
+        r = runCli({"--json", "package", "create", "--mission", p("mission"), "--version", "3.0", "--output", p("onekey")},
+                   one);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const auto meshPub = atmo::PublicKey::load(one / "keys/mesh.pub");
+        QVERIFY(meshPub.ok());
+        QVERIFY2(r.out.contains(QString::fromStdString(meshPub->keyId())), qPrintable(r.out));
+    }
+
     void wrongPassword()
     {
         auto r = run({"package", "create", "--mission", p("mission"), "--version", "2.0", "--output", p("wp"), "--sign",

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "core/fs_util.h"
+#include "core/tier.h"
 #include "core/trust_store.h"
 
 namespace cli {
@@ -44,14 +45,24 @@ bool Context::parse(QCommandLineParser& parser, int minPositional, int maxPositi
     parser.addOption({"home", "Station home directory (default: $ATMOSPHERE_HOME or the user's data dir).", "dir"});
     parser.addOption({"json", "Machine-readable output on stdout."});
     parser.addHelpOption();
+    // "PACKAGE: a .atmo file ..." names the argument PACKAGE in the usage line.
+    const QString positionalName = positionalHelp.section(':', 0, 0).trimmed();
     if (!positionalHelp.isEmpty())
-        parser.addPositionalArgument("args", positionalHelp);
+        parser.addPositionalArgument(positionalName, positionalHelp.section(':', 1).trimmed(), positionalName);
     if (!parser.parse(QStringList{"atmosphere " + command_} + args_)) {
         usage(parser.errorText());
         return false;
     }
     if (parser.isSet("help")) {
-        std::cout << parser.helpText().toStdString();
+        // Qt starts the usage line with the path the binary was run by; the
+        // user types "atmosphere package export", so that is what it shows.
+        QString help = parser.helpText();
+        const qsizetype eol = help.indexOf('\n');
+        QString usageLine = "Usage: atmosphere " + command_ + " [options]";
+        if (!positionalHelp.isEmpty())
+            usageLine += " " + positionalName;
+        help.replace(0, eol, usageLine);
+        std::cout << help.toStdString();
         std::exit(Ok);
     }
     json_ = parser.isSet("json");
@@ -127,17 +138,15 @@ void Context::printTable(const QList<QStringList>& rows) const
     }
 }
 
-std::optional<int> Context::intOption(const QCommandLineParser& p, const QString& name, QString& error) const
+std::optional<int> Context::tierOption(const QCommandLineParser& p, QString& error) const
 {
-    if (!p.isSet(name))
+    if (!p.isSet("tier"))
         return std::nullopt;
-    bool ok = false;
-    const int v = p.value(name).toInt(&ok);
-    if (!ok || v < 1 || v > 99) {
-        error = QString("--%1: \"%2\" is not a tier number (1 to 99)").arg(name, p.value(name));
-        return std::nullopt;
-    }
-    return v;
+    const QString value = p.value("tier");
+    if (auto tier = atmo::parseTierName(s(value)))
+        return tier;
+    error = QString("--tier: \"%1\" is not a tier (tier_1, tier_2, ... or 1, 2, ...)").arg(value);
+    return std::nullopt;
 }
 
 namespace {

@@ -27,6 +27,7 @@ public:
     Context(QString command, QStringList args);
 
     // Adds --home/--json/--help, parses; on a usage error prints it and returns false.
+    // positionalHelp is "NAME: what it is"; NAME appears in the usage line.
     bool parse(QCommandLineParser& parser, int minPositional, int maxPositional, const QString& positionalHelp);
 
     const QString& command() const { return command_; }
@@ -44,8 +45,9 @@ public:
     // Rows of columns, left-aligned, the first row a header; human mode only.
     void printTable(const QList<QStringList>& rows) const;
 
-    // Optional integer option (e.g. --tier); on bad input sets error.
-    std::optional<int> intOption(const QCommandLineParser& p, const QString& name, QString& error) const;
+    // The optional --tier option: "tier_2" as the mesh writes it, or the bare
+    // number "2"; on bad input sets error (a usage error).
+    std::optional<int> tierOption(const QCommandLineParser& p, QString& error) const;
 
     // Loads a secret key, asking for its password if it is encrypted: from
     // passwordFile when given, else a hidden prompt on a terminal, else one

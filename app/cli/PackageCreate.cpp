@@ -2,36 +2,103 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <iostream>
+
 #include "CliContext.h"
 #include "Commands.h"
 
 #include "core/fs_util.h"
+#include "core/mission_registry.h"
 #include "core/package_store.h"
 #include "core/package_writer.h"
 
 namespace cli {
 
+namespace {
+
+namespace fs = std::filesystem;
+
+QString joined(const std::vector<fs::path>& paths)
+{
+    QStringList list;
+    for (const auto& path : paths)
+        list << q(path.string());
+    return list.join(", ");
+}
+
+// --mission: a folder (relative to the working directory), else the id of a
+// mission this station has built a package from (the CLI or the wizard
+// recorded its folder in <home>/missions.json).
+std::optional<fs::path> resolveMission(const atmo::StationHome& home, const QString& ref, QString& error)
+{
+    const fs::path asPath(s(ref));
+    std::error_code ec;
+    if (fs::is_directory(asPath, ec))
+        return asPath;
+    if (fs::exists(asPath, ec)) {
+        error = "--mission: " + ref + " is a file, not a mission folder";
+        return std::nullopt;
+    }
+    const atmo::MissionRegistry registry(home.missionsIndex());
+    if (auto known = registry.find(s(ref))) {
+        if (fs::is_directory(known->dir, ec))
+            return known->dir;
+        error = QString("--mission: the station built \"%1\" from %2, which no longer exists").arg(ref, q(known->dir.string()));
+        return std::nullopt;
+    }
+    QStringList ids;
+    if (auto all = registry.list())
+        for (const auto& m : *all)
+            ids << q(m.id);
+    error = QString("--mission: \"%1\" is neither a folder (no %2) nor a mission this station has built (%3: %4)")
+                .arg(ref, q(fs::absolute(asPath, ec).lexically_normal().string()), q(registry.indexFile().string()),
+                     ids.isEmpty() ? QString("none yet") : "knows " + ids.join(", "));
+    return std::nullopt;
+}
+
+// --sign, or else the station's one mesh authority key.
+std::optional<QString> signingKeyFile(const atmo::StationHome& home, const QCommandLineParser& p, QString& error)
+{
+    if (p.isSet("sign"))
+        return p.value("sign");
+    const auto keys = home.meshAuthorityKeys();
+    if (keys.size() == 1)
+        return q(keys.front().string());
+    if (keys.empty())
+        error = QString("package create: no --sign KEY given, and the station has no mesh authority key to sign with "
+                        "(a NAME.key in %1 whose NAME.pub it trusts as mesh); pass --sign KEY")
+                    .arg(q(home.keysDir().string()));
+    else
+        error = QString("package create: no --sign KEY given, and the station has %1 mesh authority keys (%2); "
+                        "pass --sign KEY to choose one")
+                    .arg(keys.size())
+                    .arg(joined(keys));
+    return std::nullopt;
+}
+
+} // namespace
 
 int packageCreate(const QStringList& args)
 {
     Context ctx("package create", args);
     QCommandLineParser p;
-    p.addOption({"mission", "Mission source directory.", "dir"});
+    p.addOption({"mission", "Mission folder, or the id of a mission this station has built before.", "mission"});
     p.addOption({"version", "Package version, e.g. 1.3.", "version"});
-    p.addOption({"output", "Directory to write the .atmo into.", "dir"});
-    p.addOption({"sign", "Mesh authority secret key (required).", "key"});
+    p.addOption({"output", "Directory to write the .atmo into (created if missing).", "dir"});
+    p.addOption({"sign", "Mesh authority secret key (default: the station's one mesh authority key in <home>/keys).",
+                 "key"});
     p.addOption({"founder-sign", "Founder secret key (optional second signature).", "key"});
     p.addOption({"password-file", "Password of the --sign key, first line of this file.", "file"});
     p.addOption({"founder-password-file", "Password of the --founder-sign key.", "file"});
-    p.addOption({"tier", "Build only this tier's package (<id>-v<V>-tier<N>.atmo).", "n"});
+    p.addOption({"tier", "Build only this tier's package (tier_1 or 1; writes <id>-v<V>-tier<N>.atmo).", "tier"});
     p.addOption({"compress", "Compression: zstd (default: none; model weights do not compress).", "method"});
     if (!ctx.parse(p, 0, 0, {}))
         return Usage;
-    for (const char* required : {"mission", "version", "output", "sign"})
+    for (const char* required : {"mission", "version", "output"})
         if (!p.isSet(required))
             return ctx.usage(QString("package create needs --%1").arg(required));
     QString error;
-    const auto tier = ctx.intOption(p, "tier", error);
+    const auto tier = ctx.tierOption(p, error);
     if (!error.isEmpty())
         return ctx.usage(error);
     atmo::Compression compression = atmo::Compression::None;
@@ -42,15 +109,31 @@ int packageCreate(const QStringList& args)
             compression = atmo::Compression::Zstd;
     }
 
+    const atmo::StationHome home = ctx.home();
+    const auto missionDir = resolveMission(home, p.value("mission"), error);
+    if (!missionDir)
+        return ctx.fail(error);
+    const auto keyFile = signingKeyFile(home, p, error);
+    if (!keyFile)
+        return ctx.usage(error);
+
     atmo::CreateOptions options;
-    options.missionDir = s(p.value("mission"));
+    options.missionDir = *missionDir;
     options.version = s(p.value("version"));
     options.outputDir = s(p.value("output"));
     options.tier = tier;
     options.compression = compression;
-    auto mesh = ctx.loadKey(p.value("sign"), p.value("password-file"), error);
+    auto mesh = ctx.loadKey(*keyFile, p.value("password-file"), error);
     if (!mesh)
         return ctx.fail(error);
+    if (!p.isSet("sign")) {
+        // The key was chosen because its .pub is trusted; make sure it is that key.
+        fs::path pub = s(*keyFile);
+        pub.replace_extension(".pub");
+        auto trusted = atmo::PublicKey::load(pub);
+        if (!trusted || trusted->keyId() != mesh->keyId())
+            return ctx.fail(*keyFile + ": does not match " + q(pub.string()) + " beside it; pass --sign KEY");
+    }
     options.meshKey = *mesh;
     if (p.isSet("founder-sign")) {
         auto founder = ctx.loadKey(p.value("founder-sign"), p.value("founder-password-file"), error);
@@ -58,7 +141,6 @@ int packageCreate(const QStringList& args)
             return ctx.fail(error);
         options.founderKey = *founder;
     }
-    const atmo::StationHome home = ctx.home();
     auto identity = ctx.stationIdentity(error);
     if (!identity)
         return ctx.fail(error);
@@ -84,6 +166,11 @@ int packageCreate(const QStringList& args)
     if (auto added = store.add(stored); !added)
         return ctx.fail("the package was written to " + q(created->file.string()) +
                         " but could not be recorded in the station's store: " + q(added.message()));
+
+    // So that `--mission <id>` finds this mission next time; the package is
+    // made all the same if the index cannot be written.
+    if (auto recorded = atmo::MissionRegistry(home.missionsIndex()).record(created->manifest.id, *missionDir); !recorded)
+        std::cerr << "atmosphere: warning: " << recorded.message() << std::endl;
 
     const auto& m = created->manifest;
     std::size_t included = 0;

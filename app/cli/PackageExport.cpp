@@ -1,4 +1,5 @@
 // atmosphere package export
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -18,19 +19,43 @@ namespace cli {
 
 atmo::SysfsDriveSource driveSource(const Context& ctx); // DriveCommands.cpp
 
-// A file path, or "<id>-<version>" from the station's store.
-std::optional<std::filesystem::path> resolvePackage(const Context& ctx, const QString& ref, QString& error)
+namespace {
+
+// PACKAGE as a file, or from the station's store: "<id>-<version>" (also the
+// file names "<id>-v<version>[-tier<N>]"), or "<id>" with --version V, or
+// "<id>" alone for the newest version the store has.
+std::optional<std::filesystem::path> resolvePackage(const Context& ctx, const QString& ref, const QString& version,
+                                                    QString& error)
 {
     const std::filesystem::path asPath(s(ref));
     std::error_code ec;
-    if (std::filesystem::is_regular_file(asPath, ec))
+    if (version.isEmpty() && std::filesystem::is_regular_file(asPath, ec))
         return asPath;
-    atmo::PackageStore store(ctx.home().storeIndex());
+    const atmo::PackageStore store(ctx.home().storeIndex());
+    QStringList versions; // of the id `ref`, for the error
+    for (const auto& stored : store.list())
+        if (stored.id == s(ref) && !versions.contains(q(stored.version)))
+            versions << q(stored.version);
+    if (!version.isEmpty()) {
+        if (auto found = store.find(s(ref) + "-" + s(version)))
+            return found->file;
+        error = QString("%1 %2: not in the station's store (%3)")
+                    .arg(ref, version,
+                         versions.isEmpty() ? QString("it has no package %1").arg(ref)
+                                            : QString("it has %1 %2").arg(ref, versions.join(", ")));
+        return std::nullopt;
+    }
     if (auto found = store.find(s(ref)))
         return found->file;
-    error = ref + ": no such file, and the station's store has no package of that name (expected a path or <id>-<version>)";
+    if (auto latest = store.latestVersion(s(ref)))
+        if (auto found = store.find(s(ref) + "-" + *latest))
+            return found->file;
+    error = ref + ": no such file, and the station's store has no package of that name "
+                  "(expected a path, <id>-<version>, or <id> with --version V)";
     return std::nullopt;
 }
+
+} // namespace
 
 namespace {
 
@@ -57,19 +82,30 @@ int packageExport(const QStringList& args)
 {
     Context ctx("package export", args);
     QCommandLineParser p;
-    p.addOption({"output", "Target directory (a mounted drive); repeat for several.", "dir"});
-    p.addOption({"tier", "Export only this tier's files.", "n"});
+    p.addOption({"output", "Target directory (a mounted drive; must exist); repeat for several "
+                           "(default: the working directory).", "dir"});
+    p.addOption({"version", "The version of the package id PACKAGE (default: the newest in the store).", "version"});
+    p.addOption({"format", "What to write: archive, the signed .atmo file (the only format).", "format"});
+    p.addOption({"tier", "Export only this tier's files (tier_1 or 1).", "tier"});
     p.addOption({"eject", "Unmount and power off each drive once everything on it is written and verified."});
-    if (!ctx.parse(p, 1, 1, "PACKAGE: a .atmo file or <id>-<version> from the station's store"))
+    if (!ctx.parse(p, 1, 1, "PACKAGE: a .atmo file, or <id>-<version> or <id> [--version V] from the station's store"))
         return Usage;
-    const QStringList outputs = p.values("output");
+    if (p.isSet("format") && p.value("format") != "archive")
+        return ctx.usage("--format: \"" + p.value("format") + "\" is not a format (formats: archive, the signed .atmo file)");
+    // No --output: into the working directory, as `cp` would; a given
+    // --output must exist (a missing /media/usb is a drive not mounted, and
+    // creating it would put the package on the system disk).
+    QStringList outputs = p.values("output");
     if (outputs.isEmpty())
-        return ctx.usage("package export needs at least one --output DIR");
+        outputs << QDir::currentPath();
     QString error;
-    const auto tier = ctx.intOption(p, "tier", error);
+    const auto tier = ctx.tierOption(p, error);
     if (!error.isEmpty())
         return ctx.usage(error);
-    auto source = resolvePackage(ctx, p.positionalArguments().at(0), error);
+    const QString ref = p.positionalArguments().at(0);
+    if (p.isSet("version") && (ref.endsWith(".atmo") || ref.contains('/')))
+        return ctx.usage("--version picks a version of a package id in the station's store; " + ref + " is a file");
+    auto source = resolvePackage(ctx, ref, p.value("version"), error);
     if (!source)
         return ctx.fail(error);
 

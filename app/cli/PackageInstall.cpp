@@ -42,12 +42,12 @@ int packageImport(const QStringList& args)
     Context ctx("package import", args);
     QCommandLineParser p;
     p.addOption({"root", "Install root (default: <home>/installed).", "dir"});
-    p.addOption({"tier", "This device's tier (default: decided from the hardware).", "n"});
+    p.addOption({"tier", "This device's tier, tier_1 or 1 (default: decided from the hardware).", "tier"});
     p.addOption({"allow-downgrade", "Install even if this version is older than or equal to the installed one."});
     if (!ctx.parse(p, 1, 1, "FILE: the .atmo package"))
         return Usage;
     QString error;
-    const auto tier = ctx.intOption(p, "tier", error);
+    const auto tier = ctx.tierOption(p, error);
     if (!error.isEmpty())
         return ctx.usage(error);
     ImportChoices choices;

@@ -178,7 +178,7 @@ int packageSync(const QStringList& args)
     p.addOption({"from", "The peer to sync from (http://host:port); repeatable, each offering the same bytes.", "url"});
     p.addOption({"id", "The package to fetch (default: every installed package with a newer version).", "id"});
     p.addOption({"version", "With --id: this version (default: the newest offered).", "version"});
-    p.addOption({"tier", "Fetch only this tier's export and install it as that tier (default: the full package).", "n"});
+    p.addOption({"tier", "Fetch only this tier's export (tier_1 or 1) and install it as that tier (default: the full package).", "tier"});
     p.addOption({"root", "Install root (default: <home>/installed).", "dir"});
     p.addOption({"allow-downgrade", "Install even if this version is older than or equal to the installed one."});
     p.addOption({"download-only", "Download and verify the file's SHA-256, but do not install it."});
@@ -195,7 +195,7 @@ int packageSync(const QStringList& args)
     if (p.isSet("version") && !atmo::isValidVersion(s(p.value("version"))))
         return ctx.usage("--version: \"" + p.value("version") + "\" is not a version");
     QString error;
-    const auto tier = ctx.intOption(p, "tier", error);
+    const auto tier = ctx.tierOption(p, error);
     if (!error.isEmpty())
         return ctx.usage(error);
     if (tier && *tier < 1)

@@ -11,11 +11,11 @@ int packageVerify(const QStringList& args)
 {
     Context ctx("package verify", args);
     QCommandLineParser p;
-    p.addOption({"tier", "Require every file of this device tier.", "n"});
+    p.addOption({"tier", "Require every file of this device tier (tier_1 or 1).", "tier"});
     if (!ctx.parse(p, 1, 1, "FILE: the .atmo package"))
         return Usage;
     QString error;
-    const auto tier = ctx.intOption(p, "tier", error);
+    const auto tier = ctx.tierOption(p, error);
     if (!error.isEmpty())
         return ctx.usage(error);
     const QString file = p.positionalArguments().at(0);

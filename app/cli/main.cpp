@@ -67,6 +67,66 @@ void quietQtNoise(QtMsgType type, const QMessageLogContext& context, const QStri
     qtDefaultHandler(type, context, message);
 }
 
+// Global options may come before the command, between its words, or among
+// its own options (as git, docker and kubectl allow): the ones found before
+// the command's words are handed to the command ahead of its own arguments,
+// where every command's parser knows them.
+struct CommandLine {
+    QStringList words;    // the command's words and everything after them
+    QStringList globals;  // --home DIR / --home=DIR / --json found before the words ended
+    bool help = false;    // --help, -h or "help" before a command
+    bool version = false; // --version before a command
+    QString error;        // a usage error, already worded
+};
+
+bool takesSubcommand(const QString& group)
+{
+    for (const auto& c : commands())
+        if (group == c.group && *c.name)
+            return true;
+    return false;
+}
+
+CommandLine splitCommandLine(const QStringList& args)
+{
+    CommandLine line;
+    int i = 0;
+    int wordsWanted = 1; // the group, then its subcommand if it has any
+    for (; i < args.size() && wordsWanted > 0; ++i) {
+        const QString& a = args[i];
+        if (a == "--json") {
+            line.globals << a;
+        } else if (a == "--home") {
+            if (i + 1 >= args.size()) {
+                line.error = "--home needs a directory";
+                return line;
+            }
+            line.globals << a << args[++i];
+        } else if (a.startsWith("--home=")) {
+            line.globals << a;
+        } else if (line.words.isEmpty() && (a == "--help" || a == "-h" || a == "help")) {
+            line.help = true;
+            return line;
+        } else if (line.words.isEmpty() && a == "--version") {
+            line.version = true;
+            return line;
+        } else if (a.startsWith('-') && a.size() > 1) {
+            if (line.words.isEmpty()) {
+                line.error = "unknown option \"" + a + "\" before the command; the global options are --home DIR and --json";
+                return line;
+            }
+            break; // "package --help" and the like: the group's own error or help
+        } else {
+            line.words << a;
+            --wordsWanted;
+            if (line.words.size() == 1 && takesSubcommand(a))
+                ++wordsWanted;
+        }
+    }
+    line.words += args.mid(i);
+    return line;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -75,22 +135,32 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("atmosphere");
     QCoreApplication::setApplicationVersion(ATMO_VERSION);
-    QStringList args = app.arguments().mid(1);
-    if (args.isEmpty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        usage(args.isEmpty() ? std::cerr : std::cout);
-        return args.isEmpty() ? 2 : 0;
+    const QStringList raw = app.arguments().mid(1);
+    const CommandLine line = splitCommandLine(raw);
+    if (!line.error.isEmpty()) {
+        std::cerr << "atmosphere: " << line.error.toStdString() << " (see atmosphere --help)\n";
+        return 2;
     }
-    if (args[0] == "--version") {
+    if (line.version) {
         std::cout << "atmosphere " << ATMO_VERSION << "\n";
         return 0;
     }
+    if (line.help) {
+        usage(std::cout);
+        return 0;
+    }
+    if (line.words.isEmpty()) { // nothing, or only global options
+        usage(std::cerr);
+        return 2;
+    }
+    const QStringList& args = line.words;
     const QString group = args[0];
     const QString name = args.value(1);
     for (const auto& c : commands()) {
         if (group == c.group && !*c.name) // a command of one word: "atmosphere drives"
-            return c.run(args.mid(1));
+            return c.run(line.globals + args.mid(1));
         if (group == c.group && name == c.name)
-            return c.run(args.mid(2));
+            return c.run(line.globals + args.mid(2));
     }
     bool knownGroup = false;
     for (const auto& c : commands())
