@@ -499,7 +499,7 @@ Result<CatalogMessage> parseCatalogMessage(std::string_view text)
 std::optional<ModelKind> modelKindFromFileName(std::string_view fileName, std::string_view nameHint)
 {
     const auto dot = fileName.rfind('.');
-    if (dot == std::string_view::npos || dot + 1 >= fileName.size())
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 >= fileName.size())
         return std::nullopt;
     std::string ext;
     for (char c : fileName.substr(dot + 1))
@@ -513,7 +513,9 @@ std::optional<ModelKind> modelKindFromFileName(std::string_view fileName, std::s
         std::string lower;
         for (char c : hint)
             lower += lowerAscii(c);
-        return ModelKind{lower.find("yolo") != std::string::npos ? "vision" : "llm", ext};
+        if (lower.find("yolo") != std::string::npos)
+            return ModelKind{"vision", "pt"};
+        return ModelKind{"llm", "pt"};
     }
     return std::nullopt;
 }
