@@ -254,21 +254,23 @@ private slots:
     {
         // What DownloadManager leaves: {model_id}.{format} and the entry,
         // parsed from the peer's catalog and written back, beside it.
-        HashCache cache({});
-        auto hub = scanLibrary({{LibraryRootKind::HuggingFaceHub, hub_}}, cache, nullptr, CancelToken());
-        QVERIFY(hub.ok());
         const fs::path dl = sb_ / "downloads";
         fs::create_directories(dl);
         std::map<QString, QJsonObject> received;
-        for (const auto& m : hub->models) {
-            const auto it = bridge_.find(QString::fromStdString(m.entry.modelId));
-            QVERIFY2(it != bridge_.end(), m.entry.modelId.c_str());
-            const QJsonObject sent = it->second;
+        for (const auto& [id, sent] : bridge_) {
+            if (!isValidModelId(id.toStdString()))
+                continue; // never offered by a station, so never downloaded from one
+            // The file the bridge serves: source_ref and metadata say where it is.
+            const QString ref = sent.value("source_ref").toString();
+            const QJsonObject meta = sent.value("metadata").toObject();
+            const fs::path file = hub_ / ("models--" + ref.section('/', 0, 0) + "--" + ref.section('/', 1)).toStdString()
+                / "snapshots" / meta.value("snapshot").toString().toStdString()
+                / meta.value("filename").toString().toStdString();
             const auto parsed = parseCatalogEntry(QJsonDocument(sent).toJson().toStdString());
             QVERIFY(parsed.ok());
-            fs::copy_file(m.file, dl / (parsed->modelId + "." + parsed->format));
+            fs::copy_file(file, dl / (parsed->modelId + "." + parsed->format));
             testutil::writeFile(dl / (parsed->modelId + ".json"), catalogEntryToJson(*parsed));
-            received[sent.value("model_id").toString()] = sent;
+            received[id] = sent;
         }
         // A bridge entry with nothing to spare: no capabilities, an empty
         // version and source_ref, no classes, no metadata.
@@ -284,6 +286,7 @@ private slots:
         testutil::writeFile(dl / "bare.json", QJsonDocument(bare).toJson().toStdString());
         received["bare"] = bare;
 
+        HashCache cache({});
         auto scan = scanLibrary({{LibraryRootKind::Downloads, dl}}, cache, nullptr, CancelToken());
         QVERIFY(scan.ok());
         QString problems;
