@@ -221,6 +221,7 @@ private slots:
         env.insert("HOME", QString::fromStdString((sb_ / "user").string()));
         env.insert("HF_HUB_CACHE", QString::fromStdString(hub_.string()));
         env.insert("ATMOSPHERE_HOME", QString::fromStdString((sb_ / "station").string()));
+        env.insert("ATMOSPHERE_LLAMAFARM_URL", ""); // whatever listens on localhost:11540 here
         serve.setProcessEnvironment(env);
         testutil::dieWithTest(serve);
         serve.start(testutil::cliPath(), {"serve", "--port", "0", "--bind", "127.0.0.1", "--no-mdns"});
