@@ -289,23 +289,20 @@ ojson entryToOjson(const CatalogEntry& e)
     // Always present, as the bridge sends it: PROTOCOL.md lists capabilities
     // with the fields every entry has, and peers may index it unguarded.
     j["capabilities"] = e.capabilities;
-    if (!e.classes.empty())
-        j["classes"] = e.classes;
-    if (e.classCount)
-        j["class_count"] = *e.classCount;
+    // classes and class_count are always there, null when unknown, as the
+    // bridge sends them (its entries are dataclasses with None defaults).
+    j["classes"] = e.classes.empty() ? ojson(nullptr) : ojson(e.classes);
+    j["class_count"] = e.classCount ? ojson(*e.classCount) : ojson(nullptr);
     if (!e.baseModel.empty())
         j["base_model"] = e.baseModel;
     if (e.contextLength)
         j["context_length"] = *e.contextLength;
     if (!e.source.empty())
         j["source"] = e.source;
-    if (!e.sourceRef.empty())
-        j["source_ref"] = e.sourceRef;
-    if (!e.metadataJson.empty() && e.metadataJson != "{}") {
-        ojson m = ojson::parse(e.metadataJson, nullptr, false);
-        if (m.is_object() && !m.empty())
-            j["metadata"] = std::move(m);
-    }
+    // source_ref and metadata too ("" and {} by default, as the bridge's).
+    j["source_ref"] = e.sourceRef;
+    ojson m = ojson::parse(e.metadataJson.empty() ? std::string("{}") : e.metadataJson, nullptr, false);
+    j["metadata"] = m.is_object() ? std::move(m) : ojson::object();
     if (e.chunkSize != 0)
         j["chunk_size"] = e.chunkSize;
     return j;
@@ -502,7 +499,7 @@ Result<CatalogMessage> parseCatalogMessage(std::string_view text)
 std::optional<ModelKind> modelKindFromFileName(std::string_view fileName, std::string_view nameHint)
 {
     const auto dot = fileName.rfind('.');
-    if (dot == std::string_view::npos || dot + 1 >= fileName.size())
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 >= fileName.size())
         return std::nullopt;
     std::string ext;
     for (char c : fileName.substr(dot + 1))
@@ -516,7 +513,9 @@ std::optional<ModelKind> modelKindFromFileName(std::string_view fileName, std::s
         std::string lower;
         for (char c : hint)
             lower += lowerAscii(c);
-        return ModelKind{lower.find("yolo") != std::string::npos ? "vision" : "llm", ext};
+        if (lower.find("yolo") != std::string::npos)
+            return ModelKind{"vision", "pt"};
+        return ModelKind{"llm", "pt"};
     }
     return std::nullopt;
 }

@@ -23,7 +23,7 @@ struct CatalogEntry {
     std::string modelId;       // "{name}" or "{name}_{timestamp}"; unique per node
     std::string name;
     std::string type;          // vision | llm | audio | embedding (others kept as given)
-    std::string format;        // pt | gguf | tflite | onnx | safetensors | bin | ...
+    std::string format;        // pt | gguf | tflite | onnx | ...
     std::uint64_t sizeBytes = 0;
     std::string sha256;        // lowercase hex of the whole file
     std::string version;
@@ -88,13 +88,14 @@ struct CatalogMessage {
 std::string catalogMessageToJson(const CatalogMessage& message);
 Result<CatalogMessage> parseCatalogMessage(std::string_view json);
 
-// Type and format from a file name as the bridge decides them (extension
-// case-insensitive): .gguf -> llm/gguf, .onnx -> vision/onnx,
-// .tflite -> vision/tflite; .pt, .safetensors, .bin -> format pt, safetensors,
-// bin, type vision when `nameHint` (the bridge looks at the Hugging Face repo
-// name; without a hint, the file name) contains "yolo", else llm. Unlike the
-// bridge, which calls all three "pt", the format is the real extension, because
-// a receiver stores the file as {model_id}.{format}. nullopt for anything else.
+// Type and format from a file name by the bridge's rules (PROTOCOL.md "How a
+// bridge builds its catalog"; the extension is the text after the last '.',
+// lower-cased, as Python's Path.suffix, so ".gguf" alone has none):
+// .gguf -> llm/gguf; .pt, .bin, .safetensors -> format pt, type vision when
+// `nameHint` contains "yolo" (case-insensitive; the bridge looks at the
+// Hugging Face repo name, the station at the file name when there is no
+// repo), else llm; .tflite, .onnx -> vision/tflite, vision/onnx. nullopt for
+// anything else. (The capabilities that go with them: core/library_layouts.cpp.)
 struct ModelKind {
     std::string type;
     std::string format;

@@ -5,13 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <set>
 
+#include "core/bridge_rules.h"
 #include "core/fs_util.h"
 #include "core/installer.h"
 #include "core/manifest.h"
@@ -26,11 +26,6 @@ namespace {
 using Candidate = LibraryCandidate;
 
 constexpr int kMaxDepth = 16;
-
-std::int64_t mtimeNsOf(const struct stat& st)
-{
-    return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000LL + st.st_mtim.tv_nsec;
-}
 
 // Both paths canonical.
 bool isUnder(const fs::path& p, const fs::path& dir)
@@ -136,6 +131,21 @@ private:
         return names;
     }
 
+    // Every name in dir (hidden ones too) in the order the directory lists
+    // them, as Python's iterdir gives them; a problem line if it cannot be read.
+    std::vector<std::string> listUnsorted(const fs::path& dir)
+    {
+        cancel_.check();
+        std::vector<std::string> names;
+        std::error_code ec;
+        fs::directory_iterator it(dir, ec);
+        for (; !ec && it != fs::directory_iterator(); it.increment(ec))
+            names.push_back(it->path().filename().string());
+        if (ec)
+            problem(dir, "cannot read: " + ec.message());
+        return names;
+    }
+
     // Follows a link (only to somewhere under `confine`, if given) and stats
     // the result; a problem line and nullopt when that is not possible.
     std::optional<Found> resolve(const fs::path& path, const fs::path& confine)
@@ -222,82 +232,95 @@ private:
         c.file = f.real;
         c.shown = f.shown;
         c.entry.sizeBytes = static_cast<std::uint64_t>(f.st.st_size);
-        if (c.entry.capabilities.empty() && c.entry.type == "llm")
-            c.entry.capabilities = {"text-generation"};
         candidates.push_back(std::move(c));
     }
 
-    // <root>/models--{org}--{name}/snapshots/{revision}/{file...}
+    // PROTOCOL.md "How a bridge builds its catalog", Hugging Face hub cache,
+    // rule by rule. "Later" (a later file with the same model_id replaces the
+    // earlier one) is the bridge's iteration order: the directory's own
+    // listing order, unsorted (Python's glob and iterdir), repos first, then
+    // the files of each repo's snapshot. The replaced file becomes the
+    // fallback should the later one fail to hash.
     void scanHub(const fs::path& root)
     {
-        for (const auto& dirName : list(root)) {
+        std::vector<Candidate> found;
+        for (const auto& dirName : listUnsorted(root)) {
             if (dirName.rfind("models--", 0) != 0)
                 continue; // datasets--*, spaces--*, version.txt, ...
-            const auto repo = resolve(root / dirName, {});
-            if (!repo || !S_ISDIR(repo->st.st_mode))
+            struct stat st {};
+            if (::stat((root / dirName).c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
                 continue;
-            const std::string rest = dirName.substr(8);
-            const auto sep = rest.find("--");
-            const std::string org = sep == std::string::npos ? "" : rest.substr(0, sep);
-            const std::string name = sep == std::string::npos ? rest : rest.substr(sep + 2);
-            if (name.empty()) {
-                problem(repo->shown, "not a hub repository name (models--{org}--{name})");
+            const auto repoName = hubRepoName(dirName);
+            if (!repoName)
+                continue;
+            const auto& [org, name] = *repoName;
+            std::error_code ec;
+            const fs::path repo = fs::canonical(root / dirName, ec);
+            if (ec) {
+                problem(root / dirName, "cannot resolve: " + ec.message());
                 continue;
             }
-            const std::string repoId = org.empty() ? name : org + "/" + name;
-            const auto rev = pickSnapshot(repo->real);
+            const auto rev = newestSnapshot(repo / "snapshots");
             if (!rev)
                 continue; // nothing downloaded yet
-            const auto snap = resolve(repo->real / "snapshots" / *rev, repo->real);
+            const auto snap = resolve(repo / "snapshots" / *rev, repo);
             if (!snap || !S_ISDIR(snap->st.st_mode))
                 continue;
-            const auto files = walkAll(snap->real, repo->real);
-            for (const auto& f : files) {
-                const auto kind = modelKindFromFileName(f.rel.filename().string(), repoId);
-                const auto id = idFor((org.empty() ? "" : org + "--") + name + "--" + stemOf(f.rel), f.shown);
-                if (!id)
+            for (const auto& fileName : listUnsorted(snap->real)) {
+                const auto kind = modelKindFromFileName(fileName, name);
+                if (!kind)
+                    continue; // other extensions are skipped
+                auto f = resolve(snap->real / fileName, repo);
+                if (!f || !S_ISREG(f->st.st_mode))
+                    continue; // a sub-folder, or not a file
+                f->shown = snap->shown / fileName;
+                if (f->st.st_size < kMinHubFileBytes)
                     continue;
+                const std::string stem = pythonStem(fileName);
+                const std::string id = bridgeModelId(name + "-" + stem);
+                if (!isValidModelId(id)) {
+                    problem(f->shown, "model_id '" + id + "' is not one the station can serve (letters, digits, '.', '_', "
+                                      "'-', at most 200 bytes); skipped");
+                    continue;
+                }
                 Candidate c;
-                c.entry.modelId = *id;
-                // With several model files the repository alone does not say which.
-                c.entry.name = files.size() == 1 ? repoId : repoId + "/" + f.rel.string();
+                c.entry.modelId = id;
+                c.entry.name = org + "/" + name + " - " + stem;
                 c.entry.type = kind->type;
                 c.entry.format = kind->format;
-                c.entry.version = rev->substr(0, 12);
+                c.entry.capabilities = bridgeCapabilities(*kind);
+                c.entry.version = "1.0.0";
                 c.entry.source = "huggingface";
-                c.entry.sourceRef = repoId + "@" + *rev;
-                c.entry.metadataJson = json{{"repo", repoId}, {"revision", *rev}, {"file", f.rel.string()}}.dump();
-                add(std::move(c), f);
+                c.entry.sourceRef = org + "/" + name;
+                c.entry.metadataJson = json{{"filename", fileName}, {"snapshot", *rev}}.dump(
+                    -1, ' ', false, json::error_handler_t::replace);
+                c.file = f->real;
+                c.shown = f->shown;
+                c.entry.sizeBytes = static_cast<std::uint64_t>(f->st.st_size);
+                found.push_back(std::move(c));
             }
         }
+        // scanLibrary keeps the first candidate of an id: the latest goes first.
+        candidates.insert(candidates.end(), std::make_move_iterator(found.rbegin()),
+                          std::make_move_iterator(found.rend()));
     }
 
-    // refs/main names the revision when present; else the newest snapshot.
-    std::optional<std::string> pickSnapshot(const fs::path& repo)
+    // The entry of snapshots/ with the newest mtime, compared as the bridge
+    // compares Python's float st_mtime (links followed); on a tie the first
+    // listed. Only folders count: the bridge would fail on anything else.
+    std::optional<std::string> newestSnapshot(const fs::path& snapshots)
     {
-        auto safe = [](const std::string& s) {
-            return !s.empty() && s != "." && s != ".." && s.find('/') == std::string::npos
-                && s.find('\0') == std::string::npos;
-        };
-        if (auto ref = readFile(repo / "refs" / "main", 4096)) {
-            std::string rev = *ref;
-            rev.erase(std::find_if(rev.rbegin(), rev.rend(), [](unsigned char c) { return !std::isspace(c); }).base(),
-                      rev.end());
-            struct stat st {};
-            if (safe(rev) && ::stat((repo / "snapshots" / rev).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-                return rev;
-        }
-        std::optional<std::string> best;
-        std::int64_t bestTime = 0;
         struct stat dst {};
-        if (::stat((repo / "snapshots").c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode))
+        if (::stat(snapshots.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode))
             return std::nullopt;
-        for (const auto& rev : list(repo / "snapshots")) {
+        std::optional<std::string> best;
+        double bestTime = 0;
+        for (const auto& rev : listUnsorted(snapshots)) {
             struct stat st {};
-            if (::stat((repo / "snapshots" / rev).c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+            if (::stat((snapshots / rev).c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
                 continue;
-            const std::int64_t t = mtimeNsOf(st);
-            if (!best || t > bestTime || (t == bestTime && rev > *best)) {
+            const double t = pythonMtime(st);
+            if (!best || t > bestTime) {
                 best = rev;
                 bestTime = t;
             }
@@ -334,7 +357,9 @@ private:
             c.entry.version = stamp;
             c.versionFromHash = stamp.empty();
             c.entry.source = "llamafarm_training";
-            c.entry.sourceRef = dirName;
+            c.entry.sourceRef = "local"; // the bridge's word for LlamaFarm's own models
+            c.entry.capabilities = {"object_detection"};
+            c.entry.classCount = 0; // the bridge's default when nothing says how many
             applyTrainingMetadata(dir->real, c.entry);
             add(std::move(c), *f);
         }
@@ -449,6 +474,7 @@ private:
                 c.entry.name = *id;
                 c.entry.type = kind->type;
                 c.entry.format = kind->format;
+                c.entry.capabilities = bridgeCapabilities(*kind);
                 c.entry.version = cf && !cf->version.empty() ? cf->version : pkg.version;
                 c.entry.source = "imported";
                 c.entry.sourceRef = ref;
@@ -476,6 +502,7 @@ private:
             c.entry.name = stem;
             c.entry.type = kind->type;
             c.entry.format = kind->format;
+            c.entry.capabilities = bridgeCapabilities(*kind);
             c.versionFromHash = true;
             add(std::move(c), f);
         }
@@ -541,11 +568,12 @@ void Scanner::applyTrainingMetadata(const fs::path& dir, CatalogEntry& e)
         if (ok)
             e.classes = std::move(classes);
     }
+    // The bridge: the number of classes when it has them, else num_classes.
     const json* count = first({"class_count", "num_classes", "nc"});
-    if (count && count->is_number_integer() && count->get<std::int64_t>() >= 0)
-        e.classCount = count->get<std::int64_t>();
-    else if (!e.classes.empty())
+    if (!e.classes.empty())
         e.classCount = static_cast<std::int64_t>(e.classes.size());
+    else if (count && count->is_number_integer() && count->get<std::int64_t>() >= 0)
+        e.classCount = count->get<std::int64_t>();
     if (const json* b = first({"base_model", "base", "pretrained_model"}); b && b->is_string()) {
         std::string base = b->get<std::string>();
         const bool local = !base.empty() && (base[0] == '/' || base[0] == '.' || base[0] == '~');
@@ -553,12 +581,11 @@ void Scanner::applyTrainingMetadata(const fs::path& dir, CatalogEntry& e)
             base = fs::path(base).filename().string(); // a local path: the file name only
         e.baseModel = base;
     }
-    if (const json* caps = first({"capabilities"}); caps && caps->is_array()) {
-        for (const auto& v : *caps)
-            if (v.is_string())
-                e.capabilities.push_back(v.get<std::string>());
-    } else if (const json* task = doc.contains("task") ? &doc.at("task") : nullptr; task && task->is_string()) {
-        e.capabilities.push_back(task->get<std::string>());
+    // The bridge: ["object_detection"] when LlamaFarm's task is "detection"
+    // (its default), else ["classification"]. Trainers write "detect".
+    if (const json* task = first({"task"}); task && task->is_string()) {
+        const std::string& t = task->get_ref<const std::string&>();
+        e.capabilities = {t == "detection" || t == "detect" ? "object_detection" : "classification"};
     }
     json md = json::object();
     for (const auto& [k, v] : doc.items()) {

@@ -290,7 +290,7 @@ Result<LibraryScan> scanLibrary(const std::vector<LibraryRoot>& roots, HashCache
                 c.entry.sizeBytes = r.size;
                 c.entry.sha256 = r.sha256;
                 c.entry.chunkSize = kDefaultChunkHashSize;
-                if (c.versionFromHash || c.entry.version.empty())
+                if (c.versionFromHash) // never for an entry received as it is (a download's .json)
                     c.entry.version = r.sha256.substr(0, 12);
                 for (std::size_t k = next[id] + 1; k < list.size(); ++k)
                     hashProblems.push_back(cands[list[k]].shown.string() + ": model_id '" + id + "' is already taken by "

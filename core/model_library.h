@@ -23,10 +23,14 @@
 namespace atmo {
 
 enum class LibraryRootKind {
-    HuggingFaceHub,    // <root>/models--{org}--{name}/snapshots/{rev}/{file...}: the snapshot
-                       // refs/main names, else the newest; links followed only inside the repo
-    LlamaFarmVision,   // <root>/{name}_{timestamp}/model.pt  -> model_id {name}_{timestamp}
-    Downloads,         // <root>/{model_id}.{format} with {model_id}.json beside it
+    HuggingFaceHub,    // <root>/models--{org}--{name}/snapshots/{rev}/{file}: exactly the
+                       // bridge's rules (PROTOCOL.md "How a bridge builds its catalog"): the
+                       // newest snapshot by mtime, files directly in it of at least 1,000,000
+                       // bytes, model_id "{name}-{stem}"; links followed only inside the repo
+    LlamaFarmVision,   // <root>/{name}_{timestamp}/model.pt  -> model_id {name}_{timestamp},
+                       // vision/pt, source_ref "local", capabilities by task, as the bridge
+    Downloads,         // <root>/{model_id}.{format} with {model_id}.json beside it: the entry
+                       // as received (only size, sha256 and chunk_size are the station's)
     InstalledPackages, // an install root: <root>/<id>/current/models/*, checked against
                        // <root>/<id>/current/manifest.yaml
     Folder,            // any folder, recursively: model files by extension, model_id from the
@@ -94,8 +98,9 @@ struct LibraryScan {
 
 // Scans every root (missing roots are skipped silently), hashes what the cache
 // lacks on ThreadPool::shared() (phase "hashing", item = file name), and saves
-// the cache. Two files claiming one model_id: the first root wins, the other
-// is reported in problems. The hashing pass also computes the per-chunk hashes
+// the cache. Two files claiming one model_id: the first root wins (within a
+// hub cache, the file the bridge would keep: the later one), the other is
+// reported in problems and used only if the winner cannot be hashed. The hashing pass also computes the per-chunk hashes
 // at kDefaultChunkHashSize (one read serves both), and every entry says so in
 // chunkSize, so chunkHashesFor(model, entry.chunkSize, ...) normally reads
 // nothing. A rescan reads only files whose whole hash is not cached.

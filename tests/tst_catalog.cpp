@@ -122,13 +122,18 @@ private slots:
         QVERIFY(text.find("\"sha256\"") < text.find("\"version\""));
     }
 
-    void optionalFieldsOmittedWhenEmpty()
+    void bridgeFieldsAlwaysSentOthersOmitted()
     {
         const QJsonObject o = toObject(catalogEntryToJson(minimalEntry("m")));
-        QCOMPARE(o.keys(), (QStringList{"capabilities", "format", "model_id", "name", "sha256",
-                                        "size_bytes", "type", "version"}));
-        // capabilities is always sent, as the bridge sends it.
+        QCOMPARE(o.keys(), (QStringList{"capabilities", "class_count", "classes", "format", "metadata", "model_id",
+                                        "name", "sha256", "size_bytes", "source_ref", "type", "version"}));
+        // What the bridge always sends is always sent, as the bridge sends it:
+        // capabilities, classes and class_count (null), source_ref, metadata.
         QCOMPARE(o.value("capabilities").toArray(), QJsonArray{});
+        QVERIFY(o.value("classes").isNull());
+        QVERIFY(o.value("class_count").isNull());
+        QCOMPARE(o.value("source_ref").toString(), QString(""));
+        QCOMPARE(o.value("metadata").toObject(), QJsonObject());
         // A zero class count or context length is a value, not "absent".
         CatalogEntry e = minimalEntry("m");
         e.classCount = 0;

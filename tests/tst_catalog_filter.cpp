@@ -73,6 +73,7 @@ class TstCatalogFilter : public QObject {
     Q_OBJECT
 
 private slots:
+    // The bridge's rules (PROTOCOL.md "How a bridge builds its catalog").
     void modelKinds_data()
     {
         QTest::addColumn<QString>("file");
@@ -86,12 +87,14 @@ private slots:
         QTest::newRow("pt yolo") << "yolov8n.pt" << "" << "vision" << "pt";
         QTest::newRow("pt plain") << "model.pt" << "" << "llm" << "pt";
         QTest::newRow("pt hint") << "model.pt" << "ultralytics/YOLOv8" << "vision" << "pt";
-        QTest::newRow("hint wins") << "yolo.bin" << "meta-llama/Llama-3" << "llm" << "bin";
-        QTest::newRow("safetensors") << "model-00001-of-00002.safetensors" << "" << "llm" << "safetensors";
-        QTest::newRow("bin") << "pytorch_model.bin" << "" << "llm" << "bin";
+        QTest::newRow("hint wins") << "yolo.bin" << "meta-llama/Llama-3" << "llm" << "pt";
+        QTest::newRow("safetensors") << "model-00001-of-00002.safetensors" << "" << "llm" << "pt";
+        QTest::newRow("safetensors yolo") << "model.SafeTensors" << "Yolo-World" << "vision" << "pt";
+        QTest::newRow("bin") << "pytorch_model.bin" << "" << "llm" << "pt";
         QTest::newRow("json") << "config.json" << "" << "" << "";
         QTest::newRow("no ext") << "README" << "" << "" << "";
         QTest::newRow("trailing dot") << "model." << "" << "" << "";
+        QTest::newRow("dot file") << ".gguf" << "" << "" << ""; // Python: no suffix
         QTest::newRow("double ext") << "model.gguf.part" << "" << "" << "";
     }
     void modelKinds()

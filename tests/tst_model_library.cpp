@@ -1,6 +1,6 @@
 // The local model library on real directory trees of every layout: Hugging
-// Face hub cache (real blob symlinks, refs/main, newest snapshot, links that
-// escape the repo), LlamaFarm vision folders with training metadata, the
+// Face hub cache (real blob symlinks, the newest snapshot, links that escape
+// the repo), LlamaFarm vision folders with training metadata, the
 // station's downloads ({id}.{format} + {id}.json), installed packages (really
 // built and installed), plain folders; the hash cache (rescans read nothing,
 // touched or resized files are rehashed alone, a damaged cache is survived),
@@ -150,16 +150,19 @@ private slots:
         QCOMPARE(modelIdFromName(std::string(300, 'a'))->size(), std::size_t(200));
     }
 
+    // The rules themselves are compared with the bridge's in
+    // tst_catalog_bridge; here: blob links, the newest snapshot, and links
+    // that escape the repository.
     void huggingFaceHub()
     {
         testutil::Sandbox sb;
         const fs::path hub = sb / "hub";
-        // acme/tiny-llm: two snapshots, refs/main names the newer one; the
-        // older one's file must not show up.
+        // acme/tiny-llm: two snapshots; the newest by mtime counts, not the
+        // one refs/main names (the bridge's rule), and not its sub-folders.
         const fs::path repo = hub / "models--acme--tiny-llm";
-        testutil::writeRandomFile(repo / "blobs/b-old", 40000, 1);
-        testutil::writeRandomFile(repo / "blobs/b-gguf", 300000, 2);
-        testutil::writeRandomFile(repo / "blobs/b-onnx", 120000, 3);
+        testutil::writeRandomFile(repo / "blobs/b-old", 1'000'000, 1);
+        testutil::writeRandomFile(repo / "blobs/b-gguf", 1'200'000, 2);
+        testutil::writeRandomFile(repo / "blobs/b-onnx", 1'100'000, 3);
         testutil::writeFile(repo / "blobs/b-config", "{}");
         const std::string oldRev = "1111111111111111111111111111111111111111";
         const std::string rev = "abcdef0123456789abcdef0123456789abcdef01";
@@ -169,84 +172,72 @@ private slots:
         fs::create_symlink("../../blobs/b-gguf", repo / "snapshots" / rev / "model.gguf");
         fs::create_symlink("../../../blobs/b-onnx", repo / "snapshots" / rev / "onnx/model.onnx");
         fs::create_symlink("../../blobs/b-config", repo / "snapshots" / rev / "config.json");
-        testutil::writeFile(repo / "refs/main", rev + "\n");
-        setMtime(repo / "snapshots" / rev, std::chrono::seconds(3600)); // refs/main beats mtime
-        // solo (no org): no refs, newest snapshot by mtime.
-        const fs::path solo = hub / "models--solo";
-        testutil::writeRandomFile(solo / "blobs/x1", 5000, 4);
-        testutil::writeRandomFile(solo / "blobs/x2", 6000, 5);
-        fs::create_directories(solo / "snapshots/aaaa");
-        fs::create_directories(solo / "snapshots/bbbb");
-        fs::create_symlink("../../blobs/x1", solo / "snapshots/aaaa/weights.safetensors");
-        fs::create_symlink("../../blobs/x2", solo / "snapshots/bbbb/weights.safetensors");
-        setMtime(solo / "snapshots/aaaa", std::chrono::seconds(60));
-        setMtime(solo / "snapshots/bbbb", std::chrono::seconds(7200));
+        testutil::writeFile(repo / "refs/main", oldRev + "\n");
+        setMtime(repo / "snapshots" / oldRev, std::chrono::seconds(3600));
+        // No org: not a repository the bridge reads.
+        testutil::writeRandomFile(hub / "models--solo/blobs/x1", 1'000'000, 4);
+        fs::create_directories(hub / "models--solo/snapshots/aaaa");
+        fs::create_symlink("../../blobs/x1", hub / "models--solo/snapshots/aaaa/weights.safetensors");
         // A yolo repo: .pt counts as vision because the repo name says yolo.
         const fs::path yolo = hub / "models--ultra--yolo-small";
-        testutil::writeRandomFile(yolo / "blobs/y", 7000, 6);
+        testutil::writeRandomFile(yolo / "blobs/y", 1'000'000, 6);
         fs::create_directories(yolo / "snapshots/r1");
         fs::create_symlink("../../blobs/y", yolo / "snapshots/r1/best.pt");
         // A hostile repo: links out of the repository, a dangling link, a loop.
-        testutil::writeRandomFile(sb / "outside/secret.gguf", 1000, 7);
-        testutil::writeRandomFile(sb / "outside/dir/inner.gguf", 1000, 8);
+        testutil::writeRandomFile(sb / "outside/secret.gguf", 1'000'000, 7);
         const fs::path evil = hub / "models--evil--repo";
         fs::create_directories(evil / "snapshots/r1");
         fs::create_symlink(sb / "outside/secret.gguf", evil / "snapshots/r1/absolute.gguf");
         fs::create_symlink("../../../../outside/secret.gguf", evil / "snapshots/r1/relative.gguf");
-        fs::create_symlink(sb / "outside/dir", evil / "snapshots/r1/linkeddir");
         fs::create_symlink("../../blobs/missing", evil / "snapshots/r1/dangling.gguf");
         fs::create_symlink("loop.gguf", evil / "snapshots/r1/loop.gguf");
         // Not models: datasets, lock files.
-        testutil::writeRandomFile(hub / "datasets--acme--data/snapshots/r/data.bin", 100, 9);
+        testutil::writeRandomFile(hub / "datasets--acme--data/snapshots/r/data.bin", 1'000'000, 9);
         fs::create_directories(hub / ".locks/models--acme--tiny-llm");
 
         HashCache cache({});
         const auto s = scan({{LibraryRootKind::HuggingFaceHub, hub}}, cache);
-        QCOMPARE(ids(s), std::string("acme--tiny-llm--model acme--tiny-llm--onnx_model solo--weights ultra--yolo-small--best"));
+        QCOMPARE(ids(s), std::string("tiny-llm-model yolo-small-best"));
 
-        const LocalModel* gguf = find(s, "acme--tiny-llm--model");
-        QCOMPARE(gguf->entry.name, std::string("acme/tiny-llm/model.gguf"));
+        const LocalModel* gguf = find(s, "tiny-llm-model");
+        QCOMPARE(gguf->entry.name, std::string("acme/tiny-llm - model"));
         QCOMPARE(gguf->entry.type, std::string("llm"));
         QCOMPARE(gguf->entry.format, std::string("gguf"));
-        QCOMPARE(gguf->entry.sizeBytes, std::uint64_t(300000));
+        QCOMPARE(gguf->entry.capabilities, (std::vector<std::string>{"text_generation", "chat"}));
+        QCOMPARE(gguf->entry.sizeBytes, std::uint64_t(1'200'000));
         QCOMPARE(gguf->entry.sha256, sha256sum(repo / "blobs/b-gguf"));
-        QCOMPARE(gguf->entry.version, rev.substr(0, 12));
+        QCOMPARE(gguf->entry.version, std::string("1.0.0"));
         QCOMPARE(gguf->entry.source, std::string("huggingface"));
-        QCOMPARE(gguf->entry.sourceRef, "acme/tiny-llm@" + rev);
+        QCOMPARE(gguf->entry.sourceRef, std::string("acme/tiny-llm"));
         QCOMPARE(gguf->entry.chunkSize, kDefaultChunkHashSize);
         QCOMPARE(gguf->file, fs::canonical(repo / "blobs/b-gguf"));
         const auto meta = QJsonDocument::fromJson(QByteArray::fromStdString(gguf->entry.metadataJson)).object();
-        QCOMPARE(meta.value("file").toString(), QString("model.gguf"));
-        QCOMPARE(meta.value("revision").toString(), QString::fromStdString(rev));
+        QCOMPARE(meta.value("filename").toString(), QString("model.gguf"));
+        QCOMPARE(meta.value("snapshot").toString(), QString::fromStdString(rev));
+        QCOMPARE(meta.size(), 2);
 
-        const LocalModel* onnx = find(s, "acme--tiny-llm--onnx_model");
-        QCOMPARE(onnx->entry.type, std::string("vision"));
-        QCOMPARE(onnx->entry.format, std::string("onnx"));
-        QCOMPARE(onnx->entry.sha256, sha256sum(repo / "blobs/b-onnx"));
-
-        const LocalModel* single = find(s, "solo--weights");
-        QCOMPARE(single->entry.name, std::string("solo")); // the only model file: the repo's name
-        QCOMPARE(single->entry.version, std::string("aaaa"));
-        QCOMPARE(single->entry.sha256, sha256sum(solo / "blobs/x1"));
-        QCOMPARE(single->entry.format, std::string("safetensors"));
-        QCOMPARE(find(s, "ultra--yolo-small--best")->entry.type, std::string("vision"));
+        const LocalModel* best = find(s, "yolo-small-best");
+        QCOMPARE(best->entry.type, std::string("vision"));
+        QCOMPARE(best->entry.format, std::string("pt"));
+        QCOMPARE(best->entry.capabilities, std::vector<std::string>{"object_detection"});
 
         // Nothing of the hostile repo is offered; each link is a problem line.
-        for (const char* f : {"absolute.gguf", "relative.gguf", "linkeddir"})
+        for (const char* f : {"absolute.gguf", "relative.gguf"})
             QVERIFY2(problemAbout(s, f).find("links outside") != std::string::npos, problems(s).c_str());
         QVERIFY2(problemAbout(s, "dangling.gguf").find("broken link") != std::string::npos, problems(s).c_str());
         QVERIFY2(problemAbout(s, "loop.gguf").find("link loop") != std::string::npos, problems(s).c_str());
         for (const auto& m : s.models)
             QVERIFY(m.file.string().find("outside") == std::string::npos);
-        QCOMPARE(s.problems.size(), std::size_t(5));
+        QCOMPARE(s.problems.size(), std::size_t(4));
 
-        // refs/main naming a snapshot that is not there: the newest one is used.
-        testutil::writeFile(repo / "refs/main", "ffffffffffffffffffffffffffffffffffffffff\n");
+        // The other snapshot becomes the newest: its file is the model now.
         setMtime(repo / "snapshots" / oldRev, std::chrono::seconds(0));
+        setMtime(repo / "snapshots" / rev, std::chrono::seconds(60));
         const auto s2 = scan({{LibraryRootKind::HuggingFaceHub, hub}}, cache);
-        QCOMPARE(find(s2, "acme--tiny-llm--model")->entry.sha256, sha256sum(repo / "blobs/b-old"));
-        QCOMPARE(find(s2, "acme--tiny-llm--model")->entry.name, std::string("acme/tiny-llm")); // one file in it
-        QVERIFY(!find(s2, "acme--tiny-llm--onnx_model"));
+        QCOMPARE(find(s2, "tiny-llm-model")->entry.sha256, sha256sum(repo / "blobs/b-old"));
+        QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(find(s2, "tiny-llm-model")->entry.metadataJson))
+                     .object().value("snapshot").toString(),
+                 QString::fromStdString(oldRev));
     }
 
     void llamaFarmVision()
@@ -278,7 +269,8 @@ private slots:
         QCOMPARE(d->entry.classes, (std::vector<std::string>{"scratch", "dent", "crack"}));
         QCOMPARE(d->entry.classCount, std::optional<std::int64_t>(3));
         QCOMPARE(d->entry.baseModel, std::string("yolov8n.pt"));
-        QCOMPARE(d->entry.capabilities, std::vector<std::string>{"detect"});
+        QCOMPARE(d->entry.capabilities, std::vector<std::string>{"object_detection"}); // "detect", as the bridge says it
+        QCOMPARE(d->entry.sourceRef, std::string("local"));
         QCOMPARE(d->entry.sha256, sha256sum(root / "defects_20241121_153012/model.pt"));
         const auto meta = QJsonDocument::fromJson(QByteArray::fromStdString(d->entry.metadataJson)).object();
         QCOMPARE(meta.value("epochs").toInt(), 50);
@@ -293,6 +285,8 @@ private slots:
 
         const LocalModel* p = find(s, "plain");
         QCOMPARE(p->entry.name, std::string("plain"));
+        QCOMPARE(p->entry.capabilities, std::vector<std::string>{"object_detection"}); // the bridge's default task
+        QCOMPARE(p->entry.classCount, std::optional<std::int64_t>(0));                // and class count
         QCOMPARE(p->entry.version, p->entry.sha256.substr(0, 12)); // no timestamp: the content's
         QVERIFY(!problemAbout(s, "broken_20240101/metadata.json").empty());
         QVERIFY(find(s, "broken_20240101")->entry.classes.empty());
@@ -384,7 +378,7 @@ private slots:
         const LocalModel* gguf = find(s, "llama-edge");
         QCOMPARE(gguf->entry.version, std::string("2.0"));
         QCOMPARE(gguf->entry.type, std::string("llm"));
-        QCOMPARE(gguf->entry.capabilities, std::vector<std::string>{"text-generation"});
+        QCOMPARE(gguf->entry.capabilities, (std::vector<std::string>{"text_generation", "chat"}));
 
         // An installed file altered in place (same size, same name) is hashed
         // again and refused; one that changed size is refused unread.

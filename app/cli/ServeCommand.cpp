@@ -17,6 +17,7 @@
 #include "CliContext.h"
 #include "Commands.h"
 
+#include "app/mesh/LlamaFarmApi.h"
 #include "app/mesh/MeshNode.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
@@ -106,6 +107,8 @@ int serve(const QStringList& args)
     }
     if (!scan)
         return ctx.fail(about("model library", scan.message()));
+    if (!p.isSet("no-library-defaults")) // LlamaFarm's vision models, as the bridge reads them
+        mergeLlamaFarmModels(*scan, scanLlamaFarmApi(llamaFarmUrl(), *cache, cancel));
     for (const std::string& problem : scan->problems)
         std::cerr << "atmosphere: skipped " << problem << "\n";
     if (scan->bytesHashed > 0)

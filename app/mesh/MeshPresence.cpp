@@ -6,6 +6,7 @@
 #include "app/Settings.h"
 #include "app/StationPaths.h"
 #include "app/mesh/DownloadManager.h"
+#include "app/mesh/LlamaFarmApi.h"
 #include "app/mesh/MeshNode.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
@@ -108,15 +109,18 @@ void MeshPresence::rescanLibrary()
         return;
     }
     std::vector<atmo::LibraryRoot> roots = options_.roots;
-    if (roots.empty())
+    const bool defaults = roots.empty(); // the default library includes LlamaFarm's API, as the bridge's
+    if (defaults)
         roots = atmo::defaultLibraryRoots(StationPaths::home().root());
     auto result = std::make_shared<std::optional<atmo::Result<atmo::LibraryScan>>>();
     scan_ = result;
     auto cache = cache_;
     auto cancel = cancel_;
     // The scan waits on the core's pool, so it runs on a Qt pool thread.
-    watcher_.setFuture(QtConcurrent::run([result, roots, cache, cancel] {
+    watcher_.setFuture(QtConcurrent::run([result, roots, cache, cancel, defaults] {
         result->emplace(atmo::scanLibrary(roots, *cache, nullptr, cancel));
+        if (defaults && result->value().ok())
+            mergeLlamaFarmModels(*result->value(), scanLlamaFarmApi(llamaFarmUrl(), *cache, cancel));
     }));
     emit statusChanged();
 }
