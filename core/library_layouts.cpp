@@ -43,11 +43,6 @@ bool allDigits(const std::string& s)
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string stemOf(const fs::path& rel)
-{
-    return (rel.parent_path() / rel.stem()).string();
-}
-
 // "{name}_{timestamp}": the timestamp is the trailing run of all-digit parts,
 // starting with one of at least 8 digits (a date or Unix time), so
 // "defects_20241121_153012" is ("defects", "20241121_153012").

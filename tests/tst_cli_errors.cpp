@@ -195,7 +195,7 @@ private slots:
     void pathTraversalEntry()
     {
         auto entries = readTarEntries(box / "good/production-inspection-v1.0.atmo");
-        entries.push_back({"../../etc/evil", "owned\n"});
+        entries.push_back({"../../etc/evil", "owned\n", '0', {}});
         writeTarEntries(box / "evil.atmo", entries);
         auto r = run({"package", "import", p("evil.atmo"), "--root", p("evil-root"), "--tier", "2"});
         expectOneLine(r, 1, {"evil.atmo", "../../etc/evil"});
