@@ -2,6 +2,7 @@
 
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
+#include "core/node_name.h"
 
 MeshNode::MeshNode(PeerServer& server, PeerDirectory& directory, QObject* parent)
     : QObject(parent), server_(server), directory_(directory)
@@ -73,7 +74,10 @@ void MeshNode::serverChanged()
         return;
     }
     atmo::MdnsAdvert advert;
-    advert.instanceName = "atmosphere-" + identity_.nodeId.left(8).toStdString();
+    // The node name (Avahi renames it on a collision: advertised() tells the
+    // final one); without one, PROTOCOL.md's default.
+    advert.instanceName = identity_.name.isEmpty() ? atmo::defaultInstanceName(identity_.nodeId.toStdString())
+                                                   : identity_.name.toStdString();
     advert.port = server_.port();
     advert.nodeId = identity_.nodeId.toStdString();
     advert.meshId = identity_.meshId.toStdString();

@@ -22,7 +22,7 @@ public:
 
     struct Identity {
         QString nodeId;
-        QString name;       // instance name default: atmosphere-{first 8 of node id}
+        QString name;       // node name, the mDNS instance name; "": atmosphere-{first 8 of node id}
         QString meshId;
         QStringList capabilities{QStringLiteral("models"), QStringLiteral("packages")};
     };

@@ -62,7 +62,7 @@ void MeshPresence::start(const Options& options)
     server_->setPackageStore(QString::fromStdString(home.storeIndex().string()));
     PeerServer::Identity identity;
     identity.nodeId = nodeId ? QString::fromStdString(*nodeId) : QString();
-    identity.name = QString::fromStdString(home.stationName());
+    identity.name = QString::fromStdString(home.nodeName(nodeId ? *nodeId : std::string()));
     identity.meshId = QString::fromStdString(home.meshId());
     server_->setIdentity(identity);
 
