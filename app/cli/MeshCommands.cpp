@@ -89,7 +89,8 @@ int peers(const QStringList& args)
             foundBy += ", remembered";
         const QString status = !peer.resolved ? QStringLiteral("unresolved")
                                : peer.reachable ? QStringLiteral("reachable")
-                                                : "unreachable: " + peer.error;
+                               : peer.error.isEmpty() ? QStringLiteral("no answer yet")
+                                                      : "unreachable: " + peer.error;
         rows.append({peer.displayName(), peer.nodeId.isEmpty() ? QStringLiteral("-") : peer.nodeId, peer.resolved ? peer.endpoint : QStringLiteral("-"), foundBy, latencyText(peer),
                      QString::number(peer.models), ago(peer.lastSeen), status});
     }

@@ -89,6 +89,18 @@ Looked look(double wait, bool useMdns, const atmo::RememberedPeers& remembered, 
         looked.mdnsProblem = mdns.error();
     }
 
+    // A remembered peer may be long gone (another subnet, switched off): it
+    // gets kRememberedGraceMs past the listening time, not its whole
+    // request time limit, unless something else is still under way.
+    constexpr qint64 kRememberedGraceMs = 3000;
+    auto onlyRememberedPending = [&directory] {
+        for (int row = 0; row < directory.peerCount(); ++row) {
+            const PeerState& p = directory.peer(row);
+            if (p.resolved && !p.fetched && p.error.isEmpty() && p.origin != atmo::PeerOrigin::Remembered)
+                return false;
+        }
+        return true;
+    };
     QEventLoop loop;
     QElapsedTimer clock;
     clock.start();
@@ -96,7 +108,9 @@ Looked look(double wait, bool useMdns, const atmo::RememberedPeers& remembered, 
     QTimer tick;
     tick.setInterval(50);
     QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
-        if (clock.elapsed() >= listenMs && !directory.busy())
+        const qint64 elapsed = clock.elapsed();
+        if (elapsed >= listenMs &&
+            (!directory.busy() || (elapsed >= listenMs + kRememberedGraceMs && onlyRememberedPending())))
             loop.quit();
     });
     tick.start();
