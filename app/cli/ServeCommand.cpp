@@ -138,6 +138,7 @@ int serve(const QStringList& args)
     // the station still serves; it says so once.
     PeerDirectory directory;
     MeshNode node(server, directory);
+    node.setRememberedPeersFile(q(home.rememberedPeersFile().string()));
     MeshNode::Identity nodeIdentity;
     nodeIdentity.nodeId = identity.nodeId;
     nodeIdentity.name = identity.name;

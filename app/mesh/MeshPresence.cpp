@@ -70,6 +70,7 @@ void MeshPresence::start(const Options& options)
     nodeIdentity.nodeId = identity.nodeId;
     nodeIdentity.name = identity.name;
     nodeIdentity.meshId = identity.meshId;
+    node_->setRememberedPeersFile(QString::fromStdString(home.rememberedPeersFile().string()));
     node_->start(nodeIdentity, options.mdns);
     for (const QString& peer : options.peers)
         directory_->addPeer(peer, atmo::PeerOrigin::Manual);
