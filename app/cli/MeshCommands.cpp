@@ -55,7 +55,7 @@ int peers(const QStringList& args)
             const PeerState& peer = directory.peer(row);
             QJsonObject o{{"node_id", peer.nodeId},
                           {"node_name", peer.nodeName},
-                          {"name", peer.displayName()},
+                          {"name", peer.name},
                           {"endpoint", peer.endpoint},
                           {"found_by", q(std::string(atmo::peerOriginName(peer.origin)))},
                           {"remembered", peer.remembered},
