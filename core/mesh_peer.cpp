@@ -112,6 +112,8 @@ std::string_view peerOriginName(PeerOrigin origin)
         return "manual";
     case PeerOrigin::ViaPeer:
         return "peer";
+    case PeerOrigin::Remembered:
+        return "remembered";
     }
     return "manual";
 }
@@ -233,6 +235,8 @@ Result<std::vector<PeerRecord>> parsePeerList(std::string_view text)
                 p.origin = PeerOrigin::Mdns;
             else if (*by == "peer")
                 p.origin = PeerOrigin::ViaPeer;
+            else if (*by == "remembered")
+                p.origin = PeerOrigin::Remembered;
         }
         out.push_back(std::move(p));
     }

@@ -11,8 +11,9 @@
 
 namespace atmo {
 
-enum class PeerOrigin { Mdns, Manual, ViaPeer };
-std::string_view peerOriginName(PeerOrigin origin);   // "mdns", "manual", "peer"
+// Remembered: known only from this station's remembered peers (core/remembered_peers.h).
+enum class PeerOrigin { Mdns, Manual, ViaPeer, Remembered };
+std::string_view peerOriginName(PeerOrigin origin);   // "mdns", "manual", "peer", "remembered"
 
 struct PeerRecord {
     std::string nodeId;

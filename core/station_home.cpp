@@ -104,6 +104,45 @@ std::string StationHome::stationName() const
     return "station";
 }
 
+std::string StationHome::explicitNodeName() const
+{
+    auto text = readFile(root_ / "station" / "name", 4096);
+    return text ? sanitizeNodeName(*text) : std::string();
+}
+
+std::string StationHome::nodeName(const std::string& nodeId) const
+{
+    if (std::string name = explicitNodeName(); !name.empty())
+        return name;
+    return defaultNodeName(nodeId);
+}
+
+std::string StationHome::defaultNodeName(const std::string& nodeId)
+{
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0)
+        if (std::string name = nodeNameFromHost(host); !name.empty())
+            return name;
+    return defaultInstanceName(nodeId);
+}
+
+Status StationHome::setNodeName(const std::string& name) const
+{
+    const fs::path file = root_ / "station" / "name";
+    if (name.empty()) {
+        std::error_code ec;
+        fs::remove(file, ec);
+        if (ec)
+            return fail(file.string() + ": cannot remove: " + ec.message());
+        return {};
+    }
+    if (const std::string problem = nodeNameProblem(name); !problem.empty())
+        return fail("node name \"" + name + "\" " + problem);
+    if (auto st = ensure(); !st)
+        return st;
+    return writeFileAtomic(file, name + "\n");
+}
+
 Result<std::string> StationHome::nodeId() const
 {
     const fs::path file = root_ / "station" / "node_id";

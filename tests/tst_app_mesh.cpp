@@ -15,10 +15,12 @@
 #include "app/ModelRoles.h"
 #include "app/mesh/CatalogFilterModel.h"
 #include "app/mesh/MeshCatalogModel.h"
+#include "app/mesh/MeshNode.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerListModel.h"
 #include "app/mesh/PeerServer.h"
 #include "core/model_library.h"
+#include "core/remembered_peers.h"
 #include "core/sha256.h"
 #include "mesh_processes.h"
 #include "testutil.h"
@@ -192,6 +194,49 @@ private slots:
         directory.removePeer(b.url());
         QCOMPARE(peers.rowCount(), 1);
         QCOMPARE(directory.merged().size(), std::size_t(3));
+    }
+
+    // A remembered peer seen on mDNS goes by its instance name; its mDNS
+    // goodbye makes it a remembered peer again instead of removing it. A
+    // station serving (MeshNode) remembers the peers that answered it.
+    void rememberedPeersInTheDirectory()
+    {
+        Sandbox box;
+        fs::create_directories(box / "a");
+        writeRandomFile(box / "a" / "kept.gguf", 20 * 1024, 7);
+        BridgeProcess a(box / "a"), b(box / "a");
+        QVERIFY(a.port() > 0 && b.port() > 0);
+
+        PeerDirectory directory;
+        QVERIFY(directory.addPeer(a.url(), atmo::PeerOrigin::Remembered, "gateway-01", "node-a"));
+        QCOMPARE(directory.peer(0).nodeName, QString("gateway-01"));
+        QVERIFY(directory.peer(0).remembered);
+        QVERIFY(directory.addPeer(a.url(), atmo::PeerOrigin::Mdns, "gateway-01 #2", "node-a"));
+        QVERIFY(directory.addPeer(b.url(), atmo::PeerOrigin::Mdns, "only-mdns", "node-b"));
+        QCOMPARE(directory.peerCount(), 2);
+        QCOMPARE(directory.peer(0).origin, atmo::PeerOrigin::Mdns);
+        QCOMPARE(directory.peer(0).name, QString("gateway-01 #2"));
+        QVERIFY(waitIdle(directory));
+        directory.mdnsPeerLost("gateway-01 #2");
+        directory.mdnsPeerLost("only-mdns");
+        QCOMPARE(directory.peerCount(), 1);
+        QCOMPARE(directory.peer(0).endpoint, a.url());
+        QCOMPARE(directory.peer(0).origin, atmo::PeerOrigin::Remembered);
+
+        PeerServer server;
+        QVERIFY(server.configure({.enabled = false}));
+        PeerDirectory served;
+        MeshNode node(server, served);
+        const fs::path file = box / "home" / "peers.json";
+        node.setRememberedPeersFile(QString::fromStdString(file.string()));
+        QVERIFY(node.start({"own-node", "own", "atmosphere"}, false));
+        QVERIFY(served.addPeer(b.url(), atmo::PeerOrigin::Manual));
+        QVERIFY2(waitFor([&] { return fs::exists(file); }, 60000), "nothing remembered");
+        atmo::RememberedPeers store(file);
+        store.load();
+        QCOMPARE(store.peers().size(), std::size_t(1));
+        QCOMPARE(QString::fromStdString(store.peers()[0].endpoint), b.url());
+        QVERIFY(store.peers()[0].lastReachableMs > 0);
     }
 
     void directoryReportsDeadAndBadPeers()

@@ -27,11 +27,15 @@ class PackageSyncTest : public QObject {
     QString base;                          // http://127.0.0.1:PORT of station A
     QString baseD;
 
-    QString serve(std::unique_ptr<ServeProcess>& proc, const fs::path& home)
+    QString serve(std::unique_ptr<ServeProcess>& proc, const fs::path& home, const QString& name)
     {
         fs::create_directories(box / "no-models");
-        proc = std::make_unique<ServeProcess>(home, QStringList{"--models", p("no-models")});
+        proc = std::make_unique<ServeProcess>(home, QStringList{"--models", p("no-models"), "--name", name});
         return proc->url();
+    }
+    static QString nodeIdOf(const fs::path& home)
+    {
+        return QString::fromStdString(readFile(home / "station" / "node_id")).trimmed();
     }
 
     fs::path homeA() const { return box / "a"; }
@@ -62,7 +66,7 @@ private slots:
         auto r = b({"package", "import", p("out") + "/" + v12, "--root", p("device")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
 
-        base = serve(server, homeA());
+        base = serve(server, homeA(), "gateway-01");
         QVERIFY(!base.isEmpty());
         const fs::path homeD = box / "d";
         QCOMPARE(runCli({"key", "generate", "--name", "d", "--out", p("keys-d"), "--unencrypted"}, homeD).exitCode, 0);
@@ -70,7 +74,7 @@ private slots:
                     "--version", "1.3"},
                    homeD);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        baseD = serve(serverD, homeD);
+        baseD = serve(serverD, homeD, "line-d");
         QVERIFY(!baseD.isEmpty());
     }
 
@@ -174,8 +178,13 @@ private slots:
             {{"package", "sync", "--from", base, "--id", "production-inspection", "--tier", "7", "--download-only"}, 1,
              "tier 7 is not offered (offered: full, tier 1)"},
             {{"package", "sync", "--from", "http://127.0.0.1:1"}, 1, "no packages offered"},
-            {{"package", "check-updates", "--peer", "nope", "--no-mdns"}, 2, "nope"},
-            {{"package", "check-updates", "--no-mdns"}, 2, "no peers to ask"},
+            {{"package", "check-updates", "--peer", "http://", "--no-mdns"}, 2, "not a peer address"},
+            {{"package", "check-updates", "--peer", "nope", "--no-mdns"}, 1,
+             "no peer named nope (looked in remembered peers; mDNS not asked: --no-mdns)"},
+            {{"package", "sync", "--from", "nope", "--no-mdns"}, 1, "no peer named nope"},
+            {{"package", "sync", "--from", "gateway-01", "--wait", "x"}, 2, "--wait"},
+            {{"serve", "--name", QString(64, 'n')}, 2, "--name"},
+            {{"serve", "--name", "http://x"}, 2, "--name"},
         };
         for (const Case& c : cases) {
             auto r = b(c.args);
@@ -183,6 +192,117 @@ private slots:
             QVERIFY2(r.err.contains(c.says), qPrintable(c.args.join(' ') + ": " + r.err));
             QCOMPARE(r.err.trimmed().count('\n'), 0); // one line
         }
+        // Nobody to ask at all: no mDNS, no --peer, nothing remembered.
+        auto r = runCli({"package", "check-updates", "--no-mdns"}, box / "nobody");
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("no peers to ask"), qPrintable(r.err));
+    }
+
+    // A peer reached once is remembered; then its node name or node id is
+    // enough for --from and --peer, without mDNS.
+    void syncFromANodeNameOrId()
+    {
+        const fs::path homeE = box / "e";
+        auto r = runCli({"package", "sync", "--from", "gateway-01", "--no-mdns", "--id", "production-inspection",
+                         "--download-only"},
+                        homeE);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no peer named gateway-01 (looked in remembered peers; mDNS not asked: --no-mdns)"),
+                 qPrintable(r.err));
+
+        // E reaches A once, by address.
+        r = runCli({"peers", "--peer", base, "--no-mdns", "--json"}, homeE);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject seen = json(r)["peers"].toArray()[0].toObject();
+        QCOMPARE(seen["node_name"].toString(), QString("gateway-01"));
+        QCOMPARE(seen["node_id"].toString(), nodeIdOf(homeA()));
+
+        for (const QString& name : {QString("gateway-01"), QString("GATEWAY-01"), nodeIdOf(homeA())}) {
+            r = runCli({"package", "sync", "--from", name, "--no-mdns", "--id", "production-inspection",
+                        "--download-only", "--json"},
+                       homeE);
+            QVERIFY2(r.exitCode == 0, qPrintable(name + ": " + r.err));
+            const QString full = QDir(p("out")).entryList({"*-v1.3.atmo"}).value(0);
+            QCOMPARE(readFile(json(r)["path"].toString().toStdString()), readFile(box / "out" / full.toStdString()));
+        }
+
+        // `peers` lists the remembered peer, marked, with its name.
+        r = runCli({"peers", "--no-mdns", "--json"}, homeE);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonArray list = json(r)["peers"].toArray();
+        QCOMPARE(list.size(), 1);
+        QCOMPARE(list[0].toObject()["found_by"].toString(), QString("remembered"));
+        QCOMPARE(list[0].toObject()["node_name"].toString(), QString("gateway-01"));
+        QCOMPARE(list[0].toObject()["endpoint"].toString(), base);
+        r = runCli({"peers", "--no-mdns"}, homeE);
+        QVERIFY2(r.out.contains("gateway-01") && r.out.contains(nodeIdOf(homeA())) && r.out.contains("remembered"),
+                 qPrintable(r.out));
+
+        // --peer takes a name too.
+        r = runCli({"peers", "--no-mdns", "--peer", "gateway-01", "--json"}, homeE);
+        QCOMPARE(r.exitCode, 0);
+    }
+
+    // `package check-updates` with no arguments: mDNS (none here: no bus)
+    // plus the remembered peers.
+    void checkUpdatesWithNoArguments()
+    {
+        const fs::path homeF = box / "f";
+        QCOMPARE(runCli({"trust", "add", p("keys/mesh.pub"), "--role", "mesh"}, homeF).exitCode, 0);
+        const QString v12 = QDir(p("out")).entryList({"*-v1.2.atmo"}).value(0);
+        auto r = runCli({"package", "import", p("out") + "/" + v12}, homeF); // into F's default root
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(runCli({"peers", "--peer", base, "--no-mdns"}, homeF).exitCode, 0);
+
+        // No D-Bus here: mDNS cannot be asked (a note), the remembered peer is.
+        const QByteArray bus = qgetenv("DBUS_SYSTEM_BUS_ADDRESS");
+        qputenv("DBUS_SYSTEM_BUS_ADDRESS", QByteArray("unix:path=") + p("no-bus").toUtf8());
+        r = runCli({"package", "check-updates"}, homeF);
+        if (bus.isNull())
+            qunsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+        else
+            qputenv("DBUS_SYSTEM_BUS_ADDRESS", bus);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("1.2") && r.out.contains("1.3") && r.out.contains(base), qPrintable(r.out));
+    }
+
+    // Two peers with one name: a usage error naming both; the node id or
+    // the address still picks one.
+    void ambiguousNodeName()
+    {
+        const fs::path homeG = box / "g", homeTwin = box / "twin";
+        std::unique_ptr<ServeProcess> twin;
+        const QString baseTwin = serve(twin, homeTwin, "gateway-01");
+        QVERIFY(!baseTwin.isEmpty());
+        QCOMPARE(runCli({"peers", "--peer", base, "--peer", baseTwin, "--no-mdns"}, homeG).exitCode, 0);
+
+        auto r = runCli({"package", "sync", "--from", "gateway-01", "--no-mdns", "--download-only"}, homeG);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--from gateway-01: 2 peers have that name") && r.err.contains(base) &&
+                     r.err.contains(baseTwin) && r.err.contains(nodeIdOf(homeA())),
+                 qPrintable(r.err));
+        QCOMPARE(r.err.trimmed().count('\n'), 0);
+
+        r = runCli({"package", "sync", "--from", nodeIdOf(homeA()), "--no-mdns", "--id", "production-inspection",
+                    "--download-only", "--json"},
+                   homeG);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    }
+
+    // A damaged remembered-peers file: one warning, then an empty list.
+    void corruptRememberedPeers()
+    {
+        const fs::path homeH = box / "h";
+        writeFile(homeH / "peers.json", "{\"peers\": [ this is not json");
+        auto r = runCli({"peers", "--no-mdns", "--json"}, homeH);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(json(r)["peers"].toArray().size(), 0);
+        QVERIFY2(r.err.contains("warning") && r.err.contains("peers.json"), qPrintable(r.err));
+        QCOMPARE(r.err.trimmed().count('\n'), 0);
+        r = runCli({"peers", "--no-mdns", "--peer", base, "--json"}, homeH);
+        QVERIFY2(r.exitCode == 0 && r.err.isEmpty(), qPrintable(r.err)); // warned once
+        r = runCli({"peers", "--no-mdns", "--json"}, homeH);
+        QCOMPARE(json(r)["peers"].toArray().size(), 1);
     }
 };
 

@@ -161,7 +161,7 @@ private slots:
         env.insert("ATMOSPHERE_SERVE_LIMITS", "per_client=128");
         server.setProcessEnvironment(env);
         server.start(cliPath(), {"serve", "--port", "0", "--bind", "127.0.0.1", "--models", p("models"),
-                                 "--no-library-defaults", "--no-mdns"});
+                                 "--no-library-defaults", "--no-mdns", "--name", "line-7 bay"});
         QVERIFY(server.waitForStarted());
         QByteArray out;
         const QRegularExpression line("serving (\\d+) models? on (http://127\\.0\\.0\\.1:(\\d+))");
@@ -199,6 +199,10 @@ private slots:
         QCOMPARE(o["status"].toString(), QString("ok"));
         QCOMPARE(o["models_available"].toInt(), 3);
         QCOMPARE(o["http_port"].toInt(), int(port));
+        // The bridge's three fields exactly, plus the station's node id and name.
+        QCOMPARE(o.keys(), (QStringList{"http_port", "models_available", "node_id", "node_name", "status"}));
+        QCOMPARE(o["node_id"].toString(), QString::fromStdString(readFile(home() / "station/node_id")).trimmed());
+        QCOMPARE(o["node_name"].toString(), QString("line-7 bay")); // serve --name
     }
 
     void modelList()
@@ -478,7 +482,7 @@ private slots:
         const QJsonObject o = r.json();
         QCOMPARE(o["type"].toString(), QString("model_catalog"));
         QCOMPARE(o["node_id"].toString(), QString::fromStdString(readFile(home() / "station/node_id")).trimmed());
-        QVERIFY(!o["node_name"].toString().isEmpty());
+        QCOMPARE(o["node_name"].toString(), QString("line-7 bay"));
         QCOMPARE(o["models"].toArray().size(), 3);
         QCOMPARE(o["transfer_endpoints"].toObject()["http"].toString(), base);
         QCOMPARE(o["ttl_seconds"].toInt(), 300);

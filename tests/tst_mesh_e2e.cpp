@@ -9,6 +9,7 @@
 // address record and one with garbage TXT must not take a station down, nor
 // can a flood of names or avahi-daemon restarting.
 #include <QDeadlineTimer>
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -248,15 +249,25 @@ private slots:
             }
         }
 
-        // The bridge leaves (mDNS goodbye): B no longer lists it.
+        // The bridge leaves (mDNS goodbye): B no longer finds it on mDNS,
+        // only among the peers it remembers (its HTTP server still answers).
         zc.write("quit\n");
         QVERIFY(readLine(zc, 30000).startsWith("UNREGISTERED"));
-        const QJsonObject after = runJson({"peers", "--json", "--wait", "3"}, homeB, &rc);
-        QCOMPARE(after["peers"].toArray().size(), 1);
+        const QJsonArray after = runJson({"peers", "--json", "--wait", "3"}, homeB, &rc)["peers"].toArray();
+        QCOMPARE(after.size(), 2);
+        for (const auto& v : after) {
+            const QJsonObject p = v.toObject();
+            const bool bridgePeer = p["node_id"].toString() == "python-bridge-node";
+            QCOMPARE(p["found_by"].toString(), bridgePeer ? QString("remembered") : QString("mdns"));
+        }
 
-        // A station does not list itself.
+        // A station does not list itself (only the bridge its serve
+        // remembered, which still answers over HTTP).
         const QJsonObject self = runJson({"peers", "--json", "--wait", "3"}, homeA, &rc);
-        QCOMPARE(self["peers"].toArray().size(), 0);
+        const QString ownId = QString::fromStdString(readFile(homeA / "station" / "node_id")).trimmed();
+        for (const auto& v : self["peers"].toArray())
+            QVERIFY(v.toObject()["node_id"].toString() != ownId);
+        QVERIFY(self["peers"].toArray().size() <= 1);
 
         stop(zc);
         stop(bridge);
@@ -467,6 +478,91 @@ private slots:
     // avahi-daemon restarts under a running `serve`: serve reconnects, finds
     // a bridge registered after the restart (its /v1/peers lists it), and
     // publishes itself again (python-zeroconf sees its advert).
+    // The node name is the mDNS instance name (python3-zeroconf sees it); a
+    // second station of the same name is renamed by Avahi; and `package
+    // sync --from NAME` (or NODE_ID) finds a station over mDNS alone.
+    void nodeNamesOnMdns()
+    {
+        if (!skip_.isEmpty())
+            QSKIP(qPrintable(skip_));
+        Sandbox box;
+        const fs::path homeA = box / "station-a", homeB = box / "station-b", homeC = box / "station-c";
+        auto path = [&box](const std::string& rel) { return QString::fromStdString((box / rel).string()); };
+        makeMission(box / "mission");
+        QCOMPARE(runCli({"key", "generate", "--name", "mesh", "--out", path("keys"), "--unencrypted"}, homeA).exitCode, 0);
+        const CliRun created = runCli({"package", "create", "--mission", path("mission"), "--version", "1.3", "--output",
+                                       path("out"), "--sign", path("keys/mesh.key")},
+                                      homeA);
+        QVERIFY2(created.exitCode == 0, qPrintable(created.err));
+        fs::create_directories(box / "models");
+
+        auto startNamed = [&](QProcess& serve, const fs::path& home) {
+            startInNamespace(serve, cliPath(),
+                             {"serve", "--port", "0", "--no-library-defaults", "--models", path("models"), "--name",
+                              "gateway-01"},
+                             home);
+            const QString serving = readLine(serve, 60000);
+            if (!serving.startsWith("serving "))
+                qWarning("serve: %s %s", qPrintable(serving), serve.readAllStandardError().constData());
+            return QString::fromStdString(readFile(home / "station" / "node_id")).trimmed();
+        };
+        auto advertisedName = [&](const QString& nodeId) {
+            QProcess browse;
+            startInNamespace(browse, "/usr/bin/python3",
+                             {QFINDTESTDATA("mdns/zc_tool.py"), "browse", "--node-id", nodeId, "--timeout", "30"},
+                             box / "py-home");
+            browse.waitForFinished(60000);
+            return QJsonDocument::fromJson(browse.readAllStandardOutput()).object()["name"].toString();
+        };
+        auto cli = [&](const QStringList& args, const fs::path& home, QString* err) {
+            QProcess p;
+            startInNamespace(p, cliPath(), args, home);
+            p.waitForFinished(60000);
+            *err = QString::fromUtf8(p.readAllStandardError());
+            return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        };
+
+        QProcess serveA;
+        const QString nodeA = startNamed(serveA, homeA);
+        QCOMPARE(advertisedName(nodeA), QString("gateway-01._atmosphere._tcp.local."));
+
+        // B has never seen A: the name is found on mDNS.
+        QString err;
+        QCOMPARE(cli({"package", "sync", "--from", "gateway-01", "--id", "production-inspection", "--download-only",
+                      "--wait", "4"},
+                     homeB, &err),
+                 0);
+        const QString file = QDir(path("out")).entryList({"*-v1.3.atmo"}).value(0);
+        QCOMPARE(readFile(homeB / "downloads" / file.toStdString()), readFile(box / "out" / file.toStdString()));
+
+        // C takes the same name: Avahi renames its instance, serve says so.
+        QProcess serveC;
+        const QString nodeC = startNamed(serveC, homeC);
+        const QString renamed = advertisedName(nodeC);
+        QVERIFY2(renamed.startsWith("gateway-01 #") && renamed.endsWith("._atmosphere._tcp.local."), qPrintable(renamed));
+        QByteArray told;
+        QVERIFY2(waitFor(
+                     [&] {
+                         serveC.waitForReadyRead(200);
+                         told += serveC.readAllStandardError();
+                         return told.contains("advertised as \"gateway-01 #");
+                     },
+                     30000),
+                 told.constData());
+
+        // Now the name is ambiguous for a station that asks (both catalogs
+        // say gateway-01); the node id still picks A.
+        const fs::path homeD = box / "station-d";
+        QCOMPARE(cli({"package", "sync", "--from", "gateway-01", "--download-only", "--wait", "4"}, homeD, &err), 2);
+        QVERIFY2(err.contains("2 peers have that name") && err.contains(nodeA) && err.contains(nodeC), qPrintable(err));
+        QCOMPARE(cli({"package", "sync", "--from", nodeA, "--id", "production-inspection", "--download-only", "--wait",
+                      "4"},
+                     homeD, &err),
+                 0);
+        for (QProcess* p : {&serveC, &serveA})
+            stop(*p);
+    }
+
     void serveSurvivesDaemonRestart()
     {
         if (!skip_.isEmpty())

@@ -2308,6 +2308,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>Status</source>
         <translation>Status</translation>
     </message>
+    <message>
+        <source>Remembered</source>
+        <translation>Gemerkt</translation>
+    </message>
 </context>
 <context>
     <name>PeerPackagesView</name>
@@ -2902,6 +2906,22 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Each download of that size is held to its limit; changes apply to running downloads at once. 1 MB/s = 8 Mbit/s.</source>
         <translation>Jeder Download dieser Größe hält sich an seine Grenze; Änderungen gelten sofort auch für laufende Downloads. 1 MB/s = 8 Mbit/s.</translation>
+    </message>
+    <message>
+        <source>Station name</source>
+        <translation>Stationsname</translation>
+    </message>
+    <message>
+        <source>How other stations see this one: in their peer lists, on mDNS and with &quot;atmosphere package sync --from NAME&quot;. Leave it empty to use the host name.</source>
+        <translation>So sehen andere Stationen diese: in ihren Peer-Listen, über mDNS und mit „atmosphere package sync --from NAME“. Leer lassen, um den Hostnamen zu verwenden.</translation>
+    </message>
+    <message>
+        <source>Station &amp;name:</source>
+        <translation>Stations&amp;name:</translation>
+    </message>
+    <message>
+        <source>The station name &quot;%1&quot; cannot be used: %2</source>
+        <translation>Der Stationsname „%1“ kann nicht verwendet werden: %2</translation>
     </message>
 </context>
 <context>

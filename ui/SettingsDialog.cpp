@@ -19,6 +19,8 @@
 #include "app/LanguageManager.h"
 #include "app/Settings.h"
 #include "app/StationPaths.h"
+#include "core/node_name.h"
+#include "core/station_home.h"
 #include "core/transfer_queue.h"
 
 namespace {
@@ -72,6 +74,15 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent) : QDialog(pa
 
     auto* mesh = new QGroupBox(tr("Mesh"), this);
     auto* meshForm = new QFormLayout(mesh);
+    const atmo::StationHome station = StationPaths::home();
+    const auto nodeId = station.nodeId();
+    name_ = new QLineEdit(QString::fromStdString(station.explicitNodeName()), mesh);
+    name_->setPlaceholderText(
+        QString::fromStdString(atmo::StationHome::defaultNodeName(nodeId ? *nodeId : std::string())));
+    name_->setAccessibleName(tr("Station name"));
+    name_->setToolTip(tr("How other stations see this one: in their peer lists, on mDNS and with "
+                         "\"atmosphere package sync --from NAME\". Leave it empty to use the host name."));
+    meshForm->addRow(tr("Station &name:"), name_);
     serve_ = new QCheckBox(tr("&Serve this station's models and packages to the mesh"), mesh);
     serve_->setChecked(settings.meshServe());
     meshForm->addRow(serve_);
@@ -165,7 +176,21 @@ void SettingsDialog::accept()
         bind_->setFocus();
         return;
     }
-    meshChanged_ = serve_->isChecked() != settings_.meshServe() || bind != settings_.meshBind() ||
+    const QString name = name_->text().trimmed();
+    const atmo::StationHome home = StationPaths::home();
+    const bool nameChanged = name.toStdString() != home.explicitNodeName();
+    if (nameChanged) {
+        const std::string problem = name.isEmpty() ? std::string() : atmo::nodeNameProblem(name.toStdString());
+        const auto saved = problem.empty() ? home.setNodeName(name.toStdString()) : atmo::Status(atmo::fail(problem));
+        if (!saved) {
+            meshError_->setText(tr("The station name \"%1\" cannot be used: %2")
+                                    .arg(name, QString::fromStdString(saved.message())));
+            meshError_->show();
+            name_->setFocus();
+            return;
+        }
+    }
+    meshChanged_ = nameChanged || serve_->isChecked() != settings_.meshServe() || bind != settings_.meshBind() ||
                    port_->value() != settings_.meshPort() || mdns_->isChecked() != settings_.meshMdns();
     settings_.setMeshServe(serve_->isChecked());
     settings_.setMeshBind(bind);

@@ -1,5 +1,7 @@
 // Preferences: the language (or the system's), the default output folder
-// for built packages, the default install root, the mesh: serve or not,
+// for built packages, the default install root, the mesh: the station's
+// name (kept in the station home, <home>/station/name, so `atmosphere serve`
+// uses the same), serve or not,
 // on which address and port, advertised over mDNS or not, and the download
 // caps per size class (PROTOCOL.md's classes; MB/s with MB = 10^6 bytes, the
 // core's unit; 0 shows as "Uncapped", the LAN default).
@@ -21,6 +23,7 @@ public:
     explicit SettingsDialog(Settings& settings, QWidget* parent = nullptr);
 
     QComboBox* languageCombo() const { return language_; }
+    QLineEdit* nameEdit() const { return name_; }
     void accept() override;
     bool languageChanged() const { return languageChanged_; }
     bool meshChanged() const { return meshChanged_; }
@@ -33,6 +36,7 @@ private:
     QComboBox* language_;
     QLineEdit* output_;
     QLineEdit* installRoot_;
+    QLineEdit* name_;
     QCheckBox* serve_;
     QLineEdit* bind_;
     QSpinBox* port_;

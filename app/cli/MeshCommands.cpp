@@ -34,6 +34,9 @@ QString ago(const QDateTime& when)
 
 } // namespace
 
+// Lists the peers found on mDNS, the remembered ones (found by
+// "remembered") and every --peer, with each one's node name and node id:
+// what --from and --peer accept.
 int peers(const QStringList& args)
 {
     Context ctx("peers", args);
@@ -51,9 +54,11 @@ int peers(const QStringList& args)
         for (int row = 0; row < directory.peerCount(); ++row) {
             const PeerState& peer = directory.peer(row);
             QJsonObject o{{"node_id", peer.nodeId},
+                          {"node_name", peer.nodeName},
                           {"name", peer.name},
                           {"endpoint", peer.endpoint},
                           {"found_by", q(std::string(atmo::peerOriginName(peer.origin)))},
+                          {"remembered", peer.remembered},
                           {"resolved", peer.resolved},
                           {"reachable", peer.reachable},
                           {"models", peer.models}};
@@ -74,16 +79,19 @@ int peers(const QStringList& args)
         ctx.print("No peers found.");
         return found.exitCode;
     }
-    QList<QStringList> rows{{"NAME", "ADDRESS", "FOUND BY", "LATENCY", "MODELS", "LAST SEEN", "STATUS"}};
+    QList<QStringList> rows{{"NAME", "NODE ID", "ADDRESS", "FOUND BY", "LATENCY", "MODELS", "LAST SEEN", "STATUS"}};
     for (int row = 0; row < directory.peerCount(); ++row) {
         const PeerState& peer = directory.peer(row);
         QString foundBy = q(std::string(atmo::peerOriginName(peer.origin)));
         if (!peer.via.isEmpty())
             foundBy += " (" + peer.via + ")";
+        else if (peer.remembered && peer.origin != atmo::PeerOrigin::Remembered)
+            foundBy += ", remembered";
         const QString status = !peer.resolved ? QStringLiteral("unresolved")
                                : peer.reachable ? QStringLiteral("reachable")
-                                                : "unreachable: " + peer.error;
-        rows.append({peer.name, peer.resolved ? peer.endpoint : QStringLiteral("-"), foundBy, latencyText(peer),
+                               : peer.error.isEmpty() ? QStringLiteral("no answer yet")
+                                                      : "unreachable: " + peer.error;
+        rows.append({peer.displayName(), peer.nodeId.isEmpty() ? QStringLiteral("-") : peer.nodeId, peer.resolved ? peer.endpoint : QStringLiteral("-"), foundBy, latencyText(peer),
                      QString::number(peer.models), ago(peer.lastSeen), status});
     }
     ctx.printTable(rows);
@@ -119,7 +127,7 @@ int models(const QStringList& args)
     auto nameOf = [&directory](const std::string& key) {
         for (int row = 0; row < directory.peerCount(); ++row)
             if (directory.peer(row).catalogKey() == q(key))
-                return directory.peer(row).name;
+                return directory.peer(row).displayName();
         return q(key);
     };
     if (ctx.json()) {

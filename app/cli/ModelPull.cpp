@@ -55,7 +55,8 @@ int modelPull(const QStringList& args)
     Context ctx("model pull", args);
     QCommandLineParser p;
     addDiscoveryOptions(p);
-    p.addOption({"from", "Download from this peer (http://host:port); repeatable. Skips mDNS.", "url"});
+    p.addOption({"from", "Download from this peer (http://host:port, a node name or a node id); repeatable. "
+                         "Skips mDNS for an address.", "peer"});
     p.addOption({"dest", "Folder to store the model in (default: the station's model library).", "dir"});
     p.addOption({"stall-timeout", "Seconds without data before a peer is given up (default 15).", "seconds", "15"});
     if (!ctx.parse(p, 1, 1, "MODEL_ID: the model to download"))
@@ -69,8 +70,12 @@ int modelPull(const QStringList& args)
         return ctx.usage("--stall-timeout: \"" + p.value("stall-timeout") + "\" is not a number of seconds between 0 and 3600");
 
     PeerDirectory directory;
-    const QStringList from = p.values("from");
-    if (!from.isEmpty()) {
+    if (!p.values("from").isEmpty()) {
+        int lookupExit = Ok;
+        const std::optional<QStringList> resolved = resolvePeers(ctx, p, p.values("from"), "--from", lookupExit);
+        if (!resolved)
+            return lookupExit;
+        const QStringList from = *resolved;
         // Named peers only: a bridge answers /v1/models, a station /v1/catalog;
         // either way the directory learns the entry and its peers.
         for (const QString& url : from) {

@@ -118,10 +118,10 @@ int packageCheckUpdates(const QStringList& args)
     p.addOption({"root", "Install root to compare with (default: <home>/installed).", "dir"});
     if (!ctx.parse(p, 0, 0, {}))
         return Usage;
-    if (p.isSet("no-mdns") && p.values("peer").isEmpty())
-        return ctx.usage("no peers to ask: name one with --peer http://host:port, or leave out --no-mdns");
+    // With no --peer: mDNS plus the peers this station remembers.
     PeerDirectory directory;
-    const DiscoveryOutcome found = discoverPeers(ctx, p, directory);
+    const DiscoveryOutcome found =
+        discoverPeers(ctx, p, directory, "no peers to ask: name one with --peer http://host:port, or leave out --no-mdns");
     if (!found.ok)
         return found.exitCode == Ok ? Usage : found.exitCode;
     PeerPackages packages(&directory);
@@ -175,7 +175,9 @@ int packageSync(const QStringList& args)
 {
     Context ctx("package sync", args);
     QCommandLineParser p;
-    p.addOption({"from", "The peer to sync from (http://host:port); repeatable, each offering the same bytes.", "url"});
+    p.addOption({"from", "The peer to sync from: http://host:port, a node name or a node id (as `atmosphere peers` "
+                         "lists them); repeatable, each offering the same bytes.", "peer"});
+    addLookupOptions(p); // --wait, --no-mdns: how a node name is looked up
     p.addOption({"id", "The package to fetch (default: every installed package with a newer version).", "id"});
     p.addOption({"version", "With --id: this version (default: the newest offered).", "version"});
     p.addOption({"tier", "Fetch only this tier's export (tier_1 or 1) and install it as that tier (default: the full package).", "tier"});
@@ -184,9 +186,8 @@ int packageSync(const QStringList& args)
     p.addOption({"download-only", "Download and verify the file's SHA-256, but do not install it."});
     if (!ctx.parse(p, 0, 0, {}))
         return Usage;
-    const QStringList from = p.values("from");
-    if (from.isEmpty())
-        return ctx.usage("--from: name the peer to sync from (http://host:port)");
+    if (p.values("from").isEmpty())
+        return ctx.usage("--from: name the peer to sync from (http://host:port, a node name or a node id)");
     const QString id = p.value("id");
     if (p.isSet("id") && !atmo::isValidPackageId(s(id)))
         return ctx.usage("--id: \"" + id + "\" is not a package id");
@@ -201,6 +202,11 @@ int packageSync(const QStringList& args)
     if (tier && *tier < 1)
         return ctx.usage("--tier: tiers are numbered from 1");
 
+    int lookupExit = Ok;
+    const std::optional<QStringList> resolved = resolvePeers(ctx, p, p.values("from"), "--from", lookupExit);
+    if (!resolved)
+        return lookupExit;
+    const QStringList from = *resolved;
     PeerDirectory directory;
     for (const QString& url : from)
         if (!directory.addPeer(url, atmo::PeerOrigin::Manual, {}, {}, &error))
@@ -208,6 +214,7 @@ int packageSync(const QStringList& args)
     waitWhile([&] { return directory.busy(); });
     PeerPackages packages(&directory);
     askPackages(packages);
+    rememberReached(ctx, directory);
     if (packages.packages().empty()) {
         QStringList why = packages.errors();
         for (int row = 0; row < directory.peerCount(); ++row)

@@ -23,6 +23,7 @@
 #include "app/mesh/PeerServer.h"
 #include "core/fs_util.h"
 #include "core/model_library.h"
+#include "core/node_name.h"
 #include "core/package_store.h"
 
 namespace cli {
@@ -50,6 +51,8 @@ int serve(const QStringList& args)
     p.addOption({"port", "TCP port to listen on (default 14345; 0 picks a free one).", "port"});
     p.addOption({"bind", "Address to listen on (default: every address; also localhost).", "addr"});
     p.addOption({"models", "Also serve the models in this folder (repeatable).", "dir"});
+    p.addOption({"name", "The station's node name for this run (default: the name set in the window's settings, "
+                         "else the host name).", "name"});
     p.addOption({"no-mdns", "Do not advertise the station over mDNS."});
     p.addOption({"no-library-defaults",
                  "Serve only the --models folders, not the default library (Hugging Face cache, "
@@ -70,6 +73,11 @@ int serve(const QStringList& args)
         if (!a)
             return ctx.usage(QString("--bind: \"%1\" is not an IP address").arg(p.value("bind")));
         config.address = *a;
+    }
+    if (p.isSet("name")) {
+        if (const std::string problem = atmo::nodeNameProblem(s(p.value("name"))); !problem.empty())
+            return ctx.usage("--name: \"" + p.value("name") + "\" " + q(problem) +
+                             " (a node name is 1 to 63 bytes, no control characters)");
     }
     std::vector<atmo::LibraryRoot> roots;
     const atmo::StationHome home = ctx.home();
@@ -120,7 +128,7 @@ int serve(const QStringList& args)
     server.setPackageStore(q(home.storeIndex().string()));
     PeerServer::Identity identity;
     identity.nodeId = q(*nodeId);
-    identity.name = q(home.stationName());
+    identity.name = p.isSet("name") ? p.value("name") : q(home.nodeName(*nodeId));
     identity.meshId = q(home.meshId());
     // A server bound to one address names it; bound to every address, each
     // client is told the address it reached us on.
@@ -133,15 +141,27 @@ int serve(const QStringList& args)
     // the station still serves; it says so once.
     PeerDirectory directory;
     MeshNode node(server, directory);
+    node.setRememberedPeersFile(q(home.rememberedPeersFile().string()));
     MeshNode::Identity nodeIdentity;
     nodeIdentity.nodeId = identity.nodeId;
     nodeIdentity.name = identity.name;
     nodeIdentity.meshId = identity.meshId;
+    // Avahi renames a taken instance name ("gateway-01 #2"): say so once per name.
+    QString toldName = nodeIdentity.name;
+    QObject::connect(&node, &MeshNode::statusChanged, &node, [&] {
+        const QString advertised = node.advertisedName();
+        if (!advertised.isEmpty() && advertised != toldName) {
+            toldName = advertised;
+            std::cerr << "atmosphere: note: mDNS: \"" << s(nodeIdentity.name) << "\" is taken on the network; advertised as \""
+                      << s(advertised) << "\"\n";
+        }
+    });
     if (!node.start(nodeIdentity, !p.isSet("no-mdns")))
         std::cerr << "atmosphere: note: " << s(node.mdnsError()) << "; serving without mDNS\n";
 
     if (ctx.json())
-        ctx.printJson({{"serving", true}, {"models", qint64(modelCount)}, {"url", server.url()}, {"port", server.port()}});
+        ctx.printJson({{"serving", true}, {"models", qint64(modelCount)}, {"url", server.url()}, {"port", server.port()},
+                       {"node_name", identity.name}, {"node_id", identity.nodeId}});
     else
         ctx.print(QString("serving %1 %2 on %3").arg(modelCount).arg(modelCount == 1 ? "model" : "models").arg(server.url()));
 

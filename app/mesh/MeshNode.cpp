@@ -2,6 +2,8 @@
 
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
+#include "core/node_name.h"
+#include "core/remembered_peers.h"
 
 MeshNode::MeshNode(PeerServer& server, PeerDirectory& directory, QObject* parent)
     : QObject(parent), server_(server), directory_(directory)
@@ -10,6 +12,14 @@ MeshNode::MeshNode(PeerServer& server, PeerDirectory& directory, QObject* parent
     connect(&directory_, &PeerDirectory::peerChanged, this, &MeshNode::syncPeers);
     connect(&directory_, &PeerDirectory::peerRemoved, this, &MeshNode::syncPeers);
     connect(&server_, &PeerServer::listeningChanged, this, &MeshNode::serverChanged);
+    // Remembering: batched, since catalogs refresh peer after peer.
+    rememberTimer_.setSingleShot(true);
+    rememberTimer_.setInterval(3000);
+    connect(&rememberTimer_, &QTimer::timeout, this, &MeshNode::rememberPeers);
+    connect(&directory_, &PeerDirectory::peerChanged, this, [this](int row) {
+        if (!rememberedFile_.isEmpty() && directory_.peer(row).fetched && !rememberTimer_.isActive())
+            rememberTimer_.start();
+    });
     connect(&mdns_, &MdnsService::peerFound, this, [this](const MdnsPeerInfo& p) {
         directory_.addPeer(p.endpoint(), atmo::PeerOrigin::Mdns, p.instanceName, p.nodeId);
     });
@@ -30,6 +40,22 @@ MeshNode::MeshNode(PeerServer& server, PeerDirectory& directory, QObject* parent
 MeshNode::~MeshNode()
 {
     mdns_.withdraw();
+}
+
+void MeshNode::rememberPeers()
+{
+    if (rememberedFile_.isEmpty())
+        return;
+    atmo::RememberedPeers store(rememberedFile_.toStdString());
+    store.load(); // a corrupt file starts over empty (moved aside)
+    for (int row = 0; row < directory_.peerCount(); ++row) {
+        const PeerState& p = directory_.peer(row);
+        if (p.resolved && p.fetched && p.lastSeen.isValid())
+            store.reached({p.nodeId.toStdString(), p.nodeName.toStdString(), p.endpoint.toStdString(),
+                           p.lastSeen.toMSecsSinceEpoch(), false});
+    }
+    if (auto st = store.save(); !st)
+        qWarning("cannot remember peers: %s", st.message().c_str());
 }
 
 bool MeshNode::start(const Identity& identity, bool useMdns)
@@ -73,7 +99,10 @@ void MeshNode::serverChanged()
         return;
     }
     atmo::MdnsAdvert advert;
-    advert.instanceName = "atmosphere-" + identity_.nodeId.left(8).toStdString();
+    // The node name (Avahi renames it on a collision: advertised() tells the
+    // final one); without one, PROTOCOL.md's default.
+    advert.instanceName = identity_.name.isEmpty() ? atmo::defaultInstanceName(identity_.nodeId.toStdString())
+                                                   : identity_.name.toStdString();
     advert.port = server_.port();
     advert.nodeId = identity_.nodeId.toStdString();
     advert.meshId = identity_.meshId.toStdString();

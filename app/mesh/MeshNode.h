@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QTimer>
 
 #include "app/mesh/MdnsService.h"
 
@@ -22,7 +23,7 @@ public:
 
     struct Identity {
         QString nodeId;
-        QString name;       // instance name default: atmosphere-{first 8 of node id}
+        QString name;       // node name, the mDNS instance name; "": atmosphere-{first 8 of node id}
         QString meshId;
         QStringList capabilities{QStringLiteral("models"), QStringLiteral("packages")};
     };
@@ -34,6 +35,10 @@ public:
     // Re-advertises after the server's port changed or it was switched off.
     void serverChanged();
 
+    // Peers that answer are remembered in this file (core/remembered_peers.h),
+    // saved a few seconds after a change; "" (the default): not remembered.
+    void setRememberedPeersFile(const QString& file) { rememberedFile_ = file; }
+
     bool mdnsActive() const { return mdns_.running(); }
     QString mdnsError() const { return mdnsError_; }
     QString advertisedName() const { return advertised_; }
@@ -43,6 +48,7 @@ signals:
 
 private:
     void syncPeers();
+    void rememberPeers();
 
     PeerServer& server_;
     PeerDirectory& directory_;
@@ -51,4 +57,6 @@ private:
     QString mdnsError_;
     QString advertised_;
     bool advertising_ = false;
+    QString rememberedFile_;
+    QTimer rememberTimer_;
 };

@@ -63,7 +63,7 @@ void MeshPresence::start(const Options& options)
     server_->setPackageStore(QString::fromStdString(home.storeIndex().string()));
     PeerServer::Identity identity;
     identity.nodeId = nodeId ? QString::fromStdString(*nodeId) : QString();
-    identity.name = QString::fromStdString(home.stationName());
+    identity.name = QString::fromStdString(home.nodeName(nodeId ? *nodeId : std::string()));
     identity.meshId = QString::fromStdString(home.meshId());
     server_->setIdentity(identity);
 
@@ -71,6 +71,7 @@ void MeshPresence::start(const Options& options)
     nodeIdentity.nodeId = identity.nodeId;
     nodeIdentity.name = identity.name;
     nodeIdentity.meshId = identity.meshId;
+    node_->setRememberedPeersFile(QString::fromStdString(home.rememberedPeersFile().string()));
     node_->start(nodeIdentity, options.mdns);
     for (const QString& peer : options.peers)
         directory_->addPeer(peer, atmo::PeerOrigin::Manual);

@@ -70,9 +70,18 @@ bool PeerDirectory::addPeer(const QString& endpointIn, atmo::PeerOrigin origin, 
     if (origin == atmo::PeerOrigin::Mdns && !nameHint.isEmpty())
         removeUnresolved(nameHint); // resolved at last: the row with an address replaces it
     if (PeerState* known = find(endpoint)) {
-        // A manual add or mDNS sighting beats hearsay from another peer.
-        if (origin != atmo::PeerOrigin::ViaPeer && known->origin == atmo::PeerOrigin::ViaPeer)
+        // A manual add or mDNS sighting beats memory, which beats hearsay
+        // from another peer.
+        auto rank = [](atmo::PeerOrigin o) {
+            return o == atmo::PeerOrigin::ViaPeer ? 0 : o == atmo::PeerOrigin::Remembered ? 1 : 2;
+        };
+        if (rank(origin) > rank(known->origin))
             known->origin = origin;
+        known->remembered = known->remembered || origin == atmo::PeerOrigin::Remembered;
+        // Seen on mDNS: the row goes by its instance name from now on (an
+        // mDNS goodbye finds it by that name).
+        if (origin == atmo::PeerOrigin::Mdns && !nameHint.isEmpty() && known->origin == atmo::PeerOrigin::Mdns)
+            known->name = nameHint;
         if (!nodeIdHint.isEmpty() && known->nodeId.isEmpty())
             known->nodeId = nodeIdHint;
         if (origin != atmo::PeerOrigin::ViaPeer)
@@ -87,6 +96,10 @@ bool PeerDirectory::addPeer(const QString& endpointIn, atmo::PeerOrigin origin, 
     p.nodeId = nodeIdHint;
     p.name = nameHint.isEmpty() ? endpoint : nameHint;
     p.origin = origin;
+    if (origin == atmo::PeerOrigin::Remembered) {
+        p.nodeName = nameHint;
+        p.remembered = true;
+    }
     peers_.push_back(p);
     emit peerAdded(peerCount() - 1);
     fetch(endpoint);
@@ -115,6 +128,13 @@ void PeerDirectory::markLost(const QString& endpoint)
     PeerState* p = find(normalizedEndpoint(endpoint));
     if (!p)
         return;
+    if (p->origin == atmo::PeerOrigin::Mdns && p->remembered) {
+        // Gone from mDNS, not from memory: still asked at its address.
+        p->origin = atmo::PeerOrigin::Remembered;
+        p->name = p->nodeName.isEmpty() ? p->endpoint : p->nodeName;
+        changed(p->endpoint);
+        return;
+    }
     if (p->origin == atmo::PeerOrigin::Mdns) {
         // An mDNS goodbye is an explicit departure: the peer and what it
         // offered go now rather than at the end of the TTL.
@@ -200,7 +220,7 @@ std::vector<atmo::PeerRecord> PeerDirectory::peerRecords() const
             continue; // only peers we have heard from ourselves
         atmo::PeerRecord r;
         r.nodeId = p.nodeId.toStdString();
-        r.name = p.name.toStdString();
+        r.name = p.displayName().toStdString();
         r.endpoint = p.endpoint.toStdString();
         r.lastSeenMs = p.lastSeen.toMSecsSinceEpoch();
         r.origin = p.origin;
@@ -313,6 +333,8 @@ void PeerDirectory::onCatalog(const QString& endpoint, QNetworkReply* reply, boo
         p->nodeId = nodeId;
         if (!message.nodeName.empty() && (p->name == p->endpoint || p->origin != atmo::PeerOrigin::Mdns))
             p->name = QString::fromStdString(message.nodeName);
+        if (!message.nodeName.empty())
+            p->nodeName = QString::fromStdString(message.nodeName);
     }
     // Downloads go to the address that answered us, whatever the peer
     // advertises (it may advertise 0.0.0.0 or a name we cannot resolve).

@@ -29,8 +29,10 @@ struct PeerState {
     QString endpoint;          // "http://host:port", the key; "" when not resolved
     QString nodeId;            // from TXT or /v1/catalog; "" until known
     QString name;              // node name, mDNS instance or the endpoint
+    QString nodeName;          // the node's own name (its catalog's node_name, or remembered); "" until known
     atmo::PeerOrigin origin = atmo::PeerOrigin::Manual;
     QString via;               // for ViaPeer: the endpoint that told us
+    bool remembered = false;   // among this station's remembered peers (also when found otherwise now)
     bool reachable = false;
     bool fetched = false;      // at least one catalog arrived
     QString error;             // last failure, "" when fine
@@ -41,6 +43,8 @@ struct PeerState {
     // Python discovery advertises none). Listed, never asked or used;
     // error says why.
     bool resolved = true;
+    // What to call it: its node name when known, else name.
+    QString displayName() const { return nodeName.isEmpty() ? name : nodeName; }
     // An unresolved peer has no catalog of its own: "".
     QString catalogKey() const { return !resolved ? QString() : nodeId.isEmpty() ? endpoint : nodeId; }
 };
@@ -62,11 +66,14 @@ public:
 
     // Adds (or updates how we know) a peer and fetches its catalog now.
     // Returns false with error for an endpoint that is not "http://host:port".
+    // How we know a peer only improves: from another peer < remembered <
+    // mDNS or by hand. For a remembered peer nameHint is its node name.
     bool addPeer(const QString& endpoint, atmo::PeerOrigin origin, const QString& nameHint = {},
                  const QString& nodeIdHint = {}, QString* error = nullptr);
     void removePeer(const QString& endpoint);
     // An mDNS peer said goodbye: it and its catalog go; a peer that was also
-    // added by hand stays, marked as gone, and keeps being retried.
+    // added by hand stays, marked as gone, and keeps being retried; a
+    // remembered one stays as remembered.
     void markLost(const QString& endpoint);
     // An mDNS peer seen but not resolved (core/mdns.h keeps retrying it): a
     // row of its own, named by its instance, until addPeer() for the same

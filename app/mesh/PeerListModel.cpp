@@ -44,6 +44,7 @@ QVariant PeerListModel::data(const QModelIndex& index, int role) const
             case atmo::PeerOrigin::Mdns: return tr("mDNS");
             case atmo::PeerOrigin::Manual: return tr("Added by hand");
             case atmo::PeerOrigin::ViaPeer: return tr("Via %1").arg(p.via);
+            case atmo::PeerOrigin::Remembered: return tr("Remembered");
             }
             break;
         case LatencyColumn: return p.latencyMs ? tr("%1 ms").arg(*p.latencyMs, 0, 'f', 0) : QStringLiteral("–");

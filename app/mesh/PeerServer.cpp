@@ -293,7 +293,8 @@ HttpReply PeerServer::health() const
     const QJsonObject o{{"status", "ok"},
                         {"models_available", qint64(models_.size())},
                         {"http_port", int(port())},
-                        {"node_id", identity_.nodeId}};
+                        {"node_id", identity_.nodeId},
+                        {"node_name", identity_.name}};
     return HttpReply::json(200, QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
