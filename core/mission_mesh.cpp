@@ -277,6 +277,13 @@ void matchKind(Mission& m, ContentKind kind, const std::vector<Declared>& declar
             continue;
         }
         const std::size_t i = candidates.front();
+        if (owner[i] >= 0 && declared[static_cast<std::size_t>(owner[i])].name == d.name &&
+            (d.version.empty() || declared[static_cast<std::size_t>(owner[i])].version.empty())) {
+            // camera in one tier, camera@0.4 in another: the same tool.
+            if (!d.version.empty())
+                owner[i] = static_cast<int>(j);
+            continue;
+        }
         if (owner[i] >= 0) {
             m.problems.push_back({files[i].entry.path, "is the file of both " +
                                                            describe(declared[static_cast<std::size_t>(owner[i])]) +
@@ -318,17 +325,32 @@ void matchKind(Mission& m, ContentKind kind, const std::vector<Declared>& declar
     }
 }
 
-// A models list's entry for id@version, or -1.
+bool isModelEntry(const YAML::Node& e, const std::string& id, const std::string& version)
+{
+    return e.IsMap() && e["id"] && e["id"].IsScalar() && e["id"].Scalar() == id && e["version"] &&
+           e["version"].IsScalar() && e["version"].Scalar() == version;
+}
+
+// hardware_tiers.<key>.models, or a null node: looking creates nothing, and
+// a tier without models (or without anything) is not an error (yaml-cpp
+// throws on a lookup in a key that is not there).
+YAML::Node modelsIn(const YAML::Node& tiers, const std::string& key)
+{
+    const YAML::Node spec = tiers[key];
+    if (!spec || !spec.IsMap())
+        return YAML::Node();
+    const YAML::Node models = spec["models"];
+    return models && models.IsSequence() ? models : YAML::Node();
+}
+
+// A models list's first entry for id@version, or -1.
 int findModel(const YAML::Node& models, const std::string& id, const std::string& version)
 {
     if (!models.IsSequence())
         return -1;
-    for (std::size_t i = 0; i < models.size(); ++i) {
-        const YAML::Node e = models[i];
-        if (e.IsMap() && e["id"] && e["id"].IsScalar() && e["id"].Scalar() == id && e["version"] &&
-            e["version"].IsScalar() && e["version"].Scalar() == version)
+    for (std::size_t i = 0; i < models.size(); ++i)
+        if (isModelEntry(models[i], id, version))
             return static_cast<int>(i);
-    }
     return -1;
 }
 
@@ -490,7 +512,7 @@ void writeMeshMission(YAML::Node& doc, const Mission& m)
         const std::vector<int>& want = f.entry.tiers.empty() ? m.tiers : f.entry.tiers;
         std::optional<YAML::Node> copy;
         for (int t : m.tiers) {
-            const YAML::Node models = view[keyOf[t]]["models"];
+            const YAML::Node models = modelsIn(view, keyOf[t]);
             if (const int i = findModel(models, f.entry.id, f.entry.version); i >= 0 && !copy) {
                 copy = YAML::Clone(models[static_cast<std::size_t>(i)]);
                 copy->remove("role"); // a role belongs to one tier
@@ -498,7 +520,7 @@ void writeMeshMission(YAML::Node& doc, const Mission& m)
         }
         for (int t : m.tiers) {
             const std::string& key = keyOf[t];
-            const int at = findModel(view[key]["models"], f.entry.id, f.entry.version);
+            const int at = findModel(modelsIn(view, key), f.entry.id, f.entry.version);
             const bool in = std::find(want.begin(), want.end(), t) != want.end();
             if (in && at < 0) {
                 YAML::Node entry = copy ? YAML::Clone(*copy) : YAML::Node(YAML::NodeType::Map);
@@ -514,10 +536,11 @@ void writeMeshMission(YAML::Node& doc, const Mission& m)
                 tiers[key]["models"].SetStyle(YAML::EmitterStyle::Block);
                 tiers[key]["models"].push_back(entry);
             } else if (!in && at >= 0) {
-                const YAML::Node models = view[key]["models"];
+                // Every entry of the model goes: a tier may list it twice.
+                const YAML::Node models = modelsIn(view, key);
                 YAML::Node kept(YAML::NodeType::Sequence);
                 for (std::size_t i = 0; i < models.size(); ++i)
-                    if (static_cast<int>(i) != at)
+                    if (!isModelEntry(models[i], f.entry.id, f.entry.version))
                         kept.push_back(models[i]);
                 tiers[key]["models"] = kept;
             }

@@ -347,6 +347,64 @@ private slots:
         QVERIFY2(fifth->problems.empty(), problemList(*fifth).c_str());
     }
 
+    // A tier may list a model twice: when the model leaves that tier, both
+    // entries go (else it scans back in the tier). And a tool named with
+    // and without its version in different tiers is one tool.
+    void sameThingListedTwice()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = copySeed(sb / "m");
+        const fs::path file = dir / "config/mission.yaml";
+        replaceIn(file, "      agents:\n        - vision_agent@1.2\n        - anomaly_agent@1.0\n      tools:\n        - core_tools\n",
+                  "        - id: yolov8s-defects\n          version: \"2.1\"\n        - id: yolov8s-defects\n"
+                  "          version: \"2.1\"\n"
+                  "      agents:\n        - vision_agent@1.2\n        - anomaly_agent@1.0\n      tools:\n"
+                  "        - core_tools\n        - core_tools@0.9\n");
+        testutil::writeFile(dir / "tools/core_tools-0.9.yaml", "tools: []\n");
+        fs::remove(dir / "tools/core_tools.yaml");
+        auto m = scanMission(dir);
+        QVERIFY2(m, m ? "" : m.message().c_str());
+        QVERIFY2(m->problems.empty(), problemList(*m).c_str());
+        QCOMPARE(findFile(*m, "tools/core_tools-0.9.yaml")->entry.version, std::string("0.9"));
+        QCOMPARE(findFile(*m, "models/yolov8s-defects-2.1.tensorrt")->entry.tiers, (std::vector<int>{1, 2, 3}));
+        for (auto& f : m->files)
+            if (f.entry.id == "yolov8s-defects")
+                f.entry.tiers = {2, 3};
+        QVERIFY(saveMissionYaml(*m).ok());
+        QCOMPARE(modelsOf(dir, "tier_1"),
+                 (std::vector<std::string>{"tinyyolo-defects@1.3", "isolation-forest-line@1.0"}));
+        auto again = scanMission(dir);
+        QVERIFY2(again, again ? "" : again.message().c_str());
+        QCOMPARE(findFile(*again, "models/yolov8s-defects-2.1.tensorrt")->entry.tiers, (std::vector<int>{2, 3}));
+    }
+
+    // Found by fuzz_mission: saving a mission with a tier that lists no
+    // models failed ("invalid node"), yaml-cpp throwing on the lookup.
+    void tiersWithoutModels()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = copySeed(sb / "m");
+        const fs::path file = dir / "config/mission.yaml";
+        replaceIn(file, "  hardware_tiers:\n",
+                  "  hardware_tiers:\n    tier_4:\n      requirements: {min_ram_gb: 64}\n    tier_5:\n");
+        auto m = scanMission(dir);
+        QVERIFY2(m, m ? "" : m.message().c_str());
+        QVERIFY2(m->problems.empty(), problemList(*m).c_str());
+        QCOMPARE(m->tiers, (std::vector<int>{1, 2, 3, 4, 5}));
+        QCOMPARE(m->requirements.at(4), (TierRequirements{64.0, false, std::nullopt}));
+        QVERIFY2(saveMissionYaml(*m).ok(), saveMissionYaml(*m).message().c_str());
+        for (auto& f : m->files)
+            if (f.entry.id == "llama3-8b-inspection")
+                f.entry.tiers = {3, 4};
+        const auto saved = saveMissionYaml(*m);
+        QVERIFY2(saved.ok(), saved.ok() ? "" : saved.message().c_str());
+        QCOMPARE(modelsOf(dir, "tier_4"), std::vector<std::string>{"llama3-8b-inspection@1.0"});
+        QVERIFY(YAML::LoadFile(file.string())["mission"]["hardware_tiers"]["tier_5"].IsNull());
+        auto again = scanMission(dir);
+        QVERIFY2(again, again ? "" : again.message().c_str());
+        QCOMPARE(findFile(*again, "models/llama3-8b-inspection.gguf")->entry.tiers, (std::vector<int>{3, 4}));
+    }
+
     // The seed's mission as a package: unversioned tools/core_tools.yaml and
     // models/llama3-8b-inspection.gguf go in, mission.yaml travels
     // unchanged, and the package verifies and installs on every tier.
