@@ -366,6 +366,10 @@ Result<Mission> scanMission(const fs::path& dirIn)
         // The name also goes into a signed manifest.
         if (!isUtf8(*text))
             return fail(missionYaml.string() + ": not valid UTF-8 text");
+        // YAML text has no NUL; yaml-cpp reads "\0N" as the byte 0x85, which
+        // a save then wrote as a file that is not UTF-8 (fuzz_mission).
+        if (const auto nul = text->find('\0'); nul != std::string::npos)
+            return fail(missionYaml.string() + ": not YAML text (a NUL byte at byte " + std::to_string(nul) + ")");
         YAML::Node doc;
         try {
             doc = YAML::Load(*text);

@@ -173,6 +173,12 @@ private slots:
         auto key = scanMission(dir);
         QVERIFY(!key);
         QCOMPARE(key.message(), (dir / "config/mission.yaml").string() + ": not valid UTF-8 text");
+        // Found by fuzz_mission: yaml-cpp read "\0N" as the byte 0x85, and
+        // the save wrote a file that was not UTF-8 any more.
+        testutil::writeFile(dir / "config/mission.yaml", std::string("id: line-3\nname: a\0N b\n", 23));
+        auto nul = scanMission(dir);
+        QVERIFY(!nul);
+        QCOMPARE(nul.message(), (dir / "config/mission.yaml").string() + ": not YAML text (a NUL byte at byte 18)");
         // Any real UTF-8 name survives a save.
         const std::string name = "Caf\xc3\xa9 \xe6\xa4\x9c\xe6\x9f\xbb \xf0\x9f\x94\x8d line";
         testutil::writeFile(dir / "config/mission.yaml", "id: line-3\nname: \"" + name + "\"\n");
