@@ -348,24 +348,18 @@ private slots:
     }
 
     // A tier may list a model twice: when the model leaves that tier, both
-    // entries go (else it scans back in the tier). And a tool named with
-    // and without its version in different tiers is one tool.
-    void sameThingListedTwice()
+    // entries go (else it scans back in the tier).
+    void modelListedTwiceInATier()
     {
         testutil::Sandbox sb;
         const fs::path dir = copySeed(sb / "m");
-        const fs::path file = dir / "config/mission.yaml";
-        replaceIn(file, "      agents:\n        - vision_agent@1.2\n        - anomaly_agent@1.0\n      tools:\n        - core_tools\n",
+        replaceIn(dir / "config/mission.yaml", "      agents:\n        - vision_agent@1.2\n        - anomaly_agent@1.0\n      tools",
                   "        - id: yolov8s-defects\n          version: \"2.1\"\n        - id: yolov8s-defects\n"
                   "          version: \"2.1\"\n"
-                  "      agents:\n        - vision_agent@1.2\n        - anomaly_agent@1.0\n      tools:\n"
-                  "        - core_tools\n        - core_tools@0.9\n");
-        testutil::writeFile(dir / "tools/core_tools-0.9.yaml", "tools: []\n");
-        fs::remove(dir / "tools/core_tools.yaml");
+                  "      agents:\n        - vision_agent@1.2\n        - anomaly_agent@1.0\n      tools");
         auto m = scanMission(dir);
         QVERIFY2(m, m ? "" : m.message().c_str());
         QVERIFY2(m->problems.empty(), problemList(*m).c_str());
-        QCOMPARE(findFile(*m, "tools/core_tools-0.9.yaml")->entry.version, std::string("0.9"));
         QCOMPARE(findFile(*m, "models/yolov8s-defects-2.1.tensorrt")->entry.tiers, (std::vector<int>{1, 2, 3}));
         for (auto& f : m->files)
             if (f.entry.id == "yolov8s-defects")
@@ -376,6 +370,20 @@ private slots:
         auto again = scanMission(dir);
         QVERIFY2(again, again ? "" : again.message().c_str());
         QCOMPARE(findFile(*again, "models/yolov8s-defects-2.1.tensorrt")->entry.tiers, (std::vector<int>{2, 3}));
+    }
+
+    // A tool named with and without its version in different tiers is one tool.
+    void toolNamedWithAndWithoutVersion()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = copySeed(sb / "m");
+        replaceIn(dir / "config/mission.yaml", "      tools:\n        - core_tools\n",
+                  "      tools:\n        - core_tools@0.9\n");
+        fs::rename(dir / "tools/core_tools.yaml", dir / "tools/core_tools-0.9.yaml");
+        auto m = scanMission(dir);
+        QVERIFY2(m, m ? "" : m.message().c_str());
+        QVERIFY2(m->problems.empty(), problemList(*m).c_str());
+        QCOMPARE(findFile(*m, "tools/core_tools-0.9.yaml")->entry.version, std::string("0.9"));
     }
 
     // Found by fuzz_mission: saving a mission with a tier that lists no
