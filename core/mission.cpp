@@ -390,6 +390,11 @@ Result<Mission> scanMission(const fs::path& dirIn)
             } else {
                 readStationMission(doc, missionYaml.string(), m);
             }
+            // One line of text, for the manifest and the window. yaml-cpp
+            // also loses a bare carriage return of a plain scalar on each
+            // save (fuzz_mission).
+            if (!isCleanText(m.name))
+                return fail(missionYaml.string() + ": name has a control character (a name is one line of text)");
         } catch (const Failure& e) {
             return fail(printable(e.what()));
         } catch (const YAML::Exception& e) {

@@ -298,8 +298,9 @@ void matchKind(Mission& m, ContentKind kind, const std::vector<Declared>& declar
         if (f.entry.kind != kind || reported[i])
             continue;
         if (owner[i] < 0) {
-            std::string hint = kind == ContentKind::Knowledge ? "the mission's knowledge list does not name " + f.entry.domain
-                                                              : std::string("no tier of the mission lists this ") + what;
+            std::string hint = kind == ContentKind::Knowledge
+                                   ? "the mission's knowledge list does not name " + f.entry.domain
+                                   : std::string("no tier of the mission lists this ") + what;
             // A file of a declared model, agent or tool in another version.
             if (const auto idv = splitIdVersion(f.source.filename().string()); idv && kind != ContentKind::Knowledge)
                 for (const Declared& d : declared)

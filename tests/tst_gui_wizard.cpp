@@ -163,7 +163,8 @@ private slots:
     // hardware_tiers, and the file stays in the mesh's form.
     void opensAMeshMissionAndWritesItBack()
     {
-        const fs::path seed = fs::path(qEnvironmentVariable("ATMO_SOURCE_DIR").toStdString()) / "tests/data/seed-mission";
+        const fs::path seed =
+            fs::path(qEnvironmentVariable("ATMO_SOURCE_DIR").toStdString()) / "tests/data/seed-mission";
         fs::copy(seed, box_ / "seed", fs::copy_options::recursive);
         PackageWizard wizard(*context_);
         wizard.show();

@@ -179,6 +179,18 @@ private slots:
         auto nul = scanMission(dir);
         QVERIFY(!nul);
         QCOMPARE(nul.message(), (dir / "config/mission.yaml").string() + ": not YAML text (a NUL byte at byte 18)");
+        // Found by fuzz_mission: a name of carriage returns lost one on each
+        // save (yaml-cpp). A name is one line of text, in either form.
+        for (const std::string& text : {std::string("id: line-3\nname: \r\r\r\n"),
+                                        std::string("id: line-3\nname: \"tab\\there\"\n"),
+                                        std::string("mission:\n  id: line-3\n  name: \"two\\nlines\"\n"
+                                                    "  hardware_tiers:\n    tier_1:\n")}) {
+            testutil::writeFile(dir / "config/mission.yaml", text);
+            auto cr = scanMission(dir);
+            QVERIFY2(!cr, text.c_str());
+            QCOMPARE(cr.message(), (dir / "config/mission.yaml").string() +
+                                       ": name has a control character (a name is one line of text)");
+        }
         // Any real UTF-8 name survives a save.
         const std::string name = "Caf\xc3\xa9 \xe6\xa4\x9c\xe6\x9f\xbb \xf0\x9f\x94\x8d line";
         testutil::writeFile(dir / "config/mission.yaml", "id: line-3\nname: \"" + name + "\"\n");

@@ -353,7 +353,8 @@ private slots:
     {
         testutil::Sandbox sb;
         const fs::path dir = copySeed(sb / "m");
-        replaceIn(dir / "config/mission.yaml", "      agents:\n        - vision_agent@1.2\n        - anomaly_agent@1.0\n      tools",
+        replaceIn(dir / "config/mission.yaml",
+                  "      agents:\n        - vision_agent@1.2\n        - anomaly_agent@1.0\n      tools",
                   "        - id: yolov8s-defects\n          version: \"2.1\"\n        - id: yolov8s-defects\n"
                   "          version: \"2.1\"\n"
                   "      agents:\n        - vision_agent@1.2\n        - anomaly_agent@1.0\n      tools");
