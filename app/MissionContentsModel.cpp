@@ -5,6 +5,26 @@
 #include "app/Format.h"
 #include "app/ModelRoles.h"
 
+namespace {
+
+// "gguf Q4_K_M — reasoning", "onnx — defect_detection, fast_screening"
+QString declaredText(const atmo::DeclaredModel& d)
+{
+    QStringList what, roles;
+    for (const std::string& s : {d.format, d.quantization})
+        if (!s.empty())
+            what << QString::fromStdString(s);
+    for (const auto& [tier, role] : d.roles)
+        if (!roles.contains(QString::fromStdString(role)))
+            roles << QString::fromStdString(role);
+    QString text = what.join(QLatin1Char(' '));
+    if (!roles.isEmpty())
+        text += (text.isEmpty() ? QString() : QStringLiteral(" — ")) + roles.join(QStringLiteral(", "));
+    return text;
+}
+
+} // namespace
+
 MissionContentsModel::MissionContentsModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 int MissionContentsModel::rowCount(const QModelIndex& parent) const
@@ -87,6 +107,8 @@ QVariant MissionContentsModel::data(const QModelIndex& index, int role) const
         case DetailColumn:
             if (e.kind == atmo::ContentKind::Knowledge)
                 return tr("%n chunk(s)", nullptr, static_cast<int>(e.chunks));
+            if (f.declared) // mesh form: what the mission says of the model
+                return declaredText(*f.declared);
             return {};
         }
         break;

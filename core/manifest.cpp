@@ -128,7 +128,10 @@ ContentFile parseFile(const YAML::Node& node, ContentKind kind, const std::strin
         if (f.id.empty())
             bad(where + ".id", "is empty");
     }
-    if (kind == ContentKind::Model || kind == ContentKind::Agent || kind == ContentKind::Tool) {
+    // An agent or tool may have no version (the seed's tools/core_tools.yaml):
+    // then the field is left out, never written empty.
+    const bool versionOptional = kind == ContentKind::Agent || kind == ContentKind::Tool;
+    if (kind == ContentKind::Model || (versionOptional && node["version"])) {
         f.version = text(need(node, where, "version"), where + ".version");
         if (!isValidVersion(f.version))
             bad(where + ".version", "\"" + f.version + "\" is not a version");
@@ -145,7 +148,7 @@ void emitFile(YAML::Emitter& out, const ContentFile& f)
         out << YAML::Key << "domain" << YAML::Value << YAML::DoubleQuoted << f.domain;
     } else {
         out << YAML::Key << "id" << YAML::Value << YAML::DoubleQuoted << f.id;
-        if (f.kind != ContentKind::Config)
+        if (f.kind != ContentKind::Config && (f.kind == ContentKind::Model || !f.version.empty()))
             out << YAML::Key << "version" << YAML::Value << YAML::DoubleQuoted << f.version;
     }
     out << YAML::Key << "path" << YAML::Value << YAML::DoubleQuoted << f.path;

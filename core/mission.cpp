@@ -9,6 +9,8 @@
 #include <set>
 
 #include "core/fs_util.h"
+#include "core/mission_mesh.h"
+#include "core/tier.h"
 #include "core/utf8.h"
 
 namespace atmo {
@@ -27,24 +29,31 @@ std::string relPath(const fs::path& file, const fs::path& root)
     return file.lexically_relative(root).generic_string();
 }
 
+// Station form: a list of tier names (tier_2) or bare numbers (2).
 std::vector<int> readTiers(const YAML::Node& node, const std::string& where)
 {
     if (!node.IsSequence())
-        throw Failure(where + " must be a list of tier numbers, like [1, 2]");
+        throw Failure(where + " must be a list of tiers, like [tier_1, tier_2]");
     std::vector<int> out;
     for (const auto& t : node) {
-        int v = 0;
-        try {
-            v = t.as<int>();
-        } catch (const YAML::Exception&) {
-            throw Failure(where + " has \"" + (t.IsScalar() ? t.Scalar() : std::string("?")) + "\", not a tier number");
-        }
-        if (v < 1 || v > 99)
-            throw Failure(where + " has tier " + std::to_string(v) + " (tiers are 1 to 99)");
-        out.push_back(v);
+        const std::optional<int> v = t.IsScalar() ? parseTierName(t.Scalar()) : std::nullopt;
+        if (!v)
+            throw Failure(where + " has \"" + (t.IsScalar() ? t.Scalar() : std::string("?")) +
+                          "\", not a tier (tier_1 to tier_" + std::to_string(kMaxTier) + ", or 1 to " +
+                          std::to_string(kMaxTier) + ")");
+        out.push_back(*v);
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+YAML::Node tierNames(const std::vector<int>& tiers)
+{
+    YAML::Node out(YAML::NodeType::Sequence);
+    for (int t : tiers)
+        out.push_back(tierName(t));
+    out.SetStyle(YAML::EmitterStyle::Flow);
     return out;
 }
 
@@ -191,6 +200,152 @@ std::optional<std::pair<std::string, std::string>> splitIdVersion(const std::str
     return std::nullopt;
 }
 
+namespace {
+
+// Station form: id, name, tiers, models: {<file>: {tiers}}.
+void readStationMission(const YAML::Node& doc, const std::string& file, Mission& m)
+{
+    if (!doc["id"] || !doc["id"].IsScalar())
+        throw Failure(file + ": id is missing");
+    m.id = doc["id"].Scalar();
+    if (!isValidPackageId(m.id))
+        throw Failure(file + ": id \"" + m.id + "\" is not valid (lowercase letters, digits, '.', '_' and '-')");
+    m.name = doc["name"] && doc["name"].IsScalar() ? doc["name"].Scalar() : m.id;
+    if (doc["tiers"])
+        m.tiers = readTiers(doc["tiers"], file + ": tiers");
+    if (const YAML::Node models = doc["models"]) {
+        if (!models.IsMap())
+            throw Failure(file + ": models must map a model file name to its tiers");
+        for (const auto& kv : models) {
+            const std::string name = kv.first.as<std::string>();
+            const YAML::Node spec = kv.second;
+            if (spec.IsMap() && spec["tiers"])
+                m.modelTiers[name] = readTiers(spec["tiers"], file + ": models." + name + ".tiers");
+            else if (!spec.IsNull() && !spec.IsMap())
+                throw Failure(file + ": models." + name + " must be a mapping with tiers");
+        }
+    }
+}
+
+// The files of every kind with what their place and name say whatever the
+// form: kind, path, size; configs their id, knowledge its domain and chunks.
+// A file that cannot go into a package is a problem instead.
+std::vector<MissionFile> collectFiles(Mission& m)
+{
+    auto problem = [&](const fs::path& file, std::string message) {
+        m.problems.push_back({printable(relPath(file, m.root)), std::move(message)});
+    };
+    std::vector<MissionFile> out;
+    std::error_code ec;
+    for (ContentKind kind : {ContentKind::Config, ContentKind::Model, ContentKind::Agent, ContentKind::Tool,
+                             ContentKind::Knowledge}) {
+        const fs::path dir = m.root / std::string(kindSection(kind));
+        for (const fs::path& file : listFiles(dir)) {
+            const std::string name = file.filename().string();
+            MissionFile mf;
+            mf.source = file;
+            mf.entry.kind = kind;
+            mf.entry.path = relPath(file, m.root);
+            mf.entry.size = fs::file_size(file, ec);
+            if (ec) {
+                problem(file, "cannot read its size: " + ec.message());
+                continue;
+            }
+            if (!isSafeRelativePath(mf.entry.path)) {
+                problem(file, "has a name that cannot go into a package (control characters, invalid UTF-8, "
+                              "a component over 255 bytes, or a backslash)");
+                continue;
+            }
+            if (kind == ContentKind::Config || kind == ContentKind::Agent || kind == ContentKind::Tool) {
+                if (isYamlName(name)) {
+                    try {
+                        YAML::LoadFile(file.string());
+                    } catch (const YAML::Exception& e) {
+                        problem(file, "is not valid YAML (line " + std::to_string(e.mark.line + 1) + ": " + e.msg + ")");
+                        continue;
+                    }
+                } else if (kind != ContentKind::Config) {
+                    problem(file, std::string("is not a YAML file (") + std::string(kindSection(kind)) +
+                                      " must be <id>-<version>.yaml or <id>.yaml)");
+                    continue;
+                }
+            }
+            if (kind == ContentKind::Config) {
+                mf.entry.id = file.stem().string();
+            } else if (kind == ContentKind::Knowledge) {
+                const std::string suffix = ".chunks.jsonl";
+                if (name.size() <= suffix.size() || !name.ends_with(suffix)) {
+                    problem(file, "is not a knowledge file (expected <domain>.chunks.jsonl)");
+                    continue;
+                }
+                mf.entry.domain = name.substr(0, name.size() - suffix.size());
+                std::string bad;
+                mf.entry.chunks = countJsonlRecords(file, bad);
+                if (!bad.empty()) {
+                    problem(file, bad);
+                    continue;
+                }
+            }
+            out.push_back(std::move(mf));
+        }
+    }
+    return out;
+}
+
+// Station form: ids and versions from the file names (a model must have a
+// version there; an agent or tool without one has none), model tiers from
+// models: in mission.yaml.
+void nameStationFiles(Mission& m, std::vector<MissionFile> files)
+{
+    std::set<int> modelTierUnion;
+    for (MissionFile& mf : files) {
+        const ContentKind kind = mf.entry.kind;
+        if (kind == ContentKind::Model || kind == ContentKind::Agent || kind == ContentKind::Tool) {
+            const std::string name = mf.source.filename().string();
+            if (auto idv = splitIdVersion(name)) {
+                mf.entry.id = idv->first;
+                mf.entry.version = idv->second;
+            } else if (kind != ContentKind::Model) {
+                mf.entry.id = mf.source.stem().string(); // tools/core_tools.yaml: no version
+            } else {
+                m.problems.push_back({printable(mf.entry.path),
+                                      "file name has no version (expected <id>-<version>." +
+                                          (mf.source.has_extension() ? mf.source.extension().string().substr(1)
+                                                                     : std::string("ext")) +
+                                          ")"});
+                continue;
+            }
+            if (kind == ContentKind::Model) {
+                auto it = m.modelTiers.find(name);
+                if (it != m.modelTiers.end())
+                    mf.entry.tiers = it->second;
+                modelTierUnion.insert(mf.entry.tiers.begin(), mf.entry.tiers.end());
+            }
+        }
+        m.files.push_back(std::move(mf));
+    }
+    for (const auto& entry : m.modelTiers) {
+        // Not a structured binding: clang 14 (the fuzz tree) cannot capture one.
+        const std::string& file = entry.first;
+        const bool found = std::any_of(m.files.begin(), m.files.end(), [&](const MissionFile& f) {
+            return f.entry.kind == ContentKind::Model && f.source.filename() == file;
+        });
+        if (!found)
+            m.problems.push_back({"config/mission.yaml", "models." + file + " names a model that is not in models/"});
+    }
+    if (m.tiers.empty())
+        m.tiers.assign(modelTierUnion.begin(), modelTierUnion.end());
+    if (m.tiers.empty())
+        m.tiers = {1};
+    for (const auto& f : m.files)
+        for (int t : f.entry.tiers)
+            if (std::find(m.tiers.begin(), m.tiers.end(), t) == m.tiers.end())
+                m.problems.push_back({f.entry.path, "is assigned " + tierName(t) +
+                                                        ", which the mission's tiers do not include"});
+}
+
+} // namespace
+
 Result<Mission> scanMission(const fs::path& dirIn)
 {
     return guarded([&]() -> Result<Mission> {
@@ -211,6 +366,10 @@ Result<Mission> scanMission(const fs::path& dirIn)
         // The name also goes into a signed manifest.
         if (!isUtf8(*text))
             return fail(missionYaml.string() + ": not valid UTF-8 text");
+        // YAML text has no NUL; yaml-cpp reads "\0N" as the byte 0x85, which
+        // a save then wrote as a file that is not UTF-8 (fuzz_mission).
+        if (const auto nul = text->find('\0'); nul != std::string::npos)
+            return fail(missionYaml.string() + ": not YAML text (a NUL byte at byte " + std::to_string(nul) + ")");
         YAML::Node doc;
         try {
             doc = YAML::Load(*text);
@@ -218,127 +377,34 @@ Result<Mission> scanMission(const fs::path& dirIn)
             return fail(missionYaml.string() + ": not valid YAML (line " + std::to_string(e.mark.line + 1) + ": " +
                         e.msg + ")");
         }
+        mission_detail::MeshDeclarations declared;
         try {
             if (!doc.IsMap())
                 return fail(missionYaml.string() + ": must be a mapping with at least an id");
             if (auto bad = badKey(doc, ""))
                 return fail(missionYaml.string() + ": " + *bad);
-            if (!doc["id"] || !doc["id"].IsScalar())
-                return fail(missionYaml.string() + ": id is missing");
-            m.id = doc["id"].Scalar();
-            if (!isValidPackageId(m.id))
-                return fail(missionYaml.string() + ": id \"" + m.id +
-                            "\" is not valid (lowercase letters, digits, '.', '_' and '-')");
-            m.name = doc["name"] && doc["name"].IsScalar() ? doc["name"].Scalar() : m.id;
-            if (doc["tiers"])
-                m.tiers = readTiers(doc["tiers"], missionYaml.string() + ": tiers");
-            if (const YAML::Node models = doc["models"]) {
-                if (!models.IsMap())
-                    return fail(missionYaml.string() + ": models must map a model file name to its tiers");
-                for (const auto& kv : models) {
-                    const std::string file = kv.first.as<std::string>();
-                    const YAML::Node spec = kv.second;
-                    if (spec.IsMap() && spec["tiers"])
-                        m.modelTiers[file] = readTiers(spec["tiers"], missionYaml.string() + ": models." + file + ".tiers");
-                    else if (!spec.IsNull() && !spec.IsMap())
-                        return fail(missionYaml.string() + ": models." + file + " must be a mapping with tiers");
-                }
+            // The mesh's form has everything under one `mission:` key.
+            if (doc["mission"] && !doc["id"]) {
+                m.format = MissionFormat::Mesh;
+                declared = mission_detail::readMeshMission(doc["mission"], missionYaml.string(), m);
+            } else {
+                readStationMission(doc, missionYaml.string(), m);
             }
+            // One line of text, for the manifest and the window. yaml-cpp
+            // also loses a bare carriage return of a plain scalar on each
+            // save (fuzz_mission).
+            if (!isCleanText(m.name))
+                return fail(missionYaml.string() + ": name has a control character (a name is one line of text)");
         } catch (const Failure& e) {
-            return fail(e.what());
+            return fail(printable(e.what()));
         } catch (const YAML::Exception& e) {
             return fail(missionYaml.string() + ": " + e.msg);
         }
-
-        auto problem = [&](const fs::path& file, std::string message) {
-            m.problems.push_back({printable(relPath(file, m.root)), std::move(message)});
-        };
-        std::set<int> modelTierUnion;
-        for (ContentKind kind : {ContentKind::Config, ContentKind::Model, ContentKind::Agent, ContentKind::Tool,
-                                 ContentKind::Knowledge}) {
-            const fs::path dir = m.root / std::string(kindSection(kind));
-            for (const fs::path& file : listFiles(dir)) {
-                const std::string name = file.filename().string();
-                MissionFile mf;
-                mf.source = file;
-                mf.entry.kind = kind;
-                mf.entry.path = relPath(file, m.root);
-                mf.entry.size = fs::file_size(file, ec);
-                if (ec) {
-                    problem(file, "cannot read its size: " + ec.message());
-                    continue;
-                }
-                if (!isSafeRelativePath(mf.entry.path)) {
-                    problem(file, "has a name that cannot go into a package (control characters, invalid UTF-8, "
-                                  "a component over 255 bytes, or a backslash)");
-                    continue;
-                }
-                if (kind == ContentKind::Config || kind == ContentKind::Agent || kind == ContentKind::Tool) {
-                    if (isYamlName(name)) {
-                        try {
-                            YAML::LoadFile(file.string());
-                        } catch (const YAML::Exception& e) {
-                            problem(file, "is not valid YAML (line " + std::to_string(e.mark.line + 1) + ": " + e.msg + ")");
-                            continue;
-                        }
-                    } else if (kind != ContentKind::Config) {
-                        problem(file, std::string("is not a YAML file (") + std::string(kindSection(kind)) +
-                                          " must be <id>-<version>.yaml)");
-                        continue;
-                    }
-                }
-                if (kind == ContentKind::Config) {
-                    mf.entry.id = file.stem().string();
-                } else if (kind == ContentKind::Knowledge) {
-                    const std::string suffix = ".chunks.jsonl";
-                    if (name.size() <= suffix.size() || !name.ends_with(suffix)) {
-                        problem(file, "is not a knowledge file (expected <domain>.chunks.jsonl)");
-                        continue;
-                    }
-                    mf.entry.domain = name.substr(0, name.size() - suffix.size());
-                    std::string bad;
-                    mf.entry.chunks = countJsonlRecords(file, bad);
-                    if (!bad.empty()) {
-                        problem(file, bad);
-                        continue;
-                    }
-                } else {
-                    auto idv = splitIdVersion(name);
-                    if (!idv) {
-                        problem(file, "file name has no version (expected <id>-<version>." +
-                                          (file.has_extension() ? file.extension().string().substr(1) : std::string("ext")) + ")");
-                        continue;
-                    }
-                    mf.entry.id = idv->first;
-                    mf.entry.version = idv->second;
-                    if (kind == ContentKind::Model) {
-                        auto it = m.modelTiers.find(name);
-                        if (it != m.modelTiers.end())
-                            mf.entry.tiers = it->second;
-                        modelTierUnion.insert(mf.entry.tiers.begin(), mf.entry.tiers.end());
-                    }
-                }
-                m.files.push_back(std::move(mf));
-            }
-        }
-        for (const auto& entry : m.modelTiers) {
-            // Not a structured binding: clang 14 (the fuzz tree) cannot capture one.
-            const std::string& file = entry.first;
-            const bool found = std::any_of(m.files.begin(), m.files.end(), [&](const MissionFile& f) {
-                return f.entry.kind == ContentKind::Model && f.source.filename() == file;
-            });
-            if (!found)
-                m.problems.push_back({"config/mission.yaml", "models." + file + " names a model that is not in models/"});
-        }
-        if (m.tiers.empty())
-            m.tiers.assign(modelTierUnion.begin(), modelTierUnion.end());
-        if (m.tiers.empty())
-            m.tiers = {1};
-        for (const auto& f : m.files)
-            for (int t : f.entry.tiers)
-                if (std::find(m.tiers.begin(), m.tiers.end(), t) == m.tiers.end())
-                    m.problems.push_back({f.entry.path, "is assigned tier " + std::to_string(t) +
-                                                            ", which the mission's tiers do not include"});
+        std::vector<MissionFile> files = collectFiles(m);
+        if (m.format == MissionFormat::Mesh)
+            mission_detail::nameMeshFiles(m, declared, std::move(files));
+        else
+            nameStationFiles(m, std::move(files));
         return m;
     });
 }
@@ -355,33 +421,29 @@ Status saveMissionYaml(const Mission& mission)
                 return fail(file.string() + ": not valid YAML, not overwriting it (" + e.msg + ")");
             }
         }
-        if (!doc.IsMap())
-            doc = YAML::Node(YAML::NodeType::Map);
-        doc["id"] = mission.id;
-        doc["name"] = mission.name;
-        YAML::Node tiers(YAML::NodeType::Sequence);
-        for (int t : mission.tiers)
-            tiers.push_back(t);
-        tiers.SetStyle(YAML::EmitterStyle::Flow);
-        doc["tiers"] = tiers;
-        YAML::Node models(YAML::NodeType::Map);
-        for (const auto& f : mission.files) {
-            if (f.entry.kind != ContentKind::Model || f.entry.tiers.empty())
-                continue;
-            YAML::Node t(YAML::NodeType::Sequence);
-            for (int tier : f.entry.tiers)
-                t.push_back(tier);
-            t.SetStyle(YAML::EmitterStyle::Flow);
-            models[f.source.filename().string()]["tiers"] = t;
+        if (mission.format == MissionFormat::Mesh) {
+            try {
+                mission_detail::writeMeshMission(doc, mission);
+            } catch (const Failure& e) {
+                return fail(file.string() + ": " + e.what());
+            }
+        } else {
+            if (!doc.IsMap())
+                doc = YAML::Node(YAML::NodeType::Map);
+            doc["id"] = mission.id;
+            doc["name"] = mission.name;
+            doc["tiers"] = tierNames(mission.tiers);
+            YAML::Node models(YAML::NodeType::Map);
+            for (const auto& f : mission.files)
+                if (f.entry.kind == ContentKind::Model && !f.entry.tiers.empty())
+                    models[f.source.filename().string()]["tiers"] = tierNames(f.entry.tiers);
+            if (models.size() > 0)
+                doc["models"] = models;
+            else
+                doc.remove("models");
         }
-        if (models.size() > 0)
-            doc["models"] = models;
-        else
-            doc.remove("models");
-        YAML::Emitter out;
-        out << doc;
         fs::create_directories(file.parent_path());
-        return writeFileAtomic(file, std::string(out.c_str()) + "\n");
+        return writeFileAtomic(file, mission_detail::emitYaml(doc));
     });
 }
 

@@ -1,10 +1,26 @@
 // A mission source directory, the input of `package create` and the wizard:
-//   config/mission.yaml          required: id (package id), optional name, tiers,
-//                                models: {<file name>: {tiers: [..]}}
+//   config/mission.yaml          in one of two forms (below)
 //   config/*.yaml                other configuration (llamafarm.yaml, ...)
-//   models/*                     model files named <id>-<version>.<ext>
-//   agents/*.yaml, tools/*.yaml  named <id>-<version>.yaml
+//   models/*                     model files
+//   agents/*.yaml, tools/*.yaml  named <id>-<version>.yaml or <id>.yaml
 //   knowledge/*.chunks.jsonl     one JSON record per line; <domain>.chunks.jsonl
+//
+// The station's simple form: id (package id), optional name, tiers: [tier_1,
+// tier_2] (bare numbers too), models: {<file name>: {tiers: [..]}}; model
+// files are named <id>-<version>.<ext>, agents and tools may leave the
+// version out.
+//
+// The mesh's own form (PROTOCOL.md "Mission config", core/mission_mesh.cpp):
+// a `mission:` root with id, name and hardware_tiers, each tier listing its
+// requirements, models by id and version, agents as name@version and tools
+// by name; knowledge domains beside them. The files are found by those
+// names: models/<id>-<version>.<ext> or models/<id>.<ext>, agents/<name>-
+// <version>.yaml or agents/<name>.yaml, tools/<name>.yaml or tools/<name>-
+// <version>.yaml, knowledge/<domain>.chunks.jsonl; versions come from the
+// mission. Every file of models/, agents/, tools/ and knowledge/ must be
+// declared; a declaration without its file is a problem.
+//
+// Either way config/mission.yaml itself travels in the package unchanged.
 #pragma once
 
 #include <cstdint>
@@ -19,9 +35,24 @@
 
 namespace atmo {
 
+// What the mesh form says about a model beside its id, version and tiers;
+// informative (the package records the file as it is).
+struct DeclaredModel {
+    std::optional<double> sizeMb;       // size_mb
+    std::string format;                 // onnx, tensorrt, gguf, pickle, ...
+    std::string quantization;           // Q4_K_M, ...
+    std::map<int, std::string> roles;   // by tier: the role may differ per tier
+};
+
 struct MissionFile {
     ContentFile entry;               // everything but sha256
     std::filesystem::path source;    // absolute path of the source file
+    std::optional<DeclaredModel> declared; // mesh form, models only
+};
+
+enum class MissionFormat {
+    Station, // id, name, tiers, models: {<file>: {tiers}}
+    Mesh,    // mission: {id, name, hardware_tiers, ...}
 };
 
 struct MissionProblem {
@@ -31,11 +62,12 @@ struct MissionProblem {
 
 struct Mission {
     std::filesystem::path root;
+    MissionFormat format = MissionFormat::Station; // the form it was read in, and is saved in
     std::string id;
     std::string name;
     std::vector<int> tiers;                             // declared, or derived from models, or {1}
     TierRequirementMap requirements;                    // mesh format: hardware_tiers.<tier>.requirements
-    std::map<std::string, std::vector<int>> modelTiers; // from mission.yaml, by file name
+    std::map<std::string, std::vector<int>> modelTiers; // from mission.yaml, by model file name
     std::vector<MissionFile> files;                     // sorted by kind then path
     std::vector<MissionProblem> problems;               // non-fatal per-file problems
 
@@ -46,14 +78,20 @@ struct Mission {
 // version is the last '-'-separated part that starts with a digit.
 std::optional<std::pair<std::string, std::string>> splitIdVersion(const std::string& fileName);
 
-// Fails when config/mission.yaml is missing or unparseable or has no valid id.
-// Per-file problems (a name without a version, unparseable YAML, a model tier
-// the mission does not declare) are collected in `problems`; the CLI refuses
-// to build while there are any, the wizard shows them inline.
+// Fails when config/mission.yaml is missing or unparseable, has no valid id,
+// or a value the station would misread (a tier that is not a tier name, a
+// requirement it does not know). Per-file problems (a model file without a
+// version, unparseable YAML, a model tier the mission does not declare, a
+// declared model without its file, a file nobody declares) are collected in
+// `problems`; the CLI refuses to build while there are any, the wizard shows
+// them inline.
 Result<Mission> scanMission(const std::filesystem::path& dir);
 
-// Writes id, name, tiers and the models' tiers back into config/mission.yaml,
-// keeping any other keys it has. Atomic.
+// Writes the mission back into config/mission.yaml in the form it was read
+// in, keeping any other keys it has (yaml-cpp re-emits the document: comments
+// and the original layout are not kept). Station form: id, name, tiers and
+// the models' tiers, as tier_N names. Mesh form: id, name, the tiers of
+// hardware_tiers and each model's entry in the tiers' models lists. Atomic.
 Status saveMissionYaml(const Mission& mission);
 
 } // namespace atmo

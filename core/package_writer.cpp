@@ -186,6 +186,7 @@ Prepared prepare(const CreateOptions& options, Observer* observer, const CancelT
     m.created = utcTimestamp();
     m.createdBy = options.stationName.empty() ? std::string("atmosphere-station") : options.stationName;
     m.tiers = mission.tiers;
+    m.requirements = mission.requirements; // mesh form: hardware_tiers.<tier>.requirements
     std::exception_ptr firstError;
     for (std::size_t i = 0; i < hashes.size(); ++i) {
         try {

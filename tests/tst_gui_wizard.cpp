@@ -10,6 +10,8 @@
 #include <QTableView>
 #include <QTest>
 
+#include <yaml-cpp/yaml.h>
+
 #include "app/StationContext.h"
 #include "core/mission.h"
 #include "core/package_verifier.h"
@@ -154,6 +156,66 @@ private slots:
         again.tiersPage()->versionEdit()->setText("1.3");
         QVERIFY(!again.tiersPage()->isComplete());
         QVERIFY(again.tiersPage()->messageLabel()->text().contains("already exists"));
+    }
+
+    // A mission in the mesh's own form (the seed's example): the contents
+    // show its models with their tiers, a tier ticked is written back into
+    // hardware_tiers, and the file stays in the mesh's form.
+    void opensAMeshMissionAndWritesItBack()
+    {
+        const fs::path seed =
+            fs::path(qEnvironmentVariable("ATMO_SOURCE_DIR").toStdString()) / "tests/data/seed-mission";
+        fs::copy(seed, box_ / "seed", fs::copy_options::recursive);
+        PackageWizard wizard(*context_);
+        wizard.show();
+        MissionPage* mission = wizard.missionPage();
+        mission->dirEdit()->setText(q(box_ / "seed"));
+        QTRY_VERIFY_WITH_TIMEOUT(mission->isComplete(), 10000);
+        QCOMPARE(mission->idEdit()->text(), QString("production-inspection"));
+        QCOMPARE(mission->tiersEdit()->text(), QString("1, 2, 3"));
+        wizard.next();
+        ContentsPage* contents = wizard.contentsPage();
+        QTRY_VERIFY_WITH_TIMEOUT(contents->isComplete(), 10000);
+        QAbstractItemModel* table = contents->table()->model();
+        const int llama = wizard.contents()->rowOf("models/llama3-8b-inspection.gguf");
+        QVERIFY(llama >= 0);
+        QCOMPARE(table->index(llama, MissionContentsModel::VersionColumn).data().toString(), QString("1.0"));
+        QCOMPARE(table->index(llama, MissionContentsModel::DetailColumn).data().toString(),
+                 QString("gguf Q4_K_M — reasoning"));
+        QCOMPARE(table->index(llama, wizard.contents()->tierColumn(3)).data(Qt::CheckStateRole).toInt(),
+                 int(Qt::Checked));
+        const QModelIndex tier2 = table->index(llama, wizard.contents()->tierColumn(2));
+        QCOMPARE(tier2.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        QVERIFY(table->setData(tier2, Qt::Checked, Qt::CheckStateRole));
+        wizard.next();
+        QCOMPARE(wizard.currentId(), int(PackageWizard::TiersPageId));
+
+        const YAML::Node doc = YAML::LoadFile((box_ / "seed/config/mission.yaml").string());
+        QVERIFY(!doc["id"]);
+        const YAML::Node tier2Models = doc["mission"]["hardware_tiers"]["tier_2"]["models"];
+        QCOMPARE(tier2Models.size(), std::size_t(4));
+        QCOMPARE(tier2Models[3]["id"].Scalar(), std::string("llama3-8b-inspection"));
+        QCOMPARE(tier2Models[3]["version"].Scalar(), std::string("1.0"));
+        QCOMPARE(doc["mission"]["hardware_tiers"]["tier_1"]["models"].size(), std::size_t(2));
+        QCOMPARE(doc["mission"]["hardware_tiers"]["tier_3"]["requirements"]["gpu"].Scalar(), std::string("required"));
+        auto rescanned = atmo::scanMission(box_ / "seed");
+        QVERIFY2(rescanned.ok(), rescanned ? "" : rescanned.message().c_str());
+        QCOMPARE(rescanned->format, atmo::MissionFormat::Mesh);
+        QVERIFY(rescanned->problems.empty());
+        QCOMPARE(rescanned->modelTiers.at("llama3-8b-inspection.gguf"), (std::vector<int>{2, 3}));
+
+        // A declared model without its file is shown inline, naming it and its tier.
+        fs::remove(box_ / "seed/models/yolov8s-defects-2.1.tensorrt");
+        PackageWizard broken(*context_);
+        broken.show();
+        broken.missionPage()->dirEdit()->setText(q(box_ / "seed"));
+        QTRY_VERIFY_WITH_TIMEOUT(broken.missionPage()->isComplete(), 10000);
+        broken.next();
+        QTRY_VERIFY_WITH_TIMEOUT(!broken.contentsPage()->isScanning(), 10000);
+        QVERIFY(!broken.contentsPage()->isComplete());
+        const QString problem =
+            broken.contentsPage()->table()->model()->index(0, MissionContentsModel::DetailColumn).data().toString();
+        QVERIFY2(problem.startsWith("yolov8s-defects@2.1 (tier_2, tier_3): no file in models/"), qPrintable(problem));
     }
 
     void problemsBlockTheWayUntilFixed()

@@ -131,6 +131,29 @@ private slots:
         QCOMPARE(parsed->toYaml(), yaml);
     }
 
+    // The seed's tools/core_tools.yaml has no version: an agent or tool may
+    // leave it out (never written empty); a model may not.
+    void unversionedAgentAndTool()
+    {
+        Manifest m = sampleManifest();
+        m.files[3].version.clear();
+        m.files[4].version.clear();
+        const std::string yaml = m.toYaml();
+        QVERIFY2(yaml.find("version: \"\"") == std::string::npos, yaml.c_str());
+        auto parsed = Manifest::parse(yaml);
+        QVERIFY2(parsed, parsed ? "" : parsed.message().c_str());
+        QVERIFY(parsed->files[3].version.empty());
+        QVERIFY(parsed->files[4].version.empty());
+        QCOMPARE(parsed->toYaml(), yaml);
+
+        const std::string full = sampleManifest().toYaml();
+        expectRejected(edit(full, "\"1.3\"\n      path: \"models/tiny", "\"\"\n      path: \"models/tiny"),
+                       {"contents.models[0].version", "is not a version"});
+        expectRejected(edit(full, "      version: \"1.3\"\n      path: \"models/tiny", "      path: \"models/tiny"),
+                       {"contents.models[0].version", "missing"});
+        expectRejected(edit(full, "\"0.4\"", "\"\""), {"contents.tools[0].version", "is not a version"});
+    }
+
     void roundTripOfARealPackageManifest()
     {
         testutil::Sandbox sb;

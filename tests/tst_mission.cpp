@@ -173,6 +173,24 @@ private slots:
         auto key = scanMission(dir);
         QVERIFY(!key);
         QCOMPARE(key.message(), (dir / "config/mission.yaml").string() + ": not valid UTF-8 text");
+        // Found by fuzz_mission: yaml-cpp read "\0N" as the byte 0x85, and
+        // the save wrote a file that was not UTF-8 any more.
+        testutil::writeFile(dir / "config/mission.yaml", std::string("id: line-3\nname: a\0N b\n", 23));
+        auto nul = scanMission(dir);
+        QVERIFY(!nul);
+        QCOMPARE(nul.message(), (dir / "config/mission.yaml").string() + ": not YAML text (a NUL byte at byte 18)");
+        // Found by fuzz_mission: a name of carriage returns lost one on each
+        // save (yaml-cpp). A name is one line of text, in either form.
+        for (const std::string& text : {std::string("id: line-3\nname: \r\r\r\n"),
+                                        std::string("id: line-3\nname: \"tab\\there\"\n"),
+                                        std::string("mission:\n  id: line-3\n  name: \"two\\nlines\"\n"
+                                                    "  hardware_tiers:\n    tier_1:\n")}) {
+            testutil::writeFile(dir / "config/mission.yaml", text);
+            auto cr = scanMission(dir);
+            QVERIFY2(!cr, text.c_str());
+            QCOMPARE(cr.message(), (dir / "config/mission.yaml").string() +
+                                       ": name has a control character (a name is one line of text)");
+        }
         // Any real UTF-8 name survives a save.
         const std::string name = "Caf\xc3\xa9 \xe6\xa4\x9c\xe6\x9f\xbb \xf0\x9f\x94\x8d line";
         testutil::writeFile(dir / "config/mission.yaml", "id: line-3\nname: \"" + name + "\"\n");
@@ -294,7 +312,69 @@ private slots:
         QVERIFY2(m, m ? "" : m.message().c_str());
         const auto* p = findProblem(*m, "models/llama-edge-2.0.gguf");
         QVERIFY2(p, problemList(*m).c_str());
-        QVERIFY2(p->message.find("tier 3") != std::string::npos, p->message.c_str());
+        QVERIFY2(p->message.find("tier_3") != std::string::npos, p->message.c_str());
+    }
+
+    // The station's form takes the seed's tier names as well as numbers,
+    // says what a tier must look like, and saves tier names.
+    void stationFormWithTierNames()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = testutil::makeMission(sb / "mission");
+        const fs::path file = dir / "config/mission.yaml";
+        testutil::writeFile(file, "id: line-3\ntiers: [tier_1, 2]\nmodels:\n"
+                                  "  tinyyolo-defects-1.3.onnx:\n    tiers: [tier_1, tier_2]\n"
+                                  "  llama-edge-2.0.gguf: {tiers: [\"tier_2\"]}\n");
+        auto m = scanMission(dir);
+        QVERIFY2(m, m ? "" : m.message().c_str());
+        QVERIFY2(m->problems.empty(), problemList(*m).c_str());
+        QCOMPARE(m->format, MissionFormat::Station);
+        QCOMPARE(m->tiers, (std::vector<int>{1, 2}));
+        QCOMPARE(findFile(*m, "models/tinyyolo-defects-1.3.onnx")->entry.tiers, (std::vector<int>{1, 2}));
+        QCOMPARE(findFile(*m, "models/llama-edge-2.0.gguf")->entry.tiers, std::vector<int>{2});
+
+        QVERIFY(saveMissionYaml(*m).ok());
+        const std::string saved = testutil::readFile(file);
+        QVERIFY2(saved.find("tiers: [tier_1, tier_2]") != std::string::npos, saved.c_str());
+        QVERIFY2(saved.find("tiers: [tier_2]") != std::string::npos, saved.c_str());
+        QVERIFY2(saved.find("mission:") == std::string::npos, saved.c_str());
+        auto again = scanMission(dir);
+        QVERIFY2(again, again ? "" : again.message().c_str());
+        QCOMPARE(again->format, MissionFormat::Station);
+        QCOMPARE(again->tiers, m->tiers);
+        QCOMPARE(again->modelTiers, m->modelTiers);
+
+        const std::pair<std::string, std::string> bad[] = {
+            {"id: x\ntiers: [tier_one]\n", "tiers has \"tier_one\", not a tier (tier_1 to tier_99, or 1 to 99)"},
+            {"id: x\ntiers: [tier_100]\n", "tiers has \"tier_100\", not a tier (tier_1 to tier_99, or 1 to 99)"},
+            {"id: x\nmodels:\n  a-1.0.onnx: {tiers: [gpu]}\n",
+             "models.a-1.0.onnx.tiers has \"gpu\", not a tier (tier_1 to tier_99, or 1 to 99)"},
+        };
+        for (const auto& [text, reason] : bad) {
+            testutil::writeFile(file, text);
+            auto r = scanMission(dir);
+            QVERIFY2(!r, text.c_str());
+            QCOMPARE(r.message(), file.string() + ": " + reason);
+        }
+    }
+
+    // The seed names its tools without a version (tools/core_tools.yaml);
+    // agents and tools may, in the station's form too. Models may not.
+    void unversionedAgentsAndTools()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = testutil::makeMission(sb / "mission");
+        testutil::writeFile(dir / "tools/core_tools.yaml", "tools: []\n");
+        testutil::writeFile(dir / "agents/watcher.yml", "name: watcher\n");
+        auto m = scanMission(dir);
+        QVERIFY2(m, m ? "" : m.message().c_str());
+        QVERIFY2(m->problems.empty(), problemList(*m).c_str());
+        const auto* tool = findFile(*m, "tools/core_tools.yaml");
+        QVERIFY(tool);
+        QCOMPARE(tool->entry.id, std::string("core_tools"));
+        QVERIFY(tool->entry.version.empty());
+        QCOMPARE(findFile(*m, "agents/watcher.yml")->entry.id, std::string("watcher"));
+        QCOMPARE(findFile(*m, "tools/camera-0.4.yaml")->entry.version, std::string("0.4"));
     }
 
     void splitIdVersion_data()

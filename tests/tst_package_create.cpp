@@ -227,12 +227,13 @@ private slots:
     void problemsStopTheBuild()
     {
         fs::copy(box / "mission", box / "problem", fs::copy_options::recursive);
-        writeFile(box / "problem/agents/noversion.yaml", "name: x\n");
+        // A model needs its version in the station's form (agents and tools do not).
+        writeFile(box / "problem/models/noversion.onnx", "weights");
         auto o = options("1.0", box / "problem-out");
         o.missionDir = box / "problem";
         auto created = atmo::createPackage(o, nullptr, {});
         QVERIFY(!created.ok());
-        QVERIFY2(created.message().find("agents/noversion.yaml") != std::string::npos, created.message().c_str());
+        QVERIFY2(created.message().find("models/noversion.onnx") != std::string::npos, created.message().c_str());
         QVERIFY2(created.message().find("no version") != std::string::npos, created.message().c_str());
         QVERIFY(!fs::exists(box / "problem-out"));
     }

@@ -164,12 +164,11 @@ std::optional<std::vector<int>> MissionPage::parseTiers(const QString& text)
     std::vector<int> out;
     const QStringList parts = text.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
     for (const QString& p : parts) {
-        bool ok = false;
-        const int t = p.toInt(&ok);
-        if (!ok || t < 1 || t > 99)
+        const std::optional<int> t = atmo::parseTierName(p.toStdString()); // tier_2 or 2
+        if (!t)
             return std::nullopt;
-        if (std::find(out.begin(), out.end(), t) == out.end())
-            out.push_back(t);
+        if (std::find(out.begin(), out.end(), *t) == out.end())
+            out.push_back(*t);
     }
     if (out.empty())
         return std::nullopt;

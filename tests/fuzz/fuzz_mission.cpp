@@ -2,10 +2,12 @@
 // written as config/mission.yaml in a fixed small mission (a config, two
 // models, an agent, a tool, knowledge). A mission that scans is saved back
 // the way the wizard saves it (saveMissionYaml), and must scan again to the
-// same id, name and tiers.
+// same id, name, tiers and form; in the mesh's form, a model moved to
+// other tiers must scan back in those tiers.
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/mission.h"
 #include "fuzz_util.h"
@@ -52,5 +54,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::fprintf(stderr, "name \"%s\" came back as \"%s\"\n", m->name.c_str(), again->name.c_str());
     FUZZ_CHECK(again->name == m->name);
     FUZZ_CHECK(again->tiers == m->tiers);
+    FUZZ_CHECK(again->format == m->format);
+
+    // The mesh's form: a model moved to other tiers is written into
+    // hardware_tiers, and scans back in exactly those tiers.
+    if (again->format != atmo::MissionFormat::Mesh)
+        return 0;
+    for (auto& f : again->files) {
+        if (f.entry.kind != atmo::ContentKind::Model)
+            continue;
+        const std::vector<int> moved = f.entry.tiers == std::vector<int>{again->tiers.front()}
+                                           ? again->tiers
+                                           : std::vector<int>{again->tiers.front()};
+        f.entry.tiers = moved;
+        FUZZ_CHECK(atmo::saveMissionYaml(*again).ok());
+        auto third = atmo::scanMission(dir);
+        if (!third)
+            std::fprintf(stderr, "rescan after a tier change failed: %s\n", third.message().c_str());
+        FUZZ_CHECK(third.ok());
+        FUZZ_CHECK(third->tiers == again->tiers);
+        bool found = false;
+        for (const auto& g : third->files)
+            if (g.entry.path == f.entry.path) {
+                found = true;
+                FUZZ_CHECK(g.entry.tiers == moved);
+            }
+        FUZZ_CHECK(found);
+        break;
+    }
     return 0;
 }
