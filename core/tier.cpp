@@ -127,7 +127,7 @@ void askNvidiaSmi(HardwareInfo& hw, const HardwareProbe& probe)
         hw.gpuName = printable(name) + " (/dev/nvidia0)";
 }
 
-// amdgpu (and the xe driver) publish the card's memory in bytes.
+// amdgpu publishes the card's memory in bytes (an APU: its carve-out).
 std::optional<std::uint64_t> drmVram(const fs::path& device)
 {
     const std::string text = readTrimmed(device / "mem_info_vram_total");
