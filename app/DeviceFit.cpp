@@ -7,6 +7,7 @@
 #include "app/StationPaths.h"
 #include "core/fs_util.h"
 #include "core/installer.h"
+#include "core/package_tier.h"
 
 namespace {
 // The nearest existing directory at or above path, for statvfs.
@@ -31,16 +32,20 @@ std::uint64_t DeviceFit::stagingHeadroom(std::uint64_t bytes)
 }
 
 DeviceFit DeviceFit::evaluate(const atmo::VerifyReport& report, const QString& installRoot,
-                              const atmo::TierPolicy& policy, std::optional<int> tierOverride)
+                              const atmo::TierPolicy& policy, std::optional<int> tierOverride,
+                              const atmo::HardwareProbe& hardwareProbe)
 {
     DeviceFit fit;
     fit.installRoot = installRoot;
     const auto root = StationPaths::toPath(installRoot);
     const auto probe = existingAncestor(root);
-    fit.hardware = atmo::detectHardware(probe);
+    fit.hardware = atmo::detectHardware(probe, hardwareProbe);
     if (tierOverride) {
-        fit.tier.tier = *tierOverride;
+        fit.tier.tier = *tierOverride; // the panel says it was set in the settings
         fit.tierOverridden = true;
+    } else if (report.manifest) {
+        // The package's own requirements when it carries them, as the installer decides.
+        fit.tier = atmo::decidePackageTier(fit.hardware, *report.manifest, policy);
     } else {
         fit.tier = atmo::decideTier(fit.hardware, policy);
     }

@@ -1,5 +1,6 @@
 // Whether a verified package fits this machine: the tier the hardware gives
-// (and why), whether the package is complete for that tier, the space the
+// (and why: by the package's own requirements when it carries them, else by
+// the station's thresholds), whether the package is complete for that tier, the space the
 // tier's files need against the free space under the install root, and the
 // version already installed there (a downgrade needs explicit consent).
 #pragma once
@@ -29,7 +30,8 @@ struct DeviceFit {
     // Reads the hardware and the install root; cheap (proc/sys files, statvfs,
     // one small state file), so it may run on the GUI thread.
     static DeviceFit evaluate(const atmo::VerifyReport& report, const QString& installRoot,
-                              const atmo::TierPolicy& policy, std::optional<int> tierOverride = std::nullopt);
+                              const atmo::TierPolicy& policy, std::optional<int> tierOverride = std::nullopt,
+                              const atmo::HardwareProbe& hardwareProbe = {});
     // The headroom the installer needs on top of the files (staging metadata).
     static std::uint64_t stagingHeadroom(std::uint64_t bytes);
 };

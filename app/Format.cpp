@@ -26,13 +26,18 @@ QString Format::duration(qint64 seconds)
     return tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
 }
 
+QString Format::tier(int tier)
+{
+    return QString::fromStdString(atmo::tierName(tier));
+}
+
 QString Format::tiers(const std::vector<int>& tiers)
 {
     if (tiers.empty())
         return tr("all");
     QStringList parts;
     for (int t : tiers)
-        parts << QString::number(t);
+        parts << tier(t);
     return parts.join(QStringLiteral(", "));
 }
 

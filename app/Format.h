@@ -19,7 +19,8 @@ public:
     static QString bytes(std::uint64_t bytes);
     static QString speed(double bytesPerSecond);
     static QString duration(qint64 seconds);
-    static QString tiers(const std::vector<int>& tiers);   // "1, 2" or "all"
+    static QString tier(int tier);                         // "tier_1", as the seed names it
+    static QString tiers(const std::vector<int>& tiers);   // "tier_1, tier_2" or "all"
     static QString kind(atmo::ContentKind kind);           // "Model"
     static QString kindPlural(atmo::ContentKind kind);     // "Models"
     static QString shortHash(const std::string& hex);      // "3f9a1c…d0e2"

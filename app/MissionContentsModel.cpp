@@ -89,10 +89,10 @@ QVariant MissionContentsModel::data(const QModelIndex& index, int role) const
         if (role == Qt::CheckStateRole)
             return e.inTier(tier) ? Qt::Checked : Qt::Unchecked;
         if (role == Qt::ToolTipRole)
-            return e.kind == atmo::ContentKind::Model ? tr("Include this model in tier %1").arg(tier)
+            return e.kind == atmo::ContentKind::Model ? tr("Include this model in %1").arg(Format::tier(tier))
                                                       : tr("Every tier gets this file");
         if (role == Qt::AccessibleTextRole)
-            return tr("Tier %1").arg(tier);
+            return Format::tier(tier);
         return {};
     }
     switch (role) {
@@ -192,7 +192,7 @@ QVariant MissionContentsModel::headerData(int section, Qt::Orientation orientati
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     if (section >= FirstTierColumn && section < columnCount())
-        return tr("Tier %1").arg(mission_.tiers[static_cast<std::size_t>(section - FirstTierColumn)]);
+        return Format::tier(mission_.tiers[static_cast<std::size_t>(section - FirstTierColumn)]);
     switch (section) {
     case KindColumn: return tr("Kind");
     case FileColumn: return tr("File");

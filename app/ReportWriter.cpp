@@ -67,7 +67,7 @@ QString ReportWriter::text() const
     line();
     if (fit_.known) {
         line(tr("Device fit:"));
-        line(tr("  Tier of this machine: %1 (%2)").arg(fit_.tier.tier).arg(QString::fromStdString(fit_.tier.reason)));
+        line(tr("  Tier of this machine: %1 (%2)").arg(::Format::tier(fit_.tier.tier)).arg(QString::fromStdString(fit_.tier.reason)));
         line(tr("  Space needed: %1, free: %2").arg(::Format::bytes(fit_.bytesNeeded), ::Format::bytes(fit_.freeBytes)));
         line(tr("  Installed version: %1")
                  .arg(fit_.installedVersion.isEmpty() ? tr("none") : fit_.installedVersion));
@@ -138,7 +138,7 @@ QString ReportWriter::html() const
     if (fit_.known) {
         h += QStringLiteral("<h2>%1</h2><p>%2<br>%3<br>%4</p>\n")
                  .arg(esc(tr("Device fit")),
-                      esc(tr("  Tier of this machine: %1 (%2)").arg(fit_.tier.tier).arg(QString::fromStdString(fit_.tier.reason)).trimmed()),
+                      esc(tr("  Tier of this machine: %1 (%2)").arg(::Format::tier(fit_.tier.tier)).arg(QString::fromStdString(fit_.tier.reason)).trimmed()),
                       esc(tr("  Space needed: %1, free: %2").arg(::Format::bytes(fit_.bytesNeeded), ::Format::bytes(fit_.freeBytes)).trimmed()),
                       esc(tr("  Installed version: %1").arg(fit_.installedVersion.isEmpty() ? tr("none") : fit_.installedVersion).trimmed()));
     }

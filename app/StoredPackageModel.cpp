@@ -27,7 +27,7 @@ QVariant StoredPackageModel::data(const QModelIndex& index, int role) const
         switch (index.column()) {
         case IdColumn: return QString::fromStdString(p.id);
         case VersionColumn: return QString::fromStdString(p.version);
-        case ContentColumn: return p.tier ? tr("Tier %1 export").arg(*p.tier) : tr("Full package");
+        case ContentColumn: return p.tier ? tr("%1 export").arg(Format::tier(*p.tier)) : tr("Full package");
         case SizeColumn: return Format::bytes(p.bytes);
         case AddedColumn: return Format::timestamp(p.addedAt);
         case FileColumn: return QDir::toNativeSeparators(StationPaths::fromPath(p.file));

@@ -46,9 +46,9 @@ Verdict Verdict::of(const atmo::VerifyReport& report, const DeviceFit* fit)
     if (const int skipped = count(atmo::FileState::NotInArchive); skipped > 0)
         v.detail += QLatin1Char(' ') + tr("%n file(s) for other tiers are not in this export.", nullptr, skipped);
     if (fit && fit->known && !fit->packageCoversTier)
-        v.detail += QLatin1Char(' ') + tr("It does not contain every file this machine's tier %1 needs (complete "
-                                          "for tier %2).")
-                                           .arg(fit->tier.tier)
+        v.detail += QLatin1Char(' ') + tr("It does not contain every file this machine's %1 needs (complete "
+                                          "for %2).")
+                                           .arg(Format::tier(fit->tier.tier))
                                            .arg(Format::tiers(report.completeTiers));
     return v;
 }

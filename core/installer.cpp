@@ -16,6 +16,7 @@
 
 #include "core/fs_util.h"
 #include "core/manifest.h"
+#include "core/package_tier.h"
 
 // Layout and crash safety (see installer.h):
 //  * content streams into <root>/<id>/.staging-XXXXXX; each file is fsynced
@@ -275,20 +276,12 @@ void pruneAfterCommit(const fs::path& idDir, const std::set<std::string>& keep)
     }
 }
 
-std::string tierList(const std::vector<int>& tiers)
-{
-    std::string s;
-    for (int t : tiers)
-        s += (s.empty() ? "" : ", ") + std::to_string(t);
-    return s;
-}
-
 // ---- the sink that writes verified content into staging -------------------
 
 class InstallSink final : public EntrySink {
 public:
     InstallSink(const InstallOptions& options, TierDecision& decision)
-        : options_(options), decision_(decision), deviceTier_(decision.tier)
+        : options_(options), decision_(decision)
     {
     }
 
@@ -313,9 +306,9 @@ public:
         if (!tier)
             throw Failure(label + ": the verifier did not settle a tier to install");
         tier_ = *tier;
-        if (tier_ != deviceTier_)
-            decision_.reason += "; the package is built for tiers " + tierList(manifest.tiers) + ", installing tier "
-                + std::to_string(tier_);
+        if (tier_ != decision_.tier)
+            decision_.reason += "; the package is built for " + tierListText(manifest.tiers) + ", installing " +
+                                tierName(tier_);
         decision_.tier = tier_;
 
         createDirectories(manifest.id);
@@ -337,8 +330,8 @@ public:
         const std::uint64_t available = options_.freeSpaceOverride ? *options_.freeSpaceOverride
                                                               : freeSpace(options_.root);
         if (available < size + margin)
-            throw Failure(options_.root.string() + ": not enough free space to install " + label + " (tier "
-                          + std::to_string(tier_) + "): needs " + humanBytes(size + margin) + " ("
+            throw Failure(options_.root.string() + ": not enough free space to install " + label + " ("
+                          + tierName(tier_) + "): needs " + humanBytes(size + margin) + " ("
                           + humanBytes(size) + " of files plus " + humanBytes(margin) + " margin), "
                           + humanBytes(available) + " available");
 
@@ -545,7 +538,7 @@ public:
         s.current = VersionRecord{m.version, utcTimestamp(), tier_, override_};
         s.manifestSha256 = manifestSha256;
         s.packageFile = packageFile.string();
-        std::string entry = s.current.installedAt + " install " + m.version + " (tier " + std::to_string(tier_) + ")";
+        std::string entry = s.current.installedAt + " install " + m.version + " (" + tierName(tier_) + ")";
         if (old_) {
             s.history = old_->history;
             entry += ", replacing " + old_->current.version;
@@ -618,7 +611,6 @@ private:
 
     const InstallOptions& options_;
     TierDecision& decision_;
-    int deviceTier_ = 1;
     int tier_ = 1;
     std::optional<Manifest> manifest_;
     std::string manifestBytes_;
@@ -655,18 +647,26 @@ InstallResult installPackage(const fs::path& file, const InstallOptions& options
     if (!options.trust)
         return refuse("no trust store given");
 
+    VerifyOptions vo;
+    vo.trust = options.trust;
+    HardwareInfo hw;
     if (options.tier) {
-        if (*options.tier < 1)
+        if (*options.tier < 1 || *options.tier > kMaxTier)
             return refuse("tier " + std::to_string(*options.tier) + " is not a valid tier");
-        result.tier = TierDecision{*options.tier, "tier " + std::to_string(*options.tier) + ": chosen by the operator"};
+        result.tier = operatorTier(*options.tier);
+        vo.tier = result.tier.tier;
     } else {
-        result.tier = decideTier(detectHardware(options.root), options.policy);
+        // The station's thresholds until the signed manifest is read; then
+        // the package's own requirements when it carries them.
+        hw = detectHardware(options.root);
+        result.tier = decideTier(hw, options.policy);
+        vo.deviceTier = [&](const Manifest& m) {
+            result.tier = decidePackageTier(hw, m, options.policy);
+            return result.tier.tier;
+        };
     }
 
     InstallSink sink(options, result.tier);
-    VerifyOptions vo;
-    vo.trust = options.trust;
-    vo.tier = result.tier.tier;
     vo.sink = &sink;
     result.report = verifyPackage(file, vo, observer, cancel);
 
@@ -758,7 +758,7 @@ Status rollbackPackage(const fs::path& root, const std::string& id)
         next.current = *s->previous;
         next.previous = from;
         next.history.push_back(utcTimestamp() + " rollback " + from.version + " -> " + next.current.version
-                               + " (tier " + std::to_string(next.current.tier) + ")");
+                               + " (" + tierName(next.current.tier) + ")");
         const std::string stateBytes = stateText(next);
         switchCurrent(idDir, next.current.version);
         const Status st = writeFileAtomic(idDir / kState, stateBytes);

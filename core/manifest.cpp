@@ -6,6 +6,7 @@
 #include <charconv>
 #include <set>
 
+#include "core/manifest_requirements.h"
 #include "core/utf8.h"
 
 namespace atmo {
@@ -69,21 +70,38 @@ std::uint64_t number(const YAML::Node& node, const std::string& field)
     return v;
 }
 
+// A tier as the seed writes it ("tier_2") or as older stations wrote it (2):
+// packages signed then must still verify, their bytes cannot change.
+int tierOf(const YAML::Node& node, const std::string& field)
+{
+    if (!node.IsScalar())
+        bad(field, "must be a tier name such as tier_1");
+    const std::string& s = node.Scalar();
+    const auto tier = parseTierName(s);
+    if (!tier)
+        bad(field, "has \"" + s + "\", not a tier (tier_1 to tier_" + std::to_string(kMaxTier) + ")");
+    return *tier;
+}
+
 std::vector<int> tierList(const YAML::Node& node, const std::string& field)
 {
     if (!node.IsSequence())
-        bad(field, "must be a list of tier numbers");
+        bad(field, "must be a list of tiers such as [tier_1, tier_2]");
     std::vector<int> out;
-    for (std::size_t i = 0; i < node.size(); ++i) {
-        const auto v = number(node[i], field + "[" + std::to_string(i) + "]");
-        if (v < 1 || v > 99)
-            bad(field, "has tier " + std::to_string(v) + " (tiers are 1 to 99)");
-        out.push_back(static_cast<int>(v));
-    }
+    for (std::size_t i = 0; i < node.size(); ++i)
+        out.push_back(tierOf(node[i], field + "[" + std::to_string(i) + "]"));
     std::sort(out.begin(), out.end());
     if (std::adjacent_find(out.begin(), out.end()) != out.end())
         bad(field, "lists a tier twice");
     return out;
+}
+
+std::vector<std::string> tierNames(const std::vector<int>& tiers)
+{
+    std::vector<std::string> names;
+    for (int t : tiers)
+        names.push_back(tierName(t));
+    return names;
 }
 
 std::string hashField(const YAML::Node& node, const std::string& field)
@@ -154,7 +172,7 @@ void emitFile(YAML::Emitter& out, const ContentFile& f)
     out << YAML::Key << "path" << YAML::Value << YAML::DoubleQuoted << f.path;
     out << YAML::Key << "size" << YAML::Value << f.size;
     if (f.kind == ContentKind::Model && !f.tiers.empty())
-        out << YAML::Key << "tiers" << YAML::Value << YAML::Flow << f.tiers;
+        out << YAML::Key << "tiers" << YAML::Value << YAML::Flow << tierNames(f.tiers);
     if (f.kind == ContentKind::Knowledge)
         out << YAML::Key << "chunks" << YAML::Value << f.chunks;
     out << YAML::Key << "hash" << YAML::Value << ("sha256:" + f.sha256);
@@ -249,11 +267,14 @@ std::string Manifest::toYaml() const
     out << YAML::Key << "version" << YAML::Value << YAML::DoubleQuoted << version;
     out << YAML::Key << "created" << YAML::Value << YAML::DoubleQuoted << created;
     out << YAML::Key << "created_by" << YAML::Value << YAML::DoubleQuoted << createdBy;
-    out << YAML::Key << "tiers" << YAML::Value << YAML::Flow << tiers;
+    out << YAML::Key << "tiers" << YAML::Value << YAML::Flow << tierNames(tiers);
     out << YAML::Key << "size_by_tier" << YAML::Value << YAML::BeginMap;
     for (const auto& [tier, size] : sizeByTier)
-        out << YAML::Key << tier << YAML::Value << size;
-    out << YAML::EndMap << YAML::EndMap;
+        out << YAML::Key << tierName(tier) << YAML::Value << size;
+    out << YAML::EndMap;
+    if (!requirements.empty())
+        emitRequirements(out, requirements);
+    out << YAML::EndMap;
 
     out << YAML::Key << "contents" << YAML::Value << YAML::BeginMap;
     for (ContentKind k : kKinds) {
@@ -325,7 +346,8 @@ Result<Manifest> Manifest::parse(std::string_view yamlText)
             const YAML::Node pkg = need(root, "manifest", "package");
             if (!pkg.IsMap())
                 bad("package", "must be a mapping");
-            onlyKeys(pkg, "package", {"id", "name", "version", "created", "created_by", "tiers", "size_by_tier"});
+            onlyKeys(pkg, "package",
+                     {"id", "name", "version", "created", "created_by", "tiers", "size_by_tier", "requirements"});
             m.id = text(need(pkg, "package", "id"), "package.id");
             if (!isValidPackageId(m.id))
                 bad("package.id", "\"" + m.id + "\" is not a valid package id");
@@ -343,12 +365,13 @@ Result<Manifest> Manifest::parse(std::string_view yamlText)
                 bad("package.size_by_tier", "must be a mapping of tier to bytes");
             noDuplicateKeys(sizes, "package.size_by_tier");
             for (const auto& kv : sizes) {
-                const auto tier = number(kv.first, "package.size_by_tier key");
-                if (tier < 1 || tier > 99)
-                    bad("package.size_by_tier", "has tier " + std::to_string(tier) + " (tiers are 1 to 99)");
-                m.sizeByTier[static_cast<int>(tier)] =
-                    number(kv.second, "package.size_by_tier." + std::to_string(tier));
+                const int tier = tierOf(kv.first, "package.size_by_tier");
+                const std::string where = "package.size_by_tier." + kv.first.Scalar();
+                if (!m.sizeByTier.emplace(tier, number(kv.second, where)).second)
+                    bad(where, "gives " + tierName(tier) + " a second time");
             }
+            if (const YAML::Node req = pkg["requirements"])
+                m.requirements = parseRequirements(req, m.tiers);
 
             const YAML::Node contents = need(root, "manifest", "contents");
             if (!contents.IsMap())
@@ -369,16 +392,16 @@ Result<Manifest> Manifest::parse(std::string_view yamlText)
                         bad(where + ".path", "\"" + f.path + "\" is listed twice");
                     for (int t : f.tiers)
                         if (std::find(m.tiers.begin(), m.tiers.end(), t) == m.tiers.end())
-                            bad(where + ".tiers", "has tier " + std::to_string(t) + ", which package.tiers lacks");
+                            bad(where + ".tiers", "has " + tierName(t) + ", which package.tiers lacks");
                     m.files.push_back(std::move(f));
                 }
             }
             for (int t : m.tiers) {
                 auto it = m.sizeByTier.find(t);
                 if (it == m.sizeByTier.end())
-                    bad("package.size_by_tier", "has no size for tier " + std::to_string(t));
+                    bad("package.size_by_tier", "has no size for " + tierName(t));
                 if (it->second != m.sizeForTier(t))
-                    bad("package.size_by_tier." + std::to_string(t),
+                    bad("package.size_by_tier." + tierName(t),
                         "is " + std::to_string(it->second) + " but the files of that tier add up to " +
                             std::to_string(m.sizeForTier(t)));
             }

@@ -35,13 +35,7 @@ public:
     void onManifest(const Manifest& m, std::optional<int>) override
     {
         if (options_.tier && std::find(m.tiers.begin(), m.tiers.end(), *options_.tier) == m.tiers.end())
-            throw Failure("the package has no tier " + std::to_string(*options_.tier) + " (it has tiers " +
-                          [&] {
-                              std::string s;
-                              for (int t : m.tiers)
-                                  s += (s.empty() ? "" : ", ") + std::to_string(t);
-                              return s;
-                          }() + ")");
+            throw Failure("the package has no " + tierName(*options_.tier) + " (it has " + tierListText(m.tiers) + ")");
         // What the source holds: its checksums.sha256, which the verifier has
         // matched against the manifest and will match against the entries.
         const std::string& sourceChecksums = metadata_[kChecksumsName];
@@ -95,7 +89,7 @@ public:
         if (options_.stationKey)
             appendCustody(chain, sha256Hex(metadata_[kManifestName]), *options_.stationKey,
                           options_.stationName.empty() ? std::string("atmosphere-station") : options_.stationName,
-                          "exported", options_.tier ? "tier " + std::to_string(*options_.tier) : "full package");
+                          "exported", options_.tier ? tierName(*options_.tier) : "full package");
 
         writer_ = std::make_unique<ArchiveWriter>(
             [this](const void* data, std::size_t size) { fanOut_.push(data, size, contentDone_); },

@@ -157,14 +157,6 @@ std::optional<int> effectiveTier(int device, const Manifest& m)
     return best;
 }
 
-std::string tierList(const std::vector<int>& tiers)
-{
-    std::string s;
-    for (int t : tiers)
-        s += (s.empty() ? "" : ", ") + std::to_string(t);
-    return s;
-}
-
 class Verification {
 public:
     Verification(const fs::path& file, const VerifyOptions& options, VerifyObserver* observer,
@@ -344,11 +336,14 @@ private:
             c.expectedSha256 = f.sha256;
             report_.files.push_back(std::move(c));
         }
-        if (options_.tier) {
-            report_.tier = effectiveTier(*options_.tier, m);
+        std::optional<int> device = options_.tier;
+        if (!device && options_.deviceTier)
+            device = options_.deviceTier(m);
+        if (device) {
+            report_.tier = effectiveTier(*device, m);
             if (!report_.tier)
-                throw Reject{"the package is built for tiers " + tierList(m.tiers) + ", none of which suits a tier " +
-                             std::to_string(*options_.tier) + " device"};
+                throw Reject{"the package is built for " + tierListText(m.tiers) + ", none of which suits a " +
+                             tierName(*device) + " device"};
         }
 
         const bool more = nextEntry(e);
@@ -606,7 +601,7 @@ private:
             c.state = needed ? FileState::Missing : FileState::NotInArchive;
             if (needed) {
                 c.message = c.path + " is missing" +
-                            (report_.tier ? " (needed for tier " + std::to_string(*report_.tier) + ")" : std::string());
+                            (report_.tier ? " (needed for " + tierName(*report_.tier) + ")" : std::string());
                 if (firstMissing.empty())
                     firstMissing = c.message;
             }

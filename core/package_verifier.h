@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -117,6 +118,10 @@ struct VerifyOptions {
     // the package passes when it is complete for at least one of its tiers
     // (completeTiers tells which).
     std::optional<int> tier;
+    // Without `tier`: decides the device's tier once the signed manifest is
+    // read, before any content (the installer: by the package's own
+    // requirements). Called at most once, on the verifying thread.
+    std::function<int(const Manifest&)> deviceTier;
     EntrySink* sink = nullptr;
     std::uint64_t maxManifestBytes = 16u << 20;
 };

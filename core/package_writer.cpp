@@ -156,7 +156,7 @@ Prepared prepare(const CreateOptions& options, Observer* observer, const CancelT
     if (!mission.problems.empty())
         throw Failure(problemsText(mission));
     if (options.tier && std::find(mission.tiers.begin(), mission.tiers.end(), *options.tier) == mission.tiers.end())
-        throw Failure("tier " + std::to_string(*options.tier) + " is not one of the mission's tiers");
+        throw Failure(tierName(*options.tier) + " is not one of the mission's tiers (" + tierListText(mission.tiers) + ")");
 
     ProgressReporter progress(observer);
     std::uint64_t total = 0;
@@ -186,7 +186,12 @@ Prepared prepare(const CreateOptions& options, Observer* observer, const CancelT
     m.created = utcTimestamp();
     m.createdBy = options.stationName.empty() ? std::string("atmosphere-station") : options.stationName;
     m.tiers = mission.tiers;
-    m.requirements = mission.requirements; // mesh form: hardware_tiers.<tier>.requirements
+    // The mission's own hardware requirements travel with the package, so a
+    // device picks its tier by them (a requirement of a tier the package is
+    // not built for could not be signed into a valid manifest).
+    for (const auto& [tier, r] : mission.requirements)
+        if (std::find(m.tiers.begin(), m.tiers.end(), tier) != m.tiers.end())
+            m.requirements[tier] = r;
     std::exception_ptr firstError;
     for (std::size_t i = 0; i < hashes.size(); ++i) {
         try {

@@ -16,6 +16,8 @@
 #include <sstream>
 
 #include "core/fs_util.h"
+#include "core/run_program.h"
+#include "core/utf8.h"
 
 namespace atmo {
 
@@ -25,9 +27,9 @@ namespace {
 
 constexpr std::uint64_t kGiB = 1024ull * 1024 * 1024;
 
-std::uint64_t readMemTotal()
+std::uint64_t readMemTotal(const fs::path& proc)
 {
-    std::ifstream in("/proc/meminfo");
+    std::ifstream in(proc / "meminfo");
     std::string line;
     while (std::getline(in, line)) {
         if (line.rfind("MemTotal:", 0) != 0)
@@ -87,15 +89,65 @@ std::string vendorName(const std::string& vendor)
     return "vendor " + vendor;
 }
 
-void detectGpu(HardwareInfo& hw)
+// "NVIDIA GeForce RTX 3060, 12288" (name, MiB) from
+// nvidia-smi --query-gpu=name,memory.total --format=csv,noheader,nounits;
+// the first GPU's line.
+void askNvidiaSmi(HardwareInfo& hw, const HardwareProbe& probe)
 {
-    std::error_code ec;
-    if (fs::exists("/dev/nvidia0", ec)) {
-        hw.gpu = true;
-        hw.gpuName = "NVIDIA (/dev/nvidia0)";
+    const fs::path smi = probe.nvidiaSmi.empty() ? findOnPath("nvidia-smi") : probe.nvidiaSmi;
+    if (smi.empty())
+        return;
+    Run r;
+    try {
+        r = runProgram({smi.string(), "--query-gpu=name,memory.total", "--format=csv,noheader,nounits"},
+                       std::chrono::seconds(10));
+    } catch (const Failure&) {
         return;
     }
-    const fs::path drm = "/sys/class/drm";
+    if (r.exitCode != 0)
+        return;
+    const std::string line = r.output.substr(0, r.output.find('\n'));
+    const auto comma = line.rfind(',');
+    if (comma == std::string::npos)
+        return;
+    std::string name = line.substr(0, comma);
+    const std::string mib = line.substr(comma + 1);
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(mib.c_str(), &end, 10);
+    if (end == mib.c_str() || v == 0)
+        return;
+    while (*end == ' ' || *end == '\r')
+        ++end;
+    if (*end != '\0')
+        return;
+    hw.vramBytes = static_cast<std::uint64_t>(v) * 1024 * 1024;
+    while (!name.empty() && name.back() == ' ')
+        name.pop_back();
+    if (!name.empty() && name.size() <= 100)
+        hw.gpuName = printable(name) + " (/dev/nvidia0)";
+}
+
+// amdgpu publishes the card's memory in bytes (an APU: its carve-out).
+std::optional<std::uint64_t> drmVram(const fs::path& device)
+{
+    const std::string text = readTrimmed(device / "mem_info_vram_total");
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || v == 0)
+        return std::nullopt;
+    return static_cast<std::uint64_t>(v);
+}
+
+void detectGpu(HardwareInfo& hw, const HardwareProbe& probe)
+{
+    std::error_code ec;
+    if (fs::exists(probe.dev / "nvidia0", ec)) {
+        hw.gpu = true;
+        hw.gpuName = "NVIDIA (/dev/nvidia0)";
+        askNvidiaSmi(hw, probe);
+        return;
+    }
+    const fs::path drm = probe.sys / "class/drm";
     std::vector<fs::path> nodes;
     for (fs::directory_iterator it(drm, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
@@ -115,6 +167,7 @@ void detectGpu(HardwareInfo& hw)
         hw.gpu = true;
         hw.gpuName = (driver.empty() ? vendorName(vendor) : driver + ", " + vendorName(vendor)) + " ("
             + node.filename().string() + ")";
+        hw.vramBytes = drmVram(node / "device");
         return;
     }
 }
@@ -328,12 +381,20 @@ std::optional<int> parseTierName(std::string_view text)
     return v;
 }
 
-HardwareInfo detectHardware(const fs::path& root)
+std::string tierListText(const std::vector<int>& tiers)
+{
+    std::string s;
+    for (int t : tiers)
+        s += (s.empty() ? "" : ", ") + tierName(t);
+    return s;
+}
+
+HardwareInfo detectHardware(const fs::path& root, const HardwareProbe& probe)
 {
     HardwareInfo hw;
-    hw.ramBytes = readMemTotal();
+    hw.ramBytes = readMemTotal(probe.proc);
     hw.cores = onlineCpus();
-    detectGpu(hw);
+    detectGpu(hw, probe);
     hw.diskFreeBytes = freeSpace(root.empty() ? fs::path(".") : root);
     return hw;
 }
@@ -389,7 +450,7 @@ TierDecision decideTier(const HardwareInfo& hw, const TierPolicy& policy)
         higherMisses.emplace_back(rule.tier, std::move(c.unmet));
     }
 
-    std::string reason = "tier " + std::to_string(d.tier) + ": ";
+    std::string reason = tierName(d.tier) + ": ";
     if (!chosen)
         reason += "meets no tier's thresholds";
     else if (met.empty())
@@ -400,7 +461,7 @@ TierDecision decideTier(const HardwareInfo& hw, const TierPolicy& policy)
     for (auto it = higherMisses.rbegin(); it != higherMisses.rend(); ++it) {
         if (chosen && it->first <= d.tier)
             continue;
-        reason += "; " + join(it->second, ", ") + " for tier " + std::to_string(it->first);
+        reason += "; " + join(it->second, ", ") + " for " + tierName(it->first);
     }
     d.reason = reason;
     return d;

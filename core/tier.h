@@ -1,6 +1,10 @@
 // Hardware tiers. A device's tier decides which models it needs; it comes from
 // the hardware, never from what an archive claims.
 //
+// A package that carries its mission's requirements (manifest
+// package.requirements) is placed by those instead: see core/package_tier.h.
+// The station's own thresholds below decide for packages without them.
+//
 // Default thresholds (overridable in <home>/tiers.yaml, same keys):
 //   tier 3: >= 16 GiB RAM, >= 8 cores, a GPU
 //   tier 2: >=  8 GiB RAM, >= 4 cores
@@ -27,6 +31,7 @@ std::string tierName(int tier); // 2 -> "tier_2"
 // "tier_2", and the bare number "2" the station used to write, -> 2; nullopt
 // for anything else or a tier outside 1..kMaxTier.
 std::optional<int> parseTierName(std::string_view text);
+std::string tierListText(const std::vector<int>& tiers); // "tier_1, tier_2"
 
 // What a mission says a device of one tier needs (PROTOCOL.md "Mission
 // config", hardware_tiers.<tier>.requirements), kept as the mission wrote it
@@ -44,12 +49,27 @@ struct HardwareInfo {
     unsigned cores = 0;
     bool gpu = false;
     std::string gpuName;        // e.g. "NVIDIA (/dev/nvidia0)" or DRM driver name
+    // The GPU's own memory where Linux tells it: amdgpu's
+    // device/mem_info_vram_total, nvidia-smi for an NVIDIA card. nullopt:
+    // unknown (Intel, nouveau, no GPU, nvidia-smi missing).
+    std::optional<std::uint64_t> vramBytes;
     std::uint64_t diskFreeBytes = 0;
 };
 
-// Reads /proc/meminfo, the online CPUs, /dev/nvidia*, /sys/class/drm/*/device
-// (a render node with a vendor other than a virtual one) and statvfs(root).
-HardwareInfo detectHardware(const std::filesystem::path& root);
+// Where detectHardware looks; tests point these into a fake tree.
+struct HardwareProbe {
+    std::filesystem::path proc = "/proc";
+    std::filesystem::path sys = "/sys";
+    std::filesystem::path dev = "/dev";
+    // Asked for an NVIDIA GPU's name and memory (only when <dev>/nvidia0
+    // exists); empty: "nvidia-smi" on PATH, if any.
+    std::filesystem::path nvidiaSmi;
+};
+
+// Reads <proc>/meminfo, the online CPUs, <dev>/nvidia0 (and nvidia-smi),
+// <sys>/class/drm/renderD*/device (a render node with a vendor other than a
+// virtual one, and its mem_info_vram_total) and statvfs(root).
+HardwareInfo detectHardware(const std::filesystem::path& root, const HardwareProbe& probe = {});
 
 struct TierRule {
     int tier = 1;
@@ -70,7 +90,7 @@ struct TierPolicy {
 
 struct TierDecision {
     int tier = 1;
-    std::string reason; // "tier 2: 15.5 GiB RAM >= 8 GiB, 8 cores >= 4; no GPU for tier 3"
+    std::string reason; // "tier_2: 15.5 GiB RAM >= 8 GiB, 8 cores >= 4; no GPU for tier_3"
 };
 
 TierDecision decideTier(const HardwareInfo& hw, const TierPolicy& policy);

@@ -5,15 +5,21 @@
 //   sys/devices/<bus path>/{vendor,model}        <- sys/block/<disk>/device
 //   sys/block/<disk> -> ../devices/<bus path>/block/<disk>
 //   proc/self/mountinfo, proc/swaps, dev/disk/by-label/<label> -> ../../<part>
+// and for detectHardware (tst_tier): proc/meminfo, dev/nvidia0,
+//   sys/class/drm/renderD*/device/{vendor,driver,mem_info_vram_total}
 #pragma once
 
 #include <sched.h>
 #include <sys/mount.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "core/tier.h"
 
 namespace fakesys {
 
@@ -149,6 +155,41 @@ public:
     {
         fs::create_symlink("../../" + partName, root_ / "dev/disk/by-label" / escapedLabel);
     }
+
+    // ---- hardware, for detectHardware -------------------------------
+
+    atmo::HardwareProbe hardwareProbe() const
+    {
+        atmo::HardwareProbe p;
+        p.proc = proc();
+        p.sys = sys();
+        p.dev = dev();
+        p.nvidiaSmi = root_ / "no-nvidia-smi";
+        return p;
+    }
+
+    void memTotalKb(std::uint64_t kb)
+    {
+        write(root_ / "proc/meminfo", "MemTotal:       " + std::to_string(kb) + " kB\nMemFree:         1000 kB\n");
+    }
+
+    // A DRM render node on a PCI device, as the kernel lays it out.
+    void addRenderNode(const std::string& node, const std::string& vendor, const std::string& driver,
+                       std::optional<std::uint64_t> vramBytes)
+    {
+        const fs::path device = root_ / "sys/devices/pci0000:00/0000:00:02.0";
+        write(device / "vendor", vendor + "\n");
+        if (vramBytes)
+            write(device / "mem_info_vram_total", std::to_string(*vramBytes) + "\n");
+        fs::create_directories(root_ / "sys/bus/pci/drivers" / driver);
+        fs::create_directory_symlink(root_ / "sys/bus/pci/drivers" / driver, device / "driver");
+        fs::create_directories(device / "drm" / node);
+        fs::create_directories(root_ / "sys/class/drm");
+        fs::create_directory_symlink(device / "drm" / node, root_ / "sys/class/drm" / node);
+        fs::create_directory_symlink(device, device / "drm" / node / "device");
+    }
+
+    void addNvidiaDevice() { write(root_ / "dev/nvidia0", ""); }
 
 private:
     static void write(const fs::path& p, const std::string& text)

@@ -17,6 +17,7 @@
 #include "core/mission.h"
 #include "core/mission_registry.h"
 #include "core/package_writer.h"
+#include "fake_sysfs.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -208,6 +209,41 @@ private slots:
         QCOMPARE(job->mission().tiers, (std::vector<int>{1, 2}));
         // The CLI reads the same folder.
         QVERIFY(atmo::scanMission(box_ / "assembled").ok());
+    }
+
+    // The device fit decides by the package's requirements when it carries
+    // them, on the hardware the probe shows (a fake tree: 15.5 GiB, no GPU).
+    void deviceFitDecidesByThePackagesRequirements()
+    {
+        atmo::TrustStore trust(box_ / "trust");
+        atmo::VerifyOptions options;
+        options.trust = &trust;
+        atmo::VerifyReport report = atmo::verifyPackage(package_, options, nullptr, atmo::CancelToken());
+        QVERIFY2(report.ok, report.reason.c_str());
+        fakesys::Tree tree(box_ / "fake-hw");
+        tree.memTotalKb(16252928);
+        // A generous policy: tier 2 for any machine without requirements.
+        atmo::TierPolicy generous;
+        generous.rules = {atmo::TierRule{1, 0, 0, false, 0}, atmo::TierRule{2, 0, 0, false, 0}};
+        DeviceFit fit = DeviceFit::evaluate(report, q(box_ / "root"), generous, std::nullopt, tree.hardwareProbe());
+        QCOMPARE(fit.tier.tier, 2);
+
+        report.manifest->requirements[2] = atmo::TierRequirements{8.0, true, std::nullopt};
+        fit = DeviceFit::evaluate(report, q(box_ / "root"), generous, std::nullopt, tree.hardwareProbe());
+        QCOMPARE(fit.tier.tier, 1);
+        QCOMPARE(fit.tier.reason, std::string("tier_1: no requirements; tier_2 needs a GPU; none found"));
+        QVERIFY(fit.packageCoversTier);
+        QVERIFY(fit.bytesNeeded < (24u << 20)); // tier 1 leaves the large model out
+
+        tree.addRenderNode("renderD128", "0x10de", "nouveau", std::nullopt);
+        fit = DeviceFit::evaluate(report, q(box_ / "root"), generous, std::nullopt, tree.hardwareProbe());
+        QCOMPARE(fit.tier.tier, 2);
+        QCOMPARE(fit.tier.reason, std::string("tier_2: 15.5 GiB RAM >= 8 GB, GPU nouveau, NVIDIA (renderD128)"));
+
+        // The settings' tier still wins.
+        fit = DeviceFit::evaluate(report, q(box_ / "root"), generous, 1, tree.hardwareProbe());
+        QCOMPARE(fit.tier.tier, 1);
+        QVERIFY(fit.tierOverridden);
     }
 
     void reportSaysWhatTheBannerSays()

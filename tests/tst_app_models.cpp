@@ -238,7 +238,7 @@ private slots:
         model.reload(store);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(0, StoredPackageModel::VersionColumn).data().toString(), QString("1.1"));
-        QCOMPARE(model.index(0, StoredPackageModel::ContentColumn).data().toString(), QString("Tier 2 export"));
+        QCOMPARE(model.index(0, StoredPackageModel::ContentColumn).data().toString(), QString("tier_2 export"));
         QCOMPARE(model.index(1, StoredPackageModel::ContentColumn).data().toString(), QString("Full package"));
         QCOMPARE(VersionSuggestion::next("demo", QString::fromStdString((box / "store.json").string()), QString()),
                  QString("1.2"));

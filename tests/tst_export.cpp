@@ -267,7 +267,7 @@ private slots:
             QVERIFY2(v.ok, v.reason.c_str());
             QCOMPARE(v.completeTiers, std::vector<int>{1});
             QCOMPARE(v.custody.back().entry.action, std::string("exported"));
-            QVERIFY(v.custody.back().entry.detail.find("tier 1") != std::string::npos);
+            QVERIFY(v.custody.back().entry.detail.find("tier_1") != std::string::npos);
             QVERIFY(v.custody.back().valid);
             v = verify(t.file, 2);
             QVERIFY(!v.ok);
@@ -495,7 +495,7 @@ private slots:
         auto r = exportPackage(source_, targets(directoryTarget(a)), options(7), nullptr, CancelToken());
         const std::string msg = !r ? r.message() : (*r)[0].error;
         QVERIFY(!r || !(*r)[0].ok);
-        QVERIFY2(msg.find("tier 7") != std::string::npos, msg.c_str());
+        QVERIFY2(msg.find("has no tier_7 (it has tier_1, tier_2)") != std::string::npos, msg.c_str());
         QVERIFY(listDir(a).empty());
         auto none = exportPackage(source_, {}, options(), nullptr, CancelToken());
         QVERIFY(!none);

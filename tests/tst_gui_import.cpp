@@ -15,8 +15,10 @@
 
 #include "app/ModelRoles.h"
 #include "app/StationContext.h"
+#include "core/minisign.h"
 #include "core/package_writer.h"
 #include "testutil.h"
+#include "ui/DeviceFitPanel.h"
 #include "ui/ImportVerifyView.h"
 #include "ui/MainWindow.h"
 #include "ui/VerdictBanner.h"
@@ -79,6 +81,38 @@ private slots:
     }
 
     void cleanupTestCase() { context_.reset(); }
+
+    // A package carrying its mission's requirements: the machine's tier and
+    // why, in tier names, by those requirements (set far above any machine).
+    void deviceFitShowsWhyByTheRequirements()
+    {
+        auto entries = readTarEntries(good_);
+        std::vector<RawEntry> kept;
+        for (auto& e : entries) {
+            if (e.path == atmo::kCustodyName)
+                continue; // it names the original manifest's hash
+            if (e.path == atmo::kManifestName)
+                e.data.replace(e.data.find("\ncontents:\n"), 11,
+                               "\n  requirements:\n    tier_2: {min_ram_gb: 1000000}\ncontents:\n");
+            kept.push_back(e);
+        }
+        const std::string manifest = kept.front().data;
+        for (auto& e : kept)
+            if (e.path == atmo::kMeshSignatureName)
+                e.data = atmo::signMessage(mesh_, manifest, "with requirements").fileText();
+            else if (e.path == atmo::kFounderSignatureName)
+                e.data = atmo::signMessage(founder_, manifest, "with requirements").fileText();
+        const fs::path file = box_ / "requirements.atmo";
+        writeTarEntries(file, kept);
+
+        ImportVerifyView view(*context_);
+        open(view, file);
+        QCOMPARE(view.banner()->verdict().kind, Verdict::Kind::Good);
+        QCOMPARE(view.deviceFit().tier.tier, 1);
+        QVERIFY2(view.fitPanel()->tierText().startsWith("tier_1"), qPrintable(view.fitPanel()->tierText()));
+        QVERIFY2(view.fitPanel()->reasonText().startsWith("tier_1: no requirements; tier_2 needs 1000000 GB RAM; "),
+                 qPrintable(view.fitPanel()->reasonText()));
+    }
 
     void goodPackageIsGenuineAndIntact()
     {

@@ -208,7 +208,7 @@ private slots:
         ready(view, 2);
         // Full package, or either tier.
         QCOMPARE(view.tierCombo()->count(), 3);
-        QVERIFY2(view.tierCombo()->itemText(0).startsWith("Full package (tiers 1, 2)"),
+        QVERIFY2(view.tierCombo()->itemText(0).startsWith("Full package (tier_1, tier_2)"),
                  qPrintable(view.tierCombo()->itemText(0)));
         QVERIFY(!view.writeButton()->isEnabled());
         QCOMPARE(view.reasonLabel()->text(), QString("Tick the drives to write to."));

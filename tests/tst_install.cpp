@@ -201,7 +201,7 @@ private slots:
         QCOMPARE(st.value("downgrade_override").toBool(true), false);
         QVERIFY(!st.value("installed_at").toString().isEmpty());
         QCOMPARE(st.value("history").toArray().size(), 1);
-        QVERIFY(st.value("history").toArray().first().toString().contains("install 1.3 (tier 2)"));
+        QVERIFY(st.value("history").toArray().first().toString().contains("install 1.3 (tier_2)"));
 
         auto found = findInstalled(root(), kId);
         QVERIFY(found);
@@ -329,7 +329,7 @@ private slots:
         auto hw = install("1.5", o);
         QVERIFY2(hw.report.ok, hw.report.reason.c_str());
         QCOMPARE(hw.tier.tier, 1);
-        QVERIFY2(hw.tier.reason.find("for tier 2") != std::string::npos, hw.tier.reason.c_str());
+        QVERIFY2(hw.tier.reason.find("for tier_2") != std::string::npos, hw.tier.reason.c_str());
         checkInstalled("1.5", 1);
     }
 

@@ -3,6 +3,7 @@
 // version comparison, and the safe relative path rule every entry obeys.
 #include <QtTest>
 
+#include <map>
 #include <string>
 
 #include "core/manifest.h"
@@ -179,7 +180,7 @@ private slots:
     void unknownKeys()
     {
         const std::string yaml = sampleManifest().toYaml();
-        expectRejected(edit(yaml, "\n  tiers: [1, 2]\n", "\n  tiers: [1, 2]\n  colour: blue\n"),
+        expectRejected(edit(yaml, "\n  tiers: [tier_1, tier_2]\n", "\n  tiers: [tier_1, tier_2]\n  colour: blue\n"),
                        {"package.colour", "not a known field"});
         expectRejected(yaml + "extra: 1\n", {"extra", "not a known field"});
         expectRejected(edit(yaml, "      size: 700\n", "      size: 700\n      url: http://x\n"),
@@ -242,29 +243,178 @@ private slots:
     void sizeByTierMismatch()
     {
         const std::string yaml = sampleManifest().toYaml();
-        expectRejected(edit(yaml, "    1: 400\n", "    1: 401\n"), {"package.size_by_tier.1", "400"});
-        expectRejected(edit(yaml, "    1: 400\n", ""), {"package.size_by_tier", "tier 1"});
-        expectRejected(edit(yaml, "    2: 1100\n", "    2: 1100\n    3: 5\n"), {"package.size_by_tier"});
+        expectRejected(edit(yaml, "    tier_1: 400\n", "    tier_1: 401\n"), {"package.size_by_tier.tier_1", "400"});
+        expectRejected(edit(yaml, "    tier_1: 400\n", ""), {"package.size_by_tier", "tier_1"});
+        expectRejected(edit(yaml, "    tier_2: 1100\n", "    tier_2: 1100\n    tier_3: 5\n"), {"package.size_by_tier"});
         // The declared size of a file counts: change it and the tier sums disagree.
-        expectRejected(edit(yaml, "      size: 700\n", "      size: 701\n"), {"package.size_by_tier.2"});
+        expectRejected(edit(yaml, "      size: 700\n", "      size: 701\n"), {"package.size_by_tier.tier_2"});
+        // The old and the new spelling of one tier are one key.
+        expectRejected(edit(yaml, "    tier_2: 1100\n", "    tier_2: 1100\n    2: 1100\n"),
+                       {"package.size_by_tier.2", "second time"});
     }
 
     void sizeByTierKeyOutOfRange()
     {
         // 4294967298 is not tier 2, even if it is 2 modulo 2^32.
         const std::string yaml = sampleManifest().toYaml();
-        expectRejected(edit(yaml, "    2: 1100\n", "    4294967298: 1100\n"), {"package.size_by_tier"});
-        expectRejected(edit(yaml, "    2: 1100\n", "    2: 1100\n    0: 0\n"), {"package.size_by_tier"});
+        expectRejected(edit(yaml, "    tier_2: 1100\n", "    4294967298: 1100\n"), {"package.size_by_tier"});
+        expectRejected(edit(yaml, "    tier_2: 1100\n", "    tier_2: 1100\n    0: 0\n"), {"package.size_by_tier"});
+        expectRejected(edit(yaml, "    tier_2: 1100\n", "    tier_2: 1100\n    tier_0: 0\n"), {"package.size_by_tier"});
     }
 
     void modelTierNotInPackage()
     {
         const std::string yaml = sampleManifest().toYaml();
-        expectRejected(edit(yaml, "      tiers: [2]\n", "      tiers: [3]\n"),
-                       {"contents.models[1].tiers", "tier 3"});
-        expectRejected(edit(yaml, "      tiers: [2]\n", "      tiers: [0]\n"), {"contents.models[1].tiers"});
-        expectRejected(edit(yaml, "  tiers: [1, 2]\n", "  tiers: []\n"), {"package.tiers"});
-        expectRejected(edit(yaml, "  tiers: [1, 2]\n", "  tiers: [1, 1]\n"), {"package.tiers", "twice"});
+        expectRejected(edit(yaml, "      tiers: [tier_2]\n", "      tiers: [tier_3]\n"),
+                       {"contents.models[1].tiers", "tier_3"});
+        expectRejected(edit(yaml, "      tiers: [tier_2]\n", "      tiers: [0]\n"), {"contents.models[1].tiers"});
+        expectRejected(edit(yaml, "      tiers: [tier_2]\n", "      tiers: [Tier_2]\n"), {"contents.models[1].tiers"});
+        expectRejected(edit(yaml, "  tiers: [tier_1, tier_2]\n", "  tiers: []\n"), {"package.tiers"});
+        expectRejected(edit(yaml, "  tiers: [tier_1, tier_2]\n", "  tiers: [tier_1, 1]\n"), {"package.tiers", "twice"});
+    }
+
+    // The seed's spelling is what the station writes.
+    void writesTierNames()
+    {
+        const std::string yaml = sampleManifest().toYaml();
+        QVERIFY2(yaml.find("\n  tiers: [tier_1, tier_2]\n") != std::string::npos, yaml.c_str());
+        QVERIFY2(yaml.find("\n  size_by_tier:\n    tier_1: 400\n    tier_2: 1100\n") != std::string::npos, yaml.c_str());
+        QVERIFY2(yaml.find("\n      tiers: [tier_2]\n") != std::string::npos, yaml.c_str());
+        QVERIFY2(yaml.find("requirements") == std::string::npos, yaml.c_str()); // only when there are any
+    }
+
+    // Packages signed by stations before the tier names carry bare numbers;
+    // the signature is over those bytes, so they must parse as written.
+    void olderNumericTiersParse()
+    {
+        const std::string legacy = R"(format: "1"
+package:
+  id: production-inspection
+  name: "Production inspection"
+  version: "1.3"
+  created: "2026-01-01T00:00:00Z"
+  created_by: "station-a"
+  tiers: [1, 2]
+  size_by_tier:
+    1: 400
+    2: 1100
+contents:
+  config:
+    - id: "mission"
+      path: "config/mission.yaml"
+      size: 10
+      hash: sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+  models:
+    - id: "tinyyolo-defects"
+      version: "1.3"
+      path: "models/tinyyolo-defects-1.3.onnx"
+      size: 300
+      tiers: [1, 2]
+      hash: sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+    - id: "llama-edge"
+      version: "2.0"
+      path: "models/llama-edge-2.0.gguf"
+      size: 700
+      tiers: [2]
+      hash: sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc
+  agents:
+    - id: "inspector"
+      version: "1.0"
+      path: "agents/inspector-1.0.yaml"
+      size: 20
+      hash: sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd
+  tools:
+    - id: "camera"
+      version: "0.4"
+      path: "tools/camera-0.4.yaml"
+      size: 30
+      hash: sha256:eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee
+  knowledge:
+    - domain: "defects"
+      path: "knowledge/defects.chunks.jsonl"
+      size: 40
+      chunks: 3
+      hash: sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+signatures:
+  mesh_authority:
+    key_id: "0123456789ABCDEF"
+    file: manifest.yaml.minisig
+  founder:
+    key_id: "FEDCBA9876543210"
+    file: manifest.yaml.founder.minisig
+)";
+        auto parsed = Manifest::parse(legacy);
+        QVERIFY2(parsed, parsed ? "" : parsed.message().c_str());
+        QCOMPARE(parsed->tiers, (std::vector<int>{1, 2}));
+        QCOMPARE(parsed->sizeByTier, (std::map<int, std::uint64_t>{{1, 400}, {2, 1100}}));
+        QCOMPARE(parsed->find("models/llama-edge-2.0.gguf")->tiers, std::vector<int>{2});
+        QVERIFY(parsed->requirements.empty());
+        // The same manifest, written today, differs only in the names.
+        std::string named = sampleManifest().toYaml();
+        for (auto at = named.find("tier_"); at != std::string::npos; at = named.find("tier_", at))
+            named.erase(at, 5);
+        QCOMPARE(named, legacy);
+    }
+
+    void requirementsRoundTrip()
+    {
+        Manifest m = sampleManifest();
+        m.requirements[1] = TierRequirements{4.0, false, std::nullopt};
+        m.requirements[2] = TierRequirements{7.5, true, 0.25};
+        const std::string yaml = m.toYaml();
+        QVERIFY2(yaml.find("\n  requirements:\n"
+                           "    tier_1: {min_ram_gb: 4, gpu: optional}\n"
+                           "    tier_2: {min_ram_gb: 7.5, gpu: required, vram_gb: 0.25}\n"
+                           "contents:\n") != std::string::npos,
+                 yaml.c_str());
+        auto parsed = Manifest::parse(yaml);
+        QVERIFY2(parsed, parsed ? "" : parsed.message().c_str());
+        QCOMPARE(parsed->requirements, m.requirements);
+        QCOMPARE(parsed->toYaml(), yaml);
+
+        // As a mission writes it, block style, gpu optional or absent.
+        const std::string block = edit(sampleManifest().toYaml(), "contents:\n",
+                                       "  requirements:\n    tier_2:\n      gpu: required\n      vram_gb: 4\n"
+                                       "    tier_1:\n      min_ram_gb: 1024\ncontents:\n");
+        auto fromBlock = Manifest::parse(block);
+        QVERIFY2(fromBlock, fromBlock ? "" : fromBlock.message().c_str());
+        QCOMPARE(fromBlock->requirements.size(), std::size_t(2));
+        QCOMPARE(fromBlock->requirements.at(1), (TierRequirements{1024.0, false, std::nullopt}));
+        QCOMPARE(fromBlock->requirements.at(2), (TierRequirements{std::nullopt, true, 4.0}));
+    }
+
+    void requirementsBadValues_data()
+    {
+        QTest::addColumn<QString>("requirements");
+        QTest::addColumn<QStringList>("needles");
+        auto row = [](const char* name, const char* text, QStringList needles) {
+            QTest::newRow(name) << QString(text) << needles;
+        };
+        row("not a mapping", "[tier_1]", {"package.requirements", "mapping"});
+        row("tier not in package", "{tier_3: {min_ram_gb: 4}}", {"package.requirements.tier_3", "package.tiers lacks"});
+        row("not a tier", "{gpu: {min_ram_gb: 4}}", {"package.requirements.gpu", "not a tier"});
+        row("tier twice", "{tier_1: {min_ram_gb: 4}, 1: {min_ram_gb: 2}}", {"package.requirements.1", "second time"});
+        row("unknown field", "{tier_1: {min_cpu: 4}}", {"package.requirements.tier_1.min_cpu", "not a known field"});
+        row("gpu word", "{tier_1: {gpu: yes}}", {"package.requirements.tier_1.gpu", "required or optional"});
+        row("gpu bool", "{tier_1: {gpu: true}}", {"package.requirements.tier_1.gpu", "required or optional"});
+        row("negative ram", "{tier_1: {min_ram_gb: -4}}", {"package.requirements.tier_1.min_ram_gb", "0 or more"});
+        row("text ram", "{tier_1: {min_ram_gb: lots}}", {"package.requirements.tier_1.min_ram_gb", "number"});
+        row("ram with unit", "{tier_1: {min_ram_gb: 8GB}}", {"package.requirements.tier_1.min_ram_gb"});
+        row("nan vram", "{tier_2: {vram_gb: .nan}}", {"package.requirements.tier_2.vram_gb"});
+        row("inf vram", "{tier_2: {vram_gb: inf}}", {"package.requirements.tier_2.vram_gb"});
+        row("exponent", "{tier_2: {vram_gb: 1e3}}", {"package.requirements.tier_2.vram_gb"});
+        row("huge", "{tier_2: {vram_gb: 99999999999}}", {"package.requirements.tier_2.vram_gb"});
+        row("list value", "{tier_2: {vram_gb: [4]}}", {"package.requirements.tier_2.vram_gb"});
+        row("field twice", "{tier_2: {vram_gb: 4, vram_gb: 8}}", {"package.requirements.tier_2.vram_gb", "twice"});
+        row("tier not a mapping", "{tier_2: required}", {"package.requirements.tier_2", "mapping"});
+    }
+    void requirementsBadValues()
+    {
+        QFETCH(QString, requirements);
+        QFETCH(QStringList, needles);
+        expectRejected(edit(sampleManifest().toYaml(), "contents:\n",
+                            "  requirements: " + requirements.toStdString() + "\ncontents:\n"),
+                       needles);
     }
 
     void missingMeshAuthority()

@@ -114,7 +114,8 @@ private slots:
         o.tier = 7;
         auto bad = atmo::createPackage(o, nullptr, {});
         QVERIFY(!bad.ok());
-        QVERIFY(bad.message().find("tier 7") != std::string::npos);
+        QVERIFY2(bad.message().find("tier_7 is not one of the mission's tiers (tier_1, tier_2)") != std::string::npos,
+                 bad.message().c_str());
     }
 
     void zstdIsDetectedOnRead()

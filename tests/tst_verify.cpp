@@ -141,7 +141,7 @@ private slots:
             RecordingObserver o2;
             RecordingSink sink;
             r = fx.verify(pkg, device, &o2, &sink);
-            EXPECT_REJECTED(r, q(kLarge), "missing", "tier 2");
+            EXPECT_REJECTED(r, q(kLarge), "missing", "needed for tier_2");
             QCOMPARE(fileCheck(r, kLarge)->state, FileState::Missing);
             QVERIFY(o2.last(kLarge));
             QCOMPARE(o2.last(kLarge)->state, FileState::Missing);
@@ -561,7 +561,7 @@ private slots:
         const fs::path pkg = fx.build(std::nullopt, Compression::None, std::nullopt, std::nullopt, m);
         RecordingSink sink;
         VerifyReport r = fx.verify(pkg, 1, nullptr, &sink);
-        EXPECT_REJECTED(r, "tiers 2, 3", "tier 1 device");
+        EXPECT_REJECTED(r, "built for tier_2, tier_3", "suits a tier_1 device");
         QCOMPARE(sink.aborts, 1);
         QVERIFY(sink.stored.empty());
 

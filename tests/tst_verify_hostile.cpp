@@ -293,7 +293,7 @@ private slots:
             dropChecksumLine(es, kLarge);
         });
         // A tier 2 device needs it.
-        VerifyReport r = rejected(noLarge, {q(kLarge), "missing", "tier 2"}, 2);
+        VerifyReport r = rejected(noLarge, {q(kLarge), "missing", "needed for tier_2"}, 2);
         QCOMPARE(fileCheck(r, kLarge)->state, FileState::Missing);
         // A tier 1 device does not.
         r = fx.verify(noLarge, 1);

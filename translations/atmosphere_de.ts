@@ -60,10 +60,6 @@
         <translation>Erneut erstellen</translation>
     </message>
     <message>
-        <source>tier %1 export</source>
-        <translation>Export für Stufe %1</translation>
-    </message>
-    <message>
         <source>full package</source>
         <translation>vollständiges Paket</translation>
     </message>
@@ -72,16 +68,8 @@
         <translation>Paket %1 von %2: %3</translation>
     </message>
     <message>
-        <source>Tier %1 export</source>
-        <translation>Export für Stufe %1</translation>
-    </message>
-    <message>
         <source>Full package</source>
         <translation>Vollständiges Paket</translation>
-    </message>
-    <message>
-        <source>tier %1: %2</source>
-        <translation>Stufe %1: %2</translation>
     </message>
     <message>
         <source>Content size by tier: %1</source>
@@ -133,6 +121,10 @@
     <message>
         <source>Write the package to USB drives in USB Export</source>
         <translation>Das Paket im USB-Export auf USB-Laufwerke schreiben</translation>
+    </message>
+    <message>
+        <source>%1 export</source>
+        <translation>Export für %1</translation>
     </message>
 </context>
 <context>
@@ -230,10 +222,6 @@
     <message>
         <source>The mission folder has no files to package.</source>
         <translation>Der Missionsordner enthält keine Dateien für ein Paket.</translation>
-    </message>
-    <message>
-        <source>tier %1: %2</source>
-        <translation>Stufe %1: %2</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s)</source>
@@ -343,14 +331,6 @@
         <translation>—</translation>
     </message>
     <message>
-        <source>Tier %1 (set in settings)</source>
-        <translation>Stufe %1 (in den Einstellungen festgelegt)</translation>
-    </message>
-    <message>
-        <source>Tier %1</source>
-        <translation>Stufe %1</translation>
-    </message>
-    <message>
         <source>%1 — this package has every file it needs</source>
         <translation>%1 – dieses Paket enthält alle benötigten Dateien</translation>
     </message>
@@ -377,6 +357,14 @@
     <message>
         <source>Version %1 is installed; this package updates it to %2</source>
         <translation>Version %1 ist installiert; dieses Paket aktualisiert auf %2</translation>
+    </message>
+    <message>
+        <source>Why this tier</source>
+        <translation>Warum diese Stufe</translation>
+    </message>
+    <message>
+        <source>%1 (set in settings)</source>
+        <translation>%1 (in den Einstellungen festgelegt)</translation>
     </message>
 </context>
 <context>
@@ -1161,10 +1149,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <translation>Dieses Paket hat die Prüfung nicht bestanden und kann nicht installiert werden.</translation>
     </message>
     <message>
-        <source>This package lacks files that tier %1 needs.</source>
-        <translation>Diesem Paket fehlen Dateien, die Stufe %1 braucht.</translation>
-    </message>
-    <message>
         <source>Not enough free space: %1 needed, %2 free.</source>
         <translation>Nicht genug freier Speicher: %1 benötigt, %2 frei.</translation>
     </message>
@@ -1191,10 +1175,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Installing…</source>
         <translation>Wird installiert …</translation>
-    </message>
-    <message>
-        <source>Installed version %1 (tier %2) into %3.</source>
-        <translation>Version %1 (Stufe %2) nach %3 installiert.</translation>
     </message>
     <message>
         <source>Not installed: %1</source>
@@ -1231,6 +1211,14 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Kind</source>
         <translation>Art</translation>
+    </message>
+    <message>
+        <source>This package lacks files that %1 needs.</source>
+        <translation>Diesem Paket fehlen Dateien, die %1 braucht.</translation>
+    </message>
+    <message>
+        <source>Installed version %1 (%2) into %3.</source>
+        <translation>Version %1 (%2) nach %3 installiert.</translation>
     </message>
 </context>
 <context>
@@ -1959,16 +1947,8 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <translation>Problem</translation>
     </message>
     <message>
-        <source>Include this model in tier %1</source>
-        <translation>Dieses Modell in Stufe %1 aufnehmen</translation>
-    </message>
-    <message>
         <source>Every tier gets this file</source>
         <translation>Jede Stufe erhält diese Datei</translation>
-    </message>
-    <message>
-        <source>Tier %1</source>
-        <translation>Stufe %1</translation>
     </message>
     <message numerus="yes">
         <source>%n chunk(s)</source>
@@ -2000,6 +1980,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Details</source>
         <translation>Details</translation>
+    </message>
+    <message>
+        <source>Include this model in %1</source>
+        <translation>Dieses Modell in %1 aufnehmen</translation>
     </message>
 </context>
 <context>
@@ -2391,10 +2375,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>Full package</source>
         <translation>Vollständiges Paket</translation>
     </message>
-    <message>
-        <source>Tier %1 only</source>
-        <translation>Nur Stufe %1</translation>
-    </message>
     <message numerus="yes">
         <source>%1 (+%n with other bytes)</source>
         <translation>
@@ -2466,8 +2446,8 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <translation>%1 von %2</translation>
     </message>
     <message>
-        <source>%1 (tier %2)</source>
-        <translation>%1 (Stufe %2)</translation>
+        <source>%1 only</source>
+        <translation>Nur %1</translation>
     </message>
 </context>
 <context>
@@ -2510,14 +2490,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Browse…</source>
         <translation>Durchsuchen …</translation>
-    </message>
-    <message>
-        <source>no answer within the time limit</source>
-        <translation>keine Antwort innerhalb des Zeitlimits</translation>
-    </message>
-    <message>
-        <source>HTTP %1 from %2</source>
-        <translation>HTTP %1 von %2</translation>
     </message>
 </context>
 <context>
@@ -3076,10 +3048,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
 <context>
     <name>StoredPackageModel</name>
     <message>
-        <source>Tier %1 export</source>
-        <translation>Export für Stufe %1</translation>
-    </message>
-    <message>
         <source>Full package</source>
         <translation>Vollständiges Paket</translation>
     </message>
@@ -3106,6 +3074,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>File</source>
         <translation>Datei</translation>
+    </message>
+    <message>
+        <source>%1 export</source>
+        <translation>Export für %1</translation>
     </message>
 </context>
 <context>
@@ -3167,14 +3139,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <translation>Probleme mit Version und Stufen</translation>
     </message>
     <message>
-        <source>Export for tier %1 only</source>
-        <translation>Export nur für Stufe %1</translation>
-    </message>
-    <message>
-        <source>Tier %1 only — %2</source>
-        <translation>Nur Stufe %1 – %2</translation>
-    </message>
-    <message>
         <source>Full package, every tier (%1) — %2</source>
         <translation>Vollständiges Paket, alle Stufen (%1) – %2</translation>
     </message>
@@ -3225,6 +3189,14 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>No models for this tier.</source>
         <translation>Keine Modelle für diese Stufe.</translation>
+    </message>
+    <message>
+        <source>Export for %1 only</source>
+        <translation>Export nur für %1</translation>
+    </message>
+    <message>
+        <source>%1 only — %2</source>
+        <translation>Nur %1 – %2</translation>
     </message>
 </context>
 <context>
@@ -3447,10 +3419,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <translation>%1 %2 — %3, %4</translation>
     </message>
     <message>
-        <source>tier %1 export</source>
-        <translation>Export für Stufe %1</translation>
-    </message>
-    <message>
         <source>full package</source>
         <translation>vollständiges Paket</translation>
     </message>
@@ -3471,20 +3439,8 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <translation>Kann nicht geschrieben werden: %1</translation>
     </message>
     <message>
-        <source>Tier %1 export, as stored</source>
-        <translation>Export für Stufe %1, wie gespeichert</translation>
-    </message>
-    <message>
-        <source>Full package (tiers %1)</source>
-        <translation>Vollständiges Paket (Stufen %1)</translation>
-    </message>
-    <message>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
-    </message>
-    <message>
-        <source>Tier %1 only — %2</source>
-        <translation>Nur Stufe %1 — %2</translation>
     </message>
     <message>
         <source>Writes %1 to each drive; needs %2 free.</source>
@@ -3571,6 +3527,22 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>No drive was written; see below for why.</source>
         <translation>Kein Laufwerk wurde beschrieben; warum, steht unten.</translation>
     </message>
+    <message>
+        <source>%1 export</source>
+        <translation>Export für %1</translation>
+    </message>
+    <message>
+        <source>%1 export, as stored</source>
+        <translation>Export für %1, wie gespeichert</translation>
+    </message>
+    <message>
+        <source>Full package (%1)</source>
+        <translation>Vollständiges Paket (%1)</translation>
+    </message>
+    <message>
+        <source>%1 only — %2</source>
+        <translation>Nur %1 – %2</translation>
+    </message>
 </context>
 <context>
     <name>Verdict</name>
@@ -3617,16 +3589,16 @@ SHA-256 der geschriebenen Datei: %2</translation>
             <numerusform>%1 %2: von einer vertrauenswürdigen Mesh-Autorität signiert; alle %n Dateien stimmen mit ihren Prüfsummen überein.</numerusform>
         </translation>
     </message>
-    <message>
-        <source>It does not contain every file this machine&apos;s tier %1 needs (complete for tier %2).</source>
-        <translation>Es enthält nicht alle Dateien, die Stufe %1 dieses Geräts braucht (vollständig für Stufe %2).</translation>
-    </message>
     <message numerus="yes">
         <source>%n file(s) for other tiers are not in this export.</source>
         <translation>
             <numerusform>%n Datei für andere Stufen ist nicht in diesem Export.</numerusform>
             <numerusform>%n Dateien für andere Stufen sind nicht in diesem Export.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>It does not contain every file this machine&apos;s %1 needs (complete for %2).</source>
+        <translation>Es enthält nicht alle Dateien, die %1 dieses Geräts braucht (vollständig für %2).</translation>
     </message>
 </context>
 <context>

@@ -115,7 +115,7 @@ void BuildPage::startBuild()
         results_->insertRow(row);
         const QString name = QString::fromStdString(atmo::packageFileName(id, wizard_->version.toStdString(), tier));
         results_->setItem(row, 0, new QTableWidgetItem(Icons::get(QStringLiteral("package")), name));
-        results_->setItem(row, 1, new QTableWidgetItem(tier ? tr("Tier %1 export").arg(*tier) : tr("Full package")));
+        results_->setItem(row, 1, new QTableWidgetItem(tier ? tr("%1 export").arg(Format::tier(*tier)) : tr("Full package")));
         results_->setItem(row, 2, new QTableWidgetItem(tr("Waiting")));
     }
     results_->show();
@@ -136,7 +136,7 @@ void BuildPage::startBuild()
     job_ = job;
     connect(job, &CreateJob::outputStarted, this, [this](int index, int count) {
         const auto& t = wizard_->outputs[static_cast<std::size_t>(index)];
-        const QString what = t ? tr("tier %1 export").arg(*t) : tr("full package");
+        const QString what = t ? tr("%1 export").arg(Format::tier(*t)) : tr("full package");
         step_->setText(tr("Package %1 of %2: %3").arg(index + 1).arg(count).arg(what));
         for (int row = 0; row < index; ++row)
             if (QTableWidgetItem* item = results_->item(row, 2); item && item->text() == tr("Building…"))
@@ -178,7 +178,7 @@ void BuildPage::onFinished(bool ok)
     if (!results.empty()) {
         QStringList sizes;
         for (const auto& [tier, bytes] : results.front().manifest.sizeByTier)
-            sizes << tr("tier %1: %2").arg(tier).arg(Format::bytes(bytes));
+            sizes << QStringLiteral("%1: %2").arg(Format::tier(tier), Format::bytes(bytes));
         tierSizes_->setText(tr("Content size by tier: %1").arg(sizes.join(QStringLiteral(", "))));
     }
     if (ok) {

@@ -138,7 +138,7 @@ void ContentsPage::showState()
     }
     QStringList sizes;
     for (int t : m.tiers)
-        sizes << tr("tier %1: %2").arg(t).arg(Format::bytes(m.sizeForTier(t)));
+        sizes << QStringLiteral("%1: %2").arg(Format::tier(t), Format::bytes(m.sizeForTier(t)));
     summary_->setText(tr("%n file(s)", nullptr, static_cast<int>(m.files.size())) + QStringLiteral(" — ") +
                       sizes.join(QStringLiteral(", ")));
 }

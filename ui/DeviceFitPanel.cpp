@@ -31,6 +31,7 @@ DeviceFitPanel::DeviceFitPanel(QWidget* parent) : QGroupBox(tr("This machine"), 
     space_ = valueLabel(this);
     version_ = valueLabel(this);
     tier_->setAccessibleName(tr("Tier of this machine"));
+    reason_->setAccessibleName(tr("Why this tier"));
     space_->setAccessibleName(tr("Space needed and free"));
     version_->setAccessibleName(tr("Installed version"));
     auto* tierBox = new QWidget(this);
@@ -46,6 +47,7 @@ DeviceFitPanel::DeviceFitPanel(QWidget* parent) : QGroupBox(tr("This machine"), 
 }
 
 QString DeviceFitPanel::tierText() const { return tier_->text(); }
+QString DeviceFitPanel::reasonText() const { return reason_->text(); }
 QString DeviceFitPanel::versionText() const { return version_->text(); }
 
 void DeviceFitPanel::clear()
@@ -61,8 +63,8 @@ void DeviceFitPanel::clear()
 
 void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
 {
-    const QString tierLine = fit.tierOverridden ? tr("Tier %1 (set in settings)").arg(fit.tier.tier)
-                                                : tr("Tier %1").arg(fit.tier.tier);
+    const QString tierLine = fit.tierOverridden ? tr("%1 (set in settings)").arg(Format::tier(fit.tier.tier))
+                                                : Format::tier(fit.tier.tier);
     if (!fit.known || !fit.packageOk) {
         tier_->setText(tierLine);
         tier_->setStyleSheet({});

@@ -16,6 +16,7 @@ public:
     void setFit(const DeviceFit& fit, const QString& packageVersion);
     void clear();
     QString tierText() const;
+    QString reasonText() const; // why this tier: "tier_1: ...; tier_2 needs a GPU; none found"
     QString versionText() const;
 
 private:

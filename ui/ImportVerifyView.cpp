@@ -379,7 +379,7 @@ void ImportVerifyView::updateInstallButton()
     else if (!report_->ok)
         why = tr("This package failed verification and cannot be installed.");
     else if (!fit_.packageCoversTier)
-        why = tr("This package lacks files that tier %1 needs.").arg(fit_.tier.tier);
+        why = tr("This package lacks files that %1 needs.").arg(Format::tier(fit_.tier.tier));
     else if (!fit_.enoughSpace)
         why = tr("Not enough free space: %1 needed, %2 free.").arg(Format::bytes(fit_.bytesNeeded), Format::bytes(fit_.freeBytes));
     install_->setEnabled(why.isEmpty());
@@ -460,9 +460,9 @@ void ImportVerifyView::onInstallFinished(bool ok)
     job->dispose(this);
     if (ok && installed) {
         installStatus_->setStyleSheet(QStringLiteral("color:#1e7b34;font-weight:bold"));
-        installStatus_->setText(tr("Installed version %1 (tier %2) into %3.")
+        installStatus_->setText(tr("Installed version %1 (%2) into %3.")
                                     .arg(QString::fromStdString(installed->version))
-                                    .arg(installed->tier)
+                                    .arg(Format::tier(installed->tier))
                                     .arg(QDir::toNativeSeparators(StationPaths::fromPath(installed->dir))));
     } else {
         installStatus_->setStyleSheet(QStringLiteral("color:#b3261e;font-weight:bold"));

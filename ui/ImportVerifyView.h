@@ -60,6 +60,7 @@ public:
     QCheckBox* failuresOnlyBox() const { return failuresOnly_; }
     QPushButton* installButton() const { return install_; }
     QLabel* installStatus() const { return installStatus_; }
+    DeviceFitPanel* fitPanel() const { return fitPanel_; }
     ProgressPanel* progressPanel() const { return progress_; }
 
 signals:

@@ -156,9 +156,9 @@ void PeerPackagesView::fill(QTreeWidgetItem* item, const PeerPackage& p, const P
         item->setText(VersionColumn, s(p.offer.version));
         item->setText(TiersColumn, Format::tiers(p.offer.tiers));
     } else {
-        item->setText(PackageColumn, tier == kFull ? tr("Full package") : tr("Tier %1 only").arg(tier));
+        item->setText(PackageColumn, tier == kFull ? tr("Full package") : tr("%1 only").arg(Format::tier(tier)));
         item->setToolTip(PackageColumn, s(file->file.fileName));
-        item->setText(TiersColumn, tier == kFull ? Format::tiers(p.offer.tiers) : QString::number(tier));
+        item->setText(TiersColumn, tier == kFull ? Format::tiers(p.offer.tiers) : Format::tier(tier));
     }
     if (!file) {
         item->setText(SizeColumn, QString());
@@ -339,7 +339,7 @@ void PeerPackagesView::download(bool install)
     if (!downloadBlockedReason().isEmpty())
         return;
     const QString title = c.file->file.tier
-                              ? tr("%1 (tier %2)").arg(c.package->title()).arg(*c.file->file.tier)
+                              ? QStringLiteral("%1 (%2)").arg(c.package->title(), Format::tier(*c.file->file.tier))
                               : c.package->title();
     downloads_.addPackageFile(title, PeerPackages::specFor(*c.package, *c.file), c.file->sources, install);
     updateStatus();

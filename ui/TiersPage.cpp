@@ -114,8 +114,8 @@ void TiersPage::initializePage()
                                                           : tr("Models: %1").arg(allModels.join(QStringLiteral(", ")))));
     for (int t : m.tiers) {
         auto* box = new QCheckBox(this);
-        box->setAccessibleName(tr("Export for tier %1 only").arg(t));
-        box->setText(tr("Tier %1 only — %2").arg(t).arg(Format::bytes(m.sizeForTier(t))));
+        box->setAccessibleName(tr("Export for %1 only").arg(Format::tier(t)));
+        box->setText(tr("%1 only — %2").arg(Format::tier(t), Format::bytes(m.sizeForTier(t))));
         tierLayout_->addWidget(box);
         QStringList models;
         for (const auto& f : m.files)

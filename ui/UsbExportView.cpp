@@ -240,7 +240,7 @@ void UsbExportView::reloadPackages()
             packageCombo_->addItem(Icons::get(QStringLiteral("package")),
                                    tr("%1 %2 — %3, %4")
                                        .arg(QString::fromStdString(p.id), QString::fromStdString(p.version),
-                                            p.tier ? tr("tier %1 export").arg(*p.tier) : tr("full package"),
+                                            p.tier ? tr("%1 export").arg(Format::tier(*p.tier)) : tr("full package"),
                                             Format::bytes(p.bytes)),
                                    file);
             packageCombo_->setItemData(packageCombo_->count() - 1, QDir::toNativeSeparators(file), Qt::ToolTipRole);
@@ -315,12 +315,12 @@ void UsbExportView::onPlanRead(const ExportPlan& plan)
     {
         const QSignalBlocker block(tierCombo_);
         tierCombo_->clear();
-        const QString whole = plan.sourceTier ? tr("Tier %1 export, as stored").arg(*plan.sourceTier)
-                                              : tr("Full package (tiers %1)").arg(Format::tiers(plan.packageTiers));
+        const QString whole = plan.sourceTier ? tr("%1 export, as stored").arg(Format::tier(*plan.sourceTier))
+                                              : tr("Full package (%1)").arg(Format::tiers(plan.packageTiers));
         tierCombo_->addItem(tr("%1 — %2").arg(whole, Format::bytes(plan.wholeBytesNeeded)), -1);
         for (int t : plan.tiers)
             if (!plan.sourceTier || t != *plan.sourceTier)
-                tierCombo_->addItem(tr("Tier %1 only — %2").arg(t).arg(Format::bytes(plan.bytesNeeded(t))), t);
+                tierCombo_->addItem(tr("%1 only — %2").arg(Format::tier(t), Format::bytes(plan.bytesNeeded(t))), t);
         tierCombo_->setCurrentIndex(0);
     }
     onTierChosen();

@@ -6,6 +6,7 @@
 
 #include "CliContext.h"
 #include "Commands.h"
+#include "ReportOutput.h"
 
 #include "core/fs_util.h"
 #include "core/mission_registry.h"
@@ -177,24 +178,18 @@ int packageCreate(const QStringList& args)
     for (const auto& f : m.files)
         included += (!tier || f.inTier(*tier)) ? 1 : 0;
     if (ctx.json()) {
-        QJsonObject sizes;
-        for (const auto& [t, size] : m.sizeByTier)
-            sizes[QString::number(t)] = qint64(size);
         ctx.printJson({{"file", q(created->file.string())},
                        {"id", q(m.id)},
                        {"version", q(m.version)},
                        {"archive_bytes", qint64(created->archiveBytes)},
                        {"files", int(included)},
-                       {"size_by_tier", sizes},
+                       {"size_by_tier", sizesJson(m)},
                        {"mesh_key_id", q(options.meshKey.keyId())}});
     } else {
-        QStringList sizes;
-        for (const auto& [t, size] : m.sizeByTier)
-            sizes << QString("tier %1: %2").arg(t).arg(q(atmo::humanBytes(size)));
         ctx.print(QString("Created %1 (%2, %3 files; %4), signed by %5")
                       .arg(q(created->file.string()), q(atmo::humanBytes(created->archiveBytes)))
                       .arg(included)
-                      .arg(sizes.join(", "), q(options.meshKey.keyId())));
+                      .arg(sizesText(m), q(options.meshKey.keyId())));
     }
     return Ok;
 }

@@ -29,7 +29,7 @@ QJsonObject installedJson(const atmo::InstalledPackage& pkg)
             {"version", q(pkg.version)},
             {"previous_version", q(pkg.previousVersion)},
             {"installed_at", q(pkg.installedAt)},
-            {"tier", pkg.tier},
+            {"tier", tierText(pkg.tier)},
             {"downgrade_override", pkg.downgradeOverride},
             {"dir", q(pkg.dir.string())},
             {"history", history}};
@@ -78,6 +78,7 @@ int runImport(const Context& ctx, const QString& file, const ImportChoices& choi
     progress.done();
     if (ctx.json()) {
         QJsonObject o = reportJson(result.report);
+        o["device_tier"] = tierText(result.tier.tier);
         o["tier_reason"] = q(result.tier.reason);
         if (result.installed)
             o["installed"] = installedJson(*result.installed);
@@ -117,12 +118,12 @@ int packageList(const QStringList& args)
         ctx.print("Nothing installed in " + q(rootOf(ctx, p).string()));
         return Ok;
     }
-    ctx.print(QString("%1 %2 %3 %4 %5").arg("ID", -28).arg("VERSION", -10).arg("TIER", -5).arg("PREVIOUS", -10).arg("INSTALLED"));
+    ctx.print(QString("%1 %2 %3 %4 %5").arg("ID", -28).arg("VERSION", -10).arg("TIER", -7).arg("PREVIOUS", -10).arg("INSTALLED"));
     for (const auto& pkg : installed)
         ctx.print(QString("%1 %2 %3 %4 %5")
                       .arg(q(pkg.id), -28)
                       .arg(q(pkg.version), -10)
-                      .arg(pkg.tier, -5)
+                      .arg(tierText(pkg.tier), -7)
                       .arg(q(pkg.previousVersion.empty() ? "-" : pkg.previousVersion), -10)
                       .arg(q(pkg.installedAt)));
     return Ok;

@@ -3,6 +3,7 @@
 #include "Commands.h"
 #include "ReportOutput.h"
 
+#include "core/package_tier.h"
 #include "core/trust_store.h"
 
 namespace cli {
@@ -28,10 +29,30 @@ int packageVerify(const QStringList& args)
     TerminalProgress progress(!ctx.json());
     const atmo::VerifyReport report = atmo::verifyPackage(s(file), options, &progress, cancel);
     progress.done();
-    if (ctx.json())
-        ctx.printJson(reportJson(report));
-    else
+    // The tier this machine would install, and why (the package's own
+    // requirements when it carries them); --tier, when given, is the operator's.
+    std::optional<atmo::TierDecision> device;
+    if (tier) {
+        device = atmo::operatorTier(*tier);
+    } else if (report.manifest) {
+        auto policy = atmo::TierPolicy::loadOrDefaults(ctx.home().tiersFile());
+        if (!policy)
+            return ctx.fail(q(policy.message()));
+        const auto hw = atmo::detectHardware(ctx.home().defaultInstallRoot());
+        device = atmo::decidePackageTier(hw, *report.manifest, *policy);
+    }
+    if (ctx.json()) {
+        QJsonObject o = reportJson(report);
+        if (device) {
+            o["device_tier"] = tierText(device->tier);
+            o["tier_reason"] = q(device->reason);
+        }
+        ctx.printJson(o);
+    } else {
         printReport(ctx, report);
+        if (device)
+            ctx.print("  device     " + q(device->reason));
+    }
     if (!report.ok)
         return ctx.fail(about(file, report.reason));
     return Ok;

@@ -8,19 +8,11 @@ namespace cli {
 
 namespace {
 
-QJsonArray tiersJson(const std::vector<int>& tiers)
-{
-    QJsonArray a;
-    for (int t : tiers)
-        a.append(t);
-    return a;
-}
-
 QString tiersText(const std::vector<int>& tiers)
 {
     QStringList parts;
     for (int t : tiers)
-        parts << QString::number(t);
+        parts << tierText(t);
     return parts.join(", ");
 }
 
@@ -31,6 +23,65 @@ QString roleLabel(const std::string& role)
 
 } // namespace
 
+QString tierText(int tier)
+{
+    return q(atmo::tierName(tier));
+}
+
+QJsonArray tiersJson(const std::vector<int>& tiers)
+{
+    QJsonArray a;
+    for (int t : tiers)
+        a.append(tierText(t));
+    return a;
+}
+
+QJsonObject sizesJson(const atmo::Manifest& m)
+{
+    QJsonObject sizes;
+    for (const auto& [t, size] : m.sizeByTier)
+        sizes[tierText(t)] = qint64(size);
+    return sizes;
+}
+
+QString sizesText(const atmo::Manifest& m)
+{
+    QStringList sizes;
+    for (const auto& [t, size] : m.sizeByTier)
+        sizes << QString("%1: %2").arg(tierText(t), q(atmo::humanBytes(size)));
+    return sizes.join(", ");
+}
+
+QJsonObject requirementsJson(const atmo::TierRequirementMap& requirements)
+{
+    QJsonObject o;
+    for (const auto& [t, r] : requirements) {
+        QJsonObject ro{{"gpu", r.gpuRequired ? "required" : "optional"}};
+        if (r.minRamGb)
+            ro["min_ram_gb"] = *r.minRamGb;
+        if (r.vramGb)
+            ro["vram_gb"] = *r.vramGb;
+        o[tierText(t)] = ro;
+    }
+    return o;
+}
+
+QString requirementsText(const atmo::TierRequirementMap& requirements)
+{
+    QStringList tiers;
+    for (const auto& [t, r] : requirements) {
+        QStringList needs;
+        if (r.minRamGb && *r.minRamGb > 0)
+            needs << QString("%1 GB RAM").arg(QString::number(*r.minRamGb, 'g', 15));
+        if (r.gpuRequired)
+            needs << "a GPU";
+        if (r.vramGb && *r.vramGb > 0)
+            needs << QString("%1 GB VRAM").arg(QString::number(*r.vramGb, 'g', 15));
+        tiers << tierText(t) + ": " + (needs.isEmpty() ? QString("nothing") : needs.join(", "));
+    }
+    return tiers.join("; ");
+}
+
 QJsonObject reportJson(const atmo::VerifyReport& r)
 {
     QJsonObject o{{"ok", r.ok}, {"file", q(r.file.string())}, {"archive_bytes", qint64(r.archiveBytes)},
@@ -39,16 +90,16 @@ QJsonObject reportJson(const atmo::VerifyReport& r)
         o["reason"] = q(r.reason);
     if (r.manifest) {
         const auto& m = *r.manifest;
-        QJsonObject sizes;
-        for (const auto& [t, size] : m.sizeByTier)
-            sizes[QString::number(t)] = qint64(size);
-        o["package"] = QJsonObject{{"id", q(m.id)},         {"name", q(m.name)},
-                                   {"version", q(m.version)}, {"created", q(m.created)},
-                                   {"created_by", q(m.createdBy)}, {"tiers", tiersJson(m.tiers)},
-                                   {"size_by_tier", sizes},  {"manifest_sha256", q(r.manifestSha256)}};
+        QJsonObject package{{"id", q(m.id)},         {"name", q(m.name)},
+                            {"version", q(m.version)}, {"created", q(m.created)},
+                            {"created_by", q(m.createdBy)}, {"tiers", tiersJson(m.tiers)},
+                            {"size_by_tier", sizesJson(m)},  {"manifest_sha256", q(r.manifestSha256)}};
+        if (!m.requirements.empty())
+            package["requirements"] = requirementsJson(m.requirements);
+        o["package"] = package;
     }
     if (r.tier)
-        o["tier"] = *r.tier;
+        o["tier"] = tierText(*r.tier);
     o["complete_tiers"] = tiersJson(r.completeTiers);
     QJsonArray sigs;
     for (const auto& c : r.signatures) {
@@ -97,13 +148,12 @@ void printReport(const Context& ctx, const atmo::VerifyReport& r)
         const auto& m = *r.manifest;
         ctx.print(QString("  package    %1 %2 (%3), created %4 by %5")
                       .arg(q(m.id), q(m.version), q(m.name), q(m.created), q(m.createdBy)));
-        QStringList sizes;
-        for (const auto& [t, size] : m.sizeByTier)
-            sizes << QString("tier %1: %2").arg(t).arg(q(atmo::humanBytes(size)));
-        ctx.print("  tiers      " + sizes.join(", "));
+        ctx.print("  tiers      " + sizesText(m));
+        if (!m.requirements.empty())
+            ctx.print("  requires   " + requirementsText(m.requirements));
         if (r.ok)
-            ctx.print("  complete   for tier" + QString(r.completeTiers.size() > 1 ? "s " : " ") + tiersText(r.completeTiers) +
-                      (r.tier ? QString(" (checked for tier %1)").arg(*r.tier) : QString()));
+            ctx.print("  complete   for " + tiersText(r.completeTiers) +
+                      (r.tier ? QString(" (checked for %1)").arg(tierText(*r.tier)) : QString()));
     }
     for (const auto& c : r.signatures) {
         QString line = QString("  %1 %2").arg(roleLabel(c.role), -15).arg(q(std::string(atmo::signatureStateName(c.state))));
