@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The station's main job on the built-in demo workspace: build a signed package
-# of a mission (full and tier 1), verify it, burn it onto two "drives"
+# of a mission (full and tier_1), verify it, burn it onto two "drives"
 # (folders standing in for mounted USB drives) with read-back verification,
 # and install it. Everything lives in build/demo/ and is made anew each run.
 set -euo pipefail
@@ -31,8 +31,8 @@ printf 'demo-password\n' > "$demo/password"
 "$A" trust add "$demo/keys/mesh-authority.pub" --role mesh
 "$A" trust add "$demo/keys/founder.pub" --role founder
 
-step "Build the signed package: full, and tier 1 only"
-for tier in "" 1; do
+step "Build the signed package: full, and tier_1 only"
+for tier in "" tier_1; do
   "$A" package create --mission "$demo/mission" --version 1.3 --output "$demo/out" \
     --sign "$demo/keys/mesh-authority.key" --password-file "$demo/password" \
     --founder-sign "$demo/keys/founder.key" --founder-password-file "$demo/password" \
@@ -42,13 +42,13 @@ done
 step "Verify before it goes into the field"
 "$A" package verify "$demo/out/production-inspection-v1.3.atmo"
 
-step "Burn tier 1 onto two drives at once, read back and verified"
+step "Burn tier_1 onto two drives at once, read back and verified"
 mkdir -p "$demo/drives/usb0" "$demo/drives/usb1"
-"$A" package export production-inspection-1.3 --tier 1 \
+"$A" package export production-inspection-1.3 --tier tier_1 \
   --output "$demo/drives/usb0" --output "$demo/drives/usb1"
 
-step "Install from a drive on a tier 1 device"
-"$A" package import "$demo/drives/usb0/production-inspection-v1.3-tier1.atmo" --root "$demo/device" --tier 1
+step "Install from a drive on a tier_1 device"
+"$A" package import "$demo/drives/usb0/production-inspection-v1.3-tier1.atmo" --root "$demo/device" --tier tier_1
 "$A" package list --root "$demo/device"
 
 step "A tampered copy is refused"

@@ -192,7 +192,7 @@ void printReport(const Context& ctx, const atmo::VerifyReport& r)
         ctx.print(line);
         for (const auto& f : r.files)
             if (f.state == atmo::FileState::Failed || f.state == atmo::FileState::Missing)
-                ctx.print("    " + q(f.path) + ": " + q(f.message));
+                ctx.print("    " + about(q(f.path), f.message));
     }
 }
 
