@@ -67,7 +67,8 @@ std::optional<QString> signingKeyFile(const atmo::StationHome& home, const QComm
         return q(keys.front().string());
     if (keys.empty())
         error = QString("package create: no --sign KEY given, and the station has no mesh authority key to sign with "
-                        "(a NAME.key in %1 whose NAME.pub it trusts as mesh); pass --sign KEY")
+                        "(a NAME.key in %1 whose NAME.pub it trusts as mesh); pass --sign KEY, or make one with "
+                        "`atmosphere key generate --name mesh --trust mesh`")
                     .arg(q(home.keysDir().string()));
     else
         error = QString("package create: no --sign KEY given, and the station has %1 mesh authority keys (%2); "
