@@ -1,16 +1,11 @@
 #include "core/mission_registry.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "core/fs_util.h"
+#include "core/index_file.h"
 #include "core/manifest.h"
 
 namespace atmo {
@@ -27,15 +22,10 @@ namespace {
 
 Result<std::vector<KnownMission>> loadIndex(const fs::path& index)
 {
-    std::error_code ec;
-    if (!fs::exists(index, ec))
-        return std::vector<KnownMission>{};
-    auto text = readFile(index, 4u << 20);
-    if (!text)
-        return text.error();
-    json doc = json::parse(*text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object())
-        return fail(index.string() + ": not a valid mission index (expected a JSON object)");
+    auto loaded = readJsonIndex(index, "mission index");
+    if (!loaded)
+        return loaded.error();
+    const json& doc = *loaded;
     std::vector<KnownMission> out;
     const auto it = doc.find("missions");
     if (it == doc.end())
@@ -83,29 +73,19 @@ Status MissionRegistry::record(const std::string& id, const fs::path& dir)
         fs::path abs = fs::weakly_canonical(fs::absolute(dir, ec), ec);
         if (ec || abs.empty())
             abs = fs::absolute(dir).lexically_normal();
-        const fs::path parent = index_.has_parent_path() ? index_.parent_path() : fs::path(".");
-        fs::create_directories(parent, ec);
-        if (ec)
-            return fail(parent.string() + ": cannot create directory: " + ec.message());
-        const fs::path lockPath = index_.string() + ".lock";
-        UniqueFd lock(::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-        if (!lock)
-            return fail(lockPath.string() + ": cannot open: " + std::strerror(errno));
-        while (::flock(lock.get(), LOCK_EX) != 0) {
-            if (errno != EINTR)
-                return fail(lockPath.string() + ": cannot lock: " + std::strerror(errno));
-        }
-        auto loaded = loadIndex(index_);
-        if (!loaded)
-            return loaded.error();
-        auto missions = std::move(*loaded);
-        missions.erase(std::remove_if(missions.begin(), missions.end(),
-                                      [&](const KnownMission& m) { return m.id == id; }),
-                       missions.end());
-        missions.push_back({id, abs, utcTimestamp()});
-        std::sort(missions.begin(), missions.end(),
-                  [](const KnownMission& a, const KnownMission& b) { return a.id < b.id; });
-        return writeFileAtomic(index_, serialize(missions));
+        return withIndexLock(index_, [&]() -> Status {
+            auto loaded = loadIndex(index_);
+            if (!loaded)
+                return loaded.error();
+            auto missions = std::move(*loaded);
+            missions.erase(std::remove_if(missions.begin(), missions.end(),
+                                          [&](const KnownMission& m) { return m.id == id; }),
+                           missions.end());
+            missions.push_back({id, abs, utcTimestamp()});
+            std::sort(missions.begin(), missions.end(),
+                      [](const KnownMission& a, const KnownMission& b) { return a.id < b.id; });
+            return writeFileAtomic(index_, serialize(missions));
+        });
     });
 }
 

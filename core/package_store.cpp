@@ -1,16 +1,11 @@
 #include "core/package_store.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "core/fs_util.h"
+#include "core/index_file.h"
 #include "core/manifest.h"
 
 namespace atmo {
@@ -29,15 +24,10 @@ namespace {
 
 Result<std::vector<StoredPackage>> loadIndex(const fs::path& index)
 {
-    std::error_code ec;
-    if (!fs::exists(index, ec))
-        return std::vector<StoredPackage>{};
-    auto text = readFile(index);
-    if (!text)
-        return text.error();
-    json doc = json::parse(*text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object())
-        return fail(index.string() + ": not a valid package index (expected a JSON object)");
+    auto loaded = readJsonIndex(index, "package index", 64u << 20);
+    if (!loaded)
+        return loaded.error();
+    const json& doc = *loaded;
     std::vector<StoredPackage> out;
     const auto it = doc.find("packages");
     if (it == doc.end())
@@ -129,37 +119,25 @@ Status PackageStore::add(const StoredPackage& package)
         if (entry.addedAt.empty())
             entry.addedAt = utcTimestamp();
 
-        const fs::path dir = index_.has_parent_path() ? index_.parent_path() : fs::path(".");
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        if (ec)
-            return fail(dir.string() + ": cannot create directory: " + ec.message());
-        const fs::path lockPath = index_.string() + ".lock";
-        UniqueFd lock(::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-        if (!lock)
-            return fail(lockPath.string() + ": cannot open: " + std::strerror(errno));
-        while (::flock(lock.get(), LOCK_EX) != 0) {
-            if (errno != EINTR)
-                return fail(lockPath.string() + ": cannot lock: " + std::strerror(errno));
-        }
-
-        auto loaded = loadIndex(index_);
-        if (!loaded)
-            return loaded.error();
-        auto packages = std::move(*loaded);
-        packages.erase(std::remove_if(packages.begin(), packages.end(),
-                                      [&](const StoredPackage& p) { return normalized(p.file) == entry.file; }),
-                       packages.end());
-        packages.push_back(std::move(entry));
-        std::stable_sort(packages.begin(), packages.end(), [](const StoredPackage& a, const StoredPackage& b) {
-            if (a.id != b.id)
-                return a.id < b.id;
-            const int c = compareVersions(a.version, b.version);
-            if (c != 0)
-                return c < 0;
-            return preferred(a, b);
+        return withIndexLock(index_, [&]() -> Status {
+            auto loaded = loadIndex(index_);
+            if (!loaded)
+                return loaded.error();
+            auto packages = std::move(*loaded);
+            packages.erase(std::remove_if(packages.begin(), packages.end(),
+                                          [&](const StoredPackage& p) { return normalized(p.file) == entry.file; }),
+                           packages.end());
+            packages.push_back(std::move(entry));
+            std::stable_sort(packages.begin(), packages.end(), [](const StoredPackage& a, const StoredPackage& b) {
+                if (a.id != b.id)
+                    return a.id < b.id;
+                const int c = compareVersions(a.version, b.version);
+                if (c != 0)
+                    return c < 0;
+                return preferred(a, b);
+            });
+            return writeFileAtomic(index_, serialize(packages));
         });
-        return writeFileAtomic(index_, serialize(packages));
     });
 }
 
