@@ -386,7 +386,7 @@ Result<Mission> scanMission(const fs::path& dirIn)
             // The mesh's form has everything under one `mission:` key.
             if (doc["mission"] && !doc["id"]) {
                 m.format = MissionFormat::Mesh;
-                declared = mission_detail::readMeshMission(doc["mission"], missionYaml.string(), m);
+                declared = mission_detail::readMeshMission(doc, missionYaml.string(), m);
             } else {
                 readStationMission(doc, missionYaml.string(), m);
             }

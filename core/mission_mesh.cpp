@@ -98,7 +98,15 @@ TierRequirements readRequirements(const YAML::Node& node, const std::string& fil
             bad(file, field, "is \"" + shown(value) + "\"; expected a number of gigabytes, 0 or more");
         (key == "min_ram_gb" ? r.minRamGb : r.vramGb) = *gb;
     }
+    // VRAM is a GPU's: "optional" beside it would be read as required.
+    if (r.vramGb && node["gpu"] && node["gpu"].IsScalar() && node["gpu"].Scalar() == "optional")
+        bad(file, where + ".vram_gb", "needs a GPU, but gpu is optional; set gpu: required or drop vram_gb");
     return r;
+}
+
+bool statesNothing(const TierRequirements& r)
+{
+    return !r.minRamGb && !r.vramGb && !r.gpuRequired;
 }
 
 void readModels(const YAML::Node& node, const std::string& file, const std::string& where, int tier,
@@ -415,8 +423,9 @@ void emitNode(YAML::Emitter& out, const YAML::Node& n)
 
 } // namespace
 
-MeshDeclarations readMeshMission(const YAML::Node& mission, const std::string& file, Mission& m)
+MeshDeclarations readMeshMission(const YAML::Node& root, const std::string& file, Mission& m)
 {
+    const YAML::Node mission = root["mission"];
     if (!mission.IsMap())
         bad(file, "mission", "must be a mapping with id, name and hardware_tiers");
     const YAML::Node id = mission["id"];
@@ -454,7 +463,24 @@ MeshDeclarations readMeshMission(const YAML::Node& mission, const std::string& f
         readKnowledge(spec["knowledge"], file, where + ".knowledge", *tier, d.knowledge);
     }
     std::sort(m.tiers.begin(), m.tiers.end());
-    readKnowledge(mission["knowledge"], file, "knowledge", 0, d.knowledge);
+    // A device belongs to the highest tier whose requirements it meets, so
+    // once some tier states requirements, a higher one stating none would
+    // take every device (and skip the models of the tiers below it).
+    if (!m.requirements.empty())
+        for (std::size_t i = 1; i < m.tiers.size(); ++i) {
+            const auto it = m.requirements.find(m.tiers[i]);
+            if (it == m.requirements.end() || statesNothing(it->second))
+                m.problems.push_back({"config/mission.yaml",
+                                      "hardware_tiers." + tierName(m.tiers[i]) +
+                                          " states no requirements, so every device would meet it and skip " +
+                                          tierName(m.tiers[i - 1]) + "; give it min_ram_gb, gpu or vram_gb"});
+        }
+    // PROTOCOL.md has knowledge "beside" hardware_tiers; a mission that puts
+    // it beside `mission:` at the top means the same.
+    const YAML::Node inside = mission["knowledge"], beside = root["knowledge"];
+    if (inside && beside)
+        bad(file, "knowledge", "is given both under mission: and beside it; keep the one under mission:");
+    readKnowledge(inside ? inside : beside, file, "knowledge", 0, d.knowledge);
     return d;
 }
 

@@ -27,11 +27,11 @@ struct MeshDeclarations {
     std::vector<Declared> models, agents, tools, knowledge;
 };
 
-// Reads the `mission:` mapping into m (id, name, tiers, requirements) and
+// Reads the document's `mission:` mapping (and a `knowledge:` list beside it) into m (id, name, tiers, requirements) and
 // returns what its tiers declare. `file` prefixes every error. Throws Failure
 // on a value the station would misread: a tier key that is not a tier name, a
 // requirement it does not know or cannot read, a model without id or version.
-MeshDeclarations readMeshMission(const YAML::Node& mission, const std::string& file, Mission& m);
+MeshDeclarations readMeshMission(const YAML::Node& root, const std::string& file, Mission& m);
 
 // Gives the files of models/, agents/, tools/ and knowledge/ (in `files`,
 // their kind, path and size known) the ids, versions and tiers their

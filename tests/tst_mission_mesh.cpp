@@ -250,6 +250,10 @@ private slots:
              {"hardware_tiers.tier_1.agents[0] \"vision_agent@latest\": \"latest\" is not a version", ""}},
             {{"  id: production-inspection\n", "  id: Production Inspection\n"}, {"id \"Production Inspection\"", ""}},
             {{"  hardware_tiers:\n", "  tiers:\n"}, {"hardware_tiers is missing", ""}},
+            {{"        gpu: required\n        vram_gb: 4\n", "        gpu: optional\n        vram_gb: 4\n"},
+             {"hardware_tiers.tier_2.requirements.vram_gb needs a GPU, but gpu is optional", ""}},
+            {{"      - sop-search\n", "      - sop-search\nknowledge:\n  - domain: extra\n"},
+             {"knowledge is given both under mission: and beside it", ""}},
         };
         for (const auto& c : cases) {
             testutil::writeFile(file, seed);
@@ -398,7 +402,10 @@ private slots:
                   "  hardware_tiers:\n    tier_4:\n      requirements: {min_ram_gb: 64}\n    tier_5:\n");
         auto m = scanMission(dir);
         QVERIFY2(m, m ? "" : m.message().c_str());
-        QVERIFY2(m->problems.empty(), problemList(*m).c_str());
+        // tier_5 states nothing: every device would meet it (see below).
+        QCOMPARE(m->problems.size(), std::size_t(1));
+        QVERIFY2(hasProblem(*m, "config/mission.yaml", "hardware_tiers.tier_5 states no requirements"),
+                 problemList(*m).c_str());
         QCOMPARE(m->tiers, (std::vector<int>{1, 2, 3, 4, 5}));
         QCOMPARE(m->requirements.at(4), (TierRequirements{64.0, false, std::nullopt}));
         QVERIFY2(saveMissionYaml(*m).ok(), saveMissionYaml(*m).message().c_str());
@@ -412,6 +419,67 @@ private slots:
         auto again = scanMission(dir);
         QVERIFY2(again, again ? "" : again.message().c_str());
         QCOMPARE(findFile(*again, "models/llama3-8b-inspection.gguf")->entry.tiers, (std::vector<int>{3, 4}));
+    }
+
+    // A device belongs to the highest tier whose requirements it meets: a
+    // tier above others that states none (forgotten, or `{}`) would take
+    // every device and install none of the models below it.
+    void tierStatingNoRequirementsIsAProblem()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = copySeed(sb / "m");
+        const fs::path file = dir / "config/mission.yaml";
+        const std::string seed = testutil::readFile(file);
+        replaceIn(file, "  hardware_tiers:\n", "  hardware_tiers:\n    tier_4: {}\n");
+        auto m = scanMission(dir);
+        QVERIFY2(m, m ? "" : m.message().c_str());
+        QVERIFY2(hasProblem(*m, "config/mission.yaml",
+                            "hardware_tiers.tier_4 states no requirements, so every device would meet it and skip "
+                            "tier_3"),
+                 problemList(*m).c_str());
+
+        // The same for a tier whose requirements block was left out.
+        testutil::writeFile(file, seed);
+        replaceIn(file, "      requirements:\n        min_ram_gb: 8\n        gpu: required\n        vram_gb: 4\n", "");
+        m = scanMission(dir);
+        QVERIFY2(m, m ? "" : m.message().c_str());
+        QVERIFY2(hasProblem(*m, "config/mission.yaml", "hardware_tiers.tier_2 states no requirements"),
+                 problemList(*m).c_str());
+
+        // The lowest tier may state none (every device meets it anyway), and
+        // so may every tier: then the station's own thresholds decide.
+        testutil::writeFile(file, seed);
+        replaceIn(file, "      requirements:\n        min_ram_gb: 4\n        gpu: optional\n", "");
+        m = scanMission(dir);
+        QVERIFY2(m && m->problems.empty(), m ? problemList(*m).c_str() : m.message().c_str());
+    }
+
+    // PROTOCOL.md puts knowledge "beside" hardware_tiers; beside `mission:`
+    // at the top of the file is read the same way.
+    void knowledgeBesideTheMission()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = copySeed(sb / "m");
+        const fs::path file = dir / "config/mission.yaml";
+        std::string text = testutil::readFile(file);
+        const auto from = text.find("  knowledge:\n"), to = text.find("  llamafarm:\n");
+        QVERIFY(from != std::string::npos && to != std::string::npos && from < to);
+        std::string block = text.substr(from, to - from);
+        text.erase(from, to - from);
+        std::string unindented;
+        std::size_t pos = 0;
+        while (pos < block.size()) { // one level out
+            const auto nl = block.find('\n', pos);
+            const std::string line = block.substr(pos, nl - pos);
+            unindented += (line.rfind("  ", 0) == 0 ? line.substr(2) : line) + "\n";
+            pos = nl + 1;
+        }
+        testutil::writeFile(file, text + unindented);
+        auto m = scanMission(dir);
+        QVERIFY2(m, m ? "" : m.message().c_str());
+        QVERIFY2(m->problems.empty(), problemList(*m).c_str());
+        QVERIFY(findFile(*m, "knowledge/defect-catalog.chunks.jsonl"));
+        QVERIFY(findFile(*m, "knowledge/sop-inspection.chunks.jsonl"));
     }
 
     // The seed's mission as a package: unversioned tools/core_tools.yaml and
