@@ -26,7 +26,8 @@ std::string problemsText(const Mission& m)
     const auto& p = m.problems.front();
     std::string s = (m.root / p.path).string() + ": " + p.message;
     if (m.problems.size() > 1)
-        s += " (and " + std::to_string(m.problems.size() - 1) + " more problems)";
+        s += m.problems.size() == 2 ? std::string(" (and 1 more problem)")
+                                    : " (and " + std::to_string(m.problems.size() - 1) + " more problems)";
     return s;
 }
 

@@ -1,6 +1,9 @@
 // Bad input through the real `atmosphere` binary: each case must end with a
 // one-line reason on stderr that names the thing, a non-zero exit, and no
 // partial output.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 #include <sys/mount.h>
@@ -93,6 +96,32 @@ private slots:
                       "--sign", p("keys/mesh.key"), "--password-file", p("pw")});
         expectOneLine(r, 1, {"no-such-mission", "neither a folder", "missions.json"});
         QVERIFY(!fs::exists(box / "nm"));
+    }
+
+    // A technician sees every problem of a mission in one run, each on its
+    // own line naming the file, then a summary; --json lists them too.
+    void everyMissionProblemAtOnce()
+    {
+        const fs::path m = box / "three-problems";
+        makeMission(m);
+        writeFile(m / "models/noversion.onnx", "weights\n");
+        writeFile(m / "knowledge/notes.txt", "free text\n");
+        writeFile(m / "knowledge/broken.chunks.jsonl", "{\"id\": 1}\nnot json\n");
+        auto r = run({"--json", "package", "create", "--mission", p("three-problems"), "--version", "1.0", "--output",
+                      p("tp"), "--sign", p("keys/mesh.key"), "--password-file", p("pw")});
+        QCOMPARE(r.exitCode, 1);
+        const QStringList lines = r.err.trimmed().split('\n');
+        QVERIFY2(lines.size() == 4, qPrintable(r.err));
+        for (const QString& line : lines)
+            QVERIFY2(line.startsWith("atmosphere: "), qPrintable(line));
+        QVERIFY2(r.err.contains("models/noversion.onnx: file name has no version"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("knowledge/notes.txt: is not a knowledge file"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("knowledge/broken.chunks.jsonl: line 2 is not a JSON record"), qPrintable(r.err));
+        QVERIFY2(lines.last().contains("3 problems to fix in the mission; nothing was built"), qPrintable(lines.last()));
+        const QJsonObject out = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(out["problems"].toArray().size(), 3);
+        QVERIFY(out["error"].toString().contains("3 problems"));
+        QVERIFY(!fs::exists(box / "tp"));
     }
 
     void defaultSigningKey()

@@ -9,6 +9,7 @@
 #include "ReportOutput.h"
 
 #include "core/fs_util.h"
+#include "core/mission.h"
 #include "core/mission_registry.h"
 #include "core/package_store.h"
 #include "core/package_writer.h"
@@ -115,6 +116,25 @@ int packageCreate(const QStringList& args)
     const auto missionDir = resolveMission(home, p.value("mission"), error);
     if (!missionDir)
         return ctx.fail(error);
+    // Every problem of the mission at once, before a password is asked for:
+    // otherwise a technician fixes them one run at a time. (createPackage
+    // scans again and refuses the same way; its message names the first.)
+    if (auto scanned = atmo::scanMission(*missionDir); scanned && !scanned->problems.empty()) {
+        QJsonArray list;
+        for (const auto& problem : scanned->problems)
+            list.append(q((scanned->root / problem.path).string()) + ": " + q(problem.message));
+        const auto n = scanned->problems.size();
+        if (n > 1) // one line each, then the summary
+            for (const auto& line : list)
+                std::cerr << "atmosphere: " << s(line.toString()) << "\n";
+        const QString summary = n == 1 ? list.first().toString()
+                                       : QString("%1: %2 problems to fix in the mission; nothing was built")
+                                             .arg(q(scanned->root.string()))
+                                             .arg(n);
+        if (ctx.json())
+            ctx.printJson(QJsonObject{{"error", summary}, {"problems", list}});
+        return ctx.fail(summary);
+    }
     const auto keyFile = signingKeyFile(home, p, error);
     if (!keyFile)
         return ctx.usage(error);
