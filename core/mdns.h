@@ -122,6 +122,14 @@ public:
     // is not an error here: it is reported through `problem` and asked for
     // again (see above).
     virtual Status browse(const std::string& ownNodeId) = 0;
+    // A snapshot of the services browsed and being resolved that neither
+    // peerFound nor peerUnresolved has reported yet: a peer without any
+    // address is one of them for the first 5 s or more (Avahi's resolve
+    // timeout), before peerUnresolved says so. Only instanceName is set and
+    // resolved is false. Tracked services only (at most kMdnsMaxPeers; not
+    // those waiting for a slot, nor any found to be ourselves). Any thread,
+    // also from inside an event.
+    virtual std::vector<MdnsPeer> pending() = 0;
 };
 
 } // namespace atmo

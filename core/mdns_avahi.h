@@ -68,6 +68,7 @@ public:
     Status advertise(const MdnsAdvert& advert) override;
     void withdraw() override;
     Status browse(const std::string& ownNodeId) override;
+    std::vector<MdnsPeer> pending() override;
 
 private:
     // Takes the poll's lock unless this thread is inside one of our callbacks

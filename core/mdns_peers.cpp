@@ -409,4 +409,20 @@ Status AvahiMdns::browse(const std::string& ownNodeId)
     return {};
 }
 
+std::vector<MdnsPeer> AvahiMdns::pending()
+{
+    Lock lock(*this);
+    std::vector<MdnsPeer> list;
+    // Not yet reported, and not found useless: a peer found to be ourselves
+    // is useless without ever having been reported.
+    for (const auto& [name, peer] : peers_)
+        if (peer.admitted && !peer.reported && !peer.useless && !peer.links.empty()) {
+            MdnsPeer p;
+            p.instanceName = name;
+            p.resolved = false;
+            list.push_back(std::move(p));
+        }
+    return list;
+}
+
 } // namespace atmo::mdns_detail

@@ -38,6 +38,15 @@ QString joined(const std::vector<std::string>& v)
 
 QString readLine(QProcess& p, int msec) { return testutil::readProcessLine(p, msec); }
 
+// Whether pending() lists `name` (browsed, resolving, not reported yet).
+bool isPending(Mdns& mdns, const std::string& name)
+{
+    for (const MdnsPeer& p : mdns.pending())
+        if (p.instanceName == name)
+            return !p.resolved;
+    return false;
+}
+
 } // namespace
 
 class TstMdns : public QObject {
@@ -211,9 +220,17 @@ private slots:
                                    "--txt", "capabilities=models"}));
         QCOMPARE(readLine(py, 30000), QString("REGISTERED atmosphere-noaddr"));
 
+        // Browsed and resolving, not reported yet (Avahi's resolve timeouts
+        // take 5 s and more): pending() shows it meanwhile.
+        QVERIFY2(testutil::waitFor([&] {
+            return isPending(*n.mdns, "atmosphere-noaddr") || n.rec->unresolvedPeer("atmosphere-noaddr");
+        }, kEventMs), n.rec->allProblems().c_str());
+        QVERIFY2(!n.rec->unresolvedPeer("atmosphere-noaddr"), "reported before pending() could show it");
+
         QVERIFY2(testutil::waitFor([&] { return n.rec->unresolvedPeer("atmosphere-noaddr").has_value(); },
                                    kUnresolvedMs),
                  n.rec->allProblems().c_str());
+        QVERIFY(!isPending(*n.mdns, "atmosphere-noaddr")); // reported now
         const auto [p, why] = *n.rec->unresolvedPeer("atmosphere-noaddr");
         QVERIFY(!p.resolved);
         QCOMPARE(p.address, std::string());
@@ -341,6 +358,11 @@ private slots:
         testutil::waitFor([&] { return self2.rec->peer("atmosphere-self").has_value(); }, 1500);
         QVERIFY(!self2.rec->peer("atmosphere-self"));
         QVERIFY(!self1.rec->peer("atmosphere-self"));
+        // Once resolved and found to be ourselves it is not pending either.
+        QVERIFY(testutil::waitFor([&] {
+            return !isPending(*self1.mdns, "atmosphere-self") && !isPending(*self2.mdns, "atmosphere-self");
+        }, kEventMs));
+        QVERIFY(!isPending(*bystander.mdns, "atmosphere-self"));
     }
 
     // withdraw() and destruction both take the service off the network.

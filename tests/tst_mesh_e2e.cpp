@@ -326,6 +326,41 @@ private slots:
         startInNamespace(junkZc, "/usr/bin/python3", junkArgs, box / "junk-home");
         QVERIFY2(readLine(junkZc, 30000).startsWith("REGISTERED"), junkZc.readAllStandardError().constData());
 
+        // With the default 3 s wait, shorter than Avahi's 5 s resolve
+        // timeout: the node is still resolving when the wait ends, and is
+        // listed as unresolved rather than missing (it used to be missing,
+        // and --from said there was no peer of that name).
+        {
+            QProcess quickPeers;
+            startInNamespace(quickPeers, cliPath(), {"peers", "--json"}, homeB);
+            QVERIFY(quickPeers.waitForFinished(60000));
+            const QString quickErr = QString::fromUtf8(quickPeers.readAllStandardError());
+            QVERIFY2(quickPeers.exitStatus() == QProcess::NormalExit && quickPeers.exitCode() == 0, qPrintable(quickErr));
+            const QJsonObject quick = QJsonDocument::fromJson(quickPeers.readAllStandardOutput()).object();
+            QJsonObject pending;
+            for (const auto& v : quick["peers"].toArray())
+                if (v.toObject()["name"].toString() == "atmosphere-pynoaddr")
+                    pending = v.toObject();
+            QVERIFY2(!pending.isEmpty(), qPrintable(QJsonDocument(quick).toJson() + quickErr));
+            QCOMPARE(pending["resolved"].toBool(true), false);
+            QCOMPARE(pending["reachable"].toBool(true), false);
+            QCOMPARE(pending["found_by"].toString(), QStringLiteral("mdns"));
+            QCOMPARE(pending["endpoint"].toString(), QString());
+            QVERIFY2(pending["error"].toString().contains("no address yet"), qPrintable(pending["error"].toString()));
+
+            QProcess sync;
+            startInNamespace(sync, cliPath(),
+                             {"package", "sync", "--from", "atmosphere-pynoaddr", "--root",
+                              QString::fromStdString((box / "synced").string())},
+                             homeB);
+            QVERIFY(sync.waitForFinished(60000));
+            const QString syncErr = QString::fromUtf8(sync.readAllStandardError());
+            QVERIFY2(sync.exitStatus() == QProcess::NormalExit && sync.exitCode() == 1, qPrintable(syncErr));
+            QVERIFY2(syncErr.contains("atmosphere-pynoaddr: seen on mDNS, but its address could not be resolved"),
+                     qPrintable(syncErr));
+            QVERIFY(!fs::exists(box / "synced"));
+        }
+
         // Long enough for Avahi's 5 s resolve timeouts (IPv4, then any address).
         // A pull of a model nobody has runs meanwhile; it names every peer
         // with an error.

@@ -58,6 +58,23 @@ void remember(atmo::RememberedPeers& store, const PeerDirectory& directory)
         std::cerr << "atmosphere: note: cannot remember peers: " << st.message() << "\n";
 }
 
+// Lists as unresolved the services mDNS has seen but not resolved yet: a
+// peer without any address (the mesh's Python discovery registers none)
+// takes Avahi's 5 s resolve timeout before it is reported unresolved, and
+// should not be missing from a shorter wait.
+void addStillResolving(const MdnsService& mdns, double wait, PeerDirectory& directory)
+{
+    for (const MdnsPeerInfo& p : mdns.pending()) {
+        bool listed = false;
+        for (int row = 0; row < directory.peerCount() && !listed; ++row)
+            listed = directory.peer(row).origin == atmo::PeerOrigin::Mdns && directory.peer(row).name == p.instanceName;
+        if (!listed)
+            directory.addUnresolved(p.instanceName, p.nodeId,
+                                    "mDNS: peer '" + p.instanceName + "' has no address yet (still resolving when the "
+                                        + QString::number(wait) + " s wait ended; a longer --wait may tell more)");
+    }
+}
+
 // Browses mDNS (unless useMdns is false) for `wait` seconds and asks every
 // remembered peer, beside what `directory` already holds; then lets every
 // fetch under way finish (each has its own time limit).
@@ -110,8 +127,11 @@ Looked look(double wait, bool useMdns, const atmo::RememberedPeers& remembered, 
     QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
         const qint64 elapsed = clock.elapsed();
         if (elapsed >= listenMs &&
-            (!directory.busy() || (elapsed >= listenMs + kRememberedGraceMs && onlyRememberedPending())))
+            (!directory.busy() || (elapsed >= listenMs + kRememberedGraceMs && onlyRememberedPending()))) {
+            if (looked.mdnsRan)
+                addStillResolving(mdns, wait, directory);
             loop.quit();
+        }
     });
     tick.start();
     loop.exec();

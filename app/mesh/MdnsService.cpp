@@ -99,3 +99,12 @@ bool MdnsService::browse(const QString& ownNodeId)
         error_ = QString::fromStdString(st.message());
     return st.ok();
 }
+
+QList<MdnsPeerInfo> MdnsService::pending() const
+{
+    QList<MdnsPeerInfo> list;
+    if (mdns_)
+        for (const auto& p : mdns_->pending())
+            list.append(infoFrom(p));
+    return list;
+}

@@ -39,6 +39,10 @@ public:
     bool advertise(const atmo::MdnsAdvert& advert);
     void withdraw();
     bool browse(const QString& ownNodeId);
+    // The services browsed whose resolve is still under way, not yet
+    // reported through peerFound or peerUnresolved (atmo::Mdns::pending):
+    // only instanceName is set, resolved is false.
+    QList<MdnsPeerInfo> pending() const;
 
 signals:
     void peerFound(const MdnsPeerInfo& peer);
