@@ -630,6 +630,28 @@ private:
     std::uint64_t outBytes_ = 0;
 };
 
+// After the verifier's "this archive is a tier_1 export: ...": the device's
+// tier and why, and what to do: "; this device is tier_2 (15.5 GiB RAM >=
+// 8 GB, ...): use the full package or a tier_2 export, or install it as
+// tier_1 with --tier tier_1".
+std::string tierMismatchAdvice(const TierDecision& decision, int checked, const std::vector<int>& complete)
+{
+    std::string why = decision.reason;
+    if (const std::string prefix = tierName(decision.tier) + ": "; why.rfind(prefix, 0) == 0)
+        why.erase(0, prefix.size());
+    std::string out = "; this device is " + tierName(decision.tier) + " (" + why + ")";
+    if (checked != decision.tier)
+        out += ", checked as " + tierName(checked);
+    out += ": use the full package or a " + tierName(checked) + " export";
+    std::optional<int> lower;
+    for (int t : complete)
+        if (t < checked)
+            lower = t;
+    if (lower)
+        out += ", or install it as " + tierName(*lower) + " with --tier " + tierName(*lower);
+    return out;
+}
+
 } // namespace
 
 InstallResult installPackage(const fs::path& file, const InstallOptions& options, VerifyObserver* observer,
@@ -671,6 +693,8 @@ InstallResult installPackage(const fs::path& file, const InstallOptions& options
     result.report = verifyPackage(file, vo, observer, cancel);
 
     VerifyReport& report = result.report;
+    if (report.tierMismatch && report.tier)
+        report.reason += tierMismatchAdvice(result.tier, *report.tier, report.completeTiers);
     if (report.ok && !sink.manifest()) {
         report.ok = false;
         report.reason = "the package was verified but never reached the installer";

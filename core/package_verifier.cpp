@@ -592,7 +592,19 @@ private:
             if (std::all_of(needed.begin(), needed.end(), [&](const ContentFile* f) { return present.count(f->path); }))
                 report_.completeTiers.push_back(t);
         }
-        std::string firstMissing;
+        // A file the device's tier needs but that no tier this archive is
+        // complete for has: the archive is an export of other tiers (a tier_1
+        // export on a tier_2 device), not a damaged one. A file missing from
+        // the archive's own tiers leaves it complete for none and reads as
+        // missing, as before. Which tiers the archive carries comes from what
+        // is in it, never from what it claims.
+        const auto carried = [&](const ContentFile* f) {
+            return std::any_of(report_.completeTiers.begin(), report_.completeTiers.end(),
+                               [&](int t) { return f->inTier(t); });
+        };
+        std::string firstMissing, firstNotCarried;
+        std::size_t missing = 0, notCarried = 0;
+        const std::string exportTiers = tierListText(report_.completeTiers);
         for (auto& c : report_.files) {
             if (c.state != FileState::Pending)
                 continue;
@@ -600,13 +612,31 @@ private:
             const bool needed = report_.tier ? f->inTier(*report_.tier) : report_.completeTiers.empty();
             c.state = needed ? FileState::Missing : FileState::NotInArchive;
             if (needed) {
-                c.message = c.path + " is missing" +
-                            (report_.tier ? " (needed for " + tierName(*report_.tier) + ")" : std::string());
+                ++missing;
+                if (report_.tier && !report_.completeTiers.empty() && !carried(f)) {
+                    ++notCarried;
+                    c.message = c.path + " is not in this " + exportTiers + " export (needed for " +
+                                tierName(*report_.tier) + ")";
+                    if (firstNotCarried.empty())
+                        firstNotCarried = c.path;
+                } else {
+                    c.message = c.path + " is missing" +
+                                (report_.tier ? " (needed for " + tierName(*report_.tier) + ")" : std::string());
+                }
                 if (firstMissing.empty())
                     firstMissing = c.message;
             }
             if (observer_)
                 observer_->onFile(c);
+        }
+        if (missing && missing == notCarried) {
+            // "this archive is a tier_1 export: it carries only tier_1's
+            //  files, not models/x.tensorrt that tier_2 needs"
+            report_.tierMismatch = true;
+            throw Reject{"this archive is a " + exportTiers + " export: it carries only " + exportTiers +
+                         "'s files, not " + firstNotCarried +
+                         (missing > 1 ? " and " + std::to_string(missing - 1) + " more" : std::string()) + " that " +
+                         tierName(*report_.tier) + " needs"};
         }
         if (!firstMissing.empty())
             throw Reject{firstMissing};

@@ -70,6 +70,9 @@ struct VerifyReport {
     std::vector<CustodyCheck> custody;
     std::optional<int> tier;                  // the tier required, if any
     std::vector<int> completeTiers;           // tiers whose every file is present and good
+    // The device's tier (`tier`) needs files that no tier in completeTiers
+    // has: an export of other tiers, refused, but not damaged.
+    bool tierMismatch = false;
     std::uint64_t bytesHashed = 0;
 };
 

@@ -60,9 +60,9 @@ class TstPackageRequirements : public QObject {
     fs::path pkg_;
 
     // pkg_ with its manifest edited and re-signed by the trusted mesh key.
-    fs::path resigned(const std::function<void(std::string&)>& editManifest)
+    fs::path resigned(const fs::path& source, const std::function<void(std::string&)>& editManifest)
     {
-        return fx.craft(pkg_, [&](std::vector<RawEntry>& es) {
+        return fx.craft(source.empty() ? pkg_ : source, [&](std::vector<RawEntry>& es) {
             std::string& yaml = entry(es, kManifestName)->data;
             editManifest(yaml);
             entry(es, kMeshSignatureName)->data = signMessage(fx.mesh, yaml, "resigned by the test").fileText();
@@ -72,9 +72,24 @@ class TstPackageRequirements : public QObject {
         });
     }
 
-    fs::path withRequirements(const char* requirements)
+    fs::path withRequirements(const char* requirements, const fs::path& source = {})
     {
-        return resigned([&](std::string& yaml) { replaceAll(yaml, "\ncontents:\n", std::string("\n") + requirements + "contents:\n"); });
+        return resigned(source, [&](std::string& yaml) { replaceAll(yaml, "\ncontents:\n", std::string("\n") + requirements + "contents:\n"); });
+    }
+
+    // A copy of `file` without the given content entries, nor their lines in
+    // checksums.sha256 (as if they had never been exported).
+    fs::path withoutEntries(const fs::path& file, const std::vector<std::string>& paths)
+    {
+        return fx.craft(file, [&](std::vector<RawEntry>& es) {
+            es.erase(std::remove_if(es.begin(), es.end(),
+                                    [&](const RawEntry& e) {
+                                        return std::find(paths.begin(), paths.end(), e.path) != paths.end();
+                                    }),
+                     es.end());
+            for (const auto& path : paths)
+                dropChecksumLine(es, path);
+        });
     }
 
     InstallResult install(const fs::path& file, std::optional<int> tier, const TierPolicy& policy)
@@ -113,7 +128,7 @@ private slots:
     // What stations before the tier names signed must still verify and install.
     void olderNumericManifestVerifiesAndInstalls()
     {
-        const fs::path old = resigned([](std::string& yaml) { replaceAll(yaml, "tier_", ""); });
+        const fs::path old = resigned({}, [](std::string& yaml) { replaceAll(yaml, "tier_", ""); });
         const std::string manifest = testutil::readTarEntries(old).front().data;
         QVERIFY2(manifest.find("  tiers: [1, 2]\n") != std::string::npos, manifest.c_str());
         QVERIFY2(manifest.find("\n    2: ") != std::string::npos, manifest.c_str());
@@ -202,6 +217,67 @@ private slots:
 
         r = cli({"package", "list", "--root", p(fx.sb->path() / "device"), "--json"});
         QCOMPARE(json(r)["packages"].toArray().at(0).toObject()["tier"].toString(), QString("tier_1"));
+    }
+
+    // The seed's USB flow: a tier_1 export imported where the package's own
+    // requirements make the device tier_2. Refused (the device's tier decides
+    // what is required), but said as a tier mismatch with the device's tier,
+    // why, and what to do; not as damage.
+    void tierOneExportOnATierTwoDevice()
+    {
+        // What `package export --tier tier_1` writes: only tier_1's files.
+        const fs::path file = withRequirements(kTrivial, fx.build(1));
+        QVERIFY(fx.verify(file, 1).ok);
+
+        InstallResult ir = install(file, std::nullopt, tierOneOnly());
+        QVERIFY(!ir.report.ok);
+        QVERIFY(!ir.installed);
+        QCOMPARE(ir.tier.tier, 2);
+        QVERIFY(ir.report.tierMismatch);
+        const QString reason = QString::fromStdString(ir.report.reason);
+        QVERIFY2(reason.startsWith("this archive is a tier_1 export: it carries only tier_1's files, not " +
+                                   QString::fromStdString(kLarge) + " that tier_2 needs; this device is tier_2 ("),
+                 qPrintable(reason));
+        QVERIFY2(reason.contains(" GiB RAM >= 0.002 GB"), qPrintable(reason));
+        QVERIFY2(reason.endsWith("): use the full package or a tier_2 export, or install it as tier_1 with --tier tier_1"),
+                 qPrintable(reason));
+        QVERIFY2(!reason.contains("missing") && !reason.contains("damaged"), qPrintable(reason));
+        QVERIFY(!fs::exists(fx.sb->path() / "device/production-inspection"));
+
+        auto r = cli({"package", "import", p(file), "--root", p(fx.sb->path() / "device")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("DO NOT INSTALL: this archive is a tier_1 export: "), qPrintable(r.out));
+        QVERIFY2(r.out.contains("\n  device     tier_2: "), qPrintable(r.out));
+        QVERIFY2(r.out.contains(", 1 needed for tier_2 not in this export"), qPrintable(r.out));
+        QVERIFY2(!r.out.contains("MISSING"), qPrintable(r.out));
+        QVERIFY2(r.err.contains("or install it as tier_1 with --tier tier_1"), qPrintable(r.err));
+        QVERIFY(!fs::exists(fx.sb->path() / "device/production-inspection"));
+
+        r = cli({"package", "import", p(file), "--root", p(fx.sb->path() / "device"), "--tier", "tier_1"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("  device     tier_1: chosen by the operator"), qPrintable(r.out));
+        QVERIFY(fs::exists(fx.sb->path() / "device/production-inspection/current" / kSmall));
+    }
+
+    // A tier_1 export that lost one of its own tier_1 files is damaged, and says so.
+    void tierOneExportMissingItsOwnFileIsMissing()
+    {
+        const fs::path file = withoutEntries(withRequirements(kTrivial, fx.build(1)), {kSmall});
+        for (std::optional<int> tier : {std::optional<int>(), std::optional<int>(1)}) {
+            const InstallResult ir = install(file, tier, tierOneOnly());
+            QVERIFY(!ir.installed);
+            QVERIFY(!ir.report.tierMismatch);
+            const QString reason = QString::fromStdString(ir.report.reason);
+            QVERIFY2(reason.contains(" is missing (needed for tier_"), qPrintable(reason));
+            QVERIFY2(!reason.contains("export"), qPrintable(reason));
+        }
+        const auto r = cli({"package", "import", p(file), "--root", p(fx.sb->path() / "device")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("MISSING"), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QString::fromStdString(kSmall) + ": " + QString::fromStdString(kSmall) + " is missing (needed for tier_2)"),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains("\n  device     tier_2: "), qPrintable(r.out));
+        QVERIFY(!fs::exists(fx.sb->path() / "device/production-inspection"));
     }
 };
 

@@ -136,12 +136,15 @@ private slots:
         QVERIFY2(r.ok, r.reason.c_str());
         QCOMPARE(r.tier, std::optional<int>(1));
 
-        // A tier 2 (or stronger) device needs the tier 2 model, which this export lacks.
+        // A tier 2 (or stronger) device needs the tier 2 model, which this
+        // export lacks: refused, as a tier_1 export, not as damage.
         for (int device : {2, 3}) {
             RecordingObserver o2;
             RecordingSink sink;
             r = fx.verify(pkg, device, &o2, &sink);
-            EXPECT_REJECTED(r, q(kLarge), "missing", "needed for tier_2");
+            EXPECT_REJECTED(r, q(kLarge), "this archive is a tier_1 export", "that tier_2 needs");
+            QVERIFY2(!q(r.reason).contains("missing"), r.reason.c_str());
+            QVERIFY(r.tierMismatch);
             QCOMPARE(fileCheck(r, kLarge)->state, FileState::Missing);
             QVERIFY(o2.last(kLarge));
             QCOMPARE(o2.last(kLarge)->state, FileState::Missing);

@@ -85,8 +85,10 @@ int runImport(const Context& ctx, const QString& file, const ImportChoices& choi
         ctx.printJson(o);
     }
     if (!result.report.ok || !result.installed) {
-        if (!ctx.json())
+        if (!ctx.json()) {
             printReport(ctx, result.report);
+            ctx.print("  device     " + q(result.tier.reason));
+        }
         return ctx.fail(about(file, "not installed: " + about(file, result.report.reason).mid(file.size() + 2).toStdString()));
     }
     const auto& pkg = *result.installed;

@@ -185,7 +185,9 @@ void printReport(const Context& ctx, const atmo::VerifyReport& r)
         QString line = QString("  files      %1 verified").arg(ok);
         if (failed)
             line += QString(", %1 FAILED").arg(failed);
-        if (missing)
+        if (missing && r.tierMismatch && r.tier)
+            line += QString(", %1 needed for %2 not in this export").arg(missing).arg(tierText(*r.tier));
+        else if (missing)
             line += QString(", %1 MISSING").arg(missing);
         if (absent)
             line += QString(", %1 of other tiers not in this archive").arg(absent);
