@@ -176,7 +176,7 @@ private slots:
             {{"package", "sync", "--from", base, "--id", "no-such"}, 1, "no-such: not offered by"},
             {{"package", "sync", "--from", base, "--id", "production-inspection", "--version", "9.9"}, 1, "(it offers 1.3, 1.2)"},
             {{"package", "sync", "--from", base, "--id", "production-inspection", "--tier", "7", "--download-only"}, 1,
-             "tier 7 is not offered (offered: full, tier 1)"},
+             "tier_7 is not offered (offered: full, tier_1)"},
             {{"package", "sync", "--from", "http://127.0.0.1:1"}, 1, "no packages offered"},
             {{"package", "check-updates", "--peer", "http://", "--no-mdns"}, 2, "not a peer address"},
             {{"package", "check-updates", "--peer", "nope", "--no-mdns"}, 1,
@@ -192,6 +192,18 @@ private slots:
             QVERIFY2(r.err.contains(c.says), qPrintable(c.args.join(' ') + ": " + r.err));
             QCOMPARE(r.err.trimmed().count('\n'), 0); // one line
         }
+        // A model bridge answers but has no packages: say so, not what its
+        // model catalog held.
+        const fs::path bridgeFiles = box / "bridge-files";
+        fs::create_directories(bridgeFiles);
+        testutil::BridgeProcess bridge(bridgeFiles);
+        QVERIFY(bridge.ok());
+        auto fromBridge = b({"package", "sync", "--from", bridge.url()});
+        QCOMPARE(fromBridge.exitCode, 1);
+        QVERIFY2(fromBridge.err.contains("lists no packages; a model bridge offers models only"),
+                 qPrintable(fromBridge.err));
+        QCOMPARE(fromBridge.err.trimmed().count('\n'), 0);
+
         // Nobody to ask at all: no mDNS, no --peer, nothing remembered.
         auto r = runCli({"package", "check-updates", "--no-mdns"}, box / "nobody");
         QCOMPARE(r.exitCode, 2);

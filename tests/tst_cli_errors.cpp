@@ -90,6 +90,9 @@ private slots:
         QVERIFY(!fs::exists(box / "fmt"));
         expectOneLine(run({"--frobnicate", "package", "list"}), 2, {"unknown option", "--frobnicate", "--home"});
         expectOneLine(run({"--home"}), 2, {"--home"});
+        // An empty --home= would make the working directory the station home.
+        expectOneLine(run({"--home=", "package", "list"}), 2, {"--home needs a directory"});
+        expectOneLine(run({"--home", "", "package", "list"}), 2, {"--home needs a directory"});
 
         // A --mission that is neither a folder nor a mission this station built.
         auto r = run({"package", "create", "--mission", "no-such-mission", "--version", "1.0", "--output", p("nm"),
@@ -138,6 +141,14 @@ private slots:
         r = runCli({"package", "create", "--mission", p("mission"), "--version", "3.0", "--output", p("twokeys")}, two);
         expectOneLine(r, 2, {"2 mesh authority keys", "alpha.key", "beta.key", "--sign KEY"});
         QVERIFY(!fs::exists(box / "twokeys"));
+
+        // A key pair there whose public key is not trusted: the advice is to
+        // trust it (generating another of that name would fail).
+        const fs::path untrusted = box / "untrusted-key-home";
+        QCOMPARE(runCli({"key", "generate", "--name", "mesh", "--unencrypted"}, untrusted).exitCode, 0);
+        r = runCli({"package", "create", "--mission", p("mission"), "--version", "3.0", "--output", p("untrusted")},
+                   untrusted);
+        expectOneLine(r, 2, {"no mesh authority key", "atmosphere trust add", "mesh.pub --role mesh"});
 
         // A key there that is not trusted as mesh authority is not a candidate.
         const fs::path one = box / "one-key-home";

@@ -66,6 +66,10 @@ bool Context::parse(QCommandLineParser& parser, int minPositional, int maxPositi
         std::exit(Ok);
     }
     json_ = parser.isSet("json");
+    if (parser.isSet("home") && parser.value("home").isEmpty()) { // would be the working directory
+        usage("--home needs a directory");
+        return false;
+    }
     home_ = parser.isSet("home") ? std::filesystem::path(s(parser.value("home"))) : atmo::StationHome::defaultRoot();
     const int n = static_cast<int>(parser.positionalArguments().size());
     if (n < minPositional) {

@@ -66,12 +66,23 @@ std::optional<QString> signingKeyFile(const atmo::StationHome& home, const QComm
     const auto keys = home.meshAuthorityKeys();
     if (keys.size() == 1)
         return q(keys.front().string());
-    if (keys.empty())
+    if (keys.empty()) {
+        // A key pair there whose public key is not trusted yet: say how to
+        // trust it, not how to make another (that name is taken).
+        QString untrusted;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(home.keysDir(), ec))
+            if (e.path().extension() == ".key" && fs::exists(fs::path(e.path()).replace_extension(".pub"), ec)) {
+                untrusted = q(fs::path(e.path()).replace_extension(".pub").string());
+                break;
+            }
         error = QString("package create: no --sign KEY given, and the station has no mesh authority key to sign with "
-                        "(a NAME.key in %1 whose NAME.pub it trusts as mesh); pass --sign KEY, or make one with "
-                        "`atmosphere key generate --name mesh --trust mesh`")
-                    .arg(q(home.keysDir().string()));
-    else
+                        "(a NAME.key in %1 whose NAME.pub it trusts as mesh); pass --sign KEY, or %2")
+                    .arg(q(home.keysDir().string()),
+                         untrusted.isEmpty() ? QString("make one with `atmosphere key generate --name mesh --trust mesh`")
+                                             : "trust " + untrusted + " with `atmosphere trust add " + untrusted +
+                                                   " --role mesh`");
+    } else
         error = QString("package create: no --sign KEY given, and the station has %1 mesh authority keys (%2); "
                         "pass --sign KEY to choose one")
                     .arg(keys.size())

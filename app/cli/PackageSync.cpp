@@ -54,7 +54,7 @@ void askPackages(PeerPackages& packages)
 
 QString variantText(const PeerPackageFile& f)
 {
-    return f.file.tier ? QStringLiteral("tier %1").arg(*f.file.tier) : QStringLiteral("full");
+    return f.file.tier ? q(atmo::tierName(*f.file.tier)) : QStringLiteral("full");
 }
 
 // Downloads one package file into the station's downloads folder. Returns
@@ -217,9 +217,14 @@ int packageSync(const QStringList& args)
     rememberReached(ctx, directory);
     if (packages.packages().empty()) {
         QStringList why = packages.errors();
+        // A peer that answered needs no excuse here: what its model catalog
+        // held (rejected entries and the like) is not why it offers no
+        // packages. A model bridge has no /v1/packages at all.
         for (int row = 0; row < directory.peerCount(); ++row)
-            if (!directory.peer(row).error.isEmpty())
+            if (!directory.peer(row).reachable && !directory.peer(row).error.isEmpty())
                 why.append(peerLabel(directory.peer(row)) + ": " + directory.peer(row).error);
+        if (why.isEmpty())
+            why.append("it answers, but lists no packages; a model bridge offers models only");
         return ctx.fail(from.join(", ") + ": no packages offered" + (why.isEmpty() ? QString() : " (" + why.join("; ") + ")"));
     }
 
@@ -267,7 +272,7 @@ int packageSync(const QStringList& args)
             QStringList offered;
             for (const auto& f : pkg->files)
                 offered.append(variantText(f));
-            worst = std::max(worst, ctx.fail(title + ": " + (tier ? QStringLiteral("tier %1").arg(*tier) : "the full package") +
+            worst = std::max(worst, ctx.fail(title + ": " + (tier ? q(atmo::tierName(*tier)) : QStringLiteral("the full package")) +
                                              " is not offered (offered: " + offered.join(", ") + ")"));
             continue;
         }

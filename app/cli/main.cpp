@@ -97,12 +97,16 @@ CommandLine splitCommandLine(const QStringList& args)
         if (a == "--json") {
             line.globals << a;
         } else if (a == "--home") {
-            if (i + 1 >= args.size()) {
+            if (i + 1 >= args.size() || args[i + 1].isEmpty()) {
                 line.error = "--home needs a directory";
                 return line;
             }
             line.globals << a << args[++i];
         } else if (a.startsWith("--home=")) {
+            if (a.size() == 7) { // "--home=": the working directory would become the home
+                line.error = "--home needs a directory";
+                return line;
+            }
             line.globals << a;
         } else if (line.words.isEmpty() && (a == "--help" || a == "-h" || a == "help")) {
             line.help = true;
