@@ -42,8 +42,8 @@ bool writeRandom(const QString& path, qint64 size, quint32 seed)
 void DemoWorkspace::writeMission(const QString& dir)
 {
     writeText(dir + "/config/mission.yaml",
-              "id: production-inspection\nname: Production inspection\ntiers: [1, 2]\n"
-              "models:\n  tinyyolo-defects-1.3.onnx:\n    tiers: [1, 2]\n  llama-edge-2.0.gguf:\n    tiers: [2]\n");
+              "id: production-inspection\nname: Production inspection\ntiers: [tier_1, tier_2]\n"
+              "models:\n  tinyyolo-defects-1.3.onnx:\n    tiers: [tier_1, tier_2]\n  llama-edge-2.0.gguf:\n    tiers: [tier_2]\n");
     writeText(dir + "/config/llamafarm.yaml", "version: v1\nname: inspection\nruntime:\n  provider: ollama\n");
     writeRandom(dir + "/models/tinyyolo-defects-1.3.onnx", 3 * 1024 * 1024 + 123, 1);
     writeRandom(dir + "/models/llama-edge-2.0.gguf", 12 * 1024 * 1024 + 7, 2);
