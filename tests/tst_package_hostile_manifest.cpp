@@ -18,16 +18,6 @@ using namespace atmo;
 using namespace vfix;
 using testutil::RawEntry;
 
-namespace {
-
-void replaceAll(std::string& s, const std::string& from, const std::string& to)
-{
-    for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
-        s.replace(pos, from.size(), to);
-}
-
-} // namespace
-
 class TstPackageHostileManifest : public QObject {
     Q_OBJECT
     Fixture fx;
@@ -38,13 +28,7 @@ class TstPackageHostileManifest : public QObject {
     fs::path resigned(const std::function<void(std::string&)>& editManifest,
                       const std::function<void(std::vector<RawEntry>&)>& editEntries = {})
     {
-        return fx.craft(pkg_, [&](std::vector<RawEntry>& es) {
-            std::string& yaml = entry(es, kManifestName)->data;
-            editManifest(yaml);
-            if (editEntries)
-                editEntries(es);
-            entry(es, kMeshSignatureName)->data = signMessage(fx.mesh, yaml, "resigned by the test").fileText();
-        });
+        return vfix::resigned(fx, pkg_, editManifest, editEntries);
     }
 
     // Renames a content file everywhere: manifest, checksums and the archive.

@@ -19,12 +19,6 @@ using testutil::RawEntry;
 
 namespace {
 
-void replaceAll(std::string& s, const std::string& from, const std::string& to)
-{
-    for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
-        s.replace(pos, from.size(), to);
-}
-
 // A policy no machine meets above tier 1, so a tier above 1 can only come
 // from the package's requirements.
 TierPolicy tierOneOnly()
@@ -62,10 +56,7 @@ class TstPackageRequirements : public QObject {
     // pkg_ with its manifest edited and re-signed by the trusted mesh key.
     fs::path resigned(const fs::path& source, const std::function<void(std::string&)>& editManifest)
     {
-        return fx.craft(source.empty() ? pkg_ : source, [&](std::vector<RawEntry>& es) {
-            std::string& yaml = entry(es, kManifestName)->data;
-            editManifest(yaml);
-            entry(es, kMeshSignatureName)->data = signMessage(fx.mesh, yaml, "resigned by the test").fileText();
+        return vfix::resigned(fx, source.empty() ? pkg_ : source, editManifest, [](std::vector<RawEntry>& es) {
             // custody.jsonl names the original manifest's hash; drop it.
             es.erase(std::remove_if(es.begin(), es.end(), [](const RawEntry& e) { return e.path == kCustodyName; }),
                      es.end());

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/minisign.h"
 #include "core/package_verifier.h"
 #include "core/package_writer.h"
 #include "core/sha256.h"
@@ -205,6 +206,26 @@ inline const FileCheck* fileCheck(const VerifyReport& r, const std::string& path
 }
 
 inline QString q(const std::string& s) { return QString::fromStdString(s); }
+
+inline void replaceAll(std::string& s, const std::string& from, const std::string& to)
+{
+    for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+        s.replace(pos, from.size(), to);
+}
+
+// A copy of source whose manifest went through editManifest (then its
+// entries through editEntries), re-signed with the fixture's trusted mesh key.
+inline fs::path resigned(Fixture& fx, const fs::path& source, const std::function<void(std::string&)>& editManifest,
+                         const std::function<void(std::vector<testutil::RawEntry>&)>& editEntries = {})
+{
+    return fx.craft(source, [&](std::vector<testutil::RawEntry>& es) {
+        std::string& yaml = entry(es, kManifestName)->data;
+        editManifest(yaml);
+        if (editEntries)
+            editEntries(es);
+        entry(es, kMeshSignatureName)->data = signMessage(fx.mesh, yaml, "resigned by the test").fileText();
+    });
+}
 
 } // namespace vfix
 
