@@ -1,7 +1,9 @@
-// Internals of DownloadJournal shared by its two source files
+// Internals of DownloadJournal shared by its source files
 // (download_journal.cpp: open, validate, rewrite, close; download_journal_chunks.cpp:
-// writing and committing chunks, the running hash, finish). Not an API:
-// include only from those.
+// writing and committing chunks, finish; download_journal_hash.cpp: the
+// running hash; download_journal_space.cpp: preallocation;
+// download_journal_io.cpp: the POSIX I/O helpers). Not an API: include only
+// from those.
 #pragma once
 
 #include <atomic>
