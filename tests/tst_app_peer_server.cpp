@@ -1,7 +1,8 @@
 // The peer server with real HTTP clients: curl (QProcess) and
 // QNetworkAccessManager against `atmosphere serve` running in a child process
 // (so its memory can be read honestly from /proc), plus a PeerServer inside
-// this process for what only its API or its counters show.
+// this process for what only its API or its counters show. The downloads
+// themselves (ranges, HEAD, keep-alive) are in tst_app_peer_server_downloads.cpp.
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,110 +21,13 @@
 #include "app/mesh/BodyPump.h"
 #include "app/mesh/PeerServer.h"
 #include "core/model_library.h"
-#include "testutil.h"
+#include "peer_server_fixture.h"
 
 using namespace testutil;
+using namespace peer_server_fixture;
 
-namespace {
-
-constexpr qint64 MiB = 1024 * 1024;
-
-QByteArray fileBytes(const fs::path& p, qint64 offset = 0, qint64 length = -1)
-{
-    QFile f(QString::fromStdString(p.string()));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    f.seek(offset);
-    return length < 0 ? f.readAll() : f.read(length);
-}
-
-QString sha256Of(const QByteArray& data) { return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex(); }
-
-QString sha256OfFile(const fs::path& p)
-{
-    QFile f(QString::fromStdString(p.string()));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return h.result().toHex();
-}
-
-// kB from a /proc/<pid>/status line such as "VmRSS:   12345 kB".
-qint64 procStatusKb(qint64 pid, const char* field)
-{
-    QFile f(QString("/proc/%1/status").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith(field))
-            return line.mid(qstrlen(field) + 1).trimmed().split(' ').value(0).toLongLong();
-    return -1;
-}
-
-struct Http {
-    int status = 0;
-    QMap<QByteArray, QByteArray> headers; // names lower-case
-    QByteArray body;
-    QString verbose;                      // curl's stderr
-    QByteArray header(const QByteArray& name) const { return headers.value(name.toLower()); }
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
-
-} // namespace
-
-class PeerServerTest : public QObject {
+class PeerServerTest : public QObject, public peer_server_fixture::PeerServerFixture {
     Q_OBJECT
-
-    Sandbox box;
-    QProcess server;
-    QString base; // http://127.0.0.1:PORT
-    quint16 port = 0;
-    int curlRuns = 0;
-
-    fs::path home() const { return box / "home"; }
-    fs::path models() const { return box / "models"; }
-    QString p(const std::string& rel) const { return QString::fromStdString((box / rel).string()); }
-
-    // One curl run; the server must be in another process (this blocks).
-    Http curl(const QString& path, const QStringList& extra = {})
-    {
-        const QString n = QString::number(++curlRuns);
-        const QString hdr = p("curl-" + n.toStdString() + ".hdr"), body = p("curl-" + n.toStdString() + ".body");
-        QProcess c;
-        c.start("/usr/bin/curl", QStringList{"-s", "-S", "--path-as-is", "-D", hdr, "-o", body, "-w", "%{http_code}"} +
-                                     extra + QStringList{path.startsWith("http") ? path : base + path});
-        Http r;
-        if (!c.waitForFinished(120000)) {
-            c.kill();
-            c.waitForFinished();
-            r.verbose = "curl timed out";
-            return r;
-        }
-        r.status = c.readAllStandardOutput().trimmed().right(3).toInt();
-        r.verbose = QString::fromUtf8(c.readAllStandardError());
-        QFile h(hdr);
-        if (h.open(QIODevice::ReadOnly)) {
-            const QList<QByteArray> blocks = h.readAll().split('\n');
-            for (const QByteArray& line : blocks) {
-                const int colon = line.indexOf(':');
-                if (line.startsWith("HTTP/"))
-                    r.headers.clear(); // the last response's headers only
-                else if (colon > 0)
-                    r.headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
-            }
-        }
-        QFile b(body);
-        if (b.open(QIODevice::ReadOnly))
-            r.body = b.readAll();
-        if (extra.contains("-I")) // curl writes a HEAD reply's headers to -o too: keep what follows them
-            r.body = r.body.mid(r.body.lastIndexOf("\r\n\r\n") + 4);
-        QFile::remove(hdr);
-        QFile::remove(body);
-        return r;
-    }
-
-    CliRun cli(const QStringList& args) { return runCli(args, home()); }
 
     // Every JSON answer the server gives, to check none leaks a local path.
     QStringList jsonPaths() const
@@ -133,62 +37,9 @@ class PeerServerTest : public QObject {
     }
 
 private slots:
-    void initTestCase()
-    {
-        QVERIFY2(QFileInfo(cliPath()).isExecutable(), qPrintable(cliPath() + " is not built"));
-        QVERIFY(QFileInfo("/usr/bin/curl").isExecutable());
-        writeRandomFile(models() / "alpha.gguf", 9 * MiB + 12345, 11);   // three 4 MiB chunks, the last short
-        writeRandomFile(models() / "beta.onnx", 3 * MiB + 777, 12);
-        writeRandomFile(models() / "big.bin", 256 * MiB, 13);
-        writeFile(models() / "notes.txt", "not a model\n");
-        writeFile(box / "secret.txt", "SECRET-CONTENT-OUTSIDE-THE-LIBRARY\n");
+    void initTestCase() { startServer(); }
 
-        // A real package, full and tier 1, recorded in the station's store.
-        makeMission(box / "mission");
-        QCOMPARE(cli({"key", "generate", "--name", "mesh", "--out", p("keys"), "--unencrypted"}).exitCode, 0);
-        QCOMPARE(cli({"trust", "add", p("keys/mesh.pub"), "--role", "mesh"}).exitCode, 0);
-        for (const QStringList& extra : {QStringList{}, QStringList{"--tier", "1"}}) {
-            auto r = cli(QStringList{"package", "create", "--mission", p("mission"), "--version", "1.3", "--output",
-                                     p("out"), "--sign", p("keys/mesh.key")} +
-                         extra);
-            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        }
-
-        auto env = QProcessEnvironment::systemEnvironment();
-        env.insert("ATMOSPHERE_HOME", QString::fromStdString(home().string()));
-        // hundredConcurrentClients stands for 100 hosts, all on 127.0.0.1: lift
-        // the per-address cap (32) for this server only.
-        env.insert("ATMOSPHERE_SERVE_LIMITS", "per_client=128");
-        server.setProcessEnvironment(env);
-        server.start(cliPath(), {"serve", "--port", "0", "--bind", "127.0.0.1", "--models", p("models"),
-                                 "--no-library-defaults", "--no-mdns", "--name", "line-7 bay"});
-        QVERIFY(server.waitForStarted());
-        QByteArray out;
-        const QRegularExpression line("serving (\\d+) models? on (http://127\\.0\\.0\\.1:(\\d+))");
-        QRegularExpressionMatch m;
-        QElapsedTimer t;
-        t.start();
-        while (!(m = line.match(QString::fromUtf8(out))).hasMatch() && t.elapsed() < 120000) {
-            QVERIFY2(server.state() == QProcess::Running, qPrintable(server.readAllStandardError()));
-            server.waitForReadyRead(200);
-            out += server.readAllStandardOutput();
-        }
-        QVERIFY2(m.hasMatch(), out.constData());
-        QCOMPARE(m.captured(1), QString("3"));
-        base = m.captured(2);
-        port = quint16(m.captured(3).toUInt());
-    }
-
-    void cleanupTestCase()
-    {
-        if (server.state() != QProcess::Running)
-            return;
-        server.terminate(); // SIGTERM: the command stops cleanly
-        QVERIFY(server.waitForFinished(20000));
-        QCOMPARE(server.exitStatus(), QProcess::NormalExit);
-        QCOMPARE(server.exitCode(), 0);
-        QVERIFY(server.readAllStandardError().contains("stopped serving"));
-    }
+    void cleanupTestCase() { stopServer(); }
 
     void health()
     {
@@ -262,169 +113,6 @@ private slots:
             QVERIFY(r.json().contains("error"));
         }
         QCOMPARE(curl("/nope", {"-X", "POST"}).status, 404); // an unknown path stays unknown
-    }
-
-    void wholeDownload()
-    {
-        const Http r = curl("/v1/models/download/alpha");
-        QCOMPARE(r.status, 200);
-        QCOMPARE(r.header("Content-Type"), QByteArray("application/octet-stream"));
-        QCOMPARE(r.header("Accept-Ranges"), QByteArray("bytes"));
-        QCOMPARE(r.header("Content-Disposition"), QByteArray("attachment; filename=\"alpha.gguf\""));
-        QCOMPARE(r.header("Content-Length").toLongLong(), 9 * MiB + 12345);
-        QVERIFY(r.header("Content-Range").isEmpty());
-        QCOMPARE(sha256Of(r.body), sha256OfFile(models() / "alpha.gguf"));
-
-        const Http onnx = curl("/v1/models/download/beta");
-        QCOMPARE(onnx.header("Content-Disposition"), QByteArray("attachment; filename=\"beta.onnx\""));
-    }
-
-    void ranges_data()
-    {
-        QTest::addColumn<QString>("range");
-        QTest::addColumn<int>("status");
-        QTest::addColumn<qint64>("first"); // -1: the whole file
-        QTest::addColumn<qint64>("last");
-        const qint64 n = 9 * MiB + 12345;
-        QTest::newRow("a-b") << "bytes=100-4195" << 206 << qint64(100) << qint64(4195);
-        QTest::newRow("a-b one byte") << "bytes=0-0" << 206 << qint64(0) << qint64(0);
-        QTest::newRow("a-") << "bytes=5000000-" << 206 << qint64(5000000) << n - 1;
-        QTest::newRow("-n") << "bytes=-70000" << 206 << n - 70000 << n - 1;
-        QTest::newRow("-n larger than the file") << "bytes=-99999999999" << 206 << qint64(0) << n - 1;
-        QTest::newRow("b past the end") << "bytes=9000000-99999999999" << 206 << qint64(9000000) << n - 1;
-        QTest::newRow("last byte") << QString("bytes=%1-").arg(n - 1) << 206 << n - 1 << n - 1;
-        QTest::newRow("a at the end") << QString("bytes=%1-").arg(n) << 416 << qint64(0) << qint64(0);
-        QTest::newRow("a past the end") << QString("bytes=%1-%2").arg(n + 10).arg(n + 20) << 416 << qint64(0)
-                                        << qint64(0);
-        QTest::newRow("multi-range") << "bytes=0-9,20-29" << 200 << qint64(-1) << qint64(0);
-        QTest::newRow("other unit") << "items=0-9" << 200 << qint64(-1) << qint64(0);
-        QTest::newRow("garbage") << "bytes=x-y" << 200 << qint64(-1) << qint64(0);
-    }
-
-    void ranges()
-    {
-        QFETCH(QString, range);
-        QFETCH(int, status);
-        QFETCH(qint64, first);
-        QFETCH(qint64, last);
-        const qint64 n = 9 * MiB + 12345;
-        const Http r = curl("/v1/models/download/alpha", {"-H", "Range: " + range});
-        QCOMPARE(r.status, status);
-        if (status == 416) {
-            QCOMPARE(r.header("Content-Range"), QString("bytes */%1").arg(n).toLatin1());
-            QVERIFY(r.json().contains("error"));
-            return;
-        }
-        QCOMPARE(r.header("Accept-Ranges"), QByteArray("bytes"));
-        if (first < 0) {
-            QVERIFY(r.header("Content-Range").isEmpty());
-            QCOMPARE(r.body.size(), n);
-            return;
-        }
-        QCOMPARE(r.header("Content-Range"), QString("bytes %1-%2/%3").arg(first).arg(last).arg(n).toLatin1());
-        QCOMPARE(r.header("Content-Length").toLongLong(), last - first + 1);
-        QCOMPARE(r.body, fileBytes(models() / "alpha.gguf", first, last - first + 1));
-    }
-
-    void ifRange()
-    {
-        const QString sha = sha256OfFile(models() / "alpha.gguf");
-        Http r = curl("/v1/models/download/alpha", {"-H", "Range: bytes=10-19", "-H", "If-Range: \"" + sha + "\""});
-        QCOMPARE(r.status, 206);
-        QCOMPARE(r.header("ETag"), ("\"" + sha + "\"").toLatin1());
-        r = curl("/v1/models/download/alpha", {"-H", "Range: bytes=10-19", "-H", "If-Range: \"0123\""});
-        QCOMPARE(r.status, 200); // not the copy the client had: the whole file
-    }
-
-    void head()
-    {
-        Http r = curl("/v1/models/download/alpha", {"-I"});
-        QCOMPARE(r.status, 200);
-        QCOMPARE(r.header("Content-Length").toLongLong(), 9 * MiB + 12345);
-        QCOMPARE(r.header("Content-Disposition"), QByteArray("attachment; filename=\"alpha.gguf\""));
-        QCOMPARE(r.header("Accept-Ranges"), QByteArray("bytes"));
-        QVERIFY(r.body.isEmpty());
-        r = curl("/v1/models/download/alpha", {"-I", "-H", "Range: bytes=-10"});
-        QCOMPARE(r.status, 206);
-        QCOMPARE(r.header("Content-Length"), QByteArray("10"));
-        QVERIFY(r.body.isEmpty());
-        r = curl("/v1/models/nope", {"-I"});
-        QCOMPARE(r.status, 404);
-        QVERIFY(r.body.isEmpty());
-        r = curl("/health", {"-I"});
-        QCOMPARE(r.status, 200);
-        QVERIFY(r.header("Content-Length").toInt() > 0);
-        QVERIFY(r.body.isEmpty());
-        // HEAD and a GET sent together: the GET's reply follows the HEAD's headers at once.
-        QTcpSocket raw;
-        raw.connectToHost(QHostAddress::LocalHost, port);
-        QVERIFY(raw.waitForConnected(5000));
-        raw.write("HEAD /v1/models/download/beta HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n");
-        QByteArray both;
-        while (!both.contains("\"status\":\"ok\"}") && raw.waitForReadyRead(5000))
-            both += raw.readAll();
-        const int split = both.indexOf("\r\n\r\n");
-        QVERIFY(both.startsWith("HTTP/1.1 200"));
-        QVERIFY2(both.mid(split + 4).startsWith("HTTP/1.1 200 OK\r\nContent-Type: application/json"), both.constData());
-        QVERIFY(both.left(split).contains(QString("Content-Length: %1").arg(3 * MiB + 777).toLatin1()));
-        // HEAD then GET on one connection with curl.
-        QProcess c;
-        c.start("/usr/bin/curl", {"-sv", "-o", "/dev/null", "-I", base + "/v1/models/download/beta", "--next", "-s",
-                                  "-o", "/dev/null", "-w", "%{http_code}", base + "/health"});
-        QVERIFY(c.waitForFinished(30000));
-        QCOMPARE(c.readAllStandardOutput(), QByteArray("200"));
-        QVERIFY(c.readAllStandardError().contains("Re-using existing connection"));
-    }
-
-    void keepAlive()
-    {
-        // Two downloads and a Range request on one connection.
-        QProcess c;
-        c.start("/usr/bin/curl", {"-sv", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null",
-                                  base + "/v1/models/download/beta", base + "/v1/models/download/alpha",
-                                  base + "/health"});
-        QVERIFY(c.waitForFinished(60000));
-        QCOMPARE(c.exitCode(), 0);
-        const QString log = QString::fromUtf8(c.readAllStandardError());
-        QCOMPARE(log.count("Re-using existing connection"), 2);
-        QCOMPARE(log.count("Connected to"), 1);
-
-        // A client that asks to close gets Connection: close and a closed connection.
-        c.start("/usr/bin/curl", {"-sv", "-o", "/dev/null", "-o", "/dev/null", "-H", "Connection: close",
-                                  base + "/health", base + "/health"});
-        QVERIFY(c.waitForFinished(30000));
-        const QString closed = QString::fromUtf8(c.readAllStandardError());
-        QVERIFY2(!closed.contains("Re-using existing connection"), qPrintable(closed));
-        QVERIFY(closed.contains("< Connection: close"));
-    }
-
-    void pipelinedRequestsAnswerInOrder()
-    {
-        // Two requests in one write: the second reply must wait for the first body.
-        QTcpSocket s;
-        s.connectToHost(QHostAddress::LocalHost, port);
-        QVERIFY(s.waitForConnected(5000));
-        s.write("GET /v1/models/download/beta HTTP/1.1\r\nHost: x\r\n\r\n"
-                "GET /v1/models/alpha HTTP/1.1\r\nHost: x\r\n\r\n");
-        const qint64 size = 3 * MiB + 777;
-        QByteArray all;
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 30000) {
-            s.waitForReadyRead(200);
-            all += s.readAll();
-            const int second = all.indexOf("HTTP/1.1 200", int(size));
-            if (second > 0 && all.indexOf("}", second) > 0)
-                break;
-        }
-        const int headEnd = all.indexOf("\r\n\r\n");
-        QVERIFY(all.startsWith("HTTP/1.1 200"));
-        QVERIFY(headEnd > 0);
-        const QByteArray body = all.mid(headEnd + 4, size);
-        QCOMPARE(sha256Of(body), sha256OfFile(models() / "beta.onnx"));
-        const QByteArray rest = all.mid(headEnd + 4 + size);
-        QVERIFY2(rest.startsWith("HTTP/1.1 200"), rest.left(100).constData());
-        QVERIFY(rest.contains("\"model_id\":\"alpha\""));
     }
 
     void hostileIds()
