@@ -55,10 +55,10 @@ void DemoWorkspace::writeMission(const QString& dir)
               "{\"id\": 3, \"text\": \"hairline crack in the weld\"}\n");
 }
 
-QString DemoWorkspace::create(const QString& dir, bool buildPackages)
+QString DemoWorkspace::create(const QString& dir, bool buildPackages, const QString& givenHome)
 {
     root = QDir(dir).absolutePath();
-    homeDir = root + "/home";
+    homeDir = givenHome.isEmpty() ? root + "/home" : QDir(givenHome).absolutePath();
     missionDir = root + "/mission";
     outputDir = root + "/packages";
     QDir().mkpath(outputDir);
