@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 #include "core/fs_util.h"
 #include "core/mission_registry.h"
 #include "core/package_store.h"
@@ -15,18 +15,18 @@ CreateJob::CreateJob(Request request, QObject* parent) : Job(tr("Building"), par
 
 void CreateJob::run()
 {
-    const atmo::StationHome home(StationPaths::toPath(request_.homeDir));
+    const atmo::StationHome home(toFsPath(request_.homeDir));
     if (auto st = home.ensure(); !st) {
         setOutcome(false, QString::fromStdString(st.message()));
         return;
     }
     std::error_code ec;
-    std::filesystem::create_directories(StationPaths::toPath(request_.outputDir), ec);
+    std::filesystem::create_directories(toFsPath(request_.outputDir), ec);
 
     atmo::CreateOptions options;
-    options.missionDir = StationPaths::toPath(request_.missionDir);
+    options.missionDir = toFsPath(request_.missionDir);
     options.version = request_.version.toStdString();
-    options.outputDir = StationPaths::toPath(request_.outputDir);
+    options.outputDir = toFsPath(request_.outputDir);
     options.meshKey = request_.meshKey;
     options.founderKey = request_.founderKey;
     options.compression = request_.compression;

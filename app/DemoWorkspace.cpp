@@ -5,7 +5,7 @@
 #include <QFileInfo>
 #include <QRandomGenerator>
 
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 #include "core/minisign.h"
 #include "core/package_store.h"
 #include "core/package_writer.h"
@@ -55,14 +55,14 @@ void DemoWorkspace::writeMission(const QString& dir)
               "{\"id\": 3, \"text\": \"hairline crack in the weld\"}\n");
 }
 
-QString DemoWorkspace::create(const QString& dir, bool buildPackages)
+QString DemoWorkspace::create(const QString& dir, bool buildPackages, const QString& givenHome)
 {
     root = QDir(dir).absolutePath();
-    homeDir = root + "/home";
+    homeDir = givenHome.isEmpty() ? root + "/home" : QDir(givenHome).absolutePath();
     missionDir = root + "/mission";
     outputDir = root + "/packages";
     QDir().mkpath(outputDir);
-    const atmo::StationHome home(StationPaths::toPath(homeDir));
+    const atmo::StationHome home(toFsPath(homeDir));
     if (auto st = home.ensure(); !st)
         return QString::fromStdString(st.message());
     writeMission(missionDir);
@@ -75,8 +75,8 @@ QString DemoWorkspace::create(const QString& dir, bool buildPackages)
     auto founderPub = atmo::writeKeyPair(home.keysDir(), "founder", founder, std::string("demo"));
     if (!founderPub)
         return QString::fromStdString(founderPub.message());
-    meshKeyFile = StationPaths::fromPath(home.keysDir() / "mesh-authority.key");
-    founderKeyFile = StationPaths::fromPath(home.keysDir() / "founder.key");
+    meshKeyFile = fromFsPath(home.keysDir() / "mesh-authority.key");
+    founderKeyFile = fromFsPath(home.keysDir() / "founder.key");
     atmo::TrustStore trust(home.trustDir());
     if (auto r = trust.add(mesh.publicKey(), atmo::TrustRole::Mesh, "Plant mesh authority"); !r)
         return QString::fromStdString(r.message());
@@ -86,9 +86,9 @@ QString DemoWorkspace::create(const QString& dir, bool buildPackages)
         return {};
 
     atmo::CreateOptions options;
-    options.missionDir = StationPaths::toPath(missionDir);
+    options.missionDir = toFsPath(missionDir);
     options.version = "1.3";
-    options.outputDir = StationPaths::toPath(outputDir);
+    options.outputDir = toFsPath(outputDir);
     options.meshKey = mesh;
     options.founderKey = founder;
     options.stationName = home.stationName();
@@ -97,7 +97,7 @@ QString DemoWorkspace::create(const QString& dir, bool buildPackages)
     auto created = atmo::createPackage(options, nullptr, atmo::CancelToken());
     if (!created)
         return QString::fromStdString(created.message());
-    goodPackage = StationPaths::fromPath(created->file);
+    goodPackage = fromFsPath(created->file);
     (void)atmo::PackageStore(home.storeIndex())
         .add({created->manifest.id, created->manifest.version, std::nullopt, created->file, created->archiveBytes,
               created->manifest.created});

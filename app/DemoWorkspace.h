@@ -20,8 +20,9 @@ public:
     QString tamperedPackage;
 
     // Writes the mission and keys; builds the packages when buildPackages.
-    // Returns "" on success, else the reason.
-    QString create(const QString& dir, bool buildPackages = true);
+    // The station home is dir/home, or givenHome when given. Returns "" on
+    // success, else the reason.
+    QString create(const QString& dir, bool buildPackages = true, const QString& givenHome = {});
 
     static void writeMission(const QString& missionDir);
 };

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 #include "core/fs_util.h"
 #include "core/installer.h"
 #include "core/package_tier.h"
@@ -37,7 +37,7 @@ DeviceFit DeviceFit::evaluate(const atmo::VerifyReport& report, const QString& i
 {
     DeviceFit fit;
     fit.installRoot = installRoot;
-    const auto root = StationPaths::toPath(installRoot);
+    const auto root = toFsPath(installRoot);
     const auto probe = existingAncestor(root);
     fit.hardware = atmo::detectHardware(probe, hardwareProbe);
     if (tierOverride) {

@@ -10,7 +10,7 @@
 
 #include "app/Format.h"
 #include "app/ModelRoles.h"
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 
 DriveListModel::DriveListModel(Lister lister, QObject* parent, int intervalMsecs)
     : QAbstractTableModel(parent), lister_(std::move(lister))
@@ -26,7 +26,7 @@ DriveListModel::Lister DriveListModel::systemLister(std::vector<std::filesystem:
     atmo::SysfsRoots roots;
     const QByteArray root = qgetenv("ATMOSPHERE_DRIVES_ROOT");
     if (!root.isEmpty()) {
-        const std::filesystem::path r = StationPaths::toPath(QString::fromLocal8Bit(root));
+        const std::filesystem::path r = toFsPath(QString::fromLocal8Bit(root));
         roots = {r / "sys", r / "proc", r / "dev"};
     }
     auto source = std::make_shared<atmo::SysfsDriveSource>(std::move(protectedPaths), roots);
@@ -67,7 +67,7 @@ bool DriveListModel::isOffered(int row) const
 QString DriveListModel::target(int row) const
 {
     const atmo::DriveMount* m = isOffered(row) ? targetMount(row) : nullptr;
-    return m ? StationPaths::fromPath(m->path) : QString();
+    return m ? fromFsPath(m->path) : QString();
 }
 
 std::uint64_t DriveListModel::targetFreeBytes(int row) const
@@ -149,7 +149,7 @@ QVariant DriveListModel::data(const QModelIndex& index, int role) const
         QStringList lines{displayName(row) + QStringLiteral(" — ") + QString::fromStdString(d.device)};
         for (const auto& m : d.mountpoints)
             lines << tr("%1 mounted at %2 (%3, %4 free%5)")
-                         .arg(QString::fromStdString(m.device), StationPaths::fromPath(m.path),
+                         .arg(QString::fromStdString(m.device), fromFsPath(m.path),
                               QString::fromStdString(m.fsType), Format::bytes(m.freeBytes),
                               m.readOnly ? tr(", read-only") : QString());
         if (!offered)

@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 #include "core/manifest.h"
 #include "core/package_export.h"
 #include "core/package_verifier.h"
@@ -58,12 +58,12 @@ ExportPlan ExportPlan::read(const QString& file, const QString& trustDir)
         plan.error = tr("%1: no such file").arg(file);
         return plan;
     }
-    const atmo::TrustStore trust(StationPaths::toPath(trustDir));
+    const atmo::TrustStore trust(toFsPath(trustDir));
     HeaderSink sink;
     atmo::VerifyOptions options;
     options.trust = &trust;
     options.sink = &sink;
-    const atmo::VerifyReport report = atmo::verifyPackage(StationPaths::toPath(file), options, nullptr, {});
+    const atmo::VerifyReport report = atmo::verifyPackage(toFsPath(file), options, nullptr, {});
     if (!sink.reached || !report.manifest) {
         plan.error = tr("%1: %2").arg(shown, QString::fromStdString(report.reason));
         return plan;

@@ -1,6 +1,6 @@
 #include "app/KeyJob.h"
 
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 
 namespace {
 std::optional<std::string> toStd(const std::optional<QString>& s)
@@ -36,7 +36,7 @@ KeyJob* KeyJob::unlock(QString keyFile, std::optional<QString> password, QObject
 void KeyJob::run()
 {
     if (mode_ == Mode::Unlock) {
-        auto key = atmo::loadSecretKey(StationPaths::toPath(keyFile_), toStd(password_));
+        auto key = atmo::loadSecretKey(toFsPath(keyFile_), toStd(password_));
         if (!key) {
             setOutcome(false, QString::fromStdString(key.message()));
             return;
@@ -47,7 +47,7 @@ void KeyJob::run()
         return;
     }
     const atmo::SecretKey key = atmo::generateSecretKey();
-    auto written = atmo::writeKeyPair(StationPaths::toPath(generate_.dir), generate_.name.toStdString(), key,
+    auto written = atmo::writeKeyPair(toFsPath(generate_.dir), generate_.name.toStdString(), key,
                                       toStd(generate_.password));
     if (!written) {
         setOutcome(false, QString::fromStdString(written.message()));
@@ -55,7 +55,7 @@ void KeyJob::run()
     }
     public_ = written.value();
     if (generate_.trustAs) {
-        atmo::TrustStore trust(StationPaths::toPath(generate_.trustDir));
+        atmo::TrustStore trust(toFsPath(generate_.trustDir));
         auto added = trust.add(*public_, *generate_.trustAs, generate_.name.toStdString());
         if (!added) {
             setOutcome(false, QString::fromStdString(added.message()));

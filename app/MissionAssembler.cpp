@@ -5,7 +5,7 @@
 #include <QFileInfo>
 #include <QSet>
 
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 #include "core/mission.h"
 
 void MissionAssembler::add(const QString& file, atmo::ContentKind kind)
@@ -78,7 +78,7 @@ QString MissionAssembler::create(const QString& destination, const QString& id, 
             return tr("%1: cannot copy to %2.").arg(p.source, target);
     }
     atmo::Mission mission;
-    mission.root = StationPaths::toPath(root.absolutePath());
+    mission.root = toFsPath(root.absolutePath());
     mission.id = id.toStdString();
     mission.name = (name.isEmpty() ? id : name).toStdString();
     mission.tiers = tiers.empty() ? std::vector<int>{1} : tiers;

@@ -1,6 +1,6 @@
 #include "app/MissionJob.h"
 
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 
 MissionJob::MissionJob(QString dir, QObject* parent) : Job(tr("Reading mission"), parent), dir_(std::move(dir)) {}
 
@@ -22,7 +22,7 @@ void MissionJob::run()
             return;
         }
     }
-    auto scanned = atmo::scanMission(StationPaths::toPath(dir_));
+    auto scanned = atmo::scanMission(toFsPath(dir_));
     if (!scanned) {
         setOutcome(false, QString::fromStdString(scanned.message()));
         return;

@@ -7,7 +7,7 @@
 
 #include "app/CustodyModel.h"
 #include "app/Format.h"
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 #include "app/Verdict.h"
 
 namespace {
@@ -30,7 +30,7 @@ QString ReportWriter::text() const
     auto line = [&out](const QString& s = {}) { out += s + QLatin1Char('\n'); };
     line(tr("Atmosphere package verification report"));
     line(tr("Generated: %1").arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
-    line(tr("File: %1").arg(StationPaths::fromPath(report_.file)));
+    line(tr("File: %1").arg(fromFsPath(report_.file)));
     line(tr("Archive size: %1").arg(::Format::bytes(report_.archiveBytes)));
     line();
     line(tr("VERDICT: %1").arg(v.headline));
@@ -101,7 +101,7 @@ QString ReportWriter::html() const
                         "code{font-size:.85em}</style></head><body>\n");
     h += QStringLiteral("<h1>%1</h1>\n").arg(esc(tr("Atmosphere package verification report")));
     h += QStringLiteral("<p>%1<br>%2</p>\n")
-             .arg(esc(tr("File: %1").arg(StationPaths::fromPath(report_.file))),
+             .arg(esc(tr("File: %1").arg(fromFsPath(report_.file))),
                   esc(tr("Generated: %1").arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate))));
     h += QStringLiteral("<div class=\"verdict %1\"><b>%2</b><br>%3</div>\n")
              .arg(good ? QStringLiteral("good") : QStringLiteral("bad"), esc(v.headline), esc(v.detail));

@@ -1,6 +1,6 @@
 #include "app/Settings.h"
 
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 
 namespace {
 const QString kLanguage = QStringLiteral("ui/language");
@@ -41,12 +41,18 @@ void Settings::setCurrentView(int index) { s_->setValue(kView, index); }
 QString Settings::lastMissionDir() const { return s_->value(kMissionDir).toString(); }
 void Settings::setLastMissionDir(const QString& dir) { s_->setValue(kMissionDir, dir); }
 
-QString Settings::outputDir() const { return s_->value(kOutputDir, StationPaths::packagesDir()).toString(); }
+QString Settings::outputDir() const { return s_->value(kOutputDir, defaultOutputDir_).toString(); }
+void Settings::setHomeDefaults(const atmo::StationHome& home)
+{
+    defaultOutputDir_ = fromFsPath(home.root() / "packages");
+    defaultInstallRoot_ = fromFsPath(home.defaultInstallRoot());
+}
+
 void Settings::setOutputDir(const QString& dir) { s_->setValue(kOutputDir, dir); }
 
 QString Settings::installRoot() const
 {
-    return s_->value(kInstallRoot, StationPaths::defaultInstallRoot()).toString();
+    return s_->value(kInstallRoot, defaultInstallRoot_).toString();
 }
 void Settings::setInstallRoot(const QString& dir) { s_->setValue(kInstallRoot, dir); }
 

@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "core/station_home.h"
 #include "core/transfer_queue.h"
 
 class Settings {
@@ -28,9 +29,14 @@ public:
 
     QString lastMissionDir() const;
     void setLastMissionDir(const QString& dir);
-    QString outputDir() const;                     // default: StationPaths::packagesDir()
+    // The defaults that live in the station home: <home>/packages for
+    // outputDir(), <home>/installed for installRoot(); without a home both
+    // default to "".
+    void setHomeDefaults(const atmo::StationHome& home);
+
+    QString outputDir() const;                     // default: <home>/packages
     void setOutputDir(const QString& dir);
-    QString installRoot() const;                   // default: StationPaths::defaultInstallRoot()
+    QString installRoot() const;                   // default: <home>/installed
     void setInstallRoot(const QString& dir);
     QString lastOpenDir() const;
     void setLastOpenDir(const QString& dir);
@@ -64,4 +70,6 @@ public:
 
 private:
     std::unique_ptr<QSettings> s_;
+    QString defaultOutputDir_;
+    QString defaultInstallRoot_;
 };

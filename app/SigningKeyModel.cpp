@@ -4,7 +4,7 @@
 #include <QFileInfo>
 
 #include "app/ModelRoles.h"
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 #include "core/minisign.h"
 
 SigningKeyModel::SigningKeyModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -60,10 +60,10 @@ SigningKeyModel::KeyFile SigningKeyModel::inspect(const QString& secretFile)
     const QString pub = info.absolutePath() + QLatin1Char('/') + k.name + QStringLiteral(".pub");
     if (QFileInfo::exists(pub)) {
         k.publicFile = pub;
-        if (auto key = atmo::PublicKey::load(StationPaths::toPath(pub)))
+        if (auto key = atmo::PublicKey::load(toFsPath(pub)))
             k.keyId = QString::fromStdString(key->keyId());
     }
-    k.encrypted = atmo::secretKeyFileIsEncrypted(StationPaths::toPath(k.secretFile));
+    k.encrypted = atmo::secretKeyFileIsEncrypted(toFsPath(k.secretFile));
     return k;
 }
 

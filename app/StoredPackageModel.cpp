@@ -6,7 +6,7 @@
 
 #include "app/Format.h"
 #include "app/ModelRoles.h"
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 
 StoredPackageModel::StoredPackageModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -30,14 +30,14 @@ QVariant StoredPackageModel::data(const QModelIndex& index, int role) const
         case ContentColumn: return p.tier ? tr("%1 export").arg(Format::tier(*p.tier)) : tr("Full package");
         case SizeColumn: return Format::bytes(p.bytes);
         case AddedColumn: return Format::timestamp(p.addedAt);
-        case FileColumn: return QDir::toNativeSeparators(StationPaths::fromPath(p.file));
+        case FileColumn: return QDir::toNativeSeparators(fromFsPath(p.file));
         }
         break;
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         break;
-    case ModelRole::Path: return StationPaths::fromPath(p.file);
+    case ModelRole::Path: return fromFsPath(p.file);
     case ModelRole::Status: return index.column() == IdColumn ? QStringLiteral("package") : QVariant();
     case ModelRole::Sort:
         switch (index.column()) {
@@ -46,7 +46,7 @@ QVariant StoredPackageModel::data(const QModelIndex& index, int role) const
         case ContentColumn: return p.tier.value_or(0);
         default: return data(index, Qt::DisplayRole);
         }
-    case Qt::ToolTipRole: return QDir::toNativeSeparators(StationPaths::fromPath(p.file));
+    case Qt::ToolTipRole: return QDir::toNativeSeparators(fromFsPath(p.file));
     default: break;
     }
     return {};

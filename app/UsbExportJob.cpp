@@ -4,7 +4,7 @@
 
 #include <mutex>
 
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 #include "core/package_export.h"
 #include "core/station_home.h"
 #include "core/trust_store.h"
@@ -89,7 +89,7 @@ public:
                 job_->applyProgress(e.index, q(e.progress.phase), e.progress.done, e.progress.total);
                 break;
             case Event::Done:
-                job_->applyDone(e.index, e.result.ok, q(e.result.error), StationPaths::fromPath(e.result.file),
+                job_->applyDone(e.index, e.result.ok, q(e.result.error), fromFsPath(e.result.file),
                                 e.result.bytes, q(e.result.sha256));
                 break;
             case Event::File: job_->applyFile(e.index, e.note); break;
@@ -230,7 +230,7 @@ void UsbExportJob::applyEject(int index, Phase phase, const QString& note, bool 
 
 void UsbExportJob::run()
 {
-    const atmo::StationHome home(StationPaths::toPath(request_.homeDir));
+    const atmo::StationHome home(toFsPath(request_.homeDir));
     if (auto st = home.ensure(); !st) {
         setOutcome(false, q(st.message()));
         return;
@@ -245,8 +245,8 @@ void UsbExportJob::run()
 
     std::vector<std::unique_ptr<atmo::ExportTarget>> targets;
     for (const Target& t : request_.targets)
-        targets.push_back(atmo::directoryTarget(StationPaths::toPath(t.directory)));
-    auto results = atmo::exportPackage(StationPaths::toPath(request_.package), std::move(targets), options,
+        targets.push_back(atmo::directoryTarget(toFsPath(t.directory)));
+    auto results = atmo::exportPackage(toFsPath(request_.package), std::move(targets), options,
                                        relay_.get(), cancelToken());
     if (!results) {
         // The source failed (or the export was cancelled): no drive got the
@@ -266,7 +266,7 @@ void UsbExportJob::run()
             ++failed;
             continue;
         }
-        relay_->file(static_cast<int>(i), StationPaths::fromPath(r.file));
+        relay_->file(static_cast<int>(i), fromFsPath(r.file));
         const auto& drive = request_.targets[i].drive;
         if (!request_.eject || !drive)
             continue;

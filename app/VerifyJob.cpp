@@ -1,6 +1,6 @@
 #include "app/VerifyJob.h"
 
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 #include "core/trust_store.h"
 
 VerifyJob::VerifyJob(Request request, QObject* parent)
@@ -10,18 +10,18 @@ VerifyJob::VerifyJob(Request request, QObject* parent)
 
 void VerifyJob::run()
 {
-    const atmo::TrustStore trust(StationPaths::toPath(request_.trustDir));
-    auto policy = atmo::TierPolicy::loadOrDefaults(StationPaths::toPath(request_.tiersFile));
+    const atmo::TrustStore trust(toFsPath(request_.trustDir));
+    auto policy = atmo::TierPolicy::loadOrDefaults(toFsPath(request_.tiersFile));
     const atmo::TierPolicy tierPolicy = policy ? policy.value() : atmo::TierPolicy::defaults();
     if (request_.install) {
         atmo::InstallOptions options;
-        options.root = StationPaths::toPath(request_.installRoot);
+        options.root = toFsPath(request_.installRoot);
         options.trust = &trust;
         options.tier = request_.installTier;
         options.policy = tierPolicy;
         options.allowDowngrade = request_.allowDowngrade;
         atmo::InstallResult result =
-            atmo::installPackage(StationPaths::toPath(request_.file), options, observer(), cancelToken());
+            atmo::installPackage(toFsPath(request_.file), options, observer(), cancelToken());
         report_ = std::move(result.report);
         installed_ = std::move(result.installed);
         setOutcome(report_.ok && installed_.has_value(), QString::fromStdString(report_.reason));
@@ -29,7 +29,7 @@ void VerifyJob::run()
         atmo::VerifyOptions options;
         options.trust = &trust;
         options.tier = request_.tier;
-        report_ = atmo::verifyPackage(StationPaths::toPath(request_.file), options, observer(), cancelToken());
+        report_ = atmo::verifyPackage(toFsPath(request_.file), options, observer(), cancelToken());
         setOutcome(report_.ok, QString::fromStdString(report_.reason));
     }
     fit_ = DeviceFit::evaluate(report_, request_.installRoot, tierPolicy, request_.installTier);

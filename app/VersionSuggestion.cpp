@@ -3,7 +3,7 @@
 #include <QDir>
 #include <QRegularExpression>
 
-#include "app/StationPaths.h"
+#include "app/PathConversion.h"
 #include "core/manifest.h"
 #include "core/package_store.h"
 
@@ -25,7 +25,7 @@ QString VersionSuggestion::bump(const QString& version)
 QString VersionSuggestion::latestIn(const QString& packageId, const QString& storeIndex, const QString& outputDir)
 {
     std::string best;
-    const atmo::PackageStore store(StationPaths::toPath(storeIndex));
+    const atmo::PackageStore store(toFsPath(storeIndex));
     if (auto v = store.latestVersion(packageId.toStdString()))
         best = *v;
     // <id>-v<version>.atmo or <id>-v<version>-tier<N>.atmo

@@ -71,6 +71,15 @@ fs::path StationHome::defaultRoot()
     return userHome() / ".local" / "share" / "atmosphere";
 }
 
+Result<fs::path> StationHome::resolveRoot(const std::optional<std::string>& given)
+{
+    if (!given)
+        return defaultRoot();
+    if (given->empty())
+        return fail("--home needs a directory");
+    return fs::path(*given);
+}
+
 Status StationHome::ensure() const
 {
     for (const fs::path& dir : {root_, root_ / "station", trustDir(), keysDir(), downloadsDir(),

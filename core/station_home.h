@@ -14,11 +14,13 @@
 //   <home>/missions.json                        MissionRegistry: missions built here, by id
 //   <home>/peers.json                           RememberedPeers (core/remembered_peers.h)
 //   <home>/tiers.yaml                           optional tier threshold overrides
-// Default: $ATMOSPHERE_HOME, else $XDG_DATA_HOME/atmosphere, else
-// ~/.local/share/atmosphere.
+// Which home: --home DIR if given, else $ATMOSPHERE_HOME, else
+// $XDG_DATA_HOME/atmosphere, else ~/.local/share/atmosphere (resolveRoot(),
+// the one rule the CLI and the window both apply).
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,9 @@ class StationHome {
 public:
     explicit StationHome(std::filesystem::path root);
     static std::filesystem::path defaultRoot();
+    // The home a front end uses: the one given (--home), else defaultRoot().
+    // One given empty is refused, it would silently be the working directory.
+    static Result<std::filesystem::path> resolveRoot(const std::optional<std::string>& given);
 
     const std::filesystem::path& root() const { return root_; }
     std::filesystem::path trustDir() const { return root_ / "trust"; }

@@ -13,7 +13,6 @@
 
 #include "app/Settings.h"
 #include "app/ModelRoles.h"
-#include "app/StationPaths.h"
 #include "app/mesh/DownloadListModel.h"
 #include "app/mesh/DownloadManager.h"
 #include "app/mesh/MeshPresence.h"
@@ -547,9 +546,8 @@ private slots:
         makeModel("served", 3 * 1024 * 1024, 18);
         BridgeProcess bridge(src);
         QVERIFY(bridge.ok());
-        qputenv("ATMOSPHERE_HOME", QByteArray::fromStdString(home.string()));
-        MeshPresence presence;
-        DownloadManager downloads(StationPaths::home(), &presence.directory());
+        MeshPresence presence{atmo::StationHome(home)};
+        DownloadManager downloads(atmo::StationHome(home), &presence.directory());
         presence.attachDownloads(&downloads);
         QSignalSpy scanned(&presence, &MeshPresence::libraryScanned);
         MeshPresence::Options options;
@@ -583,7 +581,6 @@ private slots:
         QCOMPARE(downloads.find(again)->state, TransferState::Done);
         QVERIFY(!downloads.download(again));
         presence.attachDownloads(nullptr);
-        qunsetenv("ATMOSPHERE_HOME");
     }
 
     void capsInSettings()

@@ -11,7 +11,6 @@
 #include "app/KeyJob.h"
 #include "app/MissionJob.h"
 #include "app/ReportWriter.h"
-#include "app/StationPaths.h"
 #include "app/Verdict.h"
 #include "app/VerifyJob.h"
 #include "core/mission.h"

@@ -190,9 +190,8 @@ private slots:
         FakeLlamaFarm lf(sb_.path(), models_, packages_);
         qputenv("HOME", QByteArray::fromStdString((sb_ / "user").string()));
         qputenv("HF_HUB_CACHE", QByteArray::fromStdString((sb_ / "no-hub").string()));
-        qputenv("ATMOSPHERE_HOME", QByteArray::fromStdString((sb_ / "window").string()));
         qputenv("ATMOSPHERE_LLAMAFARM_URL", lf.url().toEncoded());
-        MeshPresence presence;
+        MeshPresence presence{atmo::StationHome(sb_ / "window")};
         QSignalSpy scanned(&presence, &MeshPresence::libraryScanned);
         MeshPresence::Options options; // the default library
         options.bind = "127.0.0.1";

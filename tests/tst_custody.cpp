@@ -409,6 +409,22 @@ private slots:
         }
     }
 
+    // The rule both front ends apply: --home given wins over the environment,
+    // none given is defaultRoot(), one given empty is refused.
+    void resolveRootPrefersTheHomeGiven()
+    {
+        ScopedEnv a("ATMOSPHERE_HOME", "/srv/atmo");
+        const auto given = StationHome::resolveRoot(std::string("/mnt/station"));
+        QVERIFY(given.ok());
+        QCOMPARE(*given, fs::path("/mnt/station"));
+        const auto none = StationHome::resolveRoot(std::nullopt);
+        QVERIFY(none.ok());
+        QCOMPARE(*none, fs::path("/srv/atmo"));
+        const auto empty = StationHome::resolveRoot(std::string());
+        QVERIFY(!empty.ok());
+        QCOMPARE(empty.message(), std::string("--home needs a directory"));
+    }
+
     void custodySignedByStationIdentity()
     {
         testutil::Sandbox box;

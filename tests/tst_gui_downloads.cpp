@@ -49,10 +49,10 @@ QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
 // A window on its own station home, on the mesh with the given peers (no
 // mDNS, not serving: nothing beyond loopback).
 struct Station {
-    explicit Station(const fs::path& dir) : home(dir / "home"), context(q(dir / "settings.ini"))
+    explicit Station(const fs::path& dir)
+        : home(dir / "home"), context(atmo::StationHome(home), q(dir / "settings.ini"))
     {
         fs::create_directories(home);
-        qputenv("ATMOSPHERE_HOME", home.string().c_str());
         context.settings().setInstallRoot(q(dir / "device"));
         window = std::make_unique<MainWindow>(context);
         window->resize(1200, 850);
@@ -312,7 +312,7 @@ private slots:
     {
         Settings settings(q(box_ / "caps.ini"));
         QCOMPARE(settings.downloadCaps(), atmo::BandwidthCaps::lanDefaults());
-        SettingsDialog dialog(settings);
+        SettingsDialog dialog(settings, atmo::StationHome(box_ / "caps-home"));
         for (int i = 0; i < 3; ++i) {
             QCOMPARE(dialog.capBox(i)->value(), 0.0);
             QCOMPARE(dialog.capBox(i)->text(), QString("Uncapped"));
@@ -333,7 +333,7 @@ private slots:
 
         Settings again(q(box_ / "caps.ini"));
         QCOMPARE(again.downloadCaps().largeBytesPerSecond, std::uint64_t(12'500'000));
-        SettingsDialog reopened(again);
+        SettingsDialog reopened(again, atmo::StationHome(box_ / "caps-home"));
         QCOMPARE(reopened.capBox(2)->value(), 12.5);
         reopened.accept();
         QVERIFY(!reopened.capsChanged());

@@ -194,8 +194,7 @@ private slots:
         DemoWorkspace demo;
         const QString error = demo.create(q(box_ / "demo"));
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        qputenv("ATMOSPHERE_HOME", demo.homeDir.toLocal8Bit());
-        StationContext context(q(box_ / "demo/settings.ini"));
+        StationContext context(atmo::StationHome(box_ / "demo/home"), q(box_ / "demo/settings.ini"));
         context.settings().setOutputDir(demo.outputDir);
         MainWindow window(context);
         ScreenshotRenderer renderer(window, demo, q(box_ / "shots"));
@@ -211,7 +210,6 @@ private slots:
                     colours.insert(image.pixel(x, y));
             QVERIFY2(colours.size() > 8, qPrintable(file + " looks blank"));
         }
-        qputenv("ATMOSPHERE_HOME", (box_ / "home").string().c_str());
     }
 };
 

@@ -18,7 +18,8 @@ class TestGuiSettings : public QObject {
     Sandbox box_;
 
 private slots:
-    void initTestCase() { qputenv("ATMOSPHERE_HOME", (box_ / "home").string().c_str()); }
+    // The dialog works in the home it is given, not in $ATMOSPHERE_HOME.
+    void initTestCase() { qputenv("ATMOSPHERE_HOME", (box_ / "elsewhere").string().c_str()); }
 
     void stationNameIsKeptInTheHome()
     {
@@ -26,7 +27,7 @@ private slots:
         atmo::StationHome home(box_ / "home");
         const std::string nodeId = *home.nodeId();
         {
-            SettingsDialog dialog(settings);
+            SettingsDialog dialog(settings, home);
             QCOMPARE(dialog.nameEdit()->text(), QString());
             QCOMPARE(dialog.nameEdit()->placeholderText(),
                      QString::fromStdString(atmo::StationHome::defaultNodeName(nodeId)));
@@ -39,13 +40,13 @@ private slots:
         QCOMPARE(readFile(box_ / "home/station/name"), std::string("gateway-01\n"));
         QCOMPARE(home.nodeName(nodeId), std::string("gateway-01"));
         {
-            SettingsDialog dialog(settings);
+            SettingsDialog dialog(settings, home);
             QCOMPARE(dialog.nameEdit()->text(), QString("gateway-01"));
             dialog.accept();
             QVERIFY(!dialog.meshChanged());
         }
         {
-            SettingsDialog dialog(settings);
+            SettingsDialog dialog(settings, home);
             dialog.nameEdit()->setText(QString(70, 'x'));
             dialog.accept();
             QCOMPARE(dialog.result(), int(QDialog::Rejected)); // still open
@@ -60,6 +61,7 @@ private slots:
         }
         QVERIFY(!fs::exists(box_ / "home/station/name"));
         QCOMPARE(home.nodeName(nodeId), atmo::StationHome::defaultNodeName(nodeId));
+        QVERIFY(!fs::exists(box_ / "elsewhere"));
     }
 };
 

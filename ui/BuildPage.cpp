@@ -12,8 +12,8 @@
 #include <QVBoxLayout>
 
 #include "app/Format.h"
+#include "app/PathConversion.h"
 #include "app/StationContext.h"
-#include "app/StationPaths.h"
 #include "core/manifest.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
@@ -131,7 +131,7 @@ void BuildPage::startBuild()
     request.founderKey = wizard_->founderKey;
     request.outputs = wizard_->outputs;
     request.compression = wizard_->compression;
-    request.homeDir = StationPaths::homeDir();
+    request.homeDir = wizard_->context().homeDir();
     auto* job = new CreateJob(std::move(request));
     job_ = job;
     connect(job, &CreateJob::outputStarted, this, [this](int index, int count) {
@@ -165,7 +165,7 @@ void BuildPage::onFinished(bool ok)
     for (int row = 0; row < results_->rowCount(); ++row) {
         if (row < static_cast<int>(results.size())) {
             const auto& r = results[static_cast<std::size_t>(row)];
-            const QString file = StationPaths::fromPath(r.file);
+            const QString file = fromFsPath(r.file);
             files_ << file;
             results_->item(row, 0)->setText(QDir::toNativeSeparators(file));
             results_->item(row, 0)->setToolTip(file);

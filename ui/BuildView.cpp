@@ -13,7 +13,6 @@
 
 #include "app/ModelRoles.h"
 #include "app/StationContext.h"
-#include "app/StationPaths.h"
 #include "core/package_store.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
@@ -98,7 +97,7 @@ PackageWizard* BuildView::wizard() const { return wizard_; }
 
 void BuildView::reload()
 {
-    model_->reload(atmo::PackageStore(StationPaths::toPath(StationPaths::storeIndex())));
+    model_->reload(atmo::PackageStore(context_.home().storeIndex()));
     table_->resizeColumnsToContents();
     const bool any = model_->rowCount() > 0;
     table_->setVisible(any);

@@ -22,9 +22,9 @@
 #include <QVBoxLayout>
 
 #include "app/Format.h"
+#include "app/PathConversion.h"
 #include "app/ReportWriter.h"
 #include "app/StationContext.h"
-#include "app/StationPaths.h"
 #include "core/tier.h"
 #include "ui/DeviceFitPanel.h"
 #include "ui/ElidedLabel.h"
@@ -297,8 +297,8 @@ void ImportVerifyView::openPackage(const QString& file)
     files_->setChecking(true);
     VerifyJob::Request request;
     request.file = file_;
-    request.trustDir = StationPaths::trustDir();
-    request.tiersFile = StationPaths::fromPath(StationPaths::home().tiersFile());
+    request.trustDir = context_.trustDir();
+    request.tiersFile = context_.tiersFile();
     request.installRoot = QDir::fromNativeSeparators(installRoot_->text());
     auto* job = new VerifyJob(request);
     connect(job, &Job::finished, this, &ImportVerifyView::onVerifyFinished);
@@ -336,7 +336,7 @@ void ImportVerifyView::onVerifyFinished(bool ok)
 void ImportVerifyView::refreshFit()
 {
     const QString root = QDir::fromNativeSeparators(installRoot_->text());
-    auto policy = atmo::TierPolicy::loadOrDefaults(StationPaths::home().tiersFile());
+    auto policy = atmo::TierPolicy::loadOrDefaults(context_.home().tiersFile());
     fit_ = DeviceFit::evaluate(report_ ? *report_ : atmo::VerifyReport{}, root,
                                policy ? policy.value() : atmo::TierPolicy::defaults());
     const QString version =
@@ -440,8 +440,8 @@ void ImportVerifyView::startInstall(bool allowDowngrade)
     installStatus_->setText(tr("Installing…"));
     VerifyJob::Request request;
     request.file = file_;
-    request.trustDir = StationPaths::trustDir();
-    request.tiersFile = StationPaths::fromPath(StationPaths::home().tiersFile());
+    request.trustDir = context_.trustDir();
+    request.tiersFile = context_.tiersFile();
     request.install = true;
     request.installRoot = QDir::fromNativeSeparators(installRoot_->text());
     request.allowDowngrade = allowDowngrade;
@@ -463,7 +463,7 @@ void ImportVerifyView::onInstallFinished(bool ok)
         installStatus_->setText(tr("Installed version %1 (%2) into %3.")
                                     .arg(QString::fromStdString(installed->version))
                                     .arg(Format::tier(installed->tier))
-                                    .arg(QDir::toNativeSeparators(StationPaths::fromPath(installed->dir))));
+                                    .arg(QDir::toNativeSeparators(fromFsPath(installed->dir))));
     } else {
         installStatus_->setStyleSheet(QStringLiteral("color:#b3261e;font-weight:bold"));
         installStatus_->setText(tr("Not installed: %1").arg(error.isEmpty() ? tr("unknown error") : error));

@@ -14,8 +14,8 @@
 #include <QVBoxLayout>
 
 #include "app/Format.h"
+#include "app/PathConversion.h"
 #include "app/StationContext.h"
-#include "app/StationPaths.h"
 #include "ui/Icons.h"
 #include "ui/KeyGenerateDialog.h"
 #include "ui/StatusIconProxy.h"
@@ -115,8 +115,8 @@ KeysView::~KeysView()
 
 void KeysView::reload()
 {
-    signing_->reload(StationPaths::keysDir());
-    trusted_->reload(atmo::TrustStore(StationPaths::toPath(StationPaths::trustDir())));
+    signing_->reload(context_.keysDir());
+    trusted_->reload(atmo::TrustStore(context_.home().trustDir()));
     signingTable_->resizeColumnsToContents();
     trustedTable_->resizeColumnsToContents();
     trustedTable_->setColumnWidth(TrustedKeyModel::NameColumn,
@@ -151,7 +151,7 @@ void KeysView::showStatus(const QString& text, bool error)
 
 void KeysView::generateKey()
 {
-    KeyGenerateDialog dialog(StationPaths::keysDir(), this);
+    KeyGenerateDialog dialog(context_.keysDir(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     startGenerate(dialog.name(), dialog.password(), dialog.trustAs());
@@ -160,8 +160,8 @@ void KeysView::generateKey()
 KeyJob* KeysView::startGenerate(const QString& name, std::optional<QString> password,
                                 std::optional<atmo::TrustRole> trustAs)
 {
-    QDir().mkpath(StationPaths::keysDir());
-    KeyJob::GenerateRequest request{StationPaths::keysDir(), name, std::move(password), trustAs, StationPaths::trustDir()};
+    QDir().mkpath(context_.keysDir());
+    KeyJob::GenerateRequest request{context_.keysDir(), name, std::move(password), trustAs, context_.trustDir()};
     auto* job = KeyJob::generate(std::move(request));
     job_ = job;
     showStatus(tr("Generating key “%1”…").arg(name), false);
@@ -183,13 +183,13 @@ KeyJob* KeysView::startGenerate(const QString& name, std::optional<QString> pass
 
 bool KeysView::trustPublicKey(const QString& pubFile, atmo::TrustRole role, const QString& name, QString* error)
 {
-    auto key = atmo::PublicKey::load(StationPaths::toPath(pubFile));
+    auto key = atmo::PublicKey::load(toFsPath(pubFile));
     if (!key) {
         if (error)
             *error = QString::fromStdString(key.message());
         return false;
     }
-    atmo::TrustStore store(StationPaths::toPath(StationPaths::trustDir()));
+    atmo::TrustStore store(context_.home().trustDir());
     auto added = store.add(key.value(), role, name.toStdString());
     if (!added) {
         if (error)
@@ -207,7 +207,7 @@ void KeysView::importPublicKey()
                                                       tr("Public keys (*.pub);;All files (*)"));
     if (file.isEmpty())
         return;
-    auto key = atmo::PublicKey::load(StationPaths::toPath(file));
+    auto key = atmo::PublicKey::load(toFsPath(file));
     if (!key) {
         showStatus(tr("Not a public key: %1").arg(QString::fromStdString(key.message())), true);
         return;
@@ -228,7 +228,7 @@ void KeysView::trustSelected()
     if (row < 0)
         return;
     const auto& k = signing_->key(row);
-    auto key = atmo::PublicKey::load(StationPaths::toPath(k.publicFile));
+    auto key = atmo::PublicKey::load(toFsPath(k.publicFile));
     if (!key) {
         showStatus(QString::fromStdString(key.message()), true);
         return;
@@ -246,7 +246,7 @@ void KeysView::trustSelected()
 bool KeysView::exportPublicKey(int signingRow, const QString& target, QString* error)
 {
     const auto& k = signing_->key(signingRow);
-    auto key = atmo::PublicKey::load(StationPaths::toPath(k.publicFile));
+    auto key = atmo::PublicKey::load(toFsPath(k.publicFile));
     if (!key) {
         if (error)
             *error = QString::fromStdString(key.message());
@@ -290,7 +290,7 @@ void KeysView::exportSelected()
 bool KeysView::removeTrust(int trustedRow, QString* error)
 {
     const atmo::TrustedKey k = trusted_->key(trustedRow);
-    atmo::TrustStore store(StationPaths::toPath(StationPaths::trustDir()));
+    atmo::TrustStore store(context_.home().trustDir());
     auto st = store.remove(k.keyId(), k.role);
     if (!st) {
         if (error)

@@ -19,8 +19,8 @@
 #include <QStackedWidget>
 #include <QUrl>
 
+#include "app/PathConversion.h"
 #include "app/StationContext.h"
-#include "app/StationPaths.h"
 #include "app/mesh/DownloadManager.h"
 #include "app/mesh/PeerPackages.h"
 #include "ui/BuildView.h"
@@ -87,23 +87,23 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     import_ = new ImportVerifyView(context_, stack_);
     keys_ = new KeysView(context_, stack_);
     usb_ = new UsbExportView(context_, stack_);
-    presence_ = new MeshPresence(this);
+    presence_ = new MeshPresence(context_.home(), this);
     mesh_ = new MeshView(presence_->directory(), stack_);
-    const atmo::StationHome home = StationPaths::home();
+    const atmo::StationHome& home = context_.home();
     downloads_ = new DownloadManager(home, &presence_->directory(), this);
     downloads_->setCaps(context_.settings().downloadCaps());
     presence_->attachDownloads(downloads_); // landed models are served; the library is not fetched again
     packages_ = new PeerPackages(&presence_->directory(), this);
-    mesh_->setDownloads(downloads_, packages_, StationPaths::fromPath(home.downloadsDir()));
+    mesh_->setDownloads(downloads_, packages_, fromFsPath(home.downloadsDir()));
     // A model counts as here when the library scan found its bytes (any
     // root: downloads, the Hugging Face cache, installed packages), or when
     // the file a download would write is there with its catalog entry for
     // the same bytes (a download that landed since the last scan).
     mesh_->setLibraryCheck([dir = home.modelsDir(), downloads = downloads_](const atmo::CatalogEntry& e) -> QString {
         if (const auto found = downloads->libraryFile(e); !found.empty())
-            return StationPaths::fromPath(found);
-        const QString file = StationPaths::fromPath(dir / (e.modelId + "." + e.format));
-        QFile json(StationPaths::fromPath(dir / (e.modelId + ".json")));
+            return fromFsPath(found);
+        const QString file = fromFsPath(dir / (e.modelId + "." + e.format));
+        QFile json(fromFsPath(dir / (e.modelId + ".json")));
         if (!QFile::exists(file) || !json.open(QIODevice::ReadOnly))
             return {};
         const QJsonObject stored = QJsonDocument::fromJson(json.read(1 << 20)).object();
@@ -285,7 +285,7 @@ void MainWindow::setProgressTitle(const QString& text)
 
 void MainWindow::showSettings()
 {
-    SettingsDialog dialog(context_.settings(), this);
+    SettingsDialog dialog(context_.settings(), context_.home(), this);
     if (dialog.exec() == QDialog::Accepted) {
         import_->reloadSettings();
         build_->reload();

@@ -19,7 +19,6 @@
 
 #include "app/Format.h"
 #include "app/StationContext.h"
-#include "app/StationPaths.h"
 #include "core/manifest.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"

@@ -15,6 +15,7 @@
 #include <algorithm>
 
 #include "app/DemoWorkspace.h"
+#include "app/PathConversion.h"
 #include "ui/BuildPage.h"
 #include "ui/BuildView.h"
 #include "ui/ContentsPage.h"
@@ -320,8 +321,10 @@ int ScreenshotRenderer::run()
     if (ok)
         ok = renderMesh();
     if (ok) {
+        const atmo::StationHome home(toFsPath(demo_.homeDir));
         Settings settings(dir_ + QStringLiteral("/.settings.ini"));
-        SettingsDialog dialog(settings, &window_);
+        settings.setHomeDefaults(home);
+        SettingsDialog dialog(settings, home, &window_);
         dialog.show();
         ok = shoot(&dialog, QStringLiteral("13-settings"));
         dialog.close();

@@ -17,8 +17,8 @@
 #include <QVBoxLayout>
 
 #include "app/LanguageManager.h"
+#include "app/PathConversion.h"
 #include "app/Settings.h"
-#include "app/StationPaths.h"
 #include "core/node_name.h"
 #include "core/station_home.h"
 #include "core/transfer_queue.h"
@@ -47,7 +47,8 @@ double toMBps(std::uint64_t bytesPerSecond) { return static_cast<double>(bytesPe
 std::uint64_t fromMBps(double mbps) { return static_cast<std::uint64_t>(mbps * kMB + 0.5); }
 } // namespace
 
-SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent) : QDialog(parent), settings_(settings)
+SettingsDialog::SettingsDialog(Settings& settings, const atmo::StationHome& stationHome, QWidget* parent)
+    : QDialog(parent), settings_(settings), home_(stationHome)
 {
     setWindowTitle(tr("Settings"));
     auto* layout = new QVBoxLayout(this);
@@ -66,7 +67,7 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent) : QDialog(pa
     installRoot_ = new QLineEdit(QDir::toNativeSeparators(settings.installRoot()), this);
     installRoot_->setAccessibleName(tr("Install packages into"));
     form->addRow(tr("&Install into:"), folderRow(installRoot_, tr("Install packages into"), this));
-    auto* home = new QLabel(QDir::toNativeSeparators(StationPaths::homeDir()), this);
+    auto* home = new QLabel(QDir::toNativeSeparators(fromFsPath(home_.root())), this);
     home->setTextInteractionFlags(Qt::TextSelectableByMouse);
     home->setToolTip(tr("Keys, trust store and package index. Set ATMOSPHERE_HOME to use another folder."));
     form->addRow(tr("Station home:"), home);
@@ -74,7 +75,7 @@ SettingsDialog::SettingsDialog(Settings& settings, QWidget* parent) : QDialog(pa
 
     auto* mesh = new QGroupBox(tr("Mesh"), this);
     auto* meshForm = new QFormLayout(mesh);
-    const atmo::StationHome station = StationPaths::home();
+    const atmo::StationHome& station = home_;
     const auto nodeId = station.nodeId();
     name_ = new QLineEdit(QString::fromStdString(station.explicitNodeName()), mesh);
     name_->setPlaceholderText(
@@ -177,7 +178,7 @@ void SettingsDialog::accept()
         return;
     }
     const QString name = name_->text().trimmed();
-    const atmo::StationHome home = StationPaths::home();
+    const atmo::StationHome& home = home_;
     const bool nameChanged = name.toStdString() != home.explicitNodeName();
     if (nameChanged) {
         const std::string problem = name.isEmpty() ? std::string() : atmo::nodeNameProblem(name.toStdString());

@@ -9,6 +9,8 @@
 
 #include <QDialog>
 
+#include "core/station_home.h"
+
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -20,7 +22,8 @@ class Settings;
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
-    explicit SettingsDialog(Settings& settings, QWidget* parent = nullptr);
+    // home: the station home whose name the dialog shows and sets.
+    SettingsDialog(Settings& settings, const atmo::StationHome& home, QWidget* parent = nullptr);
 
     QComboBox* languageCombo() const { return language_; }
     QLineEdit* nameEdit() const { return name_; }
@@ -33,6 +36,7 @@ public:
 
 private:
     Settings& settings_;
+    const atmo::StationHome home_;
     QComboBox* language_;
     QLineEdit* output_;
     QLineEdit* installRoot_;

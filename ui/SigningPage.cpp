@@ -12,8 +12,8 @@
 
 #include "app/Format.h"
 #include "app/KeyJob.h"
+#include "app/PathConversion.h"
 #include "app/StationContext.h"
-#include "app/StationPaths.h"
 #include "core/trust_store.h"
 #include "ui/PackageWizard.h"
 #include "ui/PasswordDialog.h"
@@ -63,7 +63,7 @@ SigningPage::SigningPage(PackageWizard* wizard) : QWizardPage(wizard), wizard_(w
     for (auto [combo, info] : {std::pair{mesh_, meshInfo_}, std::pair{founder_, founderInfo_}}) {
         connect(combo, &QComboBox::activated, this, [this, combo = combo] {
             if (combo->currentData(Qt::UserRole + kBrowse).toBool()) {
-                const QString file = QFileDialog::getOpenFileName(this, tr("Secret key"), StationPaths::keysDir(),
+                const QString file = QFileDialog::getOpenFileName(this, tr("Secret key"), wizard_->context().keysDir(),
                                                                   tr("Secret keys (*.key);;All files (*)"));
                 if (!file.isEmpty())
                     selectKey(combo, file);
@@ -130,7 +130,7 @@ void SigningPage::describe(QComboBox* combo, QLabel* label)
     const auto k = SigningKeyModel::inspect(file);
     QStringList parts;
     parts << (k.encrypted ? tr("Password-protected") : tr("Not password-protected"));
-    const atmo::TrustStore trust(StationPaths::toPath(StationPaths::trustDir()));
+    const atmo::TrustStore trust(wizard_->context().home().trustDir());
     const auto role = combo == mesh_ ? atmo::TrustRole::Mesh : atmo::TrustRole::Founder;
     bool warn = false;
     if (k.keyId.isEmpty()) {
@@ -148,7 +148,7 @@ void SigningPage::describe(QComboBox* combo, QLabel* label)
 
 void SigningPage::initializePage()
 {
-    keys_.reload(StationPaths::keysDir());
+    keys_.reload(wizard_->context().keysDir());
     fillCombo(mesh_, wizard_->context().settings().meshKeyFile());
     const QString founder = wizard_->context().settings().founderKeyFile();
     fillCombo(founder_, founder);
@@ -169,7 +169,7 @@ bool SigningPage::isComplete() const
 
 std::optional<atmo::SecretKey> SigningPage::unlock(const QString& file, QString* error)
 {
-    const bool encrypted = atmo::secretKeyFileIsEncrypted(StationPaths::toPath(file));
+    const bool encrypted = atmo::secretKeyFileIsEncrypted(toFsPath(file));
     QString lastError;
     for (int attempt = 0; attempt < 5; ++attempt) {
         std::optional<QString> password;

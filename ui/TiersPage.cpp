@@ -14,7 +14,6 @@
 
 #include "app/Format.h"
 #include "app/StationContext.h"
-#include "app/StationPaths.h"
 #include "app/VersionSuggestion.h"
 #include "core/manifest.h"
 #include "ui/Icons.h"
@@ -134,7 +133,7 @@ void TiersPage::initializePage()
     const QString outputDir = wizard_->context().settings().outputDir();
     output_->setText(QDir::toNativeSeparators(outputDir));
     const QString id = QString::fromStdString(m.id);
-    const QString latest = VersionSuggestion::latestIn(id, StationPaths::storeIndex(), outputDir);
+    const QString latest = VersionSuggestion::latestIn(id, wizard_->context().storeIndex(), outputDir);
     version_->setText(latest.isEmpty() ? QStringLiteral("1.0") : VersionSuggestion::bump(latest));
     latest_->setText(latest.isEmpty() ? tr("No earlier build of %1 found").arg(id)
                                       : tr("Last built: %1").arg(latest));
@@ -188,7 +187,7 @@ void TiersPage::refresh()
     const QString problem = blockingProblem();
     QString warning;
     if (problem.isEmpty()) {
-        const QString last = VersionSuggestion::latestIn(QString::fromStdString(m.id), StationPaths::storeIndex(),
+        const QString last = VersionSuggestion::latestIn(QString::fromStdString(m.id), wizard_->context().storeIndex(),
                                                          QDir::fromNativeSeparators(output_->text().trimmed()));
         if (!last.isEmpty() &&
             atmo::compareVersions(version_->text().trimmed().toStdString(), last.toStdString()) <= 0)

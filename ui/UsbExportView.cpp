@@ -20,8 +20,8 @@
 
 #include "app/Format.h"
 #include "app/ModelRoles.h"
+#include "app/PathConversion.h"
 #include "app/StationContext.h"
-#include "app/StationPaths.h"
 #include "core/package_store.h"
 #include "ui/DriveProgressRow.h"
 #include "ui/Icons.h"
@@ -46,7 +46,7 @@ QLabel* sectionTitle(const QString& text, QWidget* parent)
 UsbExportView::UsbExportView(StationContext& context, QWidget* parent, DriveListModel::Lister lister)
     : QWidget(parent), context_(context), store_(new StoredPackageModel(this)),
       drives_(new DriveListModel(lister ? std::move(lister)
-                                        : DriveListModel::systemLister({StationPaths::toPath(StationPaths::homeDir())}),
+                                        : DriveListModel::systemLister({context_.home().root()}),
                                  this))
 {
     buildUi();
@@ -223,7 +223,7 @@ void UsbExportView::reloadPackages()
     if (job_)
         return; // the package being written stays as it is until the write ends
     const QString current = packageCombo_->currentData().toString();
-    store_->reload(atmo::PackageStore(StationPaths::toPath(StationPaths::storeIndex())));
+    store_->reload(atmo::PackageStore(context_.home().storeIndex()));
     {
         const QSignalBlocker block(packageCombo_);
         packageCombo_->clear();
@@ -234,7 +234,7 @@ void UsbExportView::reloadPackages()
         }
         for (int row = 0; row < store_->rowCount(); ++row) {
             const atmo::StoredPackage& p = store_->package(row);
-            const QString file = StationPaths::fromPath(p.file);
+            const QString file = fromFsPath(p.file);
             if (openedFiles_.contains(file))
                 continue;
             packageCombo_->addItem(Icons::get(QStringLiteral("package")),
@@ -296,7 +296,7 @@ void UsbExportView::onPackageChosen()
     packageInfo_->setText(tr("Reading %1…").arg(QFileInfo(file).fileName()));
     updateWriteButton();
     // Checks the signature before anything is shown: off the GUI thread.
-    QtConcurrent::run(&ExportPlan::read, file, StationPaths::trustDir()).then(this, [this, request](const ExportPlan& p) {
+    QtConcurrent::run(&ExportPlan::read, file, context_.trustDir()).then(this, [this, request](const ExportPlan& p) {
         if (request == planRequest_)
             onPlanRead(p);
     });
@@ -411,7 +411,7 @@ void UsbExportView::startWrite()
     request.package = plan_->file;
     request.tier = chosenTier();
     request.eject = eject_->isChecked();
-    request.homeDir = StationPaths::homeDir();
+    request.homeDir = context_.homeDir();
     for (int row : drives_->checkedRows())
         request.targets.push_back({drives_->target(row), drives_->displayName(row), drives_->drive(row)});
 

@@ -66,11 +66,13 @@ bool Context::parse(QCommandLineParser& parser, int minPositional, int maxPositi
         std::exit(Ok);
     }
     json_ = parser.isSet("json");
-    if (parser.isSet("home") && parser.value("home").isEmpty()) { // would be the working directory
-        usage("--home needs a directory");
+    const auto home = atmo::StationHome::resolveRoot(parser.isSet("home") ? std::optional<std::string>(s(parser.value("home")))
+                                                                          : std::nullopt);
+    if (!home) {
+        usage(q(home.message()));
         return false;
     }
-    home_ = parser.isSet("home") ? std::filesystem::path(s(parser.value("home"))) : atmo::StationHome::defaultRoot();
+    home_ = *home;
     const int n = static_cast<int>(parser.positionalArguments().size());
     if (n < minPositional) {
         usage(QString("%1: missing argument (%2)").arg(command_, positionalHelp));

@@ -3,6 +3,9 @@
 //   atmosphere-station --screenshot DIR    render every view on a demo
 //                                          workspace to DIR/*.png and exit
 //   --lang CODE                            use this language for this run
+//   --home DIR                             the station home (default:
+//                                          $ATMOSPHERE_HOME, else the XDG data
+//                                          folder; the CLI's rule)
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -11,7 +14,9 @@
 #include <cstdio>
 
 #include "app/DemoWorkspace.h"
+#include "app/PathConversion.h"
 #include "app/StationContext.h"
+#include "core/station_home.h"
 #include "ui/Icons.h"
 #include "ui/MainWindow.h"
 #include "ui/ScreenshotRenderer.h"
@@ -36,27 +41,44 @@ int main(int argc, char** argv)
                                   QStringLiteral("DIR"));
     QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("Language for this run (en, de)."),
                             QStringLiteral("CODE"));
+    QCommandLineOption home(QStringLiteral("home"),
+                            QStringLiteral("Station home directory (default: $ATMOSPHERE_HOME or the user's data dir)."),
+                            QStringLiteral("DIR"));
     parser.addOption(screenshot);
     parser.addOption(lang);
+    parser.addOption(home);
     parser.addPositionalArgument(QStringLiteral("package"), QStringLiteral("A .atmo package to open."));
     parser.process(app);
 
-    // The screenshot mode works in a throw-away home and settings file so it
-    // never touches the user's keys, trust store or preferences.
+    // The home by the core's rule, as the CLI resolves it: --home, else the default.
+    const auto root = atmo::StationHome::resolveRoot(parser.isSet(home) ? std::optional(parser.value(home).toStdString())
+                                                                        : std::nullopt);
+    if (!root) {
+        std::fprintf(stderr, "atmosphere-station: %s\n", root.message().c_str());
+        return 2;
+    }
+    atmo::StationHome stationHome(*root);
+
+    // The screenshot mode works in a throw-away home (or the --home given)
+    // and settings file so it never touches the user's keys, trust store or
+    // preferences.
     QTemporaryDir scratch;
     DemoWorkspace demo;
     QString settingsFile;
     if (parser.isSet(screenshot)) {
-        const QString error = demo.create(scratch.path());
+        const QString error = demo.create(scratch.path(), true, parser.isSet(home) ? fromFsPath(*root) : QString());
         if (!error.isEmpty()) {
             std::fprintf(stderr, "atmosphere-station: demo workspace: %s\n", qPrintable(error));
             return 1;
         }
-        qputenv("ATMOSPHERE_HOME", QFile::encodeName(demo.homeDir));
+        stationHome = atmo::StationHome(toFsPath(demo.homeDir));
         settingsFile = scratch.path() + QStringLiteral("/settings.ini");
+    } else if (auto ready = stationHome.ensure(); !ready) {
+        std::fprintf(stderr, "atmosphere-station: %s\n", ready.message().c_str());
+        return 1;
     }
 
-    StationContext context(settingsFile);
+    StationContext context(stationHome, settingsFile);
     if (parser.isSet(screenshot))
         context.settings().setOutputDir(demo.outputDir);
     context.language().apply(parser.isSet(lang) ? parser.value(lang) : context.settings().language());

@@ -4,7 +4,6 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "app/Settings.h"
-#include "app/StationPaths.h"
 #include "app/mesh/DownloadManager.h"
 #include "app/mesh/LlamaFarmApi.h"
 #include "app/mesh/MeshNode.h"
@@ -12,8 +11,9 @@
 #include "app/mesh/PeerServer.h"
 #include "core/station_home.h"
 
-MeshPresence::MeshPresence(QObject* parent)
+MeshPresence::MeshPresence(atmo::StationHome home, QObject* parent)
     : QObject(parent),
+      home_(std::move(home)),
       directory_(std::make_unique<PeerDirectory>()),
       server_(std::make_unique<PeerServer>()),
       node_(std::make_unique<MeshNode>(*server_, *directory_))
@@ -43,7 +43,7 @@ MeshPresence::Options MeshPresence::fromSettings(const Settings& settings)
 void MeshPresence::start(const Options& options)
 {
     options_ = options;
-    const atmo::StationHome home = StationPaths::home();
+    const atmo::StationHome& home = home_;
     if (auto st = home.ensure(); !st)
         serverError_ = QString::fromStdString(st.message());
     const auto nodeId = home.nodeId();
@@ -112,7 +112,7 @@ void MeshPresence::rescanLibrary()
     std::vector<atmo::LibraryRoot> roots = options_.roots;
     const bool defaults = roots.empty(); // the default library includes LlamaFarm's API, as the bridge's
     if (defaults)
-        roots = atmo::defaultLibraryRoots(StationPaths::home().root());
+        roots = atmo::defaultLibraryRoots(home_.root());
     auto result = std::make_shared<std::optional<atmo::Result<atmo::LibraryScan>>>();
     scan_ = result;
     auto cache = cache_;

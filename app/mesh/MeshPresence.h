@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/model_library.h"
+#include "core/station_home.h"
 
 class DownloadManager;
 class MeshNode;
@@ -26,7 +27,8 @@ class Settings;
 class MeshPresence : public QObject {
     Q_OBJECT
 public:
-    explicit MeshPresence(QObject* parent = nullptr);
+    // home: the station whose identity, cache and library it serves.
+    explicit MeshPresence(atmo::StationHome home, QObject* parent = nullptr);
     ~MeshPresence() override;
 
     struct Options {
@@ -65,6 +67,7 @@ signals:
 private:
     void scanFinished();
 
+    const atmo::StationHome home_;
     std::unique_ptr<PeerDirectory> directory_;
     std::unique_ptr<PeerServer> server_;
     std::unique_ptr<MeshNode> node_;
