@@ -38,8 +38,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::uint64_t kMiB = 1024 * 1024;
-
 [[noreturn]] void sysFail(const std::string& what, int err)
 {
     throw Failure(what + ": " + std::strerror(err));
@@ -164,25 +162,12 @@ public:
         lock_ = lockPackageDir(idDir_, manifest.id);
         old_ = loadInstalled(idDir_, manifest.id);
 
-        if (old_) {
-            const std::string& have = old_->current.version;
-            const int c = compareVersions(manifest.version, have);
-            if (c <= 0 && !options_.allowDowngrade)
-                throw Failure(manifest.id + " " + have + " is already installed; " + manifest.version
-                              + (c == 0 ? " is the same version" : " is older")
-                              + " (use --allow-downgrade to install it anyway)");
-            override_ = c <= 0;
-        }
-
-        const std::uint64_t size = manifest.sizeForTier(tier_);
-        const std::uint64_t margin = size / 100 + 16 * kMiB;
-        const std::uint64_t available = options_.freeSpaceOverride ? *options_.freeSpaceOverride
-                                                              : freeSpace(options_.root);
-        if (available < size + margin)
-            throw Failure(options_.root.string() + ": not enough free space to install " + label + " ("
-                          + tierName(tier_) + "): needs " + humanBytes(size + margin) + " ("
-                          + humanBytes(size) + " of files plus " + humanBytes(margin) + " margin), "
-                          + humanBytes(available) + " available");
+        // The rules both front ends apply (core/install_plan.h), read under
+        // the package's lock so the installed version cannot change meanwhile.
+        plan_ = planInstall(manifest, tier_, options_.root, options_.freeSpace);
+        if (const auto why = plan_->refusal(options_.allowDowngrade))
+            throw Failure(*why);
+        override_ = old_ && plan_->downgrade;
 
         std::string tmpl = (idDir_ / ".staging-XXXXXX").string();
         if (::mkdtemp(tmpl.data()) == nullptr)
@@ -317,6 +302,7 @@ public:
     }
 
     const std::optional<Manifest>& manifest() const { return manifest_; }
+    const std::optional<InstallPlan>& plan() const { return plan_; }
     int tier() const { return tier_; }
     bool wrote(const std::string& path) const { return written_.count(path) != 0; }
 
@@ -469,6 +455,7 @@ private:
     UniqueFd lock_;
     std::vector<fs::path> created_;
     std::optional<StateRecord> old_;
+    std::optional<InstallPlan> plan_;
     bool override_ = false;
     std::mutex mutex_; // dirs_ and written_ in concurrent mode
     std::set<std::string> dirs_;
@@ -541,6 +528,7 @@ InstallResult installPackage(const fs::path& file, const InstallOptions& options
     vo.sink = &sink;
     result.report = verifyPackage(file, vo, observer, cancel);
 
+    result.plan = sink.plan();
     VerifyReport& report = result.report;
     if (report.tierMismatch && report.tier)
         report.reason += tierMismatchAdvice(result.tier, *report.tier, report.completeTiers);

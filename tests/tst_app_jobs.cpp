@@ -14,6 +14,8 @@
 #include "app/StationPaths.h"
 #include "app/Verdict.h"
 #include "app/VerifyJob.h"
+#include "core/install_plan.h"
+#include "core/installer.h"
 #include "core/mission.h"
 #include "core/mission_registry.h"
 #include "core/package_writer.h"
@@ -244,6 +246,60 @@ private slots:
         fit = DeviceFit::evaluate(report, q(box_ / "root"), generous, 1, tree.hardwareProbe());
         QCOMPARE(fit.tier.tier, 1);
         QVERIFY(fit.tierOverridden);
+    }
+
+    // The window offers Install exactly when core installs: at the edge of
+    // the free space core needs (the window once allowed max(1 %, 16 MiB)
+    // where core needs 1 % + 16 MiB), with free space unknown (the window
+    // took it as enough, core as 0), and for a device above the package's
+    // tiers (core installs the highest below it).
+    void deviceFitOffersInstallExactlyWhenCoreInstalls()
+    {
+        atmo::TrustStore trust(box_ / "trust");
+        atmo::VerifyOptions verify;
+        verify.trust = &trust;
+        const atmo::VerifyReport report = atmo::verifyPackage(package_, verify, nullptr, atmo::CancelToken());
+        QVERIFY2(report.ok, report.reason.c_str());
+        const std::uint64_t files = report.manifest->sizeForTier(2);
+        QVERIFY(files / 100 > 0);
+        const std::uint64_t coreNeeds = files + files / 100 + (16ull << 20);
+        const std::uint64_t windowOnceNeeded = files + std::max<std::uint64_t>(files / 100, 16ull << 20);
+        QVERIFY(windowOnceNeeded < coreNeeds);
+
+        struct Case {
+            const char* name;
+            int tier;
+            std::optional<std::uint64_t> free;
+            bool installs;
+        };
+        const Case cases[] = {
+            {"between the old rules", 2, windowOnceNeeded, false},
+            {"one byte short", 2, coreNeeds - 1, false},
+            {"exactly enough", 2, coreNeeds, true},
+            {"full disk", 2, std::uint64_t(0), false},
+            {"unknown free space", 2, std::nullopt, true},
+            {"device above the package's tiers", 3, coreNeeds, true},
+        };
+        int n = 0;
+        for (const Case& c : cases) {
+            const fs::path root = box_ / ("fit-root-" + std::to_string(n++));
+            const auto probe = atmo::fixedFreeSpace(c.free);
+            const DeviceFit fit = DeviceFit::evaluate(report, q(root), atmo::TierPolicy::defaults(), c.tier, {}, probe);
+            atmo::InstallOptions options;
+            options.root = root;
+            options.trust = &trust;
+            options.tier = c.tier;
+            options.freeSpace = probe;
+            const auto installed = atmo::installPackage(package_, options, nullptr, atmo::CancelToken());
+            QVERIFY2(installed.report.ok == c.installs, c.name);
+            QVERIFY2(fit.installable() == c.installs, c.name);
+            QVERIFY2(fit.plan && installed.plan && fit.plan->tier == installed.plan->tier, c.name);
+            QVERIFY2(fit.bytesNeeded == installed.plan->bytesNeeded(), c.name);
+            QVERIFY2(fit.warning.toStdString() == installed.plan->warning(), c.name);
+            QVERIFY2(fit.warning.isEmpty() == c.free.has_value(), c.name);
+            if (!c.installs)
+                QVERIFY2(fit.refusal.toStdString() == installed.report.reason, c.name);
+        }
     }
 
     void reportSaysWhatTheBannerSays()
