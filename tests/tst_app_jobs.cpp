@@ -12,6 +12,7 @@
 #include "app/MissionJob.h"
 #include "app/ReportWriter.h"
 #include "app/StationPaths.h"
+#include "app/UsbExportJob.h"
 #include "app/Verdict.h"
 #include "app/VerifyJob.h"
 #include "core/install_plan.h"
@@ -300,6 +301,52 @@ private slots:
             if (!c.installs)
                 QVERIFY2(fit.refusal.toStdString() == installed.report.reason, c.name);
         }
+    }
+
+    // The window's export ejects by the same plan as the CLI's --eject: a
+    // stick holding an output that failed stays in, even though another
+    // output on it verified (the window once ejected per output).
+    void usbExportEjectsADriveOnlyWhenEveryOutputOnItVerified()
+    {
+        const fs::path bin = box_ / "eject-bin", log = box_ / "eject-udisksctl.log";
+        writeFile(bin / "udisksctl", "#!/bin/sh\necho \"$@\" >> '" + log.string() + "'\n");
+        fs::permissions(bin / "udisksctl", fs::perms::owner_all);
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", QByteArray::fromStdString(bin.string()) + ":" + path);
+        struct Restore {
+            QByteArray path;
+            ~Restore() { qputenv("PATH", path); }
+        } restore{path};
+
+        const fs::path a = box_ / "eject-a", b = box_ / "eject-b";
+        fs::create_directories(a);
+        fs::create_directories(b);
+        writeFile(a / "a-file", "x"); // a folder under it cannot be made: that output fails
+        atmo::Drive stickA, stickB;
+        stickA.device = "/dev/sdx";
+        stickA.name = "Stick A";
+        stickA.mountpoints = {atmo::DriveMount{"/dev/sdx1", a, "vfat", "A", 0, 0, false}};
+        stickB.device = "/dev/sdy";
+        stickB.name = "Stick B";
+        stickB.mountpoints = {atmo::DriveMount{"/dev/sdy1", b, "vfat", "B", 0, 0, false}};
+
+        UsbExportJob::Request request;
+        request.package = q(package_);
+        request.eject = true;
+        request.homeDir = q(box_.path());
+        request.targets = {{q(a), "A", stickA}, {q(a / "a-file" / "sub"), "A again", stickA}, {q(b), "B", stickB}};
+        JobRunner runner;
+        auto* job = runner.start(new UsbExportJob(request));
+        QSignalSpy finished(job, &Job::finished);
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!finished.at(0).at(0).toBool()); // one output failed
+
+        QCOMPARE(readFile(log), std::string("unmount -b /dev/sdy1 --no-user-interaction\n"
+                                            "power-off -b /dev/sdy --no-user-interaction\n"));
+        QCOMPARE(job->drive(0).phase, UsbExportJob::Phase::Verified);
+        QVERIFY(!job->drive(0).ejectFailed);
+        QCOMPARE(job->drive(1).phase, UsbExportJob::Phase::Failed);
+        QCOMPARE(job->drive(2).phase, UsbExportJob::Phase::Ejected);
     }
 
     void reportSaysWhatTheBannerSays()
