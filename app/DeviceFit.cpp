@@ -75,3 +75,20 @@ DeviceFit DeviceFit::evaluate(const atmo::VerifyReport& report, const QString& i
     fit.downgrade = fit.plan->downgrade;
     return fit;
 }
+
+DeviceFit DeviceFit::forStation(const atmo::VerifyReport& report, const QString& installRoot,
+                                const std::filesystem::path& tiersFile, std::optional<int> tierOverride)
+{
+    const auto policy = atmo::TierPolicy::loadOrDefaults(tiersFile);
+    if (policy)
+        return evaluate(report, installRoot, *policy, tierOverride);
+    // Not the defaults in silence: the panel shows why, and Install stays off.
+    DeviceFit fit;
+    fit.installRoot = installRoot;
+    fit.known = report.manifest.has_value();
+    fit.packageOk = report.ok;
+    fit.policyError = QString::fromStdString(policy.message());
+    fit.refusal = fit.policyError;
+    fit.freeBytes = atmo::freeSpaceIfKnown(StationPaths::toPath(installRoot));
+    return fit;
+}

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 
 #include "core/install_plan.h"
@@ -29,6 +30,8 @@ struct DeviceFit {
     atmo::SpaceCheck space = atmo::SpaceCheck::Unknown;
     QString refusal;                // why core would refuse it, the downgrade consented; empty: it installs
     QString warning;                // free space unknown: installing is allowed, with this said
+    QString policyError;            // <home>/tiers.yaml is bad: the CLI's one-line reason; no tier
+                                    // is decided by defaults and nothing installs until it is fixed
     QString installRoot;
     QString installedVersion;       // empty if not installed
     bool downgrade = false;         // this version <= the installed one
@@ -36,8 +39,16 @@ struct DeviceFit {
     // The free space for display: "12.0 GiB", or "unknown".
     QString freeText() const;
     // Whether Install may be offered: what core would refuse never is.
-    bool installable() const { return known && packageOk && packageCoversTier && plan && refusal.isEmpty(); }
+    bool installable() const
+    {
+        return known && packageOk && packageCoversTier && plan && refusal.isEmpty() && policyError.isEmpty();
+    }
 
+    // As evaluate(), with the station's tier thresholds read from
+    // `tiersFile` by core's loader (absent: the defaults). A file that does
+    // not load gives a fit with policyError set, as the CLI fails on it.
+    static DeviceFit forStation(const atmo::VerifyReport& report, const QString& installRoot,
+                                const std::filesystem::path& tiersFile, std::optional<int> tierOverride = std::nullopt);
     // Reads the hardware and the install root; cheap (proc/sys files, statvfs,
     // one small state file), so it may run on the GUI thread.
     static DeviceFit evaluate(const atmo::VerifyReport& report, const QString& installRoot,

@@ -11,14 +11,22 @@ VerifyJob::VerifyJob(Request request, QObject* parent)
 void VerifyJob::run()
 {
     const atmo::TrustStore trust(StationPaths::toPath(request_.trustDir));
-    auto policy = atmo::TierPolicy::loadOrDefaults(StationPaths::toPath(request_.tiersFile));
-    const atmo::TierPolicy tierPolicy = policy ? policy.value() : atmo::TierPolicy::defaults();
+    const auto tiersFile = StationPaths::toPath(request_.tiersFile);
+    auto policy = atmo::TierPolicy::loadOrDefaults(tiersFile);
+    if (request_.install && !policy) {
+        // As `atmosphere package import`: a bad tiers.yaml installs nothing.
+        report_.file = StationPaths::toPath(request_.file);
+        report_.reason = policy.message();
+        setOutcome(false, QString::fromStdString(report_.reason));
+        fit_ = DeviceFit::forStation(report_, request_.installRoot, tiersFile, request_.installTier);
+        return;
+    }
     if (request_.install) {
         atmo::InstallOptions options;
         options.root = StationPaths::toPath(request_.installRoot);
         options.trust = &trust;
         options.tier = request_.installTier;
-        options.policy = tierPolicy;
+        options.policy = *policy;
         options.allowDowngrade = request_.allowDowngrade;
         atmo::InstallResult result =
             atmo::installPackage(StationPaths::toPath(request_.file), options, observer(), cancelToken());
@@ -32,7 +40,7 @@ void VerifyJob::run()
         report_ = atmo::verifyPackage(StationPaths::toPath(request_.file), options, observer(), cancelToken());
         setOutcome(report_.ok, QString::fromStdString(report_.reason));
     }
-    fit_ = DeviceFit::evaluate(report_, request_.installRoot, tierPolicy, request_.installTier);
+    fit_ = DeviceFit::forStation(report_, request_.installRoot, tiersFile, request_.installTier);
 }
 
 void VerifyJob::deliver(Batch& batch)

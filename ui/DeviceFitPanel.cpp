@@ -64,6 +64,18 @@ void DeviceFitPanel::clear()
 
 void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
 {
+    if (!fit.policyError.isEmpty()) {
+        // The station's tier thresholds do not load: no tier, the reason instead.
+        tier_->setText(tr("Unknown: %1").arg(fit.policyError));
+        tier_->setStyleSheet(kBad);
+        reason_->clear();
+        reason_->hide();
+        space_->setText(tr("%1 free").arg(fit.freeText()));
+        space_->setStyleSheet({});
+        version_->setText(tr("—"));
+        version_->setStyleSheet({});
+        return;
+    }
     const QString tierLine = fit.tierOverridden ? tr("%1 (set in settings)").arg(Format::tier(fit.tier.tier))
                                                 : Format::tier(fit.tier.tier);
     if (!fit.known || !fit.packageOk) {

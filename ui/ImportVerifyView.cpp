@@ -336,9 +336,7 @@ void ImportVerifyView::onVerifyFinished(bool ok)
 void ImportVerifyView::refreshFit()
 {
     const QString root = QDir::fromNativeSeparators(installRoot_->text());
-    auto policy = atmo::TierPolicy::loadOrDefaults(StationPaths::home().tiersFile());
-    fit_ = DeviceFit::evaluate(report_ ? *report_ : atmo::VerifyReport{}, root,
-                               policy ? policy.value() : atmo::TierPolicy::defaults());
+    fit_ = DeviceFit::forStation(report_ ? *report_ : atmo::VerifyReport{}, root, StationPaths::home().tiersFile());
     const QString version =
         report_ && report_->manifest ? QString::fromStdString(report_->manifest->version) : QString();
     fitPanel_->setFit(fit_, version);
@@ -378,6 +376,8 @@ void ImportVerifyView::updateInstallButton()
         why = tr("Open a package first.");
     else if (!report_->ok)
         why = tr("This package failed verification and cannot be installed.");
+    else if (!fit_.policyError.isEmpty())
+        why = fit_.policyError; // as the CLI refuses
     else if (!fit_.packageCoversTier)
         why = tr("This package lacks files that %1 needs.").arg(Format::tier(fit_.tier.tier));
     else if (fit_.space == atmo::SpaceCheck::Short)
