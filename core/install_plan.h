@@ -9,9 +9,10 @@
 // extents), 16 MiB for what does not (staging and version directories, the
 // signed manifest kept beside the content, state.json and its temporary
 // copy, the journal's share on ext4). A rule of max(1 %, 16 MiB), as the
-// window once used, drops the fixed part for packages over 1.6 GiB, exactly
-// where running out hurts most. Of the two rules this is the one core
-// already enforced, so no install that worked before is refused now.
+// window once used, drops one of the two: the 1 % below 1.6 GiB of files,
+// the fixed 16 MiB above it, where running out hurts most. Of the two rules
+// this is the one core already enforced, so no install that worked before
+// is refused now.
 //
 // Unknown free space. statvfs can fail (some FUSE and network mounts, a
 // path the user may not search). Then the plan says "unknown", not 0: an
