@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <system_error>
 
+#include <QCoreApplication>
+
+#include "app/Format.h"
 #include "app/PathConversion.h"
-#include "core/fs_util.h"
-#include "core/installer.h"
+#include "core/install_plan.h"
 #include "core/package_tier.h"
 
 namespace {
@@ -24,16 +26,14 @@ std::filesystem::path existingAncestor(std::filesystem::path path)
 }
 } // namespace
 
-std::uint64_t DeviceFit::stagingHeadroom(std::uint64_t bytes)
+QString DeviceFit::freeText() const
 {
-    // One per cent, at least 16 MiB: directory entries, the state record,
-    // filesystem block rounding of many small files.
-    return std::max<std::uint64_t>(bytes / 100, 16u << 20);
+    return freeBytes ? Format::bytes(*freeBytes) : QCoreApplication::translate("DeviceFit", "unknown");
 }
 
 DeviceFit DeviceFit::evaluate(const atmo::VerifyReport& report, const QString& installRoot,
                               const atmo::TierPolicy& policy, std::optional<int> tierOverride,
-                              const atmo::HardwareProbe& hardwareProbe)
+                              const atmo::HardwareProbe& hardwareProbe, const atmo::FreeSpaceProbe& freeSpace)
 {
     DeviceFit fit;
     fit.installRoot = installRoot;
@@ -49,20 +49,46 @@ DeviceFit DeviceFit::evaluate(const atmo::VerifyReport& report, const QString& i
     } else {
         fit.tier = atmo::decideTier(fit.hardware, policy);
     }
-    fit.freeBytes = atmo::freeSpace(probe);
+    fit.freeBytes = freeSpace ? freeSpace(root) : atmo::freeSpaceIfKnown(root);
     if (!report.manifest)
         return fit;
     fit.known = true;
     fit.packageOk = report.ok;
     const atmo::Manifest& m = *report.manifest;
-    fit.packageCoversTier = report.ok && std::find(report.completeTiers.begin(), report.completeTiers.end(),
-                                                   fit.tier.tier) != report.completeTiers.end();
-    const std::uint64_t size = m.sizeForTier(fit.tier.tier);
-    fit.bytesNeeded = size + stagingHeadroom(size);
-    fit.enoughSpace = fit.freeBytes == 0 || fit.freeBytes >= fit.bytesNeeded;
-    if (const auto installed = atmo::findInstalled(root, m.id)) {
-        fit.installedVersion = QString::fromStdString(installed->version);
-        fit.downgrade = atmo::compareVersions(m.version, installed->version) <= 0;
-    }
+    // The tier the installer would install: the device's, or the highest of
+    // the package's below it.
+    const auto tier = atmo::installTierFor(fit.tier.tier, m);
+    if (!tier)
+        return fit;
+    fit.packageCoversTier = report.ok && std::find(report.completeTiers.begin(), report.completeTiers.end(), *tier)
+                                             != report.completeTiers.end();
+    // The window asks before a downgrade, so the plan is judged with consent.
+    fit.plan = atmo::planInstall(m, *tier, root, freeSpace);
+    fit.bytesNeeded = fit.plan->bytesNeeded();
+    fit.freeBytes = fit.plan->freeBytes;
+    fit.space = fit.plan->space();
+    if (const auto why = fit.plan->refusal(true))
+        fit.refusal = QString::fromStdString(*why);
+    fit.warning = QString::fromStdString(fit.plan->warning());
+    if (fit.plan->installedVersion)
+        fit.installedVersion = QString::fromStdString(*fit.plan->installedVersion);
+    fit.downgrade = fit.plan->downgrade;
+    return fit;
+}
+
+DeviceFit DeviceFit::forStation(const atmo::VerifyReport& report, const QString& installRoot,
+                                const std::filesystem::path& tiersFile, std::optional<int> tierOverride)
+{
+    const auto policy = atmo::TierPolicy::loadOrDefaults(tiersFile);
+    if (policy)
+        return evaluate(report, installRoot, *policy, tierOverride);
+    // Not the defaults in silence: the panel shows why, and Install stays off.
+    DeviceFit fit;
+    fit.installRoot = installRoot;
+    fit.known = report.manifest.has_value();
+    fit.packageOk = report.ok;
+    fit.policyError = QString::fromStdString(policy.message());
+    fit.refusal = fit.policyError;
+    fit.freeBytes = atmo::freeSpaceIfKnown(toFsPath(installRoot));
     return fit;
 }

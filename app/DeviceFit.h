@@ -8,8 +8,10 @@
 #include <QString>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 
+#include "core/install_plan.h"
 #include "core/package_verifier.h"
 #include "core/tier.h"
 
@@ -20,18 +22,37 @@ struct DeviceFit {
     bool tierOverridden = false;
     bool packageOk = false;         // the package verified
     bool packageCoversTier = false; // every file of the tier present and good
-    std::uint64_t bytesNeeded = 0;  // the tier's files plus staging headroom
-    std::uint64_t freeBytes = 0;
-    bool enoughSpace = false;
+    // Core's install plan (core/install_plan.h), the one the installer
+    // refuses by: set once a manifest was read and one of its tiers suits.
+    std::optional<atmo::InstallPlan> plan;
+    std::uint64_t bytesNeeded = 0;  // the tier's files plus the margin (plan)
+    std::optional<std::uint64_t> freeBytes; // nullopt: the filesystem cannot say
+    atmo::SpaceCheck space = atmo::SpaceCheck::Unknown;
+    QString refusal;                // why core would refuse it, the downgrade consented; empty: it installs
+    QString warning;                // free space unknown: installing is allowed, with this said
+    QString policyError;            // <home>/tiers.yaml is bad: the CLI's one-line reason; no tier
+                                    // is decided by defaults and nothing installs until it is fixed
     QString installRoot;
     QString installedVersion;       // empty if not installed
     bool downgrade = false;         // this version <= the installed one
 
+    // The free space for display: "12.0 GiB", or "unknown".
+    QString freeText() const;
+    // Whether Install may be offered: what core would refuse never is.
+    bool installable() const
+    {
+        return known && packageOk && packageCoversTier && plan && refusal.isEmpty() && policyError.isEmpty();
+    }
+
+    // As evaluate(), with the station's tier thresholds read from
+    // `tiersFile` by core's loader (absent: the defaults). A file that does
+    // not load gives a fit with policyError set, as the CLI fails on it.
+    static DeviceFit forStation(const atmo::VerifyReport& report, const QString& installRoot,
+                                const std::filesystem::path& tiersFile, std::optional<int> tierOverride = std::nullopt);
     // Reads the hardware and the install root; cheap (proc/sys files, statvfs,
     // one small state file), so it may run on the GUI thread.
     static DeviceFit evaluate(const atmo::VerifyReport& report, const QString& installRoot,
                               const atmo::TierPolicy& policy, std::optional<int> tierOverride = std::nullopt,
-                              const atmo::HardwareProbe& hardwareProbe = {});
-    // The headroom the installer needs on top of the files (staging metadata).
-    static std::uint64_t stagingHeadroom(std::uint64_t bytes);
+                              const atmo::HardwareProbe& hardwareProbe = {},
+                              const atmo::FreeSpaceProbe& freeSpace = {});
 };

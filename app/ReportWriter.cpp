@@ -68,7 +68,7 @@ QString ReportWriter::text() const
     if (fit_.known) {
         line(tr("Device fit:"));
         line(tr("  Tier of this machine: %1 (%2)").arg(::Format::tier(fit_.tier.tier)).arg(QString::fromStdString(fit_.tier.reason)));
-        line(tr("  Space needed: %1, free: %2").arg(::Format::bytes(fit_.bytesNeeded), ::Format::bytes(fit_.freeBytes)));
+        line(tr("  Space needed: %1, free: %2").arg(::Format::bytes(fit_.bytesNeeded), fit_.freeText()));
         line(tr("  Installed version: %1")
                  .arg(fit_.installedVersion.isEmpty() ? tr("none") : fit_.installedVersion));
         line();
@@ -139,7 +139,7 @@ QString ReportWriter::html() const
         h += QStringLiteral("<h2>%1</h2><p>%2<br>%3<br>%4</p>\n")
                  .arg(esc(tr("Device fit")),
                       esc(tr("  Tier of this machine: %1 (%2)").arg(::Format::tier(fit_.tier.tier)).arg(QString::fromStdString(fit_.tier.reason)).trimmed()),
-                      esc(tr("  Space needed: %1, free: %2").arg(::Format::bytes(fit_.bytesNeeded), ::Format::bytes(fit_.freeBytes)).trimmed()),
+                      esc(tr("  Space needed: %1, free: %2").arg(::Format::bytes(fit_.bytesNeeded), fit_.freeText()).trimmed()),
                       esc(tr("  Installed version: %1").arg(fit_.installedVersion.isEmpty() ? tr("none") : fit_.installedVersion).trimmed()));
     }
     h += QStringLiteral("<h2>%1</h2><table><tr><th>%2</th><th>%3</th><th>%4</th><th>%5</th><th>%6</th><th>%7</th></tr>\n")

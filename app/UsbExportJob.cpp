@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "app/PathConversion.h"
+#include "core/export_eject.h"
 #include "core/package_export.h"
 #include "core/station_home.h"
 #include "core/trust_store.h"
@@ -260,24 +261,39 @@ void UsbExportJob::run()
     }
 
     int failed = 0, ejectFailed = 0;
+    std::vector<const atmo::Drive*> driveOf;
     for (std::size_t i = 0; i < results->size(); ++i) {
         const atmo::TargetResult& r = (*results)[i];
+        const auto& drive = request_.targets[i].drive;
+        driveOf.push_back(request_.eject && drive ? &*drive : nullptr);
         if (!r.ok) {
             ++failed;
             continue;
         }
         relay_->file(static_cast<int>(i), fromFsPath(r.file));
-        const auto& drive = request_.targets[i].drive;
-        if (!request_.eject || !drive)
+    }
+    // Each drive once, when every output on it verified (core/export_eject.h,
+    // as the CLI's --eject).
+    for (const atmo::DriveEject& plan : atmo::planEjects(*results, driveOf)) {
+        if (!plan.eject) {
+            for (std::size_t i : plan.targets)
+                if ((*results)[i].ok)
+                    relay_->eject(static_cast<int>(i), Phase::Verified, tr("Not ejected: a write to this drive failed"),
+                                  false);
             continue;
-        const int index = static_cast<int>(i);
-        relay_->eject(index, Phase::Ejecting, {}, false);
-        if (auto e = atmo::ejectDrive(*drive, atmo::EjectOptions{})) {
-            relay_->eject(index, Phase::Ejected,
-                          e->poweredOff ? tr("Ejected: safe to remove") : tr("Unmounted (%1)").arg(q(e->note)), false);
-        } else {
-            ++ejectFailed;
-            relay_->eject(index, Phase::Verified, tr("Not ejected: %1").arg(q(e.message())), true);
+        }
+        for (std::size_t i : plan.targets)
+            relay_->eject(static_cast<int>(i), Phase::Ejecting, {}, false);
+        const auto e = atmo::ejectDrive(*plan.drive, atmo::EjectOptions{});
+        for (std::size_t i : plan.targets) {
+            const int index = static_cast<int>(i);
+            if (e) {
+                relay_->eject(index, Phase::Ejected,
+                              e->poweredOff ? tr("Ejected: safe to remove") : tr("Unmounted (%1)").arg(q(e->note)), false);
+            } else {
+                ++ejectFailed;
+                relay_->eject(index, Phase::Verified, tr("Not ejected: %1").arg(q(e.message())), true);
+            }
         }
     }
     if (failed == 0 && ejectFailed == 0) {

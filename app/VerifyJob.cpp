@@ -11,14 +11,22 @@ VerifyJob::VerifyJob(Request request, QObject* parent)
 void VerifyJob::run()
 {
     const atmo::TrustStore trust(toFsPath(request_.trustDir));
-    auto policy = atmo::TierPolicy::loadOrDefaults(toFsPath(request_.tiersFile));
-    const atmo::TierPolicy tierPolicy = policy ? policy.value() : atmo::TierPolicy::defaults();
+    const auto tiersFile = toFsPath(request_.tiersFile);
+    auto policy = atmo::TierPolicy::loadOrDefaults(tiersFile);
+    if (request_.install && !policy) {
+        // As `atmosphere package import`: a bad tiers.yaml installs nothing.
+        report_.file = toFsPath(request_.file);
+        report_.reason = policy.message();
+        setOutcome(false, QString::fromStdString(report_.reason));
+        fit_ = DeviceFit::forStation(report_, request_.installRoot, tiersFile, request_.installTier);
+        return;
+    }
     if (request_.install) {
         atmo::InstallOptions options;
         options.root = toFsPath(request_.installRoot);
         options.trust = &trust;
         options.tier = request_.installTier;
-        options.policy = tierPolicy;
+        options.policy = *policy;
         options.allowDowngrade = request_.allowDowngrade;
         atmo::InstallResult result =
             atmo::installPackage(toFsPath(request_.file), options, observer(), cancelToken());
@@ -32,7 +40,7 @@ void VerifyJob::run()
         report_ = atmo::verifyPackage(toFsPath(request_.file), options, observer(), cancelToken());
         setOutcome(report_.ok, QString::fromStdString(report_.reason));
     }
-    fit_ = DeviceFit::evaluate(report_, request_.installRoot, tierPolicy, request_.installTier);
+    fit_ = DeviceFit::forStation(report_, request_.installRoot, tiersFile, request_.installTier);
 }
 
 void VerifyJob::deliver(Batch& batch)

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/install_plan.h"
 #include "core/job.h"
 #include "core/package_verifier.h"
 #include "core/result.h"
@@ -30,9 +31,9 @@ struct InstallOptions {
     std::optional<int> tier;     // nullopt: decided from the hardware with `policy`
     TierPolicy policy = TierPolicy::defaults();
     bool allowDowngrade = false; // install an older or equal version; recorded
-    // Free space is checked against size_for_tier + staging overhead; tests
-    // and the GUI may supply the figure instead of statvfs.
-    std::optional<std::uint64_t> freeSpaceOverride;
+    // Free space is checked by the install plan (core/install_plan.h); tests
+    // may supply the figure, or "unknown", instead of statvfs.
+    FreeSpaceProbe freeSpace;
 };
 
 struct InstalledPackage {
@@ -51,6 +52,7 @@ struct InstallResult {
     VerifyReport report;
     std::optional<InstalledPackage> installed; // set on success
     TierDecision tier;
+    std::optional<InstallPlan> plan; // once the manifest was read: what was checked
 };
 
 // Verifies and installs in one pass. On failure report.ok is false, report.reason

@@ -2,18 +2,25 @@
 // history), reading and writing it, and reconciling it with the `current`
 // link, which is the authority on which version is installed (state.json
 // lags behind it only after a crash between the link switch and the state
-// write). Installing and rolling back, which change the state, stay in
-// installer.cpp.
+// write); and the steps that change it on disk: the package directory's
+// lock, switching `current` atomically, pruning after a commit. Installing
+// and rolling back stay in installer.cpp, writing content in install_sink.cpp.
 #include "core/installer_state.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <cstring>
 #include <system_error>
 #include <utility>
 
 #include "core/fs_util.h"
+#include "core/manifest.h"
 
 namespace atmo::installer_detail {
 
@@ -151,6 +158,91 @@ InstalledPackage toInstalled(const fs::path& idDir, const StateRecord& s)
     p.dir = idDir / s.current.version;
     p.history = s.history;
     return p;
+}
+
+[[noreturn]] void sysFail(const std::string& what, int err)
+{
+    throw Failure(what + ": " + std::strerror(err));
+}
+
+bool lexists(const fs::path& p)
+{
+    struct stat st {};
+    return ::lstat(p.c_str(), &st) == 0;
+}
+
+// ---- small filesystem steps ---------------------------------------------
+
+UniqueFd lockPackageDir(const fs::path& idDir, const std::string& id)
+{
+    UniqueFd fd(::open(idDir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd)
+        sysFail(idDir.string() + ": cannot open", errno);
+    while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno == EWOULDBLOCK)
+            throw Failure(id + ": another install or rollback of this package is running");
+        sysFail(idDir.string() + ": cannot lock", errno);
+    }
+    return fd;
+}
+
+// Points <idDir>/current at `version` atomically: a new symlink under a
+// temporary name renamed over the old one, then the directory is synced.
+void switchCurrent(const fs::path& idDir, const std::string& version)
+{
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        const fs::path tmp = idDir / (".current-" + randomSuffix(8));
+        if (::symlink(version.c_str(), tmp.c_str()) != 0) {
+            if (errno == EEXIST)
+                continue;
+            sysFail(tmp.string() + ": cannot create link", errno);
+        }
+        const fs::path cur = idDir / kCurrent;
+        if (::rename(tmp.c_str(), cur.c_str()) != 0) {
+            const int err = errno;
+            ::unlink(tmp.c_str());
+            sysFail(cur.string() + ": cannot switch to " + version, err);
+        }
+        fsyncDirectory(idDir);
+        return;
+    }
+    throw Failure(idDir.string() + ": cannot create a temporary link");
+}
+
+void removeTree(const fs::path& p)
+{
+    std::error_code ec;
+    fs::remove_all(p, ec);
+}
+
+namespace {
+bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+} // namespace
+
+// After a successful install: everything but `keep` versions and the
+// bookkeeping files goes (crash leftovers, versions older than the previous).
+void pruneAfterCommit(const fs::path& idDir, const std::set<std::string>& keep)
+{
+    std::error_code ec;
+    std::vector<fs::path> doomed;
+    for (fs::directory_iterator it(idDir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name == kCurrent || name == kState || keep.count(name))
+            continue;
+        const bool leftover = startsWith(name, ".staging-") || startsWith(name, ".old-")
+            || startsWith(name, ".current-") || startsWith(name, ".state.json.part-");
+        const bool oldVersion = name[0] != '.' && isValidVersion(name) && isDir(it->path());
+        if (leftover || oldVersion)
+            doomed.push_back(it->path());
+    }
+    for (const auto& p : doomed)
+        removeTree(p);
+    try {
+        fsyncDirectory(idDir);
+    } catch (const Failure&) {
+    }
 }
 
 } // namespace atmo::installer_detail

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/archive_reader.h"
+#include "core/install_plan.h"
 #include "core/minisign.h"
 #include "core/sha256.h"
 #include "core/thread_pool.h"
@@ -70,19 +71,6 @@ bool isMetadataName(const std::string& p)
 {
     return p == kManifestName || p == kMeshSignatureName || p == kFounderSignatureName || p == kChecksumsName ||
            p == kCustodyName;
-}
-
-// The tier to check a device against: its own if the package has it, else the
-// highest tier of the package below it (a stronger device runs a lesser tier).
-std::optional<int> effectiveTier(int device, const Manifest& m)
-{
-    if (std::find(m.tiers.begin(), m.tiers.end(), device) != m.tiers.end())
-        return device;
-    std::optional<int> best;
-    for (int t : m.tiers)
-        if (t < device)
-            best = t;
-    return best;
 }
 
 class Verification {
@@ -268,7 +256,7 @@ private:
         if (!device && options_.deviceTier)
             device = options_.deviceTier(m);
         if (device) {
-            report_.tier = effectiveTier(*device, m);
+            report_.tier = installTierFor(*device, m);
             if (!report_.tier)
                 throw Reject{"the package is built for " + tierListText(m.tiers) + ", none of which suits a " +
                              tierName(*device) + " device"};

@@ -4,12 +4,15 @@
 // and this project's peer server (MeshPresence) serving what was downloaded.
 // Every manager here has a QAbstractItemModelTester watching its list model.
 #include <QAbstractItemModelTester>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
-
 #include <sys/stat.h>
+
+#include <fstream>
 
 #include "app/Settings.h"
 #include "app/ModelRoles.h"
@@ -513,6 +516,56 @@ private slots:
             QVERIFY2(st.item(id).error.startsWith("stale: "), qPrintable(st.item(id).error));
             QVERIFY(!st.item(id).alreadyHad);
         }
+    }
+
+    // "Is this model already here?" has one answer (core/model_presence.h)
+    // for the CLI and the window. A home reached through a symlink: what
+    // `model pull` hashed and cached, the window's "In library" (libraryFile)
+    // and the download manager see as here without hashing (the CLI once
+    // cached it under the link's path, the window looked up the real one,
+    // and "In library" asked only the scan). A scanned model whose file has
+    // changed since is here for neither (the window once took it by its id
+    // and SHA-256 alone).
+    void cliAndWindowAgreeOnWhatIsHere()
+    {
+        makeModel("agree", 2 * 1024 * 1024, 21);
+        BridgeProcess bridge(src);
+        QVERIFY(bridge.ok());
+        PeerDirectory directory;
+        QVERIFY(ask(directory, {bridge.url()}));
+        const auto agree = mergedFor(directory, "agree");
+        QVERIFY(agree);
+        const fs::path realHome = box->path() / "real-home", linkHome = box->path() / "link-home";
+        fs::create_directories(realHome / "models");
+        fs::create_directory_symlink(realHome, linkHome);
+        const fs::path file = linkHome / "models" / "agree.gguf";
+        fs::copy_file(src / "agree.gguf", file); // copied in by hand: nobody has hashed it
+
+        auto r = runCli({"model", "pull", "agree", "--from", bridge.url(), "--json"}, linkHome);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(QJsonDocument::fromJson(r.out.toUtf8()).object()["already_present"].toBool(), qPrintable(r.out));
+        {
+            Station st(linkHome, &directory);
+            st.manager->setHashCache(std::make_shared<atmo::HashCache>(linkHome / "cache" / "model-hashes.json"));
+            const fs::path here = st.manager->libraryFile(agree->entry);
+            QVERIFY2(!here.empty() && fs::equivalent(here, file), here.c_str());
+            const quint64 id = st.manager->addModel(*agree);
+            QCOMPARE(st.state(id), TransferState::Done); // at once: not hashed again
+            QVERIFY(st.item(id).alreadyHad);
+        }
+
+        // The scan found it, then the file changed: here for neither.
+        {
+            std::ofstream(file, std::ios::app) << "more";
+            Station st(linkHome, &directory);
+            st.manager->setHashCache(std::make_shared<atmo::HashCache>(linkHome / "cache" / "model-hashes.json"));
+            st.manager->setLibrary({atmo::LocalModel{agree->entry, fs::canonical(file)}});
+            QVERIFY(st.manager->libraryFile(agree->entry).empty());
+        }
+        r = runCli({"model", "pull", "agree", "--from", bridge.url(), "--json"}, linkHome);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(!QJsonDocument::fromJson(r.out.toUtf8()).object()["already_present"].toBool(), qPrintable(r.out));
+        QCOMPARE(hashOf(file), sha["agree"]); // fetched again, whole
     }
 
     void destructorPausesAndJournalStays()

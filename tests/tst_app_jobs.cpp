@@ -11,8 +11,11 @@
 #include "app/KeyJob.h"
 #include "app/MissionJob.h"
 #include "app/ReportWriter.h"
+#include "app/UsbExportJob.h"
 #include "app/Verdict.h"
 #include "app/VerifyJob.h"
+#include "core/install_plan.h"
+#include "core/installer.h"
 #include "core/mission.h"
 #include "core/mission_registry.h"
 #include "core/package_writer.h"
@@ -243,6 +246,106 @@ private slots:
         fit = DeviceFit::evaluate(report, q(box_ / "root"), generous, 1, tree.hardwareProbe());
         QCOMPARE(fit.tier.tier, 1);
         QVERIFY(fit.tierOverridden);
+    }
+
+    // The window offers Install exactly when core installs: at the edge of
+    // the free space core needs (the window once allowed max(1 %, 16 MiB)
+    // where core needs 1 % + 16 MiB), with free space unknown (the window
+    // took it as enough, core as 0), and for a device above the package's
+    // tiers (core installs the highest below it).
+    void deviceFitOffersInstallExactlyWhenCoreInstalls()
+    {
+        atmo::TrustStore trust(box_ / "trust");
+        atmo::VerifyOptions verify;
+        verify.trust = &trust;
+        const atmo::VerifyReport report = atmo::verifyPackage(package_, verify, nullptr, atmo::CancelToken());
+        QVERIFY2(report.ok, report.reason.c_str());
+        const std::uint64_t files = report.manifest->sizeForTier(2);
+        QVERIFY(files / 100 > 0);
+        const std::uint64_t coreNeeds = files + files / 100 + (16ull << 20);
+        const std::uint64_t windowOnceNeeded = files + std::max<std::uint64_t>(files / 100, 16ull << 20);
+        QVERIFY(windowOnceNeeded < coreNeeds);
+
+        struct Case {
+            const char* name;
+            int tier;
+            std::optional<std::uint64_t> free;
+            bool installs;
+        };
+        const Case cases[] = {
+            {"between the old rules", 2, windowOnceNeeded, false},
+            {"one byte short", 2, coreNeeds - 1, false},
+            {"exactly enough", 2, coreNeeds, true},
+            {"full disk", 2, std::uint64_t(0), false},
+            {"unknown free space", 2, std::nullopt, true},
+            {"device above the package's tiers", 3, coreNeeds, true},
+        };
+        int n = 0;
+        for (const Case& c : cases) {
+            const fs::path root = box_ / ("fit-root-" + std::to_string(n++));
+            const auto probe = atmo::fixedFreeSpace(c.free);
+            const DeviceFit fit = DeviceFit::evaluate(report, q(root), atmo::TierPolicy::defaults(), c.tier, {}, probe);
+            atmo::InstallOptions options;
+            options.root = root;
+            options.trust = &trust;
+            options.tier = c.tier;
+            options.freeSpace = probe;
+            const auto installed = atmo::installPackage(package_, options, nullptr, atmo::CancelToken());
+            QVERIFY2(installed.report.ok == c.installs, c.name);
+            QVERIFY2(fit.installable() == c.installs, c.name);
+            QVERIFY2(fit.plan && installed.plan && fit.plan->tier == installed.plan->tier, c.name);
+            QVERIFY2(fit.bytesNeeded == installed.plan->bytesNeeded(), c.name);
+            QVERIFY2(fit.warning.toStdString() == installed.plan->warning(), c.name);
+            QVERIFY2(fit.warning.isEmpty() == c.free.has_value(), c.name);
+            if (!c.installs)
+                QVERIFY2(fit.refusal.toStdString() == installed.report.reason, c.name);
+        }
+    }
+
+    // The window's export ejects by the same plan as the CLI's --eject: a
+    // stick holding an output that failed stays in, even though another
+    // output on it verified (the window once ejected per output).
+    void usbExportEjectsADriveOnlyWhenEveryOutputOnItVerified()
+    {
+        const fs::path bin = box_ / "eject-bin", log = box_ / "eject-udisksctl.log";
+        writeFile(bin / "udisksctl", "#!/bin/sh\necho \"$@\" >> '" + log.string() + "'\n");
+        fs::permissions(bin / "udisksctl", fs::perms::owner_all);
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", QByteArray::fromStdString(bin.string()) + ":" + path);
+        struct Restore {
+            QByteArray path;
+            ~Restore() { qputenv("PATH", path); }
+        } restore{path};
+
+        const fs::path a = box_ / "eject-a", b = box_ / "eject-b";
+        fs::create_directories(a);
+        fs::create_directories(b);
+        writeFile(a / "a-file", "x"); // a folder under it cannot be made: that output fails
+        atmo::Drive stickA, stickB;
+        stickA.device = "/dev/sdx";
+        stickA.name = "Stick A";
+        stickA.mountpoints = {atmo::DriveMount{"/dev/sdx1", a, "vfat", "A", 0, 0, false}};
+        stickB.device = "/dev/sdy";
+        stickB.name = "Stick B";
+        stickB.mountpoints = {atmo::DriveMount{"/dev/sdy1", b, "vfat", "B", 0, 0, false}};
+
+        UsbExportJob::Request request;
+        request.package = q(package_);
+        request.eject = true;
+        request.homeDir = q(box_.path());
+        request.targets = {{q(a), "A", stickA}, {q(a / "a-file" / "sub"), "A again", stickA}, {q(b), "B", stickB}};
+        JobRunner runner;
+        auto* job = runner.start(new UsbExportJob(request));
+        QSignalSpy finished(job, &Job::finished);
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!finished.at(0).at(0).toBool()); // one output failed
+
+        QCOMPARE(readFile(log), std::string("unmount -b /dev/sdy1 --no-user-interaction\n"
+                                            "power-off -b /dev/sdy --no-user-interaction\n"));
+        QCOMPARE(job->drive(0).phase, UsbExportJob::Phase::Verified);
+        QVERIFY(!job->drive(0).ejectFailed);
+        QCOMPARE(job->drive(1).phase, UsbExportJob::Phase::Failed);
+        QCOMPARE(job->drive(2).phase, UsbExportJob::Phase::Ejected);
     }
 
     void reportSaysWhatTheBannerSays()

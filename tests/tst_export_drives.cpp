@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/export_eject.h"
 #include "core/package_export.h"
 #include "core/package_verifier.h"
 #include "core/package_writer.h"
@@ -311,6 +312,48 @@ private slots:
         QCOMPARE(obs.doneOrder, (std::vector<std::size_t>{1, 0}));
         // Verified and renamed into place before the slow one even finished writing.
         QVERIFY(obs.doneAt[1] < c->lastWrite.load());
+    }
+
+    // The eject plan both front ends follow, on real exports: two outputs on
+    // one stick (one cannot be written: its folder is under a regular file),
+    // one on another stick, one in a plain folder. Only the stick whose every
+    // output verified is ejected, once; the plain folder is never listed.
+    void ejectPlanEjectsADriveOnlyWhenEveryOutputOnItVerified()
+    {
+        const fs::path a = dir("eject-stick-a"), b = dir("eject-stick-b"), plain = dir("eject-plain");
+        testutil::writeFile(a / "a-file", "x");
+        const fs::path aBad = a / "a-file" / "sub";
+        std::vector<Drive> drives(2);
+        drives[0].device = "/dev/sdx";
+        drives[0].name = "Stick A";
+        drives[0].mountpoints = {DriveMount{"/dev/sdx1", a, "vfat", "A", 0, 0, false}};
+        drives[1].device = "/dev/sdy";
+        drives[1].name = "Stick B";
+        drives[1].mountpoints = {DriveMount{"/dev/sdy1", b, "vfat", "B", 0, 0, false}};
+        const std::vector<fs::path> outputs = {a, aBad, b, plain};
+        std::vector<const Drive*> driveOf;
+        for (const auto& o : outputs)
+            driveOf.push_back(driveHolding(drives, o));
+        QCOMPARE(driveOf[0], &drives[0]);
+        QCOMPARE(driveOf[1], &drives[0]);
+        QCOMPARE(driveOf[2], &drives[1]);
+        QCOMPARE(driveOf[3], static_cast<const Drive*>(nullptr));
+
+        auto r = exportPackage(source_,
+                               targets(directoryTarget(a), directoryTarget(aBad), directoryTarget(b),
+                                       directoryTarget(plain)),
+                               options(), nullptr, CancelToken());
+        QVERIFY2(r, r ? "" : r.message().c_str());
+        QVERIFY((*r)[0].ok && !(*r)[1].ok && (*r)[2].ok && (*r)[3].ok);
+
+        const auto plan = planEjects(*r, driveOf);
+        QCOMPARE(plan.size(), std::size_t(2));
+        QCOMPARE(plan[0].drive, &drives[0]);
+        QCOMPARE(plan[0].targets, (std::vector<std::size_t>{0, 1}));
+        QVERIFY(!plan[0].eject); // output 0 verified, but output 1 on the same stick failed
+        QCOMPARE(plan[1].drive, &drives[1]);
+        QCOMPARE(plan[1].targets, (std::vector<std::size_t>{2}));
+        QVERIFY(plan[1].eject);
     }
 
     void cliEjectSkipsADirectoryNotOnARemovableDrive()

@@ -114,6 +114,33 @@ private slots:
                  qPrintable(view.fitPanel()->reasonText()));
     }
 
+    // A <home>/tiers.yaml that does not load: the CLI fails on it, so the
+    // window says the same one line where it shows the tier, decides no tier
+    // by the defaults, and offers no install (it once used the defaults in
+    // silence).
+    void aBadTiersFileIsShownNotReplacedByDefaults()
+    {
+        const fs::path tiers = box_ / "home" / "tiers.yaml";
+        writeFile(tiers, "tier_2: [this is not a threshold\n");
+        struct Remove {
+            fs::path file;
+            ~Remove() { fs::remove(file); }
+        } remove{tiers};
+        const auto cli = runCli({"package", "verify", q(good_)}, box_ / "home");
+        QVERIFY2(cli.exitCode != 0, qPrintable(cli.out + cli.err));
+        const QString reason = cli.err.trimmed().section(QStringLiteral("atmosphere: "), 1);
+        QVERIFY2(reason.contains("tiers.yaml"), qPrintable(cli.err));
+
+        ImportVerifyView view(*context_);
+        open(view, good_);
+        QCOMPARE(view.banner()->verdict().kind, Verdict::Kind::Good); // the package itself is fine
+        QCOMPARE(view.deviceFit().policyError, reason);
+        QCOMPARE(view.fitPanel()->tierText(), QString("Unknown: %1").arg(reason));
+        QVERIFY(!view.deviceFit().installable());
+        QVERIFY(!view.installButton()->isEnabled());
+        QCOMPARE(view.installButton()->toolTip(), reason);
+    }
+
     void goodPackageIsGenuineAndIntact()
     {
         ImportVerifyView view(*context_);
@@ -133,7 +160,7 @@ private slots:
         QVERIFY(sigs->index(0, SignatureModel::TrustColumn).data().toString().contains("Plant mesh"));
         QCOMPARE(sigs->index(1, SignatureModel::RoleColumn).data().toString(), QString("Founder"));
         QCOMPARE(sigs->index(1, SignatureModel::StateColumn).data().toString(), QString("Valid"));
-        QVERIFY(view.installButton()->isEnabled() || !view.deviceFit().enoughSpace);
+        QCOMPARE(view.installButton()->isEnabled(), view.deviceFit().installable());
     }
 
     void tamperedPackageSaysDoNotInstall()

@@ -355,7 +355,7 @@ private slots:
     void freeSpaceTooSmall()
     {
         InstallOptions o = options();
-        o.freeSpaceOverride = 1024 * 1024;
+        o.freeSpace = fixedFreeSpace(1024 * 1024);
         auto r = install("1.3", o);
         QVERIFY(!r.report.ok);
         const std::string& why = r.report.reason;
@@ -370,8 +370,75 @@ private slots:
         QVERIFY(!install("1.4", o).report.ok);
         QVERIFY(snapshot(idDir()) == before);
 
-        o.freeSpaceOverride = 1ull << 40;
+        o.freeSpace = fixedFreeSpace(1ull << 40);
         QVERIFY(install("1.4", o).report.ok);
+    }
+
+    // The window once allowed max(1 %, 16 MiB) of headroom while core
+    // required 1 % + 16 MiB: a package whose free space fell between the two
+    // was offered by the window and refused by core. One plan decides now.
+    void spaceBetweenTheOldRulesIsRefusedByThePlan()
+    {
+        InstallOptions probe = options();
+        probe.root = sb_->path() / "probe-root";
+        probe.freeSpace = fixedFreeSpace(1ull << 40);
+        const auto sized = install("1.3", probe);
+        QVERIFY2(sized.report.ok, sized.report.reason.c_str());
+        QVERIFY(sized.plan);
+        const std::uint64_t files = sized.plan->fileBytes;
+        QVERIFY2(files >= 100, "the package must be large enough for 1 % to count");
+        QCOMPARE(sized.plan->marginBytes, files / 100 + (16ull << 20));
+
+        const std::uint64_t windowRule = files + std::max<std::uint64_t>(files / 100, 16ull << 20);
+        InstallOptions o = options();
+        o.freeSpace = fixedFreeSpace(windowRule);
+        const auto r = install("1.3", o);
+        QVERIFY(!r.report.ok);
+        QVERIFY2(r.report.reason.find("not enough free space") != std::string::npos, r.report.reason.c_str());
+        QVERIFY(r.plan);
+        QCOMPARE(r.plan->space(), SpaceCheck::Short);
+        QVERIFY(r.plan->refusal(true).has_value()); // consent to a downgrade does not buy space
+        QVERIFY(!fs::exists(root()));
+
+        o.freeSpace = fixedFreeSpace(files + files / 100 + (16ull << 20));
+        const auto ok = install("1.3", o);
+        QVERIFY2(ok.report.ok, ok.report.reason.c_str());
+        QCOMPARE(ok.plan->space(), SpaceCheck::Enough);
+    }
+
+    // Free space the filesystem cannot tell is "unknown", not 0: installed
+    // with a warning naming the root; a reported 0 is a full disk.
+    void unknownFreeSpaceInstallsWithAWarning()
+    {
+        InstallOptions o = options();
+        o.freeSpace = fixedFreeSpace(0);
+        const auto full = install("1.3", o);
+        QVERIFY(!full.report.ok);
+        QVERIFY2(full.report.reason.find("0 B available") != std::string::npos, full.report.reason.c_str());
+
+        o.freeSpace = fixedFreeSpace(std::nullopt);
+        const auto r = install("1.3", o);
+        QVERIFY2(r.report.ok, r.report.reason.c_str());
+        QVERIFY(r.plan);
+        QCOMPARE(r.plan->space(), SpaceCheck::Unknown);
+        QVERIFY(!r.plan->freeBytes);
+        const std::string warning = r.plan->warning();
+        QVERIFY2(warning.find(root().string()) != std::string::npos, warning.c_str());
+        QVERIFY2(warning.find("free space unknown") != std::string::npos, warning.c_str());
+        checkInstalled("1.3", 2);
+    }
+
+    // The plan reads the installed version the installer refuses by.
+    void planSaysInstalledVersionAndDowngrade()
+    {
+        QVERIFY(install("1.4").report.ok);
+        const auto r = install("1.3");
+        QVERIFY(!r.report.ok);
+        QVERIFY(r.plan);
+        QCOMPARE(r.plan->installedVersion.value_or(""), std::string("1.4"));
+        QVERIFY(r.plan->downgrade);
+        QCOMPARE(r.plan->refusal(false).value_or(""), r.report.reason);
+        QVERIFY(!r.plan->refusal(true));
     }
 
     void tamperedContentInstallsNothing()

@@ -15,6 +15,7 @@
 
 #include "core/installer.h"
 #include "core/model_library.h"
+#include "core/model_presence.h"
 #include "core/package_writer.h"
 #include "core/trust_store.h"
 #include "model_library_fixture.h"
@@ -52,6 +53,51 @@ class TstModelLibrary : public QObject {
     Q_OBJECT
 
 private slots:
+    // The one "already here" predicate (core/model_presence.h): the library
+    // by id, SHA-256, size and a file still that size; else the download's
+    // final name known to the hash cache (canonical key), with the entry
+    // file beside it when asked; never by reading the bytes.
+    void alreadyHerePredicate()
+    {
+        testutil::Sandbox sb;
+        const fs::path dir = sb.path() / "models", file = dir / "m.gguf";
+        testutil::writeFile(file, std::string(1000, 'x'));
+        const std::string sha(64, 'a'), other(64, 'b');
+        CatalogEntry entry;
+        entry.modelId = "m";
+        entry.sha256 = sha;
+        entry.sizeBytes = 1000;
+        const WantedFile wanted{"m", sha, 1000, file, true};
+
+        HashCache cache{fs::path()};
+        QVERIFY(!alreadyHere(LibraryIndex(), wanted, &cache));
+        QVERIFY(!alreadyHere(LibraryIndex(), wanted, nullptr));
+
+        // The scan found it: here, whatever the cache says.
+        const fs::path elsewhere = sb.path() / "hub" / "m.gguf";
+        testutil::writeFile(elsewhere, std::string(1000, 'y'));
+        const LibraryIndex library({LocalModel{entry, elsewhere}});
+        QCOMPARE(alreadyHere(library, wanted, nullptr).value_or(""), elsewhere);
+        QVERIFY(!alreadyHere(library, WantedFile{"m", other, 1000, {}, false}, nullptr)); // other bytes
+        testutil::writeFile(elsewhere, std::string(999, 'y'));                         // changed since the scan
+        QVERIFY(!alreadyHere(library, wanted, nullptr));
+
+        // The cache knows the file at the final name (under its canonical path).
+        struct stat st {};
+        QCOMPARE(::stat(file.c_str(), &st), 0);
+        const std::int64_t mtime = std::int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+        cache.storeWhole(fs::canonical(file), 1000, mtime, other);
+        QVERIFY(!alreadyHere(LibraryIndex(), wanted, &cache)); // known, and not these bytes
+        cache.storeWhole(fs::canonical(file), 1000, mtime, sha);
+        QVERIFY(!alreadyHere(LibraryIndex(), wanted, &cache)); // no m.json beside it: the scan would skip it
+        QCOMPARE(alreadyHere(LibraryIndex(), WantedFile{"m", sha, 1000, file, false}, &cache).value_or(""), file);
+        testutil::writeFile(dir / "m.json", "{}");
+        QCOMPARE(alreadyHere(LibraryIndex(), wanted, &cache).value_or(""), file);
+        // Through a link to the same file: the same answer.
+        fs::create_directory_symlink(dir, sb.path() / "link");
+        QVERIFY(alreadyHere(LibraryIndex(), WantedFile{"m", sha, 1000, sb.path() / "link" / "m.gguf", false}, &cache));
+    }
+
     void modelIdsFromNames()
     {
         QCOMPARE(modelIdFromName("yolo-v8n"), std::optional<std::string>("yolo-v8n"));

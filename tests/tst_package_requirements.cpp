@@ -90,7 +90,7 @@ class TstPackageRequirements : public QObject {
         o.trust = fx.trust.get();
         o.tier = tier;
         o.policy = policy;
-        o.freeSpaceOverride = 1ull << 40;
+        o.freeSpace = atmo::fixedFreeSpace(1ull << 40);
         return installPackage(file, o, nullptr, CancelToken());
     }
 

@@ -297,7 +297,18 @@
     </message>
 </context>
 <context>
+    <name>DeviceFit</name>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+</context>
+<context>
     <name>DeviceFitPanel</name>
+    <message>
+        <source>Unknown: %1</source>
+        <translation>Unbekannt: %1</translation>
+    </message>
     <message>
         <source>This machine</source>
         <translation>Dieses Gerät</translation>
@@ -980,6 +991,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
 </context>
 <context>
     <name>ImportVerifyView</name>
+    <message>
+        <source>This package cannot be installed here.</source>
+        <translation>Dieses Paket kann hier nicht installiert werden.</translation>
+    </message>
     <message>
         <source>&amp;Open package…</source>
         <translation>Paket ö&amp;ffnen …</translation>
@@ -3259,6 +3274,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
 </context>
 <context>
     <name>UsbExportJob</name>
+    <message>
+        <source>Not ejected: a write to this drive failed</source>
+        <translation>Nicht ausgeworfen: ein Schreibvorgang auf dieses Laufwerk ist fehlgeschlagen</translation>
+    </message>
     <message>
         <source>Writing to USB drives</source>
         <translation>Schreiben auf USB-Laufwerke</translation>

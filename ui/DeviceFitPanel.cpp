@@ -16,6 +16,7 @@ QLabel* valueLabel(QWidget* parent)
 }
 const QString kBad = QStringLiteral("color:#b3261e;font-weight:bold");
 const QString kGood = QStringLiteral("color:#1e7b34");
+const QString kWarn = QStringLiteral("color:#8a5a00");
 } // namespace
 
 DeviceFitPanel::DeviceFitPanel(QWidget* parent) : QGroupBox(tr("This machine"), parent)
@@ -63,6 +64,18 @@ void DeviceFitPanel::clear()
 
 void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
 {
+    if (!fit.policyError.isEmpty()) {
+        // The station's tier thresholds do not load: no tier, the reason instead.
+        tier_->setText(tr("Unknown: %1").arg(fit.policyError));
+        tier_->setStyleSheet(kBad);
+        reason_->clear();
+        reason_->hide();
+        space_->setText(tr("%1 free").arg(fit.freeText()));
+        space_->setStyleSheet({});
+        version_->setText(tr("—"));
+        version_->setStyleSheet({});
+        return;
+    }
     const QString tierLine = fit.tierOverridden ? tr("%1 (set in settings)").arg(Format::tier(fit.tier.tier))
                                                 : Format::tier(fit.tier.tier);
     if (!fit.known || !fit.packageOk) {
@@ -78,14 +91,17 @@ void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
     reason_->setText(QString::fromStdString(fit.tier.reason));
     reason_->setVisible(!fit.tier.reason.empty());
     if (!fit.known) {
-        space_->setText(tr("%1 free").arg(Format::bytes(fit.freeBytes)));
+        space_->setText(tr("%1 free").arg(fit.freeText()));
         space_->setStyleSheet({});
         version_->setText(tr("—"));
         version_->setStyleSheet({});
         return;
     }
-    space_->setText(tr("%1 needed, %2 free").arg(Format::bytes(fit.bytesNeeded), Format::bytes(fit.freeBytes)));
-    space_->setStyleSheet(fit.enoughSpace ? kGood : kBad);
+    space_->setText(tr("%1 needed, %2 free").arg(Format::bytes(fit.bytesNeeded), fit.freeText()));
+    space_->setStyleSheet(fit.space == atmo::SpaceCheck::Enough ? kGood
+                          : fit.space == atmo::SpaceCheck::Short ? kBad
+                                                                 : kWarn);
+    space_->setToolTip(fit.warning); // the same warning the CLI prints
     if (fit.installedVersion.isEmpty()) {
         version_->setText(tr("Not installed yet; this is version %1").arg(packageVersion));
         version_->setStyleSheet({});

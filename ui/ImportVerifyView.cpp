@@ -336,9 +336,7 @@ void ImportVerifyView::onVerifyFinished(bool ok)
 void ImportVerifyView::refreshFit()
 {
     const QString root = QDir::fromNativeSeparators(installRoot_->text());
-    auto policy = atmo::TierPolicy::loadOrDefaults(context_.home().tiersFile());
-    fit_ = DeviceFit::evaluate(report_ ? *report_ : atmo::VerifyReport{}, root,
-                               policy ? policy.value() : atmo::TierPolicy::defaults());
+    fit_ = DeviceFit::forStation(report_ ? *report_ : atmo::VerifyReport{}, root, context_.home().tiersFile());
     const QString version =
         report_ && report_->manifest ? QString::fromStdString(report_->manifest->version) : QString();
     fitPanel_->setFit(fit_, version);
@@ -378,16 +376,22 @@ void ImportVerifyView::updateInstallButton()
         why = tr("Open a package first.");
     else if (!report_->ok)
         why = tr("This package failed verification and cannot be installed.");
+    else if (!fit_.policyError.isEmpty())
+        why = fit_.policyError; // as the CLI refuses
     else if (!fit_.packageCoversTier)
         why = tr("This package lacks files that %1 needs.").arg(Format::tier(fit_.tier.tier));
-    else if (!fit_.enoughSpace)
-        why = tr("Not enough free space: %1 needed, %2 free.").arg(Format::bytes(fit_.bytesNeeded), Format::bytes(fit_.freeBytes));
+    else if (fit_.space == atmo::SpaceCheck::Short)
+        why = tr("Not enough free space: %1 needed, %2 free.").arg(Format::bytes(fit_.bytesNeeded), fit_.freeText());
+    else if (!fit_.installable())
+        why = fit_.refusal.isEmpty() ? tr("This package cannot be installed here.") : fit_.refusal;
     install_->setEnabled(why.isEmpty());
     install_->setToolTip(why.isEmpty() ? tr("Verify again while installing, then switch to the new version (Ctrl+I)")
                                        : why);
     saveReport_->setEnabled(report_.has_value() && !job_);
     if (!why.isEmpty() && report_ && !job_ && installStatus_->text().isEmpty())
         installStatus_->setText(why);
+    else if (why.isEmpty() && !fit_.warning.isEmpty() && !job_ && installStatus_->text().isEmpty())
+        installStatus_->setText(fit_.warning); // free space unknown: the CLI says the same
 }
 
 void ImportVerifyView::reloadSettings()

@@ -5,10 +5,7 @@
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QHBoxLayout>
 #include <QListWidget>
 #include <QMenuBar>
@@ -95,22 +92,13 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     presence_->attachDownloads(downloads_); // landed models are served; the library is not fetched again
     packages_ = new PeerPackages(&presence_->directory(), this);
     mesh_->setDownloads(downloads_, packages_, fromFsPath(home.downloadsDir()));
-    // A model counts as here when the library scan found its bytes (any
-    // root: downloads, the Hugging Face cache, installed packages), or when
-    // the file a download would write is there with its catalog entry for
-    // the same bytes (a download that landed since the last scan).
-    mesh_->setLibraryCheck([dir = home.modelsDir(), downloads = downloads_](const atmo::CatalogEntry& e) -> QString {
-        if (const auto found = downloads->libraryFile(e); !found.empty())
-            return fromFsPath(found);
-        const QString file = fromFsPath(dir / (e.modelId + "." + e.format));
-        QFile json(fromFsPath(dir / (e.modelId + ".json")));
-        if (!QFile::exists(file) || !json.open(QIODevice::ReadOnly))
-            return {};
-        const QJsonObject stored = QJsonDocument::fromJson(json.read(1 << 20)).object();
-        return stored.value(QLatin1String("sha256")).toString().compare(QString::fromStdString(e.sha256),
-                                                                         Qt::CaseInsensitive) == 0
-                   ? file
-                   : QString();
+    // A model counts as here by the one predicate of core/model_presence.h
+    // (the library scan found its bytes in any root, or the hash cache knows
+    // a landed download at its final name): in memory and stat only, never
+    // a catalog entry's JSON read on the GUI thread.
+    mesh_->setLibraryCheck([downloads = downloads_](const atmo::CatalogEntry& e) -> QString {
+        const auto found = downloads->libraryFile(e);
+        return found.empty() ? QString() : fromFsPath(found);
     });
     build_->setAccessibleName(tr("Build"));
     import_->setAccessibleName(tr("Import and verify"));

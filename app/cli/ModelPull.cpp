@@ -18,24 +18,30 @@
 #include "core/catalog.h"
 #include "core/fs_util.h"
 #include "core/model_library.h"
+#include "core/model_presence.h"
 #include "core/sha256.h"
 
 namespace cli {
 
 namespace {
 
-// The model is already complete at `file`: the entry's size, then its
-// SHA-256 (from the hash cache while the file is unchanged since it was
-// hashed, else hashed now and cached).
+// The model is already complete at `file`, by the predicate the window uses
+// (core/model_presence.h): the entry's size and the SHA-256 the hash cache
+// knows for the file unchanged since it was hashed. Unknown to the cache, the
+// file is hashed now, the hash cached, and the predicate asked again.
 bool alreadyThere(const Context& ctx, const std::filesystem::path& file, const atmo::CatalogEntry& entry)
 {
+    atmo::HashCache cache(ctx.home().cacheDir() / "model-hashes.json");
+    const atmo::WantedFile wanted{entry.modelId, entry.sha256, entry.sizeBytes, file, false};
+    if (atmo::alreadyHere(atmo::LibraryIndex(), wanted, &cache))
+        return true;
     struct stat st {};
     if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || std::uint64_t(st.st_size) != entry.sizeBytes)
         return false;
     const std::int64_t mtimeNs = std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    atmo::HashCache cache(ctx.home().cacheDir() / "model-hashes.json");
-    if (auto known = cache.wholeHash(file, entry.sizeBytes, mtimeNs))
-        return *known == entry.sha256;
+    const auto key = atmo::hashCacheKey(file);
+    if (cache.wholeHash(key, entry.sizeBytes, mtimeNs))
+        return false; // known, and not these bytes
     TerminalProgress bar(!ctx.json());
     const auto hash = atmo::sha256FileHex(file, atmo::CancelToken(), [&](std::uint64_t done) {
         bar.onProgress({"checking", done, entry.sizeBytes, entry.modelId});
@@ -43,9 +49,9 @@ bool alreadyThere(const Context& ctx, const std::filesystem::path& file, const a
     bar.done();
     if (!hash)
         return false;
-    cache.storeWhole(file, entry.sizeBytes, mtimeNs, *hash);
+    cache.storeWhole(key, entry.sizeBytes, mtimeNs, *hash);
     (void)cache.save(); // only a cache: a later pull hashes again
-    return *hash == entry.sha256;
+    return atmo::alreadyHere(atmo::LibraryIndex(), wanted, &cache).has_value();
 }
 
 } // namespace

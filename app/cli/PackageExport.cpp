@@ -10,6 +10,7 @@
 #include "Commands.h"
 
 #include "core/drives.h"
+#include "core/export_eject.h"
 #include "core/fs_util.h"
 #include "core/package_export.h"
 #include "core/package_store.h"
@@ -141,7 +142,8 @@ int packageExport(const QStringList& args)
     if (!results)
         return ctx.fail(q(results.message()));
 
-    // Eject each drive once, when every output on it was written and verified.
+    // Eject each drive once, when every output on it was written and verified
+    // (core/export_eject.h; the window applies the same plan).
     struct Ejected {
         QString text;      // appended to the output's final line
         QString status;    // "ejected", "not_removable", "not_ejected", "failed"
@@ -149,16 +151,10 @@ int packageExport(const QStringList& args)
     };
     std::map<std::string, Ejected> ejected; // by device
     if (eject) {
-        for (std::size_t i = 0; i < results->size(); ++i) {
-            const atmo::Drive* d = driveOf[i];
-            if (!d || ejected.count(d->device))
-                continue;
-            bool allOk = true;
-            for (std::size_t j = 0; j < results->size(); ++j)
-                if (driveOf[j] && driveOf[j]->device == d->device)
-                    allOk = allOk && (*results)[j].ok;
+        for (const atmo::DriveEject& plan : atmo::planEjects(*results, driveOf)) {
+            const atmo::Drive* d = plan.drive;
             Ejected e;
-            if (!allOk) {
+            if (!plan.eject) {
                 e = {"not ejected (a write to it failed)", "not_ejected"};
             } else if (auto r = atmo::ejectDrive(*d, atmo::EjectOptions{})) {
                 e.status = "ejected";

@@ -2,6 +2,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <iostream>
+
 #include "CliContext.h"
 #include "Commands.h"
 #include "ImportRun.h"
@@ -76,8 +78,15 @@ int runImport(const Context& ctx, const QString& file, const ImportChoices& choi
     TerminalProgress progress(!ctx.json());
     const atmo::InstallResult result = atmo::installPackage(s(file), options, &progress, cancel);
     progress.done();
+    // Free space the filesystem cannot tell: installed all the same, said
+    // (core/install_plan.h; the window shows the same line).
+    const std::string warning = result.plan ? result.plan->warning() : std::string();
+    if (!warning.empty())
+        std::cerr << "atmosphere: warning: " << warning << std::endl;
     if (ctx.json()) {
         QJsonObject o = reportJson(result.report);
+        if (!warning.empty())
+            o["warning"] = q(warning);
         o["device_tier"] = tierText(result.tier.tier);
         o["tier_reason"] = q(result.tier.reason);
         if (result.installed)

@@ -211,35 +211,23 @@ fs::path DownloadManager::destFor(const Row& r) const
 
 // Whether the verified file is already here, without reading it: the
 // library scan found this model with the same bytes, or the hash cache
-// knows the file at the final name.
+// knows the file at the final name (core/model_presence.h).
 std::optional<fs::path> DownloadManager::alreadyThere(const Row& r) const
 {
     if (!atmo::isValidModelId(r.spec.fileName) || !atmo::isSha256Hex(r.spec.sha256))
         return std::nullopt; // MeshDownload says what is wrong with it when it starts
-    if (r.item.kind == Kind::Model) {
-        const auto it = library_.find(r.spec.key);
-        if (it != library_.end() && it->second.entry.sha256 == r.spec.sha256 &&
-            it->second.entry.sizeBytes == r.spec.sizeBytes && sizedFile(it->second.file, r.spec.sizeBytes))
-            return it->second.file;
-    }
-    const fs::path file = destFor(r) / r.spec.fileName;
-    const auto st = sizedFile(file, r.spec.sizeBytes);
-    if (!st || !cache_)
-        return std::nullopt;
-    const auto known = cache_->wholeHash(cacheKey(file), r.spec.sizeBytes, mtimeNs(*st));
-    if (!known || *known != r.spec.sha256)
-        return std::nullopt;
-    // A model also needs its entry beside it, or the library skips it.
-    if (r.spec.entry && !fs::exists(file.parent_path() / (r.spec.key + ".json")))
-        return std::nullopt; // the check at start writes it
-    return file;
+    atmo::WantedFile wanted;
+    wanted.modelId = r.item.kind == Kind::Model ? r.spec.key : std::string();
+    wanted.sha256 = r.spec.sha256;
+    wanted.sizeBytes = r.spec.sizeBytes;
+    wanted.file = destFor(r) / r.spec.fileName;
+    wanted.needsEntryFile = r.spec.entry.has_value(); // the check at start writes it
+    return atmo::alreadyHere(library_, wanted, cache_.get());
 }
 
 void DownloadManager::setLibrary(const std::vector<atmo::LocalModel>& models)
 {
-    library_.clear();
-    for (const auto& m : models)
-        library_.emplace(m.entry.modelId, m);
+    library_ = atmo::LibraryIndex(models);
 }
 
 // ---- scheduling ----------------------------------------------------------------
@@ -534,6 +522,11 @@ void DownloadManager::flush()
 
 std::filesystem::path DownloadManager::libraryFile(const atmo::CatalogEntry& entry) const
 {
-    const auto it = library_.find(entry.modelId);
-    return it != library_.end() && it->second.entry.sha256 == entry.sha256 ? it->second.file : std::filesystem::path();
+    const DownloadSpec spec = DownloadSpec::forModel(entry);
+    if (!spec.problem().isEmpty())
+        return {};
+    const auto here = atmo::alreadyHere(library_, {spec.key, spec.sha256, spec.sizeBytes, home_.modelsDir() / spec.fileName,
+                                                   spec.entry.has_value()},
+                                        cache_.get());
+    return here ? *here : std::filesystem::path();
 }

@@ -45,6 +45,7 @@
 #include "core/download_progress.h"
 #include "core/mesh_catalog.h"
 #include "core/model_library.h"
+#include "core/model_presence.h"
 #include "core/station_home.h"
 #include "core/transfer_queue.h"
 
@@ -116,8 +117,10 @@ public:
     // The models the last library scan found (any root): adding one of them
     // with the same SHA-256 reports it Done without downloading.
     void setLibrary(const std::vector<atmo::LocalModel>& models);
-    // Where the last scan found this entry's bytes (any library root), or
-    // an empty path.
+    // Where this entry's bytes already are (the last scan, any library root;
+    // or a landed download the hash cache knows), or an empty path. The one
+    // predicate of core/model_presence.h; stats only, so the window may ask
+    // on every selection.
     std::filesystem::path libraryFile(const atmo::CatalogEntry& entry) const;
 
     // The transfer running for an item, null when none (tests, diagnostics).
@@ -175,7 +178,7 @@ private:
     atmo::BandwidthCaps caps_;
     MeshDownloadOptions options_;
     std::shared_ptr<atmo::HashCache> cache_;
-    std::map<std::string, atmo::LocalModel> library_; // by model id
+    atmo::LibraryIndex library_;
     std::vector<std::unique_ptr<Row>> rows_;
     quint64 nextId_ = 1;
     std::set<quint64> dirty_;  // items with progress not yet reported
