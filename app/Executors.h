@@ -49,16 +49,16 @@ auto hashing(F&& f)
     });
 }
 
-template <class F>
-auto smallIo(F&& f)
+template <class F, class... Args>
+auto smallIo(F&& f, Args&&... args)
 {
-    return QtConcurrent::run(smallIoPool(), std::forward<F>(f));
+    return QtConcurrent::run(smallIoPool(), std::forward<F>(f), std::forward<Args>(args)...);
 }
 
-template <class F>
-auto journal(F&& f)
+template <class F, class... Args>
+auto journal(F&& f, Args&&... args)
 {
-    return QtConcurrent::run(journalPool(), std::forward<F>(f));
+    return QtConcurrent::run(journalPool(), std::forward<F>(f), std::forward<Args>(args)...);
 }
 
 } // namespace Executors

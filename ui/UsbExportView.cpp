@@ -296,7 +296,7 @@ void UsbExportView::onPackageChosen()
     packageInfo_->setText(tr("Reading %1…").arg(QFileInfo(file).fileName()));
     updateWriteButton();
     // Checks the signature before anything is shown: off the GUI thread.
-    Executors::smallIo([file, trust = StationPaths::trustDir()] { return ExportPlan::read(file, trust); }).then(this, [this, request](const ExportPlan& p) {
+    Executors::smallIo(&ExportPlan::read, file, StationPaths::trustDir()).then(this, [this, request](const ExportPlan& p) {
         if (request == planRequest_)
             onPlanRead(p);
     });

@@ -207,7 +207,8 @@ void PackageCatalog::startJob(int kind)
     };
     // With hashes it may hash every package: the hashing pool; the plain
     // listing is small I/O a peer waits for.
-    (kind == 1 ? Executors::hashing(run) : Executors::smallIo(run)).then(this, [this, kind, waiters](const Snapshot& snapshot) {
+    auto job = kind == 1 ? Executors::hashing(run) : Executors::smallIo(run);
+    job.then(this, [this, kind, waiters](const Snapshot& snapshot) {
         running_[kind] = false;
         for (const Waiter& w : *waiters)
             if (w.context)
