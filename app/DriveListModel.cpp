@@ -1,13 +1,13 @@
 #include "app/DriveListModel.h"
 
 #include <QFuture>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <limits>
 #include <map>
 #include <memory>
 
+#include "app/Executors.h"
 #include "app/Format.h"
 #include "app/ModelRoles.h"
 #include "app/PathConversion.h"
@@ -275,7 +275,7 @@ void DriveListModel::pollNow()
     ++pollsStarted_;
     // The lister is copied into the task, so a model deleted meanwhile
     // leaves it nothing dangling; the continuation is dropped with the model.
-    QtConcurrent::run([lister = lister_] { return lister(); })
+    Executors::smallIo([lister = lister_] { return lister(); })
         .then(this, [this](const std::vector<atmo::Drive>& listed) {
             inFlight_ = false;
             if (paused_)

@@ -2,27 +2,15 @@
 
 #include <QMetaObject>
 
-#ifdef Q_OS_LINUX
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
+#include "core/thread_pool.h"
 
 namespace {
 // Jobs run niced below the window's thread: on a busy two-core station the
 // scheduler then prefers the event loop, so hashing a large package never
-// makes the window stutter. (QThread::setPriority has no effect for
-// SCHED_OTHER threads on Linux; a per-thread nice value does.)
-void lowerWorkerPriority()
-{
-#ifdef Q_OS_LINUX
-    static thread_local bool lowered = false;
-    if (!lowered) {
-        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
-        lowered = true;
-    }
-#endif
-}
+// makes the window stutter. The hashing a job fans out runs on the core's
+// shared pool, niced the same way (core/thread_pool.h). (QThread::setPriority
+// has no effect for SCHED_OTHER threads on Linux; a per-thread nice value does.)
+void lowerWorkerPriority() { atmo::lowerThreadPriority(atmo::ThreadPool::kHashingNice); }
 } // namespace
 
 JobRunner::JobRunner(QObject* parent, int maxThreads) : QObject(parent)

@@ -1,14 +1,48 @@
 #include "core/thread_pool.h"
 
+#ifdef __linux__
+#include <cerrno>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace atmo {
 
-ThreadPool::ThreadPool(unsigned threads)
+void lowerThreadPriority(int nice)
+{
+#ifdef __linux__
+    if (nice <= 0)
+        return;
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    errno = 0;
+    const int now = ::getpriority(PRIO_PROCESS, tid);
+    if (errno == 0 && now >= nice)
+        return;
+    ::setpriority(PRIO_PROCESS, tid, nice);
+#else
+    (void)nice;
+#endif
+}
+
+int threadNiceValue()
+{
+#ifdef __linux__
+    errno = 0;
+    const int now = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+    return errno == 0 ? now : 0;
+#else
+    return 0;
+#endif
+}
+
+ThreadPool::ThreadPool(unsigned threads, int nice)
 {
     if (threads == 0)
         threads = std::max(1u, std::thread::hardware_concurrency());
     workers_.reserve(threads);
     for (unsigned i = 0; i < threads; ++i)
-        workers_.emplace_back([this] { run(); });
+        workers_.emplace_back([this, nice] { run(nice); });
 }
 
 ThreadPool::~ThreadPool()
@@ -26,7 +60,9 @@ ThreadPool& ThreadPool::shared()
 {
     // OpenSSL, which the jobs hash with, is started before main() (see
     // core/sha256.cpp), so its exit cleanup runs after this pool is joined.
-    static ThreadPool pool;
+    // Niced: it hashes packages and models, which app/JobRunner.h promises
+    // never makes the window stutter.
+    static ThreadPool pool(0, kHashingNice);
     return pool;
 }
 
@@ -39,8 +75,9 @@ void ThreadPool::enqueue(std::function<void()> job)
     wake_.notify_one();
 }
 
-void ThreadPool::run()
+void ThreadPool::run(int nice)
 {
+    lowerThreadPriority(nice);
     for (;;) {
         std::function<void()> job;
         {

@@ -117,7 +117,8 @@ private slots:
             return asked.size() == 1 ? QString("wrong") : QString("pw");
         });
         QVERIFY(signing->isComplete());
-        wizard.next();
+        wizard.next(); // unlocks without a nested event loop, then moves on itself
+        QTRY_COMPARE_WITH_TIMEOUT(wizard.currentId(), int(PackageWizard::BuildPageId), 60000);
         QCOMPARE(asked.size(), 2);
         QVERIFY(asked.at(0).isEmpty());
         QVERIFY2(asked.at(1).contains("password"), qPrintable(asked.at(1)));

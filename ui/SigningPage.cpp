@@ -3,12 +3,13 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
-#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
 #include <QVBoxLayout>
+
+#include <utility>
 
 #include "app/Format.h"
 #include "app/KeyJob.h"
@@ -167,54 +168,93 @@ bool SigningPage::isComplete() const
     return !useFounder_->isChecked() || !keyFile(founder_).isEmpty();
 }
 
-std::optional<atmo::SecretKey> SigningPage::unlock(const QString& file, QString* error)
+SigningPage::~SigningPage()
+{
+    if (job_)
+        job_->dispose(this); // cancelled; deleted when its worker is done with it
+}
+
+QStringList SigningPage::selection() const
+{
+    return {keyFile(mesh_), useFounder_->isChecked() ? keyFile(founder_) : QString()};
+}
+
+void SigningPage::unlock(const QString& file, int attempt, const QString& lastError, Unlocked done)
 {
     const bool encrypted = atmo::secretKeyFileIsEncrypted(toFsPath(file));
-    QString lastError;
-    for (int attempt = 0; attempt < 5; ++attempt) {
-        std::optional<QString> password;
-        if (encrypted) {
-            password = passwords_(file, lastError);
-            if (!password) {
-                *error = tr("No password given for %1.").arg(QFileInfo(file).fileName());
-                return std::nullopt;
-            }
-        }
-        // scrypt takes a moment: unlock on the pool and keep the window alive.
-        auto* job = KeyJob::unlock(file, password);
-        QEventLoop loop;
-        connect(job, &Job::finished, &loop, &QEventLoop::quit);
-        wizard_->context().runner().start(job);
-        loop.exec();
+    std::optional<QString> password;
+    if (encrypted) {
+        QPointer<SigningPage> self(this);
+        password = passwords_(file, lastError); // a modal dialog: the window may close meanwhile
+        if (!self)
+            return;
+        if (!password)
+            return done(std::nullopt, tr("No password given for %1.").arg(QFileInfo(file).fileName()));
+    }
+    // scrypt takes a moment: on the job runner, answered through a signal.
+    auto* job = KeyJob::unlock(file, password);
+    job_ = job;
+    connect(job, &Job::finished, this, [this, job, file, encrypted, attempt, done = std::move(done)] {
         std::optional<atmo::SecretKey> key = job->secretKey();
-        lastError = job->errorMessage();
+        const QString error = job->errorMessage();
+        job_ = nullptr;
         job->dispose(this);
         if (key)
-            return key;
-        if (!encrypted)
-            break;
-    }
-    *error = lastError;
-    return std::nullopt;
+            return done(key, QString());
+        if (!encrypted || attempt + 1 >= 5)
+            return done(std::nullopt, error);
+        unlock(file, attempt + 1, error, done);
+    });
+    wizard_->context().runner().start(job);
 }
 
 bool SigningPage::validatePage()
 {
-    error_->clear();
-    wizard_->setEnabled(false);
-    QString error;
-    auto mesh = unlock(keyFile(mesh_), &error);
-    std::optional<atmo::SecretKey> founder;
-    if (mesh && useFounder_->isChecked())
-        founder = unlock(keyFile(founder_), &error);
-    wizard_->setEnabled(true);
-    if (!mesh || (useFounder_->isChecked() && !founder)) {
-        error_->setText(error);
+    if (unlocking_)
         return false;
+    if (!unlockedFor_.isEmpty() && unlockedFor_ == selection()) {
+        // The second call, from unlocked(): the keys are in.
+        unlockedFor_.clear();
+        wizard_->meshKey = std::exchange(meshKey_, std::nullopt);
+        wizard_->founderKey = std::exchange(founderKey_, std::nullopt);
+        wizard_->context().settings().setMeshKeyFile(keyFile(mesh_));
+        wizard_->context().settings().setFounderKeyFile(useFounder_->isChecked() ? keyFile(founder_) : QString());
+        return true;
     }
-    wizard_->meshKey = mesh;
-    wizard_->founderKey = founder;
-    wizard_->context().settings().setMeshKeyFile(keyFile(mesh_));
-    wizard_->context().settings().setFounderKeyFile(useFounder_->isChecked() ? keyFile(founder_) : QString());
-    return true;
+    error_->clear();
+    unlockedFor_.clear();
+    meshKey_.reset();
+    founderKey_.reset();
+    unlocking_ = true;
+    wizard_->setEnabled(false);
+    const QStringList wanted = selection();
+    unlock(wanted.at(0), 0, QString(), [this, wanted](std::optional<atmo::SecretKey> mesh, const QString& error) {
+        if (!mesh)
+            return unlocked(error);
+        meshKey_ = std::move(mesh);
+        if (wanted.at(1).isEmpty()) {
+            unlockedFor_ = wanted;
+            return unlocked(QString());
+        }
+        unlock(wanted.at(1), 0, QString(), [this, wanted](std::optional<atmo::SecretKey> founder, const QString& error) {
+            if (!founder)
+                return unlocked(error);
+            founderKey_ = std::move(founder);
+            unlockedFor_ = wanted;
+            unlocked(QString());
+        });
+    });
+    return false; // unlocked() moves on once the keys are in
+}
+
+void SigningPage::unlocked(const QString& error)
+{
+    unlocking_ = false;
+    wizard_->setEnabled(true);
+    if (unlockedFor_.isEmpty()) {
+        meshKey_.reset();
+        error_->setText(error);
+        return;
+    }
+    wizard_->next(); // validatePage() again, which now takes the keys
 }

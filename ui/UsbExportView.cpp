@@ -16,8 +16,8 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
+#include "app/Executors.h"
 #include "app/Format.h"
 #include "app/ModelRoles.h"
 #include "app/PathConversion.h"
@@ -296,7 +296,7 @@ void UsbExportView::onPackageChosen()
     packageInfo_->setText(tr("Reading %1…").arg(QFileInfo(file).fileName()));
     updateWriteButton();
     // Checks the signature before anything is shown: off the GUI thread.
-    QtConcurrent::run(&ExportPlan::read, file, context_.trustDir()).then(this, [this, request](const ExportPlan& p) {
+    Executors::smallIo(&ExportPlan::read, file, context_.trustDir()).then(this, [this, request](const ExportPlan& p) {
         if (request == planRequest_)
             onPlanRead(p);
     });

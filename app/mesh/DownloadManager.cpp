@@ -2,12 +2,12 @@
 #include "app/mesh/DownloadManagerRow.h"
 
 #include <QMetaObject>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <sys/stat.h>
 
 #include <atomic>
 
+#include "app/Executors.h"
 #include "app/mesh/PeerDirectory.h"
 #include "core/chunk_layout.h"
 #include "core/download_journal.h"
@@ -310,7 +310,7 @@ void DownloadManager::checkExisting(Row& r, const fs::path& file)
     auto counter = r.checkedBytes;
     if (!checkTick_.isActive())
         checkTick_.start();
-    QtConcurrent::run([file, cancel, expected, counter] {
+    Executors::hashing([file, cancel, expected, counter] {
         CheckResult out;
         struct stat before {};
         if (::stat(file.c_str(), &before) != 0)

@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "core/download_journal.h"
+#include "app/mesh/JournalWorker.h"
 
 namespace fs = std::filesystem;
 
@@ -43,10 +43,8 @@ void DownloadManager::stopTransfer(Row& r, bool discard)
         d->deleteLater();
     } else if (discard && atmo::isValidModelId(r.spec.fileName)) {
         // Paused or queued: what an earlier run left on disk.
-        const fs::path file = destFor(r) / r.spec.fileName;
-        std::error_code ec;
-        fs::remove(atmo::DownloadJournal::partPath(file), ec);
-        fs::remove(atmo::DownloadJournal::journalPath(file), ec);
+        // After a pause whose journal may still be closing in the background.
+        JournalWorker::removeFiles(destFor(r) / r.spec.fileName);
     }
     if (discard) {
         r.item.progress.bytesDownloaded = 0;

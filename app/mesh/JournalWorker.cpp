@@ -1,60 +1,145 @@
 #include "app/mesh/JournalWorker.h"
 
-#include <QPointer>
-#include <QtConcurrent>
+#include <QMetaObject>
 
+#include <map>
+#include <mutex>
+#include <optional>
 #include <utility>
 
+#include "app/Executors.h"
 #include "core/sha256.h"
+
+namespace fs = std::filesystem;
+
+// Posts to a worker on its thread while it lives. The worker detaches in its
+// destructor under the mutex, so no task posts to a destroyed object (what was
+// posted before is dropped with it).
+struct JournalRelay {
+    std::mutex mutex;
+    JournalWorker* target = nullptr;
+
+    // f(JournalWorker*) runs on the worker's thread if the worker still lives then.
+    template <typename F>
+    void post(F f)
+    {
+        std::lock_guard lock(mutex);
+        if (target)
+            QMetaObject::invokeMethod(target, [t = target, f = std::move(f)] { f(t); }, Qt::QueuedConnection);
+    }
+};
 
 namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
+std::mutex& gateMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+std::function<void()>& commitGate()
+{
+    static std::function<void()> g;
+    return g;
+}
+
+void passCommitGate()
+{
+    std::function<void()> g;
+    {
+        std::lock_guard lock(gateMutex());
+        g = commitGate();
+    }
+    if (g)
+        g();
+}
+
+// The end (close or discard) of each file's journal still under way in the
+// background, by final path: a new open of the file waits for it.
+std::mutex& endingsMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+std::map<fs::path, QFuture<void>>& endings()
+{
+    static std::map<fs::path, QFuture<void>> m;
+    return m;
+}
+
+std::optional<QFuture<void>> endingOf(const fs::path& finalPath)
+{
+    std::lock_guard lock(endingsMutex());
+    auto& all = endings();
+    std::erase_if(all, [](const auto& e) { return e.second.isFinished(); });
+    if (auto it = all.find(finalPath); it != all.end())
+        return it->second;
+    return std::nullopt;
+}
+
+void removeJournalFiles(const fs::path& finalPath)
+{
+    std::error_code ec;
+    fs::remove(atmo::DownloadJournal::partPath(finalPath), ec);
+    fs::remove(atmo::DownloadJournal::journalPath(finalPath), ec);
+}
+
 // Forwards the journal's "checking"/"verifying" phases to the owner's thread.
 class PhaseForwarder : public atmo::Observer {
 public:
-    explicit PhaseForwarder(QPointer<JournalWorker> target) : target_(std::move(target)) {}
+    explicit PhaseForwarder(std::shared_ptr<JournalRelay> relay) : relay_(std::move(relay)) {}
     void onProgress(const atmo::Progress& p) override
     {
         const QString phase = q(p.phase);
         const quint64 done = p.done, total = p.total;
-        QPointer<JournalWorker> t = target_;
-        QMetaObject::invokeMethod(t.data(), [t, phase, done, total] {
-            if (t)
-                emit t->phaseProgress(phase, done, total);
-        }, Qt::QueuedConnection);
+        relay_->post([phase, done, total](JournalWorker* t) { emit t->phaseProgress(phase, done, total); });
     }
 
 private:
-    QPointer<JournalWorker> target_;
+    std::shared_ptr<JournalRelay> relay_;
 };
 
 } // namespace
 
-JournalWorker::JournalWorker(QObject* parent) : QObject(parent) {}
+JournalWorker::JournalWorker(QObject* parent) : QObject(parent), relay_(std::make_shared<JournalRelay>())
+{
+    relay_->target = this;
+}
 
-JournalWorker::~JournalWorker() { close(); }
+JournalWorker::~JournalWorker()
+{
+    close();
+    std::lock_guard lock(relay_->mutex);
+    relay_->target = nullptr;
+}
 
-// Runs work() on the pool and deliver(result) back on this object's thread,
-// unless stop() came in between. stop() waits for the work, so `self` is
-// alive while it runs.
+void JournalWorker::setCommitGate(std::function<void()> gate)
+{
+    std::lock_guard lock(gateMutex());
+    commitGate() = std::move(gate);
+}
+
+// Runs work() on the journal executor and deliver(result) back on this
+// object's thread, unless stop() came in between. The task holds no pointer
+// to this object: it may outlive it.
 template <typename Work, typename Deliver>
 void JournalWorker::run(Work work, Deliver deliver)
 {
-    QPointer<JournalWorker> self(this);
     const quint64 gen = generation_;
     futures_.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
-    futures_.append(QtConcurrent::run([self, gen, work = std::move(work), deliver = std::move(deliver)] {
+    futures_.append(Executors::journal([relay = relay_, gen, work = std::move(work), deliver = std::move(deliver)]() mutable {
         auto result = work();
-        QMetaObject::invokeMethod(self.data(), [self, gen, result, deliver] {
-            if (self && gen == self->generation_)
+        relay->post([gen, result, deliver](JournalWorker* t) {
+            if (gen == t->generation_)
                 deliver(result);
-        }, Qt::QueuedConnection);
+        });
     }));
 }
 
-void JournalWorker::open(const std::filesystem::path& finalPath, const atmo::DownloadTarget& target,
+void JournalWorker::open(const fs::path& finalPath, const atmo::DownloadTarget& target,
                          const atmo::JournalOptions& options)
 {
     // The journal waits in a slot until it is delivered, so stop() can close
@@ -63,11 +148,16 @@ void JournalWorker::open(const std::filesystem::path& finalPath, const atmo::Dow
     // a quick resume would find the download "already being downloaded".
     auto slot = std::make_shared<std::shared_ptr<atmo::DownloadJournal>>();
     openings_.push_back(slot);
-    QPointer<JournalWorker> self(this);
+    finalPath_ = finalPath;
     const atmo::CancelToken cancel = cancel_;
+    // A journal of this file still ending in the background (a pause just
+    // before) is waited for on the executor: its lock is then free.
+    std::optional<QFuture<void>> before = endingOf(finalPath);
     run(
-        [self, finalPath, target, cancel, slot, options] {
-            PhaseForwarder phases(self);
+        [relay = relay_, finalPath, target, cancel, slot, options, before]() mutable {
+            if (before)
+                before->waitForFinished();
+            PhaseForwarder phases(relay);
             auto opened = atmo::DownloadJournal::open(finalPath, target, &phases, cancel, options);
             if (!opened)
                 return q(opened.message());
@@ -88,6 +178,7 @@ void JournalWorker::commit(const QString& peer, std::uint32_t chunk, QByteArray 
     auto journal = journal_;
     run(
         [journal, peer, chunk, data, fingerprint] {
+            passCommitGate();
             Commit c;
             c.peer = peer;
             c.chunk = chunk;
@@ -131,12 +222,11 @@ void JournalWorker::reserve(std::uint64_t marginBytes)
 
 void JournalWorker::finish()
 {
-    QPointer<JournalWorker> self(this);
     auto journal = journal_;
     const atmo::CancelToken cancel = cancel_;
     run(
-        [self, journal, cancel] {
-            PhaseForwarder phases(self);
+        [relay = relay_, journal, cancel] {
+            PhaseForwarder phases(relay);
             return journal->finish(&phases, cancel);
         },
         [this](const atmo::Result<atmo::FinishReport>& report) {
@@ -145,33 +235,73 @@ void JournalWorker::finish()
         });
 }
 
+// Never waits: the work of the stopped round goes on in the background and
+// its results are dropped (generation). close()/discard() end the journal
+// after it.
 void JournalWorker::stop()
 {
     ++generation_;
     cancel_.cancel();
+    stopped_.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
     for (auto& f : futures_)
-        f.waitForFinished();
+        if (!f.isFinished())
+            stopped_.append(f);
     futures_.clear();
-    for (auto& slot : openings_)
-        if (*slot)
-            (*slot)->close();
-    openings_.clear();
     pending_ = 0;
     cancel_ = atmo::CancelToken();
 }
 
-void JournalWorker::close()
+// On the executor: waits for the stopped work (a queued task is run right
+// there), then closes or discards the journal and any opened for a stopped
+// round. Registered by final path, so the next open of the file waits for it.
+void JournalWorker::end(bool discard, const fs::path& alsoRemove)
 {
     stop();
-    if (journal_)
-        journal_->close();
+    auto journal = std::move(journal_);
     journal_.reset();
+    auto openings = std::move(openings_);
+    openings_.clear();
+    QList<QFuture<void>> work = std::move(stopped_);
+    stopped_.clear();
+    if (!journal && openings.empty() && work.isEmpty()) {
+        if (!alsoRemove.empty())
+            removeFiles(alsoRemove);
+        return;
+    }
+    const fs::path key = !finalPath_.empty() ? finalPath_ : alsoRemove;
+    std::optional<QFuture<void>> before = endingOf(key);
+    QFuture<void> ending = Executors::journal([journal, openings, work, discard, alsoRemove, before]() mutable {
+        if (before)
+            before->waitForFinished();
+        for (auto& f : work)
+            f.waitForFinished();
+        for (auto& slot : openings)
+            if (*slot)
+                discard ? (*slot)->discard() : (*slot)->close();
+        if (journal)
+            discard ? journal->discard() : journal->close();
+        if (discard && !alsoRemove.empty())
+            removeJournalFiles(alsoRemove);
+    });
+    std::lock_guard lock(endingsMutex());
+    endings()[key] = ending;
 }
 
-void JournalWorker::discard()
+void JournalWorker::close() { end(false, {}); }
+
+void JournalWorker::discard(const fs::path& finalPath) { end(true, finalPath); }
+
+void JournalWorker::removeFiles(const fs::path& finalPath)
 {
-    stop();
-    if (journal_)
-        journal_->discard();
-    journal_.reset();
+    std::optional<QFuture<void>> before = endingOf(finalPath);
+    if (!before) {
+        removeJournalFiles(finalPath);
+        return;
+    }
+    QFuture<void> ending = Executors::journal([finalPath, before]() mutable {
+        before->waitForFinished();
+        removeJournalFiles(finalPath);
+    });
+    std::lock_guard lock(endingsMutex());
+    endings()[finalPath] = ending;
 }

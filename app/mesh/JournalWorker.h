@@ -1,12 +1,17 @@
 // The disk side of a MeshDownload: opens its DownloadJournal, commits each
-// chunk and runs the final check, all on the global QThreadPool (each may
-// block on fdatasync or hashing), and reports every result back on the
-// owner's thread as a signal, so a GUI never stalls on the disk.
+// chunk and runs the final check, all on the journal executor
+// (app/Executors.h; each may block on fdatasync or hashing), and reports
+// every result back on the owner's thread as a signal, so a GUI never stalls
+// on the disk.
 //
-// stop() draws a line: results of work started before it are dropped, the
-// hashing in progress is cancelled, and what already runs is waited for, so a
-// paused, failed or restarted download never sees a late answer of an old
-// round and the journal can be closed safely afterwards.
+// stop() draws a line and returns at once: results of work started before it
+// are dropped and the hashing in progress is cancelled, so a paused, failed or
+// restarted download never sees a late answer of an old round. What already
+// runs (up to maxPendingChunks direct-I/O commits) finishes in the
+// background; close() and discard() end the journal after it there, never on
+// the owner's thread. A later open() of the same file, by this worker or any
+// other, waits (on the executor) for that end, so a quick resume finds the
+// journal closed and its lock free.
 #pragma once
 
 #include <QByteArray>
@@ -16,6 +21,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <functional>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -23,6 +29,8 @@
 
 #include "core/download_journal.h"
 #include "core/job.h"
+
+struct JournalRelay;
 
 class JournalWorker : public QObject {
     Q_OBJECT
@@ -61,7 +69,17 @@ public:
 
     void stop();
     void close();   // stop(); what is on disk stays for a later resume
-    void discard(); // stop(); the part file and the journal are removed
+    // stop(); the part file and the journal are removed, and with `finalPath`
+    // also what is there under its names when nothing was open.
+    void discard(const std::filesystem::path& finalPath = {});
+
+    // Removes the part file and journal of `finalPath` once any journal of it
+    // still ending in the background has ended (at once when none is).
+    static void removeFiles(const std::filesystem::path& finalPath);
+
+    // Tests only: called on the executor before each chunk commit's work
+    // (a test holds commits there). Empty: none.
+    static void setCommitGate(std::function<void()> gate);
 
 signals:
     void opened(const QString& error); // empty: journal() is ready
@@ -74,10 +92,15 @@ private:
     template <typename Work, typename Deliver>
     void run(Work work, Deliver deliver);
 
+    void end(bool discard, const std::filesystem::path& alsoRemove);
+
+    std::shared_ptr<JournalRelay> relay_; // results and progress to this object while it lives
+    std::filesystem::path finalPath_;
     std::shared_ptr<atmo::DownloadJournal> journal_;
     atmo::CancelToken cancel_;
     quint64 generation_ = 0;
     int pending_ = 0;
-    QList<QFuture<void>> futures_;
+    QList<QFuture<void>> futures_; // this round's work
+    QList<QFuture<void>> stopped_; // earlier rounds' work, still running or queued
     std::vector<std::shared_ptr<std::shared_ptr<atmo::DownloadJournal>>> openings_; // opened, not yet delivered
 };

@@ -479,8 +479,9 @@ QString MeshDownload::noPeerLeft(const std::string& actualSha256) const
 }
 
 // Stops everything in flight: late replies of this round are ignored
-// (generation), and so are its disk results (JournalWorker::stop, which also
-// waits for the disk work already running, so the journal can be closed).
+// (generation), and so are its disk results (JournalWorker::stop, which never
+// waits: the disk work already running ends in the background, and the
+// journal is closed after it there).
 void MeshDownload::halt()
 {
     ++generation_;
@@ -521,10 +522,7 @@ void MeshDownload::cancel()
     if (state_ == State::Finished || state_ == State::Cancelled)
         return;
     halt();
-    disk_->discard();
-    std::error_code ec;
-    fs::remove(atmo::DownloadJournal::partPath(finalPath()), ec);
-    fs::remove(atmo::DownloadJournal::journalPath(finalPath()), ec);
+    disk_->discard(finalPath()); // in the background, after the commits still running
     setState(State::Cancelled);
     emit finished(false);
 }

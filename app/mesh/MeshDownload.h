@@ -19,7 +19,7 @@
 // Threading: the object, its QNetworkAccessManager and the plan live on the
 // owner's thread, which only copies bytes out of the replies into one buffer
 // per chunk. Everything that blocks (opening the journal, writing a chunk,
-// fdatasync, hashing, the final check) runs on the global QThreadPool
+// fdatasync, hashing, the final check) runs on the journal executor
 // (JournalWorker) and reports back to the owner's thread, so a GUI never stalls. Reading from the
 // network pauses while too many chunks wait for the disk (backpressure
 // through the replies' bounded read buffers), which bounds memory.

@@ -1,8 +1,8 @@
 #include "app/mesh/MeshPresence.h"
 
 #include <QHostAddress>
-#include <QtConcurrent/QtConcurrentRun>
 
+#include "app/Executors.h"
 #include "app/Settings.h"
 #include "app/mesh/DownloadManager.h"
 #include "app/mesh/LlamaFarmApi.h"
@@ -117,8 +117,9 @@ void MeshPresence::rescanLibrary()
     scan_ = result;
     auto cache = cache_;
     auto cancel = cancel_;
-    // The scan waits on the core's pool, so it runs on a Qt pool thread.
-    watcher_.setFuture(QtConcurrent::run([result, roots, cache, cancel, defaults] {
+    // The scan waits on the core's pool, so it runs on a Qt pool thread:
+    // the hashing one, never where download writes or the drive poll run.
+    watcher_.setFuture(Executors::hashing([result, roots, cache, cancel, defaults] {
         result->emplace(atmo::scanLibrary(roots, *cache, nullptr, cancel));
         if (defaults && result->value().ok())
             mergeLlamaFarmModels(*result->value(), scanLlamaFarmApi(llamaFarmUrl(), *cache, cancel));

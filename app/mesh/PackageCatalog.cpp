@@ -1,7 +1,6 @@
 #include "app/mesh/PackageCatalog.h"
 
 #include <QFuture>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <map>
@@ -9,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include "app/Executors.h"
 #include "core/archive_reader.h"
 #include "core/manifest.h"
 #include "core/model_library.h"
@@ -205,7 +205,10 @@ void PackageCatalog::startJob(int kind)
     auto run = [index = indexFile_, cache = cache_, meta = meta_, cancel = cancel_, withHashes = kind == 1] {
         return Snapshot(std::make_shared<const std::vector<Package>>(build(index, cache.get(), *meta, withHashes, cancel)));
     };
-    QtConcurrent::run(run).then(this, [this, kind, waiters](const Snapshot& snapshot) {
+    // With hashes it may hash every package: the hashing pool; the plain
+    // listing is small I/O a peer waits for.
+    auto job = kind == 1 ? Executors::hashing(run) : Executors::smallIo(run);
+    job.then(this, [this, kind, waiters](const Snapshot& snapshot) {
         running_[kind] = false;
         for (const Waiter& w : *waiters)
             if (w.context)

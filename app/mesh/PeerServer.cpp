@@ -8,8 +8,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrl>
-#include <QtConcurrent/QtConcurrentRun>
 
+#include "app/Executors.h"
 #include "app/mesh/BodyPump.h"
 #include "app/mesh/HttpListener.h"
 #include "app/mesh/HttpReply.h"
@@ -400,7 +400,7 @@ void PeerServer::modelChunks(const RequestFacts& f, BodyPump* pump, const QStrin
         return std::make_shared<const ChunkResult>(
             atmo::guarded([&] { return atmo::chunkHashesFor(model, model.entry.chunkSize, *cache, cancel); }));
     };
-    QtConcurrent::run(job).then(this, [this, key, id = model.entry.modelId, gen = generation_](
+    Executors::hashing(job).then(this, [this, key, id = model.entry.modelId, gen = generation_](
                                           const std::shared_ptr<const ChunkResult>& r) {
         if (*r && gen == generation_)
             chunkHashes_[id] = r->value();
