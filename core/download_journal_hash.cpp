@@ -66,8 +66,8 @@ void DownloadJournal::feedRunningHash(std::uint32_t i, AlignedBuffer bytes)
     }
     help();
     lock.unlock();
-    if (!stashed)
-        s.recycle(std::move(bytes));
+    if (!stashed) // bytes were moved only into the stash (stashed)
+        s.recycle(std::move(bytes)); // NOLINT(bugprone-use-after-move)
 }
 
 // Feeds the chunks after the hashed prefix while they are ready, at most

@@ -346,8 +346,10 @@ std::string secretKeyFileText(const SecretKey& key, const std::optional<std::str
     raw[kOffChkAlg + 1] = '2';
     std::memcpy(raw.data() + kOffKeynum, key.keyNum.data(), 8);
     std::memcpy(raw.data() + kOffSk, key.sk.data(), 64);
-    // minisign leaves chk zero in unencrypted keys; we always store the real
-    // checksum (minisign ignores it there) so damage is detected on load.
+    // minisign -G -W leaves chk zero in unencrypted keys, minisign -C -W keeps
+    // the real one; we always store the real checksum (minisign ignores it
+    // there) so damage is detected on load. It is the one byte range where
+    // our unencrypted key file differs from minisign -G -W's.
     checksum(raw.data() + kOffChk, raw.data(), raw.data() + kOffKeynum, raw.data() + kOffSk);
     if (password) {
         raw[kOffKdf] = 'S';
@@ -364,9 +366,9 @@ std::string secretKeyFileText(const SecretKey& key, const std::optional<std::str
             raw[kOffKeynum + i] ^= stream[i];
     }
     std::string line = base64Encode(raw.data(), raw.size());
-    std::string text = std::string(kCommentPrefix) +
-                       (password ? "minisign encrypted secret key" : "minisign secret key (not encrypted)") + "\n" +
-                       line + "\n";
+    // minisign 0.11 writes this comment whether the key is encrypted or not
+    // (-G -W included); the KDF bytes, not the comment, say which it is.
+    std::string text = std::string(kCommentPrefix) + "minisign encrypted secret key\n" + line + "\n";
     sodium_memzero(line.data(), line.size());
     return text;
 }

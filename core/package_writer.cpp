@@ -70,7 +70,8 @@ struct HashedSource {
 };
 
 // Hashes one source file and records its identity before and after.
-HashedSource hashSource(const fs::path& source, const CancelToken& cancel, ProgressReporter& progress)
+HashedSource hashSource(const fs::path& source, const CancelToken& cancel, ProgressReporter& progress,
+                        std::time_t racyClock)
 {
     HashedSource out;
     out.source = source;
@@ -86,7 +87,7 @@ HashedSource hashSource(const fs::path& source, const CancelToken& cancel, Progr
     if (::stat(source.c_str(), &after) != 0 || !(identityOf(before) == identityOf(after)))
         throw Failure(source.string() + ": changed while the package was being built (while it was hashed)");
     out.identity = identityOf(before);
-    out.racy = std::time(nullptr) - before.st_ctim.tv_sec <= kRacyWindowSeconds;
+    out.racy = (racyClock ? racyClock : std::time(nullptr)) - before.st_ctim.tv_sec <= kRacyWindowSeconds;
     out.sha256 = *hex;
     return out;
 }
@@ -174,9 +175,9 @@ Prepared prepare(const CreateOptions& options, Observer* observer, const CancelT
     std::vector<std::future<HashedSource>> hashes(mission.files.size());
     for (std::size_t i : order) {
         const auto& f = mission.files[i];
-        hashes[i] = ThreadPool::shared().submit([&f, &cancel, &progress] {
+        hashes[i] = ThreadPool::shared().submit([&f, &cancel, &progress, clock = options.racyClock] {
             progress.item(f.entry.path);
-            return hashSource(f.source, cancel, progress);
+            return hashSource(f.source, cancel, progress, clock);
         });
     }
     Prepared out;

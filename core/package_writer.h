@@ -3,6 +3,7 @@
 // archive that appears under its final name only when complete and synced.
 #pragma once
 
+#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -26,6 +27,10 @@ struct CreateOptions {
     Compression compression = Compression::None;
     std::string stationName;              // created_by
     std::optional<SecretKey> stationKey;  // signs the "created" custody entry when set
+    // The time a source file's ctime is compared with to decide whether it is
+    // "racy" (hashed again while copied); 0 = the clock. Tests set it ahead
+    // instead of waiting: a ctime cannot be back-dated.
+    std::time_t racyClock = 0;
 };
 
 struct CreateResult {

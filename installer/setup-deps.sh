@@ -17,8 +17,11 @@ PACKAGES=(
   libyaml-cpp-dev libsodium-dev libarchive-dev libssl-dev nlohmann-json3-dev libzstd-dev
   libavahi-client-dev
   # what the tests and the demo use as real components and reference tools
+  # (appstream: appstreamcli validates the desktop metadata in tst_desktop_entry)
   minisign zstd curl xvfb xauth imagemagick avahi-daemon dbus iproute2 time
-  python3-zeroconf python3-aiohttp
+  python3-zeroconf python3-aiohttp appstream
+  # CI's static checks (installer/tidy.sh)
+  clang-tidy
 )
 
 missing=()

@@ -32,13 +32,18 @@ case "${1:-}" in
   test)
     # Everything CI runs: the fuzz targets for a few seconds each, the whole
     # suite under ASan + UBSan and the threaded tests under TSan
-    # (installer/sanitize.sh), then the whole suite in the normal build,
-    # whose CTest summary is the last thing printed.
+    # (installer/sanitize.sh), clang-tidy on core/ (installer/tidy.sh), then
+    # the whole suite in the normal build, whose CTest summary is followed
+    # only by the check that nothing skipped which must run here
+    # (installer/check-skips.sh).
     setup_and_build
     bash "$here/fuzz.sh"
     bash "$here/sanitize.sh"
-    cd "$build"
-    exec ctest --output-on-failure -j "$jobs" --timeout 900
+    bash "$here/tidy.sh" "$build"
+    status=0
+    (cd "$build" && ctest --output-on-failure -j "$jobs" --timeout 900) || status=$?
+    bash "$here/check-skips.sh" "$build" || status=1
+    exit "$status"
     ;;
   *)
     echo "usage: $0 demo|test" >&2

@@ -189,7 +189,12 @@ private slots:
         const int started = m->pollsStarted();
         const int applied = m->pollsApplied();
         plugStick("sde", "8:64", "8:65", "OTHER", "Ultra Fit");
-        QTest::qWait(20 * kInterval); // twenty intervals: a running poller would have listed sde by now
+        m->pollNow(); // asked outright, a paused model does not list either (no timing involved)
+        QCOMPARE(m->pollsStarted(), started);
+        // And the timer does not: twenty intervals, in which a running poller
+        // would have listed sde (this wait can only miss a bug, never fail a
+        // working model).
+        QTest::qWait(20 * kInterval);
         QCOMPARE(m->pollsStarted(), started);
         QCOMPARE(m->pollsApplied(), applied); // a listing under way when paused is dropped
         QCOMPARE(m->rowCount(), 3);

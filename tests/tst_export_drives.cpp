@@ -13,9 +13,10 @@
 #include <atomic>
 #include <cstdlib>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "core/export_eject.h"
 #include "core/package_export.h"
@@ -67,44 +68,87 @@ public:
     std::uint64_t freeBytes() const override { return 1ull << 40; }
 };
 
-// A slow drive: each write takes `delay`; counts how many targets write at once.
+// Drives that write only when a condition holds, to show what runs at once
+// without timing it: a write waits (a one-minute watchdog, never a
+// measurement) until the condition is met, and a wait that ran out is
+// recorded, so an export that would never meet it fails instead of passing
+// by luck. Also counts how many targets are inside write() at once.
 struct Concurrency {
-    std::atomic<int> now{0}, max{0};
-    std::atomic<std::chrono::steady_clock::time_point> lastWrite{};
+    std::mutex mutex;
+    std::condition_variable cv;
+    int now = 0, max = 0;
+    int inFirstWrite = 0;     // targets that reached their first write
+    int needTogether = 0;     // a first write waits until this many arrived
+    bool gateOpen = true;     // a write of a gated target waits until it opens
+    bool watchdogFired = false;
+    int writesAfterGate = 0;  // writes of the gated target done after it opened
+
+    bool waitFor(std::unique_lock<std::mutex>& l, const std::function<bool()>& pred)
+    {
+        if (!cv.wait_for(l, std::chrono::minutes(1), pred))
+            watchdogFired = true;
+        return !watchdogFired;
+    }
+    void openGate()
+    {
+        std::lock_guard l(mutex);
+        gateOpen = true;
+        cv.notify_all();
+    }
 };
-class SlowTarget : public Wrapped {
+class GatedTarget : public Wrapped {
 public:
-    SlowTarget(const fs::path& dir, std::chrono::milliseconds delay, std::shared_ptr<Concurrency> c)
-        : Wrapped(dir), delay_(delay), c_(std::move(c))
+    GatedTarget(const fs::path& dir, std::shared_ptr<Concurrency> c, bool gated = false)
+        : Wrapped(dir), c_(std::move(c)), gated_(gated)
     {
     }
     void write(const void* d, std::size_t s) override
     {
-        const int n = ++c_->now;
-        int m = c_->max;
-        while (n > m && !c_->max.compare_exchange_weak(m, n)) {
+        {
+            std::unique_lock l(c_->mutex);
+            c_->max = std::max(c_->max, ++c_->now);
+            if (first_) {
+                first_ = false;
+                ++c_->inFirstWrite;
+                c_->cv.notify_all();
+                c_->waitFor(l, [&] { return c_->inFirstWrite >= c_->needTogether || c_->watchdogFired; });
+            }
+            if (gated_) {
+                c_->waitFor(l, [&] { return c_->gateOpen || c_->watchdogFired; });
+                ++c_->writesAfterGate;
+            }
+            --c_->now;
         }
-        std::this_thread::sleep_for(delay_);
-        --c_->now;
         Wrapped::write(d, s);
-        c_->lastWrite = std::chrono::steady_clock::now();
     }
 
 private:
-    std::chrono::milliseconds delay_;
     std::shared_ptr<Concurrency> c_;
+    bool gated_;
+    bool first_ = true;
 };
 
+// Opens the gate when target `opener` is done, and records the order.
 class OrderObserver : public ExportObserver {
 public:
     std::mutex mutex;
     std::vector<std::size_t> doneOrder;
-    std::map<std::size_t, std::chrono::steady_clock::time_point> doneAt;
+    std::shared_ptr<Concurrency> c;
+    std::size_t opener = 0;
+    int gatedWritesWhenOpenerDone = -1;
     void onTargetDone(std::size_t i, const TargetResult&) override
     {
-        std::lock_guard lock(mutex);
-        doneOrder.push_back(i);
-        doneAt[i] = std::chrono::steady_clock::now();
+        {
+            std::lock_guard lock(mutex);
+            doneOrder.push_back(i);
+        }
+        if (c && i == opener) {
+            {
+                std::lock_guard l(c->mutex);
+                gatedWritesWhenOpenerDone = c->writesAfterGate;
+            }
+            c->openGate();
+        }
     }
 };
 
@@ -283,35 +327,42 @@ private slots:
 
     void drivesWriteInParallel()
     {
+        // Each drive's first write waits until the other one is writing too:
+        // written one after the other, the first would wait for ever (the
+        // watchdog fails the test); in parallel, both are in write() at once.
         auto c = std::make_shared<Concurrency>();
+        c->needTogether = 2;
         const fs::path a = dir("slow-a"), b = dir("slow-b");
         auto r = exportPackage(source_,
-                               targets(std::make_unique<SlowTarget>(a, std::chrono::milliseconds(40), c),
-                                       std::make_unique<SlowTarget>(b, std::chrono::milliseconds(40), c)),
+                               targets(std::make_unique<GatedTarget>(a, c), std::make_unique<GatedTarget>(b, c)),
                                options(), nullptr, CancelToken());
         QVERIFY2(r, r ? "" : r.message().c_str());
+        QVERIFY(!c->watchdogFired);
         QVERIFY((*r)[0].ok && (*r)[1].ok);
-        // Written one after the other, never two at once; in parallel, both at once.
-        QCOMPARE(c->max.load(), 2);
+        QCOMPARE(c->max, 2);
     }
 
     void slowDriveDoesNotHoldBackAFastOne()
     {
         // The package (7 blocks) fits in the block pool: the fast drive gets
         // every block at once, syncs, reads back and is done while the slow
-        // one is still writing.
+        // one is still writing. The slow drive writes nothing until the fast
+        // one is done, so a fan-out that held the fast drive back to the slow
+        // one's pace would never finish it (the watchdog fails the test).
         auto c = std::make_shared<Concurrency>();
+        c->gateOpen = false;
         const fs::path fast = dir("fast"), slow = dir("slow");
         OrderObserver obs;
-        auto r = exportPackage(source_,
-                               targets(std::make_unique<SlowTarget>(slow, std::chrono::milliseconds(150), c),
-                                       directoryTarget(fast)),
+        obs.c = c;
+        obs.opener = 1;
+        auto r = exportPackage(source_, targets(std::make_unique<GatedTarget>(slow, c, true), directoryTarget(fast)),
                                options(), &obs, CancelToken());
         QVERIFY2(r, r ? "" : r.message().c_str());
+        QVERIFY(!c->watchdogFired);
         QVERIFY((*r)[0].ok && (*r)[1].ok);
         QCOMPARE(obs.doneOrder, (std::vector<std::size_t>{1, 0}));
-        // Verified and renamed into place before the slow one even finished writing.
-        QVERIFY(obs.doneAt[1] < c->lastWrite.load());
+        // Verified and renamed into place before the slow one wrote a byte.
+        QCOMPARE(obs.gatedWritesWhenOpenerDone, 0);
     }
 
     // The eject plan both front ends follow, on real exports: two outputs on
