@@ -16,6 +16,7 @@
 #include "core/installer_state.h"
 #include "core/manifest.h"
 #include "core/package_tier.h"
+#include "core/text.h"
 
 // Layout and crash safety (see installer.h):
 //  * content streams into <root>/<id>/.staging-XXXXXX; each file is fsynced
@@ -98,8 +99,6 @@ void removeTree(const fs::path& p)
     std::error_code ec;
     fs::remove_all(p, ec);
 }
-
-bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 // After a successful install: everything but `keep` versions and the
 // bookkeeping files goes (crash leftovers, versions older than the previous).
