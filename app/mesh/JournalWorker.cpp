@@ -1,5 +1,7 @@
 #include "app/mesh/JournalWorker.h"
 
+#include "app/QtStrings.h"
+
 #include <QPointer>
 #include <QtConcurrent>
 
@@ -8,8 +10,6 @@
 #include "core/sha256.h"
 
 namespace {
-
-QString q(const std::string& s) { return QString::fromStdString(s); }
 
 // Forwards the journal's "checking"/"verifying" phases to the owner's thread.
 class PhaseForwarder : public atmo::Observer {
