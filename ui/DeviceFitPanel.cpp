@@ -1,5 +1,7 @@
 #include "ui/DeviceFitPanel.h"
 
+#include "ui/StatusColors.h"
+
 #include <QFormLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -14,7 +16,6 @@ QLabel* valueLabel(QWidget* parent)
     l->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return l;
 }
-const QString kBad = QStringLiteral("color:#b3261e;font-weight:bold");
 const QString kGood = QStringLiteral("color:#1e7b34");
 } // namespace
 
@@ -73,7 +74,7 @@ void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
         tier_->setStyleSheet(kGood);
     } else {
         tier_->setText(tr("%1 — this package lacks files this tier needs").arg(tierLine));
-        tier_->setStyleSheet(kBad);
+        tier_->setStyleSheet(StatusColors::errorStyle(true));
     }
     reason_->setText(QString::fromStdString(fit.tier.reason));
     reason_->setVisible(!fit.tier.reason.empty());
@@ -85,13 +86,13 @@ void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
         return;
     }
     space_->setText(tr("%1 needed, %2 free").arg(Format::bytes(fit.bytesNeeded), Format::bytes(fit.freeBytes)));
-    space_->setStyleSheet(fit.enoughSpace ? kGood : kBad);
+    space_->setStyleSheet(fit.enoughSpace ? kGood : StatusColors::errorStyle(true));
     if (fit.installedVersion.isEmpty()) {
         version_->setText(tr("Not installed yet; this is version %1").arg(packageVersion));
         version_->setStyleSheet({});
     } else if (fit.downgrade) {
         version_->setText(tr("Version %1 is installed; this package (%2) is not newer").arg(fit.installedVersion, packageVersion));
-        version_->setStyleSheet(kBad);
+        version_->setStyleSheet(StatusColors::errorStyle(true));
     } else {
         version_->setText(tr("Version %1 is installed; this package updates it to %2").arg(fit.installedVersion, packageVersion));
         version_->setStyleSheet(kGood);

@@ -23,6 +23,7 @@
 #include "core/manifest.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
+#include "ui/StatusColors.h"
 
 namespace {
 const atmo::ContentKind kKinds[] = {atmo::ContentKind::Config, atmo::ContentKind::Model, atmo::ContentKind::Agent,
@@ -273,7 +274,7 @@ void MissionPage::refreshPicks()
 
 void MissionPage::setStatus(const QString& text, bool error)
 {
-    status_->setStyleSheet(error ? QStringLiteral("color:#b3261e;font-weight:bold") : QString());
+    status_->setStyleSheet(error ? StatusColors::errorStyle(true) : QString());
     status_->setText(text);
 }
 

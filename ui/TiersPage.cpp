@@ -19,6 +19,7 @@
 #include "core/manifest.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
+#include "ui/StatusColors.h"
 
 TiersPage::TiersPage(PackageWizard* wizard) : QWizardPage(wizard), wizard_(wizard)
 {
@@ -197,7 +198,7 @@ void TiersPage::refresh()
                           .arg(version_->text().trimmed(), last);
     }
     message_->setStyleSheet(problem.isEmpty() ? QStringLiteral("color:#8a5a00")
-                                              : QStringLiteral("color:#b3261e;font-weight:bold"));
+                                              : StatusColors::errorStyle(true));
     message_->setText(problem.isEmpty() ? warning : problem);
     emit completeChanged();
 }
