@@ -18,7 +18,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 #include "core/fs_util.h"
 #include "core/sha256.h"
 #include "core/text.h"
