@@ -1,7 +1,8 @@
 // The colour of error text, in one place. A fixed dark red (#b3261e) is
 // readable on a light window but nearly black-on-black on a dark theme, so
 // the red comes from the window's palette: that red on light windows, a
-// light red on dark ones (both at least 4.5:1 against the window colour,
+// light red (#f2b8b5) on dark ones, whichever contrasts more with the
+// window colour (at least 4.5:1 on light and dark themes,
 // tests/tst_gui_status_colors).
 #pragma once
 
