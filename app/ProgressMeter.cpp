@@ -11,37 +11,38 @@ int JobProgress::percent() const
     return static_cast<int>(std::clamp(p, 0.0, 100.0));
 }
 
-ProgressMeter::ProgressMeter(qint64 windowMsecs) : window_(windowMsecs) {}
+ProgressMeter::ProgressMeter(qint64 windowMsecs)
+    : rate_(std::chrono::milliseconds(windowMsecs))
+{
+}
 
 void ProgressMeter::reset()
 {
     phase_.clear();
-    points_.clear();
+    rate_.reset();
 }
 
 JobProgress ProgressMeter::sample(const QString& phase, std::uint64_t done, std::uint64_t total,
                                   const QString& item, qint64 nowMsecs)
 {
-    if (phase != phase_ || (!points_.empty() && done < points_.back().done)) {
+    if (phase != phase_) {
         phase_ = phase;
-        points_.clear();
+        rate_.reset();
     }
-    points_.push_back({nowMsecs, done});
-    while (points_.size() > 2 && nowMsecs - points_.front().t > window_)
-        points_.pop_front();
+    const atmo::SteadyTime now{std::chrono::milliseconds(nowMsecs)};
+    rate_.addTotal(done, now);
 
     JobProgress p;
     p.phase = phase;
     p.done = done;
     p.total = total;
     p.item = item;
-    const Point& first = points_.front();
-    const qint64 dt = nowMsecs - first.t;
     // Half a second of data before guessing: the first samples are noisy.
-    if (dt >= 500 && done > first.done) {
-        p.bytesPerSecond = static_cast<double>(done - first.done) * 1000.0 / static_cast<double>(dt);
-        if (total >= done && p.bytesPerSecond > 0)
-            p.secondsLeft = static_cast<qint64>(std::ceil(static_cast<double>(total - done) / p.bytesPerSecond));
+    if (rate_.measured(now) >= std::chrono::milliseconds(500)) {
+        p.bytesPerSecond = rate_.rate(now);
+        if (const auto left = atmo::secondsLeft(total > done ? total - done : 0, p.bytesPerSecond);
+            left && total > 0 && total >= done)
+            p.secondsLeft = static_cast<qint64>(std::ceil(*left));
     }
     return p;
 }

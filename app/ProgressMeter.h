@@ -1,12 +1,13 @@
-// Speed and time left for a job's progress, from a sliding window of the last
-// few seconds of samples. Plain value type; the caller supplies the clock so
-// tests can drive it.
+// Speed and time left for a job's progress: core's RateMeter (one meter for
+// downloads, jobs and the CLI) over the last few seconds of a phase, as Qt
+// values. Plain value type; the caller supplies the clock so tests can drive it.
 #pragma once
 
 #include <QString>
 
 #include <cstdint>
-#include <deque>
+
+#include "core/rate_meter.h"
 
 struct JobProgress {
     QString phase;
@@ -27,11 +28,6 @@ public:
                        qint64 nowMsecs);
 
 private:
-    struct Point {
-        qint64 t;
-        std::uint64_t done;
-    };
-    qint64 window_;
     QString phase_;
-    std::deque<Point> points_;
+    atmo::RateMeter rate_;
 };

@@ -5,14 +5,12 @@
 #include <mutex>
 
 #include "app/PathConversion.h"
+#include "app/QtStrings.h"
+#include "core/drive_eject.h"
 #include "core/export_eject.h"
 #include "core/package_export.h"
 #include "core/station_home.h"
 #include "core/trust_store.h"
-
-namespace {
-QString q(const std::string& s) { return QString::fromStdString(s); }
-} // namespace
 
 // Collects what the writer threads report and hands it to the job on the
 // GUI thread in batches: a drive's progress reports replace each other until

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 
 namespace atmo {
 

@@ -1,4 +1,5 @@
 #include "core/chunk_layout.h"
+#include "core/text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -35,17 +36,6 @@ bool isSha256Hex(std::string_view hex)
                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
            });
 }
-
-namespace {
-
-std::string lower(std::string s)
-{
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-} // namespace
 
 Result<ChunkList> parseChunkList(std::string_view text, std::string_view modelId, std::uint64_t size,
                                  std::string_view sha256)

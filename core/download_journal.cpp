@@ -18,9 +18,10 @@
 #include <optional>
 #include <stdexcept>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 #include "core/fs_util.h"
 #include "core/sha256.h"
+#include "core/text.h"
 
 namespace atmo {
 
@@ -207,13 +208,6 @@ Parsed parseJournal(const std::string& text)
         }
     }
     return p;
-}
-
-std::string lower(std::string s)
-{
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 } // namespace

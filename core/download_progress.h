@@ -3,39 +3,17 @@
 // transfer_rate_mbps, eta_seconds, chunks_received, total_chunks) plus the
 // bytes each peer sent, which the downloads panel shows as "source peers".
 //
-// The rate is smoothed over a sliding window (RateMeter, 5 s by default), so
-// the time left does not jump with every TCP burst, yet drops to zero within
-// the window when a transfer stalls. Every time is passed in, never read from
-// a clock here, so the arithmetic is exact in tests.
+// The rate comes from a RateMeter (core/rate_meter.h), smoothed over 5 s.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/rate_meter.h"
+
 namespace atmo {
-
-using SteadyTime = std::chrono::steady_clock::time_point;
-
-class RateMeter {
-public:
-    explicit RateMeter(std::chrono::milliseconds window = std::chrono::seconds(5),
-                       std::chrono::milliseconds bucket = std::chrono::milliseconds(250));
-    void add(std::uint64_t bytes, SteadyTime now);
-    // Bytes per second over the last window (or since the first add, if that
-    // is shorter, but never over less than one bucket); 0 before any add.
-    double rate(SteadyTime now) const;
-    std::uint64_t total() const { return total_; }
-
-private:
-    std::chrono::nanoseconds window_, bucket_;
-    std::deque<std::pair<SteadyTime, std::uint64_t>> buckets_; // bucket start, bytes
-    std::optional<SteadyTime> first_;
-    std::uint64_t total_ = 0;
-};
 
 struct PeerProgress {
     std::string peer;            // node id

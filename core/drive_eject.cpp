@@ -1,6 +1,8 @@
 // Ejecting a drive: unmount its filesystems and power it off, through
 // udisksctl when it is there (UDisks2 does it for an ordinary desktop user),
 // else with umount(2) (root only) and no power-off.
+#include "core/drive_eject.h"
+
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <unistd.h>

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/fs_util.h"
+#include "core/text.h"
 
 namespace atmo {
 
@@ -21,17 +22,6 @@ namespace {
 
 // Mount points whose disk is the computer's own.
 const char* const kSystemMounts[] = {"/", "/boot", "/boot/efi", "/efi", "/home", "/usr", "/var"};
-
-std::string readTrimmed(const fs::path& file)
-{
-    std::ifstream in(file);
-    if (!in)
-        return {};
-    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto b = s.find_first_not_of(" \t\r\n");
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
 
 // mountinfo and /proc/swaps escape space, tab, newline and backslash as \ooo.
 std::string unescapeOctal(const std::string& s)

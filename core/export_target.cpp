@@ -12,6 +12,8 @@
 //    makes "100 %" wait minutes for the final sync on a slow stick;
 //  - no copy into and out of the page cache: less CPU, and the station's
 //    cache is not flushed out by a package it will not read again.
+#include "core/export_target.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -24,7 +26,6 @@
 #include <cstring>
 
 #include "core/fs_util.h"
-#include "core/package_export.h"
 
 namespace atmo {
 

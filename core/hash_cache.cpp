@@ -1,4 +1,4 @@
-#include "core/model_library.h"
+#include "core/hash_cache.h"
 
 #include <sys/stat.h>
 

@@ -7,6 +7,7 @@
 #include "core/installer_state.h"
 #include "core/manifest.h"
 #include "core/package_tier.h"
+#include "core/text.h"
 
 // Layout and crash safety (see installer.h):
 //  * content streams into <root>/<id>/.staging-XXXXXX; each file is fsynced

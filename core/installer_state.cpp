@@ -21,6 +21,7 @@
 
 #include "core/fs_util.h"
 #include "core/manifest.h"
+#include "core/text.h"
 
 namespace atmo::installer_detail {
 
@@ -218,7 +219,6 @@ void removeTree(const fs::path& p)
 }
 
 namespace {
-bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 } // namespace
 
 // After a successful install: everything but `keep` versions and the

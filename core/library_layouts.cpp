@@ -15,6 +15,7 @@
 #include "core/fs_util.h"
 #include "core/installer.h"
 #include "core/manifest.h"
+#include "core/text.h"
 
 namespace atmo {
 
@@ -36,11 +37,6 @@ bool isUnder(const fs::path& p, const fs::path& dir)
         if (q == p.end() || *q != *d)
             return false;
     return true;
-}
-
-bool allDigits(const std::string& s)
-{
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // "{name}_{timestamp}": the timestamp is the trailing run of all-digit parts,

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 #include "core/job.h"
 #include "core/model_library.h"
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 
 namespace atmo {
 

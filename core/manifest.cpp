@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/manifest_requirements.h"
+#include "core/text.h"
 #include "core/utf8.h"
 
 namespace atmo {
@@ -460,11 +461,6 @@ std::vector<std::string> splitVersion(std::string_view v)
     }
     parts.push_back(cur);
     return parts;
-}
-
-bool allDigits(const std::string& s)
-{
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 } // namespace

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 
 namespace atmo {
 

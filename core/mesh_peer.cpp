@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 
 namespace atmo {
 

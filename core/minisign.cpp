@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/fs_util.h"
+#include "core/text.h"
 
 namespace atmo {
 
@@ -102,21 +103,6 @@ std::vector<std::string_view> splitLines(std::string_view text)
     while (!lines.empty() && lines.back().empty())
         lines.pop_back();
     return lines;
-}
-
-bool startsWith(std::string_view s, std::string_view prefix)
-{
-    return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
-
-std::string_view trimmed(std::string_view s)
-{
-    const auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!s.empty() && ws(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && ws(s.back()))
-        s.remove_suffix(1);
-    return s;
 }
 
 // Decodes a base64 field of exactly `size` bytes.

@@ -38,20 +38,12 @@ bool isFileNamePart(const std::string& s)
     return !s.empty() && s[0] != '.' && s.find('/') == std::string::npos && isSafeRelativePath(s);
 }
 
-std::string tierList(const std::vector<int>& tiers)
-{
-    std::string s;
-    for (int t : tiers)
-        s += (s.empty() ? "" : ", ") + tierName(t);
-    return s;
-}
-
 // "vision_agent@1.2 (tier_1, tier_2)"
 std::string describe(const Declared& d)
 {
     std::string s = d.name + (d.version.empty() ? "" : "@" + d.version);
     if (!d.tiers.empty())
-        s += " (" + tierList(d.tiers) + ")";
+        s += " (" + tierListText(d.tiers) + ")";
     return s;
 }
 

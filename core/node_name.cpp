@@ -1,4 +1,5 @@
 #include "core/node_name.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -21,15 +22,6 @@ std::size_t utf8Length(std::string_view s, std::size_t i)
 }
 
 bool isControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
-
-std::string trimmed(std::string_view s)
-{
-    const char* ws = " \t";
-    const auto first = s.find_first_not_of(ws);
-    if (first == std::string_view::npos)
-        return {};
-    return std::string(s.substr(first, s.find_last_not_of(ws) - first + 1));
-}
 
 } // namespace
 
@@ -85,8 +77,7 @@ std::string sanitizeNodeName(std::string_view text)
 std::string nodeNameFromHost(std::string_view host)
 {
     std::string name = sanitizeNodeName(host.substr(0, host.find('.')));
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string lower = atmo::lower(name);
     if (lower == "localhost" || lower == "(none)" || lower == "localhost6" || lower == "(unknown)")
         return {};
     return name;

@@ -1,5 +1,6 @@
 #include "core/station_home.h"
 
+#include "core/text.h"
 #include "core/trust_store.h"
 
 #include <pwd.h>
@@ -34,25 +35,6 @@ fs::path userHome()
     if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_dir)
         return pw->pw_dir;
     return fs::current_path();
-}
-
-std::string trimmed(std::string s)
-{
-    const char* ws = " \t\r\n";
-    const auto first = s.find_first_not_of(ws);
-    if (first == std::string::npos)
-        return {};
-    return s.substr(first, s.find_last_not_of(ws) - first + 1);
-}
-
-// One line, no control characters: the name goes into custody entries.
-std::string cleanName(std::string s)
-{
-    s = s.substr(0, s.find('\n'));
-    for (auto& c : s)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            c = ' ';
-    return trimmed(std::move(s));
 }
 
 } // namespace
@@ -100,7 +82,7 @@ Status StationHome::ensure() const
 std::string StationHome::stationName() const
 {
     if (auto text = readFile(root_ / "station" / "name", 4096)) {
-        std::string name = cleanName(*text);
+        std::string name = cleanName(firstLine(*text));
         if (!name.empty())
             return name;
     }
@@ -191,7 +173,7 @@ Result<std::string> StationHome::nodeId() const
 std::string StationHome::meshId() const
 {
     if (auto text = readFile(root_ / "station" / "mesh_id", 4096)) {
-        std::string id = cleanName(*text);
+        std::string id = cleanName(firstLine(*text));
         if (!id.empty())
             return id;
     }

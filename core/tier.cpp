@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "core/tier.h"
 
 #include <unistd.h>
@@ -51,16 +52,6 @@ unsigned onlineCpus()
     return n > 0 ? static_cast<unsigned>(n) : 1u;
 }
 
-std::string readTrimmed(const fs::path& file)
-{
-    std::ifstream in(file);
-    std::string s;
-    std::getline(in, s);
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
-        s.pop_back();
-    return s;
-}
-
 // PCI vendors of emulated or paravirtual display adapters: they give no
 // acceleration worth a tier.
 bool isVirtualGpuVendor(const std::string& vendor)
@@ -73,8 +64,7 @@ bool isVirtualGpuVendor(const std::string& vendor)
         "0x80ee", // VirtualBox
         "0x1414", // Microsoft Hyper-V
     };
-    std::string v = vendor;
-    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string v = lower(vendor);
     return v.empty() || kVirtual.count(v) != 0;
 }
 

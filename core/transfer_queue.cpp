@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "core/transfer_queue.h"
 
 #include <algorithm>
@@ -37,9 +38,7 @@ std::string_view priorityName(Priority p)
 
 std::optional<Priority> parsePriority(std::string_view name)
 {
-    std::string n(name);
-    for (auto& c : n)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string n = lower(name);
     for (Priority p : {Priority::Critical, Priority::High, Priority::Normal, Priority::Low})
         if (n == priorityName(p))
             return p;

@@ -5,6 +5,7 @@
 // <role>-<16 uppercase hex>.pub, it parses strictly as a minisign public key,
 // and the key inside has the key id its name claims; anything else in the
 // directory (editor backups, temporary files, damaged keys) is ignored.
+#include "core/text.h"
 #include "core/trust_store.h"
 
 #include <sodium.h>
@@ -39,23 +40,7 @@ std::optional<std::string> normalizeKeyId(std::string_view id)
 }
 
 // Names live on one comment line: no control characters, trimmed, bounded.
-std::string cleanName(std::string name)
-{
-    for (auto& c : name)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            c = ' ';
-    const auto first = name.find_first_not_of(' ');
-    if (first == std::string::npos)
-        return {};
-    name = name.substr(first, name.find_last_not_of(' ') - first + 1);
-    if (name.size() > 200) {
-        std::size_t cut = 200;
-        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80)
-            --cut;
-        name.resize(cut);
-    }
-    return name;
-}
+constexpr std::size_t kMaxNameBytes = 200;
 
 fs::path keyFile(const fs::path& dir, TrustRole role, const std::string& keyId)
 {
@@ -83,7 +68,7 @@ std::optional<TrustedKey> readTrustFile(const fs::path& file, TrustRole role, co
     first = first.substr(0, first.find('\n'));
     if (!first.empty() && first.back() == '\r')
         first.remove_suffix(1);
-    t.name = cleanName(std::string(first.substr(prefix.size())));
+    t.name = cleanName(first.substr(prefix.size()), kMaxNameBytes);
     return t;
 }
 
@@ -126,11 +111,9 @@ std::string_view roleName(TrustRole role)
 
 std::optional<TrustRole> roleFromName(std::string_view name)
 {
-    std::string lower(name);
-    for (auto& c : lower)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lowered = lower(name);
     for (TrustRole r : kRoles)
-        if (lower == roleName(r))
+        if (lowered == roleName(r))
             return r;
     return std::nullopt;
 }
@@ -151,7 +134,7 @@ Result<TrustedKey> TrustStore::add(const PublicKey& key, TrustRole role, std::st
         TrustedKey t;
         t.key = key;
         t.role = role;
-        t.name = cleanName(std::move(name));
+        t.name = cleanName(name, kMaxNameBytes);
         const fs::path file = keyFile(dir_, role, key.keyId());
         if (fs::is_symlink(fs::symlink_status(file, ec)))
             return fail(file.string() + ": is a symbolic link; not replacing it");

@@ -37,7 +37,7 @@ esac
 # continuations, queued invokeMethod). Debian's Qt is not built with TSan, so
 # the locks and atomics that order those hand-offs are invisible to it and it
 # reports every one as a race (JobRunner -> Job::completeOnGuiThread,
-# JournalWorker's opened journal, PeerServer's QPromise, PackageCatalog's
+# JournalWorker's opened journal, PeerServer's QPromise, ServedPackages's
 # QtConcurrent task): dozens of reports, none a race, and no suppression that
 # would hide them without hiding ours. Bringing them in needs a TSan-built Qt
 # or __tsan_release/__tsan_acquire annotations at those hand-offs.

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 
 namespace catalog_fixture {
 

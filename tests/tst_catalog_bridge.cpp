@@ -21,7 +21,7 @@
 #include <map>
 #include <set>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 #include "core/model_library.h"
 #include "mesh_processes.h"
 #include "testutil.h"

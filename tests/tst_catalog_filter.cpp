@@ -6,7 +6,8 @@
 #include <random>
 #include <sstream>
 
-#include "core/catalog.h"
+#include "core/catalog_filter.h"
+#include "core/catalog_wire.h"
 
 using namespace atmo;
 

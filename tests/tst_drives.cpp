@@ -11,6 +11,7 @@
 
 #include <fstream>
 
+#include "core/drive_eject.h"
 #include "core/drives.h"
 #include "fake_sysfs.h"
 #include "testutil.h"

@@ -18,6 +18,7 @@
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
 #include "ui/ProgressPanel.h"
+#include "ui/StatusColors.h"
 
 BuildPage::BuildPage(PackageWizard* wizard) : QWizardPage(wizard), wizard_(wizard)
 {
@@ -190,7 +191,7 @@ void BuildPage::onFinished(bool ok)
         export_->show();
         emit wizard_->packagesBuilt();
     } else {
-        status_->setStyleSheet(QStringLiteral("color:#b3261e"));
+        status_->setStyleSheet(StatusColors::errorStyle());
         status_->setText(job->wasCancelled() ? tr("Build cancelled; no partial package was left behind.")
                                              : tr("Build failed: %1").arg(job->errorMessage()));
         retry_->show();

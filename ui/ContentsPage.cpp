@@ -15,6 +15,7 @@
 #include "core/mission.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
+#include "ui/StatusColors.h"
 #include "ui/StatusIconProxy.h"
 
 ContentsPage::ContentsPage(PackageWizard* wizard) : QWizardPage(wizard), wizard_(wizard)
@@ -26,7 +27,7 @@ ContentsPage::ContentsPage(PackageWizard* wizard) : QWizardPage(wizard), wizard_
     problems_ = new QLabel(this);
     problems_->setWordWrap(true);
     problems_->setAccessibleName(tr("Problems"));
-    problems_->setStyleSheet(QStringLiteral("color:#b3261e;font-weight:bold"));
+    problems_->setStyleSheet(StatusColors::errorStyle(true));
     problems_->hide();
     layout->addWidget(problems_);
     auto* proxy = new StatusIconProxy(this);

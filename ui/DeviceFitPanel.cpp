@@ -1,5 +1,7 @@
 #include "ui/DeviceFitPanel.h"
 
+#include "ui/StatusColors.h"
+
 #include <QFormLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -14,7 +16,6 @@ QLabel* valueLabel(QWidget* parent)
     l->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return l;
 }
-const QString kBad = QStringLiteral("color:#b3261e;font-weight:bold");
 const QString kGood = QStringLiteral("color:#1e7b34");
 const QString kWarn = QStringLiteral("color:#8a5a00");
 } // namespace
@@ -67,7 +68,7 @@ void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
     if (!fit.policyError.isEmpty()) {
         // The station's tier thresholds do not load: no tier, the reason instead.
         tier_->setText(tr("Unknown: %1").arg(fit.policyError));
-        tier_->setStyleSheet(kBad);
+        tier_->setStyleSheet(StatusColors::errorStyle(true));
         reason_->clear();
         reason_->hide();
         space_->setText(tr("%1 free").arg(fit.freeText()));
@@ -86,7 +87,7 @@ void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
         tier_->setStyleSheet(kGood);
     } else {
         tier_->setText(tr("%1 — this package lacks files this tier needs").arg(tierLine));
-        tier_->setStyleSheet(kBad);
+        tier_->setStyleSheet(StatusColors::errorStyle(true));
     }
     reason_->setText(QString::fromStdString(fit.tier.reason));
     reason_->setVisible(!fit.tier.reason.empty());
@@ -99,7 +100,7 @@ void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
     }
     space_->setText(tr("%1 needed, %2 free").arg(Format::bytes(fit.bytesNeeded), fit.freeText()));
     space_->setStyleSheet(fit.space == atmo::SpaceCheck::Enough ? kGood
-                          : fit.space == atmo::SpaceCheck::Short ? kBad
+                          : fit.space == atmo::SpaceCheck::Short ? StatusColors::errorStyle(true)
                                                                  : kWarn);
     space_->setToolTip(fit.warning); // the same warning the CLI prints
     if (fit.installedVersion.isEmpty()) {
@@ -107,7 +108,7 @@ void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
         version_->setStyleSheet({});
     } else if (fit.downgrade) {
         version_->setText(tr("Version %1 is installed; this package (%2) is not newer").arg(fit.installedVersion, packageVersion));
-        version_->setStyleSheet(kBad);
+        version_->setStyleSheet(StatusColors::errorStyle(true));
     } else {
         version_->setText(tr("Version %1 is installed; this package updates it to %2").arg(fit.installedVersion, packageVersion));
         version_->setStyleSheet(kGood);

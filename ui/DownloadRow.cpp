@@ -14,10 +14,10 @@
 #include "app/mesh/DownloadListModel.h"
 #include "ui/ElidedLabel.h"
 #include "ui/Icons.h"
+#include "ui/StatusColors.h"
 
 namespace {
 const QColor kGreen(0x1e, 0x7b, 0x34);
-const QColor kRed(0xb3, 0x26, 0x1e);
 
 QLabel* line(QWidget* parent, const QString& name, const QString& style = {})
 {
@@ -74,7 +74,7 @@ DownloadRow::DownloadRow(QWidget* parent) : QWidget(parent)
         QStringLiteral(" · 888.8 MiB/s · ") + tr("%1 left").arg(Format::duration(59 * 60 + 58))));
     peers_ = line(this, tr("Source peers"), QStringLiteral("color:#5f6b76"));
     problem_ = line(this, tr("Peer problem"), QStringLiteral("color:#8a5300"));
-    error_ = line(this, tr("Error"), QStringLiteral("color:#b3261e"));
+    error_ = line(this, tr("Error"), StatusColors::errorStyle());
 
     pause_ = button(this, style()->standardIcon(QStyle::SP_MediaPause), tr("Pause"));
     resume_ = button(this, style()->standardIcon(QStyle::SP_MediaPlay), tr("Resume"));
@@ -130,7 +130,7 @@ void DownloadRow::refresh(const QModelIndex& index)
     title_->setFullText(title);
     icon_->setPixmap(Icons::forStatus(v(ModelRole::Status).toString()).pixmap(QSize(22, 22), devicePixelRatioF()));
     stateLabel_->setText(v(M::StateTextRole).toString());
-    stateLabel_->setStyleSheet(failed ? QStringLiteral("color:#b3261e;font-weight:bold")
+    stateLabel_->setStyleSheet(failed ? StatusColors::errorStyle(true)
                                : done ? QStringLiteral("color:#1e7b34;font-weight:bold")
                                       : QString());
 
@@ -141,7 +141,7 @@ void DownloadRow::refresh(const QModelIndex& index)
     bar_->setFormat(state_ == QLatin1String("queued") || failed || cancelled ? QString()
                                                                              : QStringLiteral("%1 %").arg(value / 10));
     QPalette pal = bar_->palette();
-    pal.setColor(QPalette::Highlight, failed ? kRed : done ? kGreen : palette().color(QPalette::Highlight));
+    pal.setColor(QPalette::Highlight, failed ? StatusColors::errorFill() : done ? kGreen : palette().color(QPalette::Highlight));
     bar_->setPalette(pal);
     bar_->setAccessibleName(tr("Progress of %1").arg(title));
 

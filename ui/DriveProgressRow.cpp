@@ -8,10 +8,10 @@
 
 #include "app/Format.h"
 #include "ui/Icons.h"
+#include "ui/StatusColors.h"
 
 namespace {
 const QColor kGreen(0x1e, 0x7b, 0x34);
-const QColor kRed(0xb3, 0x26, 0x1e);
 } // namespace
 
 DriveProgressRow::DriveProgressRow(const QString& name, const QString& directory, QWidget* parent) : QWidget(parent)
@@ -48,7 +48,7 @@ DriveProgressRow::DriveProgressRow(const QString& name, const QString& directory
     error_ = new QLabel(this);
     error_->setWordWrap(true);
     error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    error_->setStyleSheet(QStringLiteral("color:#b3261e"));
+    error_->setStyleSheet(StatusColors::errorStyle());
     error_->setAccessibleName(tr("Error"));
     error_->hide();
     grid->addWidget(icon_, 0, 0, 4, 1);
@@ -78,9 +78,9 @@ void DriveProgressRow::update(const UsbExportJob::DriveState& s)
     phaseLabel_->setText(UsbExportJob::phaseText(s.phase));
     const bool finished = s.phase == Phase::Verified || s.phase == Phase::Ejected || s.phase == Phase::Failed;
     QPalette pal = bar_->palette();
-    pal.setColor(QPalette::Highlight, s.phase == Phase::Failed ? kRed : finished ? kGreen : palette().color(QPalette::Highlight));
+    pal.setColor(QPalette::Highlight, s.phase == Phase::Failed ? StatusColors::errorFill() : finished ? kGreen : palette().color(QPalette::Highlight));
     bar_->setPalette(pal);
-    phaseLabel_->setStyleSheet(s.phase == Phase::Failed ? QStringLiteral("color:#b3261e")
+    phaseLabel_->setStyleSheet(s.phase == Phase::Failed ? StatusColors::errorStyle()
                                : finished              ? QStringLiteral("color:#1e7b34")
                                                        : QString());
 

@@ -30,6 +30,7 @@
 #include "ui/ElidedLabel.h"
 #include "ui/Icons.h"
 #include "ui/ProgressPanel.h"
+#include "ui/StatusColors.h"
 #include "ui/StatusIconProxy.h"
 #include "ui/VerdictBanner.h"
 
@@ -364,7 +365,7 @@ void ImportVerifyView::updateSummary()
         text += QStringLiteral(" — ") +
                 tr("%n file(s) listed in the manifest", nullptr, static_cast<int>(report_->manifest->files.size()));
     summary_->setText(text);
-    summary_->setStyleSheet(failed > 0 ? QStringLiteral("color:#b3261e;font-weight:bold") : QString());
+    summary_->setStyleSheet(failed > 0 ? StatusColors::errorStyle(true) : QString());
 }
 
 void ImportVerifyView::updateInstallButton()
@@ -469,7 +470,7 @@ void ImportVerifyView::onInstallFinished(bool ok)
                                     .arg(Format::tier(installed->tier))
                                     .arg(QDir::toNativeSeparators(fromFsPath(installed->dir))));
     } else {
-        installStatus_->setStyleSheet(QStringLiteral("color:#b3261e;font-weight:bold"));
+        installStatus_->setStyleSheet(StatusColors::errorStyle(true));
         installStatus_->setText(tr("Not installed: %1").arg(error.isEmpty() ? tr("unknown error") : error));
         const bool filesFailed = std::any_of(report.files.begin(), report.files.end(), [](const atmo::FileCheck& f) {
             return FileCheckModel::isFailure(f.state);

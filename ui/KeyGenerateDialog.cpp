@@ -1,5 +1,7 @@
 #include "ui/KeyGenerateDialog.h"
 
+#include "ui/StatusColors.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -53,7 +55,7 @@ KeyGenerateDialog::KeyGenerateDialog(const QString& keysDir, QWidget* parent) : 
     form->addRow(tr("&Trust here as:"), trust_);
     layout->addLayout(form);
     error_ = new QLabel(this);
-    error_->setStyleSheet(QStringLiteral("color:#b3261e"));
+    error_->setStyleSheet(StatusColors::errorStyle());
     error_->setWordWrap(true);
     error_->hide();
     layout->addWidget(error_);

@@ -18,6 +18,7 @@
 #include "app/StationContext.h"
 #include "ui/Icons.h"
 #include "ui/KeyGenerateDialog.h"
+#include "ui/StatusColors.h"
 #include "ui/StatusIconProxy.h"
 #include "ui/TrustKeyDialog.h"
 
@@ -145,7 +146,7 @@ void KeysView::updateButtons()
 
 void KeysView::showStatus(const QString& text, bool error)
 {
-    status_->setStyleSheet(error ? QStringLiteral("color:#b3261e;font-weight:bold") : QString());
+    status_->setStyleSheet(error ? StatusColors::errorStyle(true) : QString());
     status_->setText(text);
 }
 

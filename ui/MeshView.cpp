@@ -34,6 +34,7 @@
 #include "ui/ElidedLabel.h"
 #include "ui/Icons.h"
 #include "ui/PeerPackagesView.h"
+#include "ui/StatusColors.h"
 #include "ui/StatusIconProxy.h"
 
 namespace {
@@ -128,7 +129,7 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     addRow->addWidget(refresh);
     peersLayout->addLayout(addRow);
     addError_ = new QLabel(peersBox);
-    addError_->setStyleSheet(QStringLiteral("color:#b3261e"));
+    addError_->setStyleSheet(StatusColors::errorStyle());
     addError_->hide();
     peersLayout->addWidget(addError_);
     splitter->addWidget(peersBox);
@@ -239,7 +240,7 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
 void MeshView::setStationStatus(const QString& text, bool problem)
 {
     station_->setText(text);
-    station_->setStyleSheet(problem ? QStringLiteral("color:#b3261e") : QString());
+    station_->setStyleSheet(problem ? StatusColors::errorStyle() : QString());
     station_->setVisible(!text.isEmpty());
 }
 
@@ -384,8 +385,8 @@ void MeshView::updateDetails()
     }
     html += QStringLiteral("</ol>");
     if (!m.conflicting.empty()) {
-        html += QStringLiteral("<p style='color:#b3261e'>%1</p><ul>")
-                    .arg(tr("These peers offer different bytes under this id and are never used for it:"));
+        html += QStringLiteral("<p style='color:%1'>%2</p><ul>")
+                    .arg(StatusColors::error().name(), tr("These peers offer different bytes under this id and are never used for it:"));
         for (const auto& key : m.conflicting)
             html += QStringLiteral("<li>%1</li>").arg(peerName(key).toHtmlEscaped());
         html += QStringLiteral("</ul>");

@@ -22,6 +22,7 @@
 #include "core/manifest.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
+#include "ui/StatusColors.h"
 
 namespace {
 const atmo::ContentKind kKinds[] = {atmo::ContentKind::Config, atmo::ContentKind::Model, atmo::ContentKind::Agent,
@@ -272,7 +273,7 @@ void MissionPage::refreshPicks()
 
 void MissionPage::setStatus(const QString& text, bool error)
 {
-    status_->setStyleSheet(error ? QStringLiteral("color:#b3261e;font-weight:bold") : QString());
+    status_->setStyleSheet(error ? StatusColors::errorStyle(true) : QString());
     status_->setText(text);
 }
 

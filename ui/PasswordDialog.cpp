@@ -1,5 +1,7 @@
 #include "ui/PasswordDialog.h"
 
+#include "ui/StatusColors.h"
+
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -28,7 +30,7 @@ PasswordDialog::PasswordDialog(const QString& prompt, bool confirm, QWidget* par
     }
     layout->addLayout(form);
     error_ = new QLabel(this);
-    error_->setStyleSheet(QStringLiteral("color:#b3261e"));
+    error_->setStyleSheet(StatusColors::errorStyle());
     error_->setWordWrap(true);
     error_->hide();
     layout->addWidget(error_);

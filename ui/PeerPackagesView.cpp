@@ -11,19 +11,19 @@
 #include <QVBoxLayout>
 
 #include "app/Format.h"
+#include "app/QtStrings.h"
 #include "app/mesh/DownloadManager.h"
 #include "app/mesh/PeerPackages.h"
 #include "ui/Icons.h"
+#include "ui/StatusColors.h"
 
 namespace {
 constexpr int kIdRole = Qt::UserRole + 1;
 constexpr int kVersionRole = Qt::UserRole + 2;
 constexpr int kTierRole = Qt::UserRole + 3; // -1: the full package
 constexpr int kFull = -1;
-const QColor kRed(0xb3, 0x26, 0x1e);
 const QColor kGreen(0x1e, 0x7b, 0x34);
 
-QString s(const std::string& text) { return QString::fromStdString(text); }
 
 const PeerPackageFile* fileOf(const PeerPackage& p, int tier) { return tier == kFull ? p.full() : p.tier(tier); }
 } // namespace
@@ -103,12 +103,12 @@ PeerPackagesView::PeerPackagesView(PeerPackages& packages, DownloadManager& down
 
 QString PeerPackagesView::pathOf(const PeerPackage& package, const PeerPackageFile& file) const
 {
-    return QDir(downloadsDir_).filePath(s(PeerPackages::specFor(package, file).fileName));
+    return QDir(downloadsDir_).filePath(q(PeerPackages::specFor(package, file).fileName));
 }
 
 QString PeerPackagesView::keyOf(const PeerPackage& package, const PeerPackageFile& file) const
 {
-    return s(PeerPackages::specFor(package, file).key);
+    return q(PeerPackages::specFor(package, file).key);
 }
 
 PeerPackagesView::Choice PeerPackagesView::chosen() const
@@ -145,19 +145,19 @@ void PeerPackagesView::fill(QTreeWidgetItem* item, const PeerPackage& p, const P
 {
     const bool packageRow = item->parent() == nullptr;
     const int tier = file && file->file.tier ? *file->file.tier : kFull;
-    item->setData(0, kIdRole, s(p.offer.id));
-    item->setData(0, kVersionRole, s(p.offer.version));
+    item->setData(0, kIdRole, q(p.offer.id));
+    item->setData(0, kVersionRole, q(p.offer.version));
     item->setData(0, kTierRole, tier);
     if (packageRow) {
         item->setText(PackageColumn, p.title());
         item->setIcon(PackageColumn, Icons::get(QStringLiteral("package")));
         item->setToolTip(PackageColumn, tr("%1, version %2, created %3")
-                                            .arg(s(p.offer.id), s(p.offer.version), Format::timestamp(p.offer.created)));
-        item->setText(VersionColumn, s(p.offer.version));
+                                            .arg(q(p.offer.id), q(p.offer.version), Format::timestamp(p.offer.created)));
+        item->setText(VersionColumn, q(p.offer.version));
         item->setText(TiersColumn, Format::tiers(p.offer.tiers));
     } else {
         item->setText(PackageColumn, tier == kFull ? tr("Full package") : tr("%1 only").arg(Format::tier(tier)));
-        item->setToolTip(PackageColumn, s(file->file.fileName));
+        item->setToolTip(PackageColumn, q(file->file.fileName));
         item->setText(TiersColumn, tier == kFull ? Format::tiers(p.offer.tiers) : Format::tier(tier));
     }
     if (!file) {
@@ -175,7 +175,7 @@ void PeerPackagesView::fill(QTreeWidgetItem* item, const PeerPackage& p, const P
     if (!file->conflicts.isEmpty()) {
         peers = tr("%1 (+%n with other bytes)", nullptr, int(file->conflicts.size())).arg(file->sources.size());
         tip += '\n' + tr("Offering other bytes under this name, never used:") + '\n' + file->conflicts.join('\n');
-        item->setForeground(PeersColumn, kRed);
+        item->setForeground(PeersColumn, StatusColors::error());
     }
     item->setText(PeersColumn, peers);
     item->setToolTip(PeersColumn, tip.trimmed());
@@ -212,7 +212,7 @@ void PeerPackagesView::rebuild()
                 child->data(0, kVersionRole).toString() == curVersion && child->data(0, kTierRole).toInt() == curTier)
                 restore = child;
         }
-        const QString key = s(p.offer.id) + '\n' + s(p.offer.version);
+        const QString key = q(p.offer.id) + '\n' + q(p.offer.version);
         top->setExpanded(!collapsed.contains(key));
         if (!curChild && top->data(0, kIdRole).toString() == curId &&
             top->data(0, kVersionRole).toString() == curVersion)
@@ -269,7 +269,7 @@ void PeerPackagesView::updateStatus()
             } else if (latest && latest->state == S::Failed) {
                 text = tr("Failed");
                 tip = latest->error;
-                colour = kRed;
+                colour = StatusColors::error();
             }
         }
         item->setText(StatusColumn, text);

@@ -1,5 +1,7 @@
 #include "ui/SettingsDialog.h"
 
+#include "ui/StatusColors.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -100,7 +102,7 @@ SettingsDialog::SettingsDialog(Settings& settings, const atmo::StationHome& stat
     mdns_->setChecked(settings.meshMdns());
     meshForm->addRow(mdns_);
     meshError_ = new QLabel(mesh);
-    meshError_->setStyleSheet(QStringLiteral("color:#b3261e"));
+    meshError_->setStyleSheet(StatusColors::errorStyle());
     meshError_->hide();
     meshForm->addRow(meshError_);
     connect(serve_, &QCheckBox::toggled, bind_, &QWidget::setEnabled);

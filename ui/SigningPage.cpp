@@ -18,6 +18,7 @@
 #include "core/trust_store.h"
 #include "ui/PackageWizard.h"
 #include "ui/PasswordDialog.h"
+#include "ui/StatusColors.h"
 
 namespace {
 constexpr int kBrowse = 1; // item data role marker for "Other key file…"
@@ -53,7 +54,7 @@ SigningPage::SigningPage(PackageWizard* wizard) : QWizardPage(wizard), wizard_(w
     layout->addWidget(note);
     error_ = new QLabel(this);
     error_->setWordWrap(true);
-    error_->setStyleSheet(QStringLiteral("color:#b3261e;font-weight:bold"));
+    error_->setStyleSheet(StatusColors::errorStyle(true));
     error_->setAccessibleName(tr("Signing problem"));
     layout->addWidget(error_);
     layout->addStretch(1);

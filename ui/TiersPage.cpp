@@ -18,6 +18,7 @@
 #include "core/manifest.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
+#include "ui/StatusColors.h"
 
 TiersPage::TiersPage(PackageWizard* wizard) : QWizardPage(wizard), wizard_(wizard)
 {
@@ -196,7 +197,7 @@ void TiersPage::refresh()
                           .arg(version_->text().trimmed(), last);
     }
     message_->setStyleSheet(problem.isEmpty() ? QStringLiteral("color:#8a5a00")
-                                              : QStringLiteral("color:#b3261e;font-weight:bold"));
+                                              : StatusColors::errorStyle(true));
     message_->setText(problem.isEmpty() ? warning : problem);
     emit completeChanged();
 }

@@ -25,11 +25,11 @@
 #include "core/package_store.h"
 #include "ui/DriveProgressRow.h"
 #include "ui/Icons.h"
+#include "ui/StatusColors.h"
 #include "ui/StatusIconProxy.h"
 
 namespace {
 const char* kHint = "color:#5f6b76";
-const char* kProblem = "color:#b3261e";
 const char* kGood = "color:#1e7b34";
 
 QLabel* sectionTitle(const QString& text, QWidget* parent)
@@ -307,7 +307,7 @@ void UsbExportView::onPlanRead(const ExportPlan& plan)
     planPending_ = false;
     plan_ = plan;
     if (!plan.ok) {
-        packageInfo_->setStyleSheet(QString::fromLatin1(kProblem));
+        packageInfo_->setStyleSheet(StatusColors::errorStyle());
         packageInfo_->setText(tr("Cannot be written: %1").arg(plan.error));
         updateWriteButton();
         return;
@@ -393,7 +393,7 @@ void UsbExportView::updateWriteButton()
     bool tooSmall = false;
     for (int row : drives_->checkedRows())
         tooSmall |= !drives_->fits(row);
-    reason_->setStyleSheet(QString::fromLatin1(tooSmall ? kProblem : kHint));
+    reason_->setStyleSheet(tooSmall ? StatusColors::errorStyle() : QString::fromLatin1(kHint));
     reason_->setText(job_ ? QString() : reason);
 }
 
@@ -473,10 +473,10 @@ void UsbExportView::onFinished(bool ok)
         summary_->setStyleSheet(QString::fromLatin1(kGood));
         summary_->setText(tr("Written and verified on %n drive(s).", nullptr, total));
     } else if (job->wasCancelled()) {
-        summary_->setStyleSheet(QString::fromLatin1(kProblem));
+        summary_->setStyleSheet(StatusColors::errorStyle());
         summary_->setText(tr("Cancelled. No drive was left with a partial file under the package's name."));
     } else {
-        summary_->setStyleSheet(QString::fromLatin1(kProblem));
+        summary_->setStyleSheet(StatusColors::errorStyle());
         summary_->setText(good > 0 ? tr("%1 of %2 drives written and verified; see below for the others.")
                                          .arg(good)
                                          .arg(total)

@@ -5,6 +5,7 @@
 #include <QVBoxLayout>
 
 #include "ui/Icons.h"
+#include "ui/StatusColors.h"
 
 VerdictBanner::VerdictBanner(QWidget* parent) : QFrame(parent)
 {
@@ -53,7 +54,7 @@ void VerdictBanner::setVerdict(const Verdict& verdict)
         icon = QStringLiteral("verdict-good");
         break;
     case Verdict::Kind::Bad:
-        background = QStringLiteral("#b3261e");
+        background = StatusColors::errorFill().name();
         icon = QStringLiteral("verdict-bad");
         break;
     case Verdict::Kind::Cancelled:

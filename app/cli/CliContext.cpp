@@ -7,6 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -15,9 +16,6 @@
 #include "core/trust_store.h"
 
 namespace cli {
-
-QString q(const std::string& str) { return QString::fromStdString(str); }
-std::string s(const QString& str) { return str.toStdString(); }
 
 void installCancelOnSignal(const atmo::CancelToken& token)
 {
@@ -262,18 +260,19 @@ void TerminalProgress::onProgress(const atmo::Progress& p)
     const auto now = std::chrono::steady_clock::now();
     if (p.phase != phase_) {
         phase_ = p.phase;
-        phaseStart_ = now;
+        rate_.reset();
     }
-    const double secs = std::chrono::duration<double>(now - phaseStart_).count();
+    rate_.addTotal(p.done, now);
     const double frac = p.total ? static_cast<double>(p.done) / static_cast<double>(p.total) : 0.0;
     const int width = 30;
     const int filled = static_cast<int>(frac * width);
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar.resize(width, '-');
-    const double rate = secs > 0.2 ? static_cast<double>(p.done) / secs : 0.0;
+    // Half a second of data before guessing, as in the window (app/ProgressMeter).
+    const double rate = rate_.measured(now) >= std::chrono::milliseconds(500) ? rate_.rate(now) : 0.0;
     std::string eta;
-    if (rate > 0 && p.total > p.done)
-        eta = " " + std::to_string(static_cast<long>((static_cast<double>(p.total - p.done)) / rate)) + "s left";
+    if (const auto left = atmo::secondsLeft(p.total > p.done ? p.total - p.done : 0, rate); left && *left > 0)
+        eta = " " + std::to_string(static_cast<long>(std::ceil(*left))) + "s left";
     std::string item = p.item;
     if (item.size() > 32)
         item = "..." + item.substr(item.size() - 29);

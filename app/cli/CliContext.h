@@ -13,9 +13,11 @@
 #include <optional>
 #include <string>
 
+#include "app/QtStrings.h"
 #include "core/job.h"
 #include "core/minisign.h"
 #include "core/package_verifier.h"
+#include "core/rate_meter.h"
 #include "core/station_home.h"
 
 namespace cli {
@@ -75,7 +77,7 @@ private:
     bool enabled_;
     bool drawn_ = false;
     std::string phase_;
-    std::chrono::steady_clock::time_point phaseStart_;
+    atmo::RateMeter rate_;
 };
 
 // "<subject>: <reason>", without repeating the subject when the reason already starts with it.
@@ -83,8 +85,5 @@ QString about(const QString& subject, const std::string& reason);
 
 // Ctrl-C / SIGTERM cancel this token, so a job stops and cleans up after itself.
 void installCancelOnSignal(const atmo::CancelToken& token);
-
-QString q(const std::string& s);
-std::string s(const QString& q);
 
 } // namespace cli

@@ -8,7 +8,8 @@
 #include "Commands.h"
 #include "MeshDiscovery.h"
 
-#include "core/catalog.h"
+#include "core/catalog_filter.h"
+#include "core/catalog_wire.h"
 #include "core/fs_util.h"
 
 namespace cli {

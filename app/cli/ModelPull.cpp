@@ -15,7 +15,7 @@
 #include "MeshDiscovery.h"
 
 #include "app/mesh/MeshDownload.h"
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 #include "core/fs_util.h"
 #include "core/model_library.h"
 #include "core/model_presence.h"

@@ -9,6 +9,7 @@
 #include "CliContext.h"
 #include "Commands.h"
 
+#include "core/drive_eject.h"
 #include "core/drives.h"
 #include "core/export_eject.h"
 #include "core/fs_util.h"

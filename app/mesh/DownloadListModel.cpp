@@ -5,10 +5,9 @@
 
 #include "app/Format.h"
 #include "app/ModelRoles.h"
+#include "app/QtStrings.h"
 
 namespace {
-
-QString q(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
 
 int percentOf(quint64 done, quint64 total)
 {

@@ -9,6 +9,7 @@
 
 #include "app/Executors.h"
 #include "app/mesh/PeerDirectory.h"
+#include "app/QtStrings.h"
 #include "core/chunk_layout.h"
 #include "core/download_journal.h"
 #include "core/fs_util.h"
@@ -17,8 +18,6 @@
 namespace fs = std::filesystem;
 
 namespace {
-
-QString q(const std::string& s) { return QString::fromStdString(s); }
 
 // Models and package files share the queue; their keys must never collide.
 std::string queueKey(DownloadManager::Kind kind, const std::string& key)

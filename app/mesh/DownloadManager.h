@@ -41,7 +41,7 @@
 #include <vector>
 
 #include "app/mesh/MeshDownload.h"
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 #include "core/download_progress.h"
 #include "core/mesh_catalog.h"
 #include "core/model_library.h"

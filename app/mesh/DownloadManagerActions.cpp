@@ -5,18 +5,13 @@
 // item's state). Each asks the transfer queue first and refuses when it says no.
 #include "app/mesh/DownloadManager.h"
 #include "app/mesh/DownloadManagerRow.h"
+#include "app/QtStrings.h"
 
 #include <filesystem>
 
 #include "app/mesh/JournalWorker.h"
 
 namespace fs = std::filesystem;
-
-namespace {
-
-QString q(const std::string& s) { return QString::fromStdString(s); }
-
-} // namespace
 
 void DownloadManager::stopTransfer(Row& r, bool discard)
 {

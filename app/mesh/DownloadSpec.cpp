@@ -1,12 +1,10 @@
 #include "app/mesh/DownloadSpec.h"
 
+#include "app/QtStrings.h"
+
 #include <QUrl>
 
 #include "core/chunk_layout.h"
-
-namespace {
-QString q(const std::string& s) { return QString::fromStdString(s); }
-} // namespace
 
 DownloadSpec DownloadSpec::forModel(const atmo::CatalogEntry& entry)
 {

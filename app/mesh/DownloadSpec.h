@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 
 struct DownloadSource {
     QString endpoint;   // "http://host:port"

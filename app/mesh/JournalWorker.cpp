@@ -2,6 +2,8 @@
 
 #include <QMetaObject>
 
+#include "app/QtStrings.h"
+
 #include <map>
 #include <mutex>
 #include <optional>
@@ -30,8 +32,6 @@ struct JournalRelay {
 };
 
 namespace {
-
-QString q(const std::string& s) { return QString::fromStdString(s); }
 
 std::mutex& gateMutex()
 {

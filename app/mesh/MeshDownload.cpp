@@ -1,5 +1,7 @@
 #include "app/mesh/MeshDownload.h"
 
+#include "app/QtStrings.h"
+
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 
@@ -13,9 +15,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-QString q(const std::string& s) { return QString::fromStdString(s); }
-std::string s(const QString& q) { return q.toStdString(); }
 
 QString peerList(const std::vector<QString>& peers)
 {

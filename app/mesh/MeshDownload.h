@@ -58,7 +58,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 #include "core/download_journal.h"
 #include "core/download_progress.h"
 #include "core/job.h"

@@ -9,13 +9,8 @@
 
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerReply.h"
+#include "app/QtStrings.h"
 #include "core/manifest.h"
-
-namespace {
-
-QString q(const std::string& s) { return QString::fromStdString(s); }
-
-} // namespace
 
 const PeerPackageFile* PeerPackage::full() const
 {

@@ -13,8 +13,8 @@
 #include "app/mesh/BodyPump.h"
 #include "app/mesh/HttpListener.h"
 #include "app/mesh/HttpReply.h"
-#include "app/mesh/PackageCatalog.h"
-#include "core/catalog.h"
+#include "app/mesh/ServedPackages.h"
+#include "core/catalog_wire.h"
 #include "core/manifest.h"
 
 namespace {
@@ -93,12 +93,12 @@ HttpReply packageNotFound() { return HttpReply::error(404, QStringLiteral("Packa
 
 QString segment(const std::string& s) { return QString::fromUtf8(QUrl::toPercentEncoding(QString::fromStdString(s))); }
 
-QString packageBase(const PackageCatalog::Package& p)
+QString packageBase(const ServedPackages::Package& p)
 {
     return "/v1/packages/" + segment(p.id) + "/" + segment(p.version) + "/";
 }
 
-HttpReply packageList(const std::vector<PackageCatalog::Package>& packages)
+HttpReply packageList(const std::vector<ServedPackages::Package>& packages)
 {
     QJsonArray list;
     for (const auto& p : packages) {
@@ -141,12 +141,12 @@ std::optional<int> tierOf(const QString& name)
     return n;
 }
 
-HttpReply packageFile(const RequestFacts& f, const std::vector<PackageCatalog::Package>& packages,
+HttpReply packageFile(const RequestFacts& f, const std::vector<ServedPackages::Package>& packages,
                       const std::vector<QString>& path)
 {
     const std::string id = path[2].toStdString(), version = path[3].toStdString();
     const QString& file = path[4];
-    const PackageCatalog::Package* pkg = nullptr;
+    const ServedPackages::Package* pkg = nullptr;
     for (const auto& p : packages)
         if (p.id == id && p.version == version)
             pkg = &p;
@@ -167,7 +167,7 @@ HttpReply packageFile(const RequestFacts& f, const std::vector<PackageCatalog::P
         if (!tier)
             return HttpReply::notFound();
     }
-    const PackageCatalog::Variant* v = pkg->variant(tier);
+    const ServedPackages::Variant* v = pkg->variant(tier);
     if (!v)
         return packageNotFound();
     d.size = v->size;
@@ -179,7 +179,7 @@ HttpReply packageFile(const RequestFacts& f, const std::vector<PackageCatalog::P
 
 } // namespace
 
-PeerServer::PeerServer(QObject* parent) : QObject(parent), packages_(new PackageCatalog(this)) {}
+PeerServer::PeerServer(QObject* parent) : QObject(parent), packages_(new ServedPackages(this)) {}
 
 PeerServer::~PeerServer() { cancel_.cancel(); }
 
@@ -418,7 +418,7 @@ void PeerServer::packages(const RequestFacts& f, BodyPump* pump, const std::vect
     if (!ticket)
         return;
     // Only the listing needs every SHA-256; a download goes ahead without it.
-    packages_->fetch(list, pump, [p = QPointer<BodyPump>(pump), ticket, f, path, list](const PackageCatalog::Snapshot& s) {
+    packages_->fetch(list, pump, [p = QPointer<BodyPump>(pump), ticket, f, path, list](const ServedPackages::Snapshot& s) {
         if (p)
             p->complete(ticket, (list ? packageList(*s) : packageFile(f, *s, path)).apply(f));
     });

@@ -57,7 +57,7 @@
 class HttpListener;
 class QTcpSocket;
 class BodyPump;
-class PackageCatalog;
+class ServedPackages;
 struct HttpReply;
 struct RequestFacts;
 
@@ -120,7 +120,7 @@ private:
     QString endpointFor(QTcpSocket* socket) const;
 
     HttpListener* listener_ = nullptr;
-    PackageCatalog* packages_;
+    ServedPackages* packages_;
     Config config_;
     Identity identity_;
     std::map<std::string, atmo::LocalModel> models_;

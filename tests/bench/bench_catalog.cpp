@@ -21,7 +21,8 @@
 
 #include <time.h>
 
-#include "core/catalog.h"
+#include "core/catalog_filter.h"
+#include "core/catalog_wire.h"
 #include "core/mesh_catalog.h"
 
 using namespace atmo;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 #include "core/mesh_peer.h"
 #include "fuzz_util.h"
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/archive_reader.h"
-#include "core/catalog.h"
+#include "core/catalog_wire.h"
 #include "core/download_journal.h"
 #include "core/fs_util.h"
 #include "core/mesh_peer.h"

@@ -34,7 +34,7 @@ class HashCache;
 }
 struct PackageMetaCache;
 
-class PackageCatalog : public QObject {
+class ServedPackages : public QObject {
     Q_OBJECT
 public:
     struct Variant {
@@ -57,8 +57,8 @@ public:
     using Snapshot = std::shared_ptr<const std::vector<Package>>;
     using Callback = std::function<void(const Snapshot&)>;
 
-    explicit PackageCatalog(QObject* parent = nullptr);
-    ~PackageCatalog() override;
+    explicit ServedPackages(QObject* parent = nullptr);
+    ~ServedPackages() override;
 
     // indexFile empty: no packages. The cache also stores model hashes; it is
     // shared with whoever else uses it and thread-safe.

@@ -1,6 +1,7 @@
-// Mesh catalog entries and the `model_catalog` gossip message (PROTOCOL.md,
-// protocol 1.0), as plain structs with JSON in and out (nlohmann-json inside
-// core; nothing of it leaks through this header).
+// One node's catalog on the wire: its entries and the `model_catalog` gossip
+// message (PROTOCOL.md, protocol 1.0), as plain structs with JSON in and out
+// (nlohmann-json inside core; nothing of it leaks through this header). The
+// search filter over entries: core/catalog_filter.h.
 //
 // Parsing is lenient per entry and strict per field: a peer's catalog with one
 // malformed entry still yields the others, and each rejected entry comes back
@@ -102,24 +103,5 @@ struct ModelKind {
 };
 std::optional<ModelKind> modelKindFromFileName(std::string_view fileName,
                                                std::string_view nameHint = {});
-
-// The search box and the filters of the Mesh view and `atmosphere models`.
-// Empty fields match everything. `search` is matched case-insensitively as a
-// substring of model_id, name, base_model, type, format, capabilities and
-// classes; every whitespace-separated word must match somewhere. `type`,
-// `format` and `capability` must equal (case-insensitively) the entry's type,
-// format, or one of its capabilities. Case folding is ASCII only. matches()
-// allocates nothing, so it is cheap enough to run per keystroke over 10,000
-// entries.
-struct CatalogFilter {
-    // {} initializers: CatalogFilter{"text"} then builds without
-    // -Wmissing-field-initializers noise.
-    std::string search{};
-    std::string type{};
-    std::string format{};
-    std::string capability{};
-    bool matches(const CatalogEntry& entry) const;
-    bool empty() const { return search.empty() && type.empty() && format.empty() && capability.empty(); }
-};
 
 } // namespace atmo

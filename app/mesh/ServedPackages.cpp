@@ -1,4 +1,4 @@
-#include "app/mesh/PackageCatalog.h"
+#include "app/mesh/ServedPackages.h"
 
 #include <QFuture>
 
@@ -86,13 +86,13 @@ PackageMetaCache::Entry readArchiveHead(const fs::path& file)
     return e;
 }
 
-std::vector<PackageCatalog::Package> build(const QString& indexFile, atmo::HashCache* cache, PackageMetaCache& meta,
+std::vector<ServedPackages::Package> build(const QString& indexFile, atmo::HashCache* cache, PackageMetaCache& meta,
                                            bool withHashes, const atmo::CancelToken& cancel)
 {
     if (indexFile.isEmpty())
         return {};
     const atmo::PackageStore store(fs::path(indexFile.toStdString()));
-    std::map<std::pair<std::string, std::string>, PackageCatalog::Package> grouped;
+    std::map<std::pair<std::string, std::string>, ServedPackages::Package> grouped;
     bool hashed = false;
     for (const atmo::StoredPackage& sp : store.list()) {
         if (cancel.cancelled())
@@ -122,7 +122,7 @@ std::vector<PackageCatalog::Package> build(const QString& indexFile, atmo::HashC
         if (!e.ok || e.id != sp.id || e.version != sp.version)
             continue; // the store's record and the archive disagree: not offered
 
-        PackageCatalog::Variant v;
+        ServedPackages::Variant v;
         v.tier = sp.tier;
         v.path = sp.file.string();
         v.size = size;
@@ -149,14 +149,14 @@ std::vector<PackageCatalog::Package> build(const QString& indexFile, atmo::HashC
             pkg.signature = e.signature;
         }
         const bool duplicate = std::any_of(pkg.variants.begin(), pkg.variants.end(),
-                                           [&](const PackageCatalog::Variant& o) { return o.tier == v.tier; });
+                                           [&](const ServedPackages::Variant& o) { return o.tier == v.tier; });
         if (!duplicate)
             pkg.variants.push_back(std::move(v));
     }
     if (hashed && cache)
         (void)cache->save(); // a cache that cannot be written only costs a rehash later
 
-    std::vector<PackageCatalog::Package> out;
+    std::vector<ServedPackages::Package> out;
     for (auto& [key, pkg] : grouped) {
         std::sort(pkg.variants.begin(), pkg.variants.end(), [](const auto& a, const auto& b) {
             return a.tier.value_or(0) < b.tier.value_or(0);
@@ -171,7 +171,7 @@ std::vector<PackageCatalog::Package> build(const QString& indexFile, atmo::HashC
 
 } // namespace
 
-const PackageCatalog::Variant* PackageCatalog::Package::variant(std::optional<int> tier) const
+const ServedPackages::Variant* ServedPackages::Package::variant(std::optional<int> tier) const
 {
     for (const Variant& v : variants)
         if (v.tier == tier)
@@ -179,17 +179,17 @@ const PackageCatalog::Variant* PackageCatalog::Package::variant(std::optional<in
     return nullptr;
 }
 
-PackageCatalog::PackageCatalog(QObject* parent) : QObject(parent), meta_(std::make_shared<PackageMetaCache>()) {}
+ServedPackages::ServedPackages(QObject* parent) : QObject(parent), meta_(std::make_shared<PackageMetaCache>()) {}
 
-PackageCatalog::~PackageCatalog() { cancel_.cancel(); }
+ServedPackages::~ServedPackages() { cancel_.cancel(); }
 
-void PackageCatalog::setStore(const QString& indexFile, std::shared_ptr<atmo::HashCache> cache)
+void ServedPackages::setStore(const QString& indexFile, std::shared_ptr<atmo::HashCache> cache)
 {
     indexFile_ = indexFile;
     cache_ = std::move(cache);
 }
 
-void PackageCatalog::fetch(bool withHashes, QObject* context, Callback done)
+void ServedPackages::fetch(bool withHashes, QObject* context, Callback done)
 {
     const int kind = withHashes ? 1 : 0;
     waiting_[kind].push_back({context, std::move(done)});
@@ -197,7 +197,7 @@ void PackageCatalog::fetch(bool withHashes, QObject* context, Callback done)
         startJob(kind);
 }
 
-void PackageCatalog::startJob(int kind)
+void ServedPackages::startJob(int kind)
 {
     running_[kind] = true;
     auto waiters = std::make_shared<std::vector<Waiter>>(std::move(waiting_[kind]));
