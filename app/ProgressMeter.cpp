@@ -15,11 +15,11 @@ ProgressMeter::ProgressMeter(qint64 windowMsecs) : window_(windowMsecs) {}
 
 void ProgressMeter::reset()
 {
-    phase_.clear();
+    phase_ = atmo::Phase::None;
     points_.clear();
 }
 
-JobProgress ProgressMeter::sample(const QString& phase, std::uint64_t done, std::uint64_t total,
+JobProgress ProgressMeter::sample(atmo::Phase phase, std::uint64_t done, std::uint64_t total,
                                   const QString& item, qint64 nowMsecs)
 {
     if (phase != phase_ || (!points_.empty() && done < points_.back().done)) {

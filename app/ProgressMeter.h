@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <deque>
 
+#include "core/progress.h"
+
 struct JobProgress {
-    QString phase;
+    atmo::Phase phase = atmo::Phase::None;
     std::uint64_t done = 0;
     std::uint64_t total = 0;
     QString item;
@@ -23,7 +25,7 @@ public:
     explicit ProgressMeter(qint64 windowMsecs = 3000);
     void reset();
     // A new phase restarts the measurement.
-    JobProgress sample(const QString& phase, std::uint64_t done, std::uint64_t total, const QString& item,
+    JobProgress sample(atmo::Phase phase, std::uint64_t done, std::uint64_t total, const QString& item,
                        qint64 nowMsecs);
 
 private:
@@ -32,6 +34,6 @@ private:
         std::uint64_t done;
     };
     qint64 window_;
-    QString phase_;
+    atmo::Phase phase_ = atmo::Phase::None;
     std::deque<Point> points_;
 };

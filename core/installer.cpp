@@ -179,10 +179,10 @@ public:
         const std::uint64_t available = options_.freeSpaceOverride ? *options_.freeSpaceOverride
                                                               : freeSpace(options_.root);
         if (available < size + margin)
-            throw Failure(options_.root.string() + ": not enough free space to install " + label + " ("
+            throw Failure(ErrorCode::NoSpace, options_.root.string() + ": not enough free space to install " + label + " ("
                           + tierName(tier_) + "): needs " + humanBytes(size + margin) + " ("
                           + humanBytes(size) + " of files plus " + humanBytes(margin) + " margin), "
-                          + humanBytes(available) + " available");
+                          + humanBytes(available) + " available", options_.root.string());
 
         std::string tmpl = (idDir_ / ".staging-XXXXXX").string();
         if (::mkdtemp(tmpl.data()) == nullptr)
@@ -562,6 +562,7 @@ InstallResult installPackage(const fs::path& file, const InstallOptions& options
     if (report.ok && cancel.cancelled()) {
         report.ok = false;
         report.reason = "cancelled";
+        report.code = ErrorCode::Cancelled;
     }
     if (!report.ok) {
         sink.abort();
@@ -569,17 +570,18 @@ InstallResult installPackage(const fs::path& file, const InstallOptions& options
     }
 
     if (observer)
-        observer->onProgress(Progress{"installing", 0, 1, sink.manifest()->id + " " + sink.manifest()->version});
+        observer->onProgress(Progress{Phase::Installing, 0, 1, sink.manifest()->id + " " + sink.manifest()->version});
     try {
         result.installed = sink.commit(file, report.manifestSha256);
     } catch (const std::exception& e) {
         sink.abort();
         report.ok = false;
         report.reason = e.what();
+        report.code = currentError().code;
         return result;
     }
     if (observer)
-        observer->onProgress(Progress{"installing", 1, 1, sink.manifest()->id + " " + sink.manifest()->version});
+        observer->onProgress(Progress{Phase::Installing, 1, 1, sink.manifest()->id + " " + sink.manifest()->version});
     return result;
 }
 

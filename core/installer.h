@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/package_verifier.h"
 #include "core/result.h"
 #include "core/tier.h"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/catalog.h"
-#include "core/job.h"
+#include "core/cancel_token.h"
 #include "core/model_library.h"
 
 namespace atmo {

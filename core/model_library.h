@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "core/catalog.h"
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/result.h"
 
 namespace atmo {

@@ -99,32 +99,36 @@ public:
     {
         try {
             if (!options_.trust)
-                throw Reject{"no trust store was given to check signatures against"};
+                throw Reject{"no trust store was given to check signatures against", ErrorCode::Untrusted};
             auto opened = ArchiveReader::open(report_.file);
             if (!opened)
-                throw Reject{opened.message()};
+                throw Reject{opened.message(), opened.code()};
             reader_ = std::move(*opened);
             report_.archiveBytes = reader_->fileSize();
-            progress_.phase("verifying", report_.archiveBytes);
+            progress_.phase(Phase::Verifying, report_.archiveBytes);
             readHeaderEntries();
             readContent();
             report_.bytesHashed += bytesHashed_;
             finish();
             report_.ok = true;
         } catch (const Reject& r) {
-            rejectWith(r.reason);
+            rejectWith(r.reason, r.code);
         } catch (const Cancelled&) {
-            rejectWith("cancelled");
+            rejectWith("cancelled", ErrorCode::Cancelled);
         } catch (const ArchiveDamaged& e) {
             // Say inside (or after) which entry.
             if (!inEntry_.empty())
-                rejectWith(inEntry_ + ": " + e.what());
+                rejectWith(inEntry_ + ": " + e.what(), ErrorCode::BadData);
             else if (!lastEntry_.empty())
-                rejectWith(std::string(e.what()) + " after " + lastEntry_);
+                rejectWith(std::string(e.what()) + " after " + lastEntry_, ErrorCode::BadData);
             else
-                rejectWith(e.what());
+                rejectWith(e.what(), ErrorCode::BadData);
+        } catch (const Failure& e) {
+            rejectWith(e.what(), e.code());
+        } catch (const std::system_error& e) {
+            rejectWith(e.what(), e.code() == std::errc::no_space_on_device ? ErrorCode::NoSpace : ErrorCode::Io);
         } catch (const std::exception& e) {
-            rejectWith(e.what());
+            rejectWith(e.what(), ErrorCode::Failed);
         }
         report_.compression = reader_ ? reader_->compression() : Compression::None;
         progress_.finish();
@@ -132,10 +136,11 @@ public:
     }
 
 private:
-    void rejectWith(const std::string& reason)
+    void rejectWith(const std::string& reason, ErrorCode code)
     {
         report_.ok = false;
         report_.reason = reason;
+        report_.code = code;
         if (current_) {
             current_->state = FileState::Failed;
             if (current_->message.empty())
@@ -224,18 +229,20 @@ private:
                 observer_->onSignatures(report_);
             switch (mesh.state) {
             case SignatureState::Missing:
-                throw Reject{std::string("the package has no mesh authority signature (") + kMeshSignatureName + ")"};
+                throw Reject{std::string("the package has no mesh authority signature (") + kMeshSignatureName + ")",
+                             ErrorCode::Untrusted};
             case SignatureState::Untrusted:
                 throw Reject{"the package is signed by key " + mesh.keyId +
-                             ", which this station does not trust as mesh authority"};
+                                 ", which this station does not trust as mesh authority",
+                             ErrorCode::Untrusted};
             default:
-                throw Reject{"the mesh authority signature is invalid: " + mesh.message};
+                throw Reject{"the mesh authority signature is invalid: " + mesh.message, ErrorCode::Untrusted};
             }
         }
         if (founder.state == SignatureState::Invalid) {
             if (observer_)
                 observer_->onSignatures(report_);
-            throw Reject{"the founder signature is invalid: " + founder.message};
+            throw Reject{"the founder signature is invalid: " + founder.message, ErrorCode::Untrusted};
         }
 
         auto parsed = Manifest::parse(manifestBytes);
@@ -250,7 +257,8 @@ private:
                              ref->file + " is missing"};
             if (check.state != SignatureState::Missing && ref && ref->keyId != check.keyId)
                 throw Reject{"the " + check.role + " signature was made by key " + check.keyId +
-                             ", but the manifest names key " + ref->keyId};
+                                 ", but the manifest names key " + ref->keyId,
+                             ErrorCode::Untrusted};
         }
         if (observer_)
             observer_->onSignatures(report_);
@@ -414,11 +422,12 @@ private:
         std::uint64_t total = 0;
         for (const auto& [path, hashHex] : checksums_)
             total += report_.manifest->find(path)->size;
-        progress_.phase("verifying", total);
+        progress_.phase(Phase::Verifying, total);
 
         std::atomic<bool> stop{false};
         std::mutex errorMutex;
         std::optional<std::string> firstError;
+        std::atomic<bool> cancelled{false};
         std::deque<std::future<void>> running;
         auto failWith = [&](const std::string& reason) {
             std::lock_guard lock(errorMutex);
@@ -444,10 +453,11 @@ private:
                     running.front().get();
                     running.pop_front();
                 }
-                running.push_back(ThreadPool::shared().submit([this, &f, &check, offset, fd, &stop, &failWith] {
+                running.push_back(ThreadPool::shared().submit([this, &f, &check, offset, fd, &stop, &failWith, &cancelled] {
                     try {
                         hashRange(f, check, fd, offset, stop);
                     } catch (const Cancelled&) {
+                        cancelled = true;
                         failWith("cancelled");
                     } catch (const std::exception& ex) {
                         check.state = FileState::Failed;
@@ -464,6 +474,8 @@ private:
             throw;
         }
         waitAll();
+        if (cancelled)
+            throw Cancelled();
         if (firstError)
             throw Reject{*firstError};
         cancel_.check();

@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/result.h"
 #include "core/sha256.h"
 #include "core/thread_pool.h"
@@ -24,14 +24,14 @@ private slots:
     {
         Count c;
         atmo::ProgressReporter r(&c, std::chrono::milliseconds(100));
-        r.phase("work", 1000000);
+        r.phase(atmo::Phase::Hashing, 1000000);
         const auto start = std::chrono::steady_clock::now();
         while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(350))
             r.add(1);
         r.finish();
         // 1 phase report + ~3 timed ones + the final one; a million add() calls in all.
         QVERIFY2(c.seen.size() >= 3 && c.seen.size() <= 7, qPrintable(QString::number(c.seen.size())));
-        QCOMPARE(c.seen.front().phase, std::string("work"));
+        QCOMPARE(c.seen.front().phase, atmo::Phase::Hashing);
         QCOMPARE(c.seen.front().done, std::uint64_t(0));
         QVERIFY(c.seen.back().done > 1000);
     }
@@ -40,19 +40,19 @@ private slots:
     {
         Count c;
         atmo::ProgressReporter r(&c, std::chrono::hours(1));
-        r.phase("a", 1);
+        r.phase(atmo::Phase::Hashing, 1);
         r.add(1);
-        r.phase("b", 2);
-        r.phase("c", 3);
+        r.phase(atmo::Phase::Writing, 2);
+        r.phase(atmo::Phase::Syncing, 3);
         QCOMPARE(c.seen.size(), std::size_t(3));
-        QCOMPARE(c.seen[1].phase, std::string("b"));
+        QCOMPARE(c.seen[1].phase, atmo::Phase::Writing);
         QCOMPARE(c.seen[2].total, std::uint64_t(3));
     }
 
     void nullObserverIsFine()
     {
         atmo::ProgressReporter r(nullptr);
-        r.phase("x", 1);
+        r.phase(atmo::Phase::Verifying, 1);
         r.add(1);
         r.finish();
         QCOMPARE(r.snapshot().done, std::uint64_t(1));

@@ -11,13 +11,13 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-// Forwards the journal's "checking"/"verifying" phases to the owner's thread.
+// Forwards the journal's Checking/Verifying phases to the owner's thread.
 class PhaseForwarder : public atmo::Observer {
 public:
     explicit PhaseForwarder(QPointer<JournalWorker> target) : target_(std::move(target)) {}
     void onProgress(const atmo::Progress& p) override
     {
-        const QString phase = q(p.phase);
+        const atmo::Phase phase = p.phase;
         const quint64 done = p.done, total = p.total;
         QPointer<JournalWorker> t = target_;
         QMetaObject::invokeMethod(t.data(), [t, phase, done, total] {

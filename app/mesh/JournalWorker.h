@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "core/download_journal.h"
-#include "core/job.h"
+#include "core/progress.h"
 
 class JournalWorker : public QObject {
     Q_OBJECT
@@ -66,7 +66,7 @@ public:
 signals:
     void opened(const QString& error); // empty: journal() is ready
     void reserved(const QString& error); // empty: the space is the part file's
-    void phaseProgress(const QString& phase, quint64 done, quint64 total);
+    void phaseProgress(atmo::Phase phase, quint64 done, quint64 total);
     void committed(const JournalWorker::Commit& result);
     void finishedFile(const atmo::Result<atmo::FinishReport>& report);
 
