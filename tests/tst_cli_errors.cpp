@@ -112,7 +112,7 @@ private slots:
         writeFile(m / "knowledge/broken.chunks.jsonl", "{\"id\": 1}\nnot json\n");
         auto r = run({"--json", "package", "create", "--mission", p("three-problems"), "--version", "1.0", "--output",
                       p("tp"), "--sign", p("keys/mesh.key"), "--password-file", p("pw")});
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.exitCode, 4); // bad data: the mission
         const QStringList lines = r.err.trimmed().split('\n');
         QVERIFY2(lines.size() == 4, qPrintable(r.err));
         for (const QString& line : lines)
@@ -123,6 +123,7 @@ private slots:
         QVERIFY2(lines.last().contains("3 problems to fix in the mission; nothing was built"), qPrintable(lines.last()));
         const QJsonObject out = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(out["problems"].toArray().size(), 3);
+        QCOMPARE(out["code"].toString(), QString("bad_data"));
         QVERIFY(out["error"].toString().contains("3 problems"));
         QVERIFY(!fs::exists(box / "tp"));
     }
@@ -314,7 +315,7 @@ private slots:
         writeFile(box / "nl-mission/models/bad\nname-1.0.onnx", "weights");
         auto r = run({"package", "create", "--mission", p("nl-mission"), "--version", "1.0", "--output", p("nl-out"),
                       "--sign", p("keys/mesh.key"), "--password-file", p("pw")});
-        expectOneLine(r, 1, {"models/bad\\nname-1.0.onnx"});
+        expectOneLine(r, 4, {"models/bad\\nname-1.0.onnx"});
         QCOMPARE(filesIn(box / "nl-out"), 0);
     }
 
