@@ -204,7 +204,8 @@ void UsbExportJob::applyDone(int index, bool ok, atmo::ErrorCode code, const QSt
     d.ok = ok;
     d.phase = ok ? Phase::Verified : Phase::Failed;
     const QString drive = request_.targets[static_cast<std::size_t>(index)].name;
-    d.error = ok ? QString() : ErrorText::sentence(code, drive, error);
+    // The detail stays visible: "read-only" or "faulty drive?" is what to act on.
+    d.error = ok ? QString() : ErrorText::full(code, drive, error);
     d.errorDetail = ok ? QString() : ErrorText::detail(code, error);
     d.file = ok ? file : QString();
     d.bytes = bytes;

@@ -42,7 +42,7 @@ public:
         Phase phase = Phase::Waiting;
         JobProgress progress;             // of the current phase
         bool ok = false;                  // written and verified
-        QString error;                    // when Failed: one line, the drive's own reason, translated
+        QString error;                    // when Failed: one line, the drive's own reason, translated (with detail)
         QString errorDetail;              // core's English line when it says more than error
         QString file;                     // final path, when ok
         std::uint64_t bytes = 0;

@@ -214,7 +214,7 @@ private slots:
         QVERIFY(waitFor([&] { return station.onlyRow() != nullptr; }, 5000));
         DownloadRow* row = station.onlyRow();
         QVERIFY(waitFor([&] { return row->state() == atmo::TransferState::Done || row->state() == atmo::TransferState::Failed; }, 60000));
-        QCOMPARE(row->state(), QString("failed"));
+        QCOMPARE(row->state(), atmo::TransferState::Failed);
         QVERIFY(row->errorLabel()->isVisible());
         const QString error = row->errorLabel()->text();
         QVERIFY2(error.contains(bridge.url()), qPrintable(error));
@@ -305,7 +305,7 @@ private slots:
                  qPrintable(import->installStatus()->text()));
         QVERIFY(fs::exists(box_ / "d" / "device"));
         QCOMPARE(station.panel()->rows().size(), 2);
-        QCOMPARE(station.panel()->rows().back()->state(), QString("done"));
+        QCOMPARE(station.panel()->rows().back()->state(), atmo::TransferState::Done);
     }
 
     void speedLimitsInSettings()
