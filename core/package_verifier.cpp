@@ -427,12 +427,15 @@ private:
         std::atomic<bool> stop{false};
         std::mutex errorMutex;
         std::optional<std::string> firstError;
+        ErrorCode firstCode = ErrorCode::BadData;
         std::atomic<bool> cancelled{false};
         std::deque<std::future<void>> running;
-        auto failWith = [&](const std::string& reason) {
+        auto failWith = [&](const std::string& reason, ErrorCode code) {
             std::lock_guard lock(errorMutex);
-            if (!firstError)
+            if (!firstError) {
                 firstError = reason;
+                firstCode = code;
+            }
             stop = true;
         };
         auto waitAll = [&] {
@@ -458,13 +461,15 @@ private:
                         hashRange(f, check, fd, offset, stop);
                     } catch (const Cancelled&) {
                         cancelled = true;
-                        failWith("cancelled");
+                        failWith("cancelled", ErrorCode::Cancelled);
                     } catch (const std::exception& ex) {
                         check.state = FileState::Failed;
                         if (check.message.empty())
                             check.message = ex.what();
                         fileDone(check);
-                        failWith(check.message);
+                        // A hash mismatch is BadData; a sink's Failure (no space) keeps its code.
+                        const Error e = currentError();
+                        failWith(check.message, e.code == ErrorCode::Failed ? ErrorCode::BadData : e.code);
                     }
                 }));
             }
@@ -477,7 +482,7 @@ private:
         if (cancelled)
             throw Cancelled();
         if (firstError)
-            throw Reject{*firstError};
+            throw Reject{*firstError, firstCode};
         cancel_.check();
     }
 
@@ -500,7 +505,7 @@ private:
             if (n <= 0) {
                 check.message = f.path + " is truncated (" + std::to_string(done) + " of " + std::to_string(f.size) +
                                 " bytes)";
-                throw Failure(check.message);
+                throw Failure(ErrorCode::BadData, check.message);
             }
             hash.update(buf.data(), static_cast<std::size_t>(n));
             if (writer)
@@ -511,7 +516,7 @@ private:
         check.computedSha256 = hash.finishHex();
         if (check.computedSha256 != f.sha256) {
             check.message = f.path + ": SHA-256 does not match the manifest (altered or damaged)";
-            throw Failure(check.message);
+            throw Failure(ErrorCode::BadData, check.message);
         }
         if (writer)
             writer->close();
