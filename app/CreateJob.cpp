@@ -17,7 +17,7 @@ void CreateJob::run()
 {
     const atmo::StationHome home(toFsPath(request_.homeDir));
     if (auto st = home.ensure(); !st) {
-        setOutcome(false, QString::fromStdString(st.message()));
+        setFailure(st.error());
         return;
     }
     std::error_code ec;
@@ -45,7 +45,7 @@ void CreateJob::run()
         auto result = atmo::createPackage(options, observer(), cancelToken());
         if (!result) {
             // Outputs already finished stay: each is complete and signed.
-            setOutcome(false, QString::fromStdString(result.message()));
+            setFailure(result.error());
             return;
         }
         atmo::StoredPackage stored;
@@ -63,7 +63,7 @@ void CreateJob::run()
     if (!results_.empty())
         (void)atmo::MissionRegistry(home.missionsIndex()).record(results_.front().manifest.id, options.missionDir);
     if (cancelToken().cancelled())
-        setOutcome(false, tr("Cancelled"));
+        setFailure(atmo::Error{"cancelled", atmo::ErrorCode::Cancelled});
     else
         setOutcome(true, {});
 }

@@ -52,7 +52,7 @@ QVariant CustodyModel::data(const QModelIndex& index, int role) const
         return data(index, Qt::DisplayRole);
     }
     if (role == ModelRole::Status && index.column() == StateColumn)
-        return !c.valid ? QStringLiteral("failed") : c.trusted ? QStringLiteral("ok") : QStringLiteral("warning");
+        return QVariant::fromValue(!c.valid ? ItemStatus::Failed : c.trusted ? ItemStatus::Ok : ItemStatus::Warning);
     return {};
 }
 

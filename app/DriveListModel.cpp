@@ -160,8 +160,10 @@ QVariant DriveListModel::data(const QModelIndex& index, int role) const
     }
     case ModelRole::Status:
         if (index.column() == FitsColumn)
-            return !offered ? QStringLiteral("skipped") : required_ == 0 ? QString() : fits(row) ? QStringLiteral("ok")
-                                                                                                  : QStringLiteral("failed");
+            return QVariant::fromValue(!offered         ? ItemStatus::Skipped
+                                       : required_ == 0 ? ItemStatus::None
+                                       : fits(row)      ? ItemStatus::Ok
+                                                        : ItemStatus::Failed);
         break;
     case ModelRole::Sort:
         switch (index.column()) {

@@ -19,16 +19,16 @@ bool FileCheckModel::isFailure(atmo::FileState state)
     return state == atmo::FileState::Failed || state == atmo::FileState::Missing;
 }
 
-QString FileCheckModel::statusKey(atmo::FileState state)
+ItemStatus FileCheckModel::status(atmo::FileState state)
 {
     switch (state) {
-    case atmo::FileState::Pending: return QStringLiteral("pending");
-    case atmo::FileState::Ok: return QStringLiteral("ok");
-    case atmo::FileState::Failed: return QStringLiteral("failed");
-    case atmo::FileState::Missing: return QStringLiteral("missing");
-    case atmo::FileState::NotInArchive: return QStringLiteral("skipped");
+    case atmo::FileState::Pending: return ItemStatus::Pending;
+    case atmo::FileState::Ok: return ItemStatus::Ok;
+    case atmo::FileState::Failed: return ItemStatus::Failed;
+    case atmo::FileState::Missing: return ItemStatus::Missing;
+    case atmo::FileState::NotInArchive: return ItemStatus::Skipped;
     }
-    return {};
+    return ItemStatus::None;
 }
 
 QVariant FileCheckModel::data(const QModelIndex& index, int role) const
@@ -65,7 +65,7 @@ QVariant FileCheckModel::data(const QModelIndex& index, int role) const
     case ModelRole::Status:
         if (column != StatusColumn)
             return {};
-        return f.state == atmo::FileState::Pending && !checking_ ? QStringLiteral("skipped") : statusKey(f.state);
+        return QVariant::fromValue(f.state == atmo::FileState::Pending && !checking_ ? ItemStatus::Skipped : status(f.state));
     case ModelRole::Failure:
         return isFailure(f.state);
     case ModelRole::Path:

@@ -9,6 +9,7 @@
 
 #include <vector>
 
+#include "app/ModelRoles.h"
 #include "core/package_verifier.h"
 
 class FileCheckModel : public QAbstractTableModel {
@@ -34,7 +35,7 @@ public:
     int rowOf(const QString& path) const; // -1 if absent
 
     static bool isFailure(atmo::FileState state);
-    static QString statusKey(atmo::FileState state);
+    static ItemStatus status(atmo::FileState state);
     int count(atmo::FileState state) const;
     int failureCount() const;
 

@@ -128,25 +128,21 @@ QString Format::custodyAction(const std::string& action)
     return QString::fromStdString(action);
 }
 
-QString Format::phase(const QString& corePhase)
+QString Format::phase(atmo::Phase phase)
 {
-    if (corePhase == QLatin1String("hashing"))
-        return tr("Hashing");
-    if (corePhase == QLatin1String("writing"))
-        return tr("Writing");
-    if (corePhase == QLatin1String("verifying"))
-        return tr("Verifying");
-    if (corePhase == QLatin1String("reading back"))
-        return tr("Reading back");
-    if (corePhase == QLatin1String("installing") || corePhase == QLatin1String("extracting"))
-        return tr("Installing");
-    if (corePhase == QLatin1String("signing"))
-        return tr("Signing");
-    if (corePhase.isEmpty())
-        return tr("Working");
-    QString s = corePhase;
-    s[0] = s[0].toUpper();
-    return s;
+    switch (phase) {
+    case atmo::Phase::None: return tr("Working");
+    case atmo::Phase::Scanning: return tr("Scanning");
+    case atmo::Phase::Hashing: return tr("Hashing");
+    case atmo::Phase::Checking: return tr("Checking");
+    case atmo::Phase::Downloading: return tr("Downloading");
+    case atmo::Phase::Verifying: return tr("Verifying");
+    case atmo::Phase::Writing: return tr("Writing");
+    case atmo::Phase::Syncing: return tr("Flushing to the drive");
+    case atmo::Phase::ReadingBack: return tr("Reading back");
+    case atmo::Phase::Installing: return tr("Installing");
+    }
+    return tr("Working");
 }
 
 QString Format::timestamp(const std::string& iso)

@@ -29,6 +29,6 @@ public:
     static QString signatureRole(const std::string& role); // "Mesh authority"
     static QString trustRole(atmo::TrustRole role);
     static QString custodyAction(const std::string& action);
-    static QString phase(const QString& corePhase);        // "hashing" -> "Hashing"
+    static QString phase(atmo::Phase phase);               // Phase::Hashing -> "Hashing"
     static QString timestamp(const std::string& iso);      // local, short
 };

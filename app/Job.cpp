@@ -1,5 +1,6 @@
 #include "app/Job.h"
 
+#include "app/ErrorText.h"
 #include "app/QueuedObserver.h"
 
 Job::Job(QString title, QObject* parent)
@@ -22,7 +23,7 @@ void Job::runOnWorker()
     try {
         run();
     } catch (const std::exception& e) {
-        setOutcome(false, QString::fromStdString(e.what()));
+        setFailure(atmo::currentError());
     }
 }
 
@@ -31,7 +32,7 @@ void Job::completeOnGuiThread()
     observer_->flush();
     finished_ = true;
     if (cancel_.cancelled() && !ok_)
-        error_ = tr("Cancelled");
+        code_ = atmo::ErrorCode::Cancelled;
     emit finished(ok_);
     if (disposeWhenDone_)
         deleteLater();
@@ -56,7 +57,7 @@ void Job::deliver(Batch& batch)
     if (!batch.progress)
         return;
     const atmo::Progress& p = *batch.progress;
-    progress_ = meter_.sample(QString::fromStdString(p.phase), p.done, p.total, QString::fromStdString(p.item),
+    progress_ = meter_.sample(p.phase, p.done, p.total, QString::fromStdString(p.item),
                               elapsedMsecs());
     emit progressChanged(progress_);
 }
@@ -65,6 +66,26 @@ void Job::setOutcome(bool ok, QString error)
 {
     ok_ = ok;
     error_ = std::move(error);
+    subject_.clear();
+    code_ = atmo::ErrorCode::Failed;
+}
+
+void Job::setFailure(const atmo::Error& error)
+{
+    ok_ = false;
+    error_ = QString::fromStdString(error.message);
+    subject_ = QString::fromStdString(error.subject);
+    code_ = error.code;
+}
+
+QString Job::errorMessage() const
+{
+    return ok_ ? QString() : ErrorText::sentence(code_, subject_, error_);
+}
+
+QString Job::errorDetail() const
+{
+    return ok_ ? QString() : ErrorText::detail(code_, error_);
 }
 
 atmo::VerifyObserver* Job::observer() { return observer_.get(); }

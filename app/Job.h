@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "app/ProgressMeter.h"
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/package_verifier.h"
 
 class QueuedObserver;
@@ -38,7 +38,11 @@ public:
     bool isFinished() const { return finished_; }
     bool succeeded() const { return ok_; }
     bool wasCancelled() const { return cancel_.cancelled(); }
-    QString errorMessage() const { return error_; }
+    // The failure in the window's language (app/ErrorText.h), and core's
+    // English line when it says more (for a tooltip), else empty.
+    QString errorMessage() const;
+    QString errorDetail() const;
+    atmo::ErrorCode errorCode() const { return code_; }
     JobProgress progress() const { return progress_; }
     qint64 elapsedMsecs() const;
 
@@ -63,6 +67,7 @@ protected:
     // GUI thread: a batch of observer reports.
     virtual void deliver(Batch& batch);
     void setOutcome(bool ok, QString error);
+    void setFailure(const atmo::Error& error);
     atmo::VerifyObserver* observer();
 
 private:
@@ -77,5 +82,7 @@ private:
     bool finished_ = false;
     bool disposeWhenDone_ = false;
     bool ok_ = false;
-    QString error_;
+    QString error_;   // English, from core
+    QString subject_;
+    atmo::ErrorCode code_ = atmo::ErrorCode::Failed;
 };

@@ -38,7 +38,7 @@ void KeyJob::run()
     if (mode_ == Mode::Unlock) {
         auto key = atmo::loadSecretKey(toFsPath(keyFile_), toStd(password_));
         if (!key) {
-            setOutcome(false, QString::fromStdString(key.message()));
+            setFailure(key.error());
             return;
         }
         secret_ = key.value();
@@ -50,7 +50,7 @@ void KeyJob::run()
     auto written = atmo::writeKeyPair(toFsPath(generate_.dir), generate_.name.toStdString(), key,
                                       toStd(generate_.password));
     if (!written) {
-        setOutcome(false, QString::fromStdString(written.message()));
+        setFailure(written.error());
         return;
     }
     public_ = written.value();
@@ -58,7 +58,7 @@ void KeyJob::run()
         atmo::TrustStore trust(toFsPath(generate_.trustDir));
         auto added = trust.add(*public_, *generate_.trustAs, generate_.name.toStdString());
         if (!added) {
-            setOutcome(false, QString::fromStdString(added.message()));
+            setFailure(added.error());
             return;
         }
     }

@@ -75,7 +75,7 @@ QVariant MissionContentsModel::data(const QModelIndex& index, int role) const
                 return QString::fromStdString(p.message);
             return {};
         case Qt::ToolTipRole: return QString::fromStdString(p.path + " " + p.message);
-        case ModelRole::Status: return column == KindColumn ? QStringLiteral("failed") : QVariant();
+        case ModelRole::Status: return column == KindColumn ? QVariant::fromValue(ItemStatus::Failed) : QVariant();
         case ModelRole::Failure: return true;
         case ModelRole::Path: return QString::fromStdString(p.path);
         case ModelRole::Sort: return column == FileColumn ? QString::fromStdString(p.path) : QVariant(-1);
@@ -117,7 +117,7 @@ QVariant MissionContentsModel::data(const QModelIndex& index, int role) const
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         break;
     case Qt::ToolTipRole: return QString::fromStdString(e.path);
-    case ModelRole::Status: return column == KindColumn ? QStringLiteral("ok") : QVariant();
+    case ModelRole::Status: return column == KindColumn ? QVariant::fromValue(ItemStatus::Ok) : QVariant();
     case ModelRole::Failure: return false;
     case ModelRole::Path: return QString::fromStdString(e.path);
     case ModelRole::Sort:

@@ -24,7 +24,7 @@ void MissionJob::run()
     }
     auto scanned = atmo::scanMission(toFsPath(dir_));
     if (!scanned) {
-        setOutcome(false, QString::fromStdString(scanned.message()));
+        setFailure(scanned.error());
         return;
     }
     mission_ = std::move(scanned.value());

@@ -18,11 +18,11 @@ ProgressMeter::ProgressMeter(qint64 windowMsecs)
 
 void ProgressMeter::reset()
 {
-    phase_.clear();
+    phase_ = atmo::Phase::None;
     rate_.reset();
 }
 
-JobProgress ProgressMeter::sample(const QString& phase, std::uint64_t done, std::uint64_t total,
+JobProgress ProgressMeter::sample(atmo::Phase phase, std::uint64_t done, std::uint64_t total,
                                   const QString& item, qint64 nowMsecs)
 {
     if (phase != phase_) {

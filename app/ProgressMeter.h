@@ -9,8 +9,10 @@
 
 #include "core/rate_meter.h"
 
+#include "core/progress.h"
+
 struct JobProgress {
-    QString phase;
+    atmo::Phase phase = atmo::Phase::None;
     std::uint64_t done = 0;
     std::uint64_t total = 0;
     QString item;
@@ -24,10 +26,10 @@ public:
     explicit ProgressMeter(qint64 windowMsecs = 3000);
     void reset();
     // A new phase restarts the measurement.
-    JobProgress sample(const QString& phase, std::uint64_t done, std::uint64_t total, const QString& item,
+    JobProgress sample(atmo::Phase phase, std::uint64_t done, std::uint64_t total, const QString& item,
                        qint64 nowMsecs);
 
 private:
-    QString phase_;
+    atmo::Phase phase_ = atmo::Phase::None;
     atmo::RateMeter rate_;
 };

@@ -13,17 +13,17 @@ int SignatureModel::rowCount(const QModelIndex& parent) const
 
 int SignatureModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
-QString SignatureModel::statusKey(const atmo::SignatureCheck& s)
+ItemStatus SignatureModel::status(const atmo::SignatureCheck& s)
 {
     switch (s.state) {
-    case atmo::SignatureState::Valid: return s.trusted ? QStringLiteral("ok") : QStringLiteral("warning");
-    case atmo::SignatureState::Invalid: return QStringLiteral("failed");
-    case atmo::SignatureState::Untrusted: return QStringLiteral("warning");
+    case atmo::SignatureState::Valid: return s.trusted ? ItemStatus::Ok : ItemStatus::Warning;
+    case atmo::SignatureState::Invalid: return ItemStatus::Failed;
+    case atmo::SignatureState::Untrusted: return ItemStatus::Warning;
     case atmo::SignatureState::Missing:
         // A missing founder signature is allowed; a missing mesh one is not.
-        return s.role == atmo::kRoleMesh ? QStringLiteral("failed") : QStringLiteral("skipped");
+        return s.role == atmo::kRoleMesh ? ItemStatus::Failed : ItemStatus::Skipped;
     }
-    return {};
+    return ItemStatus::None;
 }
 
 QVariant SignatureModel::data(const QModelIndex& index, int role) const
@@ -49,7 +49,7 @@ QVariant SignatureModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole)
         return s.message.empty() ? QString::fromStdString(s.trustedComment) : QString::fromStdString(s.message);
     if (role == ModelRole::Status && index.column() == StateColumn)
-        return statusKey(s);
+        return QVariant::fromValue(status(s));
     return {};
 }
 

@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "app/ModelRoles.h"
 #include "core/package_verifier.h"
 
 class SignatureModel : public QAbstractTableModel {
@@ -24,7 +25,7 @@ public:
     void clear() { setSignatures({}); }
     const atmo::SignatureCheck& signature(int row) const { return rows_[static_cast<std::size_t>(row)]; }
 
-    static QString statusKey(const atmo::SignatureCheck& s);
+    static ItemStatus status(const atmo::SignatureCheck& s);
 
 private:
     std::vector<atmo::SignatureCheck> rows_;

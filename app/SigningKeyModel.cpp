@@ -32,7 +32,7 @@ QVariant SigningKeyModel::data(const QModelIndex& index, int role) const
     if (role == ModelRole::Path)
         return k.secretFile;
     if (role == ModelRole::Status && index.column() == ProtectionColumn)
-        return k.encrypted ? QStringLiteral("ok") : QStringLiteral("warning");
+        return QVariant::fromValue(k.encrypted ? ItemStatus::Ok : ItemStatus::Warning);
     if (role == Qt::ToolTipRole)
         return QDir::toNativeSeparators(k.secretFile);
     return {};

@@ -38,7 +38,7 @@ QVariant StoredPackageModel::data(const QModelIndex& index, int role) const
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         break;
     case ModelRole::Path: return fromFsPath(p.file);
-    case ModelRole::Status: return index.column() == IdColumn ? QStringLiteral("package") : QVariant();
+    case ModelRole::Status: return index.column() == IdColumn ? QVariant::fromValue(ItemStatus::Package) : QVariant();
     case ModelRole::Sort:
         switch (index.column()) {
         case SizeColumn: return static_cast<qulonglong>(p.bytes);

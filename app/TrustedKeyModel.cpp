@@ -28,7 +28,7 @@ QVariant TrustedKeyModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole && index.column() == PublicKeyColumn)
         return QString::fromStdString(k.key.base64());
     if (role == ModelRole::Status && index.column() == NameColumn)
-        return QStringLiteral("key");
+        return QVariant::fromValue(ItemStatus::Key);
     return {};
 }
 

@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "app/ErrorText.h"
 #include "app/PathConversion.h"
 #include "app/QtStrings.h"
 #include "core/drive_eject.h"
@@ -85,10 +86,10 @@ public:
         for (const Event& e : batch) {
             switch (e.kind) {
             case Event::Progress:
-                job_->applyProgress(e.index, q(e.progress.phase), e.progress.done, e.progress.total);
+                job_->applyProgress(e.index, e.progress.phase, e.progress.done, e.progress.total);
                 break;
             case Event::Done:
-                job_->applyDone(e.index, e.result.ok, q(e.result.error), fromFsPath(e.result.file),
+                job_->applyDone(e.index, e.result.ok, e.result.code, q(e.result.error), fromFsPath(e.result.file),
                                 e.result.bytes, q(e.result.sha256));
                 break;
             case Event::File: job_->applyFile(e.index, e.note); break;
@@ -177,31 +178,34 @@ int UsbExportJob::succeededCount() const
     return n;
 }
 
-void UsbExportJob::applyProgress(int index, const QString& phase, std::uint64_t done, std::uint64_t total)
+void UsbExportJob::applyProgress(int index, atmo::Phase phase, std::uint64_t done, std::uint64_t total)
 {
     DriveState& d = drives_[static_cast<std::size_t>(index)];
     if (d.phase == Phase::Failed || d.phase == Phase::Verified)
         return;
-    if (phase == QLatin1String("writing"))
-        d.phase = Phase::Writing;
-    else if (phase == QLatin1String("syncing"))
-        d.phase = Phase::Flushing;
-    else if (phase == QLatin1String("reading back"))
-        d.phase = Phase::ReadingBack;
+    switch (phase) {
+    case atmo::Phase::Writing: d.phase = Phase::Writing; break;
+    case atmo::Phase::Syncing: d.phase = Phase::Flushing; break;
+    case atmo::Phase::ReadingBack: d.phase = Phase::ReadingBack; break;
+    default: break;
+    }
     d.progress = meters_[static_cast<std::size_t>(index)].sample(phase, done, total, request_.targets[static_cast<std::size_t>(index)].name,
                                                                   elapsedMsecs());
     emit driveChanged(index);
 }
 
-void UsbExportJob::applyDone(int index, bool ok, const QString& error, const QString& file, std::uint64_t bytes,
-                             const QString& sha256)
+void UsbExportJob::applyDone(int index, bool ok, atmo::ErrorCode code, const QString& error, const QString& file,
+                             std::uint64_t bytes, const QString& sha256)
 {
     DriveState& d = drives_[static_cast<std::size_t>(index)];
     if (d.ok || d.phase == Phase::Failed)
         return; // a drive that failed on its own keeps its reason when the source fails after it
     d.ok = ok;
     d.phase = ok ? Phase::Verified : Phase::Failed;
-    d.error = ok ? QString() : (error == QLatin1String("cancelled") ? tr("Cancelled") : error);
+    const QString drive = request_.targets[static_cast<std::size_t>(index)].name;
+    // The detail stays visible: "read-only" or "faulty drive?" is what to act on.
+    d.error = ok ? QString() : ErrorText::full(code, drive, error);
+    d.errorDetail = ok ? QString() : ErrorText::detail(code, error);
     d.file = ok ? file : QString();
     d.bytes = bytes;
     d.sha256 = sha256;
@@ -250,11 +254,13 @@ void UsbExportJob::run()
     if (!results) {
         // The source failed (or the export was cancelled): no drive got the
         // file; say so on every drive that has not reported its own reason.
-        const QString reason = cancelToken().cancelled() ? QStringLiteral("cancelled") : q(results.message());
+        atmo::Error why = results.error();
+        if (cancelToken().cancelled())
+            why = atmo::Error{"cancelled", atmo::ErrorCode::Cancelled};
         for (std::size_t i = 0; i < request_.targets.size(); ++i)
             relay_->onTargetDone(i, atmo::TargetResult{request_.targets[i].directory.toStdString(), {}, false,
-                                                       reason.toStdString(), 0, {}});
-        setOutcome(false, reason == QLatin1String("cancelled") ? tr("Cancelled") : reason);
+                                                       why.message, 0, {}, why.code});
+        setFailure(why);
         return;
     }
 

@@ -42,7 +42,8 @@ public:
         Phase phase = Phase::Waiting;
         JobProgress progress;             // of the current phase
         bool ok = false;                  // written and verified
-        QString error;                    // when Failed: one line, the drive's own reason
+        QString error;                    // when Failed: one line, the drive's own reason, translated (with detail)
+        QString errorDetail;              // core's English line when it says more than error
         QString file;                     // final path, when ok
         std::uint64_t bytes = 0;
         QString sha256;                   // of the file written, which the read-back matched
@@ -71,8 +72,8 @@ protected:
 private:
     class Relay;
     friend class Relay;
-    void applyProgress(int index, const QString& phase, std::uint64_t done, std::uint64_t total);
-    void applyDone(int index, bool ok, const QString& error, const QString& file, std::uint64_t bytes,
+    void applyProgress(int index, atmo::Phase phase, std::uint64_t done, std::uint64_t total);
+    void applyDone(int index, bool ok, atmo::ErrorCode code, const QString& error, const QString& file, std::uint64_t bytes,
                    const QString& sha256);
     void applyFile(int index, const QString& file);
     void applyEject(int index, Phase phase, const QString& note, bool failed);

@@ -1,6 +1,7 @@
 #include "app/Verdict.h"
 
 #include "app/DeviceFit.h"
+#include "app/ErrorText.h"
 #include "app/Format.h"
 
 #include <algorithm>
@@ -24,12 +25,14 @@ Verdict Verdict::cancelled()
 Verdict Verdict::of(const atmo::VerifyReport& report, const DeviceFit* fit)
 {
     if (!report.ok) {
-        QString reason = QString::fromStdString(report.reason);
-        if (reason == QLatin1String("cancelled"))
+        if (report.code == atmo::ErrorCode::Cancelled)
             return cancelled();
+        QString reason = QString::fromStdString(report.reason);
         if (reason.isEmpty())
             reason = tr("The package failed verification.");
-        else if (!reason.endsWith(QLatin1Char('.')))
+        else
+            reason = ErrorText::full(report.code, QString::fromStdString(report.file.filename().string()), reason);
+        if (!reason.endsWith(QLatin1Char('.')))
             reason += QLatin1Char('.');
         return {Kind::Bad, tr("Do not install"), reason};
     }

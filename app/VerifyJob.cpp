@@ -32,15 +32,23 @@ void VerifyJob::run()
             atmo::installPackage(toFsPath(request_.file), options, observer(), cancelToken());
         report_ = std::move(result.report);
         installed_ = std::move(result.installed);
-        setOutcome(report_.ok && installed_.has_value(), QString::fromStdString(report_.reason));
+        setReportOutcome(report_.ok && installed_.has_value());
     } else {
         atmo::VerifyOptions options;
         options.trust = &trust;
         options.tier = request_.tier;
         report_ = atmo::verifyPackage(toFsPath(request_.file), options, observer(), cancelToken());
-        setOutcome(report_.ok, QString::fromStdString(report_.reason));
+        setReportOutcome(report_.ok);
     }
     fit_ = DeviceFit::forStation(report_, request_.installRoot, tiersFile, request_.installTier);
+}
+
+void VerifyJob::setReportOutcome(bool ok)
+{
+    if (ok)
+        setOutcome(true, {});
+    else
+        setFailure(atmo::Error{report_.reason, report_.code, report_.file.filename().string()});
 }
 
 void VerifyJob::deliver(Batch& batch)

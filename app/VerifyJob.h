@@ -42,6 +42,7 @@ protected:
     void deliver(Batch& batch) override;
 
 private:
+    void setReportOutcome(bool ok); // the report's reason and code when !ok
     Request request_;
     atmo::VerifyReport report_;
     std::optional<atmo::InstalledPackage> installed_;

@@ -21,7 +21,8 @@ Result<std::unique_ptr<ArchiveReader>> ArchiveReader::open(const std::filesystem
         r->file_ = file;
         r->fd_.reset(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
         if (!r->fd_)
-            return fail(file.string() + ": cannot open: " + std::strerror(errno));
+            return fail(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::Io,
+                        file.string() + ": cannot open: " + std::strerror(errno), file.string());
         struct stat st {};
         if (::fstat(r->fd_.get(), &st) != 0 || !S_ISREG(st.st_mode))
             return fail(file.string() + ": not a regular file");
@@ -32,7 +33,8 @@ Result<std::unique_ptr<ArchiveReader>> ArchiveReader::open(const std::filesystem
         archive_read_support_filter_none(r->a_);
         archive_read_support_filter_zstd(r->a_);
         if (archive_read_open_fd(r->a_, r->fd_.get(), 1 << 20) != ARCHIVE_OK)
-            return fail(file.string() + ": not a package archive (" + archive_error_string(r->a_) + ")");
+            return fail(ErrorCode::BadData, file.string() + ": not a package archive (" + archive_error_string(r->a_) + ")",
+                        file.string());
         return r;
     });
 }

@@ -80,8 +80,9 @@ UniqueFd lockJournal(const fs::path& path, const std::string& modelId)
             throw Failure(path.string() + ": cannot open: " + errnoText());
         if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
             if (errno == EWOULDBLOCK)
-                throw Failure(modelId + ": already being downloaded into " + path.parent_path().string() +
-                              " (by another process or window)");
+                throw Failure(ErrorCode::Busy, modelId + ": already being downloaded into " + path.parent_path().string() +
+                                  " (by another process or window)",
+                              modelId);
             throw Failure(path.string() + ": cannot lock: " + errnoText());
         }
         struct stat held {}, named {};
@@ -490,7 +491,7 @@ void DownloadJournal::resume(const Parsed& p, Observer* observer, const CancelTo
             total += layout_.length(i);
     ProgressReporter progress(observer);
     if (total > 0)
-        progress.phase("checking", total);
+        progress.phase(Phase::Checking, total);
     std::string buf;
     for (std::uint32_t i = 0; i < count; ++i) {
         if (!recheck[i] || s.chunk[i] != Done)

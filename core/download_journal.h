@@ -99,7 +99,7 @@
 
 #include "core/aligned_buffer.h"
 #include "core/chunk_layout.h"
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/result.h"
 
 namespace atmo {

@@ -172,7 +172,7 @@ Result<FinishReport> DownloadJournal::finish(Observer* observer, const CancelTok
             std::uint64_t left = 0;
             for (std::uint32_t i = s.hashedUpTo; i < count; ++i)
                 left += layout_.length(i);
-            progress.phase("verifying", left);
+            progress.phase(Phase::Verifying, left);
             s.hashing = true;
         }
         drainRunningHash(0, &progress, &cancel);

@@ -31,8 +31,10 @@ void preallocate(int fd, const fs::path& path, std::uint64_t size, std::uint64_t
     const fs::path dir = path.parent_path();
     const std::uint64_t free = freeSpace(dir);
     auto noSpace = [&] {
-        return Failure(modelId + ": not enough space in " + dir.string() + ": needs " + humanBytes(need) +
-                       " (and " + humanBytes(marginBytes) + " kept free), " + humanBytes(free) + " free");
+        return Failure(ErrorCode::NoSpace,
+                       modelId + ": not enough space in " + dir.string() + ": needs " + humanBytes(need) + " (and " +
+                           humanBytes(marginBytes) + " kept free), " + humanBytes(free) + " free",
+                       dir.string());
     };
     // freeSpace() says 0 where it cannot tell: then fallocate decides.
     if (need > 0 && free > 0 && (free < marginBytes || free - marginBytes < need))

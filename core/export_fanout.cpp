@@ -147,13 +147,14 @@ bool ExportFanOut::anyAlive() const
     return false;
 }
 
-void ExportFanOut::fail(std::size_t i, const std::string& error)
+void ExportFanOut::fail(std::size_t i, const Error& error)
 {
     auto& t = *targets_[i];
     if (!t.alive.exchange(false))
         return;
     t.result.ok = false;
-    t.result.error = error;
+    t.result.error = error.message;
+    t.result.code = error.code;
     try {
         t.target->discard();
     } catch (...) {
@@ -295,13 +296,13 @@ void ExportFanOut::writerLoop(std::size_t i)
             t.target->write(b->data.get(), b->size);
             t.result.bytes += b->size;
             if (observer_)
-                observer_->onTargetProgress(i, Progress{"writing", b->contentDone, contentTotal_, item_});
+                observer_->onTargetProgress(i, Progress{Phase::Writing, b->contentDone, contentTotal_, item_});
         } catch (const Cancelled&) {
-            fail(i, "cancelled");
-        } catch (const std::exception& e) {
-            fail(i, e.what());
+            fail(i, Error{"cancelled", ErrorCode::Cancelled});
+        } catch (const std::exception&) {
+            fail(i, currentError());
         } catch (...) {
-            fail(i, t.target->name() + ": write failed");
+            fail(i, Error{t.target->name() + ": write failed", ErrorCode::Io, t.target->name()});
         }
     }
     if (!t.alive)
@@ -326,12 +327,12 @@ void ExportFanOut::finishTarget(std::size_t i)
         if (expected.sha256.empty())
             throw Failure(t.target->name() + ": could not hash what was written (OpenSSL failed)");
         const std::uint64_t bytes = t.result.bytes;
-        Progress p{"syncing", 0, bytes, t.target->name()};
+        Progress p{Phase::Syncing, 0, bytes, t.target->name()};
         if (observer_)
             observer_->onTargetProgress(i, p);
         t.target->sync();
         t.target->dropCache();
-        p.phase = "reading back";
+        p.phase = Phase::ReadingBack;
         const std::size_t bufSize = 1 << 20;
         const AlignedBuffer buf = alignedBuffer(bufSize);
         ReadBackTag tag(key_);
@@ -355,7 +356,7 @@ void ExportFanOut::finishTarget(std::size_t i)
             throw Failure(t.target->name() + ": read back " + std::to_string(offset) + " bytes, wrote " +
                           std::to_string(bytes));
         if (tag.finish() != expected.tag)
-            throw Failure(t.target->name() + ": the data read back differs from what was written (faulty drive?)");
+            throw Failure(ErrorCode::Io, t.target->name() + ": the data read back differs from what was written (faulty drive?)", t.target->name());
         if (observer_) {
             p.done = offset;
             observer_->onTargetProgress(i, p);
@@ -364,13 +365,13 @@ void ExportFanOut::finishTarget(std::size_t i)
         t.result.ok = true;
         t.result.sha256 = expected.sha256; // of the bytes written, which the read-back matched
     } catch (const Cancelled&) {
-        fail(i, "cancelled");
+        fail(i, Error{"cancelled", ErrorCode::Cancelled});
         return;
-    } catch (const std::exception& e) {
-        fail(i, e.what());
+    } catch (const std::exception&) {
+        fail(i, currentError());
         return;
     } catch (...) {
-        fail(i, t.target->name() + ": the read-back failed");
+        fail(i, Error{t.target->name() + ": the read-back failed", ErrorCode::Io, t.target->name()});
         return;
     }
     t.alive = false;

@@ -32,7 +32,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/package_export.h"
 #include "core/readback_tag.h"
 
@@ -60,7 +60,7 @@ public:
 
     // Marks target i failed (once), discards its temporary file, reports it.
     // Before start() from the caller's thread; afterwards only from i's writer.
-    void fail(std::size_t i, const std::string& error);
+    void fail(std::size_t i, const Error& error);
     bool anyAlive() const;
 
     // One writer thread per live target, plus the hashing thread.

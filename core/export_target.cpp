@@ -53,7 +53,7 @@ public:
     {
         std::error_code ec;
         if (!fs::exists(dir_, ec))
-            throw Failure(dir_.string() + ": does not exist (is the drive mounted?)");
+            throw Failure(ErrorCode::NotFound, dir_.string() + ": does not exist (is the drive mounted?)", dir_.string());
         if (!fs::is_directory(dir_, ec))
             throw Failure(dir_.string() + ": not a directory");
         final_ = dir_ / finalName;
@@ -64,10 +64,10 @@ public:
             const int err = errno;
             temp_.clear();
             if (err == EROFS)
-                throw Failure(dir_.string() + ": the drive is read-only");
+                throw Failure(ErrorCode::Io, dir_.string() + ": the drive is read-only", dir_.string());
             if (err == EACCES || err == EPERM)
-                throw Failure(dir_.string() + ": no permission to write there");
-            throw Failure(dir_.string() + ": cannot create a file: " + std::strerror(err));
+                throw Failure(ErrorCode::Io, dir_.string() + ": no permission to write there", dir_.string());
+            throw Failure(ErrorCode::Io, dir_.string() + ": cannot create a file: " + std::strerror(err), dir_.string());
         }
         ::flock(fd_.get(), LOCK_EX | LOCK_NB); // live: not stale for removeStaleParts
         direct_.reset(::open(temp_.c_str(), O_RDWR | O_DIRECT | O_CLOEXEC)); // may fail: buffered only
@@ -96,7 +96,7 @@ public:
     void sync() override
     {
         if (::fsync(fd_.get()) != 0)
-            throw Failure(dir_.string() + ": flushing to the drive failed: " + std::strerror(errno));
+            throw Failure(ErrorCode::Io, dir_.string() + ": flushing to the drive failed: " + std::strerror(errno), dir_.string());
         fsyncDirectory(dir_);
     }
 
@@ -118,7 +118,7 @@ public:
                 if (errno == EINTR)
                     continue;
                 if (errno != EINVAL)
-                    throw Failure(dir_.string() + ": reading back failed: " + std::strerror(errno));
+                    throw Failure(ErrorCode::Io, dir_.string() + ": reading back failed: " + std::strerror(errno), dir_.string());
                 direct_.reset();
                 break;
             }
@@ -136,7 +136,7 @@ public:
             if (n >= 0)
                 return static_cast<std::size_t>(n);
             if (errno != EINTR)
-                throw Failure(dir_.string() + ": reading back failed: " + std::strerror(errno));
+                throw Failure(ErrorCode::Io, dir_.string() + ": reading back failed: " + std::strerror(errno), dir_.string());
         }
     }
 

@@ -152,8 +152,8 @@ void writeAll(int fd, const void* data, std::size_t size, const std::string& wha
             if (errno == EINTR)
                 continue;
             if (errno == ENOSPC || errno == EDQUOT)
-                throw Failure(what + ": no space left on the device");
-            throw Failure(what + ": write failed: " + std::strerror(errno));
+                throw Failure(ErrorCode::NoSpace, what + ": no space left on the device", what);
+            throw Failure(ErrorCode::Io, what + ": write failed: " + std::strerror(errno), what);
         }
         p += n;
         size -= static_cast<std::size_t>(n);

@@ -72,7 +72,10 @@ void InstallSink::onManifest(const Manifest& manifest, std::optional<int> tier)
     // the package's lock so the installed version cannot change meanwhile.
     plan_ = planInstall(manifest, tier_, options_.root, options_.freeSpace);
     if (const auto why = plan_->refusal(options_.allowDowngrade))
-        throw Failure(*why);
+        throw Failure(plan_->space() == SpaceCheck::Short && !(plan_->downgrade && !options_.allowDowngrade)
+                          ? ErrorCode::NoSpace
+                          : ErrorCode::Failed,
+                      *why, options_.root.string());
     override_ = old_ && plan_->downgrade;
 
     std::string tmpl = (idDir_ / ".staging-XXXXXX").string();

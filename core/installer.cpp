@@ -116,6 +116,7 @@ InstallResult installPackage(const fs::path& file, const InstallOptions& options
     if (report.ok && cancel.cancelled()) {
         report.ok = false;
         report.reason = "cancelled";
+        report.code = ErrorCode::Cancelled;
     }
     if (!report.ok) {
         sink.abort();
@@ -123,17 +124,18 @@ InstallResult installPackage(const fs::path& file, const InstallOptions& options
     }
 
     if (observer)
-        observer->onProgress(Progress{"installing", 0, 1, sink.manifest()->id + " " + sink.manifest()->version});
+        observer->onProgress(Progress{Phase::Installing, 0, 1, sink.manifest()->id + " " + sink.manifest()->version});
     try {
         result.installed = sink.commit(file, report.manifestSha256);
     } catch (const std::exception& e) {
         sink.abort();
         report.ok = false;
         report.reason = e.what();
+        report.code = currentError().code;
         return result;
     }
     if (observer)
-        observer->onProgress(Progress{"installing", 1, 1, sink.manifest()->id + " " + sink.manifest()->version});
+        observer->onProgress(Progress{Phase::Installing, 1, 1, sink.manifest()->id + " " + sink.manifest()->version});
     return result;
 }
 

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/install_plan.h"
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/package_verifier.h"
 #include "core/result.h"
 #include "core/tier.h"

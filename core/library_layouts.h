@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/catalog_wire.h"
-#include "core/job.h"
+#include "core/cancel_token.h"
 #include "core/model_library.h"
 
 namespace atmo {

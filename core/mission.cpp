@@ -351,7 +351,7 @@ Result<Mission> scanMission(const fs::path& dirIn)
     return guarded([&]() -> Result<Mission> {
         std::error_code ec;
         if (!fs::is_directory(dirIn, ec))
-            return fail(dirIn.string() + ": mission directory does not exist");
+            return fail(ErrorCode::NotFound, dirIn.string() + ": mission directory does not exist", dirIn.string());
         Mission m;
         m.root = fs::absolute(dirIn).lexically_normal();
         const fs::path missionYaml = m.root / "config" / "mission.yaml";

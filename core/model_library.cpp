@@ -150,7 +150,7 @@ std::map<fs::path, FileResult> hashFiles(const std::vector<std::pair<fs::path, s
     if (todo.empty())
         return results;
     std::stable_sort(todo.begin(), todo.end(), [](const Todo& a, const Todo& b) { return a.size > b.size; });
-    progress.phase("hashing", total);
+    progress.phase(Phase::Hashing, total);
     std::vector<std::future<void>> running;
     for (const Todo& t : todo) {
         FileResult* slot = &results[t.file]; // std::map nodes stay put
@@ -242,7 +242,7 @@ Result<LibraryScan> scanLibrary(const std::vector<LibraryRoot>& roots, HashCache
     std::atomic<std::uint64_t> bytesHashed{0};
     auto result = guarded([&]() -> Result<LibraryScan> {
         ProgressReporter progress(observer);
-        progress.phase("scanning", 0);
+        progress.phase(Phase::Scanning, 0);
         LibraryDiscovery found = discoverLibrary(roots, cancel);
         auto& cands = found.candidates;
         auto& problems = found.problems;

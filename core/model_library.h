@@ -18,7 +18,7 @@
 
 #include "core/catalog_wire.h"
 #include "core/hash_cache.h"
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/result.h"
 
 namespace atmo {

@@ -66,14 +66,16 @@ public:
             auto& t = *targets_[i];
             try {
                 if (t.target->readOnly())
-                    throw Failure(t.target->name() + ": the drive is read-only");
+                    throw Failure(ErrorCode::Io, t.target->name() + ": the drive is read-only", t.target->name());
                 const std::uint64_t free = t.target->freeBytes();
                 if (free < needed)
-                    throw Failure(t.target->name() + ": not enough free space (needs " + humanBytes(needed) +
-                                  ", has " + humanBytes(free) + ")");
+                    throw Failure(ErrorCode::NoSpace,
+                                  t.target->name() + ": not enough free space (needs " + humanBytes(needed) + ", has " +
+                                      humanBytes(free) + ")",
+                                  t.target->name());
                 t.target->open(finalName_);
-            } catch (const std::exception& e) {
-                fanOut_.fail(i, e.what());
+            } catch (const std::exception&) {
+                fanOut_.fail(i, currentError());
             }
         }
         if (!fanOut_.anyAlive())
@@ -191,9 +193,9 @@ Result<std::vector<TargetResult>> exportPackage(const fs::path& source, std::vec
         // A target that failed on its own keeps its reason; the others failed with the source.
         bool targetsFailedFirst = std::none_of(states.begin(), states.end(), [](const auto& s) { return s->alive.load(); });
         if (cancel.cancelled())
-            return fail(source.string() + ": cancelled");
+            return fail(ErrorCode::Cancelled, source.string() + ": cancelled");
         if (!targetsFailedFirst)
-            return fail(source.string() + ": " + report.reason);
+            return fail(report.code, source.string() + ": " + report.reason, source.filename().string());
     }
     std::vector<TargetResult> results;
     for (auto& s : states) {

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/export_target.h"
 #include "core/minisign.h"
 #include "core/result.h"
@@ -42,12 +42,13 @@ struct TargetResult {
     std::string error;
     std::uint64_t bytes = 0;
     std::string sha256;
+    ErrorCode code = ErrorCode::Failed; // of error
 };
 
 // Called from worker threads: each target has its own writer thread, so
 // calls for different targets may come at the same time (never two at once
-// for the same target). Phases per target: "writing" (content bytes of the
-// package, done/total), "syncing", "reading back" (archive bytes), then
+// for the same target). Phases per target: Phase::Writing (content bytes of
+// the package, done/total), Syncing, ReadingBack (archive bytes), then
 // onTargetDone exactly once for every target.
 class ExportObserver : public Observer {
 public:

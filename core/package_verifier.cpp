@@ -87,32 +87,36 @@ public:
     {
         try {
             if (!options_.trust)
-                throw Reject{"no trust store was given to check signatures against"};
+                throw Reject{"no trust store was given to check signatures against", ErrorCode::Untrusted};
             auto opened = ArchiveReader::open(report_.file);
             if (!opened)
-                throw Reject{opened.message()};
+                throw Reject{opened.message(), opened.code()};
             reader_ = std::move(*opened);
             report_.archiveBytes = reader_->fileSize();
-            progress_.phase("verifying", report_.archiveBytes);
+            progress_.phase(Phase::Verifying, report_.archiveBytes);
             readHeaderEntries();
             readContent();
             report_.bytesHashed += bytesHashed_;
             finish();
             report_.ok = true;
         } catch (const Reject& r) {
-            rejectWith(r.reason);
+            rejectWith(r.reason, r.code);
         } catch (const Cancelled&) {
-            rejectWith("cancelled");
+            rejectWith("cancelled", ErrorCode::Cancelled);
         } catch (const ArchiveDamaged& e) {
             // Say inside (or after) which entry.
             if (!inEntry_.empty())
-                rejectWith(inEntry_ + ": " + e.what());
+                rejectWith(inEntry_ + ": " + e.what(), ErrorCode::BadData);
             else if (!lastEntry_.empty())
-                rejectWith(std::string(e.what()) + " after " + lastEntry_);
+                rejectWith(std::string(e.what()) + " after " + lastEntry_, ErrorCode::BadData);
             else
-                rejectWith(e.what());
+                rejectWith(e.what(), ErrorCode::BadData);
+        } catch (const Failure& e) {
+            rejectWith(e.what(), e.code());
+        } catch (const std::system_error& e) {
+            rejectWith(e.what(), e.code() == std::errc::no_space_on_device ? ErrorCode::NoSpace : ErrorCode::Io);
         } catch (const std::exception& e) {
-            rejectWith(e.what());
+            rejectWith(e.what(), ErrorCode::Failed);
         }
         report_.compression = reader_ ? reader_->compression() : Compression::None;
         progress_.finish();
@@ -120,10 +124,11 @@ public:
     }
 
 private:
-    void rejectWith(const std::string& reason)
+    void rejectWith(const std::string& reason, ErrorCode code)
     {
         report_.ok = false;
         report_.reason = reason;
+        report_.code = code;
         if (current_) {
             current_->state = FileState::Failed;
             if (current_->message.empty())
@@ -212,18 +217,20 @@ private:
                 observer_->onSignatures(report_);
             switch (mesh.state) {
             case SignatureState::Missing:
-                throw Reject{std::string("the package has no mesh authority signature (") + kMeshSignatureName + ")"};
+                throw Reject{std::string("the package has no mesh authority signature (") + kMeshSignatureName + ")",
+                             ErrorCode::Untrusted};
             case SignatureState::Untrusted:
                 throw Reject{"the package is signed by key " + mesh.keyId +
-                             ", which this station does not trust as mesh authority"};
+                                 ", which this station does not trust as mesh authority",
+                             ErrorCode::Untrusted};
             default:
-                throw Reject{"the mesh authority signature is invalid: " + mesh.message};
+                throw Reject{"the mesh authority signature is invalid: " + mesh.message, ErrorCode::Untrusted};
             }
         }
         if (founder.state == SignatureState::Invalid) {
             if (observer_)
                 observer_->onSignatures(report_);
-            throw Reject{"the founder signature is invalid: " + founder.message};
+            throw Reject{"the founder signature is invalid: " + founder.message, ErrorCode::Untrusted};
         }
 
         auto parsed = Manifest::parse(manifestBytes);
@@ -238,7 +245,8 @@ private:
                              ref->file + " is missing"};
             if (check.state != SignatureState::Missing && ref && ref->keyId != check.keyId)
                 throw Reject{"the " + check.role + " signature was made by key " + check.keyId +
-                             ", but the manifest names key " + ref->keyId};
+                                 ", but the manifest names key " + ref->keyId,
+                             ErrorCode::Untrusted};
         }
         if (observer_)
             observer_->onSignatures(report_);
@@ -402,16 +410,20 @@ private:
         std::uint64_t total = 0;
         for (const auto& [path, hashHex] : checksums_)
             total += report_.manifest->find(path)->size;
-        progress_.phase("verifying", total);
+        progress_.phase(Phase::Verifying, total);
 
         std::atomic<bool> stop{false};
         std::mutex errorMutex;
         std::optional<std::string> firstError;
+        ErrorCode firstCode = ErrorCode::BadData;
+        std::atomic<bool> cancelled{false};
         std::deque<std::future<void>> running;
-        auto failWith = [&](const std::string& reason) {
+        auto failWith = [&](const std::string& reason, ErrorCode code) {
             std::lock_guard lock(errorMutex);
-            if (!firstError)
+            if (!firstError) {
                 firstError = reason;
+                firstCode = code;
+            }
             stop = true;
         };
         auto waitAll = [&] {
@@ -432,17 +444,20 @@ private:
                     running.front().get();
                     running.pop_front();
                 }
-                running.push_back(ThreadPool::shared().submit([this, &f, &check, offset, fd, &stop, &failWith] {
+                running.push_back(ThreadPool::shared().submit([this, &f, &check, offset, fd, &stop, &failWith, &cancelled] {
                     try {
                         hashRange(f, check, fd, offset, stop);
                     } catch (const Cancelled&) {
-                        failWith("cancelled");
+                        cancelled = true;
+                        failWith("cancelled", ErrorCode::Cancelled);
                     } catch (const std::exception& ex) {
                         check.state = FileState::Failed;
                         if (check.message.empty())
                             check.message = ex.what();
                         fileDone(check);
-                        failWith(check.message);
+                        // A hash mismatch is BadData; a sink's Failure (no space) keeps its code.
+                        const Error e = currentError();
+                        failWith(check.message, e.code == ErrorCode::Failed ? ErrorCode::BadData : e.code);
                     }
                 }));
             }
@@ -452,8 +467,10 @@ private:
             throw;
         }
         waitAll();
+        if (cancelled)
+            throw Cancelled();
         if (firstError)
-            throw Reject{*firstError};
+            throw Reject{*firstError, firstCode};
         cancel_.check();
     }
 
@@ -476,7 +493,7 @@ private:
             if (n <= 0) {
                 check.message = f.path + " is truncated (" + std::to_string(done) + " of " + std::to_string(f.size) +
                                 " bytes)";
-                throw Failure(check.message);
+                throw Failure(ErrorCode::BadData, check.message);
             }
             hash.update(buf.data(), static_cast<std::size_t>(n));
             if (writer)
@@ -487,7 +504,7 @@ private:
         check.computedSha256 = hash.finishHex();
         if (check.computedSha256 != f.sha256) {
             check.message = f.path + ": SHA-256 does not match the manifest (altered or damaged)";
-            throw Failure(check.message);
+            throw Failure(ErrorCode::BadData, check.message);
         }
         if (writer)
             writer->close();

@@ -21,7 +21,7 @@
 
 #include "core/archive_writer.h"
 #include "core/custody.h"
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/manifest.h"
 #include "core/result.h"
 
@@ -60,6 +60,7 @@ struct FileCheck {
 struct VerifyReport {
     bool ok = false;
     std::string reason;                       // one sentence when !ok
+    ErrorCode code = ErrorCode::Failed;       // its kind when !ok
     std::filesystem::path file;
     std::uint64_t archiveBytes = 0;
     Compression compression = Compression::None;
@@ -136,7 +137,7 @@ struct VerifyOptions {
 // callbacks may then come from worker threads, one at a time. zstd archives
 // and sinks without concurrent support are read in one sequential stream.
 //
-// Never throws; cancellation gives ok=false, reason "cancelled".
+// Never throws; cancellation gives ok=false, code ErrorCode::Cancelled.
 VerifyReport verifyPackage(const std::filesystem::path& file, const VerifyOptions& options,
                            VerifyObserver* observer, const CancelToken& cancel);
 

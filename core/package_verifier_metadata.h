@@ -18,6 +18,7 @@ namespace atmo::verifier_detail {
 // Thrown to reject the package; the message is the report's reason.
 struct Reject {
     std::string reason;
+    ErrorCode code = ErrorCode::BadData;
 };
 
 SignatureCheck checkSignature(const std::string& role, const std::optional<std::string>& text,

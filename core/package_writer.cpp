@@ -164,7 +164,7 @@ Prepared prepare(const CreateOptions& options, Observer* observer, const CancelT
     std::uint64_t total = 0;
     for (const auto& f : mission.files)
         total += f.entry.size;
-    progress.phase("hashing", total);
+    progress.phase(Phase::Hashing, total);
 
     std::vector<std::size_t> order(mission.files.size());
     for (std::size_t i = 0; i < order.size(); ++i)
@@ -258,11 +258,13 @@ Result<CreateResult> createPackage(const CreateOptions& options, Observer* obser
         const std::uint64_t needed = contentBytes + yaml.size() + (included.size() + 8) * 1024 + (1 << 20);
         const std::uint64_t free = freeSpace(options.outputDir);
         if (free && free < needed)
-            return fail(options.outputDir.string() + ": not enough free space (needs " + humanBytes(needed) + ", has " +
-                        humanBytes(free) + ")");
+            return fail(ErrorCode::NoSpace,
+                        options.outputDir.string() + ": not enough free space (needs " + humanBytes(needed) + ", has " +
+                            humanBytes(free) + ")",
+                        options.outputDir.string());
 
         ProgressReporter progress(observer);
-        progress.phase("writing", contentBytes);
+        progress.phase(Phase::Writing, contentBytes);
         AtomicFile out(target);
         std::uint64_t archiveBytes = 0;
         ArchiveWriter writer(
@@ -286,7 +288,7 @@ Result<CreateResult> createPackage(const CreateOptions& options, Observer* obser
         }
         writer.close();
         cancel.check();
-        progress.phase("syncing", 0);
+        progress.phase(Phase::Syncing, 0);
         out.commit(false);
         progress.finish();
         return CreateResult{target, m, archiveBytes};

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/archive_writer.h"
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/manifest.h"
 #include "core/minisign.h"
 #include "core/result.h"

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/job.h"
+#include "core/cancel_token.h"
 #include "core/result.h"
 
 struct evp_md_ctx_st;

@@ -155,7 +155,7 @@ Status TrustStore::remove(std::string_view keyId, std::optional<TrustRole> role)
     return guarded([&]() -> Status {
         const auto id = normalizeKeyId(keyId);
         if (!id)
-            return fail("\"" + std::string(keyId) + "\": not a key id (expected 16 hex digits)");
+            return fail(ErrorCode::Usage, "\"" + std::string(keyId) + "\": not a key id (expected 16 hex digits)");
         bool removed = false;
         for (TrustRole r : kRoles) {
             if (role && *role != r)
@@ -170,8 +170,9 @@ Status TrustStore::remove(std::string_view keyId, std::optional<TrustRole> role)
             removed = true;
         }
         if (!removed)
-            return fail("key " + *id + " is not trusted" +
-                        (role ? " as " + std::string(roleName(*role)) : std::string()));
+            return fail(ErrorCode::NotFound,
+                        "key " + *id + " is not trusted" + (role ? " as " + std::string(roleName(*role)) : std::string()),
+                        *id);
         try {
             fsyncDirectory(dir_);
         } catch (const Failure&) {

@@ -157,11 +157,11 @@ inline void overwriteAt(const fs::path& p, std::uint64_t offset, const std::stri
 }
 
 struct Phases : Observer {
-    QStringList phases;
+    QList<Phase> phases;
     void onProgress(const Progress& p) override
     {
-        if (phases.isEmpty() || phases.last() != QString::fromStdString(p.phase))
-            phases << QString::fromStdString(p.phase);
+        if (phases.isEmpty() || phases.last() != p.phase)
+            phases << p.phase;
     }
 };
 

@@ -176,7 +176,7 @@ private slots:
         QCOMPARE(st.state(b), TransferState::Queued); // the High slot is taken
         QVERIFY(st.manager->download(a));
         QVERIFY(!st.manager->download(b));
-        QCOMPARE(st.role(b, DownloadListModel::StateRole).toString(), QString("queued"));
+        QCOMPARE(st.role(b, DownloadListModel::StateRole).value<atmo::TransferState>(), atmo::TransferState::Queued);
         QCOMPARE(st.role(b, DownloadListModel::PeersRole).toStringList(), QStringList{bridge.url()});
         // Adding the same model again is the same item.
         QCOMPARE(st.manager->addModel(*mergedFor(directory, "alpha")), a);
@@ -201,7 +201,7 @@ private slots:
         QCOMPARE(st.role(a, ModelRole::Path).toString(), st.item(a).path);
         QCOMPARE(st.role(a, DownloadListModel::PercentRole).toDouble(), 100.0);
         QCOMPARE(st.role(a, DownloadListModel::BytesDoneRole).toULongLong(), 3ull * 1024 * 1024);
-        QCOMPARE(st.role(a, ModelRole::Status).toString(), QString("ok"));
+        QCOMPARE(st.role(a, ModelRole::Status).value<ItemStatus>(), ItemStatus::Ok);
         QVERIFY(!st.role(a, DownloadListModel::CanPauseRole).toBool());
         QVERIFY(!st.role(a, DownloadListModel::CanRetryRole).toBool());
         QCOMPARE(st.resets.count(), 0);
@@ -396,8 +396,8 @@ private slots:
         QVERIFY(!error.contains('\n'));
         QCOMPARE(st.role(id, DownloadListModel::ErrorRole).toString(), error);
         QVERIFY(st.role(id, Qt::ToolTipRole).toString().contains(error));
-        QCOMPARE(st.role(id, DownloadListModel::StateRole).toString(), QString("failed"));
-        QCOMPARE(st.role(id, ModelRole::Status).toString(), QString("failed"));
+        QCOMPARE(st.role(id, DownloadListModel::StateRole).value<atmo::TransferState>(), atmo::TransferState::Failed);
+        QCOMPARE(st.role(id, ModelRole::Status).value<ItemStatus>(), ItemStatus::Failed);
         QVERIFY(st.role(id, DownloadListModel::CanRetryRole).toBool());
         QVERIFY(!st.role(id, DownloadListModel::CanResumeRole).toBool());
         QVERIFY(!fs::exists(landed("defects")));

@@ -126,8 +126,8 @@ private slots:
         QVERIFY(!m->isChecked(system));
         const QString why = m->data(m->index(system, DriveListModel::FitsColumn)).toString();
         QVERIFY2(why.contains("holds /"), qPrintable(why));
-        QCOMPARE(m->data(m->index(system, DriveListModel::FitsColumn), ModelRole::Status).toString(),
-                 QString("skipped"));
+        QCOMPARE(m->data(m->index(system, DriveListModel::FitsColumn), ModelRole::Status).value<ItemStatus>(),
+                 ItemStatus::Skipped);
 
         const int card = m->rowOf("/dev/sdd");
         QVERIFY(!m->isOffered(card));
@@ -236,14 +236,14 @@ private slots:
         QVERIFY(changed.count() >= 1);
         QVERIFY(m->fits(stick));
         QCOMPARE(m->data(m->index(stick, DriveListModel::FitsColumn)).toString(), QString("Fits"));
-        QCOMPARE(m->data(m->index(stick, DriveListModel::FitsColumn), ModelRole::Status).toString(), QString("ok"));
+        QCOMPARE(m->data(m->index(stick, DriveListModel::FitsColumn), ModelRole::Status).value<ItemStatus>(), ItemStatus::Ok);
 
         const std::uint64_t free = m->targetFreeBytes(stick);
         m->setRequiredBytes(free + (1ull << 40)); // a terabyte more than the folder's filesystem has
         QVERIFY(!m->fits(stick));
         const QString text = m->data(m->index(stick, DriveListModel::FitsColumn)).toString();
         QVERIFY2(text.startsWith("Too small"), qPrintable(text));
-        QCOMPARE(m->data(m->index(stick, DriveListModel::FitsColumn), ModelRole::Status).toString(), QString("failed"));
+        QCOMPARE(m->data(m->index(stick, DriveListModel::FitsColumn), ModelRole::Status).value<ItemStatus>(), ItemStatus::Failed);
         // A drive too small can still be ticked: the view says why it will not write.
         m->setChecked(stick, true);
         QVERIFY(m->isChecked(stick));

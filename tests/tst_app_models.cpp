@@ -63,8 +63,8 @@ private slots:
         QCOMPARE(inserted.count(), 2);
         QCOMPARE(model.rowCount(), 51);
         QCOMPARE(model.failureCount(), 4);
-        QCOMPARE(model.index(3, FileCheckModel::StatusColumn).data(ModelRole::Status).toString(), QString("failed"));
-        QCOMPARE(model.index(9, FileCheckModel::StatusColumn).data(ModelRole::Status).toString(), QString("missing"));
+        QCOMPARE(model.index(3, FileCheckModel::StatusColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Failed);
+        QCOMPARE(model.index(9, FileCheckModel::StatusColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Missing);
         QCOMPARE(model.index(0, FileCheckModel::PathColumn).data().toString(), QString("config/f0.yaml"));
         QVERIFY(model.index(3, FileCheckModel::ExpectedColumn).data().toString().contains(QChar(0x2026)));
         QCOMPARE(model.rowOf("models/new-1.0.onnx"), 50);
@@ -74,7 +74,7 @@ private slots:
         QCOMPARE(model.index(late, FileCheckModel::StatusColumn).data().toString(), QString("Checking"));
         model.setChecking(false);
         QCOMPARE(model.index(late, FileCheckModel::StatusColumn).data().toString(), QString("Not checked"));
-        QCOMPARE(model.index(late, FileCheckModel::StatusColumn).data(ModelRole::Status).toString(), QString("skipped"));
+        QCOMPARE(model.index(late, FileCheckModel::StatusColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Skipped);
         model.clear();
         QCOMPARE(model.rowCount(), 0);
     }
@@ -121,11 +121,11 @@ private slots:
         QCOMPARE(model.index(0, SignatureModel::RoleColumn).data().toString(), QString("Mesh authority"));
         QCOMPARE(model.index(0, SignatureModel::StateColumn).data().toString(), QString("Valid"));
         QVERIFY(model.index(0, SignatureModel::TrustColumn).data().toString().contains("Plant authority"));
-        QCOMPARE(model.index(0, SignatureModel::StateColumn).data(ModelRole::Status).toString(), QString("ok"));
-        QCOMPARE(model.index(1, SignatureModel::StateColumn).data(ModelRole::Status).toString(), QString("skipped"));
+        QCOMPARE(model.index(0, SignatureModel::StateColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Ok);
+        QCOMPARE(model.index(1, SignatureModel::StateColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Skipped);
         mesh.state = atmo::SignatureState::Invalid;
         model.setSignatures({mesh});
-        QCOMPARE(model.index(0, SignatureModel::StateColumn).data(ModelRole::Status).toString(), QString("failed"));
+        QCOMPARE(model.index(0, SignatureModel::StateColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Failed);
         model.clear();
         QCOMPARE(model.rowCount(), 0);
     }
@@ -149,9 +149,9 @@ private slots:
         model.setEntries({a, b});
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(0, CustodyModel::StationColumn).data().toString(), QString("bench-1"));
-        QCOMPARE(model.index(0, CustodyModel::StateColumn).data(ModelRole::Status).toString(), QString("warning"));
+        QCOMPARE(model.index(0, CustodyModel::StateColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Warning);
         QVERIFY(model.index(1, CustodyModel::ActionColumn).data().toString().contains("/media/usb0"));
-        QCOMPARE(model.index(1, CustodyModel::StateColumn).data(ModelRole::Status).toString(), QString("ok"));
+        QCOMPARE(model.index(1, CustodyModel::StateColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Ok);
     }
 
     void missionContentsWithTierCheckboxes()
@@ -256,15 +256,15 @@ private slots:
     void progressSpeedAndTimeLeft()
     {
         ProgressMeter meter;
-        JobProgress p = meter.sample("hashing", 0, 1000, "a", 0);
+        JobProgress p = meter.sample(atmo::Phase::Hashing, 0, 1000, "a", 0);
         QCOMPARE(p.bytesPerSecond, 0.0);
         QCOMPARE(p.secondsLeft, qint64(-1));
-        p = meter.sample("hashing", 100, 1000, "a", 1000);
+        p = meter.sample(atmo::Phase::Hashing, 100, 1000, "a", 1000);
         QCOMPARE(p.bytesPerSecond, 100.0);
         QCOMPARE(p.secondsLeft, qint64(9));
         QCOMPARE(p.percent(), 10);
         // A new phase restarts the measurement.
-        p = meter.sample("writing", 10, 1000, "b", 1100);
+        p = meter.sample(atmo::Phase::Writing, 10, 1000, "b", 1100);
         QCOMPARE(p.bytesPerSecond, 0.0);
     }
 };

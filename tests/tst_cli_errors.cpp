@@ -112,7 +112,7 @@ private slots:
         writeFile(m / "knowledge/broken.chunks.jsonl", "{\"id\": 1}\nnot json\n");
         auto r = run({"--json", "package", "create", "--mission", p("three-problems"), "--version", "1.0", "--output",
                       p("tp"), "--sign", p("keys/mesh.key"), "--password-file", p("pw")});
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.exitCode, 4); // bad data: the mission
         const QStringList lines = r.err.trimmed().split('\n');
         QVERIFY2(lines.size() == 4, qPrintable(r.err));
         for (const QString& line : lines)
@@ -123,6 +123,7 @@ private slots:
         QVERIFY2(lines.last().contains("3 problems to fix in the mission; nothing was built"), qPrintable(lines.last()));
         const QJsonObject out = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QCOMPARE(out["problems"].toArray().size(), 3);
+        QCOMPARE(out["code"].toString(), QString("bad_data"));
         QVERIFY(out["error"].toString().contains("3 problems"));
         QVERIFY(!fs::exists(box / "tp"));
     }
@@ -215,7 +216,7 @@ private slots:
         const auto size = fs::file_size(good);
         fs::copy_file(good, box / "trunc.atmo");
         fs::resize_file(box / "trunc.atmo", size / 2);
-        expectOneLine(run({"package", "verify", p("trunc.atmo")}), 1, {"trunc.atmo"});
+        expectOneLine(run({"package", "verify", p("trunc.atmo")}), 4, {"trunc.atmo"});
 
         fs::copy_file(good, box / "tampered.atmo");
         {
@@ -224,12 +225,46 @@ private slots:
             f.put('\x5a');
         }
         auto r = run({"package", "verify", p("tampered.atmo")});
-        expectOneLine(r, 1, {"tampered.atmo", "SHA-256"});
+        expectOneLine(r, 4, {"tampered.atmo", "SHA-256"});
         QVERIFY(r.out.startsWith("DO NOT INSTALL"));
 
         writeFile(box / "notatar.atmo", "hello, I am not an archive\n");
-        expectOneLine(run({"package", "verify", p("notatar.atmo")}), 1, {"notatar.atmo"});
-        expectOneLine(run({"package", "verify", p("does-not-exist.atmo")}), 1, {"does-not-exist.atmo"});
+        expectOneLine(run({"package", "verify", p("notatar.atmo")}), 4, {"notatar.atmo"});
+        expectOneLine(run({"package", "verify", p("does-not-exist.atmo")}), 6, {"does-not-exist.atmo"});
+    }
+
+    // The exit code and the --json "code" follow the kind of failure, never
+    // its words (README "Exit codes").
+    void exitCodeAndJsonCodeFollowTheKind()
+    {
+        const QString good = p("good/production-inspection-v1.0.atmo");
+        const auto jsonCode = [](const CliRun& r) {
+            const QList<QByteArray> lines = r.out.toUtf8().trimmed().split('\n');
+            return QJsonDocument::fromJson(lines.last()).object().value("code").toString();
+        };
+        // A station that trusts no key: the package is untrusted, not damaged.
+        auto r = runCli({"package", "verify", good}, box / "stranger");
+        expectOneLine(r, 3, {"production-inspection-v1.0.atmo", "does not trust"});
+        r = runCli({"package", "verify", good, "--json"}, box / "stranger");
+        QCOMPARE(r.exitCode, 3);
+        QCOMPARE(jsonCode(r), QString("untrusted"));
+
+        r = run({"package", "verify", p("does-not-exist.atmo"), "--json"});
+        QCOMPARE(r.exitCode, 6);
+        QCOMPARE(jsonCode(r), QString("not_found"));
+
+        r = run({"trust", "remove", "0123456789ABCDEF", "--json"});
+        QCOMPARE(r.exitCode, 6);
+        QCOMPARE(jsonCode(r), QString("not_found"));
+
+        r = run({"package", "verify", "--json"});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(jsonCode(r), QString("usage"));
+
+        r = run({"package", "create", "--mission", p("no-such-dir/m"), "--version", "1.0", "--output", p("x"),
+                 "--json"});
+        QVERIFY2(r.exitCode != 0, qPrintable(r.err));
+        QVERIFY(!jsonCode(r).isEmpty());
     }
 
     void pathTraversalEntry()
@@ -238,7 +273,7 @@ private slots:
         entries.push_back({"../../etc/evil", "owned\n", '0', {}});
         writeTarEntries(box / "evil.atmo", entries);
         auto r = run({"package", "import", p("evil.atmo"), "--root", p("evil-root"), "--tier", "2"});
-        expectOneLine(r, 1, {"evil.atmo", "../../etc/evil"});
+        expectOneLine(r, 4, {"evil.atmo", "../../etc/evil"});
         QVERIFY(!fs::exists(box / "evil-root/production-inspection/current"));
         QVERIFY(!fs::exists(box / "etc/evil"));
     }
@@ -280,7 +315,7 @@ private slots:
         writeFile(box / "nl-mission/models/bad\nname-1.0.onnx", "weights");
         auto r = run({"package", "create", "--mission", p("nl-mission"), "--version", "1.0", "--output", p("nl-out"),
                       "--sign", p("keys/mesh.key"), "--password-file", p("pw")});
-        expectOneLine(r, 1, {"models/bad\\nname-1.0.onnx"});
+        expectOneLine(r, 4, {"models/bad\\nname-1.0.onnx"});
         QCOMPARE(filesIn(box / "nl-out"), 0);
     }
 
@@ -334,10 +369,10 @@ private slots:
             QSKIP("cannot mount a tmpfs here (needs root and a mount namespace that allows it)");
         auto unmount = qScopeGuard([&] { ::umount2((box / "tiny").c_str(), MNT_DETACH); });
         auto r = create("3.0", p("tiny"));
-        expectOneLine(r, 1, {"tiny", "space"});
+        expectOneLine(r, 5, {"tiny", "space"});
         QCOMPARE(filesIn(box / "tiny"), 0);
         r = run({"package", "import", p("good/production-inspection-v1.0.atmo"), "--root", p("tiny"), "--tier", "2"});
-        expectOneLine(r, 1, {"space"});
+        expectOneLine(r, 5, {"space"});
         QVERIFY(!fs::exists(box / "tiny/production-inspection/current"));
         r = run({"package", "export", p("good/production-inspection-v1.0.atmo"), "--output", p("tiny")});
         QCOMPARE(r.exitCode, 1);

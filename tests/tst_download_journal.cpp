@@ -152,7 +152,7 @@ private slots:
         j = openOk(final, t, &phases);
         QCOMPARE(doneList(*j), (std::vector<std::uint32_t>{0, 1, 2, 3, 4}));
         QCOMPARE(j->openReport().bytesRechecked, 5 * kChunk);
-        QVERIFY(phases.phases.contains("checking"));
+        QVERIFY(phases.phases.contains(Phase::Checking));
     }
 
     void partFileReplaced_data()

@@ -469,7 +469,7 @@ private slots:
         RecordingExportObserver obs;
         std::uint64_t cancelledAt = 0;
         obs.onProgressHook = [&](std::size_t, const Progress& p) {
-            if (p.phase == "writing" && p.done > (1u << 20) && !cancel.cancelled()) {
+            if (p.phase == atmo::Phase::Writing && p.done > (1u << 20) && !cancel.cancelled()) {
                 cancelledAt = p.done;
                 cancel.cancel();
             }

@@ -125,13 +125,13 @@ private slots:
         QCOMPARE(row->title(), QString("yolo-defects"));
         // While it runs: no second download of it, and the sidebar counts it.
         QVERIFY(!mesh->downloadButton()->isEnabled());
-        QVERIFY(waitFor([&] { return row->state() == "active" && row->bar()->value() > 0; }, 20000));
+        QVERIFY(waitFor([&] { return row->state() == atmo::TransferState::Active && row->bar()->value() > 0; }, 20000));
         QCOMPARE(station.window->sidebar()->item(MainWindow::MeshViewIndex)->text(), QString("Mesh (1)"));
         QVERIFY2(row->peersLabel()->text().contains(bridge.url()), qPrintable(row->peersLabel()->text()));
         QVERIFY(row->pauseButton()->isVisible() && row->cancelButton()->isVisible());
 
-        QVERIFY(waitFor([&] { return row->state() == "done" || row->state() == "failed"; }, 60000));
-        QCOMPARE(row->state(), QString("done"));
+        QVERIFY(waitFor([&] { return row->state() == atmo::TransferState::Done || row->state() == atmo::TransferState::Failed; }, 60000));
+        QCOMPARE(row->state(), atmo::TransferState::Done);
         QCOMPARE(row->bar()->value(), 1000);
         QVERIFY(!row->errorLabel()->isVisible());
         QVERIFY(!row->pauseButton()->isVisible() && !row->cancelButton()->isVisible());
@@ -171,21 +171,21 @@ private slots:
         DownloadRow* row = station.onlyRow();
         const quint64 id = row->id();
         auto bytes = [&] { return station.window->downloads().find(id)->progress.bytesDownloaded; };
-        QVERIFY(waitFor([&] { return row->state() == "active" && bytes() > 0; }, 20000));
+        QVERIFY(waitFor([&] { return row->state() == atmo::TransferState::Active && bytes() > 0; }, 20000));
 
         QTest::mouseClick(row->pauseButton(), Qt::LeftButton);
-        QVERIFY(waitFor([&] { return row->state() == "paused"; }, 10000));
+        QVERIFY(waitFor([&] { return row->state() == atmo::TransferState::Paused; }, 10000));
         QVERIFY(row->resumeButton()->isVisible());
         QVERIFY(!row->pauseButton()->isVisible());
         QVERIFY(row->cancelButton()->isVisible());
         QVERIFY(mesh->downloadReason()->fullText().contains("Paused"));
 
         QTest::mouseClick(row->resumeButton(), Qt::LeftButton);
-        QVERIFY(waitFor([&] { return row->state() == "active"; }, 10000));
+        QVERIFY(waitFor([&] { return row->state() == atmo::TransferState::Active; }, 10000));
         QVERIFY(row->pauseButton()->isVisible());
 
         QTest::mouseClick(row->cancelButton(), Qt::LeftButton);
-        QVERIFY(waitFor([&] { return row->state() == "cancelled"; }, 10000));
+        QVERIFY(waitFor([&] { return row->state() == atmo::TransferState::Cancelled; }, 10000));
         QVERIFY(row->retryButton()->isVisible());
         QVERIFY(!row->cancelButton()->isVisible());
         QVERIFY(!fs::exists(station.home / "models" / "yolo-defects.onnx"));
@@ -193,10 +193,10 @@ private slots:
 
         // Retry, and lift the limit while it runs: it finishes, verified.
         QTest::mouseClick(row->retryButton(), Qt::LeftButton);
-        QVERIFY(waitFor([&] { return row->state() == "active" || row->state() == "queued"; }, 10000));
+        QVERIFY(waitFor([&] { return row->state() == atmo::TransferState::Active || row->state() == atmo::TransferState::Queued; }, 10000));
         station.window->downloads().setCaps({});
-        QVERIFY(waitFor([&] { return row->state() == "done" || row->state() == "failed"; }, 60000));
-        QVERIFY2(row->state() == "done", qPrintable(row->errorLabel()->text()));
+        QVERIFY(waitFor([&] { return row->state() == atmo::TransferState::Done || row->state() == atmo::TransferState::Failed; }, 60000));
+        QVERIFY2(row->state() == atmo::TransferState::Done, qPrintable(row->errorLabel()->text()));
         QVERIFY(readFile(station.home / "models" / "yolo-defects.onnx") == readFile(dir / "yolo-defects.onnx"));
     }
 
@@ -213,8 +213,8 @@ private slots:
         QTest::mouseClick(mesh->downloadButton(), Qt::LeftButton);
         QVERIFY(waitFor([&] { return station.onlyRow() != nullptr; }, 5000));
         DownloadRow* row = station.onlyRow();
-        QVERIFY(waitFor([&] { return row->state() == "done" || row->state() == "failed"; }, 60000));
-        QCOMPARE(row->state(), QString("failed"));
+        QVERIFY(waitFor([&] { return row->state() == atmo::TransferState::Done || row->state() == atmo::TransferState::Failed; }, 60000));
+        QCOMPARE(row->state(), atmo::TransferState::Failed);
         QVERIFY(row->errorLabel()->isVisible());
         const QString error = row->errorLabel()->text();
         QVERIFY2(error.contains(bridge.url()), qPrintable(error));
@@ -275,8 +275,8 @@ private slots:
         QTest::mouseClick(packages->downloadButton(), Qt::LeftButton);
         QVERIFY(waitFor([&] { return station.onlyRow() != nullptr; }, 5000));
         DownloadRow* row = station.onlyRow();
-        QVERIFY(waitFor([&] { return row->state() == "done" || row->state() == "failed"; }, 60000));
-        QVERIFY2(row->state() == "done", qPrintable(row->errorLabel()->text()));
+        QVERIFY(waitFor([&] { return row->state() == atmo::TransferState::Done || row->state() == atmo::TransferState::Failed; }, 60000));
+        QVERIFY2(row->state() == atmo::TransferState::Done, qPrintable(row->errorLabel()->text()));
         QCOMPARE(station.window->currentView(), MainWindow::MeshViewIndex); // nothing opened by itself
         QVERIFY(row->openButton()->isVisible());
         QVERIFY(packages->openButton()->isEnabled());
@@ -305,7 +305,7 @@ private slots:
                  qPrintable(import->installStatus()->text()));
         QVERIFY(fs::exists(box_ / "d" / "device"));
         QCOMPARE(station.panel()->rows().size(), 2);
-        QCOMPARE(station.panel()->rows().back()->state(), QString("done"));
+        QCOMPARE(station.panel()->rows().back()->state(), atmo::TransferState::Done);
     }
 
     void speedLimitsInSettings()

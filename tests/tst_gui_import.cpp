@@ -155,7 +155,7 @@ private slots:
         FileCheckModel* files = view.fileModel();
         QCOMPARE(files->rowCount(), 7);
         for (int r = 0; r < files->rowCount(); ++r)
-            QCOMPARE(files->index(r, FileCheckModel::StatusColumn).data(ModelRole::Status).toString(), QString("ok"));
+            QCOMPARE(files->index(r, FileCheckModel::StatusColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Ok);
         QVERIFY(files->rowOf("models/llama-edge-2.0.gguf") >= 0);
         SignatureModel* sigs = view.signatureModel();
         QCOMPARE(sigs->rowCount(), 2);

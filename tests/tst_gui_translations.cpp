@@ -7,15 +7,20 @@
 #include <QListWidget>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
 
+#include "app/ErrorText.h"
 #include "app/LanguageManager.h"
 #include "app/StationContext.h"
+#include "core/package_writer.h"
 #include "testutil.h"
+#include "ui/ImportVerifyView.h"
 #include "ui/MainWindow.h"
+#include "ui/VerdictBanner.h"
 
 using namespace testutil;
 
@@ -149,6 +154,48 @@ private slots:
         // The system locale decides when nothing is chosen.
         QCOMPARE(LanguageManager::resolve({}, QLocale(QLocale::German, QLocale::Austria)), QString("de"));
         QCOMPARE(LanguageManager::resolve({}, QLocale(QLocale::Japanese)), QString("en"));
+    }
+
+    // A failure core reports in English reaches the German window in German:
+    // the sentence is chosen by its kind and names the thing, and core's
+    // English line stays available as the detail.
+    void coreFailureReadsInGerman()
+    {
+        LanguageManager language;
+        QVERIFY(language.apply("de"));
+        auto restore = qScopeGuard([&] { language.apply("en"); });
+
+        const atmo::Error full{"/media/stick: not enough free space (needs 2.0 GiB, has 1.0 MiB)",
+                               atmo::ErrorCode::NoSpace, "/media/stick"};
+        QCOMPARE(ErrorText::sentence(full), QString("Nicht genug freier Speicher auf /media/stick."));
+        QCOMPARE(ErrorText::detail(full.code, QString::fromStdString(full.message)),
+                 QString::fromStdString(full.message));
+        QCOMPARE(ErrorText::sentence(atmo::Error{"cancelled", atmo::ErrorCode::Cancelled}), QString("Abgebrochen."));
+
+        // End to end: a package signed by a key this station does not trust.
+        Sandbox box;
+        makeMission(box / "mission");
+        atmo::CreateOptions options;
+        options.missionDir = box / "mission";
+        options.version = "1.0";
+        options.outputDir = box / "out";
+        options.meshKey = makeKey();
+        options.founderKey = makeKey();
+        fs::create_directories(options.outputDir);
+        auto created = atmo::createPackage(options, nullptr, atmo::CancelToken());
+        QVERIFY2(created, created ? "" : created.message().c_str());
+        qputenv("ATMOSPHERE_HOME", (box / "home").string().c_str());
+        StationContext context(QString::fromStdString((box / "s.ini").string()));
+        ImportVerifyView view(context);
+        view.openPackage(QString::fromStdString(created->file.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isBusy(), 30000);
+        const Verdict v = view.banner()->verdict();
+        QCOMPARE(v.kind, Verdict::Kind::Bad);
+        QCOMPARE(v.headline, QString("Nicht installieren"));
+        const QString name = QString::fromStdString(created->file.filename().string());
+        QVERIFY2(v.detail.startsWith(name + " ist nicht mit einem Schlüssel signiert, dem diese Station vertraut."),
+                 qPrintable(v.detail));
+        QVERIFY2(v.detail.contains("which this station does not trust as mesh authority"), qPrintable(v.detail));
     }
 };
 

@@ -6,7 +6,7 @@
 #include <future>
 #include <mutex>
 
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/result.h"
 #include "core/sha256.h"
 #include "core/thread_pool.h"
@@ -30,12 +30,12 @@ private slots:
     {
         Count c;
         atmo::ProgressReporter r(&c, std::chrono::hours(1));
-        r.phase("work", 1000000);
+        r.phase(atmo::Phase::Hashing, 1000000);
         for (int i = 0; i < 1000000; ++i)
             r.add(1);
         r.finish();
         QCOMPARE(c.seen.size(), std::size_t(2));
-        QCOMPARE(c.seen.front().phase, std::string("work"));
+        QCOMPARE(c.seen.front().phase, atmo::Phase::Hashing);
         QCOMPARE(c.seen.front().done, std::uint64_t(0));
         QCOMPARE(c.seen.back().done, std::uint64_t(1000000));
     }
@@ -44,7 +44,7 @@ private slots:
     {
         Count c;
         atmo::ProgressReporter r(&c, std::chrono::milliseconds(0));
-        r.phase("work", 10);
+        r.phase(atmo::Phase::Hashing, 10);
         for (int i = 0; i < 10; ++i)
             r.add(1);
         QCOMPARE(c.seen.size(), std::size_t(11));
@@ -55,7 +55,7 @@ private slots:
     {
         Count c;
         atmo::ProgressReporter r(&c, std::chrono::milliseconds(1));
-        r.phase("work", 0);
+        r.phase(atmo::Phase::Hashing, 0);
         const auto watchdog = std::chrono::steady_clock::now() + std::chrono::minutes(1);
         while (c.seen.size() < 2 && std::chrono::steady_clock::now() < watchdog)
             r.add(1);
@@ -67,19 +67,19 @@ private slots:
     {
         Count c;
         atmo::ProgressReporter r(&c, std::chrono::hours(1));
-        r.phase("a", 1);
+        r.phase(atmo::Phase::Hashing, 1);
         r.add(1);
-        r.phase("b", 2);
-        r.phase("c", 3);
+        r.phase(atmo::Phase::Writing, 2);
+        r.phase(atmo::Phase::Syncing, 3);
         QCOMPARE(c.seen.size(), std::size_t(3));
-        QCOMPARE(c.seen[1].phase, std::string("b"));
+        QCOMPARE(c.seen[1].phase, atmo::Phase::Writing);
         QCOMPARE(c.seen[2].total, std::uint64_t(3));
     }
 
     void nullObserverIsFine()
     {
         atmo::ProgressReporter r(nullptr);
-        r.phase("x", 1);
+        r.phase(atmo::Phase::Verifying, 1);
         r.add(1);
         r.finish();
         QCOMPARE(r.snapshot().done, std::uint64_t(1));

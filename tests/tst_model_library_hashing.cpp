@@ -224,7 +224,7 @@ private slots:
             CancelToken token;
             Hook hook;
             hook.onEach = [&](const Progress& p) {
-                if (p.phase == "hashing")
+                if (p.phase == Phase::Hashing)
                     token.cancel();
             };
             auto r = scanLibrary(roots, cache, &hook, token);
@@ -239,7 +239,7 @@ private slots:
             QCOMPARE(s.models.size(), std::size_t(3));
             std::uint64_t total = 0, done = 0;
             for (const auto& p : hook.seen)
-                if (p.phase == "hashing") {
+                if (p.phase == Phase::Hashing) {
                     total = p.total;
                     done = p.done;
                 }
@@ -252,7 +252,7 @@ private slots:
             Hook hook;
             bool removed = false;
             hook.onEach = [&](const Progress& p) {
-                if (p.phase == "hashing" && !removed)
+                if (p.phase == Phase::Hashing && !removed)
                     removed = fs::remove(root / "b.onnx");
             };
             const auto s = scan(roots, cache, &hook);

@@ -24,17 +24,17 @@ namespace {
 // Runs an action the first time a given phase reports (its start is always reported).
 class PhaseHook : public atmo::Observer {
 public:
-    PhaseHook(std::string phase, std::function<void()> action) : phase_(std::move(phase)), action_(std::move(action)) {}
+    PhaseHook(atmo::Phase phase, std::function<void()> action) : phase_(std::move(phase)), action_(std::move(action)) {}
     void onProgress(const atmo::Progress& p) override
     {
         phases.push_back(p.phase);
         if (p.phase == phase_ && !fired_.exchange(true))
             action_();
     }
-    std::vector<std::string> phases;
+    std::vector<atmo::Phase> phases;
 
 private:
-    std::string phase_;
+    atmo::Phase phase_;
     std::function<void()> action_;
     std::atomic<bool> fired_{false};
 };
@@ -147,11 +147,11 @@ private slots:
         auto created = atmo::createPackage(options("1.2", box / "phases"), &collect, {});
         const double secs = t.elapsed() / 1000.0;
         QVERIFY(created.ok());
-        std::set<std::string> phases;
+        std::set<atmo::Phase> phases;
         for (const auto& p : seen)
             phases.insert(p.phase);
-        QVERIFY(phases.count("hashing"));
-        QVERIFY(phases.count("writing"));
+        QVERIFY(phases.count(atmo::Phase::Hashing));
+        QVERIFY(phases.count(atmo::Phase::Writing));
         // At most ~10 reports a second per phase, plus one per phase change and the final one.
         QVERIFY2(seen.size() <= static_cast<std::size_t>(secs * 10 * 2 + 12),
                  qPrintable(QString("%1 reports in %2 s").arg(seen.size()).arg(secs)));
@@ -165,7 +165,7 @@ private slots:
         fs::copy(box / "mission", box / "vanish", fs::copy_options::recursive);
         auto o = options("2.0", box / "vanish-out");
         o.missionDir = box / "vanish";
-        PhaseHook hook("writing", [&] { fs::remove(box / "vanish/models/llama-edge-2.0.gguf"); });
+        PhaseHook hook(atmo::Phase::Writing, [&] { fs::remove(box / "vanish/models/llama-edge-2.0.gguf"); });
         auto created = atmo::createPackage(o, &hook, {});
         QVERIFY(!created.ok());
         QVERIFY2(created.message().find("llama-edge-2.0.gguf") != std::string::npos, created.message().c_str());
@@ -178,7 +178,7 @@ private slots:
         fs::copy(box / "mission", box / "change", fs::copy_options::recursive);
         auto o = options("2.1", box / "change-out");
         o.missionDir = box / "change";
-        PhaseHook hook("writing", [&] { writeRandomFile(box / "change/models/llama-edge-2.0.gguf", 9 << 20, 99); });
+        PhaseHook hook(atmo::Phase::Writing, [&] { writeRandomFile(box / "change/models/llama-edge-2.0.gguf", 9 << 20, 99); });
         auto created = atmo::createPackage(o, &hook, {});
         QVERIFY(!created.ok());
         QVERIFY2(created.message().find("changed while the package was being built") != std::string::npos,
@@ -196,7 +196,7 @@ private slots:
         auto o = options("2.2", box / "settled-out");
         o.missionDir = box / "settled";
         o.racyClock = std::time(nullptr) + 3600;
-        PhaseHook hook("writing", [&] {
+        PhaseHook hook(atmo::Phase::Writing, [&] {
             std::fstream f(box / "settled/models/llama-edge-2.0.gguf", std::ios::in | std::ios::out | std::ios::binary);
             f.seekp(4096);
             f.put('!');
@@ -216,10 +216,10 @@ private slots:
 
     void cancelLeavesNothing()
     {
-        for (const char* phase : {"hashing", "writing"}) {
+        for (const atmo::Phase phase : {atmo::Phase::Hashing, atmo::Phase::Writing}) {
             atmo::CancelToken cancel;
             PhaseHook hook(phase, [&] { cancel.cancel(); });
-            const fs::path out = box / (std::string("cancel-") + phase);
+            const fs::path out = box / (std::string("cancel-") + atmo::phaseName(phase));
             auto created = atmo::createPackage(options("3.0", out), &hook, cancel);
             QVERIFY(!created.ok());
             QCOMPARE(created.message(), std::string("cancelled"));

@@ -237,10 +237,6 @@
         <source>Building</source>
         <translation>Erstellen</translation>
     </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>Abgebrochen</translation>
-    </message>
 </context>
 <context>
     <name>CustodyModel</name>
@@ -794,6 +790,73 @@ SHA-256 der geschriebenen Datei: %2</translation>
     </message>
 </context>
 <context>
+    <name>ErrorText</name>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid choice here.</source>
+        <translation>%1 ist hier keine gültige Angabe.</translation>
+    </message>
+    <message>
+        <source>This is not a valid choice here.</source>
+        <translation>Diese Angabe ist hier nicht gültig.</translation>
+    </message>
+    <message>
+        <source>%1 was not found.</source>
+        <translation>%1 wurde nicht gefunden.</translation>
+    </message>
+    <message>
+        <source>What was asked for was not found.</source>
+        <translation>Das Angeforderte wurde nicht gefunden.</translation>
+    </message>
+    <message>
+        <source>Not enough free space on %1.</source>
+        <translation>Nicht genug freier Speicher auf %1.</translation>
+    </message>
+    <message>
+        <source>Not enough free space.</source>
+        <translation>Nicht genug freier Speicher.</translation>
+    </message>
+    <message>
+        <source>%1 is not signed by a key this station trusts.</source>
+        <translation>%1 ist nicht mit einem Schlüssel signiert, dem diese Station vertraut.</translation>
+    </message>
+    <message>
+        <source>The signature is missing, invalid or from a key this station does not trust.</source>
+        <translation>Die Signatur fehlt, ist ungültig oder stammt von einem Schlüssel, dem diese Station nicht vertraut.</translation>
+    </message>
+    <message>
+        <source>%1 is damaged or not valid.</source>
+        <translation>%1 ist beschädigt oder ungültig.</translation>
+    </message>
+    <message>
+        <source>The data is damaged or not valid.</source>
+        <translation>Die Daten sind beschädigt oder ungültig.</translation>
+    </message>
+    <message>
+        <source>Could not read or write %1.</source>
+        <translation>%1 konnte nicht gelesen oder geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Reading or writing failed.</source>
+        <translation>Lesen oder Schreiben ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>%1 is in use by another program or window.</source>
+        <translation>%1 wird von einem anderen Programm oder Fenster verwendet.</translation>
+    </message>
+    <message>
+        <source>In use by another program or window.</source>
+        <translation>Wird von einem anderen Programm oder Fenster verwendet.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
     <name>ExportPlan</name>
     <message>
         <source>%1: no such file</source>
@@ -981,12 +1044,20 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <translation>Installieren</translation>
     </message>
     <message>
-        <source>Signing</source>
-        <translation>Signieren</translation>
-    </message>
-    <message>
         <source>Working</source>
         <translation>In Arbeit</translation>
+    </message>
+    <message>
+        <source>Scanning</source>
+        <translation>Durchsuchen</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <source>Flushing to the drive</source>
+        <translation>Auf das Laufwerk übertragen</translation>
     </message>
 </context>
 <context>
@@ -1234,13 +1305,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Installed version %1 (%2) into %3.</source>
         <translation>Version %1 (%2) nach %3 installiert.</translation>
-    </message>
-</context>
-<context>
-    <name>Job</name>
-    <message>
-        <source>Cancelled</source>
-        <translation>Abgebrochen</translation>
     </message>
 </context>
 <context>
@@ -3313,10 +3377,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>Abgebrochen</translation>
     </message>
     <message>
         <source>Ejected: safe to remove</source>

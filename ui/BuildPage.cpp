@@ -184,6 +184,7 @@ void BuildPage::onFinished(bool ok)
     }
     if (ok) {
         succeeded_ = true;
+        status_->setToolTip({});
         status_->setStyleSheet(QStringLiteral("color:#1e7b34"));
         status_->setText(tr("Built and signed %n package(s).", nullptr, static_cast<int>(results.size())));
         openFolder_->show();
@@ -194,6 +195,7 @@ void BuildPage::onFinished(bool ok)
         status_->setStyleSheet(StatusColors::errorStyle());
         status_->setText(job->wasCancelled() ? tr("Build cancelled; no partial package was left behind.")
                                              : tr("Build failed: %1").arg(job->errorMessage()));
+        status_->setToolTip(job->errorDetail());
         retry_->show();
         if (!results.empty())
             openFolder_->show();

@@ -116,19 +116,19 @@ void DownloadRow::refresh(const QModelIndex& index)
     using M = DownloadListModel;
     auto v = [&](int role) { return index.data(role); };
     id_ = v(M::IdRole).toULongLong();
-    state_ = v(M::StateRole).toString();
+    state_ = v(M::StateRole).value<atmo::TransferState>();
     path_ = v(ModelRole::Path).toString();
     const QString title = v(M::TitleRole).toString();
-    const bool package = v(M::KindRole).toString() == QLatin1String("package");
-    const bool done = state_ == QLatin1String("done");
-    const bool failed = state_ == QLatin1String("failed");
-    const bool cancelled = state_ == QLatin1String("cancelled");
-    const bool active = state_ == QLatin1String("active");
+    const bool package = v(M::KindRole).value<DownloadManager::Kind>() == DownloadManager::Kind::Package;
+    const bool done = state_ == atmo::TransferState::Done;
+    const bool failed = state_ == atmo::TransferState::Failed;
+    const bool cancelled = state_ == atmo::TransferState::Cancelled;
+    const bool active = state_ == atmo::TransferState::Active;
     const bool finished = done || failed || cancelled;
 
     setAccessibleName(title);
     title_->setFullText(title);
-    icon_->setPixmap(Icons::forStatus(v(ModelRole::Status).toString()).pixmap(QSize(22, 22), devicePixelRatioF()));
+    icon_->setPixmap(Icons::forStatus(v(ModelRole::Status).value<ItemStatus>()).pixmap(QSize(22, 22), devicePixelRatioF()));
     stateLabel_->setText(v(M::StateTextRole).toString());
     stateLabel_->setStyleSheet(failed ? StatusColors::errorStyle(true)
                                : done ? QStringLiteral("color:#1e7b34;font-weight:bold")
@@ -138,8 +138,8 @@ void DownloadRow::refresh(const QModelIndex& index)
     const int value = done ? 1000 : static_cast<int>(percent * 10.0);
     bar_->setValue(qBound(0, value, 1000));
     // A failed or cancelled bar says nothing: its percentage would read as progress.
-    bar_->setFormat(state_ == QLatin1String("queued") || failed || cancelled ? QString()
-                                                                             : QStringLiteral("%1 %").arg(value / 10));
+    bar_->setFormat(state_ == atmo::TransferState::Queued || failed || cancelled ? QString()
+                                                                                 : QStringLiteral("%1 %").arg(value / 10));
     QPalette pal = bar_->palette();
     pal.setColor(QPalette::Highlight, failed ? StatusColors::errorFill() : done ? kGreen : palette().color(QPalette::Highlight));
     bar_->setPalette(pal);

@@ -10,6 +10,8 @@
 #include <QPersistentModelIndex>
 #include <QWidget>
 
+#include "core/transfer_queue.h"
+
 class QFrame;
 class QLabel;
 class QProgressBar;
@@ -26,7 +28,7 @@ public:
     void setRuleVisible(bool on); // the line that separates it from the row above
 
     quint64 id() const { return id_; }
-    QString state() const { return state_; }   // the model's StateRole keyword
+    atmo::TransferState state() const { return state_; }   // the model's StateRole
     QString title() const;
     QProgressBar* bar() const { return bar_; }
     QLabel* stateLabel() const { return stateLabel_; }
@@ -49,7 +51,7 @@ signals:
 
 private:
     quint64 id_ = 0;
-    QString state_;
+    atmo::TransferState state_ = atmo::TransferState::Queued;
     QString path_;
     QFrame* rule_;
     QLabel* icon_;

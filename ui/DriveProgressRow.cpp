@@ -120,5 +120,6 @@ void DriveProgressRow::update(const UsbExportJob::DriveState& s)
 
     const QString problem = s.phase == Phase::Failed ? s.error : s.ejectFailed ? s.ejectNote : QString();
     error_->setText(problem);
+    error_->setToolTip(s.phase == Phase::Failed ? s.errorDetail : QString());
     error_->setVisible(!problem.isEmpty());
 }

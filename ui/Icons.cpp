@@ -23,11 +23,20 @@ QIcon Icons::get(const QString& name)
     return *it;
 }
 
-QIcon Icons::forStatus(const QString& statusKey)
+QIcon Icons::forStatus(ItemStatus status)
 {
-    if (statusKey.isEmpty())
-        return {};
-    return get(QStringLiteral("status-") + statusKey);
+    switch (status) {
+    case ItemStatus::None: break;
+    case ItemStatus::Ok: return get(QStringLiteral("status-ok"));
+    case ItemStatus::Warning: return get(QStringLiteral("status-warning"));
+    case ItemStatus::Failed: return get(QStringLiteral("status-failed"));
+    case ItemStatus::Missing: return get(QStringLiteral("status-missing"));
+    case ItemStatus::Pending: return get(QStringLiteral("status-pending"));
+    case ItemStatus::Skipped: return get(QStringLiteral("status-skipped"));
+    case ItemStatus::Package: return get(QStringLiteral("status-package"));
+    case ItemStatus::Key: return get(QStringLiteral("status-key"));
+    }
+    return {};
 }
 
 QIcon Icons::application() { return get(QStringLiteral("atmosphere-station")); }

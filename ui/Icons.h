@@ -5,10 +5,12 @@
 #include <QIcon>
 #include <QString>
 
+#include "app/ModelRoles.h"
+
 class Icons {
 public:
     static void init();                                 // registers the compiled-in resources
     static QIcon get(const QString& name);
-    static QIcon forStatus(const QString& statusKey);   // ModelRole::Status keywords
+    static QIcon forStatus(ItemStatus status);          // what ModelRole::Status holds
     static QIcon application();
 };

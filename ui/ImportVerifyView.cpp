@@ -461,9 +461,11 @@ void ImportVerifyView::onInstallFinished(bool ok)
     job_ = nullptr;
     const auto installed = job->installed();
     const QString error = job->errorMessage();
+    const QString errorDetail = job->errorDetail();
     const atmo::VerifyReport report = job->report();
     job->dispose(this);
     if (ok && installed) {
+        installStatus_->setToolTip({});
         installStatus_->setStyleSheet(QStringLiteral("color:#1e7b34;font-weight:bold"));
         installStatus_->setText(tr("Installed version %1 (%2) into %3.")
                                     .arg(QString::fromStdString(installed->version))
@@ -472,6 +474,7 @@ void ImportVerifyView::onInstallFinished(bool ok)
     } else {
         installStatus_->setStyleSheet(StatusColors::errorStyle(true));
         installStatus_->setText(tr("Not installed: %1").arg(error.isEmpty() ? tr("unknown error") : error));
+        installStatus_->setToolTip(errorDetail);
         const bool filesFailed = std::any_of(report.files.begin(), report.files.end(), [](const atmo::FileCheck& f) {
             return FileCheckModel::isFailure(f.state);
         });

@@ -11,13 +11,13 @@ StatusIconProxy::StatusIconProxy(QObject* parent) : QIdentityProxyModel(parent) 
 QVariant StatusIconProxy::data(const QModelIndex& index, int role) const
 {
     if (role == Qt::DecorationRole) {
-        const QString key = QIdentityProxyModel::data(index, ModelRole::Status).toString();
-        if (!key.isEmpty())
-            return Icons::forStatus(key);
+        const auto status = QIdentityProxyModel::data(index, ModelRole::Status).value<ItemStatus>();
+        if (status != ItemStatus::None)
+            return Icons::forStatus(status);
     }
     if (role == Qt::ForegroundRole) {
-        const QString key = QIdentityProxyModel::data(index, ModelRole::Status).toString();
-        if (key == QLatin1String("failed") || key == QLatin1String("missing"))
+        const auto status = QIdentityProxyModel::data(index, ModelRole::Status).value<ItemStatus>();
+        if (status == ItemStatus::Failed || status == ItemStatus::Missing)
             return QColor(0xb3, 0x26, 0x1e);
     }
     return QIdentityProxyModel::data(index, role);

@@ -1,5 +1,5 @@
 // Adds the UI's look to the QtCore models: an icon (and for failures a red
-// text colour) from each cell's ModelRole::Status keyword. The models stay
+// text colour) from each cell's ModelRole::Status (an ItemStatus). The models stay
 // free of QtGui so they test without a display.
 #pragma once
 

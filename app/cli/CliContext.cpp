@@ -100,18 +100,40 @@ std::optional<atmo::SecretKey> Context::stationIdentity(QString& error) const
     return *identity;
 }
 
-int Context::fail(const QString& reason) const
+int exitCodeFor(atmo::ErrorCode code)
 {
-    std::cerr << "atmosphere: " << reason.toStdString() << std::endl;
+    switch (code) {
+    case atmo::ErrorCode::Failed: return Failed;
+    case atmo::ErrorCode::Io: return Failed;
+    case atmo::ErrorCode::Usage: return Usage;
+    case atmo::ErrorCode::Untrusted: return Untrusted;
+    case atmo::ErrorCode::BadData: return BadData;
+    case atmo::ErrorCode::NoSpace: return NoSpace;
+    case atmo::ErrorCode::NotFound: return NotFound;
+    case atmo::ErrorCode::Busy: return Busy;
+    case atmo::ErrorCode::Cancelled: return Cancelled;
+    }
     return Failed;
 }
 
-int Context::usage(const QString& reason) const
+int Context::fail(const atmo::Error& error, const QJsonObject& extra) const
 {
-    std::cerr << "atmosphere: " << reason.toStdString() << " (see atmosphere " << command_.toStdString() << " --help)"
-              << std::endl;
-    return Usage;
+    std::cerr << "atmosphere: " << error.message;
+    if (error.code == atmo::ErrorCode::Usage)
+        std::cerr << " (see atmosphere " << command_.toStdString() << " --help)";
+    std::cerr << std::endl;
+    if (json_ && !printedJson_) { // a command that printed its result put the code in it
+        QJsonObject o = extra;
+        o.insert("error", q(error.message));
+        o.insert("code", QString::fromLatin1(atmo::errorCodeName(error.code)));
+        printJson(o);
+    }
+    return exitCodeFor(error.code);
 }
+
+int Context::fail(const QString& reason) const { return fail(atmo::Error{reason.toStdString()}); }
+
+int Context::usage(const QString& reason) const { return fail(atmo::Error{reason.toStdString(), atmo::ErrorCode::Usage}); }
 
 void Context::print(const QString& line) const
 {
@@ -121,6 +143,7 @@ void Context::print(const QString& line) const
 
 void Context::printJson(const QJsonObject& object) const
 {
+    printedJson_ = true;
     std::cout << QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString() << std::endl;
 }
 
@@ -276,7 +299,7 @@ void TerminalProgress::onProgress(const atmo::Progress& p)
     std::string item = p.item;
     if (item.size() > 32)
         item = "..." + item.substr(item.size() - 29);
-    std::fprintf(stderr, "\r\033[K%-12s [%s] %3d%% %s%s%s", p.phase.c_str(), bar.c_str(), static_cast<int>(frac * 100),
+    std::fprintf(stderr, "\r\033[K%-12s [%s] %3d%% %s%s%s", atmo::phaseName(p.phase), bar.c_str(), static_cast<int>(frac * 100),
                  rate > 0 ? (atmo::humanBytes(static_cast<std::uint64_t>(rate)) + "/s").c_str() : "", eta.c_str(),
                  item.empty() ? "" : ("  " + item).c_str());
     std::fflush(stderr);

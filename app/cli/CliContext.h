@@ -1,6 +1,7 @@
 // What every `atmosphere` subcommand shares: global options (--home, --json),
 // the one-line error convention, password prompts, and the terminal progress
-// bar. Exit codes: 0 success, 1 the operation failed, 2 bad usage.
+// bar. The exit code and the --json "code" of a failure follow its kind
+// (atmo::ErrorCode), decided in one place, exitCodeFor(): see Exit.
 #pragma once
 
 #include <QCommandLineParser>
@@ -14,7 +15,8 @@
 #include <string>
 
 #include "app/QtStrings.h"
-#include "core/job.h"
+#include "core/progress.h"
+#include "core/result.h"
 #include "core/minisign.h"
 #include "core/package_verifier.h"
 #include "core/rate_meter.h"
@@ -22,7 +24,19 @@
 
 namespace cli {
 
-enum Exit { Ok = 0, Failed = 1, Usage = 2 };
+// Documented in README.md ("Exit codes"); scripts rely on them.
+enum Exit {
+    Ok = 0,
+    Failed = 1,     // anything else, I/O errors among them
+    Usage = 2,      // bad command line
+    Untrusted = 3,  // no valid signature from a trusted key
+    BadData = 4,    // damaged or malformed: bad archive, hash mismatch, bad manifest
+    NoSpace = 5,    // not enough free space
+    NotFound = 6,   // the named file, key, package or peer does not exist
+    Busy = 7,       // locked or in use by another process
+    Cancelled = 130 // Ctrl-C / SIGTERM, as a shell reports SIGINT
+};
+int exitCodeFor(atmo::ErrorCode code);
 
 class Context {
 public:
@@ -40,8 +54,12 @@ public:
     std::optional<atmo::SecretKey> stationIdentity(QString& error) const;
     std::filesystem::path homePath() const { return home_; }
 
-    int fail(const QString& reason) const;              // "atmosphere: <reason>" on stderr, returns Failed
-    int usage(const QString& reason) const;             // same, returns Usage
+    // "atmosphere: <reason>" on stderr; with --json also {"error": reason,
+    // "code": "no_space", ...extra} on stdout unless the command already
+    // printed its result there (with its own "code"). Returns exitCodeFor(code).
+    int fail(const atmo::Error& error, const QJsonObject& extra = {}) const;
+    int fail(const QString& reason) const;              // an untyped failure: returns Failed
+    int usage(const QString& reason) const;             // same, plus the --help hint; returns Usage
     void print(const QString& line) const;              // stdout, human mode only
     void printJson(const QJsonObject& object) const;    // stdout, compact, one line
     // Rows of columns, left-aligned, the first row a header; human mode only.
@@ -62,6 +80,7 @@ private:
     QString command_;
     QStringList args_;
     bool json_ = false;
+    mutable bool printedJson_ = false;
     std::filesystem::path home_;
 };
 
@@ -76,7 +95,7 @@ public:
 private:
     bool enabled_;
     bool drawn_ = false;
-    std::string phase_;
+    atmo::Phase phase_ = atmo::Phase::None;
     atmo::RateMeter rate_;
 };
 

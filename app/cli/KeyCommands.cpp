@@ -46,7 +46,7 @@ int keyGenerate(const QStringList& args)
     const QString dir = p.isSet("out") ? p.value("out") : q(ctx.home().keysDir().string());
     auto pub = atmo::writeKeyPair(s(dir), s(name), key, password);
     if (!pub)
-        return ctx.fail(q(pub.message()));
+        return ctx.fail(pub.error());
     if (trustAs) {
         if (auto added = atmo::TrustStore(ctx.home().trustDir()).add(*pub, *trustAs, s(name)); !added)
             return ctx.fail("the key was written to " + dir + " but could not be trusted: " + q(added.message()));

@@ -44,7 +44,7 @@ bool alreadyThere(const Context& ctx, const std::filesystem::path& file, const a
         return false; // known, and not these bytes
     TerminalProgress bar(!ctx.json());
     const auto hash = atmo::sha256FileHex(file, atmo::CancelToken(), [&](std::uint64_t done) {
-        bar.onProgress({"checking", done, entry.sizeBytes, entry.modelId});
+        bar.onProgress({atmo::Phase::Checking, done, entry.sizeBytes, entry.modelId});
     });
     bar.done();
     if (!hash)
@@ -154,10 +154,10 @@ int modelPull(const QStringList& args)
     QEventLoop loop;
     bool paused = false;
     QObject::connect(&download, &MeshDownload::progressChanged, &loop, [&](const atmo::DownloadProgress& pr) {
-        bar.onProgress({"downloading", pr.bytesDownloaded, pr.totalBytes, s(id)});
+        bar.onProgress({atmo::Phase::Downloading, pr.bytesDownloaded, pr.totalBytes, s(id)});
     });
-    QObject::connect(&download, &MeshDownload::phaseProgress, &loop, [&](const QString& phase, quint64 d, quint64 t) {
-        bar.onProgress({s(phase), d, t, s(id)});
+    QObject::connect(&download, &MeshDownload::phaseProgress, &loop, [&](atmo::Phase phase, quint64 d, quint64 t) {
+        bar.onProgress({phase, d, t, s(id)});
     });
     QObject::connect(&download, &MeshDownload::peerProblem, &loop, [&](const QString&, const QString& message) {
         bar.done();

@@ -142,9 +142,7 @@ int packageCreate(const QStringList& args)
                                        : QString("%1: %2 problems to fix in the mission; nothing was built")
                                              .arg(q(scanned->root.string()))
                                              .arg(n);
-        if (ctx.json())
-            ctx.printJson(QJsonObject{{"error", summary}, {"problems", list}});
-        return ctx.fail(summary);
+        return ctx.fail(atmo::Error{s(summary), atmo::ErrorCode::BadData}, QJsonObject{{"problems", list}});
     }
     const auto keyFile = signingKeyFile(home, p, error);
     if (!keyFile)
@@ -186,7 +184,7 @@ int packageCreate(const QStringList& args)
     auto created = atmo::createPackage(options, &progress, cancel);
     progress.done();
     if (!created)
-        return ctx.fail(q(created.message()));
+        return ctx.fail(created.error());
 
     atmo::PackageStore store(home.storeIndex());
     atmo::StoredPackage stored;

@@ -141,7 +141,7 @@ int packageExport(const QStringList& args)
     auto results = atmo::exportPackage(*source, std::move(targets), options, &printer, cancel);
     printer.done();
     if (!results)
-        return ctx.fail(q(results.message()));
+        return ctx.fail(results.error());
 
     // Eject each drive once, when every output on it was written and verified
     // (core/export_eject.h; the window applies the same plan).

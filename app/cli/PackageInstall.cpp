@@ -70,7 +70,7 @@ int runImport(const Context& ctx, const QString& file, const ImportChoices& choi
     options.allowDowngrade = choices.allowDowngrade;
     auto policy = atmo::TierPolicy::loadOrDefaults(home.tiersFile());
     if (!policy)
-        return ctx.fail(q(policy.message()));
+        return ctx.fail(policy.error());
     options.policy = *policy;
 
     atmo::CancelToken cancel;
@@ -98,7 +98,9 @@ int runImport(const Context& ctx, const QString& file, const ImportChoices& choi
             printReport(ctx, result.report);
             ctx.print("  device     " + q(result.tier.reason));
         }
-        return ctx.fail(about(file, "not installed: " + about(file, result.report.reason).mid(file.size() + 2).toStdString()));
+        return ctx.fail(atmo::Error{
+            s(about(file, "not installed: " + about(file, result.report.reason).mid(file.size() + 2).toStdString())),
+            result.report.code});
     }
     const auto& pkg = *result.installed;
     ctx.print(QString("Installed %1 %2 into %3").arg(q(pkg.id), q(pkg.version), q(pkg.dir.string())));
@@ -149,7 +151,7 @@ int packageRollback(const QStringList& args)
         return Usage;
     const std::string id = s(p.positionalArguments().at(0));
     if (auto r = atmo::rollbackPackage(rootOf(ctx, p), id); !r)
-        return ctx.fail(q(r.message()));
+        return ctx.fail(r.error());
     auto now = atmo::findInstalled(rootOf(ctx, p), id);
     if (ctx.json() && now)
         ctx.printJson(installedJson(*now));

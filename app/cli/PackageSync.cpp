@@ -72,10 +72,10 @@ QString download(const Context& ctx, const PeerPackage& pkg, const PeerPackageFi
     QEventLoop loop;
     bool paused = false;
     QObject::connect(&dl, &MeshDownload::progressChanged, &loop, [&](const atmo::DownloadProgress& pr) {
-        bar.onProgress({"downloading", pr.bytesDownloaded, pr.totalBytes, label});
+        bar.onProgress({atmo::Phase::Downloading, pr.bytesDownloaded, pr.totalBytes, label});
     });
-    QObject::connect(&dl, &MeshDownload::phaseProgress, &loop, [&](const QString& phase, quint64 d, quint64 t) {
-        bar.onProgress({s(phase), d, t, label});
+    QObject::connect(&dl, &MeshDownload::phaseProgress, &loop, [&](atmo::Phase phase, quint64 d, quint64 t) {
+        bar.onProgress({phase, d, t, label});
     });
     QObject::connect(&dl, &MeshDownload::peerProblem, &loop, [&](const QString&, const QString& message) {
         bar.done();

@@ -37,7 +37,7 @@ int packageVerify(const QStringList& args)
     } else if (report.manifest) {
         auto policy = atmo::TierPolicy::loadOrDefaults(ctx.home().tiersFile());
         if (!policy)
-            return ctx.fail(q(policy.message()));
+            return ctx.fail(policy.error());
         const auto hw = atmo::detectHardware(ctx.home().defaultInstallRoot());
         device = atmo::decidePackageTier(hw, *report.manifest, *policy);
     }
@@ -54,7 +54,7 @@ int packageVerify(const QStringList& args)
             ctx.print("  device     " + q(device->reason));
     }
     if (!report.ok)
-        return ctx.fail(about(file, report.reason));
+        return ctx.fail(atmo::Error{s(about(file, report.reason)), report.code});
     return Ok;
 }
 

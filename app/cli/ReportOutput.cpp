@@ -86,8 +86,10 @@ QJsonObject reportJson(const atmo::VerifyReport& r)
 {
     QJsonObject o{{"ok", r.ok}, {"file", q(r.file.string())}, {"archive_bytes", qint64(r.archiveBytes)},
                   {"compression", r.compression == atmo::Compression::Zstd ? "zstd" : "none"}};
-    if (!r.ok)
+    if (!r.ok) {
         o["reason"] = q(r.reason);
+        o["code"] = QString::fromLatin1(atmo::errorCodeName(r.code));
+    }
     if (r.manifest) {
         const auto& m = *r.manifest;
         QJsonObject package{{"id", q(m.id)},         {"name", q(m.name)},

@@ -93,10 +93,10 @@ int serve(const QStringList& args)
     }
 
     if (auto ensured = home.ensure(); !ensured)
-        return ctx.fail(q(ensured.message()));
+        return ctx.fail(ensured.error());
     const auto nodeId = home.nodeId();
     if (!nodeId)
-        return ctx.fail(q(nodeId.message()));
+        return ctx.fail(nodeId.error());
 
     // Listen before the scan, so a port in use fails at once, not after hashing.
     PeerServer server;

@@ -26,12 +26,12 @@ int trustAdd(const QStringList& args)
     const QString file = p.positionalArguments().at(0);
     auto key = atmo::PublicKey::load(s(file));
     if (!key)
-        return ctx.fail(q(key.message()));
+        return ctx.fail(key.error());
     const QString name = p.isSet("name") ? p.value("name") : QFileInfo(file).completeBaseName();
     atmo::TrustStore store(ctx.home().trustDir());
     auto added = store.add(*key, *role, s(name));
     if (!added)
-        return ctx.fail(q(added.message()));
+        return ctx.fail(added.error());
     if (ctx.json())
         ctx.printJson({{"key_id", q(added->keyId())}, {"role", q(std::string(atmo::roleName(*role)))}, {"name", name}});
     else
@@ -83,7 +83,7 @@ int trustRemove(const QStringList& args)
     atmo::TrustStore store(ctx.home().trustDir());
     auto removed = store.remove(s(p.positionalArguments().at(0).toUpper()), role);
     if (!removed)
-        return ctx.fail(q(removed.message()));
+        return ctx.fail(removed.error());
     ctx.print("Removed " + p.positionalArguments().at(0).toUpper());
     if (ctx.json())
         ctx.printJson({{"removed", p.positionalArguments().at(0).toUpper()}});

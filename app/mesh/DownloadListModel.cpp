@@ -53,7 +53,7 @@ QString DownloadListModel::stateText(const DownloadManager::Item& it)
     switch (it.state) {
     case atmo::TransferState::Queued: return tr("Queued");
     case atmo::TransferState::Active:
-        if (it.phaseName == QLatin1String("checking") && it.phaseTotal > 0)
+        if (it.corePhase == atmo::Phase::Checking && it.phaseTotal > 0)
             return tr("Checking… %1 %").arg(percentOf(it.phaseDone, it.phaseTotal));
         switch (it.phase) {
         case MeshDownload::State::Running: return tr("Downloading");
@@ -118,14 +118,14 @@ QVariant DownloadListModel::data(const QModelIndex& index, int role) const
         break;
     case ModelRole::Status:
         switch (it.state) {
-        case atmo::TransferState::Done: return QStringLiteral("ok");
-        case atmo::TransferState::Failed: return QStringLiteral("failed");
-        case atmo::TransferState::Cancelled: return QStringLiteral("skipped");
+        case atmo::TransferState::Done: return QVariant::fromValue(ItemStatus::Ok);
+        case atmo::TransferState::Failed: return QVariant::fromValue(ItemStatus::Failed);
+        case atmo::TransferState::Cancelled: return QVariant::fromValue(ItemStatus::Skipped);
         case atmo::TransferState::Active:
             if (!it.problem.isEmpty())
-                return QStringLiteral("warning");
+                return QVariant::fromValue(ItemStatus::Warning);
             [[fallthrough]];
-        default: return QStringLiteral("pending");
+        default: return QVariant::fromValue(ItemStatus::Pending);
         }
     case ModelRole::Sort:
         switch (index.column()) {
@@ -142,9 +142,9 @@ QVariant DownloadListModel::data(const QModelIndex& index, int role) const
     case ModelRole::Path: return it.path;
     case IdRole: return static_cast<qulonglong>(it.id);
     case TitleRole: return it.title;
-    case KindRole: return it.kind == DownloadManager::Kind::Model ? QStringLiteral("model") : QStringLiteral("package");
+    case KindRole: return QVariant::fromValue(it.kind);
     case PriorityRole: return q(atmo::priorityName(it.priority));
-    case StateRole: return q(atmo::transferStateName(it.state));
+    case StateRole: return QVariant::fromValue(it.state);
     case StateTextRole: return stateText(it);
     case PercentRole: return percent;
     case BytesDoneRole: return static_cast<qulonglong>(have);

@@ -6,9 +6,8 @@
 //
 // Every role below answers on every column, so a list view with a delegate
 // can draw a whole row from column 0; the columns are for a table view.
-// ModelRole::Status is "pending" (queued, running, paused), "warning"
-// (running while a peer misbehaves), "ok", "failed" or "skipped"
-// (cancelled); ModelRole::Sort the raw value of the column; ModelRole::Path
+// ModelRole::Status is ItemStatus Pending (queued, running, paused), Warning
+// (running while a peer misbehaves), Ok, Failed or Skipped (cancelled); ModelRole::Sort the raw value of the column; ModelRole::Path
 // the verified file once done.
 #pragma once
 
@@ -25,9 +24,9 @@ public:
     enum Role {
         IdRole = Qt::UserRole + 100, // quint64: the manager's item id
         TitleRole,          // "yolo-v8n"
-        KindRole,           // "model" | "package"
+        KindRole,           // DownloadManager::Kind
         PriorityRole,       // "critical" | "high" | "normal" | "low"
-        StateRole,          // "queued" | "active" | "paused" | "done" | "failed" | "cancelled"
+        StateRole,          // atmo::TransferState
         StateTextRole,      // "Downloading", "Verifying… 40 %", "Paused", ...
         PercentRole,        // double 0..100 of the bytes (StateTextRole has the checking/verifying share)
         BytesDoneRole,      // qulonglong
@@ -63,3 +62,6 @@ private:
     QPointer<DownloadManager> manager_;
     int rows_ = 0; // what the views were told
 };
+
+Q_DECLARE_METATYPE(atmo::TransferState)
+Q_DECLARE_METATYPE(DownloadManager::Kind)

@@ -275,7 +275,7 @@ void DownloadManager::startItem(Row& r)
     r.item.phase = MeshDownload::State::Preparing;
     r.item.error.clear();
     r.item.problem.clear();
-    r.item.phaseName.clear();
+    r.item.corePhase = atmo::Phase::None;
     r.item.phaseDone = r.item.phaseTotal = 0;
     refreshSources(r);
     r.item.peers = endpointsOf(r.sources);
@@ -297,7 +297,7 @@ void DownloadManager::checkExisting(Row& r, const fs::path& file)
 {
     r.checking = true;
     r.check = atmo::CancelToken();
-    r.item.phaseName = QStringLiteral("checking");
+    r.item.corePhase = atmo::Phase::Checking;
     r.item.phaseTotal = r.spec.sizeBytes;
     changed(r);
 
@@ -338,7 +338,7 @@ void DownloadManager::onChecked(quint64 id, quint64 generation, bool same)
         return; // paused or cancelled meanwhile
     r->checking = false;
     r->checkedBytes.reset();
-    r->item.phaseName.clear();
+    r->item.corePhase = atmo::Phase::None;
     if (!same) {
         changed(*r);
         launch(*r);
@@ -366,7 +366,7 @@ void DownloadManager::launch(Row& r)
         if (Row* row = rowById(id)) {
             row->item.phase = s;
             if (s == MeshDownload::State::Running)
-                row->item.phaseName.clear();
+                row->item.corePhase = atmo::Phase::None;
             changed(*row);
         }
     });
@@ -382,9 +382,9 @@ void DownloadManager::launch(Row& r)
         row->item.peers = supplying.isEmpty() ? endpointsOf(row->sources) : supplying;
         changedLater(*row);
     });
-    connect(d, &MeshDownload::phaseProgress, this, [this, id](const QString& phase, quint64 done, quint64 total) {
+    connect(d, &MeshDownload::phaseProgress, this, [this, id](atmo::Phase phase, quint64 done, quint64 total) {
         if (Row* row = rowById(id)) {
-            row->item.phaseName = phase;
+            row->item.corePhase = phase;
             row->item.phaseDone = done;
             row->item.phaseTotal = total;
             changedLater(*row);
@@ -432,7 +432,7 @@ void DownloadManager::complete(Row& r, bool ok, const QString& error, const fs::
         (void)queue_.finish(*r.qid, ok, error.toStdString()); // it is active: this cannot fail
     r.item.state = ok ? atmo::TransferState::Done : atmo::TransferState::Failed;
     r.item.phase = ok ? MeshDownload::State::Finished : MeshDownload::State::Failed;
-    r.item.phaseName.clear();
+    r.item.corePhase = atmo::Phase::None;
     r.item.progress.rate = 0;
     r.item.progress.etaSeconds.reset();
     if (ok) {

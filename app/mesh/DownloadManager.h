@@ -18,7 +18,7 @@
 // model the library scan found with the same SHA-256 (setLibrary), or a file
 // at the final name whose hash the shared hash cache knows, is Done as soon as
 // it is added; a file at the final name the cache does not know is hashed
-// when the item's turn comes (phase "checking") and only downloaded if it
+// when the item's turn comes (Phase::Checking) and only downloaded if it
 // differs. A model that lands is put into the hash cache with the hash the
 // download verified (so the rescan reads nothing) and libraryChanged() asks
 // for a rescan, after which the peer server offers it
@@ -72,9 +72,9 @@ public:
         QString error;                 // Failed: one line, naming the peer when bad data was the cause
         QString path;                  // Done: the verified file
         bool installAfter = false;     // a package to install once downloaded and verified
-        // While active and not yet receiving: "checking" (a file already
-        // there, or the part file) or "verifying" (the whole file), with bytes.
-        QString phaseName;
+        // While active and not yet receiving: Checking (a file already
+        // there, or the part file) or Verifying (the whole file), with bytes.
+        atmo::Phase corePhase = atmo::Phase::None; // what the journal reports (Checking, Verifying)
         quint64 phaseDone = 0;
         quint64 phaseTotal = 0;
         bool alreadyHad = false;       // Done without a download: the verified file was already there

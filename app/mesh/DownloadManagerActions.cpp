@@ -21,7 +21,7 @@ void DownloadManager::stopTransfer(Row& r, bool discard)
         r.checking = false;
         r.checkedBytes.reset();
     }
-    r.item.phaseName.clear();
+    r.item.corePhase = atmo::Phase::None;
     r.item.progress.rate = 0;
     r.item.progress.etaSeconds.reset();
     if (MeshDownload* d = r.download) {

@@ -87,13 +87,13 @@ void removeJournalFiles(const fs::path& finalPath)
     fs::remove(atmo::DownloadJournal::journalPath(finalPath), ec);
 }
 
-// Forwards the journal's "checking"/"verifying" phases to the owner's thread.
+// Forwards the journal's Checking/Verifying phases to the owner's thread.
 class PhaseForwarder : public atmo::Observer {
 public:
     explicit PhaseForwarder(std::shared_ptr<JournalRelay> relay) : relay_(std::move(relay)) {}
     void onProgress(const atmo::Progress& p) override
     {
-        const QString phase = q(p.phase);
+        const atmo::Phase phase = p.phase;
         const quint64 done = p.done, total = p.total;
         relay_->post([phase, done, total](JournalWorker* t) { emit t->phaseProgress(phase, done, total); });
     }

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "core/download_journal.h"
-#include "core/job.h"
+#include "core/progress.h"
 
 struct JournalRelay;
 
@@ -84,7 +84,7 @@ public:
 signals:
     void opened(const QString& error); // empty: journal() is ready
     void reserved(const QString& error); // empty: the space is the part file's
-    void phaseProgress(const QString& phase, quint64 done, quint64 total);
+    void phaseProgress(atmo::Phase phase, quint64 done, quint64 total);
     void committed(const JournalWorker::Commit& result);
     void finishedFile(const atmo::Result<atmo::FinishReport>& report);
 

@@ -9,7 +9,7 @@
 
 #include <vector>
 
-#include "core/job.h"
+#include "core/cancel_token.h"
 #include "core/model_library.h"
 
 // $ATMOSPHERE_LLAMAFARM_URL, else http://localhost:11540 (LlamaFarm's own

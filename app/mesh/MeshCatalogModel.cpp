@@ -73,7 +73,7 @@ QVariant MeshCatalogModel::data(const QModelIndex& index, int role) const
         break;
     case ModelRole::Status:
         if (index.column() == PeersColumn && !m.conflicting.empty())
-            return QStringLiteral("warning");
+            return QVariant::fromValue(ItemStatus::Warning);
         break;
     case ModelRole::Sort:
         switch (index.column()) {

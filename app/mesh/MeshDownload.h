@@ -61,7 +61,7 @@
 #include "core/catalog_wire.h"
 #include "core/download_journal.h"
 #include "core/download_progress.h"
-#include "core/job.h"
+#include "core/progress.h"
 #include "core/range_plan.h"
 
 #include "app/mesh/ChunkListQuery.h"
@@ -131,8 +131,8 @@ public:
 signals:
     void stateChanged(MeshDownload::State state);
     void progressChanged(const atmo::DownloadProgress& progress);
-    // Opening or finishing: "checking" / "verifying" with bytes.
-    void phaseProgress(const QString& phase, quint64 done, quint64 total);
+    // Opening or finishing: Phase::Checking / Phase::Verifying with bytes.
+    void phaseProgress(atmo::Phase phase, quint64 done, quint64 total);
     // A peer's bytes failed a check; the download goes on with the others.
     void peerProblem(const QString& endpoint, const QString& message);
     // The whole file failed its SHA-256 and is fetched again: one line that

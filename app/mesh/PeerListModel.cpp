@@ -73,8 +73,9 @@ QVariant PeerListModel::data(const QModelIndex& index, int role) const
         break;
     case ModelRole::Status:
         if (index.column() == StatusColumn)
-            return p.reachable ? QStringLiteral("ok") : (p.fetched || !p.error.isEmpty() ? QStringLiteral("failed")
-                                                                                          : QStringLiteral("pending"));
+            return QVariant::fromValue(p.reachable                             ? ItemStatus::Ok
+                                       : p.fetched || !p.error.isEmpty() ? ItemStatus::Failed
+                                                                         : ItemStatus::Pending);
         break;
     case ModelRole::Sort:
         switch (index.column()) {

@@ -50,7 +50,7 @@
 
 #include "app/mesh/ServeLimits.h"
 #include "core/http_request.h"
-#include "core/job.h"
+#include "core/cancel_token.h"
 #include "core/mesh_peer.h"
 #include "core/model_library.h"
 

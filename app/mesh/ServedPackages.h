@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "core/job.h"
+#include "core/cancel_token.h"
 
 namespace atmo {
 class HashCache;

@@ -1,13 +1,22 @@
-#include "core/job.h"
-
-#include "core/result.h"
+#include "core/progress.h"
 
 namespace atmo {
 
-void CancelToken::check() const
+const char* phaseName(Phase phase)
 {
-    if (cancelled())
-        throw Cancelled();
+    switch (phase) {
+    case Phase::None: return "working";
+    case Phase::Scanning: return "scanning";
+    case Phase::Hashing: return "hashing";
+    case Phase::Checking: return "checking";
+    case Phase::Downloading: return "downloading";
+    case Phase::Verifying: return "verifying";
+    case Phase::Writing: return "writing";
+    case Phase::Syncing: return "syncing";
+    case Phase::ReadingBack: return "reading back";
+    case Phase::Installing: return "installing";
+    }
+    return "working";
 }
 
 ProgressReporter::ProgressReporter(Observer* observer, std::chrono::milliseconds interval)
@@ -15,10 +24,10 @@ ProgressReporter::ProgressReporter(Observer* observer, std::chrono::milliseconds
 {
 }
 
-void ProgressReporter::phase(std::string phase, std::uint64_t total)
+void ProgressReporter::phase(Phase phase, std::uint64_t total)
 {
     std::lock_guard lock(mutex_);
-    current_.phase = std::move(phase);
+    current_.phase = phase;
     current_.total = total;
     current_.done = 0;
     maybeReport(true);
