@@ -285,15 +285,15 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(held->waiting() >= 1, 60000);
         QTest::mouseClick(row->pauseButton(), Qt::LeftButton);
         QVERIFY2(!held->openedByWatchdog(), "pause waited for a chunk commit");
-        QTRY_COMPARE_WITH_TIMEOUT(row->state(), QString("paused"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(row->state(), atmo::TransferState::Paused, 10000);
         QVERIFY2(!held->openedByWatchdog(), "pause waited for a chunk commit");
         gate.hold(nullptr);
         held->open();
 
         // The journal closed in the background: resuming finishes the file.
         QTest::mouseClick(row->resumeButton(), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(row->state() == "done" || row->state() == "failed", 120000);
-        QVERIFY2(row->state() == "done", qPrintable(row->errorLabel()->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(row->state() == atmo::TransferState::Done || row->state() == atmo::TransferState::Failed, 120000);
+        QVERIFY2(row->state() == atmo::TransferState::Done, qPrintable(row->errorLabel()->text()));
         QVERIFY(readFile(home / "models/yolo-defects.onnx") == readFile(served / "yolo-defects.onnx"));
 
         // Cancel with a commit held.
@@ -306,7 +306,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(held->waiting() >= 1, 60000);
         QTest::mouseClick(second->cancelButton(), Qt::LeftButton);
         QVERIFY2(!held->openedByWatchdog(), "cancel waited for a chunk commit");
-        QTRY_COMPARE_WITH_TIMEOUT(second->state(), QString("cancelled"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(second->state(), atmo::TransferState::Cancelled, 10000);
         QVERIFY2(!held->openedByWatchdog(), "cancel waited for a chunk commit");
         gate.hold(nullptr);
         held->open();

@@ -207,7 +207,7 @@ int benchPauseCancel(const Sandbox& box, std::uint64_t size)
     };
     if (!timedClick(row->pauseButton(), "pause", size / 4))
         return 1;
-    waitUntil([&] { return row->state() == "paused"; }, 10000);
+    waitUntil([&] { return row->state() == atmo::TransferState::Paused; }, 10000);
     row->resumeButton()->click();
     if (!timedClick(row->cancelButton(), "cancel", size / 2))
         return 1;
