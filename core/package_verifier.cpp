@@ -569,7 +569,9 @@ private:
             throw Reject{"this archive is a " + exportTiers + " export: it carries only " + exportTiers +
                          "'s files, not " + firstNotCarried +
                          (missing > 1 ? " and " + std::to_string(missing - 1) + " more" : std::string()) + " that " +
-                         tierName(*report_.tier) + " needs"};
+                         tierName(*report_.tier) + " needs",
+                         // Not damage: the archive is whole, only made for a smaller tier.
+                         ErrorCode::Failed};
         }
         if (!firstMissing.empty())
             throw Reject{firstMissing};

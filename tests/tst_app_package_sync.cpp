@@ -155,7 +155,7 @@ private slots:
         // Station C trusts nobody: the download succeeds, the install does not.
         const fs::path homeC = box / "c";
         auto r = runCli({"package", "sync", "--from", base, "--id", "production-inspection", "--root", p("device-c")}, homeC);
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.exitCode, 3); // untrusted
         QVERIFY2(r.err.contains("not installed"), qPrintable(r.err));
         QVERIFY(!fs::exists(box / "device-c" / "production-inspection"));
     }

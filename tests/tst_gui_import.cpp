@@ -126,11 +126,14 @@ private slots:
     void aBadTiersFileIsShownNotReplacedByDefaults()
     {
         const fs::path tiers = box_ / "home" / "tiers.yaml";
-        writeFile(tiers, "tier_2: [this is not a threshold\n");
-        struct Remove {
+        // The home's good tiers.yaml (initTestCase) comes back afterwards:
+        // the later install cases rely on it.
+        struct Restore {
             fs::path file;
-            ~Remove() { fs::remove(file); }
-        } remove{tiers};
+            std::string before;
+            ~Restore() { writeFile(file, before); }
+        } restore{tiers, readFile(tiers)};
+        writeFile(tiers, "tier_2: [this is not a threshold\n");
         const auto cli = runCli({"package", "verify", q(good_)}, box_ / "home");
         QVERIFY2(cli.exitCode != 0, qPrintable(cli.out + cli.err));
         const QString reason = cli.err.trimmed().section(QStringLiteral("atmosphere: "), 1);
