@@ -6,10 +6,10 @@
 #include <system_error>
 
 #include "app/PathConversion.h"
-#include "core/fs_util.h"
-#include "core/mission_registry.h"
-#include "core/package_store.h"
-#include "core/station_home.h"
+#include "core/base/fs_util.h"
+#include "core/package/mission_registry.h"
+#include "core/package/package_store.h"
+#include "core/package/station_home.h"
 
 CreateJob::CreateJob(Request request, QObject* parent) : Job(tr("Building"), parent), request_(std::move(request)) {}
 

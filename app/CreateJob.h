@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "app/Job.h"
-#include "core/archive_writer.h"
-#include "core/minisign.h"
-#include "core/package_writer.h"
+#include "core/package/archive_writer.h"
+#include "core/package/minisign.h"
+#include "core/package/package_writer.h"
 
 class CreateJob : public Job {
     Q_OBJECT

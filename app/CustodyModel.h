@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "core/custody.h"
+#include "core/package/custody.h"
 
 class CustodyModel : public QAbstractTableModel {
     Q_OBJECT

@@ -6,11 +6,11 @@
 #include <QRandomGenerator>
 
 #include "app/PathConversion.h"
-#include "core/minisign.h"
-#include "core/package_store.h"
-#include "core/package_writer.h"
-#include "core/station_home.h"
-#include "core/trust_store.h"
+#include "core/package/minisign.h"
+#include "core/package/package_store.h"
+#include "core/package/package_writer.h"
+#include "core/package/station_home.h"
+#include "core/package/trust_store.h"
 
 namespace {
 bool writeText(const QString& path, const QByteArray& data)

@@ -8,8 +8,8 @@
 
 #include "app/Format.h"
 #include "app/PathConversion.h"
-#include "core/install_plan.h"
-#include "core/package_tier.h"
+#include "core/package/install_plan.h"
+#include "core/package/package_tier.h"
 
 namespace {
 // The nearest existing directory at or above path, for statvfs.

@@ -11,9 +11,9 @@
 #include <filesystem>
 #include <optional>
 
-#include "core/install_plan.h"
-#include "core/package_verifier.h"
-#include "core/tier.h"
+#include "core/package/install_plan.h"
+#include "core/package/package_verifier.h"
+#include "core/package/tier.h"
 
 struct DeviceFit {
     bool known = false;             // false until a manifest was read
@@ -22,7 +22,7 @@ struct DeviceFit {
     bool tierOverridden = false;
     bool packageOk = false;         // the package verified
     bool packageCoversTier = false; // every file of the tier present and good
-    // Core's install plan (core/install_plan.h), the one the installer
+    // Core's install plan (core/package/install_plan.h), the one the installer
     // refuses by: set once a manifest was read and one of its tiers suits.
     std::optional<atmo::InstallPlan> plan;
     std::uint64_t bytesNeeded = 0;  // the tier's files plus the margin (plan)

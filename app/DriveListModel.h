@@ -22,7 +22,7 @@
 #include <functional>
 #include <vector>
 
-#include "core/drives.h"
+#include "core/drives/drives.h"
 
 class DriveListModel : public QAbstractTableModel {
     Q_OBJECT

@@ -8,7 +8,7 @@
 #include <QCoreApplication>
 #include <QString>
 
-#include "core/result.h"
+#include "core/base/result.h"
 
 class ErrorText {
     Q_DECLARE_TR_FUNCTIONS(ErrorText)

@@ -25,7 +25,7 @@
 
 #include <utility>
 
-#include "core/thread_pool.h"
+#include "core/base/thread_pool.h"
 
 class QThreadPool;
 

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "app/PathConversion.h"
-#include "core/manifest.h"
-#include "core/package_export.h"
-#include "core/package_verifier.h"
-#include "core/trust_store.h"
+#include "core/package/manifest.h"
+#include "core/drives/package_export.h"
+#include "core/package/package_verifier.h"
+#include "core/package/trust_store.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "app/ModelRoles.h"
-#include "core/package_verifier.h"
+#include "core/package/package_verifier.h"
 
 class FileCheckModel : public QAbstractTableModel {
     Q_OBJECT

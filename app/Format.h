@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "core/manifest.h"
-#include "core/package_verifier.h"
-#include "core/trust_store.h"
+#include "core/package/manifest.h"
+#include "core/package/package_verifier.h"
+#include "core/package/trust_store.h"
 
 class Format {
     Q_DECLARE_TR_FUNCTIONS(Format)

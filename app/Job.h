@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "app/ProgressMeter.h"
-#include "core/progress.h"
-#include "core/package_verifier.h"
+#include "core/base/progress.h"
+#include "core/package/package_verifier.h"
 
 class QueuedObserver;
 

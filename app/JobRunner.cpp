@@ -2,13 +2,13 @@
 
 #include <QMetaObject>
 
-#include "core/thread_pool.h"
+#include "core/base/thread_pool.h"
 
 namespace {
 // Jobs run niced below the window's thread: on a busy two-core station the
 // scheduler then prefers the event loop, so hashing a large package never
 // makes the window stutter. The hashing a job fans out runs on the core's
-// shared pool, niced the same way (core/thread_pool.h). (QThread::setPriority
+// shared pool, niced the same way (core/base/thread_pool.h). (QThread::setPriority
 // has no effect for SCHED_OTHER threads on Linux; a per-thread nice value does.)
 void lowerWorkerPriority() { atmo::lowerThreadPriority(atmo::ThreadPool::kHashingNice); }
 } // namespace

@@ -8,8 +8,8 @@
 #include <optional>
 
 #include "app/Job.h"
-#include "core/minisign.h"
-#include "core/trust_store.h"
+#include "core/package/minisign.h"
+#include "core/package/trust_store.h"
 
 class KeyJob : public Job {
     Q_OBJECT

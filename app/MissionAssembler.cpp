@@ -6,7 +6,7 @@
 #include <QSet>
 
 #include "app/PathConversion.h"
-#include "core/mission.h"
+#include "core/package/mission.h"
 
 void MissionAssembler::add(const QString& file, atmo::ContentKind kind)
 {

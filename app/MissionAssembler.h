@@ -10,7 +10,7 @@
 
 #include <vector>
 
-#include "core/manifest.h"
+#include "core/package/manifest.h"
 
 class MissionAssembler {
     Q_DECLARE_TR_FUNCTIONS(MissionAssembler)

@@ -9,7 +9,7 @@
 
 #include <QAbstractTableModel>
 
-#include "core/mission.h"
+#include "core/package/mission.h"
 
 class MissionContentsModel : public QAbstractTableModel {
     Q_OBJECT

@@ -9,7 +9,7 @@
 
 #include "app/Job.h"
 #include "app/MissionAssembler.h"
-#include "core/mission.h"
+#include "core/package/mission.h"
 
 class MissionJob : public Job {
     Q_OBJECT

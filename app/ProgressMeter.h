@@ -7,9 +7,9 @@
 
 #include <cstdint>
 
-#include "core/rate_meter.h"
+#include "core/base/rate_meter.h"
 
-#include "core/progress.h"
+#include "core/base/progress.h"
 
 struct JobProgress {
     atmo::Phase phase = atmo::Phase::None;

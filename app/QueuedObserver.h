@@ -8,7 +8,7 @@
 #include <mutex>
 
 #include "app/Job.h"
-#include "core/package_verifier.h"
+#include "core/package/package_verifier.h"
 
 class QueuedObserver final : public atmo::VerifyObserver {
 public:

@@ -7,7 +7,7 @@
 #include <QString>
 
 #include "app/DeviceFit.h"
-#include "core/package_verifier.h"
+#include "core/package/package_verifier.h"
 
 class ReportWriter {
     Q_DECLARE_TR_FUNCTIONS(ReportWriter)

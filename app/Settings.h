@@ -9,8 +9,8 @@
 
 #include <memory>
 
-#include "core/station_home.h"
-#include "core/transfer_queue.h"
+#include "core/package/station_home.h"
+#include "core/transfer/transfer_queue.h"
 
 class Settings {
 public:

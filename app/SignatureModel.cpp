@@ -2,7 +2,7 @@
 
 #include "app/Format.h"
 #include "app/ModelRoles.h"
-#include "core/manifest.h"
+#include "core/package/manifest.h"
 
 SignatureModel::SignatureModel(QObject* parent) : QAbstractTableModel(parent) {}
 

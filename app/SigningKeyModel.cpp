@@ -5,7 +5,7 @@
 
 #include "app/ModelRoles.h"
 #include "app/PathConversion.h"
-#include "core/minisign.h"
+#include "core/package/minisign.h"
 
 SigningKeyModel::SigningKeyModel(QObject* parent) : QAbstractTableModel(parent) {}
 

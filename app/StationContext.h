@@ -10,7 +10,7 @@
 #include "app/JobRunner.h"
 #include "app/LanguageManager.h"
 #include "app/Settings.h"
-#include "core/station_home.h"
+#include "core/package/station_home.h"
 
 class StationContext {
 public:

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "core/package_store.h"
+#include "core/package/package_store.h"
 
 class StoredPackageModel : public QAbstractTableModel {
     Q_OBJECT

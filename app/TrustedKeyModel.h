@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "core/trust_store.h"
+#include "core/package/trust_store.h"
 
 class TrustedKeyModel : public QAbstractTableModel {
     Q_OBJECT

@@ -7,11 +7,11 @@
 #include "app/ErrorText.h"
 #include "app/PathConversion.h"
 #include "app/QtStrings.h"
-#include "core/drive_eject.h"
-#include "core/export_eject.h"
-#include "core/package_export.h"
-#include "core/station_home.h"
-#include "core/trust_store.h"
+#include "core/drives/drive_eject.h"
+#include "core/drives/export_eject.h"
+#include "core/drives/package_export.h"
+#include "core/package/station_home.h"
+#include "core/package/trust_store.h"
 
 // Collects what the writer threads report and hands it to the job on the
 // GUI thread in batches: a drive's progress reports replace each other until
@@ -276,7 +276,7 @@ void UsbExportJob::run()
         }
         relay_->file(static_cast<int>(i), fromFsPath(r.file));
     }
-    // Each drive once, when every output on it verified (core/export_eject.h,
+    // Each drive once, when every output on it verified (core/drives/export_eject.h,
     // as the CLI's --eject).
     for (const atmo::DriveEject& plan : atmo::planEjects(*results, driveOf)) {
         if (!plan.eject) {

@@ -1,5 +1,5 @@
 // Writes one package to several drives at once with the core's export
-// (core/package_export.h: one read of the source, a writer thread per drive,
+// (core/drives/package_export.h: one read of the source, a writer thread per drive,
 // flush, cache drop, read-back compare, then the final name), and reports
 // each drive on its own: phase, bytes, speed and time left, then verified or
 // the drive's own error. One failing drive never stops the others. With
@@ -19,7 +19,7 @@
 
 #include "app/Job.h"
 #include "app/ProgressMeter.h"
-#include "core/drives.h"
+#include "core/drives/drives.h"
 
 class UsbExportJob : public Job {
     Q_OBJECT

@@ -6,7 +6,7 @@
 #include <QCoreApplication>
 #include <QString>
 
-#include "core/package_verifier.h"
+#include "core/package/package_verifier.h"
 
 struct DeviceFit;
 

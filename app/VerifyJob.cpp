@@ -1,7 +1,7 @@
 #include "app/VerifyJob.h"
 
 #include "app/PathConversion.h"
-#include "core/trust_store.h"
+#include "core/package/trust_store.h"
 
 VerifyJob::VerifyJob(Request request, QObject* parent)
     : Job(request.install ? tr("Installing") : tr("Verifying"), parent), request_(std::move(request))

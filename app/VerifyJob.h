@@ -9,7 +9,7 @@
 
 #include "app/DeviceFit.h"
 #include "app/Job.h"
-#include "core/installer.h"
+#include "core/package/installer.h"
 
 class VerifyJob : public Job {
     Q_OBJECT

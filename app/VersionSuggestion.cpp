@@ -4,8 +4,8 @@
 #include <QRegularExpression>
 
 #include "app/PathConversion.h"
-#include "core/manifest.h"
-#include "core/package_store.h"
+#include "core/package/manifest.h"
+#include "core/package/package_store.h"
 
 QString VersionSuggestion::bump(const QString& version)
 {

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "core/catalog_wire.h"
+#include "core/mesh/catalog_wire.h"
 
 namespace catalog_fixture {
 

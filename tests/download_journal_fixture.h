@@ -12,8 +12,8 @@
 #include <fstream>
 #include <random>
 
-#include "core/download_journal.h"
-#include "core/sha256.h"
+#include "core/transfer/download_journal.h"
+#include "core/base/sha256.h"
 #include "testutil.h"
 
 namespace journal_fixture {

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "core/tier.h"
+#include "core/package/tier.h"
 
 namespace fakesys {
 

@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/mdns.h"
+#include "core/mesh/mdns.h"
 
 namespace testutil {
 

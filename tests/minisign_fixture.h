@@ -4,7 +4,7 @@
 
 #include <QStandardPaths>
 
-#include "core/minisign.h"
+#include "core/package/minisign.h"
 
 namespace minisign_fixture {
 

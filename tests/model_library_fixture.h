@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/model_library.h"
+#include "core/mesh/model_library.h"
 #include "testutil.h"
 
 namespace model_library_fixture {

@@ -16,7 +16,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "core/trust_store.h"
+#include "core/package/trust_store.h"
 
 namespace testutil {
 

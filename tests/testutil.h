@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "core/minisign.h"
-#include "core/trust_store.h"
+#include "core/package/minisign.h"
+#include "core/package/trust_store.h"
 
 namespace fs = std::filesystem;
 

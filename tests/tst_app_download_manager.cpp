@@ -21,10 +21,10 @@
 #include "app/mesh/MeshPresence.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
-#include "core/download_journal.h"
-#include "core/fs_util.h"
-#include "core/model_library.h"
-#include "core/sha256.h"
+#include "core/transfer/download_journal.h"
+#include "core/base/fs_util.h"
+#include "core/mesh/model_library.h"
+#include "core/base/sha256.h"
 #include "mesh_processes.h"
 #include "testutil.h"
 
@@ -524,7 +524,7 @@ private slots:
         }
     }
 
-    // "Is this model already here?" has one answer (core/model_presence.h)
+    // "Is this model already here?" has one answer (core/mesh/model_presence.h)
     // for the CLI and the window. A home reached through a symlink: what
     // `model pull` hashed and cached, the window's "In library" (libraryFile)
     // and the download manager see as here without hashing (the CLI once

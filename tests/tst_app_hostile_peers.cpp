@@ -13,7 +13,7 @@
 #include <QProcess>
 #include <QTest>
 
-#include "core/sha256.h"
+#include "core/base/sha256.h"
 #include "mesh_processes.h"
 #include "testutil.h"
 

@@ -18,7 +18,7 @@
 #include "app/mesh/LlamaFarmApi.h"
 #include "app/mesh/MeshPresence.h"
 #include "app/mesh/PeerServer.h"
-#include "core/sha256.h"
+#include "core/base/sha256.h"
 #include "testutil.h"
 
 using namespace atmo;

@@ -19,9 +19,9 @@
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerListModel.h"
 #include "app/mesh/PeerServer.h"
-#include "core/model_library.h"
-#include "core/remembered_peers.h"
-#include "core/sha256.h"
+#include "core/mesh/model_library.h"
+#include "core/mesh/remembered_peers.h"
+#include "core/base/sha256.h"
 #include "mesh_processes.h"
 #include "testutil.h"
 

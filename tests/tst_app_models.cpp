@@ -16,9 +16,9 @@
 #include "app/StoredPackageModel.h"
 #include "app/TrustedKeyModel.h"
 #include "app/VersionSuggestion.h"
-#include "core/mission.h"
-#include "core/package_store.h"
-#include "core/trust_store.h"
+#include "core/package/mission.h"
+#include "core/package/package_store.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 
 using namespace testutil;

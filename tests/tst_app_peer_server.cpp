@@ -20,7 +20,7 @@
 
 #include "app/mesh/BodyPump.h"
 #include "app/mesh/PeerServer.h"
-#include "core/model_library.h"
+#include "core/mesh/model_library.h"
 #include "peer_server_fixture.h"
 
 using namespace testutil;

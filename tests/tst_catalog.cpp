@@ -9,7 +9,7 @@
 #include <QJsonObject>
 
 #include "catalog_fixture.h"
-#include "core/catalog_wire.h"
+#include "core/mesh/catalog_wire.h"
 
 using namespace atmo;
 using namespace catalog_fixture;

@@ -21,8 +21,8 @@
 #include <map>
 #include <set>
 
-#include "core/catalog_wire.h"
-#include "core/model_library.h"
+#include "core/mesh/catalog_wire.h"
+#include "core/mesh/model_library.h"
 #include "mesh_processes.h"
 #include "testutil.h"
 

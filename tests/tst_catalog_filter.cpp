@@ -6,8 +6,8 @@
 #include <random>
 #include <sstream>
 
-#include "core/catalog_filter.h"
-#include "core/catalog_wire.h"
+#include "core/mesh/catalog_filter.h"
+#include "core/mesh/catalog_wire.h"
 
 using namespace atmo;
 

@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/custody.h"
-#include "core/minisign.h"
-#include "core/station_home.h"
-#include "core/trust_store.h"
+#include "core/package/custody.h"
+#include "core/package/minisign.h"
+#include "core/package/station_home.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 
 using namespace atmo;

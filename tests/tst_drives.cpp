@@ -11,8 +11,8 @@
 
 #include <fstream>
 
-#include "core/drive_eject.h"
-#include "core/drives.h"
+#include "core/drives/drive_eject.h"
+#include "core/drives/drives.h"
 #include "fake_sysfs.h"
 #include "testutil.h"
 

@@ -6,11 +6,11 @@
 
 #include <mutex>
 
-#include "core/package_export.h"
-#include "core/package_verifier.h"
-#include "core/sha256.h"
-#include "core/package_writer.h"
-#include "core/trust_store.h"
+#include "core/drives/package_export.h"
+#include "core/package/package_verifier.h"
+#include "core/base/sha256.h"
+#include "core/package/package_writer.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 
 using namespace atmo;

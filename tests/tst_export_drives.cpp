@@ -18,11 +18,11 @@
 #include <map>
 #include <mutex>
 
-#include "core/export_eject.h"
-#include "core/package_export.h"
-#include "core/package_verifier.h"
-#include "core/package_writer.h"
-#include "core/trust_store.h"
+#include "core/drives/export_eject.h"
+#include "core/drives/package_export.h"
+#include "core/package/package_verifier.h"
+#include "core/package/package_writer.h"
+#include "core/package/trust_store.h"
 #include "fake_sysfs.h"
 #include "testutil.h"
 

@@ -15,8 +15,8 @@
 
 #include "app/ModelRoles.h"
 #include "app/StationContext.h"
-#include "core/minisign.h"
-#include "core/package_writer.h"
+#include "core/package/minisign.h"
+#include "core/package/package_writer.h"
 #include "testutil.h"
 #include "ui/DeviceFitPanel.h"
 #include "ui/ImportVerifyView.h"

@@ -6,7 +6,7 @@
 #include <QTest>
 
 #include "app/StationContext.h"
-#include "core/trust_store.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 #include "ui/KeysView.h"
 

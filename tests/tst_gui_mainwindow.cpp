@@ -20,7 +20,7 @@
 #include "app/mesh/MeshCatalogModel.h"
 #include "app/mesh/MeshPresence.h"
 #include "app/mesh/PeerServer.h"
-#include "core/model_library.h"
+#include "core/mesh/model_library.h"
 #include "testutil.h"
 #include "ui/BuildView.h"
 #include "ui/ImportVerifyView.h"

@@ -20,9 +20,9 @@
 #include "app/StoredPackageModel.h"
 #include "app/mesh/CatalogFilterModel.h"
 #include "app/mesh/MeshCatalogModel.h"
-#include "core/mission.h"
-#include "core/package_store.h"
-#include "core/trust_store.h"
+#include "core/package/mission.h"
+#include "core/package/package_store.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 #include "ui/StatusIconProxy.h"
 

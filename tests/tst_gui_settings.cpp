@@ -7,7 +7,7 @@
 #include <QTest>
 
 #include "app/Settings.h"
-#include "core/station_home.h"
+#include "core/package/station_home.h"
 #include "testutil.h"
 #include "ui/SettingsDialog.h"
 

@@ -11,8 +11,8 @@
 #include "app/SigningKeyModel.h"
 #include "app/StationContext.h"
 #include "app/TrustedKeyModel.h"
-#include "core/station_home.h"
-#include "core/trust_store.h"
+#include "core/package/station_home.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 #include "ui/KeysView.h"
 

@@ -16,7 +16,7 @@
 #include "app/ErrorText.h"
 #include "app/LanguageManager.h"
 #include "app/StationContext.h"
-#include "core/package_writer.h"
+#include "core/package/package_writer.h"
 #include "testutil.h"
 #include "ui/ImportVerifyView.h"
 #include "ui/MainWindow.h"

@@ -26,9 +26,9 @@
 
 #include "app/LanguageManager.h"
 #include "app/StationContext.h"
-#include "core/package_verifier.h"
-#include "core/package_writer.h"
-#include "core/trust_store.h"
+#include "core/package/package_verifier.h"
+#include "core/package/package_writer.h"
+#include "core/package/trust_store.h"
 #include "fake_sysfs.h"
 #include "testutil.h"
 #include "ui/BuildView.h"

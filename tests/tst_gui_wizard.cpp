@@ -13,9 +13,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/StationContext.h"
-#include "core/mission.h"
-#include "core/package_verifier.h"
-#include "core/trust_store.h"
+#include "core/package/mission.h"
+#include "core/package/package_verifier.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 #include "ui/BuildPage.h"
 #include "ui/ContentsPage.h"

@@ -3,7 +3,7 @@
 // files, and headers that must be ignored rather than refused.
 #include <QtTest>
 
-#include "core/http_range.h"
+#include "core/transfer/http_range.h"
 
 using namespace atmo;
 

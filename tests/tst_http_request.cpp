@@ -1,9 +1,9 @@
-// core/http_request: the peer server's bounded request-head parser, byte by
+// core/transfer/http_request: the peer server's bounded request-head parser, byte by
 // byte: what it accepts, what it refuses with which status, and that it never
 // needs more than its limits to decide.
 #include <QtTest>
 
-#include "core/http_request.h"
+#include "core/transfer/http_request.h"
 
 using atmo::HttpHeadLimits;
 using atmo::HttpHeadParse;

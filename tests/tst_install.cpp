@@ -12,9 +12,9 @@
 
 #include <map>
 
-#include "core/installer.h"
-#include "core/package_writer.h"
-#include "core/trust_store.h"
+#include "core/package/installer.h"
+#include "core/package/package_writer.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 
 using namespace atmo;

@@ -6,10 +6,10 @@
 #include <future>
 #include <mutex>
 
-#include "core/progress.h"
-#include "core/result.h"
-#include "core/sha256.h"
-#include "core/thread_pool.h"
+#include "core/base/progress.h"
+#include "core/base/result.h"
+#include "core/base/sha256.h"
+#include "core/base/thread_pool.h"
 #include "testutil.h"
 
 namespace {

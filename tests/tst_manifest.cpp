@@ -6,8 +6,8 @@
 #include <map>
 #include <string>
 
-#include "core/manifest.h"
-#include "core/package_writer.h"
+#include "core/package/manifest.h"
+#include "core/package/package_writer.h"
 #include "testutil.h"
 
 using namespace atmo;

@@ -1,4 +1,4 @@
-// core/mdns.cpp against a real avahi-daemon and a real python3-zeroconf peer
+// core/mesh/mdns.cpp against a real avahi-daemon and a real python3-zeroconf peer
 // (what the mesh's Python model bridge uses), both inside a network namespace
 // this test creates with tests/mdns/netns_avahi.sh (see tests/mdns/README.md).
 // Our own process stays outside: it talks to that daemon over the harness's
@@ -9,7 +9,7 @@
 
 #include <cstdio>
 
-#include "core/mdns.h"
+#include "core/mesh/mdns.h"
 #include "mdns_fixture.h"
 #include "testutil.h"
 
@@ -287,7 +287,7 @@ private slots:
     // TXT as a careless or hostile peer sends it (raw bytes through
     // python-zeroconf): duplicate and upper-case keys, empty values, a full
     // 255-byte string, bytes that are not UTF-8. The peer is found; the
-    // fields are what core/mdns_txt.h makes of them.
+    // fields are what core/mesh/mdns_txt.h makes of them.
     void garbageTxtFound()
     {
         if (!skip_.isEmpty())

@@ -1,9 +1,9 @@
-// The bounds of core/mdns.h against a real avahi-daemon and python3-zeroconf
+// The bounds of core/mesh/mdns.h against a real avahi-daemon and python3-zeroconf
 // in the network namespace of tests/mdns/netns_avahi.sh (as in tst_mdns): a
 // host flooding the LAN with names, and a daemon that refuses to browse.
 #include <QtTest>
 
-#include "core/mdns.h"
+#include "core/mesh/mdns.h"
 #include "mdns_fixture.h"
 #include "testutil.h"
 

@@ -1,10 +1,10 @@
-// The TXT records of `_atmosphere._tcp` as core/mdns_txt.h decodes them: the
+// The TXT records of `_atmosphere._tcp` as core/mesh/mdns_txt.h decodes them: the
 // records a good peer sends, then each hostile or merely odd form on its own
 // (missing, empty, oversized, not UTF-8, duplicate and case-folded keys),
 // each compared with what a good record next to it still gives.
 #include <QtTest>
 
-#include "core/mdns_txt.h"
+#include "core/mesh/mdns_txt.h"
 
 using namespace atmo;
 

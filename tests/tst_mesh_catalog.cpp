@@ -8,7 +8,7 @@
 #include <limits>
 #include <random>
 
-#include "core/mesh_catalog.h"
+#include "core/mesh/mesh_catalog.h"
 
 using namespace atmo;
 using namespace std::chrono_literals;

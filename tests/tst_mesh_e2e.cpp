@@ -16,8 +16,8 @@
 #include <QProcess>
 #include <QTest>
 
-#include "core/mdns.h"
-#include "core/sha256.h"
+#include "core/mesh/mdns.h"
+#include "core/base/sha256.h"
 #include "testutil.h"
 
 using namespace testutil;

@@ -6,7 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include "core/mesh_peer.h"
+#include "core/mesh/mesh_peer.h"
 
 using namespace atmo;
 

@@ -4,7 +4,7 @@
 
 #include <sys/stat.h>
 
-#include "core/minisign.h"
+#include "core/package/minisign.h"
 #include "minisign_fixture.h"
 #include "testutil.h"
 

@@ -4,7 +4,7 @@
 #include <QStandardPaths>
 #include <QtTest>
 
-#include "core/minisign.h"
+#include "core/package/minisign.h"
 #include "minisign_fixture.h"
 #include "testutil.h"
 

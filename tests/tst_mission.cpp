@@ -7,7 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/mission.h"
+#include "core/package/mission.h"
 #include "testutil.h"
 
 using namespace atmo;

@@ -11,11 +11,11 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "core/installer.h"
-#include "core/mission.h"
-#include "core/package_verifier.h"
-#include "core/package_writer.h"
-#include "core/trust_store.h"
+#include "core/package/installer.h"
+#include "core/package/mission.h"
+#include "core/package/package_verifier.h"
+#include "core/package/package_writer.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 
 using namespace atmo;

@@ -13,11 +13,11 @@
 #include <chrono>
 #include <fstream>
 
-#include "core/installer.h"
-#include "core/model_library.h"
-#include "core/model_presence.h"
-#include "core/package_writer.h"
-#include "core/trust_store.h"
+#include "core/package/installer.h"
+#include "core/mesh/model_library.h"
+#include "core/mesh/model_presence.h"
+#include "core/package/package_writer.h"
+#include "core/package/trust_store.h"
 #include "model_library_fixture.h"
 #include "testutil.h"
 
@@ -53,7 +53,7 @@ class TstModelLibrary : public QObject {
     Q_OBJECT
 
 private slots:
-    // The one "already here" predicate (core/model_presence.h): the library
+    // The one "already here" predicate (core/mesh/model_presence.h): the library
     // by id, SHA-256, size and a file still that size; else the download's
     // final name known to the hash cache (canonical key), with the entry
     // file beside it when asked; never by reading the bytes.

@@ -11,7 +11,7 @@
 #include <functional>
 #include <mutex>
 
-#include "core/model_library.h"
+#include "core/mesh/model_library.h"
 #include "model_library_fixture.h"
 #include "testutil.h"
 

@@ -11,10 +11,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "core/fs_util.h"
-#include "core/package_verifier.h"
-#include "core/package_writer.h"
-#include "core/trust_store.h"
+#include "core/base/fs_util.h"
+#include "core/package/package_verifier.h"
+#include "core/package/package_writer.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 
 using namespace testutil;

@@ -8,10 +8,10 @@
 
 #include <sys/stat.h>
 
-#include "core/custody.h"
-#include "core/installer.h"
-#include "core/minisign.h"
-#include "core/sha256.h"
+#include "core/package/custody.h"
+#include "core/package/installer.h"
+#include "core/package/minisign.h"
+#include "core/base/sha256.h"
 #include "verify_fixture.h"
 
 using namespace atmo;

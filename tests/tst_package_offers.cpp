@@ -4,8 +4,8 @@
 // offered versions are updates of installed packages.
 #include <QtTest>
 
-#include "core/installer.h"
-#include "core/package_offers.h"
+#include "core/package/installer.h"
+#include "core/mesh/package_offers.h"
 
 using namespace atmo;
 

@@ -9,8 +9,8 @@
 #include <QJsonObject>
 #include <QtTest>
 
-#include "core/installer.h"
-#include "core/minisign.h"
+#include "core/package/installer.h"
+#include "core/package/minisign.h"
 #include "verify_fixture.h"
 
 using namespace atmo;

@@ -5,7 +5,7 @@
 #include <QJsonObject>
 #include <QtTest>
 
-#include "core/package_store.h"
+#include "core/package/package_store.h"
 #include "testutil.h"
 
 using namespace atmo;

@@ -14,10 +14,10 @@
 #include <map>
 #include <random>
 
-#include "core/download_journal.h"
-#include "core/mesh_catalog.h"
-#include "core/range_plan.h"
-#include "core/sha256.h"
+#include "core/transfer/download_journal.h"
+#include "core/mesh/mesh_catalog.h"
+#include "core/transfer/range_plan.h"
+#include "core/base/sha256.h"
 #include "testutil.h"
 
 using namespace atmo;

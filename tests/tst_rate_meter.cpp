@@ -1,10 +1,10 @@
-// core/rate_meter.h: the one rate and time-left meter behind downloads
-// (core/download_progress), jobs in the window (app/ProgressMeter) and the
+// core/base/rate_meter.h: the one rate and time-left meter behind downloads
+// (core/transfer/download_progress), jobs in the window (app/ProgressMeter) and the
 // CLI's progress line, which each measured differently before.
 #include <QtTest>
 
-#include "core/download_progress.h"
-#include "core/rate_meter.h"
+#include "core/transfer/download_progress.h"
+#include "core/base/rate_meter.h"
 
 using namespace atmo;
 using std::chrono::milliseconds;

@@ -1,5 +1,5 @@
-// Node names (core/node_name.h), the station's name in its home, and the
-// remembered peers file (core/remembered_peers.h): updated by node id,
+// Node names (core/base/node_name.h), the station's name in its home, and the
+// remembered peers file (core/mesh/remembered_peers.h): updated by node id,
 // bounded, written atomically, and a corrupt file costs one warning, not the
 // command.
 #include <QTest>
@@ -8,9 +8,9 @@
 
 #include <algorithm>
 
-#include "core/node_name.h"
-#include "core/remembered_peers.h"
-#include "core/station_home.h"
+#include "core/base/node_name.h"
+#include "core/mesh/remembered_peers.h"
+#include "core/package/station_home.h"
 #include "testutil.h"
 
 using namespace atmo;

@@ -1,12 +1,12 @@
-// core/text.h: the string helpers that a dozen core files used to copy, with
+// core/base/text.h: the string helpers that a dozen core files used to copy, with
 // the edge cases on which the copies differed.
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <fstream>
 
-#include "core/text.h"
-#include "core/tier.h"
+#include "core/base/text.h"
+#include "core/package/tier.h"
 
 using namespace atmo;
 

@@ -2,8 +2,8 @@
 // and strict loading of <home>/tiers.yaml.
 #include <QtTest>
 
-#include "core/package_tier.h"
-#include "core/tier.h"
+#include "core/package/package_tier.h"
+#include "core/package/tier.h"
 #include "fake_sysfs.h"
 #include "testutil.h"
 

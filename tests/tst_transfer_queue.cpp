@@ -4,8 +4,8 @@
 // with an injected clock (exact numbers, no sleeping).
 #include <QtTest>
 
-#include "core/rate_limiter.h"
-#include "core/transfer_queue.h"
+#include "core/transfer/rate_limiter.h"
+#include "core/transfer/transfer_queue.h"
 
 using namespace atmo;
 using namespace std::chrono_literals;

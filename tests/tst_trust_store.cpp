@@ -3,8 +3,8 @@
 // directory that must never be believed.
 #include <QtTest>
 
-#include "core/minisign.h"
-#include "core/trust_store.h"
+#include "core/package/minisign.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 
 using namespace atmo;

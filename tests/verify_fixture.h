@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "core/minisign.h"
-#include "core/package_verifier.h"
-#include "core/package_writer.h"
-#include "core/sha256.h"
-#include "core/trust_store.h"
+#include "core/package/minisign.h"
+#include "core/package/package_verifier.h"
+#include "core/package/package_writer.h"
+#include "core/base/sha256.h"
+#include "core/package/trust_store.h"
 #include "testutil.h"
 
 namespace vfix {

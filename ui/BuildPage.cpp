@@ -14,7 +14,7 @@
 #include "app/Format.h"
 #include "app/PathConversion.h"
 #include "app/StationContext.h"
-#include "core/manifest.h"
+#include "core/package/manifest.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
 #include "ui/ProgressPanel.h"

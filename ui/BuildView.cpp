@@ -13,7 +13,7 @@
 
 #include "app/ModelRoles.h"
 #include "app/StationContext.h"
-#include "core/package_store.h"
+#include "core/package/package_store.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
 #include "ui/StatusIconProxy.h"

@@ -12,7 +12,7 @@
 
 #include "app/Format.h"
 #include "app/StationContext.h"
-#include "core/mission.h"
+#include "core/package/mission.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
 #include "ui/StatusColors.h"

@@ -10,7 +10,7 @@
 #include <QPersistentModelIndex>
 #include <QWidget>
 
-#include "core/transfer_queue.h"
+#include "core/transfer/transfer_queue.h"
 
 class QFrame;
 class QLabel;

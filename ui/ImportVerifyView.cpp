@@ -25,7 +25,7 @@
 #include "app/PathConversion.h"
 #include "app/ReportWriter.h"
 #include "app/StationContext.h"
-#include "core/tier.h"
+#include "core/package/tier.h"
 #include "ui/DeviceFitPanel.h"
 #include "ui/ElidedLabel.h"
 #include "ui/Icons.h"

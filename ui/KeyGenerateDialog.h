@@ -7,7 +7,7 @@
 
 #include <optional>
 
-#include "core/trust_store.h"
+#include "core/package/trust_store.h"
 
 class QCheckBox;
 class QComboBox;

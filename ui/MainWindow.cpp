@@ -92,7 +92,7 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     presence_->attachDownloads(downloads_); // landed models are served; the library is not fetched again
     packages_ = new PeerPackages(&presence_->directory(), this);
     mesh_->setDownloads(downloads_, packages_, fromFsPath(home.downloadsDir()));
-    // A model counts as here by the one predicate of core/model_presence.h
+    // A model counts as here by the one predicate of core/mesh/model_presence.h
     // (the library scan found its bytes in any root, or the hash cache knows
     // a landed download at its final name): in memory and stat only, never
     // a catalog entry's JSON read on the GUI thread.

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "app/MissionContentsModel.h"
-#include "core/archive_writer.h"
-#include "core/minisign.h"
+#include "core/package/archive_writer.h"
+#include "core/package/minisign.h"
 
 class StationContext;
 class MissionPage;

@@ -32,7 +32,7 @@
 #include "ui/UsbExportView.h"
 #include "ui/MeshView.h"
 #include "ui/PeerPackagesView.h"
-#include "core/station_home.h"
+#include "core/package/station_home.h"
 #include <QTabWidget>
 #include <QTreeWidget>
 #include "app/mesh/CatalogFilterModel.h"
@@ -41,7 +41,7 @@
 #include "app/mesh/MeshPresence.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
-#include "core/model_library.h"
+#include "core/mesh/model_library.h"
 #include <QTableView>
 #include <random>
 

@@ -21,9 +21,9 @@
 #include "app/LanguageManager.h"
 #include "app/PathConversion.h"
 #include "app/Settings.h"
-#include "core/node_name.h"
-#include "core/station_home.h"
-#include "core/transfer_queue.h"
+#include "core/base/node_name.h"
+#include "core/package/station_home.h"
+#include "core/transfer/transfer_queue.h"
 
 namespace {
 QWidget* folderRow(QLineEdit* edit, const QString& title, QWidget* parent)

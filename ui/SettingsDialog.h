@@ -9,7 +9,7 @@
 
 #include <QDialog>
 
-#include "core/station_home.h"
+#include "core/package/station_home.h"
 
 class QCheckBox;
 class QComboBox;

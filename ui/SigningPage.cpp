@@ -15,7 +15,7 @@
 #include "app/KeyJob.h"
 #include "app/PathConversion.h"
 #include "app/StationContext.h"
-#include "core/trust_store.h"
+#include "core/package/trust_store.h"
 #include "ui/PackageWizard.h"
 #include "ui/PasswordDialog.h"
 #include "ui/StatusColors.h"

@@ -17,7 +17,7 @@
 #include <optional>
 
 #include "app/SigningKeyModel.h"
-#include "core/minisign.h"
+#include "core/package/minisign.h"
 
 class QCheckBox;
 class QComboBox;

@@ -15,7 +15,7 @@
 #include "app/Format.h"
 #include "app/StationContext.h"
 #include "app/VersionSuggestion.h"
-#include "core/manifest.h"
+#include "core/package/manifest.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
 #include "ui/StatusColors.h"

@@ -4,8 +4,8 @@
 
 #include <QDialog>
 
-#include "core/minisign.h"
-#include "core/trust_store.h"
+#include "core/package/minisign.h"
+#include "core/package/trust_store.h"
 
 class QComboBox;
 class QLineEdit;

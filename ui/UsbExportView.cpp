@@ -22,7 +22,7 @@
 #include "app/ModelRoles.h"
 #include "app/PathConversion.h"
 #include "app/StationContext.h"
-#include "core/package_store.h"
+#include "core/package/package_store.h"
 #include "ui/DriveProgressRow.h"
 #include "ui/Icons.h"
 #include "ui/StatusColors.h"

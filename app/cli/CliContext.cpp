@@ -11,9 +11,9 @@
 #include <cstdio>
 #include <iostream>
 
-#include "core/fs_util.h"
-#include "core/tier.h"
-#include "core/trust_store.h"
+#include "core/base/fs_util.h"
+#include "core/package/tier.h"
+#include "core/package/trust_store.h"
 
 namespace cli {
 

@@ -15,12 +15,12 @@
 #include <string>
 
 #include "app/QtStrings.h"
-#include "core/progress.h"
-#include "core/result.h"
-#include "core/minisign.h"
-#include "core/package_verifier.h"
-#include "core/rate_meter.h"
-#include "core/station_home.h"
+#include "core/base/progress.h"
+#include "core/base/result.h"
+#include "core/package/minisign.h"
+#include "core/package/package_verifier.h"
+#include "core/base/rate_meter.h"
+#include "core/package/station_home.h"
 
 namespace cli {
 

@@ -5,8 +5,8 @@
 #include "CliContext.h"
 #include "Commands.h"
 
-#include "core/drives.h"
-#include "core/fs_util.h"
+#include "core/drives/drives.h"
+#include "core/base/fs_util.h"
 
 namespace cli {
 

@@ -4,8 +4,8 @@
 #include "CliContext.h"
 #include "Commands.h"
 
-#include "core/minisign.h"
-#include "core/trust_store.h"
+#include "core/package/minisign.h"
+#include "core/package/trust_store.h"
 
 namespace cli {
 

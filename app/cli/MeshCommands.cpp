@@ -8,9 +8,9 @@
 #include "Commands.h"
 #include "MeshDiscovery.h"
 
-#include "core/catalog_filter.h"
-#include "core/catalog_wire.h"
-#include "core/fs_util.h"
+#include "core/mesh/catalog_filter.h"
+#include "core/mesh/catalog_wire.h"
+#include "core/base/fs_util.h"
 
 namespace cli {
 

@@ -9,7 +9,7 @@
 #include <iostream>
 
 #include "app/mesh/MdnsService.h"
-#include "core/remembered_peers.h"
+#include "core/mesh/remembered_peers.h"
 
 namespace cli {
 

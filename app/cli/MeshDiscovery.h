@@ -2,7 +2,7 @@
 // / `sync` share: discover peers for a few seconds (mDNS through
 // avahi-daemon, the peers this station remembers, plus every --peer), wait
 // until every catalog fetch has finished, and leave the result in a
-// PeerDirectory. Peers reached are remembered (core/remembered_peers.h).
+// PeerDirectory. Peers reached are remembered (core/mesh/remembered_peers.h).
 // A --peer or --from value is an address (http://host:port), a node name or
 // a node id as `atmosphere peers` lists them; names and ids are looked up on
 // mDNS (for --wait seconds) and among the remembered peers.

@@ -15,18 +15,18 @@
 #include "MeshDiscovery.h"
 
 #include "app/mesh/MeshDownload.h"
-#include "core/catalog_wire.h"
-#include "core/fs_util.h"
-#include "core/model_library.h"
-#include "core/model_presence.h"
-#include "core/sha256.h"
+#include "core/mesh/catalog_wire.h"
+#include "core/base/fs_util.h"
+#include "core/mesh/model_library.h"
+#include "core/mesh/model_presence.h"
+#include "core/base/sha256.h"
 
 namespace cli {
 
 namespace {
 
 // The model is already complete at `file`, by the predicate the window uses
-// (core/model_presence.h): the entry's size and the SHA-256 the hash cache
+// (core/mesh/model_presence.h): the entry's size and the SHA-256 the hash cache
 // knows for the file unchanged since it was hashed. Unknown to the cache, the
 // file is hashed now, the hash cached, and the predicate asked again.
 bool alreadyThere(const Context& ctx, const std::filesystem::path& file, const atmo::CatalogEntry& entry)

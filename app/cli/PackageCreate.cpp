@@ -8,11 +8,11 @@
 #include "Commands.h"
 #include "ReportOutput.h"
 
-#include "core/fs_util.h"
-#include "core/mission.h"
-#include "core/mission_registry.h"
-#include "core/package_store.h"
-#include "core/package_writer.h"
+#include "core/base/fs_util.h"
+#include "core/package/mission.h"
+#include "core/package/mission_registry.h"
+#include "core/package/package_store.h"
+#include "core/package/package_writer.h"
 
 namespace cli {
 

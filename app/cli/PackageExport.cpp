@@ -9,13 +9,13 @@
 #include "CliContext.h"
 #include "Commands.h"
 
-#include "core/drive_eject.h"
-#include "core/drives.h"
-#include "core/export_eject.h"
-#include "core/fs_util.h"
-#include "core/package_export.h"
-#include "core/package_store.h"
-#include "core/trust_store.h"
+#include "core/drives/drive_eject.h"
+#include "core/drives/drives.h"
+#include "core/drives/export_eject.h"
+#include "core/base/fs_util.h"
+#include "core/drives/package_export.h"
+#include "core/package/package_store.h"
+#include "core/package/trust_store.h"
 
 namespace cli {
 
@@ -144,7 +144,7 @@ int packageExport(const QStringList& args)
         return ctx.fail(results.error());
 
     // Eject each drive once, when every output on it was written and verified
-    // (core/export_eject.h; the window applies the same plan).
+    // (core/drives/export_eject.h; the window applies the same plan).
     struct Ejected {
         QString text;      // appended to the output's final line
         QString status;    // "ejected", "not_removable", "not_ejected", "failed"

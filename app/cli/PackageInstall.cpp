@@ -9,8 +9,8 @@
 #include "ImportRun.h"
 #include "ReportOutput.h"
 
-#include "core/installer.h"
-#include "core/trust_store.h"
+#include "core/package/installer.h"
+#include "core/package/trust_store.h"
 
 namespace cli {
 
@@ -79,7 +79,7 @@ int runImport(const Context& ctx, const QString& file, const ImportChoices& choi
     const atmo::InstallResult result = atmo::installPackage(s(file), options, &progress, cancel);
     progress.done();
     // Free space the filesystem cannot tell: installed all the same, said
-    // (core/install_plan.h; the window shows the same line).
+    // (core/package/install_plan.h; the window shows the same line).
     const std::string warning = result.plan ? result.plan->warning() : std::string();
     if (!warning.empty())
         std::cerr << "atmosphere: warning: " << warning << std::endl;

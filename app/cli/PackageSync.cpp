@@ -17,9 +17,9 @@
 
 #include "app/mesh/MeshDownload.h"
 #include "app/mesh/PeerPackages.h"
-#include "core/fs_util.h"
-#include "core/installer.h"
-#include "core/manifest.h"
+#include "core/base/fs_util.h"
+#include "core/package/installer.h"
+#include "core/package/manifest.h"
 
 namespace cli {
 

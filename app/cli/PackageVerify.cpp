@@ -3,8 +3,8 @@
 #include "Commands.h"
 #include "ReportOutput.h"
 
-#include "core/package_tier.h"
-#include "core/trust_store.h"
+#include "core/package/package_tier.h"
+#include "core/package/trust_store.h"
 
 namespace cli {
 

@@ -2,7 +2,7 @@
 
 #include <QJsonArray>
 
-#include "core/fs_util.h"
+#include "core/base/fs_util.h"
 
 namespace cli {
 

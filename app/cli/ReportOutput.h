@@ -5,7 +5,7 @@
 #include <QJsonObject>
 
 #include "CliContext.h"
-#include "core/package_verifier.h"
+#include "core/package/package_verifier.h"
 
 namespace cli {
 

@@ -21,10 +21,10 @@
 #include "app/mesh/MeshNode.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
-#include "core/fs_util.h"
-#include "core/model_library.h"
-#include "core/node_name.h"
-#include "core/package_store.h"
+#include "core/base/fs_util.h"
+#include "core/mesh/model_library.h"
+#include "core/base/node_name.h"
+#include "core/package/package_store.h"
 
 namespace cli {
 

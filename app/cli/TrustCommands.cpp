@@ -6,7 +6,7 @@
 #include "CliContext.h"
 #include "Commands.h"
 
-#include "core/trust_store.h"
+#include "core/package/trust_store.h"
 
 namespace cli {
 

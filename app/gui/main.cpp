@@ -16,7 +16,7 @@
 #include "app/DemoWorkspace.h"
 #include "app/PathConversion.h"
 #include "app/StationContext.h"
-#include "core/station_home.h"
+#include "core/package/station_home.h"
 #include "ui/Icons.h"
 #include "ui/MainWindow.h"
 #include "ui/ScreenshotRenderer.h"

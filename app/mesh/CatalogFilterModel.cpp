@@ -2,7 +2,7 @@
 
 #include "app/ModelRoles.h"
 #include "app/mesh/MeshCatalogModel.h"
-#include "core/manifest.h"
+#include "core/package/manifest.h"
 
 #include <algorithm>
 #include <string>

@@ -8,7 +8,7 @@
 
 #include <QSortFilterProxyModel>
 
-#include "core/catalog_filter.h"
+#include "core/mesh/catalog_filter.h"
 
 class CatalogFilterModel : public QSortFilterProxyModel {
     Q_OBJECT

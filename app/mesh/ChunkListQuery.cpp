@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "app/mesh/PeerReply.h"
-#include "core/chunk_layout.h"
+#include "core/mesh/chunk_layout.h"
 
 namespace {
 

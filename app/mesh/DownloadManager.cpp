@@ -10,10 +10,10 @@
 #include "app/Executors.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/QtStrings.h"
-#include "core/chunk_layout.h"
-#include "core/download_journal.h"
-#include "core/fs_util.h"
-#include "core/sha256.h"
+#include "core/mesh/chunk_layout.h"
+#include "core/transfer/download_journal.h"
+#include "core/base/fs_util.h"
+#include "core/base/sha256.h"
 
 namespace fs = std::filesystem;
 
@@ -210,7 +210,7 @@ fs::path DownloadManager::destFor(const Row& r) const
 
 // Whether the verified file is already here, without reading it: the
 // library scan found this model with the same bytes, or the hash cache
-// knows the file at the final name (core/model_presence.h).
+// knows the file at the final name (core/mesh/model_presence.h).
 std::optional<fs::path> DownloadManager::alreadyThere(const Row& r) const
 {
     if (!atmo::isValidModelId(r.spec.fileName) || !atmo::isSha256Hex(r.spec.sha256))

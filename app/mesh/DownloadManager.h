@@ -41,13 +41,13 @@
 #include <vector>
 
 #include "app/mesh/MeshDownload.h"
-#include "core/catalog_wire.h"
-#include "core/download_progress.h"
-#include "core/mesh_catalog.h"
-#include "core/model_library.h"
-#include "core/model_presence.h"
-#include "core/station_home.h"
-#include "core/transfer_queue.h"
+#include "core/mesh/catalog_wire.h"
+#include "core/transfer/download_progress.h"
+#include "core/mesh/mesh_catalog.h"
+#include "core/mesh/model_library.h"
+#include "core/mesh/model_presence.h"
+#include "core/package/station_home.h"
+#include "core/transfer/transfer_queue.h"
 
 class PeerDirectory;
 
@@ -119,7 +119,7 @@ public:
     void setLibrary(const std::vector<atmo::LocalModel>& models);
     // Where this entry's bytes already are (the last scan, any library root;
     // or a landed download the hash cache knows), or an empty path. The one
-    // predicate of core/model_presence.h; stats only, so the window may ask
+    // predicate of core/mesh/model_presence.h; stats only, so the window may ask
     // on every selection.
     std::filesystem::path libraryFile(const atmo::CatalogEntry& entry) const;
 

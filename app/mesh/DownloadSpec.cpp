@@ -4,7 +4,7 @@
 
 #include <QUrl>
 
-#include "core/chunk_layout.h"
+#include "core/mesh/chunk_layout.h"
 
 DownloadSpec DownloadSpec::forModel(const atmo::CatalogEntry& entry)
 {

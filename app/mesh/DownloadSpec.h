@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "core/catalog_wire.h"
+#include "core/mesh/catalog_wire.h"
 
 struct DownloadSource {
     QString endpoint;   // "http://host:port"

@@ -1,5 +1,5 @@
 // The request side of one peer-server connection: reads the socket, frames
-// requests (core/http_request.h), hands each complete one to the handler,
+// requests (core/transfer/http_request.h), hands each complete one to the handler,
 // and enforces the per-connection limits of ServeLimits.
 //
 // Memory: the socket holds at most ServeLimits::socketReadBuffer of unread
@@ -36,7 +36,7 @@
 #include <memory>
 
 #include "app/mesh/ServeLimits.h"
-#include "core/http_request.h"
+#include "core/transfer/http_request.h"
 
 class BodyPump;
 class QTcpSocket;

@@ -3,8 +3,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include "core/http_range.h"
-#include "core/http_request.h"
+#include "core/transfer/http_range.h"
+#include "core/transfer/http_request.h"
 
 namespace {
 

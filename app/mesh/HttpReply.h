@@ -3,7 +3,7 @@
 // BodyPump, never read whole). HEAD replies keep their headers, including the
 // Content-Length a GET would have, and drop the body.
 //
-// ranged() applies the model bridge's Range rules (core/http_range.h) the
+// ranged() applies the model bridge's Range rules (core/transfer/http_range.h) the
 // same way to every downloadable thing: model files, package archives, and
 // the small manifest and signature files kept in memory.
 #pragma once

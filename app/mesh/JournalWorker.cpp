@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "app/Executors.h"
-#include "core/sha256.h"
+#include "core/base/sha256.h"
 
 namespace fs = std::filesystem;
 

@@ -27,8 +27,8 @@
 #include <string>
 #include <vector>
 
-#include "core/download_journal.h"
-#include "core/progress.h"
+#include "core/transfer/download_journal.h"
+#include "core/base/progress.h"
 
 struct JournalRelay;
 

@@ -10,8 +10,8 @@
 #include <algorithm>
 #include <set>
 
-#include "core/llamafarm_api.h"
-#include "core/sha256.h"
+#include "core/mesh/llamafarm_api.h"
+#include "core/base/sha256.h"
 
 namespace {
 

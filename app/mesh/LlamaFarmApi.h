@@ -1,5 +1,5 @@
 // The LlamaFarm vision models a model bridge offers, read from LlamaFarm's
-// HTTP API as the bridge reads them (core/llamafarm_api.h has the rules), and
+// HTTP API as the bridge reads them (core/mesh/llamafarm_api.h has the rules), and
 // hashed so the station can serve them. No answer on the port is normal: no
 // LlamaFarm on this machine, no models from it.
 #pragma once
@@ -9,8 +9,8 @@
 
 #include <vector>
 
-#include "core/cancel_token.h"
-#include "core/model_library.h"
+#include "core/base/cancel_token.h"
+#include "core/mesh/model_library.h"
 
 // $ATMOSPHERE_LLAMAFARM_URL, else http://localhost:11540 (LlamaFarm's own
 // port); set but empty: do not ask LlamaFarm at all.

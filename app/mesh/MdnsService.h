@@ -1,4 +1,4 @@
-// The core's Avahi connection (core/mdns.h) for a Qt thread: Avahi calls back
+// The core's Avahi connection (core/mesh/mdns.h) for a Qt thread: Avahi calls back
 // on its own thread; each event is posted to this object's thread, and events
 // still queued when the object goes away are dropped with it.
 #pragma once
@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "core/mdns.h"
+#include "core/mesh/mdns.h"
 
 struct MdnsPeerInfo {
     QString instanceName;

@@ -10,7 +10,7 @@
 
 #include <vector>
 
-#include "core/mesh_catalog.h"
+#include "core/mesh/mesh_catalog.h"
 
 class MeshCatalogModel : public QAbstractTableModel {
     Q_OBJECT

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 
-#include "core/chunk_layout.h"
-#include "core/fs_util.h"
+#include "core/mesh/chunk_layout.h"
+#include "core/base/fs_util.h"
 
 namespace fs = std::filesystem;
 

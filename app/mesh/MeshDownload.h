@@ -58,11 +58,11 @@
 #include <optional>
 #include <vector>
 
-#include "core/catalog_wire.h"
-#include "core/download_journal.h"
-#include "core/download_progress.h"
-#include "core/progress.h"
-#include "core/range_plan.h"
+#include "core/mesh/catalog_wire.h"
+#include "core/transfer/download_journal.h"
+#include "core/transfer/download_progress.h"
+#include "core/base/progress.h"
+#include "core/transfer/range_plan.h"
 
 #include "app/mesh/ChunkListQuery.h"
 #include "app/mesh/DownloadRounds.h"

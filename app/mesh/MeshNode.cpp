@@ -2,8 +2,8 @@
 
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
-#include "core/node_name.h"
-#include "core/remembered_peers.h"
+#include "core/base/node_name.h"
+#include "core/mesh/remembered_peers.h"
 
 MeshNode::MeshNode(PeerServer& server, PeerDirectory& directory, QObject* parent)
     : QObject(parent), server_(server), directory_(directory)

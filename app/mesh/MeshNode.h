@@ -35,7 +35,7 @@ public:
     // Re-advertises after the server's port changed or it was switched off.
     void serverChanged();
 
-    // Peers that answer are remembered in this file (core/remembered_peers.h),
+    // Peers that answer are remembered in this file (core/mesh/remembered_peers.h),
     // saved a few seconds after a change; "" (the default): not remembered.
     void setRememberedPeersFile(const QString& file) { rememberedFile_ = file; }
 

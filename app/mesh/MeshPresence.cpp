@@ -9,7 +9,7 @@
 #include "app/mesh/MeshNode.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
-#include "core/station_home.h"
+#include "core/package/station_home.h"
 
 MeshPresence::MeshPresence(atmo::StationHome home, QObject* parent)
     : QObject(parent),

@@ -15,8 +15,8 @@
 #include <memory>
 #include <vector>
 
-#include "core/model_library.h"
-#include "core/station_home.h"
+#include "core/mesh/model_library.h"
+#include "core/package/station_home.h"
 
 class DownloadManager;
 class MeshNode;

@@ -4,7 +4,7 @@
 // (GET /v1/catalog from stations; /v1/models from a model bridge, which has
 // no /v1/catalog), refreshes it before its TTL runs out, and lets entries
 // expire when a peer stays silent past its TTL. The merge and the ranking are
-// core code (core/mesh_catalog.h); this class only does the networking.
+// core code (core/mesh/mesh_catalog.h); this class only does the networking.
 #pragma once
 
 #include <QDateTime>
@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "app/mesh/DownloadSpec.h"
-#include "core/mesh_catalog.h"
-#include "core/mesh_peer.h"
+#include "core/mesh/mesh_catalog.h"
+#include "core/mesh/mesh_peer.h"
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -75,7 +75,7 @@ public:
     // added by hand stays, marked as gone, and keeps being retried; a
     // remembered one stays as remembered.
     void markLost(const QString& endpoint);
-    // An mDNS peer seen but not resolved (core/mdns.h keeps retrying it): a
+    // An mDNS peer seen but not resolved (core/mesh/mdns.h keeps retrying it): a
     // row of its own, named by its instance, until addPeer() for the same
     // instance replaces it or mdnsPeerLost() removes it. A peer resolved
     // before keeps its row.

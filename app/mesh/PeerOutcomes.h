@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "core/range_plan.h"
+#include "core/transfer/range_plan.h"
 
 class PeerDirectory;
 

@@ -10,7 +10,7 @@
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerReply.h"
 #include "app/QtStrings.h"
-#include "core/manifest.h"
+#include "core/package/manifest.h"
 
 const PeerPackageFile* PeerPackage::full() const
 {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "app/mesh/MeshDownload.h"
-#include "core/package_offers.h"
+#include "core/mesh/package_offers.h"
 
 class PeerDirectory;
 class QNetworkAccessManager;

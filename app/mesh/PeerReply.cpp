@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "core/fs_util.h"
+#include "core/base/fs_util.h"
 
 namespace peerreply {
 

@@ -14,8 +14,8 @@
 #include "app/mesh/HttpListener.h"
 #include "app/mesh/HttpReply.h"
 #include "app/mesh/ServedPackages.h"
-#include "core/catalog_wire.h"
-#include "core/manifest.h"
+#include "core/mesh/catalog_wire.h"
+#include "core/package/manifest.h"
 
 namespace {
 

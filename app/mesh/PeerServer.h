@@ -14,7 +14,7 @@
 // request ends, and Qt's transaction would still hold each request whole. Since
 // the station serves GET and HEAD only, taking no bodies, the request side is
 // small: HttpListener (connection caps) -> HttpConnection (framing, timeouts)
-// -> core/http_request (a bounded parser, Qt-free) -> handle() here. Replies
+// -> core/transfer/http_request (a bounded parser, Qt-free) -> handle() here. Replies
 // were already ours (BodyPump), so Qt HTTP Server has no part left.
 //
 // Limits (ServeLimits.h, defaults; docs/mesh-api.md "Limits"):
@@ -49,10 +49,10 @@
 #include <vector>
 
 #include "app/mesh/ServeLimits.h"
-#include "core/http_request.h"
-#include "core/cancel_token.h"
-#include "core/mesh_peer.h"
-#include "core/model_library.h"
+#include "core/transfer/http_request.h"
+#include "core/base/cancel_token.h"
+#include "core/mesh/mesh_peer.h"
+#include "core/mesh/model_library.h"
 
 class HttpListener;
 class QTcpSocket;

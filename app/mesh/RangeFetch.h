@@ -32,8 +32,8 @@
 #include <cstdint>
 #include <optional>
 
-#include "core/download_progress.h"
-#include "core/range_plan.h"
+#include "core/transfer/download_progress.h"
+#include "core/transfer/range_plan.h"
 
 class QNetworkAccessManager;
 class QNetworkReply;

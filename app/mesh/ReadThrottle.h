@@ -10,8 +10,8 @@
 
 #include <cstdint>
 
-#include "core/download_progress.h"
-#include "core/rate_limiter.h"
+#include "core/transfer/download_progress.h"
+#include "core/transfer/rate_limiter.h"
 
 class ReadThrottle : public QObject {
     Q_OBJECT

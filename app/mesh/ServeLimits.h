@@ -11,7 +11,7 @@
 
 #include <cstdint>
 
-#include "core/http_request.h"
+#include "core/transfer/http_request.h"
 
 struct ServeLimits {
     // Request line 8 KiB (414), head 32 KiB or 100 fields (431), body 16 KiB

@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 
 #include "app/Executors.h"
-#include "core/archive_reader.h"
-#include "core/manifest.h"
-#include "core/model_library.h"
-#include "core/package_store.h"
-#include "core/sha256.h"
+#include "core/package/archive_reader.h"
+#include "core/package/manifest.h"
+#include "core/mesh/model_library.h"
+#include "core/package/package_store.h"
+#include "core/base/sha256.h"
 
 namespace fs = std::filesystem;
 

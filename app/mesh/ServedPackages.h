@@ -27,7 +27,7 @@
 #include <string>
 #include <vector>
 
-#include "core/cancel_token.h"
+#include "core/base/cancel_token.h"
 
 namespace atmo {
 class HashCache;

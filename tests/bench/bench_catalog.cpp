@@ -21,9 +21,9 @@
 
 #include <time.h>
 
-#include "core/catalog_filter.h"
-#include "core/catalog_wire.h"
-#include "core/mesh_catalog.h"
+#include "core/mesh/catalog_filter.h"
+#include "core/mesh/catalog_wire.h"
+#include "core/mesh/mesh_catalog.h"
 
 using namespace atmo;
 using Steady = std::chrono::steady_clock;

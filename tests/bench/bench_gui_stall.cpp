@@ -31,7 +31,7 @@
 #include "app/mesh/DownloadManager.h"
 #include "app/mesh/MeshCatalogModel.h"
 #include "app/mesh/MeshPresence.h"
-#include "core/package_writer.h"
+#include "core/package/package_writer.h"
 #include "mesh_processes.h"
 #include "testutil.h"
 #include "ui/DownloadRow.h"

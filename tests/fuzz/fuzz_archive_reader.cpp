@@ -1,12 +1,12 @@
 // A .atmo as it arrives from a USB stick or a peer, read entry by entry
-// (core/archive_reader.h) the way the verifier walks it: headers, data
+// (core/package/archive_reader.h) the way the verifier walks it: headers, data
 // blocks, what follows the end-of-archive marker. The input is written to a
 // file (the reader works on a descriptor, like the verifier).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "core/archive_reader.h"
+#include "core/package/archive_reader.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

@@ -1,4 +1,4 @@
-// A peer's catalog (core/catalog_wire.h): GET /v1/models, the model_catalog
+// A peer's catalog (core/mesh/catalog_wire.h): GET /v1/models, the model_catalog
 // message (GET /v1/catalog and relay gossip) and one entry. Whatever is
 // accepted must serialise and parse back to the same entries, since a
 // station relays what it accepted to other peers.
@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "core/catalog_filter.h"
-#include "core/catalog_wire.h"
+#include "core/mesh/catalog_filter.h"
+#include "core/mesh/catalog_wire.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

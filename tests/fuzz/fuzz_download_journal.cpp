@@ -1,4 +1,4 @@
-// A download journal left on disk (core/download_journal.h): the input is
+// A download journal left on disk (core/transfer/download_journal.h): the input is
 // written as `.<name>.journal` beside a part file in a private directory and
 // DownloadJournal::open validates it, resumes or starts over, and compacts
 // it; then the download is closed cleanly (a second rewrite).
@@ -19,8 +19,8 @@
 #include <cstdint>
 #include <string>
 
-#include "core/download_journal.h"
-#include "core/sha256.h"
+#include "core/transfer/download_journal.h"
+#include "core/base/sha256.h"
 #include "fuzz_util.h"
 
 namespace {

@@ -1,4 +1,4 @@
-// The Range header of a request to `serve` (core/http_range.h decideRange).
+// The Range header of a request to `serve` (core/transfer/http_range.h decideRange).
 // The first 8 bytes are the file size (little endian), the rest the header.
 // A Partial decision must lie inside the file, and an Unsatisfiable one only
 // happens for a range that starts at or past the end.
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "core/http_range.h"
+#include "core/transfer/http_range.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

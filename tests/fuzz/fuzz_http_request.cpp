@@ -1,4 +1,4 @@
-// The head of a request to `serve` (core/http_request.h parseRequestHead),
+// The head of a request to `serve` (core/transfer/http_request.h parseRequestHead),
 // as the peer server's connections feed it: the bytes so far, again and
 // again as more arrive. A complete head lies inside the data and within the
 // limits; a refusal has one of the statuses the server sends and a one-line
@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/http_request.h"
+#include "core/transfer/http_request.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

@@ -1,11 +1,11 @@
-// manifest.yaml as it comes out of any .atmo (core/manifest.h). A manifest
+// manifest.yaml as it comes out of any .atmo (core/package/manifest.h). A manifest
 // that parses must serialise deterministically and parse back to the same
 // bytes: the verifier signs and compares exactly those.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "core/manifest.h"
+#include "core/package/manifest.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

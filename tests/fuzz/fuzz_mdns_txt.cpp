@@ -1,5 +1,5 @@
 // The TXT records of an mDNS advertisement from any host on the LAN
-// (core/mdns_txt.h decodeMdnsTxt). The input is split into records at each
+// (core/mesh/mdns_txt.h decodeMdnsTxt). The input is split into records at each
 // 0x00 byte, as a TXT rdata is a list of strings (an empty input is one
 // empty record; a trailing separator adds an empty one).
 #include <cstddef>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/mdns_txt.h"
+#include "core/mesh/mdns_txt.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

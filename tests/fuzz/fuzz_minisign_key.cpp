@@ -1,4 +1,4 @@
-// minisign key files (core/minisign.h): a .pub as `trust add` reads it, a key
+// minisign key files (core/package/minisign.h): a .pub as `trust add` reads it, a key
 // line as a peer or a user pastes it, a .key as the station loads it. An
 // encrypted .key is parsed without a password: with one, each input would run
 // scrypt with the parameters the input chose (bounded by kMaxMemlimit, but
@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "core/minisign.h"
+#include "core/package/minisign.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

@@ -1,11 +1,11 @@
 // A .minisig file as it arrives inside a package or from a peer
-// (core/minisign.h Signature::parse), then checked against the fixture key
+// (core/package/minisign.h Signature::parse), then checked against the fixture key
 // the way the verifier checks a manifest's signature.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "core/minisign.h"
+#include "core/package/minisign.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

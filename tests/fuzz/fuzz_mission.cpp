@@ -1,4 +1,4 @@
-// A mission source directory (core/mission.h scanMission): the input is
+// A mission source directory (core/package/mission.h scanMission): the input is
 // written as config/mission.yaml in a fixed small mission (a config, two
 // models, an agent, a tool, knowledge). A mission that scans is saved back
 // the way the wizard saves it (saveMissionYaml), and must scan again to the
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/mission.h"
+#include "core/package/mission.h"
 #include "fuzz_util.h"
 
 namespace {

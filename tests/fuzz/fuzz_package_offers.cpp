@@ -1,13 +1,13 @@
-// GET /v1/packages from any peer (core/package_offers.h): the listing, and
+// GET /v1/packages from any peer (core/mesh/package_offers.h): the listing, and
 // the update decision taken from it against installed packages.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "core/installer.h"
-#include "core/manifest.h"
-#include "core/package_offers.h"
+#include "core/package/installer.h"
+#include "core/package/manifest.h"
+#include "core/mesh/package_offers.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

@@ -1,4 +1,4 @@
-// A whole .atmo through the package verifier (core/package_verifier.h), with
+// A whole .atmo through the package verifier (core/package/package_verifier.h), with
 // a trust store that trusts the fixture key (fuzz_util.h) as the mesh
 // authority, so seed packages signed with it get past the signature and the
 // fuzzer explores checksums, custody, tar headers and content after it.
@@ -12,8 +12,8 @@
 #include <memory>
 #include <string>
 
-#include "core/package_verifier.h"
-#include "core/trust_store.h"
+#include "core/package/package_verifier.h"
+#include "core/package/trust_store.h"
 #include "fuzz_util.h"
 
 namespace {

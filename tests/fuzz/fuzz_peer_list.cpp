@@ -1,11 +1,11 @@
-// GET /v1/peers from any peer (core/mesh_peer.h parsePeerList): what is
+// GET /v1/peers from any peer (core/mesh/mesh_peer.h parsePeerList): what is
 // kept must be valid and survive being listed again to the next peer.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
-#include "core/catalog_wire.h"
-#include "core/mesh_peer.h"
+#include "core/mesh/catalog_wire.h"
+#include "core/mesh/mesh_peer.h"
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

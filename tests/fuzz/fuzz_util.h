@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/minisign.h"
+#include "core/package/minisign.h"
 
 namespace fuzz {
 

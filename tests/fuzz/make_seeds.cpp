@@ -14,14 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "core/archive_reader.h"
-#include "core/catalog_wire.h"
-#include "core/download_journal.h"
-#include "core/fs_util.h"
-#include "core/mesh_peer.h"
-#include "core/package_offers.h"
-#include "core/package_writer.h"
-#include "core/sha256.h"
+#include "core/package/archive_reader.h"
+#include "core/mesh/catalog_wire.h"
+#include "core/transfer/download_journal.h"
+#include "core/base/fs_util.h"
+#include "core/mesh/mesh_peer.h"
+#include "core/mesh/package_offers.h"
+#include "core/package/package_writer.h"
+#include "core/base/sha256.h"
 #include "fuzz_util.h"
 
 namespace fs = std::filesystem;

@@ -1,0 +1,80 @@
+#include "core/base/progress.h"
+
+namespace atmo {
+
+const char* phaseName(Phase phase)
+{
+    switch (phase) {
+    case Phase::None: return "working";
+    case Phase::Scanning: return "scanning";
+    case Phase::Hashing: return "hashing";
+    case Phase::Checking: return "checking";
+    case Phase::Downloading: return "downloading";
+    case Phase::Verifying: return "verifying";
+    case Phase::Writing: return "writing";
+    case Phase::Syncing: return "syncing";
+    case Phase::ReadingBack: return "reading back";
+    case Phase::Installing: return "installing";
+    }
+    return "working";
+}
+
+ProgressReporter::ProgressReporter(Observer* observer, std::chrono::milliseconds interval)
+    : observer_(observer), interval_(interval)
+{
+}
+
+void ProgressReporter::phase(Phase phase, std::uint64_t total)
+{
+    std::lock_guard lock(mutex_);
+    current_.phase = phase;
+    current_.total = total;
+    current_.done = 0;
+    maybeReport(true);
+}
+
+void ProgressReporter::item(std::string item)
+{
+    std::lock_guard lock(mutex_);
+    current_.item = std::move(item);
+    maybeReport(false);
+}
+
+void ProgressReporter::add(std::uint64_t bytes)
+{
+    std::lock_guard lock(mutex_);
+    current_.done += bytes;
+    maybeReport(false);
+}
+
+void ProgressReporter::set(std::uint64_t done)
+{
+    std::lock_guard lock(mutex_);
+    current_.done = done;
+    maybeReport(false);
+}
+
+void ProgressReporter::finish()
+{
+    std::lock_guard lock(mutex_);
+    maybeReport(true);
+}
+
+Progress ProgressReporter::snapshot() const
+{
+    std::lock_guard lock(mutex_);
+    return current_;
+}
+
+void ProgressReporter::maybeReport(bool force)
+{
+    if (!observer_)
+        return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_ < interval_)
+        return;
+    last_ = now;
+    observer_->onProgress(current_);
+}
+
+} // namespace atmo

@@ -1,0 +1,71 @@
+#include "core/base/text.h"
+
+#include <algorithm>
+#include <fstream>
+
+namespace atmo {
+
+namespace {
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+} // namespace
+
+std::string lower(std::string_view s)
+{
+    std::string out(s);
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+bool startsWith(std::string_view s, std::string_view prefix)
+{
+    return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
+}
+
+bool allDigits(std::string_view s)
+{
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string_view firstLine(std::string_view s) { return s.substr(0, s.find('\n')); }
+
+std::string trimmed(std::string_view s)
+{
+    while (!s.empty() && isSpace(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && isSpace(s.back()))
+        s.remove_suffix(1);
+    return std::string(s);
+}
+
+std::string readTrimmed(const std::filesystem::path& file)
+{
+    // istream::read, not istreambuf_iterator: reading a directory then fails
+    // quietly instead of throwing out of the filebuf.
+    std::ifstream in(file, std::ios::binary);
+    std::string text(kMaxReadTrimmedBytes, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(in.bad() ? 0 : static_cast<std::size_t>(in.gcount()));
+    return trimmed(text);
+}
+
+std::string cleanName(std::string_view s, std::size_t maxBytes)
+{
+    std::string name(s);
+    for (auto& c : name)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            c = ' ';
+    name = trimmed(name);
+    if (name.size() > maxBytes) {
+        std::size_t cut = maxBytes;
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80)
+            --cut; // not inside a character
+        name = trimmed(std::string_view(name).substr(0, cut));
+    }
+    return name;
+}
+
+} // namespace atmo

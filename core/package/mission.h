@@ -1,0 +1,97 @@
+// A mission source directory, the input of `package create` and the wizard:
+//   config/mission.yaml          in one of two forms (below)
+//   config/*.yaml                other configuration (llamafarm.yaml, ...)
+//   models/*                     model files
+//   agents/*.yaml, tools/*.yaml  named <id>-<version>.yaml or <id>.yaml
+//   knowledge/*.chunks.jsonl     one JSON record per line; <domain>.chunks.jsonl
+//
+// The station's simple form: id (package id), optional name, tiers: [tier_1,
+// tier_2] (bare numbers too), models: {<file name>: {tiers: [..]}}; model
+// files are named <id>-<version>.<ext>, agents and tools may leave the
+// version out.
+//
+// The mesh's own form (PROTOCOL.md "Mission config", core/package/mission_mesh.cpp):
+// a `mission:` root with id, name and hardware_tiers, each tier listing its
+// requirements, models by id and version, agents as name@version and tools
+// by name; knowledge domains beside them. The files are found by those
+// names: models/<id>-<version>.<ext> or models/<id>.<ext>, agents/<name>-
+// <version>.yaml or agents/<name>.yaml, tools/<name>.yaml or tools/<name>-
+// <version>.yaml, knowledge/<domain>.chunks.jsonl; versions come from the
+// mission. Every file of models/, agents/, tools/ and knowledge/ must be
+// declared; a declaration without its file is a problem.
+//
+// Either way config/mission.yaml itself travels in the package unchanged.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/package/manifest.h"
+#include "core/base/result.h"
+
+namespace atmo {
+
+// What the mesh form says about a model beside its id, version and tiers;
+// informative (the package records the file as it is).
+struct DeclaredModel {
+    std::optional<double> sizeMb;       // size_mb
+    std::string format;                 // onnx, tensorrt, gguf, pickle, ...
+    std::string quantization;           // Q4_K_M, ...
+    std::map<int, std::string> roles;   // by tier: the role may differ per tier
+};
+
+struct MissionFile {
+    ContentFile entry;               // everything but sha256
+    std::filesystem::path source;    // absolute path of the source file
+    std::optional<DeclaredModel> declared; // mesh form, models only
+};
+
+enum class MissionFormat {
+    Station, // id, name, tiers, models: {<file>: {tiers}}
+    Mesh,    // mission: {id, name, hardware_tiers, ...}
+};
+
+struct MissionProblem {
+    std::string path;    // relative to the mission directory
+    std::string message; // "file name has no version (expected <id>-<version>.<ext>)"
+};
+
+struct Mission {
+    std::filesystem::path root;
+    MissionFormat format = MissionFormat::Station; // the form it was read in, and is saved in
+    std::string id;
+    std::string name;
+    std::vector<int> tiers;                             // declared, or derived from models, or {1}
+    TierRequirementMap requirements;                    // mesh format: hardware_tiers.<tier>.requirements
+    std::map<std::string, std::vector<int>> modelTiers; // from mission.yaml, by model file name
+    std::vector<MissionFile> files;                     // sorted by kind then path
+    std::vector<MissionProblem> problems;               // non-fatal per-file problems
+
+    std::uint64_t sizeForTier(int tier) const;
+};
+
+// Splits "tinyyolo-defects-1.3.onnx" into {"tinyyolo-defects", "1.3"}; the
+// version is the last '-'-separated part that starts with a digit.
+std::optional<std::pair<std::string, std::string>> splitIdVersion(const std::string& fileName);
+
+// Fails when config/mission.yaml is missing or unparseable, has no valid id,
+// or a value the station would misread (a tier that is not a tier name, a
+// requirement it does not know). Per-file problems (a model file without a
+// version, unparseable YAML, a model tier the mission does not declare, a
+// declared model without its file, a file nobody declares) are collected in
+// `problems`; the CLI refuses to build while there are any, the wizard shows
+// them inline.
+Result<Mission> scanMission(const std::filesystem::path& dir);
+
+// Writes the mission back into config/mission.yaml in the form it was read
+// in, keeping any other keys it has (yaml-cpp re-emits the document: comments
+// and the original layout are not kept). Station form: id, name, tiers and
+// the models' tiers, as tier_N names. Mesh form: id, name, the tiers of
+// hardware_tiers and each model's entry in the tiers' models lists. Atomic.
+Status saveMissionYaml(const Mission& mission);
+
+} // namespace atmo

@@ -1,0 +1,38 @@
+// The station's package store: an index (<home>/store.json) of the packages
+// this station built or received, by id and version, so they can be named as
+// "<id>-<version>" instead of a path. The index records where each file is;
+// nothing is copied.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/base/result.h"
+
+namespace atmo {
+
+struct StoredPackage {
+    std::string id;
+    std::string version;
+    std::optional<int> tier;      // nullopt: the full package
+    std::filesystem::path file;
+    std::uint64_t bytes = 0;
+    std::string addedAt;
+};
+
+class PackageStore {
+public:
+    explicit PackageStore(std::filesystem::path indexFile);
+    Status add(const StoredPackage& package);  // replaces an entry with the same file
+    std::vector<StoredPackage> list() const;   // entries whose file still exists
+    // "<id>-<version>" or "<id>-v<version>", full package preferred.
+    std::optional<StoredPackage> find(const std::string& ref) const;
+    std::optional<std::string> latestVersion(const std::string& id) const;
+
+private:
+    std::filesystem::path index_;
+};
+
+} // namespace atmo

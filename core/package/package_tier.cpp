@@ -1,0 +1,140 @@
+#include "core/package/package_tier.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace atmo {
+
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+std::string gib(std::uint64_t bytes)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / kGiB);
+    return buf;
+}
+
+std::string gb(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g GB", v);
+    return buf;
+}
+
+bool meets(std::uint64_t have, double needGb)
+{
+    return static_cast<double>(have) >= needGb * kGiB * (1.0 - kRequirementTolerance);
+}
+
+// "15.5 GiB RAM >= 8 GB", or within the tolerance "7.6 GiB RAM counts as 8 GB".
+std::string metText(std::uint64_t have, double needGb, const char* what)
+{
+    const bool full = static_cast<double>(have) >= needGb * kGiB;
+    return gib(have) + " " + what + (full ? " >= " : " counts as ") + gb(needGb);
+}
+
+struct Unmet {
+    std::string need;  // "8 GB RAM", "a GPU", "4 GB VRAM"
+    std::string found; // "7.0 GiB found", "none found", "VRAM unknown"
+};
+
+struct Check {
+    std::vector<std::string> met;
+    std::vector<Unmet> unmet;
+};
+
+Check check(const HardwareInfo& hw, const TierRequirements& r)
+{
+    Check c;
+    if (r.minRamGb && *r.minRamGb > 0) {
+        if (meets(hw.ramBytes, *r.minRamGb))
+            c.met.push_back(metText(hw.ramBytes, *r.minRamGb, "RAM"));
+        else
+            c.unmet.push_back({gb(*r.minRamGb) + " RAM", gib(hw.ramBytes) + " found"});
+    }
+    const bool wantsVram = r.vramGb && *r.vramGb > 0;
+    if (r.gpuRequired || wantsVram) {
+        if (!hw.gpu) {
+            c.unmet.push_back({wantsVram ? "a GPU with " + gb(*r.vramGb) + " VRAM" : std::string("a GPU"), "none found"});
+            return c;
+        }
+        c.met.push_back("GPU " + hw.gpuName);
+    }
+    if (wantsVram) {
+        if (!hw.vramBytes)
+            c.unmet.push_back({gb(*r.vramGb) + " VRAM", "VRAM unknown"});
+        else if (meets(*hw.vramBytes, *r.vramGb))
+            c.met.push_back(metText(*hw.vramBytes, *r.vramGb, "VRAM"));
+        else
+            c.unmet.push_back({gb(*r.vramGb) + " VRAM", gib(*hw.vramBytes) + " found"});
+    }
+    return c;
+}
+
+// "tier_2 needs a GPU; none found", or with more than one
+// "tier_3 needs 32 GB RAM (15.5 GiB found) and 16 GB VRAM (VRAM unknown)".
+std::string needsText(int tier, const std::vector<Unmet>& unmet)
+{
+    std::string out = tierName(tier) + " needs ";
+    if (unmet.size() == 1)
+        return out + unmet.front().need + "; " + unmet.front().found;
+    for (std::size_t i = 0; i < unmet.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == unmet.size() ? " and " : ", ") + unmet[i].need + " (" + unmet[i].found + ")";
+    return out;
+}
+
+} // namespace
+
+TierDecision decideTier(const HardwareInfo& hw, const std::vector<int>& tiers, const TierRequirementMap& requirements)
+{
+    std::vector<int> sorted = tiers;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    TierDecision d;
+    if (sorted.empty()) {
+        d.tier = 1;
+        d.reason = tierName(1) + ": the package names no tiers";
+        return d;
+    }
+    std::optional<int> chosen;
+    std::vector<std::string> met;
+    std::vector<std::string> above; // the unmet tiers above the chosen one, ascending
+    for (auto it = sorted.rbegin(); it != sorted.rend(); ++it) {
+        const auto req = requirements.find(*it);
+        Check c = req == requirements.end() ? Check{} : check(hw, req->second);
+        if (c.unmet.empty()) {
+            chosen = *it;
+            met = std::move(c.met);
+            break;
+        }
+        above.insert(above.begin(), needsText(*it, c.unmet));
+    }
+    d.tier = chosen.value_or(sorted.front());
+    d.reason = tierName(d.tier) + ": ";
+    if (!chosen)
+        d.reason += "meets none of the package's requirements, installing its lowest tier";
+    else if (met.empty())
+        d.reason += "no requirements";
+    else
+        for (std::size_t i = 0; i < met.size(); ++i)
+            d.reason += (i ? ", " : "") + met[i];
+    for (const auto& a : above)
+        d.reason += "; " + a;
+    return d;
+}
+
+TierDecision decidePackageTier(const HardwareInfo& hw, const Manifest& manifest, const TierPolicy& policy)
+{
+    if (manifest.requirements.empty())
+        return decideTier(hw, policy);
+    return decideTier(hw, manifest.tiers, manifest.requirements);
+}
+
+TierDecision operatorTier(int tier)
+{
+    return TierDecision{tier, tierName(tier) + ": chosen by the operator"};
+}
+
+} // namespace atmo
