@@ -261,6 +261,14 @@ private slots:
         QCOMPARE(r.exitCode, 2);
         QCOMPARE(jsonCode(r), QString("usage"));
 
+        // Lines no command takes are usage errors in the same shape.
+        for (const QStringList& line : {QStringList{"package", "frobnicate", "--json"}, QStringList{"frobnicate", "--json"},
+                                        QStringList{"--json", "package", "list", "--home="}}) {
+            r = run(line);
+            QVERIFY2(r.exitCode == 2, qPrintable(line.join(' ') + ": " + r.err));
+            QVERIFY2(jsonCode(r) == "usage", qPrintable(line.join(' ') + ": " + r.out));
+        }
+
         r = run({"package", "create", "--mission", p("no-such-dir/m"), "--version", "1.0", "--output", p("x"),
                  "--json"});
         QVERIFY2(r.exitCode != 0, qPrintable(r.err));

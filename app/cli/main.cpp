@@ -1,11 +1,14 @@
 // `atmosphere`: the station's command-line tool.
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <functional>
 #include <iostream>
 #include <map>
 
 #include "Commands.h"
+#include "app/cli/CliContext.h"
 
 namespace {
 
@@ -141,10 +144,19 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationVersion(ATMO_VERSION);
     const QStringList raw = app.arguments().mid(1);
     const CommandLine line = splitCommandLine(raw);
-    if (!line.error.isEmpty()) {
-        std::cerr << "atmosphere: " << line.error.toStdString() << " (see atmosphere --help)\n";
-        return 2;
-    }
+    // A command line no command took: one line on stderr and, with --json,
+    // the same {"error", "code"} object a command's own usage error prints.
+    const auto usageError = [&raw](const std::string& reason) {
+        std::cerr << "atmosphere: " << reason << " (see atmosphere --help)\n";
+        if (raw.contains(QStringLiteral("--json"))) {
+            const QJsonObject o{{"error", QString::fromStdString(reason)},
+                                {"code", QString::fromUtf8(atmo::errorCodeName(atmo::ErrorCode::Usage))}};
+            std::cout << QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString() << "\n";
+        }
+        return cli::exitCodeFor(atmo::ErrorCode::Usage);
+    };
+    if (!line.error.isEmpty())
+        return usageError(line.error.toStdString());
     if (line.version) {
         std::cout << "atmosphere " << ATMO_VERSION << "\n";
         return 0;
@@ -170,9 +182,6 @@ int main(int argc, char** argv)
     for (const auto& c : commands())
         knownGroup = knownGroup || group == c.group;
     if (knownGroup)
-        std::cerr << "atmosphere: " << group.toStdString() << ": unknown subcommand \"" << name.toStdString()
-                  << "\" (see atmosphere --help)\n";
-    else
-        std::cerr << "atmosphere: unknown command \"" << group.toStdString() << "\" (see atmosphere --help)\n";
-    return 2;
+        return usageError(group.toStdString() + ": unknown subcommand \"" + name.toStdString() + "\"");
+    return usageError("unknown command \"" + group.toStdString() + "\"");
 }
