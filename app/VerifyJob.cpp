@@ -17,7 +17,8 @@ void VerifyJob::run()
         // As `atmosphere package import`: a bad tiers.yaml installs nothing.
         report_.file = toFsPath(request_.file);
         report_.reason = policy.message();
-        setOutcome(false, QString::fromStdString(report_.reason));
+        report_.code = policy.error().code;
+        setFailure(policy.error());
         fit_ = DeviceFit::forStation(report_, request_.installRoot, tiersFile, request_.installTier);
         return;
     }

@@ -565,6 +565,8 @@ private slots:
         RecordingSink sink;
         VerifyReport r = fx.verify(pkg, 1, nullptr, &sink);
         EXPECT_REJECTED(r, "built for tier_2, tier_3", "suits a tier_1 device");
+        // A whole package made for other tiers is not damage (exit 1, not 4).
+        QCOMPARE(r.code, atmo::ErrorCode::Failed);
         QCOMPARE(sink.aborts, 1);
         QVERIFY(sink.stored.empty());
 

@@ -266,8 +266,10 @@ private:
         if (device) {
             report_.tier = installTierFor(*device, m);
             if (!report_.tier)
+                // Not damage either: a whole package made for other tiers.
                 throw Reject{"the package is built for " + tierListText(m.tiers) + ", none of which suits a " +
-                             tierName(*device) + " device"};
+                                 tierName(*device) + " device",
+                             ErrorCode::Failed};
         }
 
         const bool more = nextEntry(e);

@@ -220,7 +220,7 @@ std::string join(const std::vector<std::string>& parts, const char* sep)
 
 [[noreturn]] void bad(const fs::path& file, const std::string& field, const std::string& why)
 {
-    throw Failure(file.string() + ": " + field + ": " + why);
+    throw Failure(ErrorCode::BadData, file.string() + ": " + field + ": " + why, file.filename().string());
 }
 
 std::string scalarText(const YAML::Node& n)
@@ -308,10 +308,11 @@ TierPolicy parsePolicy(const fs::path& file, const std::string& text)
     try {
         root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        throw Failure(file.string() + ": not valid YAML: " + e.what());
+        throw Failure(ErrorCode::BadData, file.string() + ": not valid YAML: " + e.what(), file.filename().string());
     }
     if (!root.IsMap())
-        throw Failure(file.string() + ": expected a mapping with a 'tiers' list");
+        throw Failure(ErrorCode::BadData, file.string() + ": expected a mapping with a 'tiers' list",
+                      file.filename().string());
     YAML::Node tiers;
     bool haveTiers = false;
     for (const auto& kv : root) {
