@@ -1,8 +1,6 @@
 #include "app/ErrorText.h"
 
-namespace {
-QString q(const std::string& s) { return QString::fromStdString(s); }
-} // namespace
+#include "app/QtStrings.h"
 
 QString ErrorText::sentence(atmo::ErrorCode code, const QString& subject, const QString& detail)
 {

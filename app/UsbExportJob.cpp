@@ -235,7 +235,7 @@ void UsbExportJob::run()
 {
     const atmo::StationHome home(toFsPath(request_.homeDir));
     if (auto st = home.ensure(); !st) {
-        setOutcome(false, q(st.message()));
+        setFailure(st.error());
         return;
     }
     const atmo::TrustStore trust(home.trustDir());
@@ -264,7 +264,7 @@ void UsbExportJob::run()
         return;
     }
 
-    int failed = 0, ejectFailed = 0;
+    int failed = 0, ejectFailed = 0, ejectTried = 0;
     std::vector<const atmo::Drive*> driveOf;
     for (std::size_t i = 0; i < results->size(); ++i) {
         const atmo::TargetResult& r = (*results)[i];
@@ -288,16 +288,16 @@ void UsbExportJob::run()
         }
         for (std::size_t i : plan.targets)
             relay_->eject(static_cast<int>(i), Phase::Ejecting, {}, false);
+        ++ejectTried;
         const auto e = atmo::ejectDrive(*plan.drive, atmo::EjectOptions{});
+        ejectFailed += e ? 0 : 1; // per drive, not per output on it
         for (std::size_t i : plan.targets) {
             const int index = static_cast<int>(i);
-            if (e) {
+            if (e)
                 relay_->eject(index, Phase::Ejected,
                               e->poweredOff ? tr("Ejected: safe to remove") : tr("Unmounted (%1)").arg(q(e->note)), false);
-            } else {
-                ++ejectFailed;
+            else
                 relay_->eject(index, Phase::Verified, tr("Not ejected: %1").arg(q(e.message())), true);
-            }
         }
     }
     if (failed == 0 && ejectFailed == 0) {
@@ -308,6 +308,6 @@ void UsbExportJob::run()
     if (failed)
         why << tr("%1 of %2 drives failed").arg(failed).arg(results->size());
     if (ejectFailed)
-        why << tr("%1 of %2 drives could not be ejected").arg(ejectFailed).arg(results->size());
+        why << tr("%1 of %2 drives could not be ejected").arg(ejectFailed).arg(ejectTried);
     setOutcome(false, why.join(QStringLiteral("; ")));
 }

@@ -61,20 +61,40 @@ std::optional<std::filesystem::path> resolvePackage(const Context& ctx, const QS
 
 namespace {
 
-// One line per target as each finishes; a bar for the slowest one in progress.
+// One line per target as each finishes; a bar for the slowest one in progress
+// (the earliest phase, then the smallest fraction). Only that target feeds the
+// bar, so its rate and time left follow one stream of bytes instead of
+// several interleaved ones.
 class ExportPrinter : public atmo::ExportObserver {
 public:
     explicit ExportPrinter(bool interactive) : bar_(interactive) {}
-    void onTargetProgress(std::size_t, const atmo::Progress& p) override
+    void onTargetProgress(std::size_t index, const atmo::Progress& p) override
     {
         std::lock_guard lock(mutex_);
-        bar_.onProgress(p);
+        latest_[index] = p;
+        const auto behind = [](const atmo::Progress& a, const atmo::Progress& b) {
+            const auto frac = [](const atmo::Progress& x) {
+                return x.total ? static_cast<double>(x.done) / static_cast<double>(x.total) : 0.0;
+            };
+            return a.phase != b.phase ? a.phase < b.phase : frac(a) < frac(b);
+        };
+        std::size_t slowest = index;
+        for (const auto& [i, q] : latest_)
+            if (behind(q, latest_[slowest]))
+                slowest = i;
+        if (slowest == index)
+            bar_.onProgress(p);
     }
-    void onTargetDone(std::size_t, const atmo::TargetResult&) override {}
+    void onTargetDone(std::size_t index, const atmo::TargetResult&) override
+    {
+        std::lock_guard lock(mutex_);
+        latest_.erase(index);
+    }
     void done() { bar_.done(); }
 
 private:
     std::mutex mutex_;
+    std::map<std::size_t, atmo::Progress> latest_;
     TerminalProgress bar_;
 };
 
