@@ -61,6 +61,16 @@ private slots:
         QCOMPARE(trimmed("\va\f"), std::string("\va\f")); // only the four
     }
 
+    // HTTP's optional white space and DNS-SD TXT values: spaces and tabs
+    // only; a CR or LF is data there (and refused by the caller).
+    void trimmedBlanksStripsOnlySpaceAndTab()
+    {
+        QCOMPARE(trimmedBlanks(" \t bytes=0-1 \t"), std::string_view("bytes=0-1"));
+        QCOMPARE(trimmedBlanks("\r\nx\r\n"), std::string_view("\r\nx\r\n"));
+        QCOMPARE(trimmedBlanks(" \t "), std::string_view());
+        QCOMPARE(trimmedBlanks(""), std::string_view());
+    }
+
     void firstLineStopsAtLf()
     {
         QCOMPARE(firstLine("one\ntwo"), std::string_view("one"));

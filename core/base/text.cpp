@@ -68,4 +68,14 @@ std::string cleanName(std::string_view s, std::size_t maxBytes)
     return name;
 }
 
+std::string_view trimmedBlanks(std::string_view s)
+{
+    const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+    while (!s.empty() && blank(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && blank(s.back()))
+        s.remove_suffix(1);
+    return s;
+}
+
 } // namespace atmo

@@ -24,6 +24,9 @@ std::string_view firstLine(std::string_view s);
 
 // Without leading and trailing spaces, tabs, CRs and LFs.
 std::string trimmed(std::string_view s);
+// Only spaces and tabs off both ends: what HTTP calls optional white space
+// (RFC 9110 §5.6.3) and what DNS-SD TXT values are trimmed of.
+std::string_view trimmedBlanks(std::string_view s);
 
 // A small file's text (sysfs and /proc values, one-line settings), trimmed;
 // "" when it cannot be read (missing, a directory). At most the first

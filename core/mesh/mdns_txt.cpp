@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "core/base/text.h"
 #include "core/base/utf8.h"
 
 namespace atmo {
@@ -23,15 +24,6 @@ std::string foldedKey(std::string_view key)
     return out;
 }
 
-std::string_view trimmed(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 std::string identifier(std::string_view value, std::size_t max)
 {
     if (value.size() > max || !isCleanText(value))
@@ -46,7 +38,7 @@ std::vector<std::string> capabilityList(std::string_view value)
     // never part of a multi-byte sequence, and each item is checked on its own.
     while (out.size() < kMdnsCapabilitiesMax) {
         const std::size_t comma = value.find(',');
-        const std::string_view item = trimmed(value.substr(0, comma));
+        const std::string_view item = trimmedBlanks(value.substr(0, comma));
         if (!item.empty() && item.size() <= kMdnsCapabilityMax && isCleanText(item)) {
             bool seen = false;
             for (const auto& c : out)

@@ -39,7 +39,7 @@ using namespace installer_detail;
 std::string tierMismatchAdvice(const TierDecision& decision, int checked, const std::vector<int>& complete)
 {
     std::string why = decision.reason;
-    if (const std::string prefix = tierName(decision.tier) + ": "; why.rfind(prefix, 0) == 0)
+    if (const std::string prefix = tierName(decision.tier) + ": "; startsWith(why, prefix))
         why.erase(0, prefix.size());
     std::string out = "; this device is " + tierName(decision.tier) + " (" + why + ")";
     if (checked != decision.tier)

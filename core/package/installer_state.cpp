@@ -218,9 +218,6 @@ void removeTree(const fs::path& p)
     fs::remove_all(p, ec);
 }
 
-namespace {
-} // namespace
-
 // After a successful install: everything but `keep` versions and the
 // bookkeeping files goes (crash leftovers, versions older than the previous).
 void pruneAfterCommit(const fs::path& idDir, const std::set<std::string>& keep)

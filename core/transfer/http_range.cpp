@@ -3,23 +3,11 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/base/text.h"
+
 namespace atmo {
 
 namespace {
-
-bool isOws(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trimmed(std::string_view s)
-{
-    while (!s.empty() && isOws(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && isOws(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
 
 // Digits only (no sign, no spaces inside); nullopt on anything else or when
 // the value does not fit 64 bits.
@@ -80,11 +68,11 @@ RangeDecision partial(std::uint64_t first, std::uint64_t last)
 
 RangeDecision decideRange(std::string_view header, std::uint64_t size)
 {
-    header = trimmed(header);
+    header = trimmedBlanks(header);
     if (header.empty())
         return whole(size);
     const auto eq = header.find('=');
-    if (eq == std::string_view::npos || !equalsNoCase(trimmed(header.substr(0, eq)), "bytes"))
+    if (eq == std::string_view::npos || !equalsNoCase(trimmedBlanks(header.substr(0, eq)), "bytes"))
         return whole(size); // another unit, or not a range at all
     std::string_view set = header.substr(eq + 1);
 
@@ -93,7 +81,7 @@ RangeDecision decideRange(std::string_view header, std::uint64_t size)
     int specs = 0;
     while (true) {
         const auto comma = set.find(',');
-        const std::string_view element = trimmed(set.substr(0, comma));
+        const std::string_view element = trimmedBlanks(set.substr(0, comma));
         if (!element.empty()) {
             spec = element;
             ++specs;
@@ -110,8 +98,8 @@ RangeDecision decideRange(std::string_view header, std::uint64_t size)
     const auto dash = spec.find('-');
     if (dash == std::string_view::npos)
         return whole(size);
-    const std::string_view firstText = trimmed(spec.substr(0, dash));
-    const std::string_view lastText = trimmed(spec.substr(dash + 1));
+    const std::string_view firstText = trimmedBlanks(spec.substr(0, dash));
+    const std::string_view lastText = trimmedBlanks(spec.substr(dash + 1));
 
     if (firstText.empty()) {
         // Suffix form: the last n bytes.
