@@ -10,16 +10,21 @@ PACKAGES=(
   # runtimes (libclang-rt-14-dev, only recommended by clang, so named), and
   # llvm-symbolizer (in llvm) for readable crash stacks
   clang libclang-rt-14-dev llvm
-  # Qt 6 (Widgets, Network, Concurrent, Test, Svg, Linguist)
-  qt6-base-dev qt6-base-dev-tools qt6-svg-dev
+  # Qt 6 (Widgets, Network, Concurrent, Test, Svg, Linguist, WebSockets for
+  # the relay)
+  qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-websockets-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
   # core libraries
   libyaml-cpp-dev libsodium-dev libarchive-dev libssl-dev nlohmann-json3-dev libzstd-dev
   libavahi-client-dev
+  # invite QR codes in the window
+  libqrencode-dev
   # what the tests and the demo use as real components and reference tools
   # (appstream: appstreamcli validates the desktop metadata in tst_desktop_entry)
   minisign zstd curl xvfb xauth imagemagick avahi-daemon dbus iproute2 time
   python3-zeroconf python3-aiohttp appstream
+  # the relay the tests run (tests/relay/): WebSockets and Ed25519 in Python
+  python3-websockets python3-nacl
   # CI's static checks (installer/tidy.sh)
   clang-tidy
 )

@@ -104,8 +104,11 @@ private slots:
         {
             std::lock_guard lock(n.rec->mutex);
             qInfo("at most %zu peers reported at once; %zu now", n.rec->maxLive, n.rec->live.size());
+            // The cap is a hard bound. How close the live count came to it
+            // depends on how resolves and evictions interleaved, so it is
+            // logged, not checked; the "wait for a free slot" problem above
+            // is what proves the flood filled every slot.
             QVERIFY(n.rec->maxLive <= kMdnsMaxPeers);
-            QVERIFY(n.rec->maxLive >= kMdnsMaxPeers - 1); // the flood did fill the table
         }
         QCOMPARE(problemCount("the others wait for a free slot"), 1);
 
