@@ -229,32 +229,6 @@ Result<std::array<std::uint8_t, kSecretKeyBytes>> decodeSecretKeyFile(std::strin
 
 } // namespace
 
-// ---- base64 ----------------------------------------------------------------
-
-std::string base64Encode(const std::uint8_t* data, std::size_t size)
-{
-    ensureSodium();
-    const std::size_t len = sodium_base64_ENCODED_LEN(size, sodium_base64_VARIANT_ORIGINAL);
-    std::string out(len, '\0');
-    sodium_bin2base64(out.data(), len, data, size, sodium_base64_VARIANT_ORIGINAL);
-    out.resize(len - 1); // drop the terminating NUL
-    return out;
-}
-
-Result<std::string> base64Decode(std::string_view text)
-{
-    ensureSodium();
-    std::string out(text.size() / 4 * 3 + 3, '\0');
-    std::size_t len = 0;
-    const char* end = nullptr;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(),
-                          nullptr, &len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        end != text.data() + text.size())
-        return fail("invalid base64");
-    out.resize(len);
-    return out;
-}
-
 // ---- public keys -------------------------------------------------------------
 
 std::string PublicKey::keyId() const { return hexKeyId(keyNum); }

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/base64.h"
 #include "core/base/result.h"
 
 namespace atmo {
@@ -101,7 +102,5 @@ Status verifySignature(const Signature& signature, const PublicKey& key, std::st
 std::array<std::uint8_t, 64> signDetached(const SecretKey& key, std::string_view message);
 bool verifyDetached(const PublicKey& key, std::string_view message, const std::array<std::uint8_t, 64>& sig);
 
-std::string base64Encode(const std::uint8_t* data, std::size_t size);
-Result<std::string> base64Decode(std::string_view text);
 
 } // namespace atmo
