@@ -25,6 +25,8 @@ PACKAGES=(
   python3-zeroconf python3-aiohttp appstream
   # the relay the tests run (tests/relay/): WebSockets and Ed25519 in Python
   python3-websockets python3-nacl
+  # zbarimg reads the invite QR codes back in tst_gui_qr_code
+  zbar-tools
   # CI's static checks (installer/tidy.sh)
   clang-tidy
 )
