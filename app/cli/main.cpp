@@ -37,6 +37,10 @@ const std::vector<Command>& commands()
         {"drives", "", "list the removable drives a package can be exported to", cli::drives},
         {"peers", "", "list the mesh peers around this station (mDNS, --peer)", cli::peers},
         {"models", "", "list the models the mesh offers, merged across peers", cli::models},
+        {"mesh", "create", "make the key of a new mesh this station founds, and join it", cli::meshCreate},
+        {"mesh", "token", "issue a join token signed with the mesh key (JSON)", cli::meshToken},
+        {"mesh", "invite", "issue an invite: an atmosphere://join link with a token and endpoints", cli::meshInvite},
+        {"mesh", "identity", "this station's node id and key, its mesh, whether it holds the mesh key", cli::meshIdentity},
         {"serve", "", "serve this station's models and packages to the mesh until interrupted", cli::serve},
         {"model", "pull", "download a model from the mesh, verified and resumable", cli::modelPull},
     };
