@@ -16,6 +16,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "core/base/node_key.h"
 #include "core/package/trust_store.h"
 
 namespace testutil {
@@ -52,6 +53,12 @@ std::string readFile(const fs::path& path)
 {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+QString stationNodeId(const fs::path& home)
+{
+    auto key = atmo::NodeKey::load(home / "station" / "node.key");
+    return key ? QString::fromStdString(key->nodeId()) : QString();
 }
 
 fs::path makeMission(const fs::path& dir, const MissionSpec& spec)

@@ -35,6 +35,10 @@ void writeFile(const fs::path& path, const std::string& text);
 void writeRandomFile(const fs::path& path, std::uint64_t size, std::uint32_t seed);
 std::string readFile(const fs::path& path);
 
+// The node id of the station whose home is `home`, from its node key
+// (<home>/station/node.key); "" when it has none yet. Never creates one.
+QString stationNodeId(const fs::path& home);
+
 struct MissionSpec {
     std::string id = "production-inspection";
     std::string name = "Production inspection";

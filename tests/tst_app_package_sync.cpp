@@ -35,7 +35,7 @@ class PackageSyncTest : public QObject {
     }
     static QString nodeIdOf(const fs::path& home)
     {
-        return QString::fromStdString(readFile(home / "station" / "node_id")).trimmed();
+        return stationNodeId(home);
     }
 
     fs::path homeA() const { return box / "a"; }

@@ -52,7 +52,9 @@ private slots:
         QCOMPARE(o["http_port"].toInt(), int(port));
         // The bridge's three fields exactly, plus the station's node id and name.
         QCOMPARE(o.keys(), (QStringList{"http_port", "models_available", "node_id", "node_name", "status"}));
-        QCOMPARE(o["node_id"].toString(), QString::fromStdString(readFile(home() / "station/node_id")).trimmed());
+        // PROTOCOL.md: the first 16 hex digits of SHA-256 over the node key.
+        QVERIFY(QRegularExpression("^[0-9a-f]{16}$").match(o["node_id"].toString()).hasMatch());
+        QCOMPARE(o["node_id"].toString(), stationNodeId(home()));
         QCOMPARE(o["node_name"].toString(), QString("line-7 bay")); // serve --name
     }
 
@@ -169,7 +171,7 @@ private slots:
         QCOMPARE(r.status, 200);
         const QJsonObject o = r.json();
         QCOMPARE(o["type"].toString(), QString("model_catalog"));
-        QCOMPARE(o["node_id"].toString(), QString::fromStdString(readFile(home() / "station/node_id")).trimmed());
+        QCOMPARE(o["node_id"].toString(), stationNodeId(home()));
         QCOMPARE(o["node_name"].toString(), QString("line-7 bay"));
         QCOMPARE(o["models"].toArray().size(), 3);
         QCOMPARE(o["transfer_endpoints"].toObject()["http"].toString(), base);

@@ -168,7 +168,7 @@ private slots:
         QVERIFY2(window.exitCode == 0, qPrintable(window.err));
         QVERIFY(fs::exists(box_ / "window-home/store.json"));
         QVERIFY(fs::exists(box_ / "window-home/keys/mesh-authority.key"));
-        QVERIFY(fs::exists(box_ / "window-home/station/node_id"));
+        QVERIFY(fs::exists(box_ / "window-home/station/node.key"));
         QVERIFY(fs::exists(box_ / "shots/18-mesh.png"));
         QVERIFY(!fs::exists(box_ / "elsewhere"));
     }

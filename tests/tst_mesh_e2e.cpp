@@ -264,7 +264,7 @@ private slots:
         // A station does not list itself (only the bridge its serve
         // remembered, which still answers over HTTP).
         const QJsonObject self = runJson({"peers", "--json", "--wait", "3"}, homeA, &rc);
-        const QString ownId = QString::fromStdString(readFile(homeA / "station" / "node_id")).trimmed();
+        const QString ownId = stationNodeId(homeA);
         for (const auto& v : self["peers"].toArray())
             QVERIFY(v.toObject()["node_id"].toString() != ownId);
         QVERIFY(self["peers"].toArray().size() <= 1);
@@ -539,7 +539,7 @@ private slots:
             const QString serving = readLine(serve, 60000);
             if (!serving.startsWith("serving "))
                 qWarning("serve: %s %s", qPrintable(serving), serve.readAllStandardError().constData());
-            return QString::fromStdString(readFile(home / "station" / "node_id")).trimmed();
+            return stationNodeId(home);
         };
         auto advertisedName = [&](const QString& nodeId) {
             QProcess browse;

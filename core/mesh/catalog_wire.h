@@ -49,8 +49,8 @@ struct CatalogEntry {
 bool isValidModelId(std::string_view id);
 
 // A node_id is only ever a key and a label (the bridge's default is
-// "llamafarm-unknown", the station's 32 hex digits): 1..128 bytes of printable
-// ASCII without spaces.
+// "llamafarm-unknown", a station's 16 hex digits from its node key):
+// 1..128 bytes of printable ASCII without spaces.
 bool isValidNodeId(std::string_view id);
 
 // Catalog text larger than this is refused before it is parsed.

@@ -13,8 +13,6 @@
 
 #include "core/base/fs_util.h"
 
-#include <sodium.h>
-
 namespace atmo {
 
 namespace fs = std::filesystem;
@@ -134,40 +132,30 @@ Status StationHome::setNodeName(const std::string& name) const
     return writeFileAtomic(file, name + "\n");
 }
 
+Result<NodeKey> StationHome::nodeKey() const
+{
+    // The random 32-hex <home>/station/node_id of earlier versions is
+    // superseded by the key (the protocol derives node_id from it); the old
+    // file is left where it is and no longer read.
+    const fs::path file = nodeKeyFile();
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(file, ec)))
+        if (auto st = ensure(); !st)
+            return st.error();
+    auto key = NodeKey::loadOrCreate(file);
+    // Tighten a key file someone made readable to others.
+    struct stat st {};
+    if (key && ::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+        ::chmod(file.c_str(), 0600);
+    return key;
+}
+
 Result<std::string> StationHome::nodeId() const
 {
-    const fs::path file = root_ / "station" / "node_id";
-    auto valid = [](const std::string& id) {
-        if (id.size() != 32)
-            return false;
-        for (char c : id)
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-                return false;
-        return true;
-    };
-    std::error_code ec;
-    if (fs::exists(file, ec)) {
-        auto text = readFile(file, 4096);
-        if (!text)
-            return text.error();
-        std::string id = trimmed(*text);
-        if (!valid(id))
-            return fail(file.string() + ": not a node id (32 lowercase hex digits)");
-        return id;
-    }
-    if (auto st = ensure(); !st)
-        return st.error();
-    unsigned char bytes[16];
-    randombytes_buf(bytes, sizeof bytes);
-    std::string id;
-    static const char* hex = "0123456789abcdef";
-    for (unsigned char b : bytes) {
-        id += hex[b >> 4];
-        id += hex[b & 15];
-    }
-    if (auto st = writeFileAtomic(file, id + "\n"); !st)
-        return st.error();
-    return id;
+    auto key = nodeKey();
+    if (!key)
+        return key.error();
+    return key->nodeId();
 }
 
 std::string StationHome::meshId() const
@@ -178,6 +166,91 @@ std::string StationHome::meshId() const
             return id;
     }
     return "atmosphere";
+}
+
+Status StationHome::setMeshId(const std::string& meshId) const
+{
+    if (const std::string problem = meshIdProblem(meshId); !problem.empty())
+        return fail(ErrorCode::Usage, "mesh id \"" + meshId + "\" " + problem);
+    if (auto st = ensure(); !st)
+        return st;
+    return writeFileAtomic(root_ / "station" / "mesh_id", meshId + "\n");
+}
+
+std::string StationHome::meshIdProblem(std::string_view id)
+{
+    if (id.empty())
+        return "is empty";
+    if (id.size() > 64)
+        return "is longer than 64 characters";
+    if (id.front() == '.' || id.front() == '-')
+        return "starts with '" + std::string(1, id.front()) + "'";
+    for (char c : id)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+              || c == '-'))
+            return "has a character other than A-Z a-z 0-9 . _ -";
+    return {};
+}
+
+Result<fs::path> StationHome::meshKeyFile(const std::string& meshId) const
+{
+    if (const std::string problem = meshIdProblem(meshId); !problem.empty())
+        return fail(ErrorCode::Usage, "mesh id \"" + meshId + "\" " + problem);
+    return meshDir() / (meshId + ".key");
+}
+
+Result<NodeKey> StationHome::meshKey(const std::string& meshId) const
+{
+    auto file = meshKeyFile(meshId);
+    if (!file)
+        return file.error();
+    auto key = NodeKey::load(*file);
+    if (!key && key.code() == ErrorCode::NotFound)
+        return fail(ErrorCode::NotFound, "this station holds no key for mesh \"" + meshId + "\" (" + file->string() + ")",
+                    file->string());
+    return key;
+}
+
+Result<NodeKey> StationHome::createMeshKey(const std::string& meshId) const
+{
+    auto file = meshKeyFile(meshId);
+    if (!file)
+        return file.error();
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(*file, ec)))
+        return fail(ErrorCode::Failed,
+                    file->string() + ": this station already holds a key for mesh \"" + meshId + "\"; not overwriting it",
+                    file->string());
+    if (auto st = ensure(); !st)
+        return st.error();
+    fs::create_directories(meshDir(), ec);
+    ::chmod(meshDir().c_str(), 0700);
+    NodeKey key = NodeKey::generate();
+    if (auto saved = key.save(*file); !saved)
+        return saved.error();
+    return key;
+}
+
+std::string StationHome::meshName(const std::string& meshId) const
+{
+    if (meshIdProblem(meshId).empty())
+        if (auto text = readFile(meshDir() / (meshId + ".name"), 4096))
+            if (std::string name = cleanName(firstLine(*text), 64); !name.empty())
+                return name;
+    return meshId;
+}
+
+Status StationHome::setMeshName(const std::string& meshId, const std::string& name) const
+{
+    auto key = meshKeyFile(meshId);
+    if (!key)
+        return key.error();
+    const std::string clean = cleanName(name);
+    if (clean.empty() || clean.size() > 64)
+        return fail(ErrorCode::Usage, "mesh name \"" + name + "\" is empty or longer than 64 bytes");
+    std::error_code ec;
+    fs::create_directories(meshDir(), ec);
+    return writeFileAtomic(meshDir() / (meshId + ".name"), clean + "\n");
 }
 
 Result<SecretKey> StationHome::identity() const

@@ -4,8 +4,17 @@
 //                                               signs chain-of-custody entries
 //   <home>/station/name                         the station's name, set by hand or in the
 //                                               window's settings (default: host name)
-//   <home>/station/node_id                      the station's mesh node id (32 hex, made on first use)
+//   <home>/station/node.key                     the station's Ed25519 node key (mode 0600, made on
+//                                               first use, core/base/node_key.h); its public key
+//                                               gives the node_id (16 hex) in /health, catalogs,
+//                                               mDNS and on a relay
+//   <home>/station/node_id                      no longer read: the random 32-hex node id of
+//                                               earlier versions, superseded by node.key and left
+//                                               alone (nothing removes or rewrites it)
 //   <home>/station/mesh_id                      the mesh it belongs to (default "atmosphere")
+//   <home>/mesh/<mesh_id>.key                   a mesh key (Ed25519, mode 0600): held by the
+//                                               station that founded the mesh; signs join tokens
+//   <home>/mesh/<mesh_id>.name                  the mesh's name for people (invites, the relay)
 //   <home>/models/                              models downloaded from peers (served to others)
 //   <home>/cache/                               caches that may be deleted (model hashes)
 //   <home>/trust/                               TrustStore
@@ -22,9 +31,11 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/package/minisign.h"
+#include "core/base/node_key.h"
 #include "core/base/node_name.h"
 #include "core/base/result.h"
 
@@ -64,10 +75,32 @@ public:
     // Sets the name (a valid node name) or, with "", removes it so the
     // default applies again. Written atomically.
     Status setNodeName(const std::string& name) const;
-    // The station's node id on the mesh: read from <home>/station/node_id, or
-    // made (16 random bytes, hex) and stored on first use.
+    std::filesystem::path nodeKeyFile() const { return root_ / "station" / "node.key"; }
+    // The station's node key: loaded from nodeKeyFile(), or made and stored
+    // (0600) on first use. A file that is not a key file is an error
+    // (BadData), never replaced.
+    Result<NodeKey> nodeKey() const;
+    // The station's node id: nodeIdFor(nodeKey()'s public key), 16 hex.
     Result<std::string> nodeId() const;
     std::string meshId() const;                  // <home>/station/mesh_id or "atmosphere"
+    // Sets the mesh this station belongs to (a valid mesh id). Written atomically.
+    Status setMeshId(const std::string& meshId) const;
+    // Why `id` is not a mesh id, one phrase; "" when it is one. A mesh id is a
+    // file name under mesh/ and a path segment of the relay's URL: 1 to 64
+    // of A-Z a-z 0-9 . _ -, not starting with . or -.
+    static std::string meshIdProblem(std::string_view id);
+    std::filesystem::path meshDir() const { return root_ / "mesh"; }
+    // <home>/mesh/<meshId>.key; Usage when meshId is not a mesh id.
+    Result<std::filesystem::path> meshKeyFile(const std::string& meshId) const;
+    // The mesh key this station holds for meshId: NotFound when it holds none.
+    Result<NodeKey> meshKey(const std::string& meshId) const;
+    // Makes and stores a new mesh key for meshId; refuses (Failed) when this
+    // station already holds one, never overwriting it.
+    Result<NodeKey> createMeshKey(const std::string& meshId) const;
+    // The mesh's name from <home>/mesh/<meshId>.name, else the mesh id.
+    std::string meshName(const std::string& meshId) const;
+    // Sets it (1 to 64 bytes after cleanName(); Usage otherwise). Written atomically.
+    Status setMeshName(const std::string& meshId, const std::string& name) const;
     // Loads or creates the station key, and makes sure the station trusts it
     // (role station, under the station's name).
     Result<SecretKey> identity() const;
