@@ -123,14 +123,6 @@ RelayFrameType typeOf(const std::string& name)
     return RelayFrameType::Other;
 }
 
-Result<std::string> payloadText(std::string_view payloadJson, const std::string& what)
-{
-    auto payload = parseObject(payloadJson, what + " payload");
-    if (!payload)
-        return payload.error();
-    return dumpCompact(*payload);
-}
-
 Result<std::string> bounded(std::string frame, const std::string& what)
 {
     if (frame.size() > kMaxRelayFrameBytes)
