@@ -258,7 +258,7 @@ std::vector<std::string> ChunkedReceiver::finishIfComplete()
     finish_ = *fin;
     if (!fin->verified)
         // finish() removed the part file and the journal: nothing under the final name.
-        return stop(CancelReason::HashMismatch, entry_.modelId + ": " + fin->message, false);
+        return stop(CancelReason::HashMismatch, fin->message, false); // names the model already
     state_ = State::Verified;
     TransferComplete done;
     done.requestId = options_.requestId;

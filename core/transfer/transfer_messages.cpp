@@ -204,7 +204,7 @@ TransferChunk chunkFrom(const json& j)
     if (!decoded)
         bad("chunk_bytes", "is not base64");
     m.bytes = std::move(decoded.value());
-    if (m.bytes.size() > kRelayChunkSize) // unreachable after the length check; kept as the rule
+    if (m.bytes.size() > kRelayChunkSize) // 65537 bytes still fit in the longest base64 of 64 KiB
         bad("chunk_bytes", "decodes to more than 64 KiB");
     if (optionalField(j, "chunk_sha256"))
         m.chunkSha256 = sha256Field(j, "chunk_sha256");
@@ -249,7 +249,10 @@ TransferCancel cancelFrom(const json& j)
     if (!known)
         bad("reason", "is not one of hash_mismatch, timeout, network_error, user_cancelled, storage_full");
     m.message = optionalField(j, "message") ? text(j, "message") : std::string();
-    m.cancelledBy = optionalField(j, "cancelled_by") ? id(j, "cancelled_by") : std::string();
+    // Only a label; "" (no node id known) is as good as absent.
+    const json* by = optionalField(j, "cancelled_by");
+    m.cancelledBy = by && !(by->is_string() && by->get_ref<const std::string&>().empty()) ? id(j, "cancelled_by")
+                                                                                        : std::string();
     return m;
 }
 
