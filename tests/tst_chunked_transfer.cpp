@@ -1,164 +1,18 @@
 // A ChunkedSender and a ChunkedReceiver (websocket_chunked mode) wired
 // through a small in-test queue that can drop, duplicate, reorder and corrupt
-// payloads, with real files in a temporary directory and an injected clock
-// (30 s pass in no time, nothing sleeps). The queue also watches the
-// protocol's rule from the wire: never more than 2 chunks unacknowledged.
+// payloads (chunked_transfer_fixture.h), with real files in a temporary
+// directory and an injected clock (30 s pass in no time, nothing sleeps).
+// The queue also watches the protocol's rule from the wire: never more than
+// 2 chunks unacknowledged.
 #include <QtTest>
 
-#include <nlohmann/json.hpp>
-
-#include <deque>
-#include <functional>
-#include <map>
-#include <random>
-#include <set>
-
+#include "chunked_transfer_fixture.h"
 #include "core/base/base64.h"
 #include "core/base/sha256.h"
-#include "core/transfer/chunked_receiver.h"
-#include "core/transfer/chunked_sender.h"
 #include "testutil.h"
 
-using namespace atmo;
-using namespace std::chrono_literals;
-using json = nlohmann::json;
+using namespace chunked_fixture;
 
-namespace {
-
-const SteadyTime t0 = SteadyTime() + 1000s;
-constexpr std::uint64_t kChunk = 65536;
-
-std::string randomBytes(std::uint64_t size, std::uint32_t seed)
-{
-    std::mt19937 rng(seed);
-    std::string s(size, '\0');
-    for (auto& c : s)
-        c = char(rng());
-    return s;
-}
-
-std::string typeOf(const std::string& payload)
-{
-    const json j = json::parse(payload, nullptr, false);
-    return j.is_object() && j.contains("type") && j["type"].is_string() ? j["type"].get<std::string>() : "";
-}
-
-std::uint32_t indexOf(const std::string& payload) { return json::parse(payload)["chunk_index"].get<std::uint32_t>(); }
-
-// What the queue does to one payload on its way: the payloads that arrive
-// instead (none: dropped; two: duplicated; changed: corrupted).
-using Tamper = std::function<std::vector<std::string>(bool toReceiver, const std::string& payload)>;
-
-// One sender, one receiver, the relay between them.
-struct Wire {
-    ChunkedSender* sender = nullptr;
-    ChunkedReceiver* receiver = nullptr;
-    SteadyTime now = t0;
-    Tamper tamper;
-    bool reorder = false;
-    std::mt19937 rng{42};
-
-    struct Msg {
-        bool toReceiver;
-        std::string text;
-    };
-    std::deque<Msg> queue;
-
-    // Seen on the wire.
-    std::map<std::uint32_t, std::vector<SteadyTime>> chunkSends; // index -> when the sender sent it
-    std::set<std::uint32_t> unacked;   // sent, and no ack delivered to the sender yet
-    std::size_t maxUnacked = 0;
-    std::uint32_t chunkMessages = 0;
-
-    void fromSender(const std::vector<std::string>& out)
-    {
-        for (const auto& text : out) {
-            if (typeOf(text) == "model_transfer_chunk") {
-                const auto i = indexOf(text);
-                chunkSends[i].push_back(now);
-                unacked.insert(i);
-                maxUnacked = std::max(maxUnacked, unacked.size());
-                ++chunkMessages;
-            }
-            put(true, text);
-        }
-    }
-    void fromReceiver(const std::vector<std::string>& out)
-    {
-        for (const auto& text : out)
-            put(false, text);
-    }
-    void put(bool toReceiver, const std::string& text)
-    {
-        const auto arriving = tamper ? tamper(toReceiver, text) : std::vector<std::string>{text};
-        for (const auto& t : arriving)
-            queue.push_back({toReceiver, t});
-    }
-
-    void deliverOne()
-    {
-        std::size_t pick = 0;
-        if (reorder)
-            pick = std::uniform_int_distribution<std::size_t>(0, queue.size() - 1)(rng);
-        const Msg m = queue[pick];
-        queue.erase(queue.begin() + std::ptrdiff_t(pick));
-        if (m.toReceiver) {
-            if (receiver)
-                fromReceiver(receiver->onMessage(m.text, now));
-        } else if (sender) {
-            if (typeOf(m.text) == "model_transfer_chunk_ack")
-                if (auto r = parseTransferMessage(m.text); r && std::holds_alternative<ChunkAck>(*r))
-                    unacked.erase(std::get<ChunkAck>(*r).chunkIndex);
-            fromSender(sender->onMessage(m.text, now));
-        }
-    }
-
-    bool done() const
-    {
-        return (!sender || sender->finished() || sender->state() == ChunkedSender::State::AllAcked) &&
-               (!receiver || receiver->finished());
-    }
-
-    // Delivers everything; when nothing is in transit, lets the clock jump to
-    // the next deadline. Stops when both ends are done, nothing is due, or
-    // `until` holds.
-    void run(const std::function<bool()>& until = {})
-    {
-        for (int steps = 0; steps < 1'000'000; ++steps) {
-            if (until && until())
-                return;
-            if (!queue.empty()) {
-                deliverOne();
-                continue;
-            }
-            if (done())
-                return;
-            std::optional<SteadyTime> next;
-            for (auto d : {sender ? sender->nextDeadline() : std::nullopt,
-                           receiver ? receiver->nextDeadline() : std::nullopt})
-                if (d && (!next || *d < *next))
-                    next = d;
-            if (!next)
-                return;
-            now = std::max(now, *next);
-            if (sender)
-                fromSender(sender->onTimer(now));
-            if (receiver)
-                fromReceiver(receiver->onTimer(now));
-        }
-        QFAIL("the transfer did not settle");
-    }
-};
-
-// Changes one field of a chunk payload and keeps the rest.
-std::string withField(const std::string& payload, const char* key, const json& value)
-{
-    json j = json::parse(payload);
-    j[key] = value;
-    return j.dump();
-}
-
-} // namespace
 
 class TstChunkedTransfer : public QObject {
     Q_OBJECT
