@@ -40,9 +40,10 @@ class TstChunkedTransfer : public QObject {
         entry.sha256 = sha256Hex(data);
     }
 
-    std::unique_ptr<ChunkedReceiver> openReceiver(const std::string& requestId = "req-1")
+    std::unique_ptr<ChunkedReceiver> openReceiver(const std::string& requestId = "req-1", bool reserveOnOpen = true)
     {
         ChunkedReceiverOptions o;
+        o.journal.reserveOnOpen = reserveOnOpen;
         o.nodeId = "a1b2c3d4e5f60718";
         o.targetNodeId = "b2c3d4e5f6071829";
         o.requestId = requestId;
@@ -450,6 +451,22 @@ private slots:
         QCOMPARE(int(c.reason), reason);
         QCOMPARE(c.cancelledBy, std::string("a1b2c3d4e5f60718"));
         QCOMPARE(r->state(), ChunkedReceiver::State::Failed);
+    }
+
+    void spaceReservedWhenTheStartArrives()
+    {
+        makeModel(3 * kChunk + 10);
+        auto r = openReceiver("req-1", false);
+        QCOMPARE(fs::file_size(DownloadJournal::partPath(dest)), 0u); // nothing taken on a peer's word
+        Wire w;
+        ChunkedSender* s = nullptr;
+        std::unique_ptr<ChunkedSender> owner;
+        connect(w, *r, s, owner);
+        w.deliverOne(); // the start
+        QCOMPARE(r->state(), ChunkedReceiver::State::Receiving);
+        QCOMPARE(fs::file_size(DownloadJournal::partPath(dest)), std::uint64_t(data.size()));
+        w.run();
+        verifiedBitExact(*r);
     }
 
     void resumeAfterReceiverDestroyedMidway()

@@ -183,6 +183,12 @@ std::vector<std::string> ChunkedReceiver::onStart(const TransferStart& s)
                     id + ": the sender's chunk size " + std::to_string(s.chunkSize) + " is not " +
                         std::to_string(layout_.chunkSize),
                     true);
+    // The space, now that a sender stands behind the size (with
+    // reserveOnOpen the journal took it when opened, and this costs nothing).
+    if (!journal_)
+        return {};
+    if (auto reserved = journal_->reserve(); !reserved)
+        return stop(CancelReason::StorageFull, reserved.message(), true);
     state_ = State::Receiving;
     return finishIfComplete(); // an empty file, or everything was here already
 }

@@ -53,6 +53,8 @@ struct ChunkedReceiverOptions {
     // No message from the sender for this long: cancel timeout. The sender
     // resends a chunk 3 times 30 s apart before it gives up itself.
     std::chrono::milliseconds idleTimeout = std::chrono::seconds(150);
+    // reserveOnOpen = false: the part file's space is reserved only when a
+    // start that matches the catalog arrives (the size is a peer's claim).
     JournalOptions journal;
 };
 
