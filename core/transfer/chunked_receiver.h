@@ -16,7 +16,7 @@
 // is not) is neither written nor acknowledged, so the sender sends it again
 // after its 30 s; the maxBadCopies-th bad copy of one chunk cancels with
 // hash_mismatch. model_transfer_start must match the catalog entry asked for
-// (model id, size, sha256); anything else cancels.
+// (model id, size, sha256) in 64 KiB chunks; anything else cancels.
 //
 // Like ChunkedSender it reads no clock and sends nothing: each call gets the
 // time and returns the payloads to send (acks, complete, cancel). An idle
