@@ -23,5 +23,8 @@ int peers(const QStringList& args);
 int models(const QStringList& args);
 int serve(const QStringList& args);
 int modelPull(const QStringList& args);
+int meshRegister(const QStringList& args); // RelayCommands.cpp
+int meshJoin(const QStringList& args);
+int meshStatus(const QStringList& args);
 
 } // namespace cli

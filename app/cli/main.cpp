@@ -37,6 +37,9 @@ const std::vector<Command>& commands()
         {"drives", "", "list the removable drives a package can be exported to", cli::drives},
         {"peers", "", "list the mesh peers around this station (mDNS, --peer)", cli::peers},
         {"models", "", "list the models the mesh offers, merged across peers", cli::models},
+        {"mesh", "register", "register this station's mesh on a relay as its founder", cli::meshRegister},
+        {"mesh", "join", "join a mesh on a relay with a token or an invite, and remember it", cli::meshJoin},
+        {"mesh", "status", "connect to the remembered relay: joined or refused, nodes and peers", cli::meshStatus},
         {"serve", "", "serve this station's models and packages to the mesh until interrupted", cli::serve},
         {"model", "pull", "download a model from the mesh, verified and resumable", cli::modelPull},
     };
