@@ -21,6 +21,10 @@ int packageSync(const QStringList& args);
 int drives(const QStringList& args);
 int peers(const QStringList& args);
 int models(const QStringList& args);
+int meshCreate(const QStringList& args);   // MeshKeyCommands.cpp
+int meshToken(const QStringList& args);
+int meshInvite(const QStringList& args);
+int meshIdentity(const QStringList& args);
 int serve(const QStringList& args);
 int modelPull(const QStringList& args);
 int meshRegister(const QStringList& args); // RelayCommands.cpp
