@@ -27,5 +27,8 @@ int meshInvite(const QStringList& args);
 int meshIdentity(const QStringList& args);
 int serve(const QStringList& args);
 int modelPull(const QStringList& args);
+int meshRegister(const QStringList& args); // RelayCommands.cpp
+int meshJoin(const QStringList& args);
+int meshStatus(const QStringList& args);
 
 } // namespace cli

@@ -21,10 +21,13 @@
 #include "app/mesh/MeshNode.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
+#include "app/relay/RelayClient.h"
+#include "app/relay/RelayConfig.h"
 #include "core/base/fs_util.h"
 #include "core/mesh/model_library.h"
 #include "core/base/node_name.h"
 #include "core/package/package_store.h"
+#include "core/relay/relay_membership.h"
 
 namespace cli {
 
@@ -159,11 +162,33 @@ int serve(const QStringList& args)
     if (!node.start(nodeIdentity, !p.isSet("no-mdns")))
         std::cerr << "atmosphere: note: " << s(node.mdnsError()) << "; serving without mDNS\n";
 
+    // Stay joined to the relay remembered by `atmosphere mesh join|register`
+    // (none: LAN only). Every change of its state is one line on stderr.
+    RelayClient relay;
+    QString relayUrl;
+    auto membership = atmo::loadRelayMembership(atmo::relayMembershipFile(home));
+    if (!membership && membership.code() != atmo::ErrorCode::NotFound)
+        std::cerr << "atmosphere: note: " << membership.message() << "; serving without the relay\n";
+    if (membership) {
+        QObject::connect(&relay, &RelayClient::stateChanged, &relay, [](RelayClient::State, const QString& message) {
+            std::cerr << "atmosphere: " << s(message) << std::endl;
+        });
+        auto relayConfig = relayConfigFor(home, *membership, identity.name);
+        QString relayError;
+        if (!relayConfig)
+            std::cerr << "atmosphere: note: " << relayConfig.message() << "; serving without the relay\n";
+        else if (!relay.start(*relayConfig, &relayError))
+            std::cerr << "atmosphere: note: " << s(relayError) << "; serving without the relay\n";
+        else
+            relayUrl = relay.url().toDisplayString();
+    }
+
     if (ctx.json())
-        ctx.printJson({{"serving", true}, {"models", qint64(modelCount)}, {"url", server.url()}, {"port", server.port()},
+        ctx.printJson({{"serving", true}, {"relay", relayUrl}, {"models", qint64(modelCount)}, {"url", server.url()}, {"port", server.port()},
                        {"node_name", identity.name}, {"node_id", identity.nodeId}});
     else
-        ctx.print(QString("serving %1 %2 on %3").arg(modelCount).arg(modelCount == 1 ? "model" : "models").arg(server.url()));
+        ctx.print(QString("serving %1 %2 on %3").arg(modelCount).arg(modelCount == 1 ? "model" : "models").arg(server.url()) +
+                  (relayUrl.isEmpty() ? QString() : "; staying joined to mesh " + q(membership->meshId) + " on relay " + relayUrl));
 
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, [&] {
@@ -172,6 +197,7 @@ int serve(const QStringList& args)
     });
     poll.start(100);
     QCoreApplication::exec();
+    relay.stop();
     server.configure({.enabled = false});
     if (!ctx.json())
         std::cerr << "atmosphere: stopped serving" << std::endl;

@@ -41,6 +41,9 @@ const std::vector<Command>& commands()
         {"mesh", "token", "issue a join token signed with the mesh key (JSON)", cli::meshToken},
         {"mesh", "invite", "issue an invite: an atmosphere://join link with a token and endpoints", cli::meshInvite},
         {"mesh", "identity", "this station's node id and key, its mesh, whether it holds the mesh key", cli::meshIdentity},
+        {"mesh", "register", "register this station's mesh on a relay as its founder", cli::meshRegister},
+        {"mesh", "join", "join a mesh on a relay with a token or an invite, and remember it", cli::meshJoin},
+        {"mesh", "status", "connect to the remembered relay: joined or refused, nodes and peers", cli::meshStatus},
         {"serve", "", "serve this station's models and packages to the mesh until interrupted", cli::serve},
         {"model", "pull", "download a model from the mesh, verified and resumable", cli::modelPull},
     };
