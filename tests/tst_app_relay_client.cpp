@@ -271,6 +271,25 @@ private slots:
         QVERIFY(waitFor([&] { return a.hasPeer("b2b2b2b2b2b2b2b2"); }, kWait));
     }
 
+    void aRelayWithoutJoinedFrames()
+    {
+        // The mesh relay's v2.0 server answers a join with `peers` only.
+        RelayProcess older({"--no-joined-frame"});
+        QVERIFY(older.ok());
+        Node a, b;
+        auto cfg = config("open-mesh", "a1a1a1a1a1a1a1a1");
+        cfg.relayUrl = QUrl(older.url());
+        QVERIFY(a.client.start(cfg));
+        QVERIFY(a.waitState(State::Joined));
+        QCOMPARE(a.client.nodeCount(), 1);
+        cfg.nodeId = "b2b2b2b2b2b2b2b2";
+        QVERIFY(b.client.start(cfg));
+        QVERIFY(b.waitState(State::Joined));
+        QVERIFY(b.hasPeer("a1a1a1a1a1a1a1a1"));
+        QCOMPARE(b.client.nodeCount(), 2);
+        QVERIFY(waitFor([&] { return a.client.nodeCount() == 2; }, kWait));
+    }
+
     void aSecondConnectionOfTheSameNodeReplacesTheFirst()
     {
         Node first, second, other;

@@ -183,12 +183,16 @@ int serve(const QStringList& args)
             relayUrl = relay.url().toDisplayString();
     }
 
-    if (ctx.json())
-        ctx.printJson({{"serving", true}, {"relay", relayUrl}, {"models", qint64(modelCount)}, {"url", server.url()}, {"port", server.port()},
-                       {"node_name", identity.name}, {"node_id", identity.nodeId}});
-    else
+    if (ctx.json()) {
+        QJsonObject ready{{"serving", true}, {"models", qint64(modelCount)}, {"url", server.url()}, {"port", server.port()},
+                          {"node_name", identity.name}, {"node_id", identity.nodeId}};
+        if (!relayUrl.isEmpty())
+            ready["relay"] = relayUrl;
+        ctx.printJson(ready);
+    } else {
         ctx.print(QString("serving %1 %2 on %3").arg(modelCount).arg(modelCount == 1 ? "model" : "models").arg(server.url()) +
                   (relayUrl.isEmpty() ? QString() : "; staying joined to mesh " + q(membership->meshId) + " on relay " + relayUrl));
+    }
 
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, [&] {

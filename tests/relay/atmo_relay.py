@@ -44,6 +44,8 @@ Faults for transfer tests (default: none, the behaviour above is exact):
                                          the same target (a held one is sent
                                          after 1 s if no second one comes)
   --no-pong                              ignore pings (a dead-looking link)
+  --no-joined-frame                      send `peers` but no `joined` after a join, as
+                                         the mesh relay's v2.0 server does
 """
 import argparse
 import asyncio
@@ -308,8 +310,9 @@ async def handler(ws):
         await old.ws.close(1000, "Replaced by new connection")
     await to_others(mesh_id, node_id, {"type": "peer_joined", "node_id": node_id, "name": name,
                                        "capabilities": capabilities, "is_founder": is_founder})
-    await send(ws, {"type": "joined", "mesh": mesh_names.get(mesh_id, mesh_id[:8]), "mesh_id": mesh_id,
-                    "node_count": len(room)})
+    if not args.no_joined_frame:
+        await send(ws, {"type": "joined", "mesh": mesh_names.get(mesh_id, mesh_id[:8]), "mesh_id": mesh_id,
+                        "node_count": len(room)})
     await send(ws, {"type": "peers", "peers": [p.info() for n, p in room.items() if n != node_id]})
     try:
         async for raw in ws:
@@ -385,6 +388,7 @@ if __name__ == "__main__":
     parser.add_argument("--duplicate-direct", action="store_true")
     parser.add_argument("--reorder-direct", action="store_true")
     parser.add_argument("--no-pong", action="store_true")
+    parser.add_argument("--no-joined-frame", action="store_true")
     args = parser.parse_args()
     try:
         asyncio.run(main())
