@@ -1,6 +1,7 @@
 #include "core/relay/invite.h"
 
 #include <charconv>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
