@@ -12,6 +12,7 @@
 
 #include "core/base/sha256.h"
 #include "core/relay/invite.h"
+#include "core/relay/invite_issuer.h"
 #include "core/relay/join_token.h"
 
 #include <sodium.h>
@@ -43,12 +44,13 @@ void addTokenOptions(QCommandLineParser& p)
                  "time"});
 }
 
-// The token the options ask for, signed with the mesh key this station holds.
-atmo::Result<atmo::JoinToken> tokenFromOptions(const Context& ctx, const QCommandLineParser& p)
+// What the options ask for; the mesh key this station holds signs it
+// (core/relay/invite_issuer.h, also behind the window's Invite dialog).
+atmo::Result<atmo::InviteRequest> requestFromOptions(const Context& ctx, const QCommandLineParser& p)
 {
     if (p.isSet("node") && p.isSet("any"))
         return atmo::fail(atmo::ErrorCode::Usage, "--node and --any contradict each other");
-    atmo::JoinTokenRequest request;
+    atmo::InviteRequest request;
     request.meshId = meshOption(ctx, p);
     if (p.isSet("node"))
         request.nodeId = s(p.value("node"));
@@ -65,14 +67,7 @@ atmo::Result<atmo::JoinToken> tokenFromOptions(const Context& ctx, const QComman
             return lifetime.error();
         request.lifetimeSeconds = *lifetime;
     }
-    auto meshKey = ctx.home().meshKey(request.meshId);
-    if (!meshKey)
-        return meshKey.error();
-    auto issuer = ctx.home().nodeId();
-    if (!issuer)
-        return issuer.error();
-    request.issuerId = *issuer;
-    return atmo::issueJoinToken(*meshKey, request, unixNow());
+    return request;
 }
 
 } // namespace
@@ -132,7 +127,10 @@ int meshToken(const QStringList& args)
     addTokenOptions(p);
     if (!ctx.parse(p, 0, 0, {}))
         return Usage;
-    auto token = tokenFromOptions(ctx, p);
+    auto request = requestFromOptions(ctx, p);
+    if (!request)
+        return ctx.fail(request.error());
+    auto token = atmo::issueMeshToken(ctx.home(), *request, unixNow());
     if (!token)
         return ctx.fail(token.error());
     // The token is JSON either way: the core's text, byte for byte.
@@ -158,21 +156,16 @@ int meshInvite(const QStringList& args)
         endpoints.push_back("relay:" + s(r));
     if (endpoints.empty())
         return ctx.usage("mesh invite needs --endpoint or --relay: where the new device finds the mesh");
-    for (const std::string& e : endpoints)
-        if (const std::string problem = atmo::inviteEndpointProblem(e); !problem.empty())
-            return ctx.usage("endpoint \"" + q(e) + "\" " + q(problem));
-    auto token = tokenFromOptions(ctx, p);
-    if (!token)
-        return ctx.fail(token.error());
-    const atmo::StationHome home = ctx.home();
-    atmo::Invite invite;
-    invite.token = *token;
-    invite.meshName = home.meshName(token->meshId);
-    invite.endpoints = endpoints;
-    invite.meshPublicKey = home.meshKey(token->meshId)->publicKeyBase64();
-    const std::string link = atmo::inviteLink(invite);
+    auto request = requestFromOptions(ctx, p);
+    if (!request)
+        return ctx.fail(request.error());
+    request->endpoints = endpoints;
+    auto invite = atmo::issueInvite(ctx.home(), *request, unixNow());
+    if (!invite)
+        return ctx.fail(invite.error());
+    const std::string link = atmo::inviteLink(*invite);
     if (ctx.json())
-        ctx.printJson({{"invite", jsonObject(atmo::inviteJson(invite))}, {"link", q(link)}});
+        ctx.printJson({{"invite", jsonObject(atmo::inviteJson(*invite))}, {"link", q(link)}});
     else
         ctx.print(q(link));
     return Ok;
