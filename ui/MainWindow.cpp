@@ -11,6 +11,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QNetworkInterface>
 #include <QPushButton>
 #include <QScreen>
 #include <QStackedWidget>
@@ -23,11 +24,13 @@
 #include "ui/BuildView.h"
 #include "ui/Icons.h"
 #include "ui/ImportVerifyView.h"
+#include "ui/InviteDialog.h"
 #include "ui/KeysView.h"
 #include "ui/SettingsDialog.h"
 #include "ui/UsbExportView.h"
 #include "app/mesh/MeshPresence.h"
 #include "app/mesh/PeerDirectory.h"
+#include "app/mesh/PeerServer.h"
 #include "ui/MeshView.h"
 
 MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(parent), context_(context)
@@ -130,6 +133,7 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     connect(build_, &BuildView::exportRequested, this, &MainWindow::exportPackage);
     connect(usb_, &UsbExportView::titleProgress, this, &MainWindow::setProgressTitle);
     connect(presence_, &MeshPresence::statusChanged, this, &MainWindow::updateMeshStatus);
+    connect(mesh_, &MeshView::inviteRequested, this, &MainWindow::openInvite);
     connect(mesh_, &MeshView::openPackageRequested, this,
             [this](const QString& file, bool install) { install ? installPackage(file) : openPackage(file); });
     connect(downloads_, &DownloadManager::finished, this, &MainWindow::onDownloadFinished);
@@ -296,6 +300,25 @@ void MainWindow::startMesh()
 void MainWindow::updateMeshStatus()
 {
     mesh_->setStationStatus(presence_->statusText(), presence_->statusIsProblem());
+    const atmo::StationHome& home = context_.home();
+    const std::string meshId = home.meshId();
+    const bool holdsKey = home.meshKey(meshId).ok();
+    mesh_->setInviteAvailable(holdsKey, tr("This station holds no key for mesh %1; the station that founded it "
+                                           "invites devices (atmosphere mesh create makes a new mesh).")
+                                            .arg(QString::fromStdString(meshId)));
+}
+
+void MainWindow::openInvite()
+{
+    // Where a device finds this station: each LAN address of the server.
+    QStringList endpoints;
+    if (presence_->server().isListening())
+        for (const QHostAddress& a : QNetworkInterface::allAddresses())
+            if (!a.isLoopback() && a.protocol() == QAbstractSocket::IPv4Protocol)
+                endpoints << QStringLiteral("local:%1:%2").arg(a.toString()).arg(presence_->server().port());
+    InviteDialog dialog(context_.home(), endpoints, this);
+    dialog.resize(560, 720);
+    dialog.exec();
 }
 
 void MainWindow::showAbout()

@@ -63,6 +63,7 @@ private:
     void showSettings();
     void showAbout();
     void updateMeshStatus();
+    void openInvite();
     void onDownloadFinished(quint64 id, bool ok);
     void onVerified(bool ok);
     void updateDownloadBadge();

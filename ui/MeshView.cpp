@@ -99,7 +99,14 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     station_->setWordWrap(true);
     station_->setAccessibleName(tr("This station on the mesh"));
     station_->hide();
-    layout->addWidget(station_);
+    invite_ = new QPushButton(tr("Invite a device…"), this);
+    invite_->setToolTip(tr("A join link and QR code that let a device into this station's mesh"));
+    invite_->hide();
+    connect(invite_, &QPushButton::clicked, this, &MeshView::inviteRequested);
+    auto* stationRow = new QHBoxLayout;
+    stationRow->addWidget(station_, 1);
+    stationRow->addWidget(invite_, 0, Qt::AlignTop);
+    layout->addLayout(stationRow);
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->setChildrenCollapsible(false);
@@ -242,6 +249,13 @@ void MeshView::setStationStatus(const QString& text, bool problem)
     station_->setText(text);
     station_->setStyleSheet(problem ? StatusColors::errorStyle() : QString());
     station_->setVisible(!text.isEmpty());
+}
+
+void MeshView::setInviteAvailable(bool available, const QString& reason)
+{
+    invite_->setVisible(true);
+    invite_->setEnabled(available);
+    invite_->setToolTip(available ? tr("A join link and QR code that let a device into this station's mesh") : reason);
 }
 
 bool MeshView::addPeer(const QString& address, QString* error)

@@ -43,6 +43,10 @@ public:
 
     // One line about this station on the mesh ("Serving 3 models on …").
     void setStationStatus(const QString& text, bool problem);
+    // Shows "Invite a device…" beside it; disabled with the reason as its
+    // tooltip when this station cannot invite (it holds no mesh key).
+    void setInviteAvailable(bool available, const QString& reason = {});
+    QPushButton* inviteButton() const { return invite_; }
 
     bool addPeer(const QString& address, QString* error = nullptr);
     void selectModel(const QString& modelId);
@@ -77,6 +81,7 @@ public:
     DownloadsPanel* downloadsPanel() const { return downloadsPanel_; }
 
 signals:
+    void inviteRequested();
     // A downloaded package to show in Import & Verify (install: then install it).
     void openPackageRequested(const QString& file, bool install);
 
@@ -94,6 +99,7 @@ private:
     MeshCatalogModel* catalog_;
     CatalogFilterModel* filter_;
     QLabel* station_ = nullptr;
+    QPushButton* invite_ = nullptr;
     QTableView* peerTable_ = nullptr;
     QLineEdit* address_ = nullptr;
     QPushButton* add_ = nullptr;

@@ -21,6 +21,7 @@
 #include "ui/ContentsPage.h"
 #include "ui/DriveProgressRow.h"
 #include "ui/ImportVerifyView.h"
+#include "ui/InviteDialog.h"
 #include "ui/KeysView.h"
 #include "ui/MainWindow.h"
 #include "ui/MissionPage.h"
@@ -301,6 +302,28 @@ bool ScreenshotRenderer::renderMesh()
     return ok;
 }
 
+bool ScreenshotRenderer::renderInvite()
+{
+    // The demo home founds its mesh, so it holds the mesh key that signs.
+    const atmo::StationHome home(toFsPath(demo_.homeDir));
+    if (!home.meshKey(home.meshId()).ok()) {
+        auto made = home.createMeshKey(home.meshId());
+        if (!made)
+            return fail(QString::fromStdString(made.error().message));
+    }
+    // Documentation addresses (RFC 5737), not this machine's.
+    InviteDialog dialog(home, {QStringLiteral("local:192.0.2.10:14345"),
+                               QStringLiteral("relay:wss://relay.example.org:8765")},
+                        &window_);
+    dialog.resize(560, 720);
+    dialog.show();
+    if (!dialog.createInvite())
+        return fail(dialog.errorLabel()->text());
+    const bool ok = shoot(&dialog, QStringLiteral("22-invite"));
+    dialog.close();
+    return ok;
+}
+
 int ScreenshotRenderer::run()
 {
     QDir().mkpath(dir_);
@@ -330,5 +353,7 @@ int ScreenshotRenderer::run()
         dialog.close();
         QFile::remove(dir_ + QStringLiteral("/.settings.ini"));
     }
+    if (ok)
+        ok = renderInvite();
     return ok ? 0 : 1;
 }

@@ -43,6 +43,7 @@ private:
     bool renderImport();
     bool renderUsbExport();
     bool renderMesh();
+    bool renderInvite();
 
     MainWindow& window_;
     const DemoWorkspace& demo_;
