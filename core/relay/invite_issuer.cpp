@@ -28,7 +28,7 @@ Result<Signed> sign(const StationHome& home, const InviteRequest& request, std::
     auto token = issueJoinToken(*meshKey, r, now);
     if (!token)
         return token.error();
-    return Signed{std::move(*token), std::move(*meshKey)};
+    return Signed{std::move(*token), *meshKey};
 }
 
 } // namespace
