@@ -202,7 +202,7 @@ private slots:
                 continue;
             const QStringList words = line.trimmed().split(' ', Qt::SkipEmptyParts);
             // "  package create   build ..." or "  drives   list ...".
-            const bool twoWords = QStringList{"key", "trust", "package", "model"}.contains(words[0]);
+            const bool twoWords = QStringList{"key", "trust", "package", "model", "mesh"}.contains(words[0]);
             commands << (twoWords ? words[0] + " " + words[1] : words[0]);
         }
         QVERIFY2(commands.contains("package export") && commands.contains("drives"), qPrintable(commands.join(", ")));

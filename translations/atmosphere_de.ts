@@ -1308,6 +1308,121 @@ SHA-256 der geschriebenen Datei: %2</translation>
     </message>
 </context>
 <context>
+    <name>InviteDialog</name>
+    <message>
+        <source>Invite a device</source>
+        <translation>Ein Gerät einladen</translation>
+    </message>
+    <message>
+        <source>Any device</source>
+        <translation>Jedes Gerät</translation>
+    </message>
+    <message>
+        <source>Only the device with node id</source>
+        <translation>Nur das Gerät mit der Knoten-ID</translation>
+    </message>
+    <message>
+        <source>the device&apos;s node id (atmosphere mesh identity shows it)</source>
+        <translation>die Knoten-ID des Geräts (atmosphere mesh identity zeigt sie)</translation>
+    </message>
+    <message>
+        <source>Comma-separated capabilities the device is granted</source>
+        <translation>Fähigkeiten, die das Gerät erhält, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>24 hours</source>
+        <translation>24 Stunden</translation>
+    </message>
+    <message>
+        <source>3 days</source>
+        <translation>3 Tage</translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation>7 Tage</translation>
+    </message>
+    <message>
+        <source>One per line: local:HOST:PORT for this station on the LAN, relay:wss://... for a relay</source>
+        <translation>Eine pro Zeile: local:HOST:PORT für diese Station im LAN, relay:wss://... für ein Relay</translation>
+    </message>
+    <message>
+        <source>Who may join:</source>
+        <translation>Wer beitreten darf:</translation>
+    </message>
+    <message>
+        <source>Capabilities:</source>
+        <translation>Fähigkeiten:</translation>
+    </message>
+    <message>
+        <source>Valid for:</source>
+        <translation>Gültig für:</translation>
+    </message>
+    <message>
+        <source>Where to find the mesh:</source>
+        <translation>Wo das Mesh zu finden ist:</translation>
+    </message>
+    <message>
+        <source>Create invite</source>
+        <translation>Einladung erstellen</translation>
+    </message>
+    <message>
+        <source>Copy link</source>
+        <translation>Link kopieren</translation>
+    </message>
+    <message>
+        <source>Save QR code…</source>
+        <translation>QR-Code speichern …</translation>
+    </message>
+    <message>
+        <source>Save invite…</source>
+        <translation>Einladung speichern …</translation>
+    </message>
+    <message>
+        <source>Save QR code</source>
+        <translation>QR-Code speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Save invite</source>
+        <translation>Einladung speichern</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>the device %1</source>
+        <translation>das Gerät %1</translation>
+    </message>
+    <message>
+        <source>any device</source>
+        <translation>jedes Gerät</translation>
+    </message>
+    <message>
+        <source>Lets %1 join mesh %2 until %3.</source>
+        <translation>Lässt %1 bis %3 dem Mesh %2 beitreten.</translation>
+    </message>
+    <message>
+        <source>There is no invite to save yet.</source>
+        <translation>Es gibt noch keine Einladung zum Speichern.</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>KeyGenerateDialog</name>
     <message>
         <source>Generate a signing key</source>
@@ -1665,6 +1780,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
             <numerusform>%n Downloads nicht abgeschlossen (Strg+5)</numerusform>
         </translation>
     </message>
+    <message>
+        <source>This station holds no key for mesh %1; the station that founded it invites devices (atmosphere mesh create makes a new mesh).</source>
+        <translation>Diese Station hat keinen Schlüssel für das Mesh %1; Geräte lädt die Station ein, die es gegründet hat (atmosphere mesh create erstellt ein neues Mesh).</translation>
+    </message>
 </context>
 <context>
     <name>MeshCatalogModel</name>
@@ -1986,6 +2105,14 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>%1 from %2</source>
         <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Invite a device…</source>
+        <translation>Ein Gerät einladen …</translation>
+    </message>
+    <message>
+        <source>A join link and QR code that let a device into this station&apos;s mesh</source>
+        <translation>Ein Beitrittslink mit QR-Code, der ein Gerät in das Mesh dieser Station lässt</translation>
     </message>
 </context>
 <context>
@@ -2569,6 +2696,20 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Browse…</source>
         <translation>Durchsuchen …</translation>
+    </message>
+</context>
+<context>
+    <name>QrCode</name>
+    <message numerus="yes">
+        <source>The text is too long for a QR code (%n bytes).</source>
+        <translation>
+            <numerusform>Der Text ist zu lang für einen QR-Code (%n Byte).</numerusform>
+            <numerusform>Der Text ist zu lang für einen QR-Code (%n Bytes).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The QR code could not be made.</source>
+        <translation>Der QR-Code konnte nicht erstellt werden.</translation>
     </message>
 </context>
 <context>
