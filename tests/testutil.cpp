@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QProcessEnvironment>
+#include <QTest>
 #include <QThread>
 
 #include <archive.h>
@@ -214,6 +215,16 @@ bool waitFor(const std::function<bool()>& pred, int msec)
 void dieWithTest(QProcess& p)
 {
     p.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+}
+
+void expectOneLine(const CliRun& r, int exitCode, const QStringList& needles)
+{
+    QVERIFY2(r.exitCode == exitCode, qPrintable(QString("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
+    const QString err = r.err.trimmed();
+    QVERIFY2(!err.contains('\n'), qPrintable("more than one line: " + err));
+    QVERIFY2(err.startsWith("atmosphere: "), qPrintable(err));
+    for (const auto& n : needles)
+        QVERIFY2(err.contains(n), qPrintable(QString("\"%1\" not in: %2").arg(n, err)));
 }
 
 } // namespace testutil

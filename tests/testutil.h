@@ -66,6 +66,10 @@ struct CliRun {
 };
 
 QString cliPath();                                  // build/bin/atmosphere
+// Checks a failed CLI run: this exit code, and exactly one line on stderr,
+// prefixed "atmosphere: ", containing every needle (a QVERIFY failure otherwise).
+void expectOneLine(const CliRun& r, int exitCode, const QStringList& needles);
+
 CliRun runCli(const QStringList& args, const fs::path& home, const QByteArray& stdinData = {},
               int timeoutMs = 120000);
 

@@ -24,17 +24,6 @@ class CliErrors : public QObject {
     QString p(const std::string& rel) const { return QString::fromStdString((box / rel).string()); }
     CliRun run(const QStringList& args, const QByteArray& in = {}) { return runCli(args, home(), in); }
 
-    // Exactly one line on stderr, prefixed, containing every needle.
-    static void expectOneLine(const CliRun& r, int exitCode, const QStringList& needles)
-    {
-        QVERIFY2(r.exitCode == exitCode, qPrintable(QString("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
-        const QString err = r.err.trimmed();
-        QVERIFY2(!err.contains('\n'), qPrintable("more than one line: " + err));
-        QVERIFY2(err.startsWith("atmosphere: "), qPrintable(err));
-        for (const auto& n : needles)
-            QVERIFY2(err.contains(n), qPrintable(QString("\"%1\" not in: %2").arg(n, err)));
-    }
-
     static int filesIn(const fs::path& dir)
     {
         int n = 0;

@@ -34,16 +34,6 @@ std::int64_t unixNow()
 
 QJsonObject jsonOf(const CliRun& r) { return QJsonDocument::fromJson(r.out.trimmed().toUtf8()).object(); }
 
-void expectOneLine(const CliRun& r, int exitCode, const QStringList& needles)
-{
-    QVERIFY2(r.exitCode == exitCode, qPrintable(QString("exit %1, stderr: %2").arg(r.exitCode).arg(r.err)));
-    const QString err = r.err.trimmed();
-    QVERIFY2(!err.contains('\n'), qPrintable("more than one line: " + err));
-    QVERIFY2(err.startsWith("atmosphere: "), qPrintable(err));
-    for (const auto& n : needles)
-        QVERIFY2(err.contains(n), qPrintable(QString("\"%1\" not in: %2").arg(n, err)));
-}
-
 unsigned modeOf(const fs::path& file)
 {
     struct stat st {};

@@ -15,23 +15,11 @@
 #include <QSaveFile>
 #include <QVBoxLayout>
 
-#include <chrono>
-
 #include "app/QtStrings.h"
 #include "core/package/station_home.h"
 #include "core/relay/invite_issuer.h"
 #include "ui/QrCodeWidget.h"
 #include "ui/StatusColors.h"
-
-namespace {
-
-std::int64_t unixNow()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-} // namespace
 
 InviteDialog::InviteDialog(const atmo::StationHome& home, const QStringList& endpoints, QWidget* parent)
     : QDialog(parent), home_(home)
@@ -150,7 +138,7 @@ bool InviteDialog::createInvite()
         if (!e.trimmed().isEmpty())
             request.endpoints.push_back(s(e.trimmed()));
 
-    auto made = atmo::issueInvite(home_, request, unixNow());
+    auto made = atmo::issueInvite(home_, request, atmo::unixSecondsNow());
     if (!made) {
         showError(q(made.error().message));
         return false;

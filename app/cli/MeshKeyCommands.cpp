@@ -21,11 +21,6 @@ namespace cli {
 
 namespace {
 
-std::int64_t unixNow()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 QJsonObject jsonObject(const std::string& text) { return QJsonDocument::fromJson(QByteArray::fromStdString(text)).object(); }
 
 // --mesh, else the station's mesh id.
@@ -130,7 +125,7 @@ int meshToken(const QStringList& args)
     auto request = requestFromOptions(ctx, p);
     if (!request)
         return ctx.fail(request.error());
-    auto token = atmo::issueMeshToken(ctx.home(), *request, unixNow());
+    auto token = atmo::issueMeshToken(ctx.home(), *request, atmo::unixSecondsNow());
     if (!token)
         return ctx.fail(token.error());
     // The token is JSON either way: the core's text, byte for byte.
@@ -160,7 +155,7 @@ int meshInvite(const QStringList& args)
     if (!request)
         return ctx.fail(request.error());
     request->endpoints = endpoints;
-    auto invite = atmo::issueInvite(ctx.home(), *request, unixNow());
+    auto invite = atmo::issueInvite(ctx.home(), *request, atmo::unixSecondsNow());
     if (!invite)
         return ctx.fail(invite.error());
     const std::string link = atmo::inviteLink(*invite);

@@ -34,11 +34,6 @@ namespace {
 constexpr qint64 kMaxTokenFileBytes = 64 * 1024;
 constexpr int kPeersGraceMs = 3000; // after `joined`, how long the `peers` list may take
 
-std::int64_t unixNow()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 struct Outcome {
     RelayClient::State state = RelayClient::State::Stopped;
     QString message;
@@ -247,7 +242,7 @@ int meshJoin(const QStringList& args)
         auto nodeId = ctx.home().nodeId();
         if (!nodeId)
             return ctx.fail(nodeId.error());
-        if (auto checked = atmo::checkInvite(*invite, unixNow(), *nodeId); !checked)
+        if (auto checked = atmo::checkInvite(*invite, atmo::unixSecondsNow(), *nodeId); !checked)
             return ctx.fail(checked.error());
         m.meshId = invite->token.meshId;
         m.tokenJson = atmo::joinTokenJson(invite->token);

@@ -14,6 +14,7 @@
 // tests/tst_join_token.cpp checks both against python3-nacl.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,13 @@ namespace atmo {
 
 inline constexpr std::int64_t kDefaultJoinTokenLifetime = 24 * 3600;
 inline constexpr std::int64_t kMaxJoinTokenLifetime = 7 * 24 * 3600;
+
+// Now in Unix seconds, the clock tokens are issued and checked by.
+inline std::int64_t unixSecondsNow()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 struct JoinToken {
     std::string meshId;
