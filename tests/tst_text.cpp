@@ -40,6 +40,18 @@ private slots:
         QVERIFY(!startsWith("xabc", "abc"));
     }
 
+    void equalsNoCaseFoldsOnlyAsciiLetters()
+    {
+        QVERIFY(equalsNoCase("Keep-Alive", "keep-alive"));
+        QVERIFY(equalsNoCase("CLOSE", "close"));
+        QVERIFY(equalsNoCase("close", "CLOSE")); // both sides fold
+        QVERIFY(equalsNoCase("", ""));
+        QVERIFY(!equalsNoCase("close", "closed"));
+        QVERIFY(!equalsNoCase("@", "`")); // 0x40 and 0x60: not a letter pair
+        QVERIFY(!equalsNoCase("[", "{"));
+        QVERIFY(!equalsNoCase("\xC3\x84", "\xC3\xA4")); // UTF-8 is compared as bytes
+    }
+
     void allDigitsOnlyZeroToNine()
     {
         QVERIFY(allDigits("20241121"));

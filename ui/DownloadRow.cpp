@@ -17,7 +17,6 @@
 #include "ui/StatusColors.h"
 
 namespace {
-const QColor kGreen(0x1e, 0x7b, 0x34);
 
 QLabel* line(QWidget* parent, const QString& name, const QString& style = {})
 {
@@ -141,7 +140,7 @@ void DownloadRow::refresh(const QModelIndex& index)
     bar_->setFormat(state_ == atmo::TransferState::Queued || failed || cancelled ? QString()
                                                                                  : QStringLiteral("%1 %").arg(value / 10));
     QPalette pal = bar_->palette();
-    pal.setColor(QPalette::Highlight, failed ? StatusColors::errorFill() : done ? kGreen : palette().color(QPalette::Highlight));
+    pal.setColor(QPalette::Highlight, failed ? StatusColors::errorFill() : done ? StatusColors::success() : palette().color(QPalette::Highlight));
     bar_->setPalette(pal);
     bar_->setAccessibleName(tr("Progress of %1").arg(title));
 

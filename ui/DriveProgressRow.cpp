@@ -10,10 +10,6 @@
 #include "ui/Icons.h"
 #include "ui/StatusColors.h"
 
-namespace {
-const QColor kGreen(0x1e, 0x7b, 0x34);
-} // namespace
-
 DriveProgressRow::DriveProgressRow(const QString& name, const QString& directory, QWidget* parent) : QWidget(parent)
 {
     auto* grid = new QGridLayout(this);
@@ -78,7 +74,7 @@ void DriveProgressRow::update(const UsbExportJob::DriveState& s)
     phaseLabel_->setText(UsbExportJob::phaseText(s.phase));
     const bool finished = s.phase == Phase::Verified || s.phase == Phase::Ejected || s.phase == Phase::Failed;
     QPalette pal = bar_->palette();
-    pal.setColor(QPalette::Highlight, s.phase == Phase::Failed ? StatusColors::errorFill() : finished ? kGreen : palette().color(QPalette::Highlight));
+    pal.setColor(QPalette::Highlight, s.phase == Phase::Failed ? StatusColors::errorFill() : finished ? StatusColors::success() : palette().color(QPalette::Highlight));
     bar_->setPalette(pal);
     phaseLabel_->setStyleSheet(s.phase == Phase::Failed ? StatusColors::errorStyle()
                                : finished              ? QStringLiteral("color:#1e7b34")

@@ -35,7 +35,7 @@
 #include "ui/VerdictBanner.h"
 
 namespace {
-QTableView* makeTable(QAbstractItemModel* model, const QString& accessibleName, QWidget* parent)
+QTableView* makeVerifyTable(QAbstractItemModel* model, const QString& accessibleName, QWidget* parent)
 {
     auto* proxy = new StatusIconProxy(parent);
     proxy->setSourceModel(model);
@@ -124,14 +124,14 @@ void ImportVerifyView::buildUi()
     layout->addLayout(top);
     auto* sigBox = new QGroupBox(tr("Signatures"), this);
     auto* sigLayout = new QVBoxLayout(sigBox);
-    signatureTable_ = makeTable(signatures_, tr("Signatures"), sigBox);
+    signatureTable_ = makeVerifyTable(signatures_, tr("Signatures"), sigBox);
     signatureTable_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     signatureTable_->horizontalHeader()->setStretchLastSection(true);
     sigLayout->addWidget(signatureTable_);
     sigLayout->addStretch(1);
     auto* custodyBox = new QGroupBox(tr("Chain of custody"), this);
     auto* custodyLayout = new QVBoxLayout(custodyBox);
-    custodyTable_ = makeTable(custody_, tr("Chain of custody"), custodyBox);
+    custodyTable_ = makeVerifyTable(custody_, tr("Chain of custody"), custodyBox);
     custodyTable_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     custodyTable_->horizontalHeader()->setStretchLastSection(true);
     // The key id is in the Check cell's tooltip and in the saved report.
@@ -155,7 +155,7 @@ void ImportVerifyView::buildUi()
     fileBar->addWidget(summary_, 1);
     fileBar->addWidget(failuresOnly_);
     fileLayout->addLayout(fileBar);
-    fileTable_ = makeTable(filter_, tr("Files"), fileBox);
+    fileTable_ = makeVerifyTable(filter_, tr("Files"), fileBox);
     fileTable_->setSortingEnabled(true);
     fileTable_->sortByColumn(-1, Qt::AscendingOrder);
     auto* header = fileTable_->horizontalHeader();

@@ -23,7 +23,7 @@
 #include "ui/TrustKeyDialog.h"
 
 namespace {
-QTableView* makeTable(QAbstractItemModel* model, const QString& name, QWidget* parent)
+QTableView* makeKeyTable(QAbstractItemModel* model, const QString& name, QWidget* parent)
 {
     auto* proxy = new StatusIconProxy(parent);
     proxy->setSourceModel(model);
@@ -62,7 +62,7 @@ KeysView::KeysView(StationContext& context, QWidget* parent)
                                    signingBox);
     signingHint->setWordWrap(true);
     signingLayout->addWidget(signingHint);
-    signingTable_ = makeTable(signing_, tr("Signing keys"), signingBox);
+    signingTable_ = makeKeyTable(signing_, tr("Signing keys"), signingBox);
     signingLayout->addWidget(signingTable_);
     auto* signingButtons = new QHBoxLayout;
     generate_ = button(QStringLiteral("add"), tr("&Generate key…"), tr("Generate a signing key"), signingBox);
@@ -83,7 +83,7 @@ KeysView::KeysView(StationContext& context, QWidget* parent)
                                    trustedBox);
     trustedHint->setWordWrap(true);
     trustedLayout->addWidget(trustedHint);
-    trustedTable_ = makeTable(trusted_, tr("Trusted keys"), trustedBox);
+    trustedTable_ = makeKeyTable(trusted_, tr("Trusted keys"), trustedBox);
     trustedLayout->addWidget(trustedTable_);
     auto* trustedButtons = new QHBoxLayout;
     import_ = button(QStringLiteral("open"), tr("&Import public key…"), tr("Import and trust a public key"), trustedBox);

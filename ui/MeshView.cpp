@@ -39,7 +39,7 @@
 
 namespace {
 
-QTableView* makeTable(const QString& name, QWidget* parent)
+QTableView* makeMeshTable(const QString& name, QWidget* parent)
 {
     auto* view = new QTableView(parent);
     view->setAccessibleName(name);
@@ -116,7 +116,7 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     // Peers.
     auto* peersBox = new QGroupBox(tr("Peers"), splitter);
     auto* peersLayout = new QVBoxLayout(peersBox);
-    peerTable_ = makeTable(tr("Peers"), peersBox);
+    peerTable_ = makeMeshTable(tr("Peers"), peersBox);
     auto* peerIcons = new StatusIconProxy(peersBox);
     peerIcons->setSourceModel(peers_);
     peerTable_->setModel(peerIcons);
@@ -165,7 +165,7 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
 
     auto* catalogSplit = new QSplitter(Qt::Horizontal, catalogBox);
     catalogStack_ = new QStackedWidget(catalogSplit);
-    catalogTable_ = makeTable(tr("Models"), catalogStack_);
+    catalogTable_ = makeMeshTable(tr("Models"), catalogStack_);
     filter_->setSourceModel(catalog_);
     auto* catalogIcons = new StatusIconProxy(catalogStack_);
     catalogIcons->setSourceModel(filter_);

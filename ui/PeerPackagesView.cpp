@@ -22,7 +22,6 @@ constexpr int kIdRole = Qt::UserRole + 1;
 constexpr int kVersionRole = Qt::UserRole + 2;
 constexpr int kTierRole = Qt::UserRole + 3; // -1: the full package
 constexpr int kFull = -1;
-const QColor kGreen(0x1e, 0x7b, 0x34);
 
 
 const PeerPackageFile* fileOf(const PeerPackage& p, int tier) { return tier == kFull ? p.full() : p.tier(tier); }
@@ -265,7 +264,7 @@ void PeerPackagesView::updateStatus()
             } else if (here) {
                 text = tr("Downloaded");
                 tip = QDir::toNativeSeparators(pathOf(*p, *f));
-                colour = kGreen;
+                colour = StatusColors::success();
             } else if (latest && latest->state == S::Failed) {
                 text = tr("Failed");
                 tip = latest->error;

@@ -44,4 +44,6 @@ QString errorStyle(bool bold)
 
 QColor errorFill() { return kRedOnLight; }
 
+QColor success() { return QColor(0x1e, 0x7b, 0x34); }
+
 } // namespace StatusColors

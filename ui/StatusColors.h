@@ -23,4 +23,7 @@ QString errorStyle(bool bold = false);
 // The fill of a "bad" banner that carries white text, on any theme.
 QColor errorFill();
 
+// The green of a finished progress bar and of a "verified" mark (#1e7b34).
+QColor success();
+
 } // namespace StatusColors

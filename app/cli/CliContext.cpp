@@ -17,6 +17,11 @@
 
 namespace cli {
 
+std::filesystem::path installRootOption(const Context& ctx, const QCommandLineParser& p)
+{
+    return p.isSet("root") ? std::filesystem::path(s(p.value("root"))) : ctx.home().defaultInstallRoot();
+}
+
 void installCancelOnSignal(const atmo::CancelToken& token)
 {
     // The token's flag is a lock-free atomic, so setting it is safe in a handler.

@@ -102,6 +102,9 @@ private:
 // "<subject>: <reason>", without repeating the subject when the reason already starts with it.
 QString about(const QString& subject, const std::string& reason);
 
+// The install root a command's --root names, else the home's default.
+std::filesystem::path installRootOption(const Context& ctx, const QCommandLineParser& p);
+
 // Ctrl-C / SIGTERM cancel this token, so a job stops and cleans up after itself.
 void installCancelOnSignal(const atmo::CancelToken& token);
 

@@ -16,11 +16,6 @@ namespace cli {
 
 namespace {
 
-std::filesystem::path rootOf(const Context& ctx, const QCommandLineParser& p)
-{
-    return p.isSet("root") ? std::filesystem::path(s(p.value("root"))) : ctx.home().defaultInstallRoot();
-}
-
 QJsonObject installedJson(const atmo::InstalledPackage& pkg)
 {
     QJsonArray history;
@@ -53,7 +48,7 @@ int packageImport(const QStringList& args)
     if (!error.isEmpty())
         return ctx.usage(error);
     ImportChoices choices;
-    choices.root = rootOf(ctx, p);
+    choices.root = installRootOption(ctx, p);
     choices.tier = tier;
     choices.allowDowngrade = p.isSet("allow-downgrade");
     return runImport(ctx, p.positionalArguments().at(0), choices);
@@ -119,16 +114,16 @@ int packageList(const QStringList& args)
     p.addOption({"root", "Install root (default: <home>/installed).", "dir"});
     if (!ctx.parse(p, 0, 0, {}))
         return Usage;
-    const auto installed = atmo::listInstalled(rootOf(ctx, p));
+    const auto installed = atmo::listInstalled(installRootOption(ctx, p));
     if (ctx.json()) {
         QJsonArray list;
         for (const auto& pkg : installed)
             list.append(installedJson(pkg));
-        ctx.printJson({{"root", q(rootOf(ctx, p).string())}, {"packages", list}});
+        ctx.printJson({{"root", q(installRootOption(ctx, p).string())}, {"packages", list}});
         return Ok;
     }
     if (installed.empty()) {
-        ctx.print("Nothing installed in " + q(rootOf(ctx, p).string()));
+        ctx.print("Nothing installed in " + q(installRootOption(ctx, p).string()));
         return Ok;
     }
     ctx.print(QString("%1 %2 %3 %4 %5").arg("ID", -28).arg("VERSION", -10).arg("TIER", -7).arg("PREVIOUS", -10).arg("INSTALLED"));
@@ -150,9 +145,9 @@ int packageRollback(const QStringList& args)
     if (!ctx.parse(p, 1, 1, "ID: the installed package's id"))
         return Usage;
     const std::string id = s(p.positionalArguments().at(0));
-    if (auto r = atmo::rollbackPackage(rootOf(ctx, p), id); !r)
+    if (auto r = atmo::rollbackPackage(installRootOption(ctx, p), id); !r)
         return ctx.fail(r.error());
-    auto now = atmo::findInstalled(rootOf(ctx, p), id);
+    auto now = atmo::findInstalled(installRootOption(ctx, p), id);
     if (ctx.json() && now)
         ctx.printJson(installedJson(*now));
     else if (now)

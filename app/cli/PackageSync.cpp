@@ -25,11 +25,6 @@ namespace cli {
 
 namespace {
 
-std::filesystem::path rootOf(const Context& ctx, const QCommandLineParser& p)
-{
-    return p.isSet("root") ? std::filesystem::path(s(p.value("root"))) : ctx.home().defaultInstallRoot();
-}
-
 // Runs the event loop until `busy` turns false (checked every 50 ms).
 template <typename Busy>
 void waitWhile(Busy busy)
@@ -127,7 +122,7 @@ int packageCheckUpdates(const QStringList& args)
     PeerPackages packages(&directory);
     askPackages(packages);
 
-    const auto installed = atmo::listInstalled(rootOf(ctx, p));
+    const auto installed = atmo::listInstalled(installRootOption(ctx, p));
     std::vector<atmo::PackageOffer> offers;
     for (const auto& pkg : packages.packages())
         offers.push_back(pkg.offer);
@@ -155,7 +150,7 @@ int packageCheckUpdates(const QStringList& args)
         return found.exitCode;
     }
     if (installed.empty()) {
-        ctx.print("Nothing installed in " + q(rootOf(ctx, p).string()) + "; " +
+        ctx.print("Nothing installed in " + q(installRootOption(ctx, p).string()) + "; " +
                   QString::number(packages.packages().size()) + " package version(s) offered by " +
                   QString::number(directory.peerCount()) + " peer(s)");
     } else if (updates.empty()) {
@@ -229,7 +224,7 @@ int packageSync(const QStringList& args)
     }
 
     // What to fetch: the named package, or the newer versions of installed ones.
-    const auto root = rootOf(ctx, p);
+    const auto root = installRootOption(ctx, p);
     const auto installed = atmo::listInstalled(root);
     std::vector<const PeerPackage*> wanted;
     if (p.isSet("id")) {

@@ -16,6 +16,10 @@ std::string lower(std::string_view s);
 
 bool startsWith(std::string_view s, std::string_view prefix);
 
+// Equal when A-Z and a-z are taken as the same (HTTP field names, tokens);
+// every other byte must match exactly.
+bool equalsNoCase(std::string_view a, std::string_view b);
+
 // Non-empty and only the digits 0-9 (no sign, no space).
 bool allDigits(std::string_view s);
 

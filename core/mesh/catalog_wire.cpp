@@ -21,7 +21,7 @@ namespace {
 // JSON values and the nesting are bounded while parsing, so a hostile catalog
 // cannot make the DOM eat gigabytes or the (recursive) serializer of a
 // `metadata` object overflow the stack.
-constexpr int kMaxDepth = 32;
+constexpr int kMaxCatalogDepth = 32;
 constexpr std::size_t kMaxJsonEvents = 4'000'000;
 constexpr std::size_t kMaxModels = 100'000;
 constexpr std::size_t kMaxMetadataBytes = 64 * 1024;
@@ -49,8 +49,8 @@ json parseBounded(std::string_view text, const std::string& what)
                           " bytes is larger than the 64 MiB a catalog may be");
     std::size_t events = 0;
     auto guard = [&events](int depth, json::parse_event_t, json&) {
-        if (depth > kMaxDepth)
-            throw BadDocument("nested deeper than " + std::to_string(kMaxDepth) + " levels");
+        if (depth > kMaxCatalogDepth)
+            throw BadDocument("nested deeper than " + std::to_string(kMaxCatalogDepth) + " levels");
         if (++events > kMaxJsonEvents)
             throw BadDocument("more than " + std::to_string(kMaxJsonEvents) + " JSON values");
         return true;

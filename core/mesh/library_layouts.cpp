@@ -26,7 +26,7 @@ namespace {
 
 using Candidate = LibraryCandidate;
 
-constexpr int kMaxDepth = 16;
+constexpr int kMaxScanDepth = 16;
 
 // Both paths canonical.
 bool isUnder(const fs::path& p, const fs::path& dir)
@@ -185,8 +185,8 @@ private:
             if (S_ISDIR(f->st.st_mode)) {
                 if (!seen.insert({f->st.st_dev, f->st.st_ino}).second)
                     continue; // a link back to a directory already scanned
-                if (depth >= kMaxDepth) {
-                    problem(f->shown, "nested more than " + std::to_string(kMaxDepth) + " levels deep; not scanned");
+                if (depth >= kMaxScanDepth) {
+                    problem(f->shown, "nested more than " + std::to_string(kMaxScanDepth) + " levels deep; not scanned");
                     continue;
                 }
                 walk(f->real, f->rel, confine, depth + 1, seen, out);

@@ -18,7 +18,7 @@ namespace {
 constexpr std::size_t kMaxPeerListBytes = 16u * 1024 * 1024;
 constexpr std::size_t kMaxPeers = 10'000;
 constexpr std::size_t kMaxName = 256;
-constexpr int kMaxDepth = 16;
+constexpr int kMaxPeerListDepth = 16;
 
 bool isDigit(char c)
 {
@@ -170,12 +170,12 @@ Result<std::vector<PeerRecord>> parsePeerList(std::string_view text)
     try {
         bool tooDeep = false;
         doc = json::parse(text.begin(), text.end(), [&tooDeep](int depth, json::parse_event_t, json&) {
-            if (depth > kMaxDepth)
+            if (depth > kMaxPeerListDepth)
                 tooDeep = true;
-            return depth <= kMaxDepth; // drops what is too deep instead of building it
+            return depth <= kMaxPeerListDepth; // drops what is too deep instead of building it
         });
         if (tooDeep)
-            return fail(what + ": nested deeper than " + std::to_string(kMaxDepth) + " levels");
+            return fail(what + ": nested deeper than " + std::to_string(kMaxPeerListDepth) + " levels");
     } catch (const json::parse_error& e) {
         return fail(what + ": not valid JSON (syntax error at byte " + std::to_string(e.byte) + ")");
     } catch (const json::exception&) {

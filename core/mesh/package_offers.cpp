@@ -21,7 +21,7 @@ constexpr std::size_t kMaxPackages = 10'000;
 constexpr std::size_t kMaxFiles = 64;
 constexpr std::size_t kMaxText = 1024;
 constexpr int kMaxTier = 1000;
-constexpr int kMaxDepth = 16;
+constexpr int kMaxOffersDepth = 16;
 
 struct BadField : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -142,12 +142,12 @@ Result<PackageListing> parsePackageListing(std::string_view text)
         // A listing is 5 levels deep. Without a bound, 16 MiB of "[" built
         // 8 million nested arrays first (1.9 GB and over a minute under ASan).
         doc = json::parse(text.begin(), text.end(), [](int depth, json::parse_event_t, json&) {
-            if (depth > kMaxDepth)
+            if (depth > kMaxOffersDepth)
                 throw TooDeep{};
             return true;
         });
     } catch (const TooDeep&) {
-        return fail("package list: nested deeper than " + std::to_string(kMaxDepth) + " levels");
+        return fail("package list: nested deeper than " + std::to_string(kMaxOffersDepth) + " levels");
     } catch (const json::parse_error& e) {
         return fail("package list: not valid JSON (syntax error at byte " + std::to_string(e.byte) + ")");
     } catch (const json::exception&) {

@@ -18,7 +18,7 @@ namespace {
 
 constexpr std::uint64_t kMaxFileBytes = 1u << 20;
 constexpr std::size_t kMaxText = 256;
-constexpr int kMaxDepth = 8;
+constexpr int kMaxRememberedDepth = 8;
 
 std::string trimmedEndpoint(std::string e)
 {
@@ -45,7 +45,7 @@ void RememberedPeers::load()
     } else {
         try {
             doc = json::parse(text->begin(), text->end(),
-                              [](int depth, json::parse_event_t, json&) { return depth <= kMaxDepth; });
+                              [](int depth, json::parse_event_t, json&) { return depth <= kMaxRememberedDepth; });
         } catch (const json::exception&) {
             problem = "not valid JSON";
         }

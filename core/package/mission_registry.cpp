@@ -20,7 +20,7 @@ using json = nlohmann::json;
 
 namespace {
 
-Result<std::vector<KnownMission>> loadIndex(const fs::path& index)
+Result<std::vector<KnownMission>> loadMissionIndex(const fs::path& index)
 {
     auto loaded = readJsonIndex(index, "mission index");
     if (!loaded)
@@ -74,7 +74,7 @@ Status MissionRegistry::record(const std::string& id, const fs::path& dir)
         if (ec || abs.empty())
             abs = fs::absolute(dir).lexically_normal();
         return withIndexLock(index_, [&]() -> Status {
-            auto loaded = loadIndex(index_);
+            auto loaded = loadMissionIndex(index_);
             if (!loaded)
                 return loaded.error();
             auto missions = std::move(*loaded);
@@ -89,11 +89,11 @@ Status MissionRegistry::record(const std::string& id, const fs::path& dir)
     });
 }
 
-Result<std::vector<KnownMission>> MissionRegistry::list() const { return loadIndex(index_); }
+Result<std::vector<KnownMission>> MissionRegistry::list() const { return loadMissionIndex(index_); }
 
 std::optional<KnownMission> MissionRegistry::find(const std::string& id) const
 {
-    auto loaded = loadIndex(index_);
+    auto loaded = loadMissionIndex(index_);
     if (!loaded)
         return std::nullopt;
     for (auto& m : *loaded)

@@ -22,7 +22,7 @@ using json = nlohmann::json;
 
 namespace {
 
-Result<std::vector<StoredPackage>> loadIndex(const fs::path& index)
+Result<std::vector<StoredPackage>> loadStoreIndex(const fs::path& index)
 {
     auto loaded = readJsonIndex(index, "package index", 64u << 20);
     if (!loaded)
@@ -120,7 +120,7 @@ Status PackageStore::add(const StoredPackage& package)
             entry.addedAt = utcTimestamp();
 
         return withIndexLock(index_, [&]() -> Status {
-            auto loaded = loadIndex(index_);
+            auto loaded = loadStoreIndex(index_);
             if (!loaded)
                 return loaded.error();
             auto packages = std::move(*loaded);
@@ -143,7 +143,7 @@ Status PackageStore::add(const StoredPackage& package)
 
 std::vector<StoredPackage> PackageStore::list() const
 {
-    auto loaded = loadIndex(index_);
+    auto loaded = loadStoreIndex(index_);
     if (!loaded)
         return {};
     std::vector<StoredPackage> out;

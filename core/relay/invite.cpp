@@ -19,7 +19,7 @@ constexpr std::size_t kMaxEndpoints = 16;
 constexpr std::size_t kMaxEndpointBytes = 512;
 constexpr std::size_t kMaxMeshNameBytes = 256;
 
-Error bad(const std::string& what) { return fail(ErrorCode::BadData, "invite: " + what); }
+Error badInvite(const std::string& what) { return fail(ErrorCode::BadData, "invite: " + what); }
 
 bool isBase64UrlChar(char c)
 {
@@ -122,56 +122,56 @@ std::string inviteLink(const Invite& invite) { return std::string(kInviteLinkPre
 Result<Invite> parseInviteJson(std::string_view text)
 {
     if (text.size() > kMaxInviteText)
-        return bad("larger than " + std::to_string(kMaxInviteText / 1024) + " KiB");
+        return badInvite("larger than " + std::to_string(kMaxInviteText / 1024) + " KiB");
     const json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded())
-        return bad("not JSON");
+        return badInvite("not JSON");
     if (!doc.is_object())
-        return bad("not a JSON object");
+        return badInvite("not a JSON object");
     Invite invite;
 
     const auto token = doc.find("token");
     if (token == doc.end() || token->is_null())
-        return bad("token is missing");
+        return badInvite("token is missing");
     if (!token->is_object())
-        return bad("token is not an object");
+        return badInvite("token is not an object");
     auto parsed = parseJoinToken(token->dump(-1, ' ', false, json::error_handler_t::replace));
     if (!parsed)
-        return bad(parsed.message()); // "invite: join token: nonce is missing"
+        return badInvite(parsed.message()); // "invite: join token: nonce is missing"
     invite.token = std::move(*parsed);
 
     const auto name = doc.find("mesh_name");
     if (name == doc.end() || name->is_null())
-        return bad("mesh_name is missing");
+        return badInvite("mesh_name is missing");
     if (!name->is_string())
-        return bad("mesh_name is not a string");
+        return badInvite("mesh_name is not a string");
     if (name->get_ref<const std::string&>().size() > kMaxMeshNameBytes)
-        return bad("mesh_name is longer than " + std::to_string(kMaxMeshNameBytes) + " bytes");
+        return badInvite("mesh_name is longer than " + std::to_string(kMaxMeshNameBytes) + " bytes");
     invite.meshName = name->get<std::string>();
 
     if (const auto eps = doc.find("endpoints"); eps != doc.end() && !eps->is_null()) {
         if (!eps->is_array())
-            return bad("endpoints is not a list");
+            return badInvite("endpoints is not a list");
         if (eps->size() > kMaxEndpoints)
-            return bad("endpoints has more than " + std::to_string(kMaxEndpoints) + " entries");
+            return badInvite("endpoints has more than " + std::to_string(kMaxEndpoints) + " entries");
         for (std::size_t i = 0; i < eps->size(); ++i) {
             const json& e = (*eps)[i];
             const std::string where = "endpoints[" + std::to_string(i) + "]";
             if (!e.is_string())
-                return bad(where + " is not a string");
+                return badInvite(where + " is not a string");
             if (e.get_ref<const std::string&>().size() > kMaxEndpointBytes)
-                return bad(where + " is longer than " + std::to_string(kMaxEndpointBytes) + " bytes");
+                return badInvite(where + " is longer than " + std::to_string(kMaxEndpointBytes) + " bytes");
             invite.endpoints.push_back(e.get<std::string>());
         }
     }
 
     const auto key = doc.find("mesh_public_key");
     if (key == doc.end() || key->is_null())
-        return bad("mesh_public_key is missing");
+        return badInvite("mesh_public_key is missing");
     if (!key->is_string())
-        return bad("mesh_public_key is not a string");
+        return badInvite("mesh_public_key is not a string");
     if (auto pk = parsePublicKeyBase64(key->get_ref<const std::string&>(), "mesh_public_key"); !pk)
-        return bad(pk.message());
+        return badInvite(pk.message());
     invite.meshPublicKey = key->get<std::string>();
     return invite;
 }
@@ -179,7 +179,7 @@ Result<Invite> parseInviteJson(std::string_view text)
 Result<Invite> parseInvite(std::string_view linkOrText)
 {
     if (linkOrText.size() > kMaxInviteText)
-        return bad("larger than " + std::to_string(kMaxInviteText / 1024) + " KiB");
+        return badInvite("larger than " + std::to_string(kMaxInviteText / 1024) + " KiB");
     const std::string given = trimmed(linkOrText);
     std::string encoded;
     constexpr std::string_view kScheme = "atmosphere:";
@@ -187,10 +187,10 @@ Result<Invite> parseInvite(std::string_view linkOrText)
         constexpr std::string_view kJoin = "//join?";
         const std::string_view rest = std::string_view(given).substr(kScheme.size());
         if (!rest.starts_with(kJoin))
-            return bad("not an atmosphere://join?invite= link");
+            return badInvite("not an atmosphere://join?invite= link");
         auto value = inviteParameter(rest.substr(kJoin.size()));
         if (!value)
-            return bad("the link has no invite= parameter (or a broken %-escape in it)");
+            return badInvite("the link has no invite= parameter (or a broken %-escape in it)");
         encoded = std::move(*value);
     } else {
         encoded = given;
@@ -200,15 +200,15 @@ Result<Invite> parseInvite(std::string_view linkOrText)
     for (int i = 0; i < 2 && !encoded.empty() && encoded.back() == '='; ++i)
         encoded.pop_back();
     if (encoded.empty())
-        return bad("empty");
+        return badInvite("empty");
     for (char c : encoded)
         if (!isBase64UrlChar(c))
-            return bad(given.find("://") != std::string::npos
+            return badInvite(given.find("://") != std::string::npos
                            ? "not an atmosphere://join?invite= link"
                            : "not base64url text (a character outside A-Z a-z 0-9 - _)");
     auto json = base64Decode(encoded, Base64::UrlNoPadding);
     if (!json)
-        return bad("not base64url text (its length cannot be base64)");
+        return badInvite("not base64url text (its length cannot be base64)");
     return parseInviteJson(*json);
 }
 

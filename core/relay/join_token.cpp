@@ -76,7 +76,7 @@ bool hasNonAscii(const JoinToken& t)
         || std::any_of(t.capabilities.begin(), t.capabilities.end(), any);
 }
 
-Error bad(const std::string& what) { return fail(ErrorCode::BadData, "join token: " + what); }
+Error badToken(const std::string& what) { return fail(ErrorCode::BadData, "join token: " + what); }
 
 // A string field: BadData naming it when missing (unless optional), not a
 // string, empty or too long.
@@ -87,15 +87,15 @@ Result<std::optional<std::string>> stringField(const json& doc, const char* name
     if (it == doc.end() || it->is_null()) {
         if (nullable)
             return std::optional<std::string>();
-        return bad(std::string(name) + " is missing");
+        return badToken(std::string(name) + " is missing");
     }
     if (!it->is_string())
-        return bad(std::string(name) + " is not a string");
+        return badToken(std::string(name) + " is not a string");
     const auto& s = it->get_ref<const std::string&>();
     if (s.empty())
-        return bad(std::string(name) + " is empty");
+        return badToken(std::string(name) + " is empty");
     if (s.size() > maxBytes)
-        return bad(std::string(name) + " is longer than " + std::to_string(maxBytes) + " bytes");
+        return badToken(std::string(name) + " is longer than " + std::to_string(maxBytes) + " bytes");
     return std::optional<std::string>(s);
 }
 
@@ -103,15 +103,15 @@ Result<std::int64_t> secondsField(const json& doc, const char* name)
 {
     const auto it = doc.find(name);
     if (it == doc.end() || it->is_null())
-        return bad(std::string(name) + " is missing");
+        return badToken(std::string(name) + " is missing");
     if (it->is_number_unsigned()) {
         if (it->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-            return bad(std::string(name) + " is out of range");
+            return badToken(std::string(name) + " is out of range");
         return static_cast<std::int64_t>(it->get<std::uint64_t>());
     }
     if (it->is_number_integer())
-        return bad(std::string(name) + " is negative");
-    return bad(std::string(name) + " is not a whole number of seconds");
+        return badToken(std::string(name) + " is negative");
+    return badToken(std::string(name) + " is not a whole number of seconds");
 }
 
 } // namespace
@@ -196,12 +196,12 @@ std::string joinTokenJson(const JoinToken& t)
 Result<JoinToken> parseJoinToken(std::string_view text)
 {
     if (text.size() > kMaxTokenJson)
-        return bad("larger than " + std::to_string(kMaxTokenJson / 1024) + " KiB");
+        return badToken("larger than " + std::to_string(kMaxTokenJson / 1024) + " KiB");
     const json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded())
-        return bad("not JSON");
+        return badToken("not JSON");
     if (!doc.is_object())
-        return bad("not a JSON object");
+        return badToken("not a JSON object");
 
     JoinToken t;
     auto take = [&](const char* name, std::size_t max, std::string& out) -> Status {
@@ -228,18 +228,18 @@ Result<JoinToken> parseJoinToken(std::string_view text)
 
     const auto caps = doc.find("capabilities");
     if (caps == doc.end() || caps->is_null())
-        return bad("capabilities is missing");
+        return badToken("capabilities is missing");
     if (!caps->is_array())
-        return bad("capabilities is not a list");
+        return badToken("capabilities is not a list");
     if (caps->size() > kMaxCapabilities)
-        return bad("capabilities has more than " + std::to_string(kMaxCapabilities) + " entries");
+        return badToken("capabilities has more than " + std::to_string(kMaxCapabilities) + " entries");
     for (std::size_t i = 0; i < caps->size(); ++i) {
         const json& c = (*caps)[i];
         const std::string where = "capabilities[" + std::to_string(i) + "]";
         if (!c.is_string())
-            return bad(where + " is not a string");
+            return badToken(where + " is not a string");
         if (c.get_ref<const std::string&>().size() > kMaxCapabilityBytes)
-            return bad(where + " is longer than " + std::to_string(kMaxCapabilityBytes) + " bytes");
+            return badToken(where + " is longer than " + std::to_string(kMaxCapabilityBytes) + " bytes");
         t.capabilities.push_back(c.get<std::string>());
     }
     if (auto st = take("issuer_id", kMaxIdBytes, t.issuerId); !st)

@@ -27,20 +27,6 @@ std::optional<std::uint64_t> number(std::string_view s)
     return v;
 }
 
-bool equalsNoCase(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char c = a[i];
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c + 32);
-        if (c != b[i])
-            return false;
-    }
-    return true;
-}
-
 RangeDecision whole(std::uint64_t size)
 {
     RangeDecision d;

@@ -1,5 +1,7 @@
 #include "core/transfer/http_request.h"
 
+#include "core/base/text.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -19,18 +21,6 @@ bool isTchar(unsigned char c)
 bool isToken(std::string_view s)
 {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return isTchar(static_cast<unsigned char>(c)); });
-}
-
-bool equalsNoCase(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-        if ((x >= 'A' && x <= 'Z' ? x | 0x20 : x) != (y >= 'A' && y <= 'Z' ? y | 0x20 : y))
-            return false;
-    }
-    return true;
 }
 
 std::string_view trimOws(std::string_view s)

@@ -18,7 +18,7 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-constexpr int kMaxDepth = 16;
+constexpr int kMaxMessageDepth = 16;
 constexpr std::size_t kMaxText = 1024;            // message, storage_path, status
 constexpr std::size_t kMaxMetadataBytes = 64 * 1024;
 // 4 * ceil(64 KiB / 3): the longest base64 of a 64 KiB chunk.
@@ -43,8 +43,8 @@ json parsePayload(std::string_view text)
         j = json::parse(
             text.begin(), text.end(),
             [&tooDeep](int depth, json::parse_event_t, json&) {
-                tooDeep = tooDeep || depth > kMaxDepth;
-                return depth <= kMaxDepth;
+                tooDeep = tooDeep || depth > kMaxMessageDepth;
+                return depth <= kMaxMessageDepth;
             },
             true);
     } catch (const json::parse_error& e) {
@@ -52,7 +52,7 @@ json parsePayload(std::string_view text)
         throw BadField("payload", "payload is not valid JSON (syntax error at byte " + std::to_string(e.byte) + ")");
     }
     if (tooDeep)
-        throw BadField("payload", "payload is nested deeper than " + std::to_string(kMaxDepth) + " levels");
+        throw BadField("payload", "payload is nested deeper than " + std::to_string(kMaxMessageDepth) + " levels");
     if (!j.is_object())
         throw BadField("payload", "payload is not a JSON object");
     return j;
