@@ -9,6 +9,7 @@
 #include "chunked_transfer_fixture.h"
 #include "core/base/base64.h"
 #include "core/base/sha256.h"
+#include "core/transfer/relay_caps.h"
 #include "testutil.h"
 
 using namespace chunked_fixture;
@@ -305,6 +306,10 @@ private slots:
     {
         makeModel(2 * kChunk);
         auto r = openReceiver();
+        // Before the request is out there is nobody to wait for.
+        QVERIFY(!r->nextDeadline());
+        QVERIFY(r->onTimer(t0 + 24h).empty());
+        QCOMPARE(r->state(), ChunkedReceiver::State::Waiting);
         (void)r->requestMessage(t0);
         QCOMPARE(r->nextDeadline().value(), t0 + 150s);
         QVERIFY(r->onTimer(t0 + 149s).empty());
@@ -554,6 +559,21 @@ private slots:
         QVERIFY2(w.maxUnacked <= 2, qPrintable(QString::number(w.maxUnacked)));
         QCOMPARE(r->chunksWritten(), 41u);
         QCOMPARE(s->state(), ChunkedSender::State::Completed);
+    }
+
+    void relayCapsByModelSize()
+    {
+        // PROTOCOL.md: < 10 MB free, 10-500 MB 5 Mbps, > 500 MB 2 Mbps (decimal units).
+        const auto caps = atmo::RelayCaps::protocolDefaults();
+        QCOMPARE(atmo::relayRateFor(caps, 0), 0ull);
+        QCOMPARE(atmo::relayRateFor(caps, 9'999'999), 0ull);
+        QCOMPARE(atmo::relayRateFor(caps, 10'000'000), 625'000ull);
+        QCOMPARE(atmo::relayRateFor(caps, 500'000'000), 625'000ull);
+        QCOMPARE(atmo::relayRateFor(caps, 500'000'001), 250'000ull);
+        QCOMPARE(atmo::relayRateFor(atmo::RelayCaps::none(), 4'000'000'000ull), 0ull);
+        atmo::RelayCaps mine;
+        mine.mediumBitsPerSecond = 80'000'000;
+        QCOMPARE(atmo::relayRateFor(mine, 20'000'000), 10'000'000ull);
     }
 };
 

@@ -13,6 +13,7 @@
 #include "CliContext.h"
 #include "Commands.h"
 #include "MeshDiscovery.h"
+#include "RelayPull.h"
 
 #include "app/mesh/MeshDownload.h"
 #include "core/mesh/catalog_wire.h"
@@ -24,6 +25,11 @@
 namespace cli {
 
 namespace {
+
+// Seconds without data before an HTTP peer is given up, and before a relay
+// sender that went silent is (its own resends span 4 x 30 s).
+constexpr int kHttpStallSeconds = 15;
+constexpr int kRelayIdleSeconds = 150;
 
 // The model is already complete at `file`, by the predicate the window uses
 // (core/mesh/model_presence.h): the entry's size and the SHA-256 the hash cache
@@ -54,28 +60,10 @@ bool alreadyThere(const Context& ctx, const std::filesystem::path& file, const a
     return atmo::alreadyHere(atmo::LibraryIndex(), wanted, &cache).has_value();
 }
 
-} // namespace
-
-int modelPull(const QStringList& args)
+// Asks the LAN peers: those named with --from (no mDNS), or what discovery
+// finds. Returns Ok, or the exit code of a failure it reported.
+int askLanPeers(const Context& ctx, const QCommandLineParser& p, PeerDirectory& directory)
 {
-    Context ctx("model pull", args);
-    QCommandLineParser p;
-    addDiscoveryOptions(p);
-    p.addOption({"from", "Download from this peer (http://host:port, a node name or a node id); repeatable. "
-                         "Skips mDNS for an address.", "peer"});
-    p.addOption({"dest", "Folder to store the model in (default: the station's model library).", "dir"});
-    p.addOption({"stall-timeout", "Seconds without data before a peer is given up (default 15).", "seconds", "15"});
-    if (!ctx.parse(p, 1, 1, "MODEL_ID: the model to download"))
-        return Usage;
-    const QString id = p.positionalArguments().at(0);
-    if (!atmo::isValidModelId(s(id)))
-        return ctx.usage("\"" + id + "\" is not a valid model id");
-    bool stallOk = false;
-    const double stall = p.value("stall-timeout").toDouble(&stallOk);
-    if (!stallOk || stall <= 0 || stall > 3600)
-        return ctx.usage("--stall-timeout: \"" + p.value("stall-timeout") + "\" is not a number of seconds between 0 and 3600");
-
-    PeerDirectory directory;
     if (!p.values("from").isEmpty()) {
         int lookupExit = Ok;
         const std::optional<QStringList> resolved = resolvePeers(ctx, p, p.values("from"), "--from", lookupExit);
@@ -102,32 +90,116 @@ int modelPull(const QStringList& args)
         if (!found.ok)
             return found.exitCode == Ok ? Usage : found.exitCode;
     }
+    return Ok;
+}
 
-    std::optional<atmo::MergedEntry> match;
-    for (auto& m : directory.merged())
-        if (m.entry.modelId == s(id))
-            match = std::move(m);
-    if (!match) {
-        QString why = QString::number(directory.peerCount()) + " peer(s) asked";
-        for (int row = 0; row < directory.peerCount(); ++row)
-            if (!directory.peer(row).error.isEmpty())
-                why += "; " + peerLabel(directory.peer(row)) + ": " + directory.peer(row).error;
-        return ctx.fail(id + ": no peer has this model (" + why + ")");
+// The result line (or --json object) of a model that arrived.
+void printPulled(const Context& ctx, const atmo::CatalogEntry& entry, const QString& path, quint64 bytesReceived,
+                 bool resumed, const QJsonObject& source)
+{
+    if (!ctx.json()) {
+        ctx.print(path);
+        return;
     }
-    const std::filesystem::path dest =
-        p.isSet("dest") ? std::filesystem::path(s(p.value("dest"))) : ctx.home().modelsDir();
-    if (const DownloadSpec spec = DownloadSpec::forModel(match->entry); spec.problem().isEmpty()) {
+    QJsonObject o{{"model_id", q(entry.modelId)},
+                  {"path", path},
+                  {"sha256", q(entry.sha256)},
+                  {"size_bytes", static_cast<qint64>(entry.sizeBytes)},
+                  {"bytes_received", static_cast<qint64>(bytesReceived)},
+                  {"resumed", resumed}};
+    for (auto it = source.begin(); it != source.end(); ++it)
+        o.insert(it.key(), it.value());
+    ctx.printJson(o);
+}
+
+} // namespace
+
+int modelPull(const QStringList& args)
+{
+    Context ctx("model pull", args);
+    QCommandLineParser p;
+    addDiscoveryOptions(p);
+    p.addOption({"from",
+                 "Download from this peer (http://host:port, a node name or a node id); repeatable. "
+                 "Skips mDNS for an address.",
+                 "peer"});
+    p.addOption({"dest", "Folder to store the model in (default: the station's model library).", "dir"});
+    p.addOption({"stall-timeout",
+                 "Seconds without data before a peer is given up (default 15; over the relay, "
+                 "the sender's silence: default 150).",
+                 "seconds"});
+    p.addOption({"via",
+                 "lan: peers on the LAN over HTTP; relay: nodes of this station's mesh through its relay "
+                 "(atmosphere mesh join); auto (default): the LAN, then the relay when no LAN peer has the "
+                 "model and this station is in a mesh on a relay.",
+                 "mode", "auto"});
+    p.addOption(
+        {"relay-wait", "Seconds to wait on the relay for a node to offer the model (default 10).", "seconds", "10"});
+    if (!ctx.parse(p, 1, 1, "MODEL_ID: the model to download"))
+        return Usage;
+    const QString id = p.positionalArguments().at(0);
+    if (!atmo::isValidModelId(s(id)))
+        return ctx.usage("\"" + id + "\" is not a valid model id");
+    const QString via = p.value("via");
+    if (via != "auto" && via != "lan" && via != "relay")
+        return ctx.usage("--via: \"" + via + "\" is not lan, relay or auto");
+    bool stallOk = true;
+    const double stall = p.isSet("stall-timeout") ? p.value("stall-timeout").toDouble(&stallOk) : 0;
+    if (!stallOk || (p.isSet("stall-timeout") && (stall <= 0 || stall > 3600)))
+        return ctx.usage("--stall-timeout: \"" + p.value("stall-timeout") +
+                         "\" is not a number of seconds between 0 and 3600");
+    bool waitOk = false;
+    const int relayWait = p.value("relay-wait").toInt(&waitOk);
+    if (!waitOk || relayWait < 1 || relayWait > 3600)
+        return ctx.usage("--relay-wait: \"" + p.value("relay-wait") + "\" is not a number of seconds (1 to 3600)");
+    if (via == "relay" && p.isSet("from"))
+        return ctx.usage("--from names LAN peers; it does not go with --via relay");
+
+    // Where the model comes from: a LAN peer over HTTP (the directory's merged
+    // catalogs), or a node of the mesh through its relay.
+    PeerDirectory directory;
+    std::optional<atmo::MergedEntry> match;
+    std::optional<RelaySource> relaySource;
+    if (via != "relay") {
+        const int found = askLanPeers(ctx, p, directory);
+        if (found != Ok)
+            return found;
+        for (auto& m : directory.merged())
+            if (m.entry.modelId == s(id))
+                match = std::move(m);
+        if (!match) {
+            QString why = QString::number(directory.peerCount()) + " peer(s) asked";
+            for (int row = 0; row < directory.peerCount(); ++row)
+                if (!directory.peer(row).error.isEmpty())
+                    why += "; " + peerLabel(directory.peer(row)) + ": " + directory.peer(row).error;
+            if (via == "lan" || p.isSet("from") || !hasRelayMembership(ctx))
+                return ctx.fail(id + ": no peer has this model (" + why + ")");
+            std::cerr << "atmosphere: note: " << s(id) << ": no LAN peer has it (" << s(why)
+                      << "); asking the mesh's relay\n";
+        }
+    }
+    if (!match) {
+        int relayExit = Failed;
+        relaySource = findOnRelay(ctx, id, relayWait, relayExit);
+        if (!relaySource)
+            return relayExit;
+    }
+    const atmo::CatalogEntry entry = match ? match->entry : relaySource->entry;
+
+    const std::filesystem::path dest = p.isSet("dest") ? std::filesystem::path(s(p.value("dest")))
+                                                       : ctx.home().modelsDir();
+    if (const DownloadSpec spec = DownloadSpec::forModel(entry); spec.problem().isEmpty()) {
         const std::filesystem::path existing = dest / spec.fileName;
-        if (alreadyThere(ctx, existing, match->entry)) {
-            const std::filesystem::path entryFile = dest / (match->entry.modelId + ".json");
+        if (alreadyThere(ctx, existing, entry)) {
+            const std::filesystem::path entryFile = dest / (entry.modelId + ".json");
             if (!std::filesystem::exists(entryFile))
-                (void)atmo::writeFileAtomic(entryFile, atmo::catalogEntryToJson(match->entry));
+                (void)atmo::writeFileAtomic(entryFile, atmo::catalogEntryToJson(entry));
             const QString path = q(existing.string());
             if (ctx.json()) {
                 ctx.printJson({{"model_id", id},
                                {"path", path},
-                               {"sha256", q(match->entry.sha256)},
-                               {"size_bytes", static_cast<qint64>(match->entry.sizeBytes)},
+                               {"sha256", q(entry.sha256)},
+                               {"size_bytes", static_cast<qint64>(entry.sizeBytes)},
                                {"bytes_received", 0},
                                {"resumed", false},
                                {"already_present", true}});
@@ -139,13 +211,26 @@ int modelPull(const QStringList& args)
             return Ok;
         }
     }
+
+    if (relaySource) {
+        const RelayPullResult r = fetchOverRelay(ctx, *relaySource, dest,
+                                                 p.isSet("stall-timeout") ? int(stall) : kRelayIdleSeconds);
+        if (r.paused)
+            return Failed;
+        if (!r.ok)
+            return r.exitCode; // reported
+        printPulled(ctx, entry, q(r.path.string()), r.bytesReceived, r.resumed,
+                    {{"mode", "relay"}, {"peer", relaySource->peerNodeId}, {"relay", relaySource->relayUrl}});
+        return Ok;
+    }
+
     const std::vector<DownloadSource> sources = directory.sourcesFor(*match);
     if (sources.empty())
         return ctx.fail(id + ": no peer that has this model offers an HTTP endpoint");
 
     MeshDownloadOptions options;
-    options.stallTimeoutMs = static_cast<int>(stall * 1000);
-    MeshDownload download(match->entry, sources, dest, options);
+    options.stallTimeoutMs = static_cast<int>((p.isSet("stall-timeout") ? stall : kHttpStallSeconds) * 1000);
+    MeshDownload download(entry, sources, dest, options);
     download.setDirectory(&directory);
 
     atmo::CancelToken interrupt;
@@ -189,17 +274,8 @@ int modelPull(const QStringList& args)
     }
     if (download.state() != MeshDownload::State::Finished)
         return ctx.fail(download.error());
-    const QString path = q(download.finalPath().string());
-    if (ctx.json()) {
-        ctx.printJson({{"model_id", id},
-                       {"path", path},
-                       {"sha256", q(match->entry.sha256)},
-                       {"size_bytes", static_cast<qint64>(match->entry.sizeBytes)},
-                       {"bytes_received", static_cast<qint64>(download.bytesReceived())},
-                       {"resumed", download.openReport().kind == atmo::JournalOpenReport::Resumed}});
-    } else {
-        ctx.print(path);
-    }
+    printPulled(ctx, entry, q(download.finalPath().string()), download.bytesReceived(),
+                download.openReport().kind == atmo::JournalOpenReport::Resumed, {{"mode", "http"}});
     return Ok;
 }
 

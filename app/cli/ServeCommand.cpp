@@ -1,7 +1,9 @@
 // atmosphere serve: the station's peer server, headless, until SIGINT/SIGTERM.
 // Scans the model library (the default roots and any --models folders), then
 // serves the models and the station's package store on the mesh HTTP API
-// (docs/mesh-api.md).
+// (docs/mesh-api.md). In a mesh on a relay (atmosphere mesh join|register) it
+// stays joined and serves the same models through the relay too
+// (app/relay/RelayModelServer.h).
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -22,6 +24,7 @@
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
 #include "app/relay/RelayClient.h"
+#include "app/relay/RelayModelServer.h"
 #include "app/relay/RelayConfig.h"
 #include "core/base/fs_util.h"
 #include "core/mesh/model_library.h"
@@ -57,6 +60,8 @@ int serve(const QStringList& args)
     p.addOption({"name", "The station's node name for this run (default: the name set in the window's settings, "
                          "else the host name).", "name"});
     p.addOption({"no-mdns", "Do not advertise the station over mDNS."});
+    p.addOption({"no-relay-caps", "Send models through the mesh's relay at full speed, not at the mesh's caps "
+                                  "(none under 10 MB, 5 Mbps up to 500 MB, 2 Mbps above)."});
     p.addOption({"no-library-defaults",
                  "Serve only the --models folders, not the default library (Hugging Face cache, "
                  "LlamaFarm vision models, the station's downloads and installed packages)."});
@@ -126,6 +131,7 @@ int serve(const QStringList& args)
         std::cerr << "atmosphere: hashed " << atmo::humanBytes(scan->bytesHashed) << " of new or changed models\n";
 
     const std::size_t modelCount = scan->models.size();
+    std::vector<atmo::LocalModel> relayModels = scan->models; // the same models through the relay, if joined
     server.setModels(std::move(scan->models));
     server.setHashCache(cache);
     server.setPackageStore(q(home.storeIndex().string()));
@@ -182,6 +188,26 @@ int serve(const QStringList& args)
         else
             relayUrl = relay.url().toDisplayString();
     }
+    // The models to the mesh's other networks: catalog gossip and
+    // websocket_chunked transfers through the relay, one line per transfer.
+    std::unique_ptr<RelayModelServer> relayServer;
+    if (!relayUrl.isEmpty()) {
+        RelayModelServer::Options relayOptions;
+        if (p.isSet("no-relay-caps"))
+            relayOptions.caps = atmo::RelayCaps::none();
+        relayServer = std::make_unique<RelayModelServer>(
+            &relay, RelayModelServer::Identity{identity.nodeId, identity.name, identity.httpEndpoint}, relayOptions);
+        relayServer->setModels(std::move(relayModels));
+        QObject::connect(relayServer.get(), &RelayModelServer::transferStarted, relayServer.get(),
+                         [](const QString&, const QString& model, const QString& peer) {
+                             std::cerr << "atmosphere: relay: sending " << s(model) << " to " << s(peer) << std::endl;
+                         });
+        QObject::connect(relayServer.get(), &RelayModelServer::transferEnded, relayServer.get(),
+                         [](const QString&, const QString& model, const QString& peer, bool, const QString& how) {
+                             std::cerr << "atmosphere: relay: " << s(model) << " to " << s(peer) << ": " << s(how)
+                                       << std::endl;
+                         });
+    }
 
     if (ctx.json()) {
         QJsonObject ready{{"serving", true}, {"models", qint64(modelCount)}, {"url", server.url()}, {"port", server.port()},
@@ -201,6 +227,7 @@ int serve(const QStringList& args)
     });
     poll.start(100);
     QCoreApplication::exec();
+    relayServer.reset();
     relay.stop();
     server.configure({.enabled = false});
     if (!ctx.json())

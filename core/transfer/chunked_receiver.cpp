@@ -105,6 +105,7 @@ ModelRequest ChunkedReceiver::request() const
 std::string ChunkedReceiver::requestMessage(SteadyTime now)
 {
     lastHeard_ = now;
+    asked_ = true;
     if (state_ == State::Receiving)
         state_ = State::Waiting;
     return transferMessageJson(request());
@@ -280,14 +281,14 @@ std::vector<std::string> ChunkedReceiver::finishIfComplete()
 
 std::optional<SteadyTime> ChunkedReceiver::nextDeadline() const
 {
-    if (finished())
-        return std::nullopt;
+    if (finished() || !asked_)
+        return std::nullopt; // nobody to wait for before the request is out
     return lastHeard_ + options_.idleTimeout;
 }
 
 std::vector<std::string> ChunkedReceiver::onTimer(SteadyTime now)
 {
-    if (finished() || now - lastHeard_ < options_.idleTimeout)
+    if (finished() || !asked_ || now - lastHeard_ < options_.idleTimeout)
         return {};
     return stop(CancelReason::Timeout,
                 entry_.modelId + ": nothing from " + options_.targetNodeId + " for " +

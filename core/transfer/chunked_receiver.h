@@ -91,6 +91,7 @@ public:
     // A payload from the sender. Returns what to send back: acks, and at the
     // end model_transfer_complete, or model_transfer_cancel.
     std::vector<std::string> onMessage(std::string_view payloadJson, SteadyTime now);
+    // The idle timer: nullopt until requestMessage() was first called.
     std::optional<SteadyTime> nextDeadline() const;
     std::vector<std::string> onTimer(SteadyTime now);
     // Stops here: the model_transfer_cancel to send (nothing when it already
@@ -136,6 +137,7 @@ private:
     std::uint32_t doneChunks_ = 0;
     State state_ = State::Waiting;
     SteadyTime lastHeard_{};
+    bool asked_ = false;              // requestMessage() was called: the idle timer runs
     std::map<std::uint32_t, std::uint32_t> bad_; // bad copies per chunk
     std::optional<TransferCancel> cancel_;
     std::optional<FinishReport> finish_;
