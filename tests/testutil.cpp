@@ -1,11 +1,15 @@
 #include "testutil.h"
 
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <csignal>
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QProcessEnvironment>
 #include <QTest>
 #include <QThread>
@@ -197,6 +201,23 @@ void writeTarEntries(const fs::path& file, const std::vector<RawEntry>& entries)
     }
     archive_write_close(a);
     archive_write_free(a);
+}
+
+QJsonObject jsonOf(const CliRun& r) { return QJsonDocument::fromJson(r.out.trimmed().toUtf8()).object(); }
+
+int unusedPort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    int port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+        port = ntohs(a.sin_port);
+    ::close(fd);
+    return port;
 }
 
 bool waitFor(const std::function<bool()>& pred, int msec)

@@ -2,6 +2,7 @@
 // directory on disk, keys and a trust store, and running the real CLI.
 #pragma once
 
+#include <QJsonObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -72,6 +73,8 @@ void expectOneLine(const CliRun& r, int exitCode, const QStringList& needles);
 
 CliRun runCli(const QStringList& args, const fs::path& home, const QByteArray& stdinData = {},
               int timeoutMs = 120000);
+// A `--json` run's stdout as one JSON object (empty when it is not one).
+QJsonObject jsonOf(const CliRun& r);
 
 // Rewrites a tar archive entry by entry (both uncompressed pax), letting
 // `edit` change, drop or add entries; used to craft hostile packages.
@@ -83,6 +86,10 @@ struct RawEntry {
 };
 std::vector<RawEntry> readTarEntries(const fs::path& archive);
 void writeTarEntries(const fs::path& archive, const std::vector<RawEntry>& entries);
+
+// A loopback TCP port nobody listens on (bound, read, closed): for "the
+// peer does not answer" cases.
+int unusedPort();
 
 // Polls pred every few milliseconds until it holds or msec pass.
 bool waitFor(const std::function<bool()>& pred, int msec);

@@ -29,11 +29,6 @@ namespace {
 
 constexpr int kWait = 20000; // ms: how long we wait for what must happen
 
-std::int64_t unixNow()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // One client and what it saw.
 struct Node {
     RelayClient client;
@@ -103,7 +98,7 @@ class TestRelayClient : public QObject {
         r.issuerId = "f0f0f0f0f0f0f0f0";
         r.nodeId = std::move(forNode);
         r.lifetimeSeconds = lifetime;
-        auto t = atmo::issueJoinToken(signer ? *signer : meshKey_, r, issuedAt ? issuedAt : unixNow());
+        auto t = atmo::issueJoinToken(signer ? *signer : meshKey_, r, issuedAt ? issuedAt : atmo::unixSecondsNow());
         if (!t)
             qFatal("issueJoinToken: %s", t.message().c_str());
         return QByteArray::fromStdString(atmo::joinTokenJson(*t));
@@ -353,7 +348,7 @@ private slots:
         RelayClient::Config cfg;
         const QString id = "a1a1a1a1a1a1a1a1";
         if (kind == "expired") {
-            cfg = member("m1", id, token("m1", id.toStdString(), unixNow() - 7200, 3600));
+            cfg = member("m1", id, token("m1", id.toStdString(), atmo::unixSecondsNow() - 7200, 3600));
         } else if (kind == "other-node") {
             cfg = member("m1", id, token("m1", std::string("b2b2b2b2b2b2b2b2")));
         } else if (kind == "replay") {

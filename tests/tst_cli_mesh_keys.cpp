@@ -15,6 +15,7 @@
 
 #include "core/base/sha256.h"
 #include "core/relay/invite.h"
+#include "core/relay/join_token.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -22,11 +23,6 @@ using namespace testutil;
 namespace {
 
 QJsonObject jsonOf(const QString& text) { return QJsonDocument::fromJson(text.toUtf8()).object(); }
-
-std::int64_t unixNow()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 } // namespace
 
@@ -135,13 +131,13 @@ private slots:
         QCOMPARE(token->meshId, std::string("plant-7"));
         QCOMPARE(token->nodeId.value_or(""), std::string("0123456789abcdef"));
         QCOMPARE(token->expiresAt - token->issuedAt, std::int64_t(3 * 86400));
-        QVERIFY(std::abs(token->issuedAt - unixNow()) < 3600);
+        QVERIFY(std::abs(token->issuedAt - atmo::unixSecondsNow()) < 3600);
         QCOMPARE(token->capabilities, (std::vector<std::string>{"relay", "participant"}));
         QCOMPARE(QString::fromStdString(token->issuerId), nodeId);
         const auto pk = atmo::parsePublicKeyBase64(meshKey.toStdString());
         QVERIFY(pk);
-        QVERIFY(atmo::checkJoinToken(*token, *pk, unixNow(), "0123456789abcdef"));
-        QCOMPARE(atmo::checkJoinToken(*token, *pk, unixNow(), "1111111111111111").code(), atmo::ErrorCode::Untrusted);
+        QVERIFY(atmo::checkJoinToken(*token, *pk, atmo::unixSecondsNow(), "0123456789abcdef"));
+        QCOMPARE(atmo::checkJoinToken(*token, *pk, atmo::unixSecondsNow(), "1111111111111111").code(), atmo::ErrorCode::Untrusted);
 
         // The same token verifies in Python, as the relay checks it.
         QProcess py;
@@ -180,7 +176,7 @@ private slots:
         QCOMPARE(invite->endpoints, (std::vector<std::string>{"local:192.168.1.20:14345",
                                                                "relay:wss://relay.example.com/relay/plant-7"}));
         QCOMPARE(QString::fromStdString(invite->meshPublicKey), identity()["mesh_public_key"].toString());
-        QVERIFY(atmo::checkInvite(*invite, unixNow(), "0123456789abcdef"));
+        QVERIFY(atmo::checkInvite(*invite, atmo::unixSecondsNow(), "0123456789abcdef"));
 
         const CliRun j = run({"mesh", "invite", "--any", "--lifetime", "1h", "--relay", "ws://127.0.0.1:8765", "--json"});
         QVERIFY2(j.exitCode == 0, qPrintable(j.err));

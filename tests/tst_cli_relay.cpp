@@ -9,10 +9,7 @@
 #include <QJsonObject>
 #include <QtTest>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <chrono>
 
@@ -27,33 +24,10 @@ using namespace testutil;
 
 namespace {
 
-std::int64_t unixNow()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-QJsonObject jsonOf(const CliRun& r) { return QJsonDocument::fromJson(r.out.trimmed().toUtf8()).object(); }
-
 unsigned modeOf(const fs::path& file)
 {
     struct stat st {};
     return ::stat(file.c_str(), &st) == 0 ? (st.st_mode & 0777) : 0;
-}
-
-// A loopback port nobody listens on (bound, read, closed).
-int unusedPort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-        port = ntohs(a.sin_port);
-    ::close(fd);
-    return port;
 }
 
 } // namespace
@@ -79,7 +53,7 @@ class CliRelay : public QObject {
         r.meshId = "m1";
         r.issuerId = nodeIdOf(founderHome());
         r.nodeId = std::move(forNode);
-        auto t = atmo::issueJoinToken(*meshKey_, r, issuedAt ? issuedAt : unixNow());
+        auto t = atmo::issueJoinToken(*meshKey_, r, issuedAt ? issuedAt : atmo::unixSecondsNow());
         if (!t)
             qFatal("issueJoinToken: %s", t.message().c_str());
         return *t;
@@ -213,7 +187,7 @@ private slots:
         const fs::path home = box / "refused";
         const std::string id = nodeIdOf(home);
         // Expired: the relay refuses it; exit 3 with the relay's reason.
-        const QString expired = tokenFile("t-expired.json", token(id, unixNow() - 3 * 24 * 3600));
+        const QString expired = tokenFile("t-expired.json", token(id, atmo::unixSecondsNow() - 3 * 24 * 3600));
         CliRun r = runCli({"mesh", "join", "--relay", relay_->url(), "--token", expired}, home);
         expectOneLine(r, 3, {"relay " + relay_->meshUrl("m1"), "refused: Token expired"});
         r = runCli({"mesh", "join", "--relay", relay_->url(), "--token", expired, "--json"}, home);
