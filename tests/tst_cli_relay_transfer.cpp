@@ -8,6 +8,7 @@
 // message delivered twice and out of order, a pull interrupted and run
 // again (it resumes), and the one-line failures: no membership, no node
 // offering the model, a bad --via.
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
@@ -15,6 +16,7 @@
 #include <csignal>
 #include <chrono>
 
+#include "core/base/fs_util.h"
 #include "core/base/sha256.h"
 #include "core/package/station_home.h"
 #include "core/relay/join_token.h"
@@ -28,13 +30,6 @@ using namespace testutil;
 namespace {
 
 constexpr const char* kModel = "relay-model";
-
-std::int64_t unixNow()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-QJsonObject jsonOf(const CliRun& r) { return QJsonDocument::fromJson(r.out.trimmed().toUtf8()).object(); }
 
 std::string nodeIdOf(const fs::path& home)
 {
@@ -66,7 +61,7 @@ class CliRelayTransfer : public QObject {
         request.meshId = "m1";
         request.issuerId = nodeIdOf(m.founder);
         request.nodeId = nodeId;
-        auto token = atmo::issueJoinToken(*m.meshKey, request, unixNow());
+        auto token = atmo::issueJoinToken(*m.meshKey, request, atmo::unixSecondsNow());
         if (!token)
             qFatal("issueJoinToken: %s", token.message().c_str());
         const fs::path file = m.founder.parent_path() / name;
@@ -145,16 +140,21 @@ class CliRelayTransfer : public QObject {
         return QString::fromStdString((m.member.parent_path() / name).string());
     }
 
-    static void checkArrived(const Mesh& m, const CliRun& r, const QString& destDir)
+    static void checkArrived(const Mesh& m, const CliRun& r, const QString& destDir, const QString& mode = "relay")
     {
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QJsonObject o = jsonOf(r);
         const fs::path source = m.models / (std::string(kModel) + ".gguf");
         const fs::path arrived = fs::path(destDir.toStdString()) / (std::string(kModel) + ".gguf");
-        QCOMPARE(o["mode"].toString(), QString("relay"));
-        QCOMPARE(o["peer"].toString(), QString::fromStdString(nodeIdOf(m.founder)));
+        const QString founderId = QString::fromStdString(nodeIdOf(m.founder));
+        QCOMPARE(o["mode"].toString(), mode);
+        if (mode == "relay") {
+            QCOMPARE(o["peer"].toString(), founderId);
+            QCOMPARE(o["relay"].toString(), m.relay->meshUrl("m1"));
+        } else {
+            QCOMPARE(o["peers"].toArray(), QJsonArray({founderId}));
+        }
         QCOMPARE(o["path"].toString(), QString::fromStdString(arrived.string()));
-        QCOMPARE(o["relay"].toString(), m.relay->meshUrl("m1"));
         QCOMPARE(qint64(o["size_bytes"].toDouble()), qint64(fs::file_size(source)));
         QVERIFY(readFile(arrived) == readFile(source));
         QCOMPARE(o["sha256"].toString().toStdString(), *atmo::sha256FileHex(source, atmo::CancelToken(), {}));
@@ -176,11 +176,14 @@ private slots:
         QCOMPARE(qint64(jsonOf(r)["bytes_received"].toDouble()), qint64(3 * 1024 * 1024 + 12345));
         QCOMPARE(jsonOf(r)["resumed"].toBool(), false);
 
-        // --via auto: no LAN peer (no mDNS, none named), so the relay.
+        // --via auto: no LAN peer (no mDNS, none named), so the relay, where
+        // the founder's catalog names its HTTP endpoint (`serve --bind
+        // 127.0.0.1`), which answers from here: the best mode is direct HTTP.
         const QString a = dest(m, "auto");
         const CliRun autoRun = runCli({"model", "pull", kModel, "--no-mdns", "--dest", a, "--json"}, m.member);
-        checkArrived(m, autoRun, a);
-        QVERIFY2(autoRun.err.contains("no LAN peer has it") && autoRun.err.contains("asking the mesh's relay"),
+        checkArrived(m, autoRun, a, "http");
+        QVERIFY2(autoRun.err.contains("no LAN peer has it") && autoRun.err.contains("asking the mesh's relay") &&
+                     autoRun.err.contains("answers at " + m.serve->url() + " from here; fetching over HTTP"),
                  qPrintable(autoRun.err));
 
         // The same pull again: already there, nothing fetched.
@@ -227,10 +230,13 @@ private slots:
         dieWithTest(pull);
         pull.start(cliPath(), {"model", "pull", kModel, "--via", "relay", "--dest", d});
         QVERIFY(pull.waitForStarted());
-        const fs::path part = atmo::DownloadJournal::partPath(fs::path(d.toStdString()) / (std::string(kModel) + ".gguf"));
-        QVERIFY(waitFor([&] { return pull.state() != QProcess::Running || fs::exists(part); }, 120000));
-        // A few seconds of chunks at the cap (about 0.6 MB/s), then Ctrl-C.
-        QTest::qWait(4000);
+        // Interrupt once at least one chunk is recorded in the journal.
+        const fs::path journal =
+            atmo::DownloadJournal::journalPath(fs::path(d.toStdString()) / (std::string(kModel) + ".gguf"));
+        QVERIFY(waitFor([&] {
+            auto text = atmo::readFile(journal);
+            return pull.state() != QProcess::Running || (text && text->find("\nD ") != std::string::npos);
+        }, 120000));
         QCOMPARE(pull.state(), QProcess::Running);
         ::kill(pid_t(pull.processId()), SIGINT);
         QVERIFY(pull.waitForFinished(60000));
@@ -258,11 +264,17 @@ private slots:
         QVERIFY(makeMesh(m, {}, 4096));
         const fs::path file = m.founder.parent_path() / "py-model.gguf";
         writeRandomFile(file, 700 * 1024 + 3, 99);
+        // Its catalog claims an HTTP endpoint nobody answers at: --via auto
+        // tries it, then goes through the relay.
+        const QString deadHttp = QString("http://127.0.0.1:%1").arg(unusedPort());
         PyNode node;
-        QVERIFY(startPyNode(node, m, "a1b2c3d4e5f60718", {"serve", QString::fromStdString(file.string()), "py-model", "--gossip-every", "1"}));
+        QVERIFY(startPyNode(node, m, "a1b2c3d4e5f60718", {"serve", QString::fromStdString(file.string()), "py-model",
+                                                           "--gossip-every", "1", "--http", deadHttp}));
         const QString d = dest(m, "from-python");
-        const CliRun r = runCli({"model", "pull", "py-model", "--via", "relay", "--dest", d, "--json"}, m.member);
+        const CliRun r = runCli({"model", "pull", "py-model", "--no-mdns", "--dest", d, "--json"}, m.member);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(jsonOf(r)["mode"].toString(), QString("relay"));
+        QVERIFY2(r.err.contains(deadHttp + " does not answer from here; fetching through the relay"), qPrintable(r.err));
         QCOMPARE(jsonOf(r)["peer"].toString(), QString("a1b2c3d4e5f60718"));
         QVERIFY(readFile(fs::path(d.toStdString()) / "py-model.gguf") == readFile(file));
         QVERIFY2(node.waitLine("COMPLETE verified"), node.out.constData());

@@ -3,11 +3,13 @@
 // command again resumes from what is on disk). A model already complete in
 // the destination (the catalog's size and SHA-256) is not fetched again.
 #include <QEventLoop>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QTimer>
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "CliContext.h"
@@ -16,6 +18,7 @@
 #include "RelayPull.h"
 
 #include "app/mesh/MeshDownload.h"
+#include "app/relay/RelayClient.h"
 #include "core/mesh/catalog_wire.h"
 #include "core/base/fs_util.h"
 #include "core/mesh/model_library.h"
@@ -30,6 +33,9 @@ namespace {
 // sender that went silent is (its own resends span 4 x 30 s).
 constexpr int kHttpStallSeconds = 15;
 constexpr int kRelayIdleSeconds = 150;
+// How long a node's HTTP endpoint has to answer from here before the relay
+// is used instead (the best mode's probe: /health, then its catalog).
+constexpr int kBestModeProbeMs = 3000;
 
 // The model is already complete at `file`, by the predicate the window uses
 // (core/mesh/model_presence.h): the entry's size and the SHA-256 the hash cache
@@ -91,6 +97,34 @@ int askLanPeers(const Context& ctx, const QCommandLineParser& p, PeerDirectory& 
             return found.exitCode == Ok ? Usage : found.exitCode;
     }
     return Ok;
+}
+
+// Whether `source`'s node answers at its catalog's HTTP endpoint from here
+// (within kBestModeProbeMs) with the same model: the same node id in its
+// catalog (an address from another network may reach another host here)
+// and the same SHA-256. The merged entry to fetch over HTTP, or nullopt.
+std::optional<atmo::MergedEntry> directFromHere(PeerDirectory& directory, const RelaySource& source)
+{
+    directory.setRequestTimeoutMs(kBestModeProbeMs);
+    if (!directory.addPeer(source.httpEndpoint, atmo::PeerOrigin::Manual, source.peerName, source.peerNodeId))
+        return std::nullopt;
+    QEventLoop loop;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
+        if (!directory.busy())
+            loop.quit();
+    });
+    tick.start(50);
+    loop.exec();
+    for (auto& m : directory.merged()) {
+        if (m.entry.modelId != source.entry.modelId || m.entry.sha256 != source.entry.sha256)
+            continue;
+        if (std::find(m.peers.begin(), m.peers.end(), s(source.peerNodeId)) == m.peers.end())
+            continue;
+        m.peers = {s(source.peerNodeId)}; // that node only: the one the relay vouched for
+        return m;
+    }
+    return std::nullopt;
 }
 
 // The result line (or --json object) of a model that arrived.
@@ -183,6 +217,21 @@ int modelPull(const QStringList& args)
         relaySource = findOnRelay(ctx, id, relayWait, relayExit);
         if (!relaySource)
             return relayExit;
+        // The best mode (PROTOCOL.md): direct HTTP when the node's endpoint
+        // answers from here, the relay otherwise. --via relay means the relay.
+        if (via == "auto" && !relaySource->httpEndpoint.isEmpty()) {
+            match = directFromHere(directory, *relaySource);
+            if (match) {
+                std::cerr << "atmosphere: note: " << s(id) << ": " << s(relaySource->peerName) << " ("
+                          << s(relaySource->peerNodeId) << ") answers at " << s(relaySource->httpEndpoint)
+                          << " from here; fetching over HTTP\n";
+                relaySource->relay->stop();
+                relaySource.reset();
+            } else {
+                std::cerr << "atmosphere: note: " << s(id) << ": " << s(relaySource->httpEndpoint)
+                          << " does not answer from here; fetching through the relay\n";
+            }
+        }
     }
     const atmo::CatalogEntry entry = match ? match->entry : relaySource->entry;
 
@@ -227,6 +276,9 @@ int modelPull(const QStringList& args)
     const std::vector<DownloadSource> sources = directory.sourcesFor(*match);
     if (sources.empty())
         return ctx.fail(id + ": no peer that has this model offers an HTTP endpoint");
+    QJsonArray sourceKeys;
+    for (const auto& source : sources)
+        sourceKeys.append(source.nodeKey);
 
     MeshDownloadOptions options;
     options.stallTimeoutMs = static_cast<int>((p.isSet("stall-timeout") ? stall : kHttpStallSeconds) * 1000);
@@ -275,7 +327,8 @@ int modelPull(const QStringList& args)
     if (download.state() != MeshDownload::State::Finished)
         return ctx.fail(download.error());
     printPulled(ctx, entry, q(download.finalPath().string()), download.bytesReceived(),
-                download.openReport().kind == atmo::JournalOpenReport::Resumed, {{"mode", "http"}});
+                download.openReport().kind == atmo::JournalOpenReport::Resumed,
+                {{"mode", "http"}, {"peers", sourceKeys}});
     return Ok;
 }
 

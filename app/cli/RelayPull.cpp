@@ -48,6 +48,7 @@ std::optional<RelaySource> findOnRelay(const Context& ctx, const QString& modelI
     struct Offer {
         QString name;
         atmo::CatalogEntry entry;
+        QString httpEndpoint;
     };
     std::map<QString, Offer> offers; // by node id: the relay's `from`, not what a payload claims
     QEventLoop loop;
@@ -59,7 +60,7 @@ std::optional<RelaySource> findOnRelay(const Context& ctx, const QString& modelI
             return; // not a catalog, or a malformed one: other nodes may still answer
         for (const auto& e : catalog->models)
             if (e.modelId == s(modelId)) {
-                offers[from] = {q(catalog->nodeName), e};
+                offers[from] = {q(catalog->nodeName), e, q(catalog->httpEndpoint)};
                 QTimer::singleShot(0, &loop, &QEventLoop::quit);
             }
     });
@@ -112,6 +113,7 @@ std::optional<RelaySource> findOnRelay(const Context& ctx, const QString& modelI
     source.peerNodeId = peer;
     source.peerName = offer.name;
     source.entry = offer.entry;
+    source.httpEndpoint = offer.httpEndpoint;
     return source;
 }
 

@@ -24,6 +24,7 @@ struct RelaySource {
     QString peerNodeId; // the node that offers the model
     QString peerName;
     atmo::CatalogEntry entry; // as that node's catalog gives it
+    QString httpEndpoint;     // its catalog's transfer_endpoints.http ("" when none)
 };
 
 // Joins the relay and waits up to waitSeconds for a node to gossip a catalog

@@ -59,6 +59,8 @@ async def serve(ws, args, node_id):
     catalog = {"type": "model_catalog", "node_id": node_id, "node_name": "python-node",
                "timestamp": int(time.time() * 1000), "models": [entry],
                "transfer_endpoints": {"websocket": True}, "ttl_seconds": 300}
+    if args.http:
+        catalog["transfer_endpoints"]["http"] = args.http
     async def gossip_loop():
         while True:
             catalog["timestamp"] = int(time.time() * 1000)
@@ -201,6 +203,7 @@ async def main():
     s.add_argument("--fault", default="none", choices=["none", "corrupt-once", "wrong-sha", "silent"])
     s.add_argument("--ack-timeout", type=float, default=30.0)
     s.add_argument("--gossip-every", type=float, default=300.0)
+    s.add_argument("--http", help="an HTTP endpoint to advertise (nothing serves it)")
     f = sub.add_parser("fetch")
     f.add_argument("target")
     f.add_argument("model_id")
