@@ -73,8 +73,17 @@ configure_and_build() {
   # than half the time of -O1 (GCC 12, measured: 8 s against 19 s for one core
   # file), which is what keeps CI's whole run inside its budget; TSan keeps
   # -O1, without which its tests crawl.
+  #
+  # Unity build (8 sources per compiler run): most of a file's compile time
+  # is the Qt and standard headers it includes, so compiling eight files at
+  # once nearly halves the build (measured on core: 27 s against 47 s). It
+  # also keeps the code honest: two files' private helpers of the same name
+  # no longer compile side by side, which is how copied helpers are found.
+  # Tests are one file per executable and gain nothing; clang-tidy reads a
+  # non-unity tree's compile commands (installer/tidy.sh build-fuzz).
   cmake -S "$top" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$ATMO_SANITIZE_OPT -g1" \
+        -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8 \
         -DATMO_SANITIZE="$sanitize" "${cmake_args[@]}" >/dev/null
   if [ ${#targets[@]} -gt 0 ]; then
     cmake --build "$dir" -j "$jobs" --target "${targets[@]}"
