@@ -326,14 +326,15 @@ private slots:
         }
         {
             // A sender that starts and then says nothing: given up after
-            // --stall-timeout seconds, the part kept for a later resume.
+            // --stall-timeout seconds (fractions count), the part kept for a
+            // later resume.
             PyNode node;
             QVERIFY(startPyNode(node, m, "d1b2c3d4e5f60718",
                                 {"serve", QString::fromStdString(file.string()), "bad-model", "--fault", "silent", "--gossip-every", "1"}));
             const QString d = dest(m, "silent");
-            const CliRun r = runCli({"model", "pull", "bad-model", "--via", "relay", "--dest", d, "--stall-timeout", "3"},
+            const CliRun r = runCli({"model", "pull", "bad-model", "--via", "relay", "--dest", d, "--stall-timeout", "2.5"},
                                     m.member);
-            expectOneLine(r, 1, {"bad-model", "nothing from d1b2c3d4e5f60718 for 3 s"});
+            expectOneLine(r, 1, {"bad-model", "nothing from d1b2c3d4e5f60718 for 2.5 s"});
             QVERIFY(!fs::exists(fs::path(d.toStdString()) / "bad-model.gguf"));
         }
     }

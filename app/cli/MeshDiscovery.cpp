@@ -229,7 +229,7 @@ void addDiscoveryOptions(QCommandLineParser& parser)
 }
 
 DiscoveryOutcome discoverPeers(const Context& ctx, const QCommandLineParser& parser, PeerDirectory& directory,
-                               const QString& nobodyToAsk)
+                               const QString& nobodyToAsk, const QString& otherWay)
 {
     DiscoveryOutcome outcome;
     const auto wait = waitSeconds(ctx, parser);
@@ -262,6 +262,11 @@ DiscoveryOutcome discoverPeers(const Context& ctx, const QCommandLineParser& par
     }
     const Looked looked = look(*wait, useMdns, remembered, ownNodeId, directory);
     if (useMdns && !looked.mdnsRan) {
+        if (named.isEmpty() && remembered.peers().empty() && !otherWay.isEmpty()) {
+            std::cerr << "atmosphere: note: " << s(looked.mdnsProblem) << "; " << s(otherWay) << "\n";
+            outcome.ok = true;
+            return outcome;
+        }
         if (named.isEmpty() && remembered.peers().empty()) {
             std::cerr << "atmosphere: " << s(looked.mdnsProblem)
                       << " (ask a peer directly with --peer http://host:port)\n";

@@ -35,9 +35,11 @@ struct DiscoveryOutcome {
 // Runs the event loop until discovery is done; reports problems on stderr
 // (among them what mDNS says about the network, as notes). With nobodyToAsk
 // set, having no peer to ask at all (--no-mdns, no --peer, none remembered)
-// is a usage error with that text.
+// is a usage error with that text. With otherWay set (what the caller will
+// do instead, e.g. "asking the mesh's relay"), mDNS not running with nobody
+// else to ask is a note, not a failure: ok, with no peer found.
 DiscoveryOutcome discoverPeers(const Context& ctx, const QCommandLineParser& parser, PeerDirectory& directory,
-                               const QString& nobodyToAsk = {});
+                               const QString& nobodyToAsk = {}, const QString& otherWay = {});
 
 // The endpoints for the values of `option` (e.g. "--from"): addresses as
 // given, node names and ids looked up (parser's --wait and --no-mdns). On a

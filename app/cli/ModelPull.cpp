@@ -68,7 +68,7 @@ bool alreadyThere(const Context& ctx, const std::filesystem::path& file, const a
 
 // Asks the LAN peers: those named with --from (no mDNS), or what discovery
 // finds. Returns Ok, or the exit code of a failure it reported.
-int askLanPeers(const Context& ctx, const QCommandLineParser& p, PeerDirectory& directory)
+int askLanPeers(const Context& ctx, const QCommandLineParser& p, PeerDirectory& directory, const QString& otherWay)
 {
     if (!p.values("from").isEmpty()) {
         int lookupExit = Ok;
@@ -92,7 +92,7 @@ int askLanPeers(const Context& ctx, const QCommandLineParser& p, PeerDirectory& 
         tick.start(50);
         loop.exec();
     } else {
-        const DiscoveryOutcome found = discoverPeers(ctx, p, directory);
+        const DiscoveryOutcome found = discoverPeers(ctx, p, directory, {}, otherWay);
         if (!found.ok)
             return found.exitCode == Ok ? Usage : found.exitCode;
     }
@@ -195,7 +195,10 @@ int modelPull(const QStringList& args)
     std::optional<atmo::MergedEntry> match;
     std::optional<RelaySource> relaySource;
     if (via != "relay") {
-        const int found = askLanPeers(ctx, p, directory);
+        // With a mesh on a relay to fall back on, a LAN that cannot be asked
+        // (no avahi-daemon, nobody remembered) is no reason to stop.
+        const bool relayToo = via == "auto" && !p.isSet("from") && hasRelayMembership(ctx);
+        const int found = askLanPeers(ctx, p, directory, relayToo ? QString("asking the mesh's relay") : QString());
         if (found != Ok)
             return found;
         for (auto& m : directory.merged())
@@ -206,7 +209,7 @@ int modelPull(const QStringList& args)
             for (int row = 0; row < directory.peerCount(); ++row)
                 if (!directory.peer(row).error.isEmpty())
                     why += "; " + peerLabel(directory.peer(row)) + ": " + directory.peer(row).error;
-            if (via == "lan" || p.isSet("from") || !hasRelayMembership(ctx))
+            if (!relayToo)
                 return ctx.fail(id + ": no peer has this model (" + why + ")");
             std::cerr << "atmosphere: note: " << s(id) << ": no LAN peer has it (" << s(why)
                       << "); asking the mesh's relay\n";
@@ -263,7 +266,7 @@ int modelPull(const QStringList& args)
 
     if (relaySource) {
         const RelayPullResult r = fetchOverRelay(ctx, *relaySource, dest,
-                                                 p.isSet("stall-timeout") ? int(stall) : kRelayIdleSeconds);
+                           int((p.isSet("stall-timeout") ? stall : kRelayIdleSeconds) * 1000));
         if (r.paused)
             return Failed;
         if (!r.ok)

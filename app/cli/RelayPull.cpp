@@ -118,7 +118,7 @@ std::optional<RelaySource> findOnRelay(const Context& ctx, const QString& modelI
 }
 
 RelayPullResult fetchOverRelay(const Context& ctx, RelaySource& source, const std::filesystem::path& dest,
-                               int idleTimeoutSeconds)
+                               int idleTimeoutMs)
 {
     RelayPullResult result;
     const QString id = q(source.entry.modelId);
@@ -128,7 +128,7 @@ RelayPullResult fetchOverRelay(const Context& ctx, RelaySource& source, const st
         return result;
     }
     RelayModelFetch::Options options;
-    options.idleTimeoutMs = idleTimeoutSeconds * 1000;
+    options.idleTimeoutMs = idleTimeoutMs;
     RelayModelFetch fetch(source.relay.get(), source.entry, source.nodeId, source.peerNodeId, dest / spec.fileName,
                           options);
 
@@ -145,6 +145,15 @@ RelayPullResult fetchOverRelay(const Context& ctx, RelaySource& source, const st
     QObject::connect(&fetch, &RelayModelFetch::finished, &loop, &QEventLoop::quit);
     QObject::connect(source.relay.get(), &RelayClient::stateChanged, &loop,
                      [&](RelayClient::State state, const QString& message) {
+                         if (state == RelayClient::State::Replaced)
+                             // Another connection of this node (a running `atmosphere serve` or
+                             // window on this home) took the link, and a pull never takes it back.
+                             fetch.abandon(q(source.entry.modelId) + ": " + message +
+                                               " (another program of this station is on the relay as the "
+                                               "same node; pull while it is stopped)",
+                                           atmo::ErrorCode::Busy);
+                         else if (state == RelayClient::State::Refused)
+                             fetch.abandon(q(source.entry.modelId) + ": " + message, atmo::ErrorCode::Untrusted);
                          if (state != RelayClient::State::Backoff)
                              return;
                          bar.done();

@@ -48,6 +48,6 @@ struct RelayPullResult {
 // Fetches source.entry into dest; progress on the terminal, Ctrl-C pauses.
 // Reports a failure itself (one line).
 RelayPullResult fetchOverRelay(const Context& ctx, RelaySource& source, const std::filesystem::path& dest,
-                               int idleTimeoutSeconds);
+                               int idleTimeoutMs);
 
 } // namespace cli

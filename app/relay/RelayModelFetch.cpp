@@ -13,6 +13,9 @@
 namespace {
 using Clock = std::chrono::steady_clock;
 
+// Payloads from the sender waiting for the worker, at most.
+constexpr int kMaxBacklog = 8;
+
 // How a transfer that ended badly counts (the CLI's exit code).
 atmo::ErrorCode codeFor(atmo::CancelReason reason)
 {
@@ -188,8 +191,16 @@ RelayModelFetch::RelayModelFetch(RelayClient* relay, const atmo::CatalogEntry& e
     connect(relay_, &RelayClient::message, this, [this](const QString& from, const QByteArray& payload) {
         if (from != peer_ || ended() || !opened_)
             return;
-        QMetaObject::invokeMethod(
-            worker_, [w = worker_, p = payload.toStdString()] { w->message(p); }, Qt::QueuedConnection);
+        // The sender may have 2 chunks unacknowledged; more waiting here means
+        // it ignores the window (or the disk is slow): drop them, it resends
+        // what was not acknowledged. Memory stays bounded either way.
+        if (backlog_->load() >= kMaxBacklog)
+            return;
+        ++*backlog_;
+        QMetaObject::invokeMethod(worker_, [w = worker_, backlog = backlog_, p = payload.toStdString()] {
+            w->message(p);
+            --*backlog;
+        }, Qt::QueuedConnection);
     });
 }
 
@@ -198,9 +209,15 @@ RelayModelFetch::~RelayModelFetch()
     // The worker is deleted when its thread finishes; the receiver it holds
     // closes its journal then (a pause) unless the download ended.
     cancel_.cancel();
+    if (!thread_.isRunning() && state_ == State::Idle) {
+        delete worker_; // never started: no thread to delete it
+        return;
+    }
     thread_.quit();
     thread_.wait();
 }
+
+void RelayModelFetch::abandon(const QString& why, atmo::ErrorCode code) { fail(why, code); }
 
 void RelayModelFetch::start()
 {
@@ -208,6 +225,19 @@ void RelayModelFetch::start()
         return;
     setState(State::Waiting);
     thread_.start();
+    // A link that never comes up (the relay down, backing off) would
+    // otherwise wait forever: the idle timer runs from the first request.
+    // Armed once the journal is open (re-checking a big part file is local
+    // work that may take minutes).
+    firstRequest_.setSingleShot(true);
+    connect(&firstRequest_, &QTimer::timeout, this, [this] {
+        if (!requested_)
+            fail(QString("%1: could not ask %2 through the relay within %3 s: %4")
+                     .arg(q(entry_.modelId), peer_)
+                     .arg(options_.idleTimeoutMs / 1000.0)
+                     .arg(relay_->stateMessage()),
+                 atmo::ErrorCode::Failed);
+    });
     atmo::ChunkedReceiverOptions options;
     options.nodeId = s(nodeId_);
     options.targetNodeId = s(peer_);
@@ -240,17 +270,25 @@ void RelayModelFetch::onOutcome(const Outcome& o)
     if (ended())
         return;
     if (o.openError) {
+        if (o.openCode == atmo::ErrorCode::Cancelled && cancel_.cancelled()) {
+            setState(State::Paused); // Ctrl-C while an earlier run's journal was checked
+            emit finished();
+            return;
+        }
         fail(*o.openError, o.openCode);
         return;
     }
     for (const auto& payload : o.payloads)
         (void)relay_->sendDirect(peer_, QByteArray::fromStdString(payload)); // not joined: asked again on rejoin
-    if (o.requestedFrom)
+    if (o.requestedFrom) {
+        requested_ = true;
         emit requested(*o.requestedFrom, requests_++ > 0);
+    }
     duplicates_ = o.duplicates;
     progress_ = o.progress;
     if (o.opened) {
         opened_ = true;
+        firstRequest_.start(options_.idleTimeoutMs);
         resumed_ = o.resumed;
         bytesAtOpen_ = o.progress.bytesDownloaded;
     }

@@ -25,9 +25,12 @@
 #include <QObject>
 #include <QString>
 #include <QThread>
+#include <QTimer>
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +62,9 @@ public:
 
     void start();
     void pause();
+    // Ends the fetch as failed with `why` (the journal kept): the owner saw
+    // the link end for good (refused, or taken by another connection).
+    void abandon(const QString& why, atmo::ErrorCode code);
 
     State state() const { return state_; }
     bool ended() const { return state_ == State::Finished || state_ == State::Paused || state_ == State::Failed; }
@@ -100,6 +106,9 @@ private:
     QString error_;
     atmo::ErrorCode errorCode_ = atmo::ErrorCode::Failed;
     atmo::DownloadProgress progress_;
+    std::shared_ptr<std::atomic<int>> backlog_ = std::make_shared<std::atomic<int>>(0);
+    QTimer firstRequest_; // the request must be out within idleTimeoutMs
+    bool requested_ = false;
     bool opened_ = false;
     bool resumed_ = false;
     bool started_ = false;          // the sender's start arrived at least once

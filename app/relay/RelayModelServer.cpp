@@ -18,7 +18,8 @@ using Clock = std::chrono::steady_clock;
 // A sender whose every chunk was acknowledged waits this long for the
 // requester's model_transfer_complete (its final hash of the whole file)
 // before the slot is given back.
-constexpr auto kCompleteWait = std::chrono::minutes(15);
+constexpr std::chrono::steady_clock::duration kCompleteWait = std::chrono::minutes(15);
+constexpr std::chrono::steady_clock::duration kNothingSentWait = std::chrono::seconds(10);
 
 std::string keyFor(const QString& from, const std::string& requestId) { return s(from) + '\n' + requestId; }
 
@@ -31,6 +32,7 @@ struct RelayModelServer::Transfer {
     std::deque<std::string> queue; // payloads held back by the cap
     atmo::SteadyTime readyAt{};    // when the head of the queue may go
     std::optional<atmo::SteadyTime> allAckedAt;
+    std::chrono::steady_clock::duration completeWait = kCompleteWait;
 };
 
 RelayModelServer::RelayModelServer(RelayClient* relay, const Identity& identity, const Options& options,
@@ -151,13 +153,26 @@ void RelayModelServer::onRequest(const QString& from, const atmo::ModelRequest& 
         (void)relay_->sendDirect(from, QByteArray::fromStdString(atmo::transferMessageJson(c)));
     };
     const std::string key = keyFor(from, request.requestId);
+    // The bandwidth cap outlives a transfer asked for again: a requester
+    // repeating its request must not earn a fresh burst each time.
+    std::optional<atmo::RateLimiter> limiter;
     if (auto old = transfers_.find(key); old != transfers_.end()) {
         // Asked again: after a reconnect, from what the requester now has.
+        limiter = old->second->limiter;
+        const auto& r = old->second->sender->request();
+        const QString oldId = q(r.requestId), oldModel = q(r.modelId);
         transfers_.erase(old);
-    } else if (int(transfers_.size()) >= options_.maxTransfers) {
-        refuse(s(identity_.name) + " is busy with " + std::to_string(transfers_.size()) +
-               " relay transfers; ask again later");
-        return;
+        emit transferEnded(oldId, oldModel, from, false, "asked again; starting over from what it has");
+    } else {
+        const auto fromPeer = std::count_if(transfers_.begin(), transfers_.end(),
+                                            [&](const auto& kv) { return kv.second->peer == from; });
+        if (int(transfers_.size()) >= options_.maxTransfers || int(fromPeer) >= options_.maxTransfersPerPeer) {
+            refuse(s(identity_.name) + " is busy with " +
+                   std::to_string(int(fromPeer) >= options_.maxTransfersPerPeer ? fromPeer : transfers_.size()) +
+                   (int(fromPeer) >= options_.maxTransfersPerPeer ? " relay transfers to you" : " relay transfers") +
+                   "; ask again later");
+            return;
+        }
     }
     const auto model = models_.find(request.modelId);
     if (model == models_.end()) {
@@ -179,7 +194,7 @@ void RelayModelServer::onRequest(const QString& from, const atmo::ModelRequest& 
     auto t = std::make_unique<Transfer>();
     t->peer = from;
     t->sender = std::move(*sender);
-    t->limiter = atmo::RateLimiter(atmo::relayRateFor(options_.caps, out.size));
+    t->limiter = limiter ? *limiter : atmo::RateLimiter(atmo::relayRateFor(options_.caps, out.size));
     Transfer& ref = *t;
     transfers_.emplace(key, std::move(t));
     emit transferStarted(q(request.requestId), q(request.modelId), from);
@@ -218,8 +233,13 @@ void RelayModelServer::pump(Transfer& t, atmo::SteadyTime now)
         }
         t.queue.pop_front();
     }
-    if (t.sender->state() == atmo::ChunkedSender::State::AllAcked && !t.allAckedAt)
+    if (t.sender->state() == atmo::ChunkedSender::State::AllAcked && !t.allAckedAt) {
         t.allAckedAt = now;
+        // Nothing was sent (the requester had it all): its complete, if it
+        // comes at all, comes at once; the slot is not held for a final hash.
+        if (t.sender->chunksSent() == 0)
+            t.completeWait = kNothingSentWait;
+    }
 }
 
 void RelayModelServer::endIfFinished(const std::string& key)
@@ -228,7 +248,7 @@ void RelayModelServer::endIfFinished(const std::string& key)
     if (it == transfers_.end())
         return;
     Transfer& t = *it->second;
-    const bool waitedTooLong = t.allAckedAt && Clock::now() - *t.allAckedAt >= kCompleteWait;
+    const bool waitedTooLong = t.allAckedAt && Clock::now() - *t.allAckedAt >= t.completeWait;
     if (!(t.sender->finished() && t.queue.empty()) && !waitedTooLong)
         return;
     const auto& request = t.sender->request();
@@ -305,7 +325,7 @@ void RelayModelServer::arm()
         else if (auto d = t->sender->nextDeadline())
             earliest(*d);
         if (t->allAckedAt)
-            earliest(*t->allAckedAt + kCompleteWait);
+            earliest(*t->allAckedAt + t->completeWait);
     }
     if (!next) {
         timer_.stop();

@@ -24,8 +24,12 @@
 // When the link drops, or the requester leaves the mesh or is not on the
 // relay, its transfers end here without a word (nothing can reach it): the
 // requester asks again, from its bitmap, when it can. At most maxTransfers
-// run at once; a request beyond them is cancelled with network_error and a
-// message saying so, and the requester may ask again later.
+// run at once, at most maxTransfersPerPeer for one requester; a request
+// beyond them is cancelled with network_error and a message saying so, and
+// the requester may ask again later. A transfer whose every chunk was
+// acknowledged holds its slot until the requester's
+// model_transfer_complete, 15 minutes at most (10 s when there was nothing
+// to send); a request asked again keeps its bandwidth cap's state.
 #pragma once
 
 #include <QObject>
@@ -50,6 +54,7 @@ public:
         int gossipIntervalMs = 5 * 60 * 1000;
         std::int64_t ttlSeconds = 300;
         int maxTransfers = 4;
+        int maxTransfersPerPeer = 2; // so one node cannot take every slot
         atmo::RelayCaps caps = atmo::RelayCaps::protocolDefaults();
         atmo::ChunkedSenderOptions sender; // nodeId is filled from the identity
     };

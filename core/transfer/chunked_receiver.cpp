@@ -290,10 +290,10 @@ std::vector<std::string> ChunkedReceiver::onTimer(SteadyTime now)
 {
     if (finished() || !asked_ || now - lastHeard_ < options_.idleTimeout)
         return {};
-    return stop(CancelReason::Timeout,
-                entry_.modelId + ": nothing from " + options_.targetNodeId + " for " +
-                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options_.idleTimeout).count()) +
-                    " s",
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.idleTimeout).count();
+    const std::string seconds = ms % 1000 == 0 ? std::to_string(ms / 1000)
+                                               : std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100);
+    return stop(CancelReason::Timeout, entry_.modelId + ": nothing from " + options_.targetNodeId + " for " + seconds + " s",
                 true);
 }
 
