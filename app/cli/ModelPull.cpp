@@ -66,6 +66,20 @@ bool alreadyThere(const Context& ctx, const std::filesystem::path& file, const a
     return atmo::alreadyHere(atmo::LibraryIndex(), wanted, &cache).has_value();
 }
 
+// Runs the event loop until every peer added to `directory` has answered
+// or failed.
+void waitUntilAsked(PeerDirectory& directory)
+{
+    QEventLoop loop;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
+        if (!directory.busy())
+            loop.quit();
+    });
+    tick.start(50);
+    loop.exec();
+}
+
 // Asks the LAN peers: those named with --from (no mDNS), or what discovery
 // finds. Returns Ok, or the exit code of a failure it reported.
 int askLanPeers(const Context& ctx, const QCommandLineParser& p, PeerDirectory& directory, const QString& otherWay)
@@ -83,14 +97,7 @@ int askLanPeers(const Context& ctx, const QCommandLineParser& p, PeerDirectory& 
             if (!directory.addPeer(url, atmo::PeerOrigin::Manual, {}, {}, &error))
                 return ctx.usage("--from: " + error);
         }
-        QEventLoop loop;
-        QTimer tick;
-        QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
-            if (!directory.busy())
-                loop.quit();
-        });
-        tick.start(50);
-        loop.exec();
+        waitUntilAsked(directory);
     } else {
         const DiscoveryOutcome found = discoverPeers(ctx, p, directory, {}, otherWay);
         if (!found.ok)
@@ -108,14 +115,7 @@ std::optional<atmo::MergedEntry> directFromHere(PeerDirectory& directory, const 
     directory.setRequestTimeoutMs(kBestModeProbeMs);
     if (!directory.addPeer(source.httpEndpoint, atmo::PeerOrigin::Manual, source.peerName, source.peerNodeId))
         return std::nullopt;
-    QEventLoop loop;
-    QTimer tick;
-    QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
-        if (!directory.busy())
-            loop.quit();
-    });
-    tick.start(50);
-    loop.exec();
+    waitUntilAsked(directory);
     for (auto& m : directory.merged()) {
         if (m.entry.modelId != source.entry.modelId || m.entry.sha256 != source.entry.sha256)
             continue;
