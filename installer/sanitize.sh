@@ -26,30 +26,8 @@ case "$mode" in
   *) echo "usage: $0 [asan|tsan|all] [ctest arguments]" >&2; exit 2 ;;
 esac
 
-# The tests whose threads TSan can follow: core's own std::thread pools and
-# locks (export fan-out, hashing, journal), avahi's thread (mDNS) and the mesh
-# download scheduling. The rest of the suite is single-threaded and runs under
-# ASan only.
-#
-# Left out on purpose, and run under ASan: tst_app_jobs, tst_app_package_sync,
-# tst_app_model_download, tst_app_peer_server, tst_mesh_e2e. They hand work
-# between threads through Qt (QThreadPool, QtConcurrent::run, QFuture
-# continuations, queued invokeMethod). Debian's Qt is not built with TSan, so
-# the locks and atomics that order those hand-offs are invisible to it and it
-# reports every one as a race (JobRunner -> Job::completeOnGuiThread,
-# JournalWorker's opened journal, PeerServer's QPromise, ServedPackages's
-# QtConcurrent task): dozens of reports, none a race, and no suppression that
-# would hide them without hiding ours. Bringing them in needs a TSan-built Qt
-# or __tsan_release/__tsan_acquire annotations at those hand-offs.
-# tst_app_download_manager is left out too: under TSan's slowdown its
-# alreadyHereIsNotDownloadedAgain case saw an item Done where it expects the
-# hash check still Active (a timing assumption of that test, seen once in a
-# stressed plain run as well; to be fixed in the test). It runs under ASan.
-tsan_tests=(
-  tst_app_mesh tst_app_mesh_download_rounds tst_job
-  tst_download_journal tst_download_journal_sync tst_range_plan tst_transfer_queue
-  tst_export tst_export_drives tst_mdns tst_mesh_peer
-)
+# TSan runs the tests of the threads suite (tests/CMakeLists.txt says which,
+# and why the others are left out), labelled `threads` for ctest.
 
 timings=()
 failed=()
@@ -79,8 +57,9 @@ configure_and_build() {
   # once nearly halves the build (measured on core: 27 s against 47 s). It
   # also keeps the code honest: two files' private helpers of the same name
   # no longer compile side by side, which is how copied helpers are found.
-  # Tests are one file per executable and gain nothing; clang-tidy reads a
-  # non-unity tree's compile commands (installer/tidy.sh build-fuzz).
+  # The test suites are not merged (each file keeps its own helpers) and use a
+  # precompiled header instead (tests/CMakeLists.txt); clang-tidy reads a
+  # non-unity tree's compile commands (installer/tidy.sh).
   cmake -S "$top" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$ATMO_SANITIZE_OPT -g1" \
         -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8 \
@@ -143,16 +122,14 @@ tsan() {
   local dir="$top/build-tsan" t0
   t0="$(now)"
   # Only what the TSan tests need: no GUI, the CLI binary they start, and them.
-  ATMO_SANITIZE_OPT=-O1 configure_and_build "$dir" "thread" -DATMO_BUILD_GUI=OFF -- atmosphere "${tsan_tests[@]}"
+  ATMO_SANITIZE_OPT=-O1 configure_and_build "$dir" "thread" -DATMO_BUILD_GUI=OFF -- atmosphere atmo_tests_threads
   timings+=("tsan build: $(( $(now) - t0 )) s")
   # die_after_fork=0: QProcess starts its children with a vfork-like clone
   # from a process that runs threads; the child only calls exec, so TSan's
   # refusal to go on after a multi-threaded fork does not apply.
   export TSAN_OPTIONS="halt_on_error=1:abort_on_error=1:second_deadlock_stack=1:die_after_fork=0:suppressions=$supp/tsan.supp:print_suppressions=0:log_path=$dir/sanitizer-logs/tsan"
-  local regex
-  regex="^($(IFS='|'; echo "${tsan_tests[*]}"))\$"
   t0="$(now)"
-  run_tests tsan "$dir" -R "$regex" "$@"
+  run_tests tsan "$dir" -L '^threads$' "$@"
   timings+=("tsan tests: $(( $(now) - t0 )) s")
   unset TSAN_OPTIONS
 }

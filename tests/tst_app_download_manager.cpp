@@ -4,6 +4,7 @@
 // and this project's peer server (MeshPresence) serving what was downloaded.
 // Every manager here has a QAbstractItemModelTester watching its list model.
 #include "download_manager_fixture.h"
+#include "test_main.h"
 
 using namespace dmfix;
 
@@ -554,5 +555,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDownloadManager)
+ATMO_TEST_GUILESS_MAIN(TestDownloadManager)
 #include "tst_app_download_manager.moc"

@@ -12,6 +12,7 @@
 #include "app/DriveListModel.h"
 #include "app/ModelRoles.h"
 #include "fake_sysfs.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using fakesys::Disk;
@@ -256,5 +257,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstAppDriveListModel)
+ATMO_TEST_GUILESS_MAIN(TstAppDriveListModel)
 #include "tst_app_drive_list_model.moc"

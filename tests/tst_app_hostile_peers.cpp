@@ -15,6 +15,7 @@
 
 #include "core/base/sha256.h"
 #include "mesh_processes.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -227,5 +228,5 @@ void HostilePeers::alreadyComplete()
              *atmo::sha256FileHex(model, atmo::CancelToken()));
 }
 
-QTEST_GUILESS_MAIN(HostilePeers)
+ATMO_TEST_GUILESS_MAIN(HostilePeers)
 #include "tst_app_hostile_peers.moc"

@@ -20,6 +20,7 @@
 #include "core/package/mission_registry.h"
 #include "core/package/package_writer.h"
 #include "fake_sysfs.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -391,5 +392,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAppJobs)
+ATMO_TEST_GUILESS_MAIN(TestAppJobs)
 #include "tst_app_jobs.moc"

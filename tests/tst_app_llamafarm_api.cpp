@@ -19,6 +19,7 @@
 #include "app/mesh/MeshPresence.h"
 #include "app/mesh/PeerServer.h"
 #include "core/base/sha256.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -248,5 +249,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstAppLlamaFarmApi)
+ATMO_TEST_GUILESS_MAIN(TstAppLlamaFarmApi)
 #include "tst_app_llamafarm_api.moc"

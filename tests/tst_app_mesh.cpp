@@ -23,6 +23,7 @@
 #include "core/mesh/remembered_peers.h"
 #include "core/base/sha256.h"
 #include "mesh_processes.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -408,5 +409,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAppMesh)
+ATMO_TEST_GUILESS_MAIN(TestAppMesh)
 #include "tst_app_mesh.moc"

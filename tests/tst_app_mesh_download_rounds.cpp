@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include "app/mesh/DownloadRounds.h"
+#include "test_main.h"
 
 namespace {
 
@@ -153,5 +154,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDownloadRounds)
+ATMO_TEST_GUILESS_MAIN(TestDownloadRounds)
 #include "tst_app_mesh_download_rounds.moc"

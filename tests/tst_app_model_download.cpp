@@ -33,6 +33,7 @@
 #include "core/transfer/rate_limiter.h"
 #include "core/base/sha256.h"
 #include "mesh_processes.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -567,5 +568,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestMeshDownload)
+ATMO_TEST_GUILESS_MAIN(TestMeshDownload)
 #include "tst_app_model_download.moc"

@@ -19,6 +19,7 @@
 #include "core/package/mission.h"
 #include "core/package/package_store.h"
 #include "core/package/trust_store.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -269,5 +270,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAppModels)
+ATMO_TEST_GUILESS_MAIN(TestAppModels)
 #include "tst_app_models.moc"

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "mesh_processes.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -318,5 +319,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(PackageSyncTest)
+ATMO_TEST_GUILESS_MAIN(PackageSyncTest)
 #include "tst_app_package_sync.moc"

@@ -22,6 +22,7 @@
 #include "app/mesh/PeerServer.h"
 #include "core/mesh/model_library.h"
 #include "peer_server_fixture.h"
+#include "test_main.h"
 
 using namespace testutil;
 using namespace peer_server_fixture;
@@ -485,5 +486,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(PeerServerTest)
+ATMO_TEST_GUILESS_MAIN(PeerServerTest)
 #include "tst_app_peer_server.moc"

@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include "peer_server_fixture.h"
+#include "test_main.h"
 
 using namespace testutil;
 using namespace peer_server_fixture;
@@ -180,5 +181,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(PeerServerDownloadsTest)
+ATMO_TEST_GUILESS_MAIN(PeerServerDownloadsTest)
 #include "tst_app_peer_server_downloads.moc"

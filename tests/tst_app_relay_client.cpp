@@ -20,6 +20,7 @@
 #include "core/base/node_key.h"
 #include "core/relay/join_token.h"
 #include "relay_process.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -415,5 +416,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRelayClient)
+ATMO_TEST_GUILESS_MAIN(TestRelayClient)
 #include "tst_app_relay_client.moc"

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "mesh_processes.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -411,5 +412,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(ServeHostileTest)
+ATMO_TEST_GUILESS_MAIN(ServeHostileTest)
 #include "tst_app_serve_hostile.moc"

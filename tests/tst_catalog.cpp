@@ -10,6 +10,7 @@
 
 #include "catalog_fixture.h"
 #include "core/mesh/catalog_wire.h"
+#include "test_main.h"
 
 using namespace atmo;
 using namespace catalog_fixture;
@@ -272,7 +273,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstCatalog)
+ATMO_TEST_GUILESS_MAIN(TstCatalog)
 #include "tst_catalog.moc"
 
 namespace {

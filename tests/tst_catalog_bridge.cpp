@@ -24,6 +24,7 @@
 #include "core/mesh/catalog_wire.h"
 #include "core/mesh/model_library.h"
 #include "mesh_processes.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -301,5 +302,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstCatalogBridge)
+ATMO_TEST_GUILESS_MAIN(TstCatalogBridge)
 #include "tst_catalog_bridge.moc"

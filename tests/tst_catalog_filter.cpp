@@ -8,6 +8,7 @@
 
 #include "core/mesh/catalog_filter.h"
 #include "core/mesh/catalog_wire.h"
+#include "test_main.h"
 
 using namespace atmo;
 
@@ -208,5 +209,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstCatalogFilter)
+ATMO_TEST_GUILESS_MAIN(TstCatalogFilter)
 #include "tst_catalog_filter.moc"

@@ -8,6 +8,7 @@
 
 #include "catalog_fixture.h"
 #include "core/mesh/catalog_wire.h"
+#include "test_main.h"
 
 using namespace atmo;
 using namespace catalog_fixture;
@@ -328,7 +329,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstCatalogValidation)
+ATMO_TEST_GUILESS_MAIN(TstCatalogValidation)
 #include "tst_catalog_validation.moc"
 
 namespace {

@@ -10,6 +10,7 @@
 #include "core/base/base64.h"
 #include "core/base/sha256.h"
 #include "core/transfer/relay_caps.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace chunked_fixture;
@@ -577,5 +578,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstChunkedTransfer)
+ATMO_TEST_GUILESS_MAIN(TstChunkedTransfer)
 #include "tst_chunked_transfer.moc"

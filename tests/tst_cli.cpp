@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -133,5 +134,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(Cli)
+ATMO_TEST_GUILESS_MAIN(Cli)
 #include "tst_cli.moc"

@@ -12,6 +12,7 @@
 
 #include <fstream>
 
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -378,5 +379,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(CliErrors)
+ATMO_TEST_GUILESS_MAIN(CliErrors)
 #include "tst_cli_errors.moc"

@@ -16,6 +16,7 @@
 #include "core/base/sha256.h"
 #include "core/relay/invite.h"
 #include "core/relay/join_token.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -215,5 +216,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestCliMeshKeys)
+ATMO_TEST_GUILESS_MAIN(TestCliMeshKeys)
 #include "tst_cli_mesh_keys.moc"

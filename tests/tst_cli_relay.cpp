@@ -18,6 +18,7 @@
 #include "core/relay/join_token.h"
 #include "mesh_processes.h"
 #include "relay_process.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -210,5 +211,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(CliRelay)
+ATMO_TEST_GUILESS_MAIN(CliRelay)
 #include "tst_cli_relay.moc"

@@ -23,6 +23,7 @@
 #include "core/transfer/download_journal.h"
 #include "mesh_processes.h"
 #include "relay_process.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -360,5 +361,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(CliRelayTransfer)
+ATMO_TEST_GUILESS_MAIN(CliRelayTransfer)
 #include "tst_cli_relay_transfer.moc"

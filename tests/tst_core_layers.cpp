@@ -10,6 +10,8 @@
 #include <QSet>
 #include <QtTest>
 
+#include "test_main.h"
+
 namespace {
 
 // `atmo_core_layer(mesh DEPENDS base package)` -> mesh: {base, package}.
@@ -118,5 +120,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(CoreLayers)
+ATMO_TEST_GUILESS_MAIN(CoreLayers)
 #include "tst_core_layers.moc"

@@ -4,6 +4,8 @@
 #include <QRegularExpression>
 #include <QtTest>
 
+#include "test_main.h"
+
 // A normal string literal: moc's tokenizer trips over a raw string holding a quote.
 static const char* const kQtIncludePattern = "^\\s*#\\s*include\\s*[<\"](Q[A-Za-z]+|Qt[A-Za-z]*/)";
 
@@ -43,5 +45,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(CoreQtFree)
+ATMO_TEST_GUILESS_MAIN(CoreQtFree)
 #include "tst_core_qt_free.moc"

@@ -11,6 +11,7 @@
 #include "core/package/minisign.h"
 #include "core/package/station_home.h"
 #include "core/package/trust_store.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -454,5 +455,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCustody)
+ATMO_TEST_GUILESS_MAIN(TestCustody)
 #include "tst_custody.moc"

@@ -7,6 +7,8 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include "test_main.h"
+
 class TestDesktopEntry : public QObject {
     Q_OBJECT
     QString dir(const QString& rel) { return QString::fromLocal8Bit(qgetenv("ATMO_SOURCE_DIR")) + "/" + rel; }
@@ -45,5 +47,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDesktopEntry)
+ATMO_TEST_GUILESS_MAIN(TestDesktopEntry)
 #include "tst_desktop_entry.moc"

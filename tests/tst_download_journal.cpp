@@ -12,6 +12,7 @@
 #include <sys/mount.h>
 
 #include "download_journal_fixture.h"
+#include "test_main.h"
 
 using namespace atmo;
 using namespace journal_fixture;
@@ -527,5 +528,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstDownloadJournal)
+ATMO_TEST_GUILESS_MAIN(TstDownloadJournal)
 #include "tst_download_journal.moc"

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "download_journal_fixture.h"
+#include "test_main.h"
 
 using namespace atmo;
 using namespace journal_fixture;
@@ -273,5 +274,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstDownloadJournalSync)
+ATMO_TEST_GUILESS_MAIN(TstDownloadJournalSync)
 #include "tst_download_journal_sync.moc"

@@ -14,6 +14,7 @@
 #include "core/drives/drive_eject.h"
 #include "core/drives/drives.h"
 #include "fake_sysfs.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -416,5 +417,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstDrives)
+ATMO_TEST_GUILESS_MAIN(TstDrives)
 #include "tst_drives.moc"

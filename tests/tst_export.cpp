@@ -11,6 +11,7 @@
 #include "core/base/sha256.h"
 #include "core/package/package_writer.h"
 #include "core/package/trust_store.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -502,5 +503,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstExport)
+ATMO_TEST_GUILESS_MAIN(TstExport)
 #include "tst_export.moc"

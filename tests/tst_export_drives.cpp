@@ -24,6 +24,7 @@
 #include "core/package/package_writer.h"
 #include "core/package/trust_store.h"
 #include "fake_sysfs.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -528,5 +529,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstExportDrives)
+ATMO_TEST_GUILESS_MAIN(TstExportDrives)
 #include "tst_export_drives.moc"

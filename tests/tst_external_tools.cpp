@@ -3,6 +3,7 @@
 #include <QStandardPaths>
 #include <QtTest>
 
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -59,5 +60,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(ExternalTools)
+ATMO_TEST_GUILESS_MAIN(ExternalTools)
 #include "tst_external_tools.moc"

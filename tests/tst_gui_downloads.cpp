@@ -30,6 +30,7 @@
 #include "core/package/package_store.h"
 #include "core/package/package_writer.h"
 #include "mesh_processes.h"
+#include "test_main.h"
 #include "testutil.h"
 #include "ui/DownloadRow.h"
 #include "ui/DownloadsPanel.h"
@@ -340,5 +341,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestGuiDownloads)
+ATMO_TEST_MAIN(TestGuiDownloads)
 #include "tst_gui_downloads.moc"

@@ -17,6 +17,7 @@
 #include "app/StationContext.h"
 #include "core/package/minisign.h"
 #include "core/package/package_writer.h"
+#include "test_main.h"
 #include "testutil.h"
 #include "ui/DeviceFitPanel.h"
 #include "ui/ImportVerifyView.h"
@@ -295,5 +296,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestGuiImport)
+ATMO_TEST_MAIN(TestGuiImport)
 #include "tst_gui_import.moc"

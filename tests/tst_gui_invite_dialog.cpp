@@ -17,6 +17,7 @@
 
 #include "core/package/station_home.h"
 #include "core/relay/invite.h"
+#include "test_main.h"
 #include "ui/InviteDialog.h"
 #include "ui/QrCodeWidget.h"
 
@@ -141,5 +142,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TstGuiInviteDialog)
+ATMO_TEST_MAIN(TstGuiInviteDialog)
 #include "tst_gui_invite_dialog.moc"

@@ -7,6 +7,7 @@
 
 #include "app/StationContext.h"
 #include "core/package/trust_store.h"
+#include "test_main.h"
 #include "testutil.h"
 #include "ui/KeysView.h"
 
@@ -77,5 +78,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestGuiKeys)
+ATMO_TEST_MAIN(TestGuiKeys)
 #include "tst_gui_keys.moc"

@@ -21,6 +21,7 @@
 #include "app/mesh/MeshPresence.h"
 #include "app/mesh/PeerServer.h"
 #include "core/mesh/model_library.h"
+#include "test_main.h"
 #include "testutil.h"
 #include "ui/BuildView.h"
 #include "ui/ImportVerifyView.h"
@@ -213,5 +214,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestGuiMainWindow)
+ATMO_TEST_MAIN(TestGuiMainWindow)
 #include "tst_gui_mainwindow.moc"

@@ -22,6 +22,7 @@
 #include "app/mesh/MeshCatalogModel.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerListModel.h"
+#include "test_main.h"
 #include "testutil.h"
 #include "ui/DownloadsPanel.h"
 #include "ui/ElidedLabel.h"
@@ -167,5 +168,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestGuiMesh)
+ATMO_TEST_MAIN(TestGuiMesh)
 #include "tst_gui_mesh.moc"

@@ -23,6 +23,7 @@
 #include "core/package/mission.h"
 #include "core/package/package_store.h"
 #include "core/package/trust_store.h"
+#include "test_main.h"
 #include "testutil.h"
 #include "ui/StatusIconProxy.h"
 
@@ -246,5 +247,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestGuiModelChains)
+ATMO_TEST_MAIN(TestGuiModelChains)
 #include "tst_gui_model_chains.moc"

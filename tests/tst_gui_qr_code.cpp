@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "test_main.h"
 #include "ui/QrCode.h"
 #include "ui/QrCodeWidget.h"
 
@@ -85,5 +86,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TstGuiQrCode)
+ATMO_TEST_MAIN(TstGuiQrCode)
 #include "tst_gui_qr_code.moc"

@@ -8,6 +8,7 @@
 
 #include "app/Settings.h"
 #include "core/package/station_home.h"
+#include "test_main.h"
 #include "testutil.h"
 #include "ui/SettingsDialog.h"
 
@@ -65,5 +66,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestGuiSettings)
+ATMO_TEST_MAIN(TestGuiSettings)
 #include "tst_gui_settings.moc"

@@ -36,6 +36,7 @@
 #include "core/package/package_writer.h"
 #include "core/base/thread_pool.h"
 #include "mesh_processes.h"
+#include "test_main.h"
 #include "testutil.h"
 #include "ui/DownloadRow.h"
 #include "ui/DownloadsPanel.h"
@@ -360,5 +361,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestGuiStall)
+ATMO_TEST_MAIN(TestGuiStall)
 #include "tst_gui_stall.moc"

@@ -13,6 +13,7 @@
 #include "app/TrustedKeyModel.h"
 #include "core/package/station_home.h"
 #include "core/package/trust_store.h"
+#include "test_main.h"
 #include "testutil.h"
 #include "ui/KeysView.h"
 
@@ -174,5 +175,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestGuiStationHome)
+ATMO_TEST_MAIN(TestGuiStationHome)
 #include "tst_gui_station_home.moc"

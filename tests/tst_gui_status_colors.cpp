@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "test_main.h"
 #include "ui/StatusColors.h"
 
 namespace {
@@ -82,5 +83,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(StatusColorsTest)
+ATMO_TEST_MAIN(StatusColorsTest)
 #include "tst_gui_status_colors.moc"

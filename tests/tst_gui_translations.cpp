@@ -17,6 +17,7 @@
 #include "app/LanguageManager.h"
 #include "app/StationContext.h"
 #include "core/package/package_writer.h"
+#include "test_main.h"
 #include "testutil.h"
 #include "ui/ImportVerifyView.h"
 #include "ui/MainWindow.h"
@@ -199,5 +200,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestGuiTranslations)
+ATMO_TEST_MAIN(TestGuiTranslations)
 #include "tst_gui_translations.moc"

@@ -30,6 +30,7 @@
 #include "core/package/package_writer.h"
 #include "core/package/trust_store.h"
 #include "fake_sysfs.h"
+#include "test_main.h"
 #include "testutil.h"
 #include "ui/BuildView.h"
 #include "ui/DriveProgressRow.h"
@@ -361,5 +362,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestGuiUsbExport)
+ATMO_TEST_MAIN(TestGuiUsbExport)
 #include "tst_gui_usb_export.moc"

@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include "core/transfer/http_range.h"
+#include "test_main.h"
 
 using namespace atmo;
 
@@ -138,5 +139,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstHttpRange)
+ATMO_TEST_GUILESS_MAIN(TstHttpRange)
 #include "tst_http_range.moc"

@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include "core/transfer/http_request.h"
+#include "test_main.h"
 
 using atmo::HttpHeadLimits;
 using atmo::HttpHeadParse;
@@ -131,5 +132,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(HttpRequestTest)
+ATMO_TEST_GUILESS_MAIN(HttpRequestTest)
 #include "tst_http_request.moc"

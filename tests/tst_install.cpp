@@ -15,6 +15,7 @@
 #include "core/package/installer.h"
 #include "core/package/package_writer.h"
 #include "core/package/trust_store.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -557,5 +558,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstInstall)
+ATMO_TEST_GUILESS_MAIN(TstInstall)
 #include "tst_install.moc"

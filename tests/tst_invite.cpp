@@ -10,6 +10,7 @@
 
 #include "core/base/base64.h"
 #include "core/relay/invite.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -207,5 +208,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestInvite)
+ATMO_TEST_GUILESS_MAIN(TestInvite)
 #include "tst_invite.moc"

@@ -10,6 +10,7 @@
 #include "core/base/result.h"
 #include "core/base/sha256.h"
 #include "core/base/thread_pool.h"
+#include "test_main.h"
 #include "testutil.h"
 
 namespace {
@@ -19,7 +20,7 @@ struct Count : atmo::Observer {
 };
 } // namespace
 
-class Job : public QObject {
+class TestJobContract : public QObject {
     Q_OBJECT
 private slots:
     // Throttling without a wall clock deciding the result: an interval no
@@ -155,5 +156,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(Job)
+ATMO_TEST_GUILESS_MAIN(TestJobContract)
 #include "tst_job.moc"

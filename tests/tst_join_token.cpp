@@ -12,6 +12,7 @@
 
 #include "core/base/base64.h"
 #include "core/relay/join_token.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -352,5 +353,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestJoinToken)
+ATMO_TEST_GUILESS_MAIN(TestJoinToken)
 #include "tst_join_token.moc"

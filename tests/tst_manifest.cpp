@@ -8,6 +8,7 @@
 
 #include "core/package/manifest.h"
 #include "core/package/package_writer.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -530,5 +531,5 @@ signatures:
     }
 };
 
-QTEST_GUILESS_MAIN(TstManifest)
+ATMO_TEST_GUILESS_MAIN(TstManifest)
 #include "tst_manifest.moc"

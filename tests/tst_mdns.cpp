@@ -11,6 +11,7 @@
 
 #include "core/mesh/mdns.h"
 #include "mdns_fixture.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -98,7 +99,8 @@ private slots:
         env.insert("ATMO_MDNS_NO_BUS_CHILD", "1");
         env.insert("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + QString::fromStdString((sb / "no-bus").string()));
         child.setProcessEnvironment(env);
-        child.start(QCoreApplication::applicationFilePath(), {"startFailsWithoutBus", "-silent"});
+        child.start(QCoreApplication::applicationFilePath(),
+                    {QString::fromUtf8(testmain::current()), "startFailsWithoutBus", "-silent"});
         QVERIFY(child.waitForFinished(60000));
         const QString out = QString::fromUtf8(child.readAllStandardOutput());
         QVERIFY2(child.exitCode() == 0, qPrintable(out));
@@ -531,5 +533,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstMdns)
+ATMO_TEST_GUILESS_MAIN(TstMdns)
 #include "tst_mdns.moc"

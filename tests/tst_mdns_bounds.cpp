@@ -5,6 +5,7 @@
 
 #include "core/mesh/mdns.h"
 #include "mdns_fixture.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -123,5 +124,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstMdnsBounds)
+ATMO_TEST_GUILESS_MAIN(TstMdnsBounds)
 #include "tst_mdns_bounds.moc"

@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include "core/mesh/mdns_txt.h"
+#include "test_main.h"
 
 using namespace atmo;
 
@@ -155,5 +156,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstMdnsTxt)
+ATMO_TEST_GUILESS_MAIN(TstMdnsTxt)
 #include "tst_mdns_txt.moc"

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "core/mesh/mesh_catalog.h"
+#include "test_main.h"
 
 using namespace atmo;
 using namespace std::chrono_literals;
@@ -439,5 +440,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstMeshCatalog)
+ATMO_TEST_GUILESS_MAIN(TstMeshCatalog)
 #include "tst_mesh_catalog.moc"

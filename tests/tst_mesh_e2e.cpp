@@ -18,6 +18,7 @@
 
 #include "core/mesh/mdns.h"
 #include "core/base/sha256.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -644,5 +645,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestMeshEndToEnd)
+ATMO_TEST_GUILESS_MAIN(TestMeshEndToEnd)
 #include "tst_mesh_e2e.moc"

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 
 #include "core/mesh/mesh_peer.h"
+#include "test_main.h"
 
 using namespace atmo;
 
@@ -198,5 +199,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstMeshPeer)
+ATMO_TEST_GUILESS_MAIN(TstMeshPeer)
 #include "tst_mesh_peer.moc"

@@ -6,6 +6,7 @@
 
 #include "core/package/minisign.h"
 #include "minisign_fixture.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -481,5 +482,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestMinisign)
+ATMO_TEST_GUILESS_MAIN(TestMinisign)
 #include "tst_minisign.moc"

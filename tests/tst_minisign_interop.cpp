@@ -6,6 +6,7 @@
 
 #include "core/package/minisign.h"
 #include "minisign_fixture.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -266,5 +267,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestMinisignInterop)
+ATMO_TEST_GUILESS_MAIN(TestMinisignInterop)
 #include "tst_minisign_interop.moc"

@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/package/mission.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -468,5 +469,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstMission)
+ATMO_TEST_GUILESS_MAIN(TstMission)
 #include "tst_mission.moc"

@@ -16,6 +16,7 @@
 #include "core/package/package_verifier.h"
 #include "core/package/package_writer.h"
 #include "core/package/trust_store.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -536,5 +537,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstMissionMesh)
+ATMO_TEST_GUILESS_MAIN(TstMissionMesh)
 #include "tst_mission_mesh.moc"

@@ -19,6 +19,7 @@
 #include "core/package/package_writer.h"
 #include "core/package/trust_store.h"
 #include "model_library_fixture.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -480,5 +481,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstModelLibrary)
+ATMO_TEST_GUILESS_MAIN(TstModelLibrary)
 #include "tst_model_library.moc"

@@ -13,6 +13,7 @@
 
 #include "core/mesh/model_library.h"
 #include "model_library_fixture.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -265,5 +266,5 @@ private slots:
 
 };
 
-QTEST_GUILESS_MAIN(TstModelLibraryHashing)
+ATMO_TEST_GUILESS_MAIN(TstModelLibraryHashing)
 #include "tst_model_library_hashing.moc"

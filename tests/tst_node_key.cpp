@@ -10,6 +10,7 @@
 #include "core/base/node_key.h"
 #include "core/base/sha256.h"
 #include "core/package/station_home.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -238,5 +239,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestNodeKey)
+ATMO_TEST_GUILESS_MAIN(TestNodeKey)
 #include "tst_node_key.moc"

@@ -15,6 +15,7 @@
 #include "core/package/package_verifier.h"
 #include "core/package/package_writer.h"
 #include "core/package/trust_store.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -282,5 +283,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(PackageCreate)
+ATMO_TEST_GUILESS_MAIN(PackageCreate)
 #include "tst_package_create.moc"

@@ -12,6 +12,7 @@
 #include "core/package/installer.h"
 #include "core/package/minisign.h"
 #include "core/base/sha256.h"
+#include "test_main.h"
 #include "verify_fixture.h"
 
 using namespace atmo;
@@ -185,5 +186,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstPackageHostileManifest)
+ATMO_TEST_GUILESS_MAIN(TstPackageHostileManifest)
 #include "tst_package_hostile_manifest.moc"

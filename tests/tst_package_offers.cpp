@@ -6,6 +6,7 @@
 
 #include "core/package/installer.h"
 #include "core/mesh/package_offers.h"
+#include "test_main.h"
 
 using namespace atmo;
 
@@ -154,5 +155,5 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TestPackageOffers)
+ATMO_TEST_APPLESS_MAIN(TestPackageOffers)
 #include "tst_package_offers.moc"

@@ -11,6 +11,7 @@
 
 #include "core/package/installer.h"
 #include "core/package/minisign.h"
+#include "test_main.h"
 #include "verify_fixture.h"
 
 using namespace atmo;
@@ -272,5 +273,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstPackageRequirements)
+ATMO_TEST_GUILESS_MAIN(TstPackageRequirements)
 #include "tst_package_requirements.moc"

@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include "core/package/package_store.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -162,5 +163,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstPackageStore)
+ATMO_TEST_GUILESS_MAIN(TstPackageStore)
 #include "tst_package_store.moc"

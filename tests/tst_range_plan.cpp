@@ -18,6 +18,7 @@
 #include "core/mesh/mesh_catalog.h"
 #include "core/transfer/range_plan.h"
 #include "core/base/sha256.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -445,5 +446,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstRangePlan)
+ATMO_TEST_GUILESS_MAIN(TstRangePlan)
 #include "tst_range_plan.moc"

@@ -5,6 +5,7 @@
 
 #include "core/transfer/download_progress.h"
 #include "core/base/rate_meter.h"
+#include "test_main.h"
 
 using namespace atmo;
 using std::chrono::milliseconds;
@@ -106,5 +107,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(RateMeterTest)
+ATMO_TEST_GUILESS_MAIN(RateMeterTest)
 #include "tst_rate_meter.moc"

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/relay/relay_frames.h"
+#include "test_main.h"
 
 using namespace atmo;
 using json = nlohmann::json;
@@ -213,5 +214,5 @@ private slots:
     }
 };
 
-QTEST_APPLESS_MAIN(TestRelayFrames)
+ATMO_TEST_APPLESS_MAIN(TestRelayFrames)
 #include "tst_relay_frames.moc"

@@ -11,6 +11,7 @@
 #include "core/base/node_name.h"
 #include "core/mesh/remembered_peers.h"
 #include "core/package/station_home.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -181,5 +182,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRememberedPeers)
+ATMO_TEST_GUILESS_MAIN(TestRememberedPeers)
 #include "tst_remembered_peers.moc"

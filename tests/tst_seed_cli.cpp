@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace testutil;
@@ -218,5 +219,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(SeedCli)
+ATMO_TEST_GUILESS_MAIN(SeedCli)
 #include "tst_seed_cli.moc"

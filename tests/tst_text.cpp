@@ -7,6 +7,7 @@
 
 #include "core/base/text.h"
 #include "core/package/tier.h"
+#include "test_main.h"
 
 using namespace atmo;
 
@@ -137,5 +138,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TextTest)
+ATMO_TEST_GUILESS_MAIN(TextTest)
 #include "tst_text.moc"

@@ -5,6 +5,7 @@
 #include "core/package/package_tier.h"
 #include "core/package/tier.h"
 #include "fake_sysfs.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -361,5 +362,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstTier)
+ATMO_TEST_GUILESS_MAIN(TstTier)
 #include "tst_tier.moc"

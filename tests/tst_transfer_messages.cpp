@@ -10,6 +10,7 @@
 #include "core/base/base64.h"
 #include "core/base/sha256.h"
 #include "core/transfer/transfer_messages.h"
+#include "test_main.h"
 
 using namespace atmo;
 using json = nlohmann::json;
@@ -289,5 +290,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstTransferMessages)
+ATMO_TEST_GUILESS_MAIN(TstTransferMessages)
 #include "tst_transfer_messages.moc"

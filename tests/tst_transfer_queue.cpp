@@ -6,6 +6,7 @@
 
 #include "core/transfer/rate_limiter.h"
 #include "core/transfer/transfer_queue.h"
+#include "test_main.h"
 
 using namespace atmo;
 using namespace std::chrono_literals;
@@ -243,5 +244,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstTransferQueue)
+ATMO_TEST_GUILESS_MAIN(TstTransferQueue)
 #include "tst_transfer_queue.moc"

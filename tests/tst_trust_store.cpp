@@ -5,6 +5,7 @@
 
 #include "core/package/minisign.h"
 #include "core/package/trust_store.h"
+#include "test_main.h"
 #include "testutil.h"
 
 using namespace atmo;
@@ -253,5 +254,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestTrustStore)
+ATMO_TEST_GUILESS_MAIN(TestTrustStore)
 #include "tst_trust_store.moc"

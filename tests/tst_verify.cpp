@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "test_main.h"
 #include "verify_fixture.h"
 
 using namespace atmo;
@@ -579,5 +580,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstVerify)
+ATMO_TEST_GUILESS_MAIN(TstVerify)
 #include "tst_verify.moc"

@@ -6,6 +6,7 @@
 // cause, and the sink told to abort.
 #include <QtTest>
 
+#include "test_main.h"
 #include "verify_fixture.h"
 
 using namespace atmo;
@@ -370,5 +371,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TstVerifyHostile)
+ATMO_TEST_GUILESS_MAIN(TstVerifyHostile)
 #include "tst_verify_hostile.moc"
