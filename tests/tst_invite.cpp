@@ -10,6 +10,7 @@
 
 #include "core/base/base64.h"
 #include "core/relay/invite.h"
+#include "core/relay/join_request.h"
 #include "test_main.h"
 #include "testutil.h"
 
@@ -205,6 +206,45 @@ private slots:
         QCOMPARE(s.code(), ErrorCode::Untrusted);
         QCOMPARE(s.message(), std::string("join token for mesh \"plant-7\" is not signed by that mesh's key"));
         QCOMPARE(checkInvite(makeInvite(), kNow + 86401).code(), ErrorCode::Untrusted);
+    }
+
+    // What `atmosphere mesh join` and the window's Join dialog start from
+    // (core/relay/join_request.h).
+    void membershipFromInviteOrToken()
+    {
+        const Invite invite = makeInvite();
+        const std::string link = inviteLink(invite);
+        auto m = membershipFromCredential("  " + link + "\n", "", "0123456789abcdef", kNow);
+        QVERIFY2(m, m ? "" : m.message().c_str());
+        QCOMPARE(m->meshId, std::string("plant-7"));
+        QCOMPARE(m->relayUrl, std::string("wss://relay.example.com/relay/plant-7")); // the invite's relay
+        QVERIFY(!m->founder);
+        QCOMPARE(m->tokenJson, joinTokenJson(invite.token));
+        // A relay given wins over the invite's.
+        m = membershipFromCredential(link, " ws://10.0.0.9:8765 ", "0123456789abcdef", kNow);
+        QVERIFY(m);
+        QCOMPARE(m->relayUrl, std::string("ws://10.0.0.9:8765"));
+        // The invite is checked before anything is sent: bound to another node, expired.
+        m = membershipFromCredential(link, "", "aaaaaaaaaaaaaaaa", kNow);
+        QCOMPARE(m.code(), ErrorCode::Untrusted);
+        QVERIFY(m.message().find("0123456789abcdef") != std::string::npos);
+        QCOMPARE(membershipFromCredential(link, "", "0123456789abcdef", kNow + 86401).code(), ErrorCode::Untrusted);
+        // An invite naming no relay, and a bare token, need one given.
+        Invite lanOnly = makeInvite();
+        lanOnly.endpoints = {"local:192.168.1.20:14345"};
+        m = membershipFromCredential(inviteLink(lanOnly), "", "0123456789abcdef", kNow);
+        QCOMPARE(m.code(), ErrorCode::Usage);
+        QCOMPARE(m.message(), std::string("the invite names no relay: give the relay's URL"));
+        const std::string token = joinTokenJson(invite.token);
+        QCOMPARE(membershipFromCredential(token, "", "0123456789abcdef", kNow).code(), ErrorCode::Usage);
+        m = membershipFromCredential(token, "ws://10.0.0.9:8765", "0123456789abcdef", kNow);
+        QVERIFY(m);
+        QCOMPARE(m->meshId, std::string("plant-7"));
+        QCOMPARE(m->tokenJson, token);
+        // Nothing, or neither.
+        QCOMPARE(membershipFromCredential(" \n", "ws://x", "0123456789abcdef", kNow).code(), ErrorCode::Usage);
+        QCOMPARE(membershipFromCredential("{not json", "ws://x", "0123456789abcdef", kNow).code(), ErrorCode::BadData);
+        QCOMPARE(membershipFromCredential("hello", "ws://x", "0123456789abcdef", kNow).code(), ErrorCode::BadData);
     }
 };
 

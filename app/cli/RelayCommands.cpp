@@ -23,7 +23,7 @@
 
 #include "app/relay/RelayClient.h"
 #include "app/relay/RelayConfig.h"
-#include "core/relay/invite.h"
+#include "core/relay/join_request.h"
 #include "core/relay/join_token.h"
 #include "core/relay/relay_membership.h"
 
@@ -222,40 +222,24 @@ int meshJoin(const QStringList& args)
     if (!timeoutOption(ctx, p, timeout, code))
         return code;
 
-    atmo::RelayMembership m;
-    m.relayUrl = s(p.value("relay"));
+    std::string credential;
     if (p.isSet("token")) {
         const auto text = tokenText(ctx, p.value("token"), code);
         if (!text)
             return code;
-        auto token = atmo::parseJoinToken(*text);
-        if (!token)
-            return ctx.fail(token.error());
-        m.meshId = token->meshId;
-        m.tokenJson = atmo::joinTokenJson(*token);
+        credential = *text;
     } else {
-        auto invite = atmo::parseInvite(s(p.value("invite")));
-        if (!invite)
-            return ctx.fail(invite.error());
-        // An invite carries the mesh key: a forged, expired or foreign one is
-        // refused here, before anything is sent to a relay.
-        auto nodeId = ctx.home().nodeId();
-        if (!nodeId)
-            return ctx.fail(nodeId.error());
-        if (auto checked = atmo::checkInvite(*invite, atmo::unixSecondsNow(), *nodeId); !checked)
-            return ctx.fail(checked.error());
-        m.meshId = invite->token.meshId;
-        m.tokenJson = atmo::joinTokenJson(invite->token);
-        if (m.relayUrl.empty())
-            for (const std::string& e : invite->endpoints)
-                if (e.rfind("relay:", 0) == 0) {
-                    m.relayUrl = e.substr(6);
-                    break;
-                }
+        credential = s(p.value("invite"));
     }
-    if (m.relayUrl.empty())
-        return ctx.usage("mesh join needs --relay URL (the invite names no relay)");
-    return joinAndRemember(ctx, m, timeout);
+    auto nodeId = ctx.home().nodeId();
+    if (!nodeId)
+        return ctx.fail(nodeId.error());
+    auto m = atmo::membershipFromCredential(credential, s(p.value("relay")), *nodeId, atmo::unixSecondsNow());
+    if (!m && m.code() == atmo::ErrorCode::Usage)
+        return ctx.usage("mesh join: " + q(m.message()) + " (--relay URL)");
+    if (!m)
+        return ctx.fail(m.error());
+    return joinAndRemember(ctx, *m, timeout);
 }
 
 int meshStatus(const QStringList& args)
