@@ -1423,6 +1423,81 @@ SHA-256 der geschriebenen Datei: %2</translation>
     </message>
 </context>
 <context>
+    <name>JoinMeshDialog</name>
+    <message>
+        <source>Join a mesh on a relay</source>
+        <translation>Einem Mesh auf einem Relay beitreten</translation>
+    </message>
+    <message>
+        <source>Join with an invite or a join token</source>
+        <translation>Mit einer Einladung oder einem Beitritts-Token beitreten</translation>
+    </message>
+    <message>
+        <source>Register this station&apos;s mesh “%1” as its founder</source>
+        <translation>Das Mesh „%1“ dieser Station als Gründer registrieren</translation>
+    </message>
+    <message>
+        <source>This station holds the key of mesh %1</source>
+        <translation>Diese Station besitzt den Schlüssel des Mesh %1</translation>
+    </message>
+    <message>
+        <source>This station holds no key for mesh %1; only its founder registers it</source>
+        <translation>Diese Station besitzt keinen Schlüssel für das Mesh %1; nur sein Gründer registriert es</translation>
+    </message>
+    <message>
+        <source>Paste the atmosphere://join?invite=… link, or a join token&apos;s JSON</source>
+        <translation>Fügen Sie den Link atmosphere://join?invite=… oder das JSON eines Beitritts-Tokens ein</translation>
+    </message>
+    <message>
+        <source>Invite or join token</source>
+        <translation>Einladung oder Beitritts-Token</translation>
+    </message>
+    <message>
+        <source>ws://relay.example:8765 (an invite may name it)</source>
+        <translation>ws://relay.example:8765 (eine Einladung kann es nennen)</translation>
+    </message>
+    <message>
+        <source>Relay URL</source>
+        <translation>Relay-URL</translation>
+    </message>
+    <message>
+        <source>&amp;Invite or token:</source>
+        <translation>&amp;Einladung oder Token:</translation>
+    </message>
+    <message>
+        <source>&amp;Relay:</source>
+        <translation>&amp;Relay:</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>&amp;Beitreten</translation>
+    </message>
+    <message>
+        <source>Give the relay&apos;s URL.</source>
+        <translation>Geben Sie die URL des Relays an.</translation>
+    </message>
+    <message>
+        <source>Paste the invite link or the join token a founder&apos;s station gave you.</source>
+        <translation>Fügen Sie den Einladungslink oder das Beitritts-Token ein, das Sie von der Station eines Gründers erhalten haben.</translation>
+    </message>
+    <message>
+        <source>Registers mesh “%1” on relay %2 with this station&apos;s mesh key; devices then join it with invites from this station.</source>
+        <translation>Registriert das Mesh „%1“ auf dem Relay %2 mit dem Mesh-Schlüssel dieser Station; Geräte treten ihm dann mit Einladungen dieser Station bei.</translation>
+    </message>
+    <message>
+        <source>Joins mesh “%1” on relay %2 as a member; the token is valid until %3.</source>
+        <translation>Tritt dem Mesh „%1“ auf dem Relay %2 als Mitglied bei; das Token gilt bis %3.</translation>
+    </message>
+    <message>
+        <source>Connecting to relay %1…</source>
+        <translation>Verbindung zum Relay %1 wird hergestellt …</translation>
+    </message>
+    <message>
+        <source>Not joined: %1</source>
+        <translation>Nicht beigetreten: %1</translation>
+    </message>
+</context>
+<context>
     <name>KeyGenerateDialog</name>
     <message>
         <source>Generate a signing key</source>
@@ -1784,6 +1859,18 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>This station holds no key for mesh %1; the station that founded it invites devices (atmosphere mesh create makes a new mesh).</source>
         <translation>Diese Station hat keinen Schlüssel für das Mesh %1; Geräte lädt die Station ein, die es gegründet hat (atmosphere mesh create erstellt ein neues Mesh).</translation>
     </message>
+    <message>
+        <source>Leave the relay mesh</source>
+        <translation>Das Relay-Mesh verlassen</translation>
+    </message>
+    <message>
+        <source>Disconnect from relay %1 and forget mesh %2 there? Devices on other networks can no longer reach this station; it can register the mesh again.</source>
+        <translation>Die Verbindung zum Relay %1 trennen und das Mesh %2 dort vergessen? Geräte in anderen Netzen erreichen diese Station dann nicht mehr; sie kann das Mesh erneut registrieren.</translation>
+    </message>
+    <message>
+        <source>Disconnect from relay %1 and forget mesh %2 there? Joining again needs a new invite or token.</source>
+        <translation>Die Verbindung zum Relay %1 trennen und das Mesh %2 dort vergessen? Für einen erneuten Beitritt ist eine neue Einladung oder ein neues Token nötig.</translation>
+    </message>
 </context>
 <context>
     <name>MeshCatalogModel</name>
@@ -2113,6 +2200,34 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>A join link and QR code that let a device into this station&apos;s mesh</source>
         <translation>Ein Beitrittslink mit QR-Code, der ein Gerät in das Mesh dieser Station lässt</translation>
+    </message>
+    <message>
+        <source>This station on the relay</source>
+        <translation>Diese Station auf dem Relay</translation>
+    </message>
+    <message>
+        <source>&amp;Leave the relay mesh…</source>
+        <translation>Relay-Mesh &amp;verlassen …</translation>
+    </message>
+    <message>
+        <source>&amp;Join a mesh on a relay…</source>
+        <translation>Einem Mesh auf einem Relay &amp;beitreten …</translation>
+    </message>
+    <message>
+        <source>Disconnect from the relay and forget the membership (and its join token)</source>
+        <translation>Die Verbindung zum Relay trennen und die Mitgliedschaft (samt Beitritts-Token) vergessen</translation>
+    </message>
+    <message>
+        <source>Join with an invite or a join token, or register this station&apos;s mesh as its founder, so devices on other networks can reach it</source>
+        <translation>Mit einer Einladung oder einem Beitritts-Token beitreten oder das Mesh dieser Station als Gründer registrieren, damit Geräte in anderen Netzen sie erreichen</translation>
+    </message>
+    <message>
+        <source>Re&amp;connect</source>
+        <translation>&amp;Neu verbinden</translation>
+    </message>
+    <message>
+        <source>Take the link to the relay back for the window</source>
+        <translation>Die Verbindung zum Relay für das Fenster zurückholen</translation>
     </message>
 </context>
 <context>
@@ -2710,6 +2825,64 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>The QR code could not be made.</source>
         <translation>Der QR-Code konnte nicht erstellt werden.</translation>
+    </message>
+</context>
+<context>
+    <name>RelayPresence</name>
+    <message>
+        <source>Not in a mesh on a relay: devices on other networks cannot reach this station.</source>
+        <translation>In keinem Mesh auf einem Relay: Geräte in anderen Netzen können diese Station nicht erreichen.</translation>
+    </message>
+    <message>
+        <source>The remembered relay membership cannot be used: %1</source>
+        <translation>Die gespeicherte Relay-Mitgliedschaft kann nicht verwendet werden: %1</translation>
+    </message>
+    <message>
+        <source>Mesh %1 on relay %2 cannot be joined: %3</source>
+        <translation>Dem Mesh %1 auf dem Relay %2 kann nicht beigetreten werden: %3</translation>
+    </message>
+    <message>
+        <source>founder</source>
+        <translation>Gründer</translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation>Mitglied</translation>
+    </message>
+    <message>
+        <source>no other node is on the relay</source>
+        <translation>kein anderer Knoten ist auf dem Relay</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other node(s): %1</source>
+        <translation>
+            <numerusform>%n anderer Knoten: %1</numerusform>
+            <numerusform>%n andere Knoten: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Joined mesh %1 on relay %2 as %3; %4.</source>
+        <translation>Dem Mesh %1 auf dem Relay %2 als %3 beigetreten; %4.</translation>
+    </message>
+    <message>
+        <source>Connecting to relay %1 (mesh %2)…</source>
+        <translation>Verbindung zum Relay %1 (Mesh %2) wird hergestellt …</translation>
+    </message>
+    <message>
+        <source>Not connected to relay %1; trying again. %2</source>
+        <translation>Nicht mit dem Relay %1 verbunden; neuer Versuch folgt. %2</translation>
+    </message>
+    <message>
+        <source>The relay refused this station: %1</source>
+        <translation>Das Relay hat diese Station abgewiesen: %1</translation>
+    </message>
+    <message>
+        <source>Another program of this station (atmosphere serve?) took over its link to relay %1; the window leaves the link to it.</source>
+        <translation>Ein anderes Programm dieser Station (atmosphere serve?) hat ihre Verbindung zum Relay %1 übernommen; das Fenster überlässt sie ihm.</translation>
+    </message>
+    <message>
+        <source>Not connected to relay %1.</source>
+        <translation>Nicht mit dem Relay %1 verbunden.</translation>
     </message>
 </context>
 <context>

@@ -223,6 +223,16 @@
     </message>
 </context>
 <context>
+    <name>RelayPresence</name>
+    <message numerus="yes">
+        <source>%n other node(s): %1</source>
+        <translation>
+            <numerusform>%n other node: %1</numerusform>
+            <numerusform>%n other nodes: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ReportWriter</name>
     <message numerus="yes">
         <source>Files (%n):</source>

@@ -25,10 +25,12 @@
 #include "ui/Icons.h"
 #include "ui/ImportVerifyView.h"
 #include "ui/InviteDialog.h"
+#include "ui/JoinMeshDialog.h"
 #include "ui/KeysView.h"
 #include "ui/SettingsDialog.h"
 #include "ui/UsbExportView.h"
 #include "app/mesh/MeshPresence.h"
+#include "app/relay/RelayPresence.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
 #include "ui/MeshView.h"
@@ -88,6 +90,7 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     keys_ = new KeysView(context_, stack_);
     usb_ = new UsbExportView(context_, stack_);
     presence_ = new MeshPresence(context_.home(), this);
+    relay_ = new RelayPresence(context_.home(), this);
     mesh_ = new MeshView(presence_->directory(), stack_);
     const atmo::StationHome& home = context_.home();
     downloads_ = new DownloadManager(home, &presence_->directory(), this);
@@ -134,6 +137,10 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     connect(usb_, &UsbExportView::titleProgress, this, &MainWindow::setProgressTitle);
     connect(presence_, &MeshPresence::statusChanged, this, &MainWindow::updateMeshStatus);
     connect(mesh_, &MeshView::inviteRequested, this, &MainWindow::openInvite);
+    connect(relay_, &RelayPresence::changed, this, &MainWindow::updateRelayStatus);
+    connect(mesh_, &MeshView::joinRelayRequested, this, &MainWindow::openJoinMesh);
+    connect(mesh_, &MeshView::leaveRelayRequested, this, &MainWindow::leaveRelay);
+    connect(mesh_, &MeshView::reconnectRelayRequested, relay_, &RelayPresence::start);
     connect(mesh_, &MeshView::openPackageRequested, this,
             [this](const QString& file, bool install) { install ? installPackage(file) : openPackage(file); });
     connect(downloads_, &DownloadManager::finished, this, &MainWindow::onDownloadFinished);
@@ -297,6 +304,45 @@ void MainWindow::startMesh()
     presence_->start(options);
 }
 
+void MainWindow::startRelay() { relay_->start(); }
+
+void MainWindow::updateRelayStatus()
+{
+    using Action = MeshView::RelayAction;
+    const Action action = !relay_->membership()                               ? Action::Join
+                          : relay_->state() == RelayClient::State::Replaced ? Action::Reconnect
+                                                                            : Action::Leave;
+    mesh_->setRelayStatus(relay_->statusText(), relay_->statusIsProblem(), action);
+    updateMeshStatus(); // joining may have changed this station's mesh
+}
+
+void MainWindow::openJoinMesh()
+{
+    JoinMeshDialog dialog(context_.home(), *relay_, this);
+    dialog.resize(600, 360);
+    dialog.exec();
+}
+
+void MainWindow::leaveRelay()
+{
+    if (!relay_->membership())
+        return;
+    const QString mesh = relay_->meshName();
+    const auto answer = QMessageBox::question(
+        this, tr("Leave the relay mesh"),
+        relay_->membership()->founder
+            ? tr("Disconnect from relay %1 and forget mesh %2 there? Devices on other networks can no longer reach "
+                 "this station; it can register the mesh again.")
+                  .arg(relay_->relayUrl(), mesh)
+            : tr("Disconnect from relay %1 and forget mesh %2 there? Joining again needs a new invite or token.")
+                  .arg(relay_->relayUrl(), mesh),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes)
+        return;
+    if (auto left = relay_->leave(); !left)
+        QMessageBox::warning(this, tr("Leave the relay mesh"), QString::fromStdString(left.message()));
+}
+
 void MainWindow::updateMeshStatus()
 {
     mesh_->setStationStatus(presence_->statusText(), presence_->statusIsProblem());
@@ -316,6 +362,9 @@ void MainWindow::openInvite()
         for (const QHostAddress& a : QNetworkInterface::allAddresses())
             if (!a.isLoopback() && a.protocol() == QAbstractSocket::IPv4Protocol)
                 endpoints << QStringLiteral("local:%1:%2").arg(a.toString()).arg(presence_->server().port());
+    // And the relay this station is on, for devices on other networks.
+    if (const auto& m = relay_->membership())
+        endpoints << QStringLiteral("relay:") + QString::fromStdString(m->relayUrl);
     InviteDialog dialog(context_.home(), endpoints, this);
     dialog.resize(560, 720);
     dialog.exec();

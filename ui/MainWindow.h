@@ -16,6 +16,7 @@ class ImportVerifyView;
 class KeysView;
 class UsbExportView;
 class MeshPresence;
+class RelayPresence;
 class MeshView;
 class StationContext;
 class DownloadManager;
@@ -47,6 +48,9 @@ public:
     DownloadManager& downloads() const { return *downloads_; }
     PeerPackages& peerPackages() const { return *packages_; }
     void startMesh();  // with the settings' options
+    // The mesh on the relay: joins the remembered membership (started by main() or a test).
+    RelayPresence& relay() const { return *relay_; }
+    void startRelay();
     QListWidget* sidebar() const { return sidebar_; }
 
     static bool isPackageUrl(const QUrl& url);
@@ -64,6 +68,9 @@ private:
     void showAbout();
     void updateMeshStatus();
     void openInvite();
+    void updateRelayStatus();
+    void openJoinMesh();
+    void leaveRelay();
     void onDownloadFinished(quint64 id, bool ok);
     void onVerified(bool ok);
     void updateDownloadBadge();
@@ -76,6 +83,7 @@ private:
     KeysView* keys_;
     UsbExportView* usb_;
     MeshPresence* presence_;
+    RelayPresence* relay_;
     MeshView* mesh_;
     DownloadManager* downloads_;
     PeerPackages* packages_;

@@ -108,6 +108,29 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     stationRow->addWidget(invite_, 0, Qt::AlignTop);
     layout->addLayout(stationRow);
 
+    // The mesh on the relay: joined or not, and the nodes there, live.
+    relay_ = new QLabel(this);
+    relay_->setWordWrap(true);
+    relay_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    relay_->setAccessibleName(tr("This station on the relay"));
+    relay_->hide();
+    relayButton_ = new QPushButton(this);
+    relayButton_->hide();
+    connect(relayButton_, &QPushButton::clicked, this, [this] {
+        switch (relayAction_) {
+        case RelayAction::Join:
+            return emit joinRelayRequested();
+        case RelayAction::Leave:
+            return emit leaveRelayRequested();
+        case RelayAction::Reconnect:
+            return emit reconnectRelayRequested();
+        }
+    });
+    auto* relayRow = new QHBoxLayout;
+    relayRow->addWidget(relay_, 1);
+    relayRow->addWidget(relayButton_, 0, Qt::AlignTop);
+    layout->addLayout(relayRow);
+
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->setChildrenCollapsible(false);
     splitter_ = splitter;
@@ -249,6 +272,30 @@ void MeshView::setStationStatus(const QString& text, bool problem)
     station_->setText(text);
     station_->setStyleSheet(problem ? StatusColors::errorStyle() : QString());
     station_->setVisible(!text.isEmpty());
+}
+
+void MeshView::setRelayStatus(const QString& text, bool problem, RelayAction action)
+{
+    relay_->setText(text);
+    relay_->setStyleSheet(problem ? StatusColors::errorStyle() : QString());
+    relay_->setVisible(!text.isEmpty());
+    relayAction_ = action;
+    switch (action) {
+    case RelayAction::Join:
+        relayButton_->setText(tr("&Join a mesh on a relay…"));
+        relayButton_->setToolTip(tr("Join with an invite or a join token, or register this station's mesh as its "
+                                    "founder, so devices on other networks can reach it"));
+        break;
+    case RelayAction::Leave:
+        relayButton_->setText(tr("&Leave the relay mesh…"));
+        relayButton_->setToolTip(tr("Disconnect from the relay and forget the membership (and its join token)"));
+        break;
+    case RelayAction::Reconnect:
+        relayButton_->setText(tr("Re&connect"));
+        relayButton_->setToolTip(tr("Take the link to the relay back for the window"));
+        break;
+    }
+    relayButton_->show();
 }
 
 void MeshView::setInviteAvailable(bool available, const QString& reason)

@@ -47,6 +47,13 @@ public:
     // tooltip when this station cannot invite (it holds no mesh key).
     void setInviteAvailable(bool available, const QString& reason = {});
     QPushButton* inviteButton() const { return invite_; }
+    // One line about this station on the mesh's relay, and the button beside
+    // it: "Join a mesh on a relay…", "Leave the relay mesh…" for a member, or
+    // "Reconnect" once another program of this home took the link over.
+    enum class RelayAction { Join, Leave, Reconnect };
+    void setRelayStatus(const QString& text, bool problem, RelayAction action);
+    QLabel* relayStatus() const { return relay_; }
+    QPushButton* relayButton() const { return relayButton_; }
 
     bool addPeer(const QString& address, QString* error = nullptr);
     void selectModel(const QString& modelId);
@@ -82,6 +89,9 @@ public:
 
 signals:
     void inviteRequested();
+    void joinRelayRequested();
+    void leaveRelayRequested();
+    void reconnectRelayRequested();
     // A downloaded package to show in Import & Verify (install: then install it).
     void openPackageRequested(const QString& file, bool install);
 
@@ -100,6 +110,9 @@ private:
     CatalogFilterModel* filter_;
     QLabel* station_ = nullptr;
     QPushButton* invite_ = nullptr;
+    QLabel* relay_ = nullptr;
+    QPushButton* relayButton_ = nullptr;
+    RelayAction relayAction_ = RelayAction::Join;
     QTableView* peerTable_ = nullptr;
     QLineEdit* address_ = nullptr;
     QPushButton* add_ = nullptr;

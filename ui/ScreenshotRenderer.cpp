@@ -10,6 +10,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QPixmap>
+#include <QPlainTextEdit>
 #include <QThread>
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include "ui/DriveProgressRow.h"
 #include "ui/ImportVerifyView.h"
 #include "ui/InviteDialog.h"
+#include "ui/JoinMeshDialog.h"
 #include "ui/KeysView.h"
 #include "ui/MainWindow.h"
 #include "ui/MissionPage.h"
@@ -282,6 +284,7 @@ bool ScreenshotRenderer::renderMesh()
     options.roots = {{atmo::LibraryRootKind::Downloads, (demo_.homeDir + QStringLiteral("/models")).toStdString()}};
     options.peers = {QStringLiteral("http://127.0.0.1:%1").arg(peer.port())};
     window_.mesh().start(options);
+    window_.startRelay(); // the demo home is in no mesh on a relay: the row offers to join one
     window_.showView(MainWindow::MeshViewIndex);
     MeshView* view = window_.meshView();
     if (!waitFor([&] { return view->catalogModel()->rowCount() == 5 && !window_.mesh().scanning(); }, 20000))
@@ -319,8 +322,18 @@ bool ScreenshotRenderer::renderInvite()
     dialog.show();
     if (!dialog.createInvite())
         return fail(dialog.errorLabel()->text());
-    const bool ok = shoot(&dialog, QStringLiteral("22-invite"));
+    bool ok = shoot(&dialog, QStringLiteral("22-invite"));
     dialog.close();
+    if (!ok)
+        return false;
+    // A device's side: the same link pasted into the Join dialog, which says
+    // what it read before anything is sent.
+    JoinMeshDialog join(home, window_.relay(), &window_);
+    join.resize(600, 360);
+    join.show();
+    join.credentialEdit()->setPlainText(dialog.link());
+    ok = shoot(&join, QStringLiteral("23-join-mesh"));
+    join.close();
     return ok;
 }
 

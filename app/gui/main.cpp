@@ -95,6 +95,7 @@ int main(int argc, char** argv)
     }
     window.show();
     window.startMesh(); // serve, advertise and browse as the settings say
+    window.startRelay(); // stay joined to the mesh on the relay, if this station is in one
     if (!parser.positionalArguments().isEmpty())
         window.openPackage(parser.positionalArguments().constFirst());
     return app.exec();

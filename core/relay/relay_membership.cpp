@@ -83,4 +83,13 @@ Status saveRelayMembership(const std::filesystem::path& file, const RelayMembers
     });
 }
 
+Status forgetRelayMembership(const std::filesystem::path& file)
+{
+    std::error_code ec;
+    std::filesystem::remove(file, ec);
+    if (ec)
+        return fail(ErrorCode::Io, file.string() + ": cannot be removed: " + ec.message());
+    return {};
+}
+
 } // namespace atmo

@@ -30,5 +30,7 @@ std::filesystem::path relayMembershipFile(const StationHome& home);
 // when it is not one this function wrote.
 Result<RelayMembership> loadRelayMembership(const std::filesystem::path& file);
 Status saveRelayMembership(const std::filesystem::path& file, const RelayMembership& membership);
+// Leaving: the file goes (with the token in it). Nothing to forget is fine.
+Status forgetRelayMembership(const std::filesystem::path& file);
 
 } // namespace atmo
