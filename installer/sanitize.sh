@@ -6,6 +6,8 @@
 #                                TSan can follow (mesh, downloads, journal, export, mDNS)
 # Any extra arguments go to ctest (e.g. `installer/sanitize.sh asan -R tst_cli`).
 # ATMO_SANITIZE_JOBS sets the build and ctest parallelism (default: nproc).
+# ATMO_SANITIZE_STEP=build or =test does only that half (installer/station.sh
+# runs one tree's build while the other's tests run).
 #
 # Exits non-zero on any finding. The tests start real processes (the
 # `atmosphere` binary, built with the same sanitizer); they inherit the
@@ -97,11 +99,22 @@ run_tests() {
   fi
 }
 
+step="${ATMO_SANITIZE_STEP:-both}"
+case "$step" in
+  build|test|both) ;;
+  *) echo "sanitize: ATMO_SANITIZE_STEP=$step: use build, test or both" >&2; exit 2 ;;
+esac
+building() { [ "$step" != test ]; }
+testing() { [ "$step" != build ]; }
+
 asan() {
   local dir="$top/build-asan" t0
-  t0="$(now)"
-  ATMO_SANITIZE_OPT=-O0 configure_and_build "$dir" "address,undefined"
-  timings+=("asan build: $(( $(now) - t0 )) s")
+  if building; then
+    t0="$(now)"
+    ATMO_SANITIZE_OPT=-O0 configure_and_build "$dir" "address,undefined"
+    timings+=("asan build: $(( $(now) - t0 )) s")
+  fi
+  testing || return 0
   # detect_stack_use_after_return finds returned stack frames used later;
   # abort_on_error makes a finding a crash that the process's parent (ctest,
   # or the test that started it) sees; log_path keeps every process's report.
@@ -120,10 +133,13 @@ asan() {
 
 tsan() {
   local dir="$top/build-tsan" t0
-  t0="$(now)"
-  # Only what the TSan tests need: no GUI, the CLI binary they start, and them.
-  ATMO_SANITIZE_OPT=-O1 configure_and_build "$dir" "thread" -DATMO_BUILD_GUI=OFF -- atmosphere atmo_tests_threads
-  timings+=("tsan build: $(( $(now) - t0 )) s")
+  if building; then
+    t0="$(now)"
+    # Only what the TSan tests need: no GUI, the CLI binary they start, and them.
+    ATMO_SANITIZE_OPT=-O1 configure_and_build "$dir" "thread" -DATMO_BUILD_GUI=OFF -- atmosphere atmo_tests_threads
+    timings+=("tsan build: $(( $(now) - t0 )) s")
+  fi
+  testing || return 0
   # die_after_fork=0: QProcess starts its children with a vfork-like clone
   # from a process that runs threads; the child only calls exec, so TSan's
   # refusal to go on after a multi-threaded fork does not apply.
@@ -145,4 +161,8 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "sanitize: FAILED: ${failed[*]} (reports above)" >&2
   exit 1
 fi
-echo "sanitize: no finding"
+if testing; then
+  echo "sanitize: no finding"
+else
+  echo "sanitize: built"
+fi

@@ -45,8 +45,31 @@ case "${1:-}" in
     bash "$here/setup-deps.sh"
     status=0
     bash "$here/fuzz.sh" || status=1
-    bash "$here/sanitize.sh" || status=1
-    bash "$here/tidy.sh" || status=1
+    ATMO_SANITIZE_STEP=build bash "$here/sanitize.sh" asan || status=1
+    # The ASan tests wait on processes, peers and the network about as much
+    # as they compute: clang-tidy and the TSan build take the CPU they leave,
+    # at the lowest priority so the tests run as they would alone. Their
+    # output is shown once they are done.
+    logs="$top/build-logs"
+    mkdir -p "$logs"
+    nice -n 19 bash "$here/tidy.sh" >"$logs/tidy.log" 2>&1 &
+    tidy_pid=$!
+    ATMO_SANITIZE_STEP=build nice -n 19 bash "$here/sanitize.sh" tsan >"$logs/tsan-build.log" 2>&1 &
+    tsan_pid=$!
+    ATMO_SANITIZE_STEP=test bash "$here/sanitize.sh" asan || status=1
+    tidy_status=0
+    wait "$tidy_pid" || tidy_status=$?
+    cat "$logs/tidy.log"
+    [ "$tidy_status" -eq 0 ] || status=1
+    tsan_status=0
+    wait "$tsan_pid" || tsan_status=$?
+    if [ "$tsan_status" -ne 0 ]; then
+      cat "$logs/tsan-build.log"
+      status=1
+    else
+      grep '^sanitize:' "$logs/tsan-build.log" || true
+      ATMO_SANITIZE_STEP=test bash "$here/sanitize.sh" tsan || status=1
+    fi
     bash "$here/check-skips.sh" "$top/build-asan" || status=1
     exit "$status"
     ;;
