@@ -44,7 +44,7 @@ case "${1:-}" in
     # tests/bench/README.md).
     bash "$here/setup-deps.sh"
     status=0
-    bash "$here/fuzz.sh" || status=1
+    ATMO_FUZZ_OPT=-O0 bash "$here/fuzz.sh" || status=1
     ATMO_SANITIZE_STEP=build bash "$here/sanitize.sh" asan || status=1
     # The ASan tests wait on processes, peers and the network about as much
     # as they compute: clang-tidy and the TSan build take the CPU they leave,
