@@ -149,7 +149,6 @@ run_once() {
     read -r LAST LAST_CPU < <(awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$LOG/$name.time")
 }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 # REPEATS rounds; each round runs every command once, the order rotated every
 # round so no command always runs first or right after the same neighbour.

@@ -150,7 +150,6 @@ EOF
 say "check:      both list the same 4 models with the same SHA-256"
 
 # ---- timed rounds, order rotated ---------------------------------------------
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 declare -A S=([station]="" [python]="" [ceiling]="")
 ORDER=(station python ceiling)
 for ((r = 0; r < REPEATS; r++)); do

@@ -251,7 +251,6 @@ run_once() { # NAME -> sets LAST to the wall seconds it took, LAST_CPU to its CP
     read -r LAST LAST_CPU < <(awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$LOG/$name.time")
 }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 # Runs a group of benchmarks side by side: (warm-up once each, when the cache
 # policy is warm), then REPEATS rounds, rotating the order every round so no

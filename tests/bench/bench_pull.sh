@@ -54,17 +54,6 @@ FILE=$W/models/bench-model.gguf
 echo "making a $SIZE_ARG random model ..."
 head -c "$SIZE" /dev/urandom >"$FILE"
 
-wait_for() { # file regex pid what
-    local i
-    for ((i = 0; i < 3000; i++)); do
-        if grep -qE "$2" "$1" 2>/dev/null; then grep -oE "$2" "$1" | head -n1 | grep -oE '[0-9]+$'; return 0; fi
-        kill -0 "$3" 2>/dev/null || { cat "$1"* >&2; die "$4 exited"; }
-        sleep 0.1
-    done
-    die "$4 did not start"
-}
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 pull() { # dest from... ; prints seconds
     local dest=$1 t0 t1 args=()
     shift
@@ -102,18 +91,17 @@ for ((i = 0; i < REPEATS; i++)); do
     r1+=("$(echo "$c / $p" | bc -l)") ceil+=("$(echo "$c / $h" | bc -l)")
     r1b+=("$(echo "$k / $p" | bc -l)") r1c+=("$(echo "$p / $h" | bc -l)")
 done
-med() { printf '%s\n' "$@" | median; }
 judge() { [[ $(echo "$1" | bc -l) == 1 ]] && echo PASS || echo FAIL; }
 mbs() { echo "$SIZE / $1 / 1000000" | bc -l; }
-c=$(med "${curl_s[@]}") k=$(med "${check_s[@]}") h=$(med "${hash_s[@]}") p=$(med "${pull_s[@]}")
+c=$(median "${curl_s[@]}") k=$(median "${check_s[@]}") h=$(median "${hash_s[@]}") p=$(median "${pull_s[@]}")
 printf '(1) medians of %d rounds: curl -o %.2f s (%.0f MB/s); curl + sha256sum %.2f s; openssl dgst -sha256 %.2f s (%.0f MB/s); model pull %.2f s (%.0f MB/s)\n' \
     "$REPEATS" "$c" "$(mbs "$c")" "$k" "$h" "$(mbs "$h")" "$p" "$(mbs "$p")"
-m1=$(med "${r1[@]}") mc=$(med "${ceil[@]}")
+m1=$(median "${r1[@]}") mc=$(median "${ceil[@]}")
 printf '(1a) pull vs curl -o: speed ratio %.2f; target >= 0.9: %s; ceiling on this CPU (curl / SHA-256 of the file) %.2f: the pull reaches %.0f %% of it\n' \
     "$m1" "$(judge "$m1 >= 0.9")" "$mc" "$(echo "100 * $m1 / $mc" | bc -l)"
-m1b=$(med "${r1b[@]}")
+m1b=$(median "${r1b[@]}")
 printf '(1b) pull vs curl -o + sha256sum (a verified file): speed ratio %.2f (target >= 0.9): %s\n' "$m1b" "$(judge "$m1b >= 0.9")"
-m1c=$(med "${r1c[@]}")
+m1c=$(median "${r1c[@]}")
 printf '(1c) pull time / openssl dgst -sha256 time: %.2f (target <= 1.2): %s\n' "$m1c" "$(judge "$m1c <= 1.2")"
 rm -rf "$W/dest1"
 

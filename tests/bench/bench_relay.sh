@@ -57,18 +57,6 @@ say "making a $SIZE_ARG random model ..."
 head -c "$SIZE" /dev/urandom >"$FILE"
 SHA=$(sha256sum "$FILE" | cut -c1-64)
 
-wait_for() { # file regex pid what -> the number at the end of the first match
-    local i
-    for ((i = 0; i < 3000; i++)); do
-        if grep -qE "$2" "$1" 2>/dev/null; then grep -oE "$2" "$1" | head -n1 | grep -oE '[0-9]+$'; return 0; fi
-        kill -0 "$3" 2>/dev/null || { cat "$1" >&2; die "$4 exited"; }
-        sleep 0.1
-    done
-    die "$4 did not start"
-}
-now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
-med() { printf '%s\n' "$@" | median; }
 at() { ATMOSPHERE_HOME=$1 "$ATMO" "${@:2}"; }
 json_field() { $PY -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
@@ -135,14 +123,14 @@ for ((i = 0; i < REPEATS; i++)); do
     r1a+=("$(echo "$h / $r" | bc -l)") r1b+=("$(echo "$p / $r" | bc -l)")
 done
 rm -rf "$W/dest1" "$W/py.out"
-r=$(med "${relay_s[@]}") h=$(med "${http_s[@]}") p=$(med "${py_s[@]}")
+r=$(median "${relay_s[@]}") h=$(median "${http_s[@]}") p=$(median "${py_s[@]}")
 mbs() { echo "$SIZE / $1 / 1000000" | bc -l; }
 chunks=$(((SIZE + CHUNK - 1) / CHUNK))
 printf '(1) medians of %d rounds: relay pull %.2f s (%.0f MB/s, %.0f chunks/s); HTTP pull %.2f s (%.0f MB/s); mesh_node.py fetch %.2f s (%.0f MB/s)\n' \
     "$REPEATS" "$r" "$(mbs "$r")" "$(echo "$chunks / $r" | bc -l)" "$h" "$(mbs "$h")" "$p" "$(mbs "$p")"
-m1a=$(med "${r1a[@]}")
+m1a=$(median "${r1a[@]}")
 printf '(1a) relay pull vs HTTP pull: speed ratio %.2f (the relay path: base64, JSON, two WebSocket hops through Python)\n' "$m1a"
-m1b=$(med "${r1b[@]}")
+m1b=$(median "${r1b[@]}")
 printf '(1b) relay pull vs the mesh'\''s Python node through the same relay: speed ratio %.2f (target >= 0.9): %s\n' \
     "$m1b" "$([[ $(echo "$m1b >= 0.9" | bc -l) == 1 ]] && echo PASS || echo FAIL)"
 
@@ -170,7 +158,7 @@ printf '(2) killed with %s of %s chunks recorded; the second run received %s byt
     "$done1" "$chunks" "$got" "$refetch" $((1 << 20)) "$( ((refetch <= (1 << 20))) && echo PASS || echo FAIL)"
 
 # ---- (3) memory ------------------------------------------------------------------------
-k=$(med "${rss[@]}")
+k=$(median "${rss[@]}")
 serve_kib=$(awk '/^VmHWM:/{print $2}' "/proc/$SERVE_PID/status")
 printf '(3) peak RSS: relay pull %.1f MiB (target < 64 MiB): %s; serve after all transfers %.1f MiB\n' \
     "$(echo "$k / 1024" | bc -l)" "$( ((k < 65536)) && echo PASS || echo FAIL)" "$(echo "$serve_kib / 1024" | bc -l)"

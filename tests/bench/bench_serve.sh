@@ -147,7 +147,6 @@ say ""
 # ---- single-client timing ---------------------------------------------------
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 TICK=$(getconf CLK_TCK)
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 declare -A SAMPLES CPU_SAMPLES MEDIAN CPU_MEDIAN
 run_once() { # name -> LAST (seconds), LAST_CPU (server CPU seconds)
     local name=$1 out code bytes t0 t1

@@ -73,3 +73,21 @@ need_free() {
     avail=$(($(df -Pk "$W" | awk 'NR==2{print $4}') * 1024))
     (($1 <= avail)) || die "$W: needs about $(human "$1") free, has $(human $avail)"
 }
+
+# Wall-clock seconds with nanoseconds, for differences with bc.
+now() { date +%s.%N; }
+# The median of the numbers given as arguments.
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
+# wait_for FILE REGEX PID WHAT: waits (up to 5 min) until FILE has a line
+# matching REGEX and prints the number that ends the first match; dies
+# naming WHAT when the process PID exits first (showing FILE and its
+# siblings FILE*) or the time runs out.
+wait_for() {
+    local i
+    for ((i = 0; i < 3000; i++)); do
+        if grep -qE "$2" "$1" 2>/dev/null; then grep -oE "$2" "$1" | head -n1 | grep -oE '[0-9]+$'; return 0; fi
+        kill -0 "$3" 2>/dev/null || { cat "$1"* >&2; die "$4 exited"; }
+        sleep 0.1
+    done
+    die "$4 did not start"
+}
