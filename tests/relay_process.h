@@ -1,6 +1,7 @@
 // tests/relay/atmo_relay.py as a child process on 127.0.0.1: the mesh's
 // relay for the relay tests (found through ATMO_SOURCE_DIR, which CTest
-// passes). Header-only, shared by tst_app_relay_client and tst_cli_relay.
+// passes), and tests/relay/mesh_node.py, a node of the mesh written the way
+// the mesh's Python nodes are. Header-only, shared by the relay tests.
 #pragma once
 
 #include <QProcess>
@@ -63,6 +64,42 @@ private:
     QStringList extra_;
     QProcess process_;
     int port_ = 0;
+};
+
+// tests/relay/mesh_node.py joined to a mesh on the relay (`args` from its
+// mode on: serve FILE MODEL_ID ... | fetch TARGET MODEL_ID OUT).
+class MeshNodeProcess {
+public:
+    MeshNodeProcess() = default;
+    ~MeshNodeProcess()
+    {
+        process.kill();
+        process.waitForFinished(5000);
+    }
+    MeshNodeProcess(const MeshNodeProcess&) = delete;
+    MeshNodeProcess& operator=(const MeshNodeProcess&) = delete;
+
+    // True once it printed JOINED.
+    bool start(const QString& meshUrl, const QString& tokenFile, const QString& nodeId, const QStringList& args)
+    {
+        const QString script = qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/relay/mesh_node.py";
+        dieWithTest(process);
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.start("/usr/bin/python3", QStringList{script, meshUrl, tokenFile, nodeId} + args);
+        return process.waitForStarted(10000) && waitLine("JOINED");
+    }
+    // Waits for a line starting with `prefix` (all output so far is in `out`).
+    bool waitLine(const QByteArray& prefix, int ms = 60000)
+    {
+        return waitFor([&] {
+            out += process.readAllStandardOutput();
+            return has(prefix) || process.state() != QProcess::Running;
+        }, ms) && has(prefix);
+    }
+    bool has(const QByteArray& prefix) const { return out.contains("\n" + prefix) || out.startsWith(prefix); }
+
+    QProcess process;
+    QByteArray out;
 };
 
 } // namespace testutil

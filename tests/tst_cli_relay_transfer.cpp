@@ -70,33 +70,10 @@ class CliRelayTransfer : public QObject {
         return QString::fromStdString(file.string());
     }
 
-    // tests/relay/mesh_node.py: a mesh node written like the mesh's Python
-    // nodes, joined to the mesh; `args` from its mode on.
-    struct PyNode {
-        QProcess process;
-        QByteArray out;
-        bool waitLine(const QByteArray& prefix, int ms = 60000)
-        {
-            return waitFor([&] {
-                out += process.readAllStandardOutput();
-                return out.contains("\n" + prefix) || out.startsWith(prefix) || process.state() != QProcess::Running;
-            }, ms) && (out.contains("\n" + prefix) || out.startsWith(prefix));
-        }
-        ~PyNode()
-        {
-            process.kill();
-            process.waitForFinished(5000);
-        }
-    };
-    bool startPyNode(PyNode& node, const Mesh& m, const std::string& nodeId, const QStringList& args)
+    bool startPyNode(MeshNodeProcess& node, const Mesh& m, const std::string& nodeId, const QStringList& args)
     {
-        const QString script = qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/relay/mesh_node.py";
-        dieWithTest(node.process);
-        node.process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        node.process.start("/usr/bin/python3", QStringList{script, m.relay->meshUrl("m1"),
-                                                           tokenFile(m, nodeId, "token-" + nodeId + ".json"),
-                                                           QString::fromStdString(nodeId)} + args);
-        return node.process.waitForStarted(10000) && node.waitLine("JOINED");
+        return node.start(m.relay->meshUrl("m1"), tokenFile(m, nodeId, "token-" + nodeId + ".json"),
+                          QString::fromStdString(nodeId), args);
     }
 
     bool makeMesh(Mesh& m, const QStringList& relayFaults, std::uint64_t modelBytes, const QStringList& serveExtra = {})
@@ -268,7 +245,7 @@ private slots:
         // Its catalog claims an HTTP endpoint nobody answers at: --via auto
         // tries it, then goes through the relay.
         const QString deadHttp = QString("http://127.0.0.1:%1").arg(unusedPort());
-        PyNode node;
+        MeshNodeProcess node;
         QVERIFY(startPyNode(node, m, "a1b2c3d4e5f60718", {"serve", QString::fromStdString(file.string()), "py-model",
                                                            "--gossip-every", "1", "--http", deadHttp}));
         const QString d = dest(m, "from-python");
@@ -288,7 +265,7 @@ private slots:
         Mesh m;
         QVERIFY(makeMesh(m, {}, 2 * 1024 * 1024 + 5));
         const fs::path out = m.founder.parent_path() / "python-got.bin";
-        PyNode node;
+        MeshNodeProcess node;
         QVERIFY(startPyNode(node, m, "0f1e2d3c4b5a6978",
                             {"fetch", QString::fromStdString(nodeIdOf(m.founder)), kModel, QString::fromStdString(out.string())}));
         QVERIFY2(node.waitLine("VERIFIED"), node.out.constData());
@@ -306,7 +283,7 @@ private slots:
         {
             // One chunk corrupted on the way, and no chunk hash to catch it:
             // the whole file's SHA-256 does; nothing gets the final name.
-            PyNode node;
+            MeshNodeProcess node;
             QVERIFY(startPyNode(node, m, "b1b2c3d4e5f60718",
                                 {"serve", QString::fromStdString(file.string()), "bad-model", "--fault", "corrupt-once", "--gossip-every", "1"}));
             const QString d = dest(m, "corrupt");
@@ -317,7 +294,7 @@ private slots:
         }
         {
             // A start whose SHA-256 is not the catalog's: refused at once.
-            PyNode node;
+            MeshNodeProcess node;
             QVERIFY(startPyNode(node, m, "c1b2c3d4e5f60718",
                                 {"serve", QString::fromStdString(file.string()), "bad-model", "--fault", "wrong-sha", "--gossip-every", "1"}));
             const QString d = dest(m, "wrong-sha");
@@ -329,7 +306,7 @@ private slots:
             // A sender that starts and then says nothing: given up after
             // --stall-timeout seconds (fractions count), the part kept for a
             // later resume.
-            PyNode node;
+            MeshNodeProcess node;
             QVERIFY(startPyNode(node, m, "d1b2c3d4e5f60718",
                                 {"serve", QString::fromStdString(file.string()), "bad-model", "--fault", "silent", "--gossip-every", "1"}));
             const QString d = dest(m, "silent");

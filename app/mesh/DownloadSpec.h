@@ -13,8 +13,20 @@
 #include "core/mesh/catalog_wire.h"
 
 struct DownloadSource {
-    QString endpoint;   // "http://host:port"
+    DownloadSource() = default;
+    DownloadSource(QString endpoint_, QString nodeKey_ = {}, QString relayNode_ = {})
+        : endpoint(std::move(endpoint_)), nodeKey(std::move(nodeKey_)), relayNode(std::move(relayNode_))
+    {
+    }
+
+    QString endpoint;   // "http://host:port"; a node through the relay: relayKey(its node id)
     QString nodeKey;    // the catalog's key for the peer (node id); "" if unknown
+    QString relayNode;  // not empty: reached through the mesh's relay (websocket_chunked)
+
+    static DownloadSource viaRelay(const QString& nodeId) { return {relayKey(nodeId), nodeId, nodeId}; }
+    // How a node reached through the relay is keyed and named in a download.
+    static QString relayKey(const QString& nodeId) { return "relay:" + nodeId; }
+    static bool isRelayKey(const QString& key) { return key.startsWith("relay:"); }
 };
 
 // What to download: the same path on every peer, its size and SHA-256 (from

@@ -1,6 +1,7 @@
 #include "app/mesh/MeshDownload.h"
 
 #include "app/QtStrings.h"
+#include "app/relay/RelayRangeFetch.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
@@ -83,12 +84,12 @@ void MeshDownload::bytesRead(std::uint64_t bytes, atmo::SteadyTime now)
     throttle_.consumed(bytes, now);
 }
 
-void MeshDownload::chunkArrived(const RangeFetch& fetch, std::uint32_t chunk, QByteArray bytes)
+void MeshDownload::chunkArrived(const ChunkFetch& fetch, std::uint32_t chunk, QByteArray bytes)
 {
     commit(fetch.peer(), chunk, std::move(bytes));
 }
 
-void MeshDownload::fetchActivity(RangeFetch& fetch) { service(&fetch); }
+void MeshDownload::fetchActivity(ChunkFetch& fetch) { service(&fetch); }
 
 fs::path MeshDownload::finalPath() const { return dest_ / spec_.fileName; }
 fs::path MeshDownload::entryPath() const { return spec_.entry ? dest_ / (spec_.entry->modelId + ".json") : fs::path(); }
@@ -155,7 +156,8 @@ void MeshDownload::askChunkLists()
 {
     std::vector<QString> endpoints;
     for (const auto& src : sources_)
-        endpoints.push_back(src.endpoint);
+        if (src.relayNode.isEmpty()) // per-chunk lists are an HTTP extension
+            endpoints.push_back(src.endpoint);
     listQuery_ = new ChunkListQuery(*net_, endpoints, spec_.chunkListPath, spec_.key, spec_.sizeBytes, spec_.sha256,
                                     options_.chunkListTimeoutMs,
                                     [this](std::vector<std::string> hashes, std::uint64_t chunkSize) {
@@ -231,13 +233,32 @@ void MeshDownload::schedule()
     if (state_ != State::Running || !plan_ || finishing_)
         return;
     const auto now = Clock::now();
-    RangeFetch::Host& host = *this;
+    ChunkFetch::Host& host = *this;
     for (const auto& p : plan_->peers()) {
         const QString peer = q(p.peer);
         if (p.state != atmo::PeerState::Usable ||
             std::any_of(fetches_.begin(), fetches_.end(), [&](const auto& f) { return f->peer() == peer; }))
             continue;
-        if (auto a = plan_->next(p.peer, now, options_.chunksPerRequest))
+        const auto src = std::find_if(sources_.begin(), sources_.end(), [&](const auto& s) { return s.endpoint == peer; });
+        const QString relayNode = src != sources_.end() ? src->relayNode : QString();
+        if (!relayNode.isEmpty() && (!relay_ || !spec_.entry)) {
+            // Only models travel through the relay (model_request names a model id).
+            const QString why = relay_ ? QStringLiteral("only models can come through the relay")
+                                       : QStringLiteral("this station is not joined to the mesh's relay");
+            dropPeer(peer, atmo::ChunkFailure::Dropped, why);
+            plan_->failed(p.peer, 0, atmo::ChunkFailure::Dropped, s(why)); // holds nothing: only excluded
+            return schedule();
+        }
+        auto a = plan_->next(p.peer, now, options_.chunksPerRequest);
+        if (!a)
+            continue;
+        if (!relayNode.isEmpty())
+            fetches_.push_back(std::make_unique<RelayRangeFetch>(
+                host, *plan_, *relay_, peer,
+                atmo::RelayStreamTarget{spec_.entry->modelId, spec_.sizeBytes, spec_.sha256, s(ownNodeId_),
+                                        s(relayNode), {}},
+                *a, options_.chunksPerRequest));
+        else
             fetches_.push_back(std::make_unique<RangeFetch>(host, *plan_, *net_, peer, QUrl(peer + spec_.urlPath), *a,
                                                             spec_.sizeBytes, options_.chunksPerRequest));
     }
@@ -257,11 +278,11 @@ void MeshDownload::onExhausted()
     fail(noPeerLeft({}));
 }
 
-void MeshDownload::service(RangeFetch* fetch)
+void MeshDownload::service(ChunkFetch* fetch)
 {
     if (state_ != State::Running)
         return;
-    const RangeFetch::Status status = fetch->pump();
+    const ChunkFetch::Status status = fetch->pump();
     if (!sizeProven_ && fetch->sizeProven()) {
         // The first peer to prove the size (see MeshDownload.h): only now
         // is the part file's space reserved.
@@ -269,14 +290,21 @@ void MeshDownload::service(RangeFetch* fetch)
         disk_->reserve(kFreeSpaceMarginBytes);
     }
     switch (status) {
-    case RangeFetch::Status::Open:
+    case ChunkFetch::Status::Open:
         return;
-    case RangeFetch::Status::Complete:
-        std::erase_if(fetches_, [fetch](const auto& f) { return f.get() == fetch; });
+    case ChunkFetch::Status::Complete:
+        for (auto& f : fetches_)
+            if (f.get() == fetch && f->awaitsVerdict())
+                awaitingVerdict_.push_back(std::move(f));
+        std::erase_if(fetches_, [fetch](const auto& f) { return !f || f.get() == fetch; });
         break;
-    case RangeFetch::Status::Failed:
-        // dropRequest takes the text by value: it destroys the fetch that holds it.
-        dropRequest(fetch, atmo::ChunkFailure::Dropped, fetch->failure());
+    case ChunkFetch::Status::Failed:
+        // Both take the text by value: they destroy the fetch that holds it.
+        if (fetch->failedOnBadData()) {
+            dropPeer(fetch->peer(), atmo::ChunkFailure::Mismatch, fetch->failure());
+        } else {
+            dropRequest(fetch, atmo::ChunkFailure::Dropped, fetch->failure());
+        }
         break;
     }
     schedule();
@@ -328,7 +356,7 @@ void MeshDownload::onCommitted(const JournalWorker::Commit& c)
     maybeFinish();
 }
 
-void MeshDownload::dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, QString detail)
+void MeshDownload::dropRequest(ChunkFetch* fetch, atmo::ChunkFailure why, QString detail)
 {
     const QString peer = fetch->peer();
     if (plan_)
@@ -343,11 +371,11 @@ void MeshDownload::dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, QStrin
 
 void MeshDownload::dropPeer(QString peer, atmo::ChunkFailure why, QString detail)
 {
-    std::vector<RangeFetch*> doomed;
+    std::vector<ChunkFetch*> doomed;
     for (auto& f : fetches_)
         if (f->peer() == peer)
             doomed.push_back(f.get());
-    for (RangeFetch* f : doomed)
+    for (ChunkFetch* f : doomed)
         dropRequest(f, why, {});
     outcomes_.problem(peer, detail);
     emit peerProblem(peer, peerName(peer) + ": " + detail);
@@ -368,10 +396,10 @@ void MeshDownload::stopRequests()
 void MeshDownload::drainAll()
 {
     const quint64 gen = generation_;
-    std::vector<RangeFetch*> all;
+    std::vector<ChunkFetch*> all;
     for (auto& f : fetches_)
         all.push_back(f.get());
-    for (RangeFetch* f : all) {
+    for (ChunkFetch* f : all) {
         if (gen != generation_ || state_ != State::Running)
             return;
         if (std::any_of(fetches_.begin(), fetches_.end(), [f](const auto& p) { return p.get() == f; }))
@@ -386,7 +414,7 @@ void MeshDownload::onTick()
     const auto now = Clock::now();
     // Silence, or a pace below the least accepted: a peer trickling a byte
     // now and then is as stalled as a silent one.
-    std::vector<std::pair<RangeFetch*, QString>> stalled;
+    std::vector<std::pair<ChunkFetch*, QString>> stalled;
     const std::chrono::milliseconds window(options_.rateWindowMs);
     for (auto& f : fetches_) {
         if (now - f->lastActivity() > std::chrono::milliseconds(options_.stallTimeoutMs))
@@ -421,6 +449,10 @@ void MeshDownload::onFinishReport(const atmo::Result<atmo::FinishReport>& report
 {
     finishing_ = false;
     const QString id = q(spec_.key);
+    if (report)
+        for (auto& f : awaitingVerdict_)
+            f->verdict(report->actualSha256, spec_.fileName);
+    awaitingVerdict_.clear(); // without a report: they tell their senders the download stopped
     if (!report)
         return fail(q(report.message()).startsWith(id) ? q(report.message()) : id + ": " + q(report.message()));
     if (report->verified) {
@@ -487,6 +519,7 @@ void MeshDownload::halt()
     tick_.stop();
     throttle_.stop();
     stopRequests();
+    awaitingVerdict_.clear();
     disk_->stop();
 }
 

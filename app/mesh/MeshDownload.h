@@ -50,6 +50,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QTimer>
 
@@ -74,6 +75,7 @@
 
 class QNetworkAccessManager;
 class PeerDirectory;
+#include "app/relay/RelayClient.h"
 
 struct MeshDownloadOptions {
     int stallTimeoutMs = 15000;         // a request with no byte for this long fails over
@@ -86,7 +88,7 @@ struct MeshDownloadOptions {
     bool endGame = true;                // duplicate a slow peer's last chunks (RangePlan's end-game)
 };
 
-class MeshDownload : public QObject, private RangeFetch::Host {
+class MeshDownload : public QObject, private ChunkFetch::Host {
     Q_OBJECT
 public:
     enum class State { Idle, Preparing, Running, Verifying, Paused, Finished, Failed, Cancelled };
@@ -106,6 +108,15 @@ public:
 
     // Outcomes of each peer go into its ranking (recordTransfer) when given.
     void setDirectory(PeerDirectory* directory) { outcomes_.setDirectory(directory); }
+
+    // The relay link for sources reached through the mesh's relay
+    // (DownloadSource::relayNode), and our node id on it. Without one such
+    // sources fail at once, saying so.
+    void setRelay(RelayClient* relay, const QString& ownNodeId)
+    {
+        relay_ = relay;
+        ownNodeId_ = ownNodeId;
+    }
 
     // Caps the download's total rate over all its peers (bytes per second,
     // 0 = uncapped); takes effect at once, also while running.
@@ -142,11 +153,11 @@ signals:
     void finished(bool ok);
 
 private:
-    // RangeFetch::Host
+    // ChunkFetch::Host
     std::uint64_t readAllowance() override;
     void bytesRead(std::uint64_t bytes, atmo::SteadyTime now) override;
-    void chunkArrived(const RangeFetch& fetch, std::uint32_t chunk, QByteArray bytes) override;
-    void fetchActivity(RangeFetch& fetch) override;
+    void chunkArrived(const ChunkFetch& fetch, std::uint32_t chunk, QByteArray bytes) override;
+    void fetchActivity(ChunkFetch& fetch) override;
 
     void fail(const QString& message);
     void setState(State s);
@@ -156,12 +167,12 @@ private:
     void startRound();
     void schedule();
     void onExhausted();
-    void service(RangeFetch* fetch);
+    void service(ChunkFetch* fetch);
     void commit(const QString& peer, std::uint32_t chunk, QByteArray data);
     void onCommitted(const JournalWorker::Commit& c);
     // Both take their texts by value: dropping a request destroys the fetch,
     // and a reference into it (its failure()) would dangle.
-    void dropRequest(RangeFetch* fetch, atmo::ChunkFailure why, QString detail);
+    void dropRequest(ChunkFetch* fetch, atmo::ChunkFailure why, QString detail);
     void dropPeer(QString peer, atmo::ChunkFailure why, QString detail);
     void stopRequests();
     void drainAll();
@@ -189,7 +200,12 @@ private:
     std::unique_ptr<atmo::RangePlan> plan_;
     atmo::JournalOpenReport openReport_;
     bool reopening_ = false; // the journal is opened again for another round, not by start()
-    std::vector<std::unique_ptr<RangeFetch>> fetches_;
+    std::vector<std::unique_ptr<ChunkFetch>> fetches_;
+    // Relay streams that delivered the file's end: their senders hear how
+    // the final check went (ChunkFetch::verdict).
+    std::vector<std::unique_ptr<ChunkFetch>> awaitingVerdict_;
+    QPointer<RelayClient> relay_;
+    QString ownNodeId_;
     ChunkListQuery* listQuery_ = nullptr;
     PeerOutcomes outcomes_;
     std::vector<std::string> chunkHashes_;

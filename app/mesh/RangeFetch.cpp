@@ -25,8 +25,7 @@ QString printable(const QByteArray& raw)
 RangeFetch::RangeFetch(Host& host, atmo::RangePlan& plan, QNetworkAccessManager& net, const QString& peer,
                        const QUrl& url, const atmo::Assignment& assignment, std::uint64_t fileSize,
                        std::uint32_t chunksPerRequest)
-    : host_(host), plan_(plan), peer_(peer), peerKey_(peer.toStdString()), a_(assignment), fileSize_(fileSize),
-      chunksPerRequest_(chunksPerRequest), chunk_(assignment.first), lastByte_(Clock::now()), windowStart_(lastByte_)
+    : ChunkFetch(host, plan, peer, assignment), fileSize_(fileSize), chunksPerRequest_(chunksPerRequest)
 {
     QNetworkRequest req(url);
     req.setRawHeader("Range", QByteArray("bytes=") + QByteArray::number(qulonglong(a_.offset)) + '-' +
@@ -63,13 +62,11 @@ void RangeFetch::releaseReply(bool abort)
     reply->deleteLater();
 }
 
-RangeFetch::Status RangeFetch::fail(const QString& why)
+RangeFetch::Status RangeFetch::failRequest(const QString& why)
 {
     if (reply_)
         releaseReply(true);
-    failure_ = why;
-    status_ = Status::Failed;
-    return status_;
+    return fail(why);
 }
 
 RangeFetch::Status RangeFetch::complete()
@@ -91,13 +88,13 @@ bool RangeFetch::checkHeaders()
         const auto m = re.match(range);
         if (!m.hasMatch() || m.captured(1).toULongLong() != a_.offset ||
             m.captured(2).toULongLong() != a_.offset + a_.length - 1 || m.captured(3).toULongLong() != fileSize_) {
-            fail(QStringLiteral("answered bytes %1-%2 with Content-Range \"%3\"")
+            failRequest(QStringLiteral("answered bytes %1-%2 with Content-Range \"%3\"")
                      .arg(a_.offset).arg(a_.offset + a_.length - 1).arg(range));
             return false;
         }
         const QVariant length = reply_->header(QNetworkRequest::ContentLengthHeader);
         if (length.isValid() && length.toULongLong() != a_.length) {
-            fail(QStringLiteral("announced %1 bytes for the %2 bytes of range %3-%4")
+            failRequest(QStringLiteral("announced %1 bytes for the %2 bytes of range %3-%4")
                      .arg(length.toULongLong()).arg(a_.length).arg(a_.offset).arg(a_.offset + a_.length - 1));
             return false;
         }
@@ -107,11 +104,11 @@ bool RangeFetch::checkHeaders()
     if (status == 200) {
         const QVariant length = reply_->header(QNetworkRequest::ContentLengthHeader);
         if (length.isValid() && length.toULongLong() != fileSize_) {
-            fail(QStringLiteral("sent %1 bytes for a %2-byte file").arg(length.toULongLong()).arg(fileSize_));
+            failRequest(QStringLiteral("sent %1 bytes for a %2-byte file").arg(length.toULongLong()).arg(fileSize_));
             return false;
         }
         if (a_.offset > kMaxSkipBytes) {
-            fail(QStringLiteral("ignores Range requests (answered 200 with the whole file)"));
+            failRequest(QStringLiteral("ignores Range requests (answered 200 with the whole file)"));
             return false;
         }
         wholeFile_ = true;
@@ -119,7 +116,7 @@ bool RangeFetch::checkHeaders()
         sizeProven_ = length.isValid();
         return true;
     }
-    fail(status != 0                                   ? QStringLiteral("answered HTTP %1").arg(status)
+    failRequest(status != 0                                   ? QStringLiteral("answered HTTP %1").arg(status)
          : reply_->error() != QNetworkReply::NoError ? reply_->errorString()
                                                      : QStringLiteral("sent no HTTP answer"));
     return false;
@@ -143,20 +140,19 @@ RangeFetch::Status RangeFetch::pump()
         if (allowed == 0) {
             // Held back by our disk or our rate limit: not the peer's stall,
             // and its pace is not measurable meanwhile.
-            lastByte_ = windowStart_ = Clock::now();
-            windowBytes_ = 0;
+            heldBack(Clock::now());
             return status_;
         }
         if (!takeBytes(static_cast<qint64>(std::min<std::uint64_t>(static_cast<std::uint64_t>(buffered), allowed))))
             break;
     }
     if (done_ && !wholeFile_ && reply_->bytesAvailable() > 0)
-        return fail(QStringLiteral("sent more than the %1 bytes of range %2-%3")
+        return failRequest(QStringLiteral("sent more than the %1 bytes of range %2-%3")
                         .arg(a_.length).arg(a_.offset).arg(a_.offset + a_.length - 1));
     if (done_ && (wholeFile_ || reply_->isFinished()))
         return complete();
     if (!done_ && reply_->isFinished() && reply_->bytesAvailable() == 0)
-        return fail(reply_->error() != QNetworkReply::NoError
+        return failRequest(reply_->error() != QNetworkReply::NoError
                         ? reply_->errorString()
                         : QStringLiteral("closed the connection after %1 of %2 bytes").arg(taken_).arg(a_.length));
     return status_;
@@ -170,8 +166,7 @@ bool RangeFetch::takeBytes(qint64 available)
         if (n <= 0)
             return false;
         skip_ -= static_cast<std::uint64_t>(n);
-        lastByte_ = now;
-        windowBytes_ += static_cast<std::uint64_t>(n);
+        arrived(static_cast<std::uint64_t>(n), now);
         host_.bytesRead(static_cast<std::uint64_t>(n), now);
         return true;
     }
@@ -185,8 +180,7 @@ bool RangeFetch::takeBytes(qint64 available)
     buf_.resize(old + std::max<qint64>(n, 0));
     if (n <= 0)
         return false;
-    lastByte_ = now;
-    windowBytes_ += static_cast<std::uint64_t>(n);
+    arrived(static_cast<std::uint64_t>(n), now);
     taken_ += static_cast<std::uint64_t>(n);
     host_.bytesRead(static_cast<std::uint64_t>(n), now);
     plan_.received(peerKey_, chunk_, static_cast<std::uint64_t>(n), now);
@@ -214,18 +208,4 @@ void RangeFetch::extendOrFinish(atmo::SteadyTime now)
         for (std::uint32_t c = more->first; c < more->first + more->count; ++c)
             plan_.failed(peerKey_, c, atmo::ChunkFailure::Cancelled);
     done_ = true;
-}
-
-std::optional<std::uint64_t> RangeFetch::tooSlow(atmo::SteadyTime now, std::uint64_t minBytesPerSecond,
-                                                 std::chrono::milliseconds window)
-{
-    if (now - windowStart_ < window)
-        return std::nullopt;
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - windowStart_).count();
-    const std::uint64_t bytes = windowBytes_;
-    if (bytes * 1000 < minBytesPerSecond * static_cast<std::uint64_t>(ms))
-        return bytes;
-    windowStart_ = now;
-    windowBytes_ = 0;
-    return std::nullopt;
 }

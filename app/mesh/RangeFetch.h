@@ -19,9 +19,7 @@
 // (bytes past the range fail the fetch); or a 200 of the whole file. Any other
 // status fails it, redirects included (they are not followed).
 //
-// Not a QObject: the host owns the fetches and is told of a reply's news
-// through Host::fetchActivity(), then calls pump(), which never deletes the
-// fetch; the host removes it when pump() says Complete or Failed.
+// The host's side of it is ChunkFetch's.
 #pragma once
 
 #include <QByteArray>
@@ -32,66 +30,19 @@
 #include <cstdint>
 #include <optional>
 
-#include "core/transfer/download_progress.h"
-#include "core/transfer/range_plan.h"
+#include "app/mesh/ChunkFetch.h"
 
 class QNetworkAccessManager;
 class QNetworkReply;
 
-class RangeFetch {
+class RangeFetch : public ChunkFetch {
 public:
-    class Host {
-    public:
-        // Bytes the download may read now; 0 holds the reads back until the
-        // host pumps again (it arms its own wake-up).
-        virtual std::uint64_t readAllowance() = 0;
-        // Bytes taken off the wire, skipped ones of a 200 stream included.
-        virtual void bytesRead(std::uint64_t bytes, atmo::SteadyTime now) = 0;
-        // A complete chunk from this fetch; the fetch goes on with the next.
-        virtual void chunkArrived(const RangeFetch& fetch, std::uint32_t chunk, QByteArray bytes) = 0;
-        // The reply has news (headers, bytes, its end): the host calls pump().
-        virtual void fetchActivity(RangeFetch& fetch) = 0;
-
-    protected:
-        ~Host() = default;
-    };
-
-    enum class Status {
-        Open,     // more to come (or held back); pump again on activity
-        Complete, // every byte of the assignment was handed over; the reply is released
-        Failed,   // failure() says why; chunks from nextChunk() on were not delivered
-    };
-
     // Sends the request at once. `url` is the peer's endpoint plus the spec's path.
     RangeFetch(Host& host, atmo::RangePlan& plan, QNetworkAccessManager& net, const QString& peer, const QUrl& url,
                const atmo::Assignment& assignment, std::uint64_t fileSize, std::uint32_t chunksPerRequest);
-    ~RangeFetch(); // aborts a reply still open
-    RangeFetch(const RangeFetch&) = delete;
-    RangeFetch& operator=(const RangeFetch&) = delete;
+    ~RangeFetch() override; // aborts a reply still open
 
-    Status pump();
-    Status status() const { return status_; }
-    const QString& failure() const { return failure_; }
-
-    const QString& peer() const { return peer_; }
-    const atmo::Assignment& assignment() const { return a_; }
-    std::uint32_t nextChunk() const { return chunk_; }           // the first chunk not handed over yet
-    std::uint32_t endChunk() const { return a_.first + a_.count; }
-    bool fetchesOnly(std::uint32_t chunk) const { return a_.count == 1 && a_.first == chunk; }
-    // When a byte last arrived, or reading was last held back by the host
-    // (waiting for our disk or our rate limit is not the peer's stall).
-    atmo::SteadyTime lastActivity() const { return lastByte_; }
-    // The peer proved the file's size: a 206 whose Content-Range total is the
-    // expected size, or a 200 whose Content-Length is.
-    bool sizeProven() const { return sizeProven_; }
-    // The peer's pace, measured in windows of `window` from the request on
-    // (headers included: a peer that never finishes them delivers nothing).
-    // A window in which the host held reading back starts again. When a
-    // window ended with fewer than minBytesPerSecond on average, returns the
-    // bytes it brought (the peer is stalled, however it trickles); otherwise
-    // nullopt, and a new window begins.
-    std::optional<std::uint64_t> tooSlow(atmo::SteadyTime now, std::uint64_t minBytesPerSecond,
-                                         std::chrono::milliseconds window);
+    Status pump() override;
 
     // Never discarded from a 200 answer before the assignment starts.
     static constexpr std::uint64_t kMaxSkipBytes = 64ull << 20;
@@ -102,29 +53,17 @@ private:
     bool checkHeaders();
     bool takeBytes(qint64 available);
     void extendOrFinish(atmo::SteadyTime now);
-    Status fail(const QString& why);
+    Status failRequest(const QString& why);
     Status complete();
     void releaseReply(bool abort);
 
-    Host& host_;
-    atmo::RangePlan& plan_;
-    QString peer_;
-    std::string peerKey_;
-    atmo::Assignment a_;
     std::uint64_t fileSize_;
     std::uint32_t chunksPerRequest_;
     QNetworkReply* reply_ = nullptr;
-    Status status_ = Status::Open;
-    QString failure_;
     bool headersChecked_ = false;
     bool wholeFile_ = false;      // the peer ignored Range (200)
     bool done_ = false;           // every byte of the assignment was taken
-    bool sizeProven_ = false;
     std::uint64_t skip_ = 0;      // bytes of a 200 stream before the assignment
-    std::uint32_t chunk_ = 0;     // the chunk being filled
     std::uint64_t taken_ = 0;     // bytes of the assignment taken so far
     QByteArray buf_;              // the current chunk's bytes
-    atmo::SteadyTime lastByte_;
-    atmo::SteadyTime windowStart_; // the pace window (tooSlow)
-    std::uint64_t windowBytes_ = 0;
 };
