@@ -288,9 +288,10 @@ private slots:
                                 {"serve", QString::fromStdString(file.string()), "bad-model", "--fault", "corrupt-once", "--gossip-every", "1"}));
             const QString d = dest(m, "corrupt");
             const CliRun r = runCli({"model", "pull", "bad-model", "--via", "relay", "--dest", d}, m.member);
-            expectOneLine(r, 4, {"bad-model"});
+            expectOneLine(r, 4, {"bad-model", "relay:b1b2c3d4e5f60718"});
             QVERIFY(!fs::exists(fs::path(d.toStdString()) / "bad-model.gguf"));
-            QVERIFY2(node.waitLine("CANCELLED hash_mismatch"), node.out.constData());
+            // Told as the mesh's own receivers tell it.
+            QVERIFY2(node.waitLine("COMPLETE failed"), node.out.constData());
         }
         {
             // A start whose SHA-256 is not the catalog's: refused at once.
@@ -312,7 +313,7 @@ private slots:
             const QString d = dest(m, "silent");
             const CliRun r = runCli({"model", "pull", "bad-model", "--via", "relay", "--dest", d, "--stall-timeout", "2.5"},
                                     m.member);
-            expectOneLine(r, 1, {"bad-model", "nothing from d1b2c3d4e5f60718 for 2.5 s"});
+            expectOneLine(r, 1, {"bad-model", "relay:d1b2c3d4e5f60718", "no data for 2.5 s"});
             QVERIFY(!fs::exists(fs::path(d.toStdString()) / "bad-model.gguf"));
         }
     }

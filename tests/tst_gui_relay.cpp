@@ -16,6 +16,11 @@
 #include <QtTest>
 
 #include "app/StationContext.h"
+#include "app/mesh/DownloadListModel.h"
+#include "app/mesh/DownloadManager.h"
+#include "app/mesh/MeshPresence.h"
+#include "app/mesh/PeerDirectory.h"
+#include "app/mesh/PeerListModel.h"
 #include "app/relay/RelayPresence.h"
 #include "core/package/station_home.h"
 #include "core/relay/invite_issuer.h"
@@ -24,6 +29,7 @@
 #include "relay_process.h"
 #include "test_main.h"
 #include "testutil.h"
+#include "ui/DownloadRow.h"
 #include "ui/JoinMeshDialog.h"
 #include "ui/MainWindow.h"
 #include "ui/MeshView.h"
@@ -152,6 +158,69 @@ private slots:
         QVERIFY(remembered.ok());
         QVERIFY(!remembered->founder);
         QVERIFY(!remembered->tokenJson.empty());
+    }
+
+    // A node that is only on the relay (a node written like the mesh's
+    // Python nodes, behind NAT: no HTTP endpoint) gossips its catalog: the
+    // member's Mesh view lists it as reached through the relay, and its
+    // model downloads through the relay into the library, the downloads
+    // panel saying which way.
+    void aNodeOnlyOnTheRelayIsListedAndDownloadedFrom()
+    {
+        const std::string pyNode = "0a1b2c3d4e5f6071";
+        atmo::JoinTokenRequest request;
+        request.meshId = "depot-7";
+        request.issuerId = *founder_->home.nodeId();
+        request.nodeId = pyNode;
+        auto token = atmo::issueJoinToken(*founder_->home.meshKey("depot-7"), request, atmo::unixSecondsNow());
+        QVERIFY(token.ok());
+        writeFile(box_ / "py-token.json", atmo::joinTokenJson(*token));
+        const fs::path model = box_ / "py-models" / "edge-detector.gguf";
+        fs::create_directories(model.parent_path());
+        writeRandomFile(model, 5 * 1024 * 1024 + 321, 3);
+        MeshNodeProcess node;
+        QVERIFY(node.start(relay_->meshUrl("depot-7"), q(box_ / "py-token.json"), QString::fromStdString(pyNode),
+                           {"serve", q(model), "edge-detector"}));
+
+        PeerDirectory& directory = member_->window.mesh().directory();
+        const QString key = DownloadSource::relayKey(QString::fromStdString(pyNode));
+        QTRY_VERIFY_WITH_TIMEOUT(directory.rowOf(key) >= 0, 20000);
+        const PeerState& row = directory.peer(directory.rowOf(key));
+        QCOMPARE(row.origin, atmo::PeerOrigin::Relay);
+        QCOMPARE(row.displayName(), QString("python-node"));
+        PeerListModel peers(&directory);
+        const QModelIndex status = peers.index(directory.rowOf(key), PeerListModel::StatusColumn);
+        QCOMPARE(peers.data(status).toString(), QString("Reachable through the relay only"));
+
+        std::optional<atmo::MergedEntry> entry;
+        for (const auto& e : directory.merged())
+            if (e.entry.modelId == "edge-detector")
+                entry = e;
+        QVERIFY(entry);
+        const auto sources = directory.sourcesFor(*entry);
+        QCOMPARE(sources.size(), std::size_t(1));
+        QCOMPARE(sources[0].relayNode, QString::fromStdString(pyNode));
+
+        DownloadManager& downloads = member_->window.downloads();
+        const quint64 id = downloads.addModel(*entry);
+        QTRY_VERIFY_WITH_TIMEOUT(downloads.find(id)->state == atmo::TransferState::Done ||
+                                     downloads.find(id)->state == atmo::TransferState::Failed,
+                                 120000);
+        QVERIFY2(downloads.find(id)->state == atmo::TransferState::Done, qPrintable(downloads.find(id)->error));
+        QVERIFY(readFile(member_->home.modelsDir() / "edge-detector.gguf") == readFile(model));
+        QCOMPARE(downloads.find(id)->peers, QStringList{key});
+        QVERIFY2(node.waitLine("COMPLETE verified"), node.out.constData());
+
+        // The panel names the way: "node … through the relay".
+        DownloadListModel list(&downloads);
+        DownloadRow view;
+        view.refresh(list.index(downloads.rowOf(id), 0));
+        QVERIFY2(view.peersLabel()->text().contains("from node " + QString::fromStdString(pyNode) + " through the relay"),
+                 qPrintable(view.peersLabel()->text()));
+
+        // The node leaves the relay: its row and its catalog go.
+        node.process.kill();
+        QTRY_VERIFY_WITH_TIMEOUT(directory.rowOf(key) < 0, 20000);
     }
 
     void aStationStartedAgainRejoins()

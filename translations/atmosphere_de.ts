@@ -598,6 +598,14 @@
         <source>Open %1 in Import and Verify</source>
         <translation>%1 in Import und Prüfung öffnen</translation>
     </message>
+    <message>
+        <source>node %1 through the relay</source>
+        <translation>Knoten %1 über das Relay</translation>
+    </message>
+    <message>
+        <source>%1 (direct HTTP)</source>
+        <translation>%1 (direkt über HTTP)</translation>
+    </message>
 </context>
 <context>
     <name>DownloadsPanel</name>
@@ -2538,6 +2546,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
             <numerusform>%n Katalogeinträge abgelehnt, der erste: %1</numerusform>
         </translation>
     </message>
+    <message>
+        <source>the mesh&apos;s relay</source>
+        <translation>das Relay des Mesh</translation>
+    </message>
 </context>
 <context>
     <name>PeerListModel</name>
@@ -2616,6 +2628,22 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Remembered</source>
         <translation>Gemerkt</translation>
+    </message>
+    <message>
+        <source>Node %1 on the mesh&apos;s relay</source>
+        <translation>Knoten %1 am Relay des Mesh</translation>
+    </message>
+    <message>
+        <source>The mesh&apos;s relay</source>
+        <translation>Relay des Mesh</translation>
+    </message>
+    <message>
+        <source>Reachable through the relay only</source>
+        <translation>Nur über das Relay erreichbar</translation>
+    </message>
+    <message>
+        <source>Reachable through the relay only (%1)</source>
+        <translation>Nur über das Relay erreichbar (%1)</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,7 @@
 #include "app/Format.h"
 #include "app/ModelRoles.h"
 #include "app/mesh/DownloadListModel.h"
+#include "app/mesh/DownloadSpec.h"
 #include "ui/ElidedLabel.h"
 #include "ui/Icons.h"
 #include "ui/StatusColors.h"
@@ -146,7 +147,11 @@ void DownloadRow::refresh(const QModelIndex& index)
 
     const quint64 doneBytes = v(M::BytesDoneRole).toULongLong();
     const quint64 total = v(M::BytesTotalRole).toULongLong();
-    const QStringList peers = v(M::PeersRole).toStringList();
+    // Each source with the way it is reached: direct HTTP, or the mesh's relay.
+    QStringList peers;
+    for (const QString& peer : v(M::PeersRole).toStringList())
+        peers << (DownloadSource::isRelayKey(peer) ? tr("node %1 through the relay").arg(peer.mid(6))
+                                                   : tr("%1 (direct HTTP)").arg(peer));
     QStringList parts, info;
     if (done) {
         parts << Format::bytes(total);

@@ -96,6 +96,11 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     downloads_ = new DownloadManager(home, &presence_->directory(), this);
     downloads_->setCaps(context_.settings().downloadCaps());
     presence_->attachDownloads(downloads_); // landed models are served; the library is not fetched again
+    // The mesh on its relay: nodes there join the directory, downloads reach
+    // them through the link, and the library is offered there too.
+    presence_->attachRelay(relay_);
+    connect(relay_, &RelayPresence::clientChanged, downloads_,
+            [this](RelayClient* client) { downloads_->setRelay(client, relay_->nodeId()); });
     packages_ = new PeerPackages(&presence_->directory(), this);
     mesh_->setDownloads(downloads_, packages_, fromFsPath(home.downloadsDir()));
     // A model counts as here by the one predicate of core/mesh/model_presence.h

@@ -15,6 +15,7 @@
 #include "CliContext.h"
 #include "Commands.h"
 #include "MeshDiscovery.h"
+#include "PullRun.h"
 #include "RelayPull.h"
 
 #include "app/mesh/MeshDownload.h"
@@ -264,74 +265,48 @@ int modelPull(const QStringList& args)
         }
     }
 
-    if (relaySource) {
-        const RelayPullResult r = fetchOverRelay(ctx, *relaySource, dest,
-                           int((p.isSet("stall-timeout") ? stall : kRelayIdleSeconds) * 1000));
-        if (r.paused)
-            return Failed;
-        if (!r.ok)
-            return r.exitCode; // reported
-        printPulled(ctx, entry, q(r.path.string()), r.bytesReceived, r.resumed,
-                    {{"mode", "relay"}, {"peer", relaySource->peerNodeId}, {"relay", relaySource->relayUrl}});
-        return Ok;
-    }
-
-    const std::vector<DownloadSource> sources = directory.sourcesFor(*match);
+    // The sources: LAN peers over HTTP, or the node the relay found (the
+    // same download engine either way: one journal, one final check).
+    const std::vector<DownloadSource> sources =
+        relaySource ? std::vector<DownloadSource>{DownloadSource::viaRelay(relaySource->peerNodeId)}
+                    : directory.sourcesFor(*match);
     if (sources.empty())
         return ctx.fail(id + ": no peer that has this model offers an HTTP endpoint");
-    QJsonArray sourceKeys;
-    for (const auto& source : sources)
-        sourceKeys.append(source.nodeKey);
 
     MeshDownloadOptions options;
     options.stallTimeoutMs = static_cast<int>((p.isSet("stall-timeout") ? stall : kHttpStallSeconds) * 1000);
+    options.relayStallTimeoutMs = static_cast<int>((p.isSet("stall-timeout") ? stall : kRelayIdleSeconds) * 1000);
     MeshDownload download(entry, sources, dest, options);
     download.setDirectory(&directory);
-
-    atmo::CancelToken interrupt;
-    installCancelOnSignal(interrupt);
-    TerminalProgress bar(!ctx.json());
-    QEventLoop loop;
-    bool paused = false;
-    QObject::connect(&download, &MeshDownload::progressChanged, &loop, [&](const atmo::DownloadProgress& pr) {
-        bar.onProgress({atmo::Phase::Downloading, pr.bytesDownloaded, pr.totalBytes, s(id)});
-    });
-    QObject::connect(&download, &MeshDownload::phaseProgress, &loop, [&](atmo::Phase phase, quint64 d, quint64 t) {
-        bar.onProgress({phase, d, t, s(id)});
-    });
-    QObject::connect(&download, &MeshDownload::peerProblem, &loop, [&](const QString&, const QString& message) {
-        bar.done();
-        std::cerr << "atmosphere: note: " << s(id) << ": " << s(message) << "\n";
-    });
-    QObject::connect(&download, &MeshDownload::retrying, &loop, [&](const QString& message) {
-        bar.done();
-        std::cerr << "atmosphere: note: " << s(message) << "\n";
-    });
-    QObject::connect(&download, &MeshDownload::finished, &loop, [&] { loop.quit(); });
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (interrupt.cancelled() && !paused) {
-            paused = true;
-            download.pause();
-            loop.quit();
-        }
-    });
-    poll.start(100);
-    QTimer::singleShot(0, &download, &MeshDownload::start);
-    loop.exec();
-    bar.done();
-
-    if (paused) {
-        const auto pr = download.progress();
-        std::cerr << "atmosphere: " << s(id) << ": paused at " << atmo::humanBytes(pr.bytesDownloaded) << " of "
-                  << atmo::humanBytes(pr.totalBytes) << "; run the same command again to resume\n";
+    RelayClient* relay = relaySource ? relaySource->relay.get() : nullptr;
+    if (relay)
+        download.setRelay(relay, relaySource->nodeId);
+    const PullRun run = runPull(ctx, download, id, int(sources.size()), relay);
+    if (relay)
+        relay->stop();
+    if (run.end == PullRun::End::Paused)
         return Failed;
+    if (run.end == PullRun::End::Failed)
+        return ctx.fail(run.error);
+
+    // Which way each source was reached, and what it brought.
+    QJsonArray sourceKeys, used;
+    for (const auto& source : sources) {
+        sourceKeys.append(source.nodeKey);
+        quint64 bytes = 0;
+        for (const auto& stats : download.peerStats())
+            if (q(stats.peer) == source.endpoint)
+                bytes = stats.bytesReceived;
+        used.append(QJsonObject{{"peer", source.nodeKey},
+                                {"mode", source.relayNode.isEmpty() ? "http" : "relay"},
+                                {"bytes_received", static_cast<qint64>(bytes)}});
     }
-    if (download.state() != MeshDownload::State::Finished)
-        return ctx.fail(download.error());
+    QJsonObject how = relaySource ? QJsonObject{{"mode", "relay"}, {"peer", relaySource->peerNodeId},
+                                                {"relay", relaySource->relayUrl}}
+                                  : QJsonObject{{"mode", "http"}, {"peers", sourceKeys}};
+    how.insert("sources", used);
     printPulled(ctx, entry, q(download.finalPath().string()), download.bytesReceived(),
-                download.openReport().kind == atmo::JournalOpenReport::Resumed,
-                {{"mode", "http"}, {"peers", sourceKeys}});
+                download.openReport().kind == atmo::JournalOpenReport::Resumed, how);
     return Ok;
 }
 

@@ -9,7 +9,6 @@
 #include "app/mesh/DownloadSpec.h"
 #include "app/relay/RelayClient.h"
 #include "app/relay/RelayConfig.h"
-#include "app/relay/RelayModelFetch.h"
 #include "core/base/fs_util.h"
 #include "core/relay/relay_membership.h"
 
@@ -115,94 +114,6 @@ std::optional<RelaySource> findOnRelay(const Context& ctx, const QString& modelI
     source.entry = offer.entry;
     source.httpEndpoint = offer.httpEndpoint;
     return source;
-}
-
-RelayPullResult fetchOverRelay(const Context& ctx, RelaySource& source, const std::filesystem::path& dest,
-                               int idleTimeoutMs)
-{
-    RelayPullResult result;
-    const QString id = q(source.entry.modelId);
-    const DownloadSpec spec = DownloadSpec::forModel(source.entry);
-    if (!spec.problem().isEmpty()) {
-        result.exitCode = ctx.fail(spec.problem());
-        return result;
-    }
-    RelayModelFetch::Options options;
-    options.idleTimeoutMs = idleTimeoutMs;
-    RelayModelFetch fetch(source.relay.get(), source.entry, source.nodeId, source.peerNodeId, dest / spec.fileName,
-                          options);
-
-    atmo::CancelToken interrupt;
-    installCancelOnSignal(interrupt);
-    TerminalProgress bar(!ctx.json());
-    QEventLoop loop;
-    QObject::connect(&fetch, &RelayModelFetch::progressChanged, &loop, [&](const atmo::DownloadProgress& pr) {
-        bar.onProgress({atmo::Phase::Downloading, pr.bytesDownloaded, pr.totalBytes, s(id)});
-    });
-    QObject::connect(&fetch, &RelayModelFetch::phaseProgress, &loop, [&](atmo::Phase phase, quint64 d, quint64 t) {
-        bar.onProgress({phase, d, t, s(id)});
-    });
-    QObject::connect(&fetch, &RelayModelFetch::finished, &loop, &QEventLoop::quit);
-    QObject::connect(source.relay.get(), &RelayClient::stateChanged, &loop,
-                     [&](RelayClient::State state, const QString& message) {
-                         if (state == RelayClient::State::Replaced)
-                             // Another connection of this node (a running `atmosphere serve` or
-                             // window on this home) took the link, and a pull never takes it back.
-                             fetch.abandon(q(source.entry.modelId) + ": " + message +
-                                               " (another program of this station is on the relay as the "
-                                               "same node; pull while it is stopped)",
-                                           atmo::ErrorCode::Busy);
-                         else if (state == RelayClient::State::Refused)
-                             fetch.abandon(q(source.entry.modelId) + ": " + message, atmo::ErrorCode::Untrusted);
-                         if (state != RelayClient::State::Backoff)
-                             return;
-                         bar.done();
-                         std::cerr << "atmosphere: note: relay link lost: " << s(message) << std::endl;
-                     });
-    QObject::connect(&fetch, &RelayModelFetch::requested, &loop, [&](quint64 from, bool again) {
-        if (!again)
-            return;
-        bar.done();
-        std::cerr << "atmosphere: note: " << s(id) << ": asking again from " << atmo::humanBytes(from) << " of "
-                  << atmo::humanBytes(source.entry.sizeBytes) << std::endl;
-    });
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (interrupt.cancelled())
-            fetch.pause();
-    });
-    poll.start(100);
-    QTimer::singleShot(0, &fetch, &RelayModelFetch::start);
-    loop.exec();
-    bar.done();
-
-    result.path = fetch.finalPath();
-    result.bytesReceived = fetch.bytesReceived();
-    result.resumed = fetch.resumed();
-    switch (fetch.state()) {
-    case RelayModelFetch::State::Finished: {
-        // The catalog entry beside the file, as an HTTP download leaves it.
-        const auto entryFile = dest / (source.entry.modelId + ".json");
-        if (auto written = atmo::writeFileAtomic(entryFile, atmo::catalogEntryToJson(source.entry)); !written)
-            std::cerr << "atmosphere: note: " << written.message() << "\n";
-        result.ok = true;
-        break;
-    }
-    case RelayModelFetch::State::Paused: {
-        const auto pr = fetch.progress();
-        std::cerr << "atmosphere: " << s(id) << ": paused at " << atmo::humanBytes(pr.bytesDownloaded) << " of "
-                  << atmo::humanBytes(pr.totalBytes) << "; run the same command again to resume\n";
-        result.paused = true;
-        break;
-    }
-    default: result.exitCode = ctx.fail(atmo::Error{s(fetch.error()), fetch.errorCode()}); break;
-    }
-    // The sender hears the last ack or cancel before the link goes.
-    QEventLoop drain;
-    QTimer::singleShot(200, &drain, &QEventLoop::quit);
-    drain.exec();
-    source.relay->stop();
-    return result;
 }
 
 } // namespace cli

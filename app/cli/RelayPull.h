@@ -1,7 +1,8 @@
 // `atmosphere model pull` through the mesh's relay: join the mesh this
-// station belongs to (atmosphere mesh join|register), learn which nodes
-// offer the model from their gossiped model_catalog messages, and fetch it
-// from one of them in `websocket_chunked` mode (app/relay/RelayModelFetch).
+// station belongs to (atmosphere mesh join|register) and learn which nodes
+// offer the model from their gossiped model_catalog messages; the download
+// itself is a MeshDownload with that node as its source
+// (app/relay/RelayRangeFetch, websocket_chunked).
 #pragma once
 
 #include <QString>
@@ -35,19 +36,5 @@ std::optional<RelaySource> findOnRelay(const Context& ctx, const QString& modelI
 
 // Whether this station remembers a mesh membership on a relay.
 bool hasRelayMembership(const Context& ctx);
-
-struct RelayPullResult {
-    bool ok = false;
-    bool paused = false;
-    std::filesystem::path path;
-    quint64 bytesReceived = 0;
-    bool resumed = false;
-    int exitCode = Failed; // when neither ok nor paused: the failure's, already reported
-};
-
-// Fetches source.entry into dest; progress on the terminal, Ctrl-C pauses.
-// Reports a failure itself (one line).
-RelayPullResult fetchOverRelay(const Context& ctx, RelaySource& source, const std::filesystem::path& dest,
-                               int idleTimeoutMs);
 
 } // namespace cli

@@ -18,10 +18,10 @@ void ChunkFetch::arrived(std::uint64_t n, atmo::SteadyTime now)
     windowBytes_ += n;
 }
 
-ChunkFetch::Status ChunkFetch::fail(const QString& why, bool badData)
+ChunkFetch::Status ChunkFetch::fail(const QString& why, Fault fault)
 {
     failure_ = why;
-    badData_ = badData;
+    fault_ = fault;
     status_ = Status::Failed;
     return status_;
 }

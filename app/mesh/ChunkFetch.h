@@ -44,6 +44,12 @@ public:
         Complete, // every byte of the assignment was handed over
         Failed,   // failure() says why; chunks from nextChunk() on were not delivered
     };
+    // Whose fault a failure was.
+    enum class Fault {
+        Peer,    // it did not deliver (an error, a closed connection, a cancel): dropped
+        BadData, // its bytes were wrong: marked bad
+        OurLink, // our way to it went down (the relay link): it stays usable, asked again once back
+    };
 
     ChunkFetch(Host& host, atmo::RangePlan& plan, const QString& peer, const atmo::Assignment& assignment);
     virtual ~ChunkFetch() = default;
@@ -53,8 +59,7 @@ public:
     virtual Status pump() = 0;
     Status status() const { return status_; }
     const QString& failure() const { return failure_; }
-    // Failed because the peer's bytes were wrong (not merely absent).
-    bool failedOnBadData() const { return badData_; }
+    Fault fault() const { return fault_; }
 
     const QString& peer() const { return peer_; }
     const atmo::Assignment& assignment() const { return a_; }
@@ -85,7 +90,7 @@ protected:
     void heldBack(atmo::SteadyTime now);
     // n bytes came from the peer.
     void arrived(std::uint64_t n, atmo::SteadyTime now);
-    Status fail(const QString& why, bool badData = false);
+    Status fail(const QString& why, Fault fault = Fault::Peer);
 
     Host& host_;
     atmo::RangePlan& plan_;
@@ -94,7 +99,7 @@ protected:
     atmo::Assignment a_;
     Status status_ = Status::Open;
     QString failure_;
-    bool badData_ = false;
+    Fault fault_ = Fault::Peer;
     bool sizeProven_ = false;
     std::uint32_t chunk_ = 0;     // the chunk being filled
     atmo::SteadyTime lastByte_;

@@ -360,6 +360,7 @@ void DownloadManager::launch(Row& r)
     auto* d = new MeshDownload(r.spec, r.sources, destFor(r), options_, this);
     r.download = d;
     d->setDirectory(directory_);
+    d->setRelay(relay_, ownNodeId_);
     d->setRateLimit(caps_.capFor(r.spec.sizeBytes));
     const quint64 id = r.item.id;
     connect(d, &MeshDownload::stateChanged, this, [this, id](MeshDownload::State s) {

@@ -50,6 +50,7 @@
 #include "core/transfer/transfer_queue.h"
 
 class PeerDirectory;
+class RelayClient;
 
 class DownloadManager : public QObject {
     Q_OBJECT
@@ -108,6 +109,14 @@ public:
 
     void setCaps(const atmo::BandwidthCaps& caps);
     atmo::BandwidthCaps caps() const { return caps_; }
+
+    // The mesh's relay link for sources reached through it (see
+    // MeshDownload::setRelay), for the transfers started from now on.
+    void setRelay(RelayClient* relay, const QString& ownNodeId)
+    {
+        relay_ = relay;
+        ownNodeId_ = ownNodeId;
+    }
 
     // Options for the transfers started from now on (stall timeout, ...).
     void setDownloadOptions(const MeshDownloadOptions& options) { options_ = options; }
@@ -177,6 +186,8 @@ private:
     atmo::TransferQueue queue_;
     atmo::BandwidthCaps caps_;
     MeshDownloadOptions options_;
+    QPointer<RelayClient> relay_;
+    QString ownNodeId_;
     std::shared_ptr<atmo::HashCache> cache_;
     atmo::LibraryIndex library_;
     std::vector<std::unique_ptr<Row>> rows_;

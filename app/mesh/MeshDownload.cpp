@@ -69,6 +69,19 @@ MeshDownload::~MeshDownload()
     // The journal's destructor records a clean close: destroying the object pauses.
 }
 
+void MeshDownload::setRelay(RelayClient* relay, const QString& ownNodeId)
+{
+    disconnect(relayState_);
+    relay_ = relay;
+    ownNodeId_ = ownNodeId;
+    if (relay)
+        // Nodes waiting for the link are asked again, from what the journal has.
+        relayState_ = connect(relay, &RelayClient::stateChanged, this, [this](RelayClient::State state) {
+            if (state == RelayClient::State::Joined && state_ == State::Running)
+                schedule();
+        });
+}
+
 void MeshDownload::setRateLimit(std::uint64_t bytesPerSecond) { throttle_.setRate(bytesPerSecond); }
 
 // None while too many chunks wait for the disk (a commit's end pumps
@@ -142,7 +155,8 @@ void MeshDownload::start()
     if (need > 0 && (free < kFreeSpaceMarginBytes || free - kFreeSpaceMarginBytes < need))
         return fail(id + ": not enough space in " + q(dest_.string()) + ": needs " + q(atmo::humanBytes(need)) +
                     " (and " + q(atmo::humanBytes(kFreeSpaceMarginBytes)) + " kept free), " +
-                    q(atmo::humanBytes(free)) + " free; the size is what " + peerList(sourceNames()) + " claimed");
+                    q(atmo::humanBytes(free)) + " free; the size is what " + peerList(sourceNames()) + " claimed",
+                    atmo::ErrorCode::NoSpace);
 
     setState(State::Preparing);
     if (options_.askChunkLists && !spec_.chunkListPath.isEmpty() && sources_.size() > 1 && chunkHashes_.empty() &&
@@ -178,6 +192,16 @@ void MeshDownload::openJournal(std::vector<std::string> chunkHashes, std::uint64
     target.size = spec_.sizeBytes;
     target.sha256 = spec_.sha256;
     target.chunkSize = chunkSize != 0 ? chunkSize : atmo::defaultChunkSize(spec_.sizeBytes);
+    if (chunkSize == 0 && !sources_.empty() &&
+        std::all_of(sources_.begin(), sources_.end(), [](const auto& src) { return !src.relayNode.isEmpty(); })) {
+        // Only through the relay: a dropped link loses the chunk being
+        // filled, so smaller chunks (1 MiB: ~4 s at the protocol's 2 Mbps
+        // cap). A journal already on disk keeps its own size.
+        std::uint64_t c = kRelayJournalChunkSize;
+        while (c < target.chunkSize && spec_.sizeBytes / c >= atmo::kMaxDownloadChunks)
+            c *= 2;
+        target.chunkSize = c;
+    }
     target.chunkHashes = std::move(chunkHashes);
     sizeProven_ = false;
     atmo::JournalOptions journalOptions;
@@ -249,6 +273,8 @@ void MeshDownload::schedule()
             plan_->failed(p.peer, 0, atmo::ChunkFailure::Dropped, s(why)); // holds nothing: only excluded
             return schedule();
         }
+        if (!relayNode.isEmpty() && relay_->state() != RelayClient::State::Joined)
+            continue; // until the link is back (onTick gives up after relayLinkWaitMs)
         auto a = plan_->next(p.peer, now, options_.chunksPerRequest);
         if (!a)
             continue;
@@ -275,7 +301,7 @@ void MeshDownload::onExhausted()
         emit retrying(q(spec_.key) + ": " + peerList(rounds_.roundPeers()) + " fetches the rest alone");
         return startRound();
     }
-    fail(noPeerLeft({}));
+    fail(noPeerLeft({}), noPeerLeftCode());
 }
 
 void MeshDownload::service(ChunkFetch* fetch)
@@ -299,11 +325,17 @@ void MeshDownload::service(ChunkFetch* fetch)
         std::erase_if(fetches_, [fetch](const auto& f) { return !f || f.get() == fetch; });
         break;
     case ChunkFetch::Status::Failed:
-        // Both take the text by value: they destroy the fetch that holds it.
-        if (fetch->failedOnBadData()) {
+        // They take the text by value: they destroy the fetch that holds it.
+        switch (fetch->fault()) {
+        case ChunkFetch::Fault::BadData:
             dropPeer(fetch->peer(), atmo::ChunkFailure::Mismatch, fetch->failure());
-        } else {
+            break;
+        case ChunkFetch::Fault::OurLink:
+            dropRequest(fetch, atmo::ChunkFailure::Cancelled, {}); // the node stays; asked again once the link is back
+            break;
+        case ChunkFetch::Fault::Peer:
             dropRequest(fetch, atmo::ChunkFailure::Dropped, fetch->failure());
+            break;
         }
         break;
     }
@@ -417,9 +449,9 @@ void MeshDownload::onTick()
     std::vector<std::pair<ChunkFetch*, QString>> stalled;
     const std::chrono::milliseconds window(options_.rateWindowMs);
     for (auto& f : fetches_) {
-        if (now - f->lastActivity() > std::chrono::milliseconds(options_.stallTimeoutMs))
-            stalled.emplace_back(f.get(), QStringLiteral("stalled: no data for %1 s")
-                                              .arg(options_.stallTimeoutMs / 1000.0, 0, 'f', 1));
+        const int stallMs = DownloadSource::isRelayKey(f->peer()) ? options_.relayStallTimeoutMs : options_.stallTimeoutMs;
+        if (now - f->lastActivity() > std::chrono::milliseconds(stallMs))
+            stalled.emplace_back(f.get(), QStringLiteral("stalled: no data for %1 s").arg(stallMs / 1000.0, 0, 'f', 1));
         else if (options_.minRateBytesPerSec > 0)
             if (auto bytes = f->tooSlow(now, options_.minRateBytesPerSec, window))
                 stalled.emplace_back(f.get(), QStringLiteral("stalled: %1 bytes in %2 s, less than the %3/s accepted")
@@ -429,9 +461,39 @@ void MeshDownload::onTick()
     }
     for (const auto& [f, why] : stalled)
         dropRequest(f, atmo::ChunkFailure::Dropped, why);
+    const bool gaveUp = giveUpOnRelayLink();
     emitProgress(false);
-    if (!stalled.empty())
+    if (!stalled.empty() || gaveUp)
         schedule();
+}
+
+// Nodes through the relay wait while our link is down (schedule()); after
+// relayLinkWaitMs without it they are dropped, and the download goes on
+// with the others or fails naming why.
+bool MeshDownload::giveUpOnRelayLink()
+{
+    std::vector<std::string> waiting;
+    if (relay_ && relay_->state() != RelayClient::State::Joined)
+        for (const auto& p : plan_->peers())
+            if (p.state == atmo::PeerState::Usable && DownloadSource::isRelayKey(q(p.peer)))
+                waiting.push_back(p.peer);
+    if (waiting.empty()) {
+        relayDown_.invalidate();
+        return false;
+    }
+    if (!relayDown_.isValid())
+        relayDown_.start();
+    if (relayDown_.elapsed() < options_.relayLinkWaitMs)
+        return false;
+    const QString why = QStringLiteral("the mesh's relay could not be reached for %1 s: %2")
+                            .arg(options_.relayLinkWaitMs / 1000)
+                            .arg(relay_->stateMessage());
+    for (const auto& peer : waiting) {
+        dropPeer(q(peer), atmo::ChunkFailure::Dropped, why);
+        plan_->failed(peer, 0, atmo::ChunkFailure::Dropped, s(why));
+    }
+    relayDown_.invalidate();
+    return true;
 }
 
 void MeshDownload::maybeFinish()
@@ -477,7 +539,7 @@ void MeshDownload::onFinishReport(const atmo::Result<atmo::FinishReport>& report
         convict(c);
     const std::vector<QString> next = rounds_.roundPeers();
     if (next.empty())
-        return fail(noPeerLeft(report->actualSha256));
+        return fail(noPeerLeft(report->actualSha256), atmo::ErrorCode::BadData);
     // A list of per-chunk hashes that let a wrong file through is not trusted again.
     chunkHashes_.clear();
     emit retrying(id + ": the file did not match the catalog's SHA-256; fetching it again from " + peerList(next) +
@@ -523,9 +585,19 @@ void MeshDownload::halt()
     disk_->stop();
 }
 
-void MeshDownload::fail(const QString& message)
+atmo::ErrorCode MeshDownload::noPeerLeftCode() const
+{
+    bool bad = !rounds_.convicted().empty();
+    if (plan_)
+        for (const auto& p : plan_->peers())
+            bad = bad || p.state == atmo::PeerState::Bad;
+    return bad ? atmo::ErrorCode::BadData : atmo::ErrorCode::Failed;
+}
+
+void MeshDownload::fail(const QString& message, atmo::ErrorCode code)
 {
     error_ = message;
+    errorCode_ = code;
     halt();
     // What is on disk stays for a later attempt when it holds a committed
     // chunk; a part file with none is removed (see MeshDownload.h).

@@ -63,6 +63,7 @@
 #include "core/transfer/download_journal.h"
 #include "core/transfer/download_progress.h"
 #include "core/base/progress.h"
+#include "core/base/result.h"
 #include "core/transfer/range_plan.h"
 
 #include "app/mesh/ChunkListQuery.h"
@@ -86,6 +87,11 @@ struct MeshDownloadOptions {
     int maxPendingChunks = 6;           // chunks waiting for the disk before reading pauses
     bool askChunkLists = true;          // ask /v1/models/{id}/chunks (only when several peers)
     bool endGame = true;                // duplicate a slow peer's last chunks (RangePlan's end-game)
+    // Nodes through the relay: a sender with no piece for this long is
+    // dropped (it resends a piece after 30 s without an ack), and nodes
+    // that wait for our relay link to come back are dropped after relayLinkWaitMs.
+    int relayStallTimeoutMs = 65000;
+    int relayLinkWaitMs = 150000;
 };
 
 class MeshDownload : public QObject, private ChunkFetch::Host {
@@ -103,6 +109,8 @@ public:
     }
     ~MeshDownload() override;
 
+    // The journal's chunk when every source is through the relay (see openJournal).
+    static constexpr std::uint64_t kRelayJournalChunkSize = 1ull << 20;
     // Kept free beyond what a download reserves.
     static constexpr std::uint64_t kFreeSpaceMarginBytes = atmo::kFreeSpaceMarginBytes;
 
@@ -112,11 +120,7 @@ public:
     // The relay link for sources reached through the mesh's relay
     // (DownloadSource::relayNode), and our node id on it. Without one such
     // sources fail at once, saying so.
-    void setRelay(RelayClient* relay, const QString& ownNodeId)
-    {
-        relay_ = relay;
-        ownNodeId_ = ownNodeId;
-    }
+    void setRelay(RelayClient* relay, const QString& ownNodeId);
 
     // Caps the download's total rate over all its peers (bytes per second,
     // 0 = uncapped); takes effect at once, also while running.
@@ -130,6 +134,9 @@ public:
     const DownloadSpec& spec() const { return spec_; }
     State state() const { return state_; }
     QString error() const { return error_; }
+    // The failure's kind: BadData when peers sent wrong bytes, else Failed
+    // (or what the disk said: NoSpace, Io...).
+    atmo::ErrorCode errorCode() const { return errorCode_; }
     std::filesystem::path finalPath() const;
     std::filesystem::path entryPath() const; // empty when the spec has no catalog entry
     const atmo::JournalOpenReport& openReport() const { return openReport_; }
@@ -159,7 +166,8 @@ private:
     void chunkArrived(const ChunkFetch& fetch, std::uint32_t chunk, QByteArray bytes) override;
     void fetchActivity(ChunkFetch& fetch) override;
 
-    void fail(const QString& message);
+    void fail(const QString& message, atmo::ErrorCode code = atmo::ErrorCode::Failed);
+    atmo::ErrorCode noPeerLeftCode() const;
     void setState(State s);
     void askChunkLists();
     void openJournal(std::vector<std::string> chunkHashes, std::uint64_t chunkSize);
@@ -178,6 +186,7 @@ private:
     void drainAll();
     void onTick();
     void maybeFinish();
+    bool giveUpOnRelayLink();
     void onFinishReport(const atmo::Result<atmo::FinishReport>& report);
     void retireRound();
     void convict(const DownloadRounds::Conviction& c);
@@ -195,6 +204,7 @@ private:
     JournalWorker* disk_;
     State state_ = State::Idle;
     QString error_;
+    atmo::ErrorCode errorCode_ = atmo::ErrorCode::Failed;
     quint64 generation_ = 0; // bumps on pause/cancel: late callbacks of an older run are ignored
 
     std::unique_ptr<atmo::RangePlan> plan_;
@@ -206,6 +216,8 @@ private:
     std::vector<std::unique_ptr<ChunkFetch>> awaitingVerdict_;
     QPointer<RelayClient> relay_;
     QString ownNodeId_;
+    QMetaObject::Connection relayState_;
+    QElapsedTimer relayDown_; // valid while relay nodes wait for our link
     ChunkListQuery* listQuery_ = nullptr;
     PeerOutcomes outcomes_;
     std::vector<std::string> chunkHashes_;

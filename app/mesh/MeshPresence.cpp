@@ -9,6 +9,7 @@
 #include "app/mesh/MeshNode.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerServer.h"
+#include "app/relay/RelayPresence.h"
 #include "core/package/station_home.h"
 
 MeshPresence::MeshPresence(atmo::StationHome home, QObject* parent)
@@ -80,6 +81,20 @@ void MeshPresence::start(const Options& options)
     emit statusChanged();
 }
 
+void MeshPresence::attachRelay(RelayPresence* relay)
+{
+    if (relay_)
+        relay_->disconnect(directory_.get());
+    relay_ = relay;
+    if (!relay)
+        return;
+    connect(relay, &RelayPresence::relayCatalog, directory_.get(), &PeerDirectory::addRelayCatalog);
+    connect(relay, &RelayPresence::relayPeerLeft, directory_.get(), &PeerDirectory::relayPeerLeft);
+    connect(relay, &RelayPresence::relayLinkDown, directory_.get(), &PeerDirectory::relayLost);
+    if (started_)
+        rescanLibrary(); // so it learns what to offer
+}
+
 void MeshPresence::attachDownloads(DownloadManager* downloads)
 {
     if (downloads_)
@@ -105,6 +120,8 @@ QStringList MeshPresence::peersAddedByHand() const
 
 void MeshPresence::rescanLibrary()
 {
+    if (!started_)
+        return; // start() scans (a download can land before the presence started)
     if (watcher_.isRunning()) {
         rescanWanted_ = true;
         return;
@@ -138,6 +155,8 @@ void MeshPresence::scanFinished()
             const int count = static_cast<int>(r->models.size());
             if (downloads_)
                 downloads_->setLibrary(r->models);
+            if (relay_)
+                relay_->setModels(r->models, server_->isListening() ? server_->url() : QString());
             server_->setModels(std::move(r->models));
             emit libraryScanned(count, problems_);
         } else if (!cancel_.cancelled()) {

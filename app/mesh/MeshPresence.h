@@ -22,6 +22,7 @@ class DownloadManager;
 class MeshNode;
 class PeerDirectory;
 class PeerServer;
+class RelayPresence;
 class Settings;
 
 class MeshPresence : public QObject {
@@ -54,6 +55,8 @@ public:
     // it says so); it shares the library's hash cache and knows what the
     // library has, so nothing already here is fetched or hashed again.
     void attachDownloads(DownloadManager* downloads);
+    // The library's models are offered on the mesh's relay too, after each scan.
+    void attachRelay(RelayPresence* relay);
 
     // One line for the Mesh view: serving what where, advertised or why not.
     QString statusText() const;
@@ -72,6 +75,7 @@ private:
     std::unique_ptr<PeerServer> server_;
     std::unique_ptr<MeshNode> node_;
     QPointer<DownloadManager> downloads_;
+    QPointer<RelayPresence> relay_;
     Options options_;
     QString serverError_;
     std::shared_ptr<atmo::HashCache> cache_;

@@ -202,7 +202,7 @@ void PeerDirectory::mdnsPeerLost(const QString& instanceName)
 void PeerDirectory::refreshAll()
 {
     for (const auto& p : peers_)
-        if (p.resolved)
+        if (p.resolved && p.origin != atmo::PeerOrigin::Relay)
             fetch(p.endpoint);
 }
 
@@ -216,8 +216,8 @@ std::vector<atmo::PeerRecord> PeerDirectory::peerRecords() const
 {
     std::vector<atmo::PeerRecord> out;
     for (const auto& p : peers_) {
-        if (!p.fetched)
-            continue; // only peers we have heard from ourselves
+        if (!p.fetched || p.origin == atmo::PeerOrigin::Relay)
+            continue; // only peers we have heard from ourselves, at an address others can use
         atmo::PeerRecord r;
         r.nodeId = p.nodeId.toStdString();
         r.name = p.displayName().toStdString();
@@ -319,6 +319,16 @@ void PeerDirectory::onCatalog(const QString& endpoint, QNetworkReply* reply, boo
         if (!ownNodeId_.isEmpty() && nodeId == ownNodeId_) {
             removePeer(endpoint); // it is us, seen from outside
             return;
+        }
+        for (const auto& other : peers_) {
+            if (other.origin == atmo::PeerOrigin::Relay && other.nodeId == nodeId) {
+                // Heard through the relay before, and it answers over HTTP
+                // from here: the direct way wins. Its catalog is replaced below.
+                const QString relayRow = other.endpoint;
+                removePeer(relayRow);
+                p = find(endpoint);
+                break;
+            }
         }
         for (const auto& other : peers_) {
             if (other.endpoint != endpoint && other.nodeId == nodeId && other.fetched) {
@@ -450,8 +460,11 @@ std::vector<DownloadSource> PeerDirectory::sourcesFor(const atmo::MergedEntry& e
     std::vector<DownloadSource> out;
     for (const auto& key : entry.peers) {
         const std::string endpoint = catalog_.httpEndpoint(key);
+        const QString node = QString::fromStdString(key);
         if (!endpoint.empty())
-            out.push_back({QString::fromStdString(endpoint), QString::fromStdString(key)});
+            out.emplace_back(QString::fromStdString(endpoint), node);
+        else if (relayNodes_.contains(node))
+            out.push_back(DownloadSource::viaRelay(node));
     }
     return out;
 }

@@ -12,6 +12,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QString>
 #include <QTimer>
 
@@ -84,6 +85,20 @@ public:
     void mdnsPeerLost(const QString& instanceName);
     void refreshAll();
 
+    // The mesh's relay (app/mesh/PeerDirectoryRelay.cpp). A catalog a node
+    // gossiped there (`fromNodeId`: who the relay says sent it, whatever the
+    // payload claims). A node this station reaches over HTTP keeps its row
+    // and catalog and is only noted as being on the relay too; any other
+    // gets a row of its own (origin Relay, endpoint
+    // DownloadSource::relayKey(node id)) whose catalog joins the merge, and
+    // the HTTP endpoint it advertises is tried: once that answers, the node
+    // is a peer like any other and its relay row goes ("direct HTTP when
+    // the peer's endpoint answers from here, the relay otherwise").
+    void addRelayCatalog(const QString& fromNodeId, const QByteArray& payload);
+    void relayPeerLeft(const QString& nodeId);
+    void relayLost(); // the link is down: the relay rows and their catalogs go
+    bool onRelay(const QString& nodeId) const { return relayNodes_.contains(nodeId); }
+
     int peerCount() const { return static_cast<int>(peers_.size()); }
     const PeerState& peer(int row) const { return peers_[static_cast<std::size_t>(row)]; }
     int rowOf(const QString& endpoint) const; // resolved peers only
@@ -95,8 +110,8 @@ public:
     std::vector<atmo::MergedEntry> merged() const { return catalog_.merged(); }
     // Feeds a finished transfer's outcome into the ranking.
     void recordTransfer(const QString& nodeKey, bool ok);
-    // The peers a download of this entry can use: those with an HTTP
-    // endpoint, in the entry's ranking order.
+    // The peers a download of this entry can use, in the entry's ranking
+    // order: HTTP where the node answers over HTTP, else through the relay.
     std::vector<DownloadSource> sourcesFor(const atmo::MergedEntry& entry) const;
 
 signals:
@@ -131,4 +146,5 @@ private:
     QHash<QString, QPointer<QTimer>> refresh_;
     atmo::MeshCatalog catalog_;
     QTimer expiry_;
+    QSet<QString> relayNodes_; // node ids on the relay now
 };

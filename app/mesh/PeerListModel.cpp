@@ -38,13 +38,17 @@ QVariant PeerListModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn: return p.name;
-        case AddressColumn: return p.resolved ? p.endpoint : QStringLiteral("–");
+        case AddressColumn:
+            if (p.origin == atmo::PeerOrigin::Relay)
+                return tr("Node %1 on the mesh's relay").arg(p.nodeId);
+            return p.resolved ? p.endpoint : QStringLiteral("–");
         case FoundByColumn:
             switch (p.origin) {
             case atmo::PeerOrigin::Mdns: return tr("mDNS");
             case atmo::PeerOrigin::Manual: return tr("Added by hand");
             case atmo::PeerOrigin::ViaPeer: return tr("Via %1").arg(p.via);
             case atmo::PeerOrigin::Remembered: return tr("Remembered");
+            case atmo::PeerOrigin::Relay: return tr("The mesh's relay");
             }
             break;
         case LatencyColumn: return p.latencyMs ? tr("%1 ms").arg(*p.latencyMs, 0, 'f', 0) : QStringLiteral("–");
@@ -55,6 +59,9 @@ QVariant PeerListModel::data(const QModelIndex& index, int role) const
         case StatusColumn:
             if (!p.resolved)
                 return tr("Unresolved: no address over mDNS");
+            if (p.reachable && p.origin == atmo::PeerOrigin::Relay)
+                return p.error.isEmpty() ? tr("Reachable through the relay only")
+                                         : tr("Reachable through the relay only (%1)").arg(p.error);
             if (p.reachable)
                 return p.error.isEmpty() ? tr("Reachable") : tr("Reachable (%1)").arg(p.error);
             if (!p.fetched && p.error.isEmpty())

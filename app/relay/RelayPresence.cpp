@@ -3,9 +3,49 @@
 #include "app/QtStrings.h"
 #include "app/relay/RelayConfig.h"
 
-RelayPresence::RelayPresence(atmo::StationHome home, QObject* parent) : QObject(parent), home_(std::move(home)) {}
+RelayPresence::RelayPresence(atmo::StationHome home, QObject* parent) : QObject(parent), home_(std::move(home))
+{
+    if (auto id = home_.nodeId())
+        nodeId_ = q(*id);
+}
 
-RelayPresence::~RelayPresence() = default;
+RelayPresence::~RelayPresence()
+{
+    server_.reset(); // it sends through the client
+}
+
+void RelayPresence::setModels(std::vector<atmo::LocalModel> models, const QString& httpEndpoint)
+{
+    models_ = std::move(models);
+    const bool endpointChanged = httpEndpoint != httpEndpoint_;
+    httpEndpoint_ = httpEndpoint;
+    if (endpointChanged)
+        makeServer();
+    else if (server_)
+        server_->setModels(models_);
+}
+
+void RelayPresence::setCaps(const atmo::RelayCaps& caps)
+{
+    caps_ = caps;
+    makeServer();
+}
+
+// The model server for the link in use, made anew when the link, the
+// endpoint or the caps change (transfers running are cut; their
+// requesters ask again from what they have).
+void RelayPresence::makeServer()
+{
+    server_.reset();
+    if (!client_)
+        return;
+    RelayModelServer::Options options;
+    options.caps = caps_;
+    const QString name = q(home_.nodeName(s(nodeId_)));
+    server_ = std::make_unique<RelayModelServer>(client_.get(), RelayModelServer::Identity{nodeId_, name, httpEndpoint_},
+                                                 options);
+    server_->setModels(models_);
+}
 
 void RelayPresence::setTimings(int joinTimeoutMs, int backoffMinMs, int backoffMaxMs)
 {
@@ -54,13 +94,28 @@ void RelayPresence::start()
 
 void RelayPresence::adopt(std::unique_ptr<RelayClient> client)
 {
-    if (client_)
+    server_.reset();
+    if (client_) {
+        client_->disconnect(this);
         client_->stop();
+        emit relayLinkDown();
+    }
     client_ = std::move(client);
     if (client_) {
-        connect(client_.get(), &RelayClient::stateChanged, this, &RelayPresence::changed);
+        connect(client_.get(), &RelayClient::stateChanged, this, [this](RelayClient::State state) {
+            if (state != RelayClient::State::Joined)
+                emit relayLinkDown();
+            emit changed();
+        });
         connect(client_.get(), &RelayClient::peersChanged, this, &RelayPresence::changed);
+        connect(client_.get(), &RelayClient::peerLeft, this, &RelayPresence::relayPeerLeft);
+        connect(client_.get(), &RelayClient::message, this, [this](const QString& from, const QByteArray& payload) {
+            if (payload.contains("model_catalog")) // the rest are transfers, for their fetches and the server
+                emit relayCatalog(from, payload);
+        });
+        makeServer();
     }
+    emit clientChanged(client_.get());
     emit changed();
 }
 

@@ -53,11 +53,13 @@ RelayRangeFetch::RelayRangeFetch(Host& host, atmo::RangePlan& plan, RelayClient&
                                     if (state == RelayClient::State::Joined || !linkLost_.isEmpty())
                                         return;
                                     linkLost_ = "could not be reached: " + message;
+                                    ourLink_ = true;
                                     host_.fetchActivity(*this);
                                 });
-    if (relay.state() != RelayClient::State::Joined)
+    if (relay.state() != RelayClient::State::Joined) {
         linkLost_ = "could not be reached: " + relay.stateMessage();
-    else
+        ourLink_ = true;
+    } else
         send(stream_.requestMessage());
 }
 
@@ -84,8 +86,10 @@ void RelayRangeFetch::send(const std::string& payload)
 {
     QString error;
     if (!relay_ || !relay_->sendDirect(q(stream_.target().peerNodeId), QByteArray::fromStdString(payload), &error))
-        if (linkLost_.isEmpty())
+        if (linkLost_.isEmpty()) {
             linkLost_ = "could not be reached: " + (relay_ ? error : QStringLiteral("the relay link is gone"));
+            ourLink_ = !relay_ || relay_->state() != RelayClient::State::Joined;
+        }
 }
 
 RelayRangeFetch::Status RelayRangeFetch::pump()
@@ -93,9 +97,10 @@ RelayRangeFetch::Status RelayRangeFetch::pump()
     if (status_ != Status::Open)
         return status_;
     if (stream_.state() == atmo::RelayStream::State::Failed)
-        return fail(q(stream_.failure()), stream_.fault() == atmo::RelayStream::Fault::Mismatch);
+        return fail(q(stream_.failure()),
+                    stream_.fault() == atmo::RelayStream::Fault::Mismatch ? Fault::BadData : Fault::Peer);
     if (!linkLost_.isEmpty())
-        return fail(linkLost_);
+        return fail(linkLost_, ourLink_ ? Fault::OurLink : Fault::Peer);
     sizeProven_ = sizeProven_ || stream_.sizeProven();
     while (!done_) {
         const auto now = Clock::now();
@@ -127,7 +132,7 @@ RelayRangeFetch::Status RelayRangeFetch::pump()
         }
     }
     if (!linkLost_.isEmpty() && !done_)
-        return fail(linkLost_);
+        return fail(linkLost_, ourLink_ ? Fault::OurLink : Fault::Peer);
     if (done_)
         status_ = Status::Complete;
     return status_;

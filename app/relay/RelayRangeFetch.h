@@ -7,8 +7,9 @@
 // one final check.
 //
 // The fetch fails, and its chunks go back to the plan, when the sender
-// cancels, when its bytes fail their checks (badData), when the peer leaves
-// the mesh or is not on the relay, and when the relay link drops; the
+// cancels, when its bytes fail their checks (Fault::BadData), when the peer
+// leaves the mesh or is not on the relay, and when the relay link drops
+// (Fault::OurLink: the download asks again once the link is back); the
 // download's stall timer covers a sender gone silent. A fetch cut short
 // tells the sender (model_transfer_cancel, user_cancelled); one that
 // delivered the end of the file answers after the download's final check
@@ -46,6 +47,7 @@ private:
     std::uint32_t chunksPerRequest_;
     QMetaObject::Connection onMessage_, onLeft_, onNotFound_, onState_;
     QString linkLost_;     // why the peer cannot be reached any more
+    bool ourLink_ = false; // ... because our relay link is down
     QByteArray buf_;       // the current chunk's bytes
     bool done_ = false;    // every byte of the assignment was handed over
     bool answered_ = false; // the sender was told how it ended

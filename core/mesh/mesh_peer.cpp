@@ -114,6 +114,8 @@ std::string_view peerOriginName(PeerOrigin origin)
         return "peer";
     case PeerOrigin::Remembered:
         return "remembered";
+    case PeerOrigin::Relay:
+        return "relay";
     }
     return "manual";
 }

@@ -12,8 +12,10 @@
 namespace atmo {
 
 // Remembered: known only from this station's remembered peers (core/mesh/remembered_peers.h).
-enum class PeerOrigin { Mdns, Manual, ViaPeer, Remembered };
-std::string_view peerOriginName(PeerOrigin origin);   // "mdns", "manual", "peer", "remembered"
+// Relay: a node of the mesh heard only through its relay (no HTTP endpoint
+// that answers from here); never listed in /v1/peers.
+enum class PeerOrigin { Mdns, Manual, ViaPeer, Remembered, Relay };
+std::string_view peerOriginName(PeerOrigin origin);   // "mdns", "manual", "peer", "remembered", "relay"
 
 struct PeerRecord {
     std::string nodeId;
