@@ -20,6 +20,9 @@ const QString kMeshBind = QStringLiteral("mesh/bind");
 const QString kMeshMdns = QStringLiteral("mesh/mdns");
 const QString kMeshPeers = QStringLiteral("mesh/peers");
 const QString kMeshCapSmall = QStringLiteral("mesh/capSmall");
+const QString kRelayCapsOn = QStringLiteral("relay/capsOn");
+const QString kRelayCapMedium = QStringLiteral("relay/capMediumBps");
+const QString kRelayCapLarge = QStringLiteral("relay/capLargeBps");
 const QString kMeshCapMedium = QStringLiteral("mesh/capMedium");
 const QString kMeshCapLarge = QStringLiteral("mesh/capLarge");
 } // namespace
@@ -96,6 +99,27 @@ void Settings::setDownloadCaps(const atmo::BandwidthCaps& caps)
     s_->setValue(kMeshCapSmall, static_cast<qulonglong>(caps.smallBytesPerSecond));
     s_->setValue(kMeshCapMedium, static_cast<qulonglong>(caps.mediumBytesPerSecond));
     s_->setValue(kMeshCapLarge, static_cast<qulonglong>(caps.largeBytesPerSecond));
+}
+
+atmo::RelayCaps Settings::relaySendCaps() const
+{
+    atmo::RelayCaps caps = atmo::RelayCaps::protocolDefaults();
+    const auto read = [this](const QString& key, std::uint64_t fallback) -> std::uint64_t {
+        bool ok = false;
+        const qulonglong v = s_->value(key).toString().trimmed().toULongLong(&ok);
+        return ok && v > 0 ? v : fallback;
+    };
+    caps.enabled = s_->value(kRelayCapsOn, true).toBool();
+    caps.mediumBitsPerSecond = read(kRelayCapMedium, caps.mediumBitsPerSecond);
+    caps.largeBitsPerSecond = read(kRelayCapLarge, caps.largeBitsPerSecond);
+    return caps;
+}
+
+void Settings::setRelaySendCaps(const atmo::RelayCaps& caps)
+{
+    s_->setValue(kRelayCapsOn, caps.enabled);
+    s_->setValue(kRelayCapMedium, static_cast<qulonglong>(caps.mediumBitsPerSecond));
+    s_->setValue(kRelayCapLarge, static_cast<qulonglong>(caps.largeBitsPerSecond));
 }
 
 void Settings::sync() { s_->sync(); }

@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "core/transfer/relay_caps.h"
 #include "core/package/station_home.h"
 #include "core/transfer/transfer_queue.h"
 
@@ -65,6 +66,13 @@ public:
     // a whole number of bytes reads as uncapped.
     atmo::BandwidthCaps downloadCaps() const;
     void setDownloadCaps(const atmo::BandwidthCaps& caps);
+    // What this station sends through the mesh's relay (PROTOCOL.md: under
+    // 10 MB unthrottled, 10-500 MB and over 500 MB capped): on or off, and
+    // the two caps in bits per second. Keys relay/capsOn, relay/capMediumBps,
+    // relay/capLargeBps; the protocol's values (5 and 2 Mbit/s) by default,
+    // and for a value that is not a positive whole number.
+    atmo::RelayCaps relaySendCaps() const;
+    void setRelaySendCaps(const atmo::RelayCaps& caps);
 
     void sync();
 

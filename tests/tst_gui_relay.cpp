@@ -22,6 +22,7 @@
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerListModel.h"
 #include "app/relay/RelayPresence.h"
+#include "core/base/sha256.h"
 #include "core/package/station_home.h"
 #include "core/relay/invite_issuer.h"
 #include "core/relay/join_token.h"
@@ -218,9 +219,64 @@ private slots:
         QVERIFY2(view.peersLabel()->text().contains("from node " + QString::fromStdString(pyNode) + " through the relay"),
                  qPrintable(view.peersLabel()->text()));
 
+        // For a look at it (ATMO_TEST_SHOTS=DIR): the Mesh view with the relay node and its download.
+        if (const QString shots = qEnvironmentVariable("ATMO_TEST_SHOTS"); !shots.isEmpty()) {
+            member_->window.resize(1280, 820);
+            member_->window.showView(MainWindow::MeshViewIndex);
+            member_->window.show();
+            QTest::qWait(300);
+            member_->window.grab().save(shots + "/relay-mesh.png");
+        }
+
         // The node leaves the relay: its row and its catalog go.
         node.process.kill();
         QTRY_VERIFY_WITH_TIMEOUT(directory.rowOf(key) < 0, 20000);
+    }
+
+    // The other way: the founder's window answers a node's model_request
+    // with the models its library offers (RelayModelServer in the window),
+    // and gossips its catalog to the nodes on the relay.
+    void aNodeOnTheRelayFetchesFromTheWindow()
+    {
+        const fs::path file = box_ / "founder-models" / "line-camera.gguf";
+        fs::create_directories(file.parent_path());
+        writeRandomFile(file, 700 * 1024 + 9, 4);
+        atmo::LocalModel model;
+        model.entry.modelId = "line-camera";
+        model.entry.name = "line-camera";
+        model.entry.type = "vision";
+        model.entry.format = "gguf";
+        model.entry.version = "2.0";
+        model.entry.sizeBytes = fs::file_size(file);
+        model.entry.sha256 = *atmo::sha256FileHex(file, {});
+        model.file = file;
+        founder_->window.relay().setModels({model}, {});
+        QVERIFY(founder_->window.relay().modelServer());
+        // Sent under the caps of the Settings (the protocol's by default).
+        QCOMPARE(founder_->window.relay().modelServer()->caps().largeBitsPerSecond,
+                 founder_->context.settings().relaySendCaps().largeBitsPerSecond);
+        QVERIFY(founder_->window.relay().modelServer()->caps().enabled);
+
+        // The member's window hears the catalog (the founder's window answers
+        // no HTTP here: its presence was not started).
+        PeerDirectory& directory = member_->window.mesh().directory();
+        const QString founderId = QString::fromStdString(*founder_->home.nodeId());
+        QTRY_VERIFY_WITH_TIMEOUT(directory.rowOf(DownloadSource::relayKey(founderId)) >= 0, 20000);
+
+        const std::string pyNode = "0b1b2c3d4e5f6072";
+        atmo::JoinTokenRequest request;
+        request.meshId = "depot-7";
+        request.issuerId = founderId.toStdString();
+        request.nodeId = pyNode;
+        auto token = atmo::issueJoinToken(*founder_->home.meshKey("depot-7"), request, atmo::unixSecondsNow());
+        QVERIFY(token.ok());
+        writeFile(box_ / "py-token-2.json", atmo::joinTokenJson(*token));
+        const fs::path out = box_ / "py-got.gguf";
+        MeshNodeProcess node;
+        QVERIFY(node.start(relay_->meshUrl("depot-7"), q(box_ / "py-token-2.json"), QString::fromStdString(pyNode),
+                           {"fetch", founderId, "line-camera", q(out)}));
+        QVERIFY2(node.waitLine("VERIFIED", 60000), node.out.constData());
+        QVERIFY(readFile(out) == readFile(file));
     }
 
     void aStationStartedAgainRejoins()

@@ -1,7 +1,10 @@
 // The station's name in the Settings dialog: shown from the station home,
 // the default (host name) as the placeholder, kept in <home>/station/name
 // where `atmosphere serve` reads it; a name that cannot be a node name is
-// refused with the reason, nothing written.
+// refused with the reason, nothing written. The caps for what the station
+// sends through the mesh's relay: the protocol's by default, changed, off.
+#include <QCheckBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QTest>
@@ -63,6 +66,42 @@ private slots:
         QVERIFY(!fs::exists(box_ / "home/station/name"));
         QCOMPARE(home.nodeName(nodeId), atmo::StationHome::defaultNodeName(nodeId));
         QVERIFY(!fs::exists(box_ / "elsewhere"));
+    }
+
+    void relaySendCaps()
+    {
+        Settings settings(QString::fromStdString((box_ / "relay.ini").string()));
+        atmo::StationHome home(box_ / "home");
+        const atmo::RelayCaps defaults = settings.relaySendCaps();
+        QVERIFY(defaults.enabled);
+        QCOMPARE(defaults.mediumBitsPerSecond, std::uint64_t(5'000'000));
+        QCOMPARE(defaults.largeBitsPerSecond, std::uint64_t(2'000'000));
+        {
+            SettingsDialog dialog(settings, home);
+            QVERIFY(dialog.relayCapsBox()->isChecked());
+            QCOMPARE(dialog.relayCapBox(0)->value(), 5.0);
+            QCOMPARE(dialog.relayCapBox(1)->value(), 2.0);
+            dialog.accept();
+            QVERIFY(!dialog.relayCapsChanged());
+        }
+        {
+            SettingsDialog dialog(settings, home);
+            dialog.relayCapBox(0)->setValue(8.5);
+            dialog.relayCapBox(1)->setValue(3);
+            dialog.accept();
+            QVERIFY(dialog.relayCapsChanged());
+        }
+        QCOMPARE(settings.relaySendCaps().mediumBitsPerSecond, std::uint64_t(8'500'000));
+        QCOMPARE(settings.relaySendCaps().largeBitsPerSecond, std::uint64_t(3'000'000));
+        {
+            SettingsDialog dialog(settings, home);
+            dialog.relayCapsBox()->setChecked(false);
+            QVERIFY(!dialog.relayCapBox(0)->isEnabled());
+            dialog.accept();
+            QVERIFY(dialog.relayCapsChanged());
+        }
+        QVERIFY(!settings.relaySendCaps().enabled);
+        QCOMPARE(atmo::relayRateFor(settings.relaySendCaps(), 100'000'000), std::uint64_t(0)); // off: unlimited
     }
 };
 

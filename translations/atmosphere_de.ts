@@ -3316,6 +3316,38 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>The station name &quot;%1&quot; cannot be used: %2</source>
         <translation>Der Stationsname „%1“ kann nicht verwendet werden: %2</translation>
     </message>
+    <message>
+        <source>Sending through the mesh&apos;s relay</source>
+        <translation>Senden über das Relay des Mesh</translation>
+    </message>
+    <message>
+        <source>&amp;Hold models sent through the relay to these limits</source>
+        <translation>Über das Relay gesendete Modelle auf diese Grenzen &amp;halten</translation>
+    </message>
+    <message>
+        <source>Models from 10 MB to 500 MB:</source>
+        <translation>Modelle von 10 MB bis 500 MB:</translation>
+    </message>
+    <message>
+        <source>Models over 500 MB:</source>
+        <translation>Modelle über 500 MB:</translation>
+    </message>
+    <message>
+        <source>Relay limit from 10 to 500 MB</source>
+        <translation>Relay-Grenze von 10 bis 500 MB</translation>
+    </message>
+    <message>
+        <source>Relay limit over 500 MB</source>
+        <translation>Relay-Grenze über 500 MB</translation>
+    </message>
+    <message>
+        <source> Mbit/s</source>
+        <translation> Mbit/s</translation>
+    </message>
+    <message>
+        <source>Models under 10 MB are never held back. The mesh&apos;s own values are 5 and 2 Mbit/s; a transfer already running keeps the limit it started with.</source>
+        <translation>Modelle unter 10 MB werden nie gebremst. Die Werte des Mesh sind 5 und 2 Mbit/s; eine laufende Übertragung behält die Grenze, mit der sie begann.</translation>
+    </message>
 </context>
 <context>
     <name>SignatureModel</name>

@@ -98,6 +98,7 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     presence_->attachDownloads(downloads_); // landed models are served; the library is not fetched again
     // The mesh on its relay: nodes there join the directory, downloads reach
     // them through the link, and the library is offered there too.
+    relay_->setCaps(context_.settings().relaySendCaps());
     presence_->attachRelay(relay_);
     connect(relay_, &RelayPresence::clientChanged, downloads_,
             [this](RelayClient* client) { downloads_->setRelay(client, relay_->nodeId()); });
@@ -297,6 +298,8 @@ void MainWindow::showSettings()
             startMesh();
         if (dialog.capsChanged())
             downloads_->setCaps(context_.settings().downloadCaps());
+        if (dialog.relayCapsChanged())
+            relay_->setCaps(context_.settings().relaySendCaps());
     }
 }
 

@@ -18,6 +18,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 #include "app/LanguageManager.h"
 #include "app/PathConversion.h"
 #include "app/Settings.h"
@@ -112,7 +114,11 @@ SettingsDialog::SettingsDialog(Settings& settings, const atmo::StationHome& stat
     layout->addWidget(mesh);
 
     auto* downloads = new QGroupBox(tr("Download speed limits"), this);
-    auto* capsForm = new QFormLayout(downloads);
+    // The wrapped note below the form, not a row of it: a form row does not
+    // get the height a wrapped label needs after a row of buttons.
+    auto* capsColumn = new QVBoxLayout(downloads);
+    auto* capsForm = new QFormLayout;
+    capsColumn->addLayout(capsForm);
     const atmo::BandwidthCaps caps = settings.downloadCaps();
     const std::uint64_t values[] = {caps.smallBytesPerSecond, caps.mediumBytesPerSecond, caps.largeBytesPerSecond};
     const QString labels[] = {tr("Models and packages under 10 MB:"), tr("From 10 MB to 500 MB:"),
@@ -156,8 +162,41 @@ SettingsDialog::SettingsDialog(Settings& settings, const atmo::StationHome& stat
                                 downloads);
     capsNote->setWordWrap(true);
     capsNote->setStyleSheet(QStringLiteral("color:#5f6b76"));
-    capsForm->addRow(capsNote);
+    capsColumn->addWidget(capsNote);
     layout->addWidget(downloads);
+
+    // What this station sends to other networks through the mesh's relay:
+    // the relay is the whole mesh's, often behind a slow uplink.
+    auto* relayBox = new QGroupBox(tr("Sending through the mesh's relay"), this);
+    auto* relayColumn = new QVBoxLayout(relayBox);
+    auto* relayForm = new QFormLayout;
+    relayColumn->addLayout(relayForm);
+    const atmo::RelayCaps relaySend = settings.relaySendCaps();
+    relayCapsOn_ = new QCheckBox(tr("&Hold models sent through the relay to these limits"), relayBox);
+    relayCapsOn_->setChecked(relaySend.enabled);
+    relayForm->addRow(relayCapsOn_);
+    const std::uint64_t relayValues[] = {relaySend.mediumBitsPerSecond, relaySend.largeBitsPerSecond};
+    const QString relayLabels[] = {tr("Models from 10 MB to 500 MB:"), tr("Models over 500 MB:")};
+    const QString relayNames[] = {tr("Relay limit from 10 to 500 MB"), tr("Relay limit over 500 MB")};
+    for (int i = 0; i < 2; ++i) {
+        auto* box = new QDoubleSpinBox(relayBox);
+        box->setDecimals(1);
+        box->setRange(0.1, 10000);
+        box->setSuffix(tr(" Mbit/s"));
+        box->setAccessibleName(relayNames[i]);
+        box->setValue(double(relayValues[i]) / 1e6);
+        relayCaps_[i] = box;
+        relayForm->addRow(relayLabels[i], box);
+        connect(relayCapsOn_, &QCheckBox::toggled, box, &QWidget::setEnabled);
+        box->setEnabled(relaySend.enabled);
+    }
+    auto* relayNote = new QLabel(tr("Models under 10 MB are never held back. The mesh's own values are 5 and "
+                                    "2 Mbit/s; a transfer already running keeps the limit it started with."),
+                                 relayBox);
+    relayNote->setWordWrap(true);
+    relayNote->setStyleSheet(QStringLiteral("color:#5f6b76"));
+    relayColumn->addWidget(relayNote);
+    layout->addWidget(relayBox);
 
     auto* note = new QLabel(tr("A new language is used from the next start of Atmosphere Station."), this);
     note->setWordWrap(true);
@@ -167,7 +206,8 @@ SettingsDialog::SettingsDialog(Settings& settings, const atmo::StationHome& stat
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
-    setMinimumWidth(560);
+    setMinimumWidth(640);
+    adjustSize(); // the wrapped notes need their height for this width
 }
 
 void SettingsDialog::accept()
@@ -203,6 +243,15 @@ void SettingsDialog::accept()
                                    fromMBps(caps_[2]->value())};
     capsChanged_ = !(caps == settings_.downloadCaps());
     settings_.setDownloadCaps(caps);
+    atmo::RelayCaps relaySend = settings_.relaySendCaps();
+    const atmo::RelayCaps before = relaySend;
+    relaySend.enabled = relayCapsOn_->isChecked();
+    relaySend.mediumBitsPerSecond = std::uint64_t(std::llround(relayCaps_[0]->value() * 1e6));
+    relaySend.largeBitsPerSecond = std::uint64_t(std::llround(relayCaps_[1]->value() * 1e6));
+    relayCapsChanged_ = relaySend.enabled != before.enabled ||
+                        relaySend.mediumBitsPerSecond != before.mediumBitsPerSecond ||
+                        relaySend.largeBitsPerSecond != before.largeBitsPerSecond;
+    settings_.setRelaySendCaps(relaySend);
     const QString language = language_->currentData().toString();
     languageChanged_ = language != settings_.language();
     settings_.setLanguage(language);

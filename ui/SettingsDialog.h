@@ -31,6 +31,9 @@ public:
     bool languageChanged() const { return languageChanged_; }
     bool meshChanged() const { return meshChanged_; }
     bool capsChanged() const { return capsChanged_; }
+    bool relayCapsChanged() const { return relayCapsChanged_; }
+    QCheckBox* relayCapsBox() const { return relayCapsOn_; }
+    QDoubleSpinBox* relayCapBox(int i) const { return relayCaps_[i]; } // 0: 10-500 MB, 1: over 500 MB
     // Small (< 10 MB), medium (10–500 MB), large (> 500 MB).
     QDoubleSpinBox* capBox(int sizeClass) const { return caps_[sizeClass]; }
 
@@ -47,7 +50,10 @@ private:
     QCheckBox* mdns_;
     QLabel* meshError_;
     QDoubleSpinBox* caps_[3];
+    QCheckBox* relayCapsOn_;
+    QDoubleSpinBox* relayCaps_[2];
     bool languageChanged_ = false;
     bool meshChanged_ = false;
     bool capsChanged_ = false;
+    bool relayCapsChanged_ = false;
 };

@@ -72,6 +72,10 @@ public:
     // already running go on with the file they opened.
     void setModels(std::vector<atmo::LocalModel> models);
 
+    // The caps for transfers that start from now on (running ones keep theirs).
+    void setCaps(const atmo::RelayCaps& caps) { options_.caps = caps; }
+    const atmo::RelayCaps& caps() const { return options_.caps; }
+
     int activeTransfers() const { return int(transfers_.size()); }
     // The model_catalog payload this node gossips (tests, and `--json`).
     QByteArray catalogPayload() const;

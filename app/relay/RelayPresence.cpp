@@ -28,12 +28,13 @@ void RelayPresence::setModels(std::vector<atmo::LocalModel> models, const QStrin
 void RelayPresence::setCaps(const atmo::RelayCaps& caps)
 {
     caps_ = caps;
-    makeServer();
+    if (server_)
+        server_->setCaps(caps); // for transfers that start from now on
 }
 
-// The model server for the link in use, made anew when the link, the
-// endpoint or the caps change (transfers running are cut; their
-// requesters ask again from what they have).
+// The model server for the link in use, made anew when the link or the
+// HTTP endpoint its catalog names changes (transfers running are cut;
+// their requesters ask again from what they have).
 void RelayPresence::makeServer()
 {
     server_.reset();
