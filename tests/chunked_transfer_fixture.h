@@ -1,5 +1,6 @@
-// What tst_chunked_transfer shares: a ChunkedSender and a ChunkedReceiver
-// wired through a small queue that can drop, duplicate, reorder and corrupt
+// What tst_chunked_transfer shares: a ChunkedSender and the receiving side
+// a download uses (core's RelayStream, in StreamReceiver below) wired
+// through a small queue that can drop, duplicate, reorder and corrupt
 // payloads (a Tamper), with an injected clock that jumps to the next
 // deadline when nothing is in transit. The queue watches the protocol's rule
 // from the wire: how many chunks are unacknowledged at most.
@@ -10,13 +11,17 @@
 #include <nlohmann/json.hpp>
 
 #include <deque>
+#include <limits>
+#include <optional>
 #include <functional>
 #include <map>
 #include <random>
 #include <set>
 
-#include "core/transfer/chunked_receiver.h"
+#include "core/base/sha256.h"
+#include "core/mesh/catalog_wire.h"
 #include "core/transfer/chunked_sender.h"
+#include "core/transfer/relay_stream.h"
 #include "download_journal_fixture.h"
 
 namespace chunked_fixture {
@@ -41,10 +46,82 @@ inline std::uint32_t indexOf(const std::string& payload) { return json::parse(pa
 // instead (none: dropped; two: duplicated; changed: corrupted).
 using Tamper = std::function<std::vector<std::string>(bool toReceiver, const std::string& payload)>;
 
+// The receiving side as a download runs it (app/relay/RelayRangeFetch): a
+// RelayStream over the rest of the file from `from`, every byte taken as
+// soon as it is there (into memory here, into the journal there), the
+// whole file's SHA-256 checked at the end and told to the sender with
+// model_transfer_complete; a stream that fails tells it with its cancel.
+struct StreamReceiver {
+    enum class State { Waiting, Receiving, Verified, Failed };
+
+    StreamReceiver(const CatalogEntry& entry, const std::string& requestId, std::uint64_t from = 0,
+                   std::string have = {})
+        : stream({entry.modelId, entry.sizeBytes, entry.sha256, "a1b2c3d4e5f60718", "b2c3d4e5f6071829", requestId},
+                 from, entry.sizeBytes),
+          got(std::move(have)), expected(entry.sha256), fileName(entry.modelId + "." + entry.format)
+    {
+    }
+    std::string requestMessage() const { return stream.requestMessage(); }
+    ModelRequest request() const { return std::get<ModelRequest>(*parseTransferMessage(requestMessage())); }
+
+    std::vector<std::string> onMessage(const std::string& text, SteadyTime)
+    {
+        if (ended)
+            return {};
+        if (auto parsed = parseTransferMessage(text); parsed && std::holds_alternative<TransferCancel>(*parsed) &&
+                                                        std::get<TransferCancel>(*parsed).requestId ==
+                                                            stream.target().requestId)
+            cancel = std::get<TransferCancel>(*parsed);
+        std::vector<std::string> out = stream.onMessage(text);
+        while (auto t = stream.take(std::numeric_limits<std::uint64_t>::max())) {
+            got += t->bytes;
+            bytesTaken += t->bytes.size();
+            if (t->ack)
+                out.push_back(*t->ack);
+        }
+        if (stream.state() == RelayStream::State::Done) {
+            ended = true;
+            verified = sha256Hex(got) == expected;
+            out.push_back(stream.completeMessage(sha256Hex(got), fileName));
+        } else if (stream.state() == RelayStream::State::Failed) {
+            ended = true;
+            if (auto c = stream.cancelMessage({})) {
+                cancel = std::get<TransferCancel>(*parseTransferMessage(*c));
+                out.push_back(*c);
+            }
+        }
+        return out;
+    }
+    // The download's own timers (stall) are not this side's.
+    std::optional<SteadyTime> nextDeadline() const { return std::nullopt; }
+    std::vector<std::string> onTimer(SteadyTime) { return {}; }
+
+    State state() const
+    {
+        if (ended)
+            return verified ? State::Verified : State::Failed;
+        return stream.sizeProven() || bytesTaken > 0 ? State::Receiving : State::Waiting;
+    }
+    bool finished() const { return ended; }
+    const std::optional<TransferCancel>& cancellation() const { return cancel; }
+    std::uint32_t duplicateChunks() const { return stream.duplicates(); }
+    std::uint32_t badCopies() const { return stream.badCopies(); }
+
+    RelayStream stream;
+    std::string got;
+    std::string expected;
+    std::string fileName;
+    std::uint64_t bytesTaken = 0; // by this receiver (not what it was given to resume from)
+    std::uint32_t piecesTaken() const { return std::uint32_t((bytesTaken + kChunk - 1) / kChunk); }
+    bool ended = false;
+    bool verified = false;
+    std::optional<TransferCancel> cancel;
+};
+
 // One sender, one receiver, the relay between them.
 struct Wire {
     ChunkedSender* sender = nullptr;
-    ChunkedReceiver* receiver = nullptr;
+    StreamReceiver* receiver = nullptr;
     SteadyTime now = t0;
     Tamper tamper;
     bool reorder = false;

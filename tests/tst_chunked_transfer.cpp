@@ -1,9 +1,10 @@
-// A ChunkedSender and a ChunkedReceiver (websocket_chunked mode) wired
-// through a small in-test queue that can drop, duplicate, reorder and corrupt
-// payloads (chunked_transfer_fixture.h), with real files in a temporary
-// directory and an injected clock (30 s pass in no time, nothing sleeps).
-// The queue also watches the protocol's rule from the wire: never more than
-// 2 chunks unacknowledged.
+// A ChunkedSender (websocket_chunked mode, a real file in a temporary
+// directory) and the receiving side a download runs (core's RelayStream,
+// StreamReceiver in chunked_transfer_fixture.h) wired through a small
+// in-test queue that can drop, duplicate, reorder and corrupt payloads, with
+// an injected clock (30 s pass in no time, nothing sleeps). The queue also
+// watches the protocol's rule from the wire: never more than 2 chunks
+// unacknowledged.
 #include <QtTest>
 
 #include "chunked_transfer_fixture.h"
@@ -42,17 +43,9 @@ class TstChunkedTransfer : public QObject {
         entry.sha256 = sha256Hex(data);
     }
 
-    std::unique_ptr<ChunkedReceiver> openReceiver(const std::string& requestId = "req-1", bool reserveOnOpen = true)
+    std::unique_ptr<StreamReceiver> openReceiver(const std::string& requestId = "req-1")
     {
-        ChunkedReceiverOptions o;
-        o.journal.reserveOnOpen = reserveOnOpen;
-        o.nodeId = "a1b2c3d4e5f60718";
-        o.targetNodeId = "b2c3d4e5f6071829";
-        o.requestId = requestId;
-        auto r = ChunkedReceiver::open(dest, entry, o, nullptr, CancelToken());
-        if (!r)
-            qFatal("receiver: %s", r.message().c_str());
-        return std::move(r.value());
+        return std::make_unique<StreamReceiver>(entry, requestId);
     }
 
     std::unique_ptr<ChunkedSender> openSender(const ModelRequest& request, const std::string& servedBytes = {},
@@ -74,10 +67,10 @@ class TstChunkedTransfer : public QObject {
     }
 
     // Request, start, and the wire set up between the two.
-    void connect(Wire& w, ChunkedReceiver& r, ChunkedSender*& senderOut, std::unique_ptr<ChunkedSender>& owner,
+    void connect(Wire& w, StreamReceiver& r, ChunkedSender*& senderOut, std::unique_ptr<ChunkedSender>& owner,
                  const std::string& servedBytes = {}, const std::string& claimedSha = {})
     {
-        const std::string requestText = r.requestMessage(w.now);
+        const std::string requestText = r.requestMessage();
         auto parsed = parseTransferMessage(requestText);
         QVERIFY(parsed && std::holds_alternative<ModelRequest>(*parsed));
         owner = openSender(std::get<ModelRequest>(*parsed), servedBytes, claimedSha);
@@ -87,13 +80,11 @@ class TstChunkedTransfer : public QObject {
         w.fromSender(owner->start(w.now));
     }
 
-    void verifiedBitExact(const ChunkedReceiver& r)
+    void verifiedBitExact(const StreamReceiver& r)
     {
-        QVERIFY2(r.state() == ChunkedReceiver::State::Verified,
+        QVERIFY2(r.state() == StreamReceiver::State::Verified,
                  r.cancellation() ? r.cancellation()->message.c_str() : "not finished");
-        QVERIFY(testutil::readFile(dest) == data);
-        QVERIFY(!fs::exists(DownloadJournal::partPath(dest)));
-        QVERIFY(!fs::exists(DownloadJournal::journalPath(dest)));
+        QVERIFY(r.got == data);
     }
 
 private slots:
@@ -113,7 +104,6 @@ private slots:
         QFETCH(qulonglong, size);
         makeModel(size);
         auto r = openReceiver();
-        QCOMPARE(r->openReport().kind, JournalOpenReport::Fresh);
         QCOMPARE(r->request().resumeFromByte, 0u);
         Wire w;
         ChunkedSender* s = nullptr;
@@ -130,16 +120,9 @@ private slots:
         QCOMPARE(s->resends(), 0u);
         QCOMPARE(s->bytesSent(), std::uint64_t(size));
         QCOMPARE(s->bytesAcked(), std::uint64_t(size));
-        QCOMPARE(r->chunksWritten(), chunks);
+        QCOMPARE(r->piecesTaken(), chunks);
         QCOMPARE(w.now, t0); // nothing waited for a timeout
         QCOMPARE(w.maxUnacked, std::size_t(std::min<std::uint32_t>(chunks, 2)));
-        const auto p = r->progress(w.now);
-        QCOMPARE(p.bytesDownloaded, std::uint64_t(size));
-        QCOMPARE(p.percent, 100.0);
-        QCOMPARE(p.chunksReceived, chunks);
-        QCOMPARE(p.totalChunks, chunks);
-        const json event = json::parse(r->progressMessage(w.now));
-        QCOMPARE(event["total_chunks"].get<std::uint32_t>(), chunks);
     }
 
     // The acks of chunks 1 and 2 are lost: the window is full of chunks the
@@ -173,36 +156,9 @@ private slots:
         QCOMPARE(w.chunkSends[1], (std::vector<SteadyTime>{t0, t0 + 30s}));
         QCOMPARE(w.chunkSends[2], (std::vector<SteadyTime>{t0, t0 + 30s}));
         QCOMPARE(w.chunkSends[3], (std::vector<SteadyTime>{t0 + 30s}));
-        QCOMPARE(r->duplicateChunks(), 2u); // acknowledged again, not rewritten
-        QCOMPARE(r->chunksWritten(), 5u);
+        QCOMPARE(r->duplicateChunks(), 2u); // acknowledged again, not taken twice
+        QCOMPARE(r->piecesTaken(), 5u);
         QCOMPARE(w.maxUnacked, std::size_t(2));
-    }
-
-    // The last ack and the complete are lost: the resent last chunk gets the
-    // complete again.
-    void lostCompleteSaidAgain()
-    {
-        makeModel(3 * kChunk);
-        auto r = openReceiver();
-        Wire w;
-        bool ackDropped = false, completeDropped = false;
-        w.tamper = [&](bool toReceiver, const std::string& text) -> std::vector<std::string> {
-            if (!toReceiver && !ackDropped && typeOf(text) == "model_transfer_chunk_ack" && indexOf(text) == 2)
-                return ackDropped = true, std::vector<std::string>{};
-            if (!toReceiver && !completeDropped && typeOf(text) == "model_transfer_complete")
-                return completeDropped = true, std::vector<std::string>{};
-            return {text};
-        };
-        ChunkedSender* s = nullptr;
-        std::unique_ptr<ChunkedSender> owner;
-        connect(w, *r, s, owner);
-        w.run([&] { return completeDropped && w.queue.empty(); });
-        QCOMPARE(r->state(), ChunkedReceiver::State::Verified);
-        QCOMPARE(s->state(), ChunkedSender::State::Sending);
-        w.run();
-        QCOMPARE(s->state(), ChunkedSender::State::Completed);
-        QCOMPARE(w.chunkSends[2], (std::vector<SteadyTime>{t0, t0 + 30s}));
-        verifiedBitExact(*r);
     }
 
     void senderAcksAndDeadlines()
@@ -293,32 +249,13 @@ private slots:
         QCOMPARE(w.chunkSends.size(), std::size_t(2)); // chunks 2 and 3 never went out
         QCOMPARE(w.now, t0 + 120s);
         QVERIFY(w.maxUnacked <= 2);
-        // The receiver heard the cancel and kept what it had for a resume.
-        QCOMPARE(r->state(), ChunkedReceiver::State::Failed);
+        // The receiver heard the cancel, with what it had taken (a
+        // download asks again from its journal).
+        QCOMPARE(r->state(), StreamReceiver::State::Failed);
         QCOMPARE(r->cancellation()->reason, CancelReason::Timeout);
         QCOMPARE(r->cancellation()->cancelledBy, std::string("b2c3d4e5f6071829"));
-        QVERIFY(!fs::exists(dest));
-        QVERIFY(fs::exists(DownloadJournal::journalPath(dest)));
-        r.reset();
-        QCOMPARE(openReceiver("req-2")->request().resumeFromByte, 2 * kChunk);
-    }
-
-    void silentSenderTimesOut()
-    {
-        makeModel(2 * kChunk);
-        auto r = openReceiver();
-        // Before the request is out there is nobody to wait for.
-        QVERIFY(!r->nextDeadline());
-        QVERIFY(r->onTimer(t0 + 24h).empty());
-        QCOMPARE(r->state(), ChunkedReceiver::State::Waiting);
-        (void)r->requestMessage(t0);
-        QCOMPARE(r->nextDeadline().value(), t0 + 150s);
-        QVERIFY(r->onTimer(t0 + 149s).empty());
-        const auto out = r->onTimer(t0 + 150s);
-        QCOMPARE(out.size(), std::size_t(1));
-        const auto c = std::get<TransferCancel>(*parseTransferMessage(out[0]));
-        QCOMPARE(c.reason, CancelReason::Timeout);
-        QCOMPARE(r->state(), ChunkedReceiver::State::Failed);
+        QCOMPARE(r->stream.fault(), RelayStream::Fault::Ended);
+        QCOMPARE(r->got, data.substr(0, 2 * kChunk));
     }
 
     void badChunkNotWrittenAndResent_data()
@@ -361,7 +298,7 @@ private slots:
         QCOMPARE(corrupted, 1);
         verifiedBitExact(*r);
         QCOMPARE(r->badCopies(), 1u);
-        QCOMPARE(r->chunksWritten(), 6u); // each chunk written once: the bad copy never was
+        QCOMPARE(r->piecesTaken(), 6u); // each chunk taken once: the bad copy never was
         QCOMPARE(r->duplicateChunks(), 0u);
         QCOMPARE(w.chunkSends[2], (std::vector<SteadyTime>{t0, t0 + 30s})); // not acked, so resent
         QCOMPARE(s->resends(), 1u);
@@ -382,14 +319,16 @@ private slots:
         std::unique_ptr<ChunkedSender> owner;
         connect(w, *r, s, owner);
         w.run();
-        QCOMPARE(r->state(), ChunkedReceiver::State::Failed);
+        QCOMPARE(r->state(), StreamReceiver::State::Failed);
         QCOMPARE(r->cancellation()->reason, CancelReason::HashMismatch);
-        QVERIFY(QString::fromStdString(r->cancellation()->message).contains("3 bad copies of chunk 1"));
+        QVERIFY2(QString::fromStdString(r->cancellation()->message).contains("piece 1") &&
+                     QString::fromStdString(r->cancellation()->message).contains("3 bad copies"),
+                 r->cancellation()->message.c_str());
         QCOMPARE(r->badCopies(), 3u);
         QCOMPARE(w.chunkSends[1].size(), std::size_t(3));
         QCOMPARE(s->state(), ChunkedSender::State::Cancelled); // it heard the cancel
         QCOMPARE(s->cancellation()->reason, CancelReason::HashMismatch);
-        QVERIFY(!fs::exists(dest));
+        QCOMPARE(r->got, data.substr(0, kChunk)); // nothing past the bad piece
     }
 
     void lyingSender_data()
@@ -409,19 +348,19 @@ private slots:
         std::unique_ptr<ChunkedSender> owner;
         connect(w, *r, s, owner, other, claimsCatalogHash ? entry.sha256 : sha256Hex(other));
         w.run();
-        QCOMPARE(r->state(), ChunkedReceiver::State::Failed);
-        QCOMPARE(r->cancellation()->reason, CancelReason::HashMismatch);
+        QCOMPARE(r->state(), StreamReceiver::State::Failed);
         QCOMPARE(s->state(), ChunkedSender::State::Cancelled);
         QCOMPARE(s->cancellation()->reason, CancelReason::HashMismatch);
-        QVERIFY(!fs::exists(dest)); // nothing under the final name
         if (claimsCatalogHash) {
-            // Every chunk matched its own chunk_sha256: only the final check caught it.
-            QCOMPARE(r->chunksWritten(), 4u);
-            QVERIFY(r->finishReport().has_value() && !r->finishReport()->verified);
-            QVERIFY(!fs::exists(DownloadJournal::partPath(dest)));
-            QVERIFY(!fs::exists(DownloadJournal::journalPath(dest)));
+            // Every chunk matched its own chunk_sha256: only the final check
+            // caught it, told as the mesh's receivers tell it.
+            QCOMPARE(r->piecesTaken(), 4u);
+            QVERIFY(!r->verified);
+            QCOMPARE(s->completion()->verificationStatus, std::string("failed"));
+            QCOMPARE(s->completion()->sha256Computed, sha256Hex(other));
         } else {
-            QCOMPARE(r->chunksWritten(), 0u); // refused at the start
+            QCOMPARE(r->piecesTaken(), 0u); // refused at the start
+            QCOMPARE(r->cancellation()->reason, CancelReason::HashMismatch);
             QVERIFY(QString::fromStdString(r->cancellation()->message).contains("not the catalog's"));
         }
     }
@@ -433,7 +372,7 @@ private slots:
         QTest::addColumn<int>("reason");
         QTest::newRow("model") << "model_id" << QByteArray("\"other-model\"") << int(CancelReason::NetworkError);
         QTest::newRow("size") << "total_bytes" << QByteArray("131072") << int(CancelReason::HashMismatch);
-        QTest::newRow("chunk size") << "chunk_size" << QByteArray("32768") << int(CancelReason::NetworkError);
+        QTest::newRow("sha256") << "sha256" << QByteArray("\"" + QByteArray(64, 'f') + "\"") << int(CancelReason::HashMismatch);
         QTest::newRow("method") << "transfer_method" << QByteArray("\"http_range\"") << int(CancelReason::NetworkError);
     }
     void startMustMatchTheCatalog()
@@ -443,12 +382,14 @@ private slots:
         QFETCH(int, reason);
         makeModel(3 * kChunk);
         auto r = openReceiver();
-        (void)r->requestMessage(t0);
         json start = {{"type", "model_transfer_start"}, {"request_id", "req-1"}, {"model_id", "tiny-llm"},
                       {"total_bytes", data.size()}, {"total_chunks", 3}, {"chunk_size", kChunk},
                       {"sha256", entry.sha256}, {"metadata", json::object()}, {"transfer_method", "websocket_chunked"}};
-        QCOMPARE(r->onMessage(start.dump(), t0).size(), std::size_t(0)); // the good one is taken
-        QCOMPARE(r->state(), ChunkedReceiver::State::Receiving);
+        {
+            auto good = openReceiver();
+            QCOMPARE(good->onMessage(start.dump(), t0).size(), std::size_t(0)); // taken
+            QCOMPARE(good->state(), StreamReceiver::State::Receiving);
+        }
         start[field.toStdString()] = json::parse(value.toStdString());
         start["total_chunks"] = transferChunkCount(start["total_bytes"].get<std::uint64_t>(), start["chunk_size"].get<std::uint64_t>());
         const auto out = r->onMessage(start.dump(), t0);
@@ -456,23 +397,7 @@ private slots:
         const auto c = std::get<TransferCancel>(*parseTransferMessage(out[0]));
         QCOMPARE(int(c.reason), reason);
         QCOMPARE(c.cancelledBy, std::string("a1b2c3d4e5f60718"));
-        QCOMPARE(r->state(), ChunkedReceiver::State::Failed);
-    }
-
-    void spaceReservedWhenTheStartArrives()
-    {
-        makeModel(3 * kChunk + 10);
-        auto r = openReceiver("req-1", false);
-        QCOMPARE(fs::file_size(DownloadJournal::partPath(dest)), 0u); // nothing taken on a peer's word
-        Wire w;
-        ChunkedSender* s = nullptr;
-        std::unique_ptr<ChunkedSender> owner;
-        connect(w, *r, s, owner);
-        w.deliverOne(); // the start
-        QCOMPARE(r->state(), ChunkedReceiver::State::Receiving);
-        QCOMPARE(fs::file_size(DownloadJournal::partPath(dest)), std::uint64_t(data.size()));
-        w.run();
-        verifiedBitExact(*r);
+        QCOMPARE(r->state(), StreamReceiver::State::Failed);
     }
 
     void resumeAfterReceiverDestroyedMidway()
@@ -484,28 +409,27 @@ private slots:
         ChunkedSender* s1 = nullptr;
         std::unique_ptr<ChunkedSender> owner1;
         connect(w, *r, s1, owner1);
-        w.run([&] { return r->chunksWritten() == kChunks / 2; });
+        w.run([&] { return r->piecesTaken() == kChunks / 2; });
         const std::uint32_t sentBefore = s1->chunksSent();
         QVERIFY(sentBefore - kChunks / 2 <= 2); // what was on its way when the station went away
-        // The station goes away: the receiver (its journal closes), the sender's
-        // peer and everything on the wire.
+        // The station goes away: the receiver (what it took is on disk), the
+        // sender's peer and everything on the wire.
+        const std::string have = r->got;
         r.reset();
         w.queue.clear();
         w.receiver = nullptr;
         owner1.reset();
         w.sender = nullptr;
 
-        auto r2 = openReceiver("req-2");
-        QCOMPARE(r2->openReport().kind, JournalOpenReport::Resumed);
+        auto r2 = std::make_unique<StreamReceiver>(entry, "req-2", have.size(), have);
         QCOMPARE(r2->request().resumeFromByte, std::uint64_t(kChunks / 2) * kChunk);
-        QCOMPARE(r2->progress(w.now).chunksReceived, kChunks / 2);
         ChunkedSender* s2 = nullptr;
         std::unique_ptr<ChunkedSender> owner2;
         connect(w, *r2, s2, owner2);
         w.run();
         verifiedBitExact(*r2);
         QCOMPARE(s2->firstChunk(), kChunks / 2);
-        QCOMPARE(r2->chunksWritten(), kChunks / 2);
+        QCOMPARE(r2->piecesTaken(), kChunks / 2);
         QCOMPARE(r2->duplicateChunks(), 0u);
         // Fetched twice: only the chunks that were in flight, at most 2.
         const std::uint32_t fetchedTwice = sentBefore + s2->chunksSent() - kChunks;
@@ -558,7 +482,7 @@ private slots:
         verifiedBitExact(*r);
         QVERIFY(drops > 0 && dups > 0);
         QVERIFY2(w.maxUnacked <= 2, qPrintable(QString::number(w.maxUnacked)));
-        QCOMPARE(r->chunksWritten(), 41u);
+        QCOMPARE(r->piecesTaken(), 41u);
         QCOMPARE(s->state(), ChunkedSender::State::Completed);
     }
 

@@ -50,25 +50,36 @@ std::vector<std::string> RelayStream::onMessage(std::string_view payloadJson)
 
 std::vector<std::string> RelayStream::onStart(const TransferStart& s)
 {
-    if (state_ != State::Waiting)
+    if (started_)
         return {}; // the same start again (a duplicate on the relay)
     if (s.modelId != target_.modelId)
-        failWith(Fault::Ended, "started model " + s.modelId + " instead");
+        failWith(Fault::Unusable, "started model " + s.modelId + " instead");
     else if (s.method != TransferMethod::WebSocketChunked)
-        failWith(Fault::Ended, "offers http_range, not websocket_chunked");
+        failWith(Fault::Unusable, "offers http_range, not websocket_chunked");
     else if (s.totalBytes != target_.size)
         failWith(Fault::Mismatch, "has " + std::to_string(s.totalBytes) + " bytes, the catalog says " +
                                       std::to_string(target_.size));
     else if (s.sha256 != target_.sha256)
         failWith(Fault::Mismatch, "offers a file with SHA-256 " + s.sha256 + ", not the catalog's");
+    else if (streaming_ && s.chunkSize != pieceSize_)
+        failWith(Fault::Unusable, "sent pieces of " + std::to_string(pieceSize_) + " bytes, then a start with " +
+                                      std::to_string(s.chunkSize));
     if (state_ == State::Failed)
         return {};
     started_ = true;
+    if (streaming_)
+        return {};
     pieceSize_ = s.chunkSize;
     totalPieces_ = s.totalChunks;
+    return beginStreaming();
+}
+
+// The piece size is known: the stream runs, and pieces that came before
+// are checked against it now.
+std::vector<std::string> RelayStream::beginStreaming()
+{
+    streaming_ = true;
     state_ = pos_ == to_ ? State::Done : State::Streaming;
-    // Pieces that came before the start (the relay keeps order, but be
-    // lenient) are checked against its piece size now.
     std::map<std::uint32_t, std::string> early;
     early.swap(waiting_);
     std::vector<std::string> out;
@@ -94,9 +105,17 @@ std::uint64_t RelayStream::pieceLength(std::uint32_t index) const
 std::vector<std::string> RelayStream::onChunk(TransferChunk c)
 {
     const std::uint32_t i = c.chunkIndex;
-    if (state_ == State::Waiting) {
-        // Before the start there is no piece size to check against: keep a
-        // few, unacknowledged.
+    if (!streaming_) {
+        if (c.modelId == target_.modelId && c.totalChunks == transferChunkCount(target_.size, kRelayChunkSize)) {
+            // The start was lost or is late: the protocol's 64 KiB pieces.
+            pieceSize_ = kRelayChunkSize;
+            totalPieces_ = c.totalChunks;
+            auto out = beginStreaming();
+            for (auto& p : onChunk(std::move(c)))
+                out.push_back(std::move(p));
+            return out;
+        }
+        // No piece size to check against yet: keep a few, unacknowledged.
         if (waiting_.size() < kMaxWaitingPieces)
             waiting_.emplace(i, std::move(c.bytes));
         return {};
@@ -114,13 +133,27 @@ std::vector<std::string> RelayStream::onChunk(TransferChunk c)
         ++duplicates_;
         return {ack(i)}; // taken before: its ack was lost, or it came twice
     }
-    if (!waiting_.contains(i) && waiting_.size() < kMaxWaitingPieces)
+    const auto next = static_cast<std::uint32_t>(pos_ / pieceSize_);
+    if (!waiting_.contains(i)) {
+        // The piece needed next always has room; the others while there is.
+        if (i != next && waiting_.size() >= kMaxWaitingPieces)
+            return {};
         waiting_.emplace(i, std::move(c.bytes));
+    }
+    if (acked_.contains(i))
+        return {ack(i)}; // acknowledged before, and sent again: that ack was lost
+    // A gap before it: acknowledged now, or the sender's window stays full
+    // of pieces that are here until its resend timer fires.
+    if (state_ == State::Streaming && i != next && !waiting_.contains(next)) {
+        acked_.insert(i);
+        return {ack(i)};
+    }
     return {};
 }
 
 std::vector<std::string> RelayStream::badCopy(std::uint32_t index, const std::string& why)
 {
+    ++badTotal_;
     if (++bad_[index] >= maxBadCopies_)
         failWith(Fault::Mismatch, why + " (" + std::to_string(bad_[index]) + " bad copies)");
     return {};
@@ -143,16 +176,20 @@ std::optional<RelayStream::Taken> RelayStream::take(std::uint64_t max)
     if (pos_ == pieceEnd || pos_ == to_) {
         // A range that ends inside a piece acknowledges it (the sender may
         // go on) and keeps its rest for an extension; never twice.
-        if (ackedEarly_ != index)
+        if (!acked_.contains(index))
             t.ack = ack(index);
-        ackedEarly_ = pos_ == pieceEnd ? std::nullopt : std::optional<std::uint32_t>(index);
-        if (pos_ == pieceEnd)
+        if (pos_ == pieceEnd) {
+            acked_.erase(index);
             waiting_.erase(it);
+        } else {
+            acked_.insert(index);
+        }
     }
     if (pos_ == to_)
         state_ = State::Done;
     // Pieces before the position are of no use any more.
     std::erase_if(waiting_, [&](const auto& p) { return std::uint64_t(p.first) * pieceSize_ + p.second.size() <= pos_; });
+    std::erase_if(acked_, [&](std::uint32_t i) { return !waiting_.contains(i); });
     return t;
 }
 
@@ -172,8 +209,10 @@ std::optional<std::string> RelayStream::cancelMessage(const std::string& why) co
     TransferCancel c;
     c.requestId = target_.requestId;
     c.modelId = target_.modelId;
-    c.reason = fault_ == Fault::Mismatch ? CancelReason::HashMismatch : CancelReason::UserCancelled;
-    c.message = fault_ == Fault::Mismatch ? failure_ : why;
+    c.reason = fault_ == Fault::Mismatch   ? CancelReason::HashMismatch
+               : fault_ == Fault::Unusable ? CancelReason::NetworkError
+                                           : CancelReason::UserCancelled;
+    c.message = fault_ == Fault::None ? why : failure_;
     c.cancelledBy = target_.ownNodeId;
     return transferMessageJson(c);
 }

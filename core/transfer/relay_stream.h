@@ -15,16 +15,22 @@
 // of the file answers with model_transfer_complete once the download has
 // checked the whole file (completeMessage()), as the mesh's receivers do.
 //
-// Backpressure: a piece is acknowledged only when it is taken (take()), so
-// a download waiting for its disk or its rate limit holds the sender back
+// Backpressure: a piece is acknowledged when it is taken (take()), so a
+// download waiting for its disk or its rate limit holds the sender back
 // through the protocol's window instead of piling up pieces in memory.
-// Pieces that arrive out of order wait (a handful at most: the window, and
-// resends); a piece already taken, arriving again, is acknowledged and
-// dropped. Pieces are checked before they count: request, model,
+// Only while the piece the stream needs next is missing (a bad copy on its
+// way again, reordering) are later pieces acknowledged as they arrive, so
+// the sender does not resend what is here; they wait in memory
+// (kMaxWaitingPieces at most; more are dropped unacknowledged). A piece
+// already taken, arriving again, is acknowledged and dropped. Pieces are checked before they count: request, model,
 // total_chunks, their exact size, chunk_sha256 when given, base64. A bad
 // copy is not acknowledged (the sender sends it again after its 30 s); the
 // maxBadCopies-th bad copy of one piece fails the stream, a mismatch. The
-// start must name the file asked for (size, SHA-256, websocket_chunked).
+// start must name the file asked for (size, SHA-256, websocket_chunked);
+// pieces that come before it are taken as the protocol's 64 KiB pieces
+// when their total_chunks says so (a start lost or late on the relay does
+// not stall the stream: the start is still checked when it comes, and the
+// download checks the whole file's SHA-256 in any case).
 //
 // No clock, no I/O: payloads in, payloads (JSON text) out, which the app
 // sends to the peer as `direct` messages. Not thread-safe; one owner.
@@ -33,6 +39,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,9 +65,10 @@ public:
         Done,      // every byte up to end() was taken
         Failed,    // failure() says why
     };
-    // What kind of failure: the peer's bytes were wrong (a mismatch), or the
-    // transfer ended otherwise (the sender cancelled, an unusable start).
-    enum class Fault { None, Mismatch, Ended };
+    // What kind of failure: the peer's bytes were wrong (a mismatch), its
+    // start cannot be used (another model, http_range), or the sender
+    // ended the transfer (its cancel).
+    enum class Fault { None, Mismatch, Unusable, Ended };
 
     // Bytes [from, to) of the file; from < to <= target.size.
     RelayStream(RelayStreamTarget target, std::uint64_t from, std::uint64_t to, std::uint32_t maxBadCopies = 3);
@@ -102,6 +110,7 @@ public:
     bool reachesFileEnd() const { return to_ == target_.size; }
     const RelayStreamTarget& target() const { return target_; }
     std::uint32_t duplicates() const { return duplicates_; }
+    std::uint32_t badCopies() const { return badTotal_; }
 
     // Pieces kept out of order at most; more are dropped unacknowledged.
     static constexpr std::size_t kMaxWaitingPieces = 8;
@@ -109,6 +118,7 @@ public:
 private:
     std::vector<std::string> onStart(const TransferStart& s);
     std::vector<std::string> onChunk(TransferChunk c);
+    std::vector<std::string> beginStreaming();
     std::vector<std::string> badCopy(std::uint32_t index, const std::string& why);
     void failWith(Fault fault, std::string why);
     std::string ack(std::uint32_t index) const;
@@ -127,8 +137,10 @@ private:
     std::map<std::uint32_t, std::string> waiting_; // pieces at or after pos_, by index
     std::map<std::uint32_t, std::uint32_t> bad_;   // bad copies per piece
     std::uint32_t duplicates_ = 0;
-    bool started_ = false;
-    std::optional<std::uint32_t> ackedEarly_; // the piece a range ended in: acknowledged before it was taken whole
+    std::uint32_t badTotal_ = 0;
+    bool streaming_ = false; // the piece size is known: from the start, or the protocol's default
+    bool started_ = false;   // a start that names the file came
+    std::set<std::uint32_t> acked_; // pieces acknowledged before they were taken whole
 };
 
 } // namespace atmo
