@@ -56,6 +56,23 @@ bool waitIdle(PeerDirectory& d, int ms = 20000)
 class TestAppMesh : public QObject {
     Q_OBJECT
 private slots:
+    // What a catalog tells other nodes of this station's HTTP endpoint: the
+    // address when bound to one, nothing when bound to every address
+    // ("0.0.0.0" would send a node to itself).
+    void advertisedUrlOnlyForOneAddress()
+    {
+        PeerServer any;
+        QVERIFY(any.configure({true, QHostAddress(QHostAddress::Any), 0}));
+        QVERIFY(any.isListening());
+        QCOMPARE(any.advertisedUrl(), QString());
+        PeerServer one;
+        QVERIFY(one.configure({true, QHostAddress(QHostAddress::LocalHost), 0}));
+        QCOMPARE(one.advertisedUrl(), one.url());
+        PeerServer off;
+        QVERIFY(off.configure({.enabled = false}));
+        QCOMPARE(off.advertisedUrl(), QString());
+    }
+
     void catalogModelAppliesDifferencesWithoutReset()
     {
         MeshCatalogModel model;

@@ -141,9 +141,7 @@ int serve(const QStringList& args)
     identity.meshId = q(home.meshId());
     // A server bound to one address names it; bound to every address, each
     // client is told the address it reached us on.
-    if (config.address != QHostAddress(QHostAddress::Any) && config.address != QHostAddress(QHostAddress::AnyIPv4) &&
-        config.address != QHostAddress(QHostAddress::AnyIPv6))
-        identity.httpEndpoint = server.url();
+    identity.httpEndpoint = server.advertisedUrl();
     server.setIdentity(identity);
 
     // Advertise on mDNS and learn peers (for /v1/peers). Without avahi-daemon

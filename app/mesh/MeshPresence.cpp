@@ -156,7 +156,7 @@ void MeshPresence::scanFinished()
             if (downloads_)
                 downloads_->setLibrary(r->models);
             if (relay_)
-                relay_->setModels(r->models, server_->isListening() ? server_->url() : QString());
+                relay_->setModels(r->models, server_->advertisedUrl());
             server_->setModels(std::move(r->models));
             emit libraryScanned(count, problems_);
         } else if (!cancel_.cancelled()) {

@@ -234,6 +234,15 @@ QString PeerServer::url() const
     return QString("http://%1:%2").arg(host).arg(port());
 }
 
+QString PeerServer::advertisedUrl() const
+{
+    const QHostAddress a = address();
+    if (!isListening() || a == QHostAddress(QHostAddress::Any) || a == QHostAddress(QHostAddress::AnyIPv4) ||
+        a == QHostAddress(QHostAddress::AnyIPv6))
+        return {};
+    return url();
+}
+
 void PeerServer::setModels(std::vector<atmo::LocalModel> models)
 {
     models_.clear();

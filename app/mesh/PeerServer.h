@@ -92,6 +92,10 @@ public:
     quint16 port() const;            // the real port while listening, else 0
     QHostAddress address() const;    // the bound address
     QString url() const;             // "http://ADDR:PORT", for humans
+    // The URL to tell other nodes (a catalog's transfer_endpoints.http):
+    // url() when bound to one address; "" when bound to every address,
+    // where each client is told the address it reached us on instead.
+    QString advertisedUrl() const;
 
     // The models served. Chunk sizes of 0 become kDefaultChunkHashSize, since
     // this server answers /v1/models/{id}/chunks for every model.
