@@ -93,8 +93,9 @@ void HostilePeers::hostile_data()
     row("pull-too_many_bytes", "pull", {"--mode", "too_many_bytes"}, false, 1, true);
     row("pull-too_few_bytes", "pull", {"--mode", "too_few_bytes"}, false, 1, true);
     row("pull-lie_size", "pull", {"--mode", "lie_size"}, false, 1, true);
-    row("pull-lie_size-huge", "pull", {"--mode", "lie_size", "--claim-size", "1000000000000000"}, false, 1, true);
-    row("pull-lie_hash", "pull", {"--mode", "lie_hash"}, false, 1, true);
+    // Exit codes by kind (README): no space 5, wrong bytes 4.
+    row("pull-lie_size-huge", "pull", {"--mode", "lie_size", "--claim-size", "1000000000000000"}, false, 5, true);
+    row("pull-lie_hash", "pull", {"--mode", "lie_hash"}, false, 4, true);
     row("pull-trickle_body", "pull", {"--mode", "trickle_body"}, false, 1, true);
     row("pull-never_finish_headers", "pull", {"--mode", "never_finish_headers", "--on", "download"}, false, 1, true);
     row("pull-non_utf8", "pull", {"--mode", "non_utf8", "--on", "download"}, false, 1, true);
