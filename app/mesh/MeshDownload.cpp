@@ -69,19 +69,6 @@ MeshDownload::~MeshDownload()
     // The journal's destructor records a clean close: destroying the object pauses.
 }
 
-void MeshDownload::setRelay(RelayClient* relay, const QString& ownNodeId)
-{
-    disconnect(relayState_);
-    relay_ = relay;
-    ownNodeId_ = ownNodeId;
-    if (relay)
-        // Nodes waiting for the link are asked again, from what the journal has.
-        relayState_ = connect(relay, &RelayClient::stateChanged, this, [this](RelayClient::State state) {
-            if (state == RelayClient::State::Joined && state_ == State::Running)
-                schedule();
-        });
-}
-
 void MeshDownload::setRateLimit(std::uint64_t bytesPerSecond) { throttle_.setRate(bytesPerSecond); }
 
 // None while too many chunks wait for the disk (a commit's end pumps
@@ -465,35 +452,6 @@ void MeshDownload::onTick()
     emitProgress(false);
     if (!stalled.empty() || gaveUp)
         schedule();
-}
-
-// Nodes through the relay wait while our link is down (schedule()); after
-// relayLinkWaitMs without it they are dropped, and the download goes on
-// with the others or fails naming why.
-bool MeshDownload::giveUpOnRelayLink()
-{
-    std::vector<std::string> waiting;
-    if (relay_ && relay_->state() != RelayClient::State::Joined)
-        for (const auto& p : plan_->peers())
-            if (p.state == atmo::PeerState::Usable && DownloadSource::isRelayKey(q(p.peer)))
-                waiting.push_back(p.peer);
-    if (waiting.empty()) {
-        relayDown_.invalidate();
-        return false;
-    }
-    if (!relayDown_.isValid())
-        relayDown_.start();
-    if (relayDown_.elapsed() < options_.relayLinkWaitMs)
-        return false;
-    const QString why = QStringLiteral("the mesh's relay could not be reached for %1 s: %2")
-                            .arg(options_.relayLinkWaitMs / 1000)
-                            .arg(relay_->stateMessage());
-    for (const auto& peer : waiting) {
-        dropPeer(q(peer), atmo::ChunkFailure::Dropped, why);
-        plan_->failed(peer, 0, atmo::ChunkFailure::Dropped, s(why));
-    }
-    relayDown_.invalidate();
-    return true;
 }
 
 void MeshDownload::maybeFinish()

@@ -355,15 +355,7 @@ void PeerDirectory::onCatalog(const QString& endpoint, QNetworkReply* reply, boo
     q.latencyMs = p->latencyMs;
     catalog_.setQuality(message.nodeId, q);
 
-    p->fetched = true;
-    p->reachable = true;
-    p->models = static_cast<int>(message.models.size());
-    p->lastSeen = QDateTime::currentDateTimeUtc();
-    p->error = message.rejected.empty()
-                   ? QString()
-                   : tr("%n catalog entries rejected, first: %1", nullptr, int(message.rejected.size()))
-                         .arg(QString::fromStdString(message.rejected.front().modelId + ": " +
-                                                     message.rejected.front().reason));
+    heardCatalog(*p, message);
     changed(endpoint);
     emit catalogChanged();
     scheduleRefresh(endpoint, message.ttlSeconds);
@@ -376,6 +368,20 @@ void PeerDirectory::onCatalog(const QString& endpoint, QNetworkReply* reply, boo
             finishedOne();
         });
     }
+}
+
+// A peer's catalog arrived (over HTTP or through the relay): its row says so.
+void PeerDirectory::heardCatalog(PeerState& p, const atmo::CatalogMessage& message)
+{
+    p.fetched = true;
+    p.reachable = true;
+    p.models = static_cast<int>(message.models.size());
+    p.lastSeen = QDateTime::currentDateTimeUtc();
+    p.error = message.rejected.empty()
+                  ? QString()
+                  : tr("%n catalog entries rejected, first: %1", nullptr, int(message.rejected.size()))
+                        .arg(QString::fromStdString(message.rejected.front().modelId + ": " +
+                                                    message.rejected.front().reason));
 }
 
 void PeerDirectory::onPeers(const QString& endpoint, QNetworkReply* reply)

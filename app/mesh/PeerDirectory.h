@@ -128,6 +128,7 @@ private:
     void onCatalog(const QString& endpoint, QNetworkReply* reply, bool bridgeStyle);
     void onPeers(const QString& endpoint, QNetworkReply* reply);
     void failed(const QString& endpoint, const QString& error);
+    void heardCatalog(PeerState& p, const atmo::CatalogMessage& message);
     QNetworkReply* get(const QString& url, qint64 maxBytes);
     void finishedOne();
     void expire();

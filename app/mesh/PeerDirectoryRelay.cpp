@@ -37,15 +37,7 @@ void PeerDirectory::addRelayCatalog(const QString& fromNodeId, const QByteArray&
     catalog_.setQuality(message.nodeId, quality);
     p->name = message.nodeName.empty() ? fromNodeId : QString::fromStdString(message.nodeName);
     p->nodeName = QString::fromStdString(message.nodeName);
-    p->fetched = true;
-    p->reachable = true;
-    p->models = static_cast<int>(message.models.size());
-    p->lastSeen = QDateTime::currentDateTimeUtc();
-    p->error = message.rejected.empty()
-                   ? QString()
-                   : tr("%n catalog entries rejected, first: %1", nullptr, int(message.rejected.size()))
-                         .arg(QString::fromStdString(message.rejected.front().modelId + ": " +
-                                                     message.rejected.front().reason));
+    heardCatalog(*p, message);
     changed(key);
     emit catalogChanged();
     // The direct way first: the HTTP endpoint it advertises, if it answers from here.
