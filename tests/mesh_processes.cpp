@@ -1,11 +1,26 @@
 #include "mesh_processes.h"
 
+#include "core/base/sha256.h"
+
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 
 #include "testutil.h"
 
 namespace testutil {
+
+atmo::CatalogEntry entryFor(const std::filesystem::path& file, const std::string& id)
+{
+    atmo::CatalogEntry e;
+    e.modelId = id;
+    e.name = id;
+    e.type = "llm";
+    e.format = "gguf";
+    e.sizeBytes = std::filesystem::file_size(file);
+    e.sha256 = *atmo::sha256FileHex(file, {});
+    e.version = "1.0";
+    return e;
+}
 
 BridgeProcess::BridgeProcess(const std::filesystem::path& dir, const QString& fault)
 {

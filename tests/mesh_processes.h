@@ -8,8 +8,15 @@
 #include <QStringList>
 
 #include <filesystem>
+#include <string>
+
+#include "core/mesh/catalog_wire.h"
 
 namespace testutil {
+
+// The catalog entry a peer would give for `file` as model `id` (an llm in
+// gguf, version 1.0, its real size and SHA-256).
+atmo::CatalogEntry entryFor(const std::filesystem::path& file, const std::string& id);
 
 class BridgeProcess {
 public:

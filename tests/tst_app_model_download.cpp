@@ -54,19 +54,6 @@ QJsonObject getJson(const QString& url)
     return QJsonDocument::fromJson(reply->readAll()).object();
 }
 
-atmo::CatalogEntry entryFor(const fs::path& file, const std::string& id)
-{
-    atmo::CatalogEntry e;
-    e.modelId = id;
-    e.name = id;
-    e.type = "llm";
-    e.format = "gguf";
-    e.sizeBytes = fs::file_size(file);
-    e.sha256 = *atmo::sha256FileHex(file, {});
-    e.version = "1.0";
-    return e;
-}
-
 std::string hashOf(const fs::path& file)
 {
     auto h = atmo::sha256FileHex(file, {});

@@ -29,19 +29,6 @@ constexpr std::uint64_t kRelayChunk = MeshDownload::kRelayJournalChunkSize; // .
 const QString kStationNode = "5a5a5a5a5a5a5a5a";
 const QString kPyNode = "a1b2c3d4e5f60718";
 
-atmo::CatalogEntry entryFor(const fs::path& file, const std::string& id)
-{
-    atmo::CatalogEntry e;
-    e.modelId = id;
-    e.name = id;
-    e.type = "llm";
-    e.format = "gguf";
-    e.sizeBytes = fs::file_size(file);
-    e.sha256 = *atmo::sha256FileHex(file, {});
-    e.version = "1.0";
-    return e;
-}
-
 bool runToEnd(MeshDownload& d, int ms = 120000, const std::function<bool()>& pauseWhen = {})
 {
     QSignalSpy done(&d, &MeshDownload::finished);
