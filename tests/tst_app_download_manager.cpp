@@ -283,7 +283,12 @@ private slots:
         QVERIFY2(error.startsWith("defects: ") && error.contains(bad.url()) && error.contains("SHA-256"),
                  qPrintable(error));
         QVERIFY(!error.contains('\n'));
-        QCOMPARE(st.role(id, DownloadListModel::ErrorRole).toString(), error);
+        // The window's line is a sentence chosen by the failure's kind (and
+        // translated); the English line stays its detail.
+        QCOMPARE(st.item(id).errorNote.kind, DownloadNote::Kind::PeersSentBadData);
+        QCOMPARE(st.role(id, DownloadListModel::ErrorRole).toString(),
+                 QString("Data for defects from %1 did not match its checksum; nothing of it was kept.").arg(bad.url()));
+        QCOMPARE(st.role(id, DownloadListModel::ErrorDetailRole).toString(), error);
         QVERIFY(st.role(id, Qt::ToolTipRole).toString().contains(error));
         QCOMPARE(st.role(id, DownloadListModel::StateRole).value<atmo::TransferState>(), atmo::TransferState::Failed);
         QCOMPARE(st.role(id, ModelRole::Status).value<ItemStatus>(), ItemStatus::Failed);
@@ -301,6 +306,7 @@ private slots:
         QVERIFY(st.waitState(id, TransferState::Done));
         verifyLanded("defects");
         QVERIFY(st.role(id, DownloadListModel::ErrorRole).toString().isEmpty());
+        QVERIFY(st.item(id).errorNote.isEmpty());
     }
 
     void badEntryFailsWithReason()

@@ -14,6 +14,7 @@
 #include <QXmlStreamReader>
 
 #include "app/ErrorText.h"
+#include "app/mesh/DownloadNote.h"
 #include "app/LanguageManager.h"
 #include "app/StationContext.h"
 #include "core/package/package_writer.h"
@@ -197,6 +198,33 @@ private slots:
         QVERIFY2(v.detail.startsWith(name + " ist nicht mit einem Schlüssel signiert, dem diese Station vertraut."),
                  qPrintable(v.detail));
         QVERIFY2(v.detail.contains("which this station does not trust as mesh authority"), qPrintable(v.detail));
+    }
+
+    // A download's failures and peer problems reach the German window in
+    // German, whatever the peer or the disk said in English (that stays the
+    // tooltip's detail).
+    void downloadNotesReadInGerman()
+    {
+        using K = DownloadNote::Kind;
+        const K kinds[] = {K::NoPeer,   K::PeersSentBadData, K::NoSpace,         K::DiskFull,
+                           K::NoFolder, K::DiskError,        K::BadEntry,        K::PeerSentBadData,
+                           K::PeerStopped, K::FetchingAlone, K::FetchingAgain};
+        auto note = [](K kind) {
+            return DownloadNote{kind, "defects", {"http://127.0.0.1:9", "relay:3f2a"}, "/srv/models", 2ull << 30, 1ull << 20};
+        };
+        QStringList english;
+        for (K kind : kinds)
+            english << note(kind).text();
+        LanguageManager language;
+        QVERIFY(language.apply("de"));
+        auto restore = qScopeGuard([&] { language.apply("en"); });
+        for (std::size_t i = 0; i < std::size(kinds); ++i) {
+            const QString german = note(kinds[i]).text();
+            QVERIFY2(!german.isEmpty() && german != english[int(i)], qPrintable(english[int(i)]));
+        }
+        QCOMPARE(note(K::NoSpace).text(),
+                 QString("Nicht genug freier Speicher in /srv/models für defects: nötig sind 2,0 GiB, frei sind 1,0 MiB."));
+        QVERIFY2(note(K::PeerStopped).text().contains("Knoten 3f2a über das Relay"), qPrintable(note(K::PeerStopped).text()));
     }
 };
 

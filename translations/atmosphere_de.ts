@@ -489,6 +489,61 @@
     </message>
 </context>
 <context>
+    <name>DownloadNote</name>
+    <message>
+        <source>node %1 through the relay</source>
+        <translation>Knoten %1 über das Relay</translation>
+    </message>
+    <message>
+        <source>No peer could deliver %1.</source>
+        <translation>Kein Peer konnte %1 liefern.</translation>
+    </message>
+    <message>
+        <source>The peers sent data for %1 that does not match its checksum; nothing of it was kept.</source>
+        <translation>Die Peers haben für %1 Daten gesendet, die nicht zur Prüfsumme passen; nichts davon wurde behalten.</translation>
+    </message>
+    <message>
+        <source>Not enough free space in %1 for %2: it needs %3, %4 are free.</source>
+        <translation>Nicht genug freier Speicher in %1 für %2: nötig sind %3, frei sind %4.</translation>
+    </message>
+    <message>
+        <source>The disk ran full while %1 was written to %2.</source>
+        <translation>Der Datenträger wurde voll, während %1 nach %2 geschrieben wurde.</translation>
+    </message>
+    <message>
+        <source>The folder %1 cannot be created.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>%1 could not be written to %2.</source>
+        <translation>%1 konnte nicht nach %2 geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be downloaded: what the peers say about it is not usable.</source>
+        <translation>%1 kann nicht heruntergeladen werden: Die Angaben der Peers dazu sind nicht verwendbar.</translation>
+    </message>
+    <message>
+        <source>%1 sent damaged data and is no longer asked.</source>
+        <translation>%1 hat beschädigte Daten gesendet und wird nicht mehr gefragt.</translation>
+    </message>
+    <message>
+        <source>%1 stopped delivering.</source>
+        <translation>%1 liefert nicht mehr.</translation>
+    </message>
+    <message>
+        <source>%1 fetches the rest alone.</source>
+        <translation>%1 holt den Rest allein.</translation>
+    </message>
+    <message>
+        <source>The file did not match its checksum; fetching it again from %1.</source>
+        <translation>Die Datei passte nicht zu ihrer Prüfsumme; sie wird erneut von %1 geholt.</translation>
+    </message>
+    <message>
+        <source>Data for %1 from %2 did not match its checksum; nothing of it was kept.</source>
+        <translation>Die Daten für %1 von %2 passten nicht zur Prüfsumme; nichts davon wurde behalten.</translation>
+    </message>
+</context>
+<context>
     <name>DownloadRow</name>
     <message>
         <source>Download</source>
@@ -597,10 +652,6 @@
     <message>
         <source>Open %1 in Import and Verify</source>
         <translation>%1 in Import und Prüfung öffnen</translation>
-    </message>
-    <message>
-        <source>node %1 through the relay</source>
-        <translation>Knoten %1 über das Relay</translation>
     </message>
     <message>
         <source>%1 (direct HTTP)</source>

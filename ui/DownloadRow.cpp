@@ -12,6 +12,7 @@
 #include "app/Format.h"
 #include "app/ModelRoles.h"
 #include "app/mesh/DownloadListModel.h"
+#include "app/mesh/DownloadNote.h"
 #include "app/mesh/DownloadSpec.h"
 #include "ui/ElidedLabel.h"
 #include "ui/Icons.h"
@@ -150,8 +151,7 @@ void DownloadRow::refresh(const QModelIndex& index)
     // Each source with the way it is reached: direct HTTP, or the mesh's relay.
     QStringList peers;
     for (const QString& peer : v(M::PeersRole).toStringList())
-        peers << (DownloadSource::isRelayKey(peer) ? tr("node %1 through the relay").arg(peer.mid(6))
-                                                   : tr("%1 (direct HTTP)").arg(peer));
+        peers << (DownloadSource::isRelayKey(peer) ? DownloadNote::source(peer) : tr("%1 (direct HTTP)").arg(peer));
     QStringList parts, info;
     if (done) {
         parts << Format::bytes(total);
@@ -189,9 +189,11 @@ void DownloadRow::refresh(const QModelIndex& index)
 
     const QString problem = finished ? QString() : v(M::ProblemRole).toString();
     problem_->setText(problem);
+    problem_->setToolTip(problem.isEmpty() ? QString() : v(M::ProblemDetailRole).toString());
     problem_->setVisible(!problem.isEmpty());
     const QString error = failed ? v(M::ErrorRole).toString() : QString();
     error_->setText(error);
+    error_->setToolTip(error.isEmpty() ? QString() : v(M::ErrorDetailRole).toString());
     error_->setVisible(!error.isEmpty());
 
     pause_->setVisible(v(M::CanPauseRole).toBool());

@@ -19,6 +19,13 @@ bool receiving(const DownloadManager::Item& it)
     return it.state == atmo::TransferState::Active && it.phase == MeshDownload::State::Running;
 }
 
+// The translated sentence of a note; the English line when there is none
+// (a failure that did not come from a download, such as a refused request).
+QString shown(const DownloadNote& note, const QString& detail)
+{
+    return note.isEmpty() ? detail : note.text();
+}
+
 } // namespace
 
 DownloadListModel::DownloadListModel(DownloadManager* manager, QObject* parent)
@@ -104,9 +111,10 @@ QVariant DownloadListModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole: {
         QStringList lines{it.title};
         if (!it.error.isEmpty())
-            lines << it.error;
+            lines << shown(it.errorNote, it.error) << it.error;
         else if (!it.problem.isEmpty())
-            lines << it.problem;
+            lines << shown(it.problemNote, it.problem) << it.problem;
+        lines.removeDuplicates();
         if (!it.path.isEmpty())
             lines << it.path;
         return lines.join(QLatin1Char('\n'));
@@ -154,8 +162,10 @@ QVariant DownloadListModel::data(const QModelIndex& index, int role) const
     case ChunksDoneRole: return p.chunksReceived;
     case ChunksTotalRole: return p.totalChunks;
     case PeersRole: return it.peers;
-    case ProblemRole: return it.problem;
-    case ErrorRole: return it.error;
+    case ProblemRole: return shown(it.problemNote, it.problem);
+    case ErrorRole: return shown(it.errorNote, it.error);
+    case ProblemDetailRole: return it.problem;
+    case ErrorDetailRole: return it.error;
     case CanPauseRole: return it.canPause();
     case CanResumeRole: return it.canResume();
     case CanCancelRole: return it.canCancel();
@@ -191,7 +201,8 @@ QHash<int, QByteArray> DownloadListModel::roleNames() const
         {PercentRole, "percent"},   {BytesDoneRole, "bytesDone"}, {BytesTotalRole, "bytesTotal"},
         {RateRole, "rate"},         {TimeLeftRole, "timeLeft"},   {ChunksDoneRole, "chunksDone"},
         {ChunksTotalRole, "chunksTotal"}, {PeersRole, "peers"},   {ProblemRole, "problem"},
-        {ErrorRole, "error"},       {CanPauseRole, "canPause"},   {CanResumeRole, "canResume"},
+        {ErrorRole, "error"},       {ProblemDetailRole, "problemDetail"}, {ErrorDetailRole, "errorDetail"},
+        {CanPauseRole, "canPause"},   {CanResumeRole, "canResume"},
         {CanCancelRole, "canCancel"}, {CanRetryRole, "canRetry"}, {InstallAfterRole, "installAfter"},
     };
     for (const auto& [role, name] : ours)

@@ -36,8 +36,10 @@ public:
         ChunksDoneRole,     // uint
         ChunksTotalRole,    // uint
         PeersRole,          // QStringList of endpoints: supplying now, else those it will ask
-        ProblemRole,        // the last peer problem while it goes on ("" if none)
-        ErrorRole,          // why it failed, one line ("" unless failed)
+        ProblemRole,        // the last peer problem while it goes on, translated ("" if none)
+        ErrorRole,          // why it failed, one translated line ("" unless failed)
+        ProblemDetailRole,  // ProblemRole's English detail: the peer and its exact failure
+        ErrorDetailRole,    // ErrorRole's English detail, the CLI's line
         CanPauseRole,       // bool
         CanResumeRole,      // bool
         CanCancelRole,      // bool

@@ -191,6 +191,7 @@ quint64 DownloadManager::addRow(Kind kind, const QString& title, DownloadSpec sp
         old.item.phase = MeshDownload::State::Idle;
         old.item.error.clear();
         old.item.problem.clear();
+        old.item.errorNote = old.item.problemNote = {};
         changed(old);
         schedule();
         return old.item.id;
@@ -275,6 +276,7 @@ void DownloadManager::startItem(Row& r)
     r.item.phase = MeshDownload::State::Preparing;
     r.item.error.clear();
     r.item.problem.clear();
+    r.item.errorNote = r.item.problemNote = {};
     r.item.corePhase = atmo::Phase::None;
     r.item.phaseDone = r.item.phaseTotal = 0;
     refreshSources(r);
@@ -349,7 +351,8 @@ void DownloadManager::onChecked(quint64 id, quint64 generation, bool same)
         const fs::path json = file.parent_path() / (r->spec.key + ".json");
         if (!fs::exists(json))
             if (auto st = atmo::writeFileAtomic(json, atmo::catalogEntryToJson(*r->spec.entry)); !st)
-                return complete(*r, false, r->item.key + ": " + q(st.message()), {});
+                return complete(*r, false, r->item.key + ": " + q(st.message()), {},
+                                DownloadNote{DownloadNote::Kind::DiskError, r->item.key, {}, q(json.parent_path().string())});
     }
     r->item.alreadyHad = true;
     complete(*r, true, {}, file);
@@ -391,15 +394,17 @@ void DownloadManager::launch(Row& r)
             changedLater(*row);
         }
     });
-    connect(d, &MeshDownload::peerProblem, this, [this, id](const QString&, const QString& message) {
+    connect(d, &MeshDownload::peerProblem, this, [this, id, d](const QString&, const QString& message) {
         if (Row* row = rowById(id)) {
             row->item.problem = message;
+            row->item.problemNote = d->lastProblem();
             changed(*row);
         }
     });
-    connect(d, &MeshDownload::retrying, this, [this, id](const QString& message) {
+    connect(d, &MeshDownload::retrying, this, [this, id, d](const QString& message) {
         if (Row* row = rowById(id)) {
             row->item.problem = message;
+            row->item.problemNote = d->lastProblem();
             changed(*row);
         }
     });
@@ -422,11 +427,11 @@ void DownloadManager::onDownloadFinished(quint64 id, bool ok)
             recordVerified(d->finalPath(), r->spec.sha256);
         complete(*r, true, {}, d->finalPath());
     } else {
-        complete(*r, false, d->error(), {});
+        complete(*r, false, d->error(), {}, d->failure());
     }
 }
 
-void DownloadManager::complete(Row& r, bool ok, const QString& error, const fs::path& path)
+void DownloadManager::complete(Row& r, bool ok, const QString& error, const fs::path& path, DownloadNote note)
 {
     ++r.generation;
     if (r.qid)
@@ -439,10 +444,12 @@ void DownloadManager::complete(Row& r, bool ok, const QString& error, const fs::
     if (ok) {
         r.item.path = q(path.string());
         r.item.problem.clear();
+        r.item.problemNote = {};
         r.item.progress.bytesDownloaded = r.item.progress.totalBytes = r.spec.sizeBytes;
         r.item.progress.percent = 100;
     } else {
         r.item.error = error;
+        r.item.errorNote = std::move(note);
     }
     const quint64 id = r.item.id;
     const bool model = r.item.kind == Kind::Model;

@@ -71,6 +71,8 @@ public:
         QStringList peers;             // endpoints supplying data now (else: those it will ask)
         QString problem;               // the last peer problem while it goes on ("peer http://…: sent bytes …")
         QString error;                 // Failed: one line, naming the peer when bad data was the cause
+        DownloadNote problemNote;      // the problem as the window says it (problem is its English detail)
+        DownloadNote errorNote;        // the failure as the window says it (error is its English detail)
         QString path;                  // Done: the verified file
         bool installAfter = false;     // a package to install once downloaded and verified
         // While active and not yet receiving: Checking (a file already
@@ -172,7 +174,7 @@ private:
     void onChecked(quint64 id, quint64 generation, bool same);
     void launch(Row& r);
     void onDownloadFinished(quint64 id, bool ok);
-    void complete(Row& r, bool ok, const QString& error, const std::filesystem::path& path);
+    void complete(Row& r, bool ok, const QString& error, const std::filesystem::path& path, DownloadNote note = {});
     void stopTransfer(Row& r, bool discard);
     void refreshSources(Row& r);
     void recordVerified(const std::filesystem::path& file, const std::string& sha256) const;

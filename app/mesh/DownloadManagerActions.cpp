@@ -97,6 +97,7 @@ void DownloadManager::retry(quint64 id)
     r->item.phase = MeshDownload::State::Idle;
     r->item.error.clear();
     r->item.problem.clear();
+    r->item.errorNote = r->item.problemNote = {};
     changed(*r);
     schedule(); // the sources are asked of the directory again when it starts
 }

@@ -25,6 +25,8 @@ QString peerList(const std::vector<QString>& peers)
     return (peers.size() == 1 ? "peer " : "peers ") + names.join(", ");
 }
 
+QStringList toList(const std::vector<QString>& peers) { return QStringList(peers.begin(), peers.end()); }
+
 } // namespace
 
 MeshDownload::MeshDownload(DownloadSpec spec, std::vector<DownloadSource> sources, fs::path destDir,
@@ -53,7 +55,7 @@ MeshDownload::MeshDownload(DownloadSpec spec, std::vector<DownloadSource> source
     connect(disk_, &JournalWorker::phaseProgress, this, &MeshDownload::phaseProgress);
     connect(disk_, &JournalWorker::reserved, this, [this](const QString& error) {
         if (!error.isEmpty() && state_ == State::Running)
-            fail(error.startsWith(q(spec_.key)) ? error : q(spec_.key) + ": " + error);
+            fail(error.startsWith(q(spec_.key)) ? error : q(spec_.key) + ": " + error, DownloadNote::diskKind(error));
     });
     tick_.setInterval(250);
     connect(&tick_, &QTimer::timeout, this, &MeshDownload::onTick);
@@ -119,18 +121,21 @@ void MeshDownload::start()
     }
     ++generation_;
     error_.clear();
+    failure_ = {};
+    problem_ = {};
     finishing_ = false;
     reopening_ = false;
     const QString id = q(spec_.key);
     if (const QString problem = spec_.problem(); !problem.isEmpty())
-        return fail(problem);
+        return fail(problem, DownloadNote::Kind::BadEntry);
     if (sources_.empty())
-        return fail(id + ": no peer has this " + (spec_.entry ? "model" : "file"));
+        return fail(id + ": no peer has this " + (spec_.entry ? "model" : "file"), DownloadNote::Kind::NoPeer);
 
     std::error_code ec;
     fs::create_directories(dest_, ec);
     if (ec || !fs::is_directory(dest_))
-        return fail(q(dest_.string()) + ": cannot create the folder: " + q(ec ? ec.message() : "not a directory"));
+        return fail(q(dest_.string()) + ": cannot create the folder: " + q(ec ? ec.message() : "not a directory"),
+                    DownloadNote::Kind::NoFolder);
     // The part file is preallocated to the full size, so on a resume only
     // the part's missing allocation is needed; a fresh start needs it all.
     std::uint64_t have = 0;
@@ -143,7 +148,8 @@ void MeshDownload::start()
         return fail(id + ": not enough space in " + q(dest_.string()) + ": needs " + q(atmo::humanBytes(need)) +
                     " (and " + q(atmo::humanBytes(kFreeSpaceMarginBytes)) + " kept free), " +
                     q(atmo::humanBytes(free)) + " free; the size is what " + peerList(sourceNames()) + " claimed",
-                    atmo::ErrorCode::NoSpace);
+                    atmo::ErrorCode::NoSpace,
+                    DownloadNote{DownloadNote::Kind::NoSpace, id, {}, q(dest_.string()), need + kFreeSpaceMarginBytes, free});
 
     setState(State::Preparing);
     if (options_.askChunkLists && !spec_.chunkListPath.isEmpty() && sources_.size() > 1 && chunkHashes_.empty() &&
@@ -199,7 +205,7 @@ void MeshDownload::openJournal(std::vector<std::string> chunkHashes, std::uint64
 void MeshDownload::onOpened(const QString& error)
 {
     if (!error.isEmpty())
-        return fail(error.startsWith(q(spec_.key)) ? error : q(spec_.key) + ": " + error);
+        return fail(error.startsWith(q(spec_.key)) ? error : q(spec_.key) + ": " + error, DownloadNote::diskKind(error));
     const atmo::DownloadJournal& journal = *disk_->journal();
     if (!reopening_)
         openReport_ = journal.openReport(); // what start() found on disk, not a later round's fresh part
@@ -285,10 +291,12 @@ void MeshDownload::onExhausted()
 {
     retireRound();
     if (rounds_.nextSinglePeer()) {
+        problem_ = DownloadNote{DownloadNote::Kind::FetchingAlone, q(spec_.key), toList(rounds_.roundPeers())};
         emit retrying(q(spec_.key) + ": " + peerList(rounds_.roundPeers()) + " fetches the rest alone");
         return startRound();
     }
-    fail(noPeerLeft({}), noPeerLeftCode());
+    fail(noPeerLeft({}), noPeerLeftCode() == atmo::ErrorCode::BadData ? DownloadNote::Kind::PeersSentBadData
+                                                                        : DownloadNote::Kind::NoPeer);
 }
 
 void MeshDownload::service(ChunkFetch* fetch)
@@ -362,9 +370,10 @@ void MeshDownload::onCommitted(const JournalWorker::Commit& c)
     }
     case JournalWorker::Commit::Error: {
         QString message = c.error;
-        if (message.contains("No space left", Qt::CaseInsensitive) && !message.contains("disk full"))
+        const DownloadNote::Kind kind = DownloadNote::diskKind(message);
+        if (kind == DownloadNote::Kind::DiskFull && !message.contains("disk full"))
             message = "disk full: " + message;
-        return fail(message.startsWith(q(spec_.key)) ? message : q(spec_.key) + ": " + message);
+        return fail(message.startsWith(q(spec_.key)) ? message : q(spec_.key) + ": " + message, kind);
     }
     }
     const quint64 gen = generation_;
@@ -384,7 +393,7 @@ void MeshDownload::dropRequest(ChunkFetch* fetch, atmo::ChunkFailure why, QStrin
     std::erase_if(fetches_, [fetch](const auto& f) { return f.get() == fetch; }); // aborts its reply
     if (why != atmo::ChunkFailure::Cancelled && !detail.isEmpty()) {
         outcomes_.problem(peer, detail);
-        emit peerProblem(peer, peerName(peer) + ": " + detail);
+        reportProblem(peer, peerName(peer) + ": " + detail, DownloadNote::Kind::PeerStopped);
     }
 }
 
@@ -397,7 +406,8 @@ void MeshDownload::dropPeer(QString peer, atmo::ChunkFailure why, QString detail
     for (ChunkFetch* f : doomed)
         dropRequest(f, why, {});
     outcomes_.problem(peer, detail);
-    emit peerProblem(peer, peerName(peer) + ": " + detail);
+    reportProblem(peer, peerName(peer) + ": " + detail,
+                  why == atmo::ChunkFailure::Mismatch ? DownloadNote::Kind::PeerSentBadData : DownloadNote::Kind::PeerStopped);
     if (why == atmo::ChunkFailure::Mismatch)
         outcomes_.failed(peer);
 }
@@ -474,13 +484,14 @@ void MeshDownload::onFinishReport(const atmo::Result<atmo::FinishReport>& report
             f->verdict(report->actualSha256, spec_.fileName);
     awaitingVerdict_.clear(); // without a report: they tell their senders the download stopped
     if (!report)
-        return fail(q(report.message()).startsWith(id) ? q(report.message()) : id + ": " + q(report.message()));
+        return fail(q(report.message()).startsWith(id) ? q(report.message()) : id + ": " + q(report.message()),
+                    DownloadNote::diskKind(q(report.message())));
     if (report->verified) {
         for (const auto& c : rounds_.verified(origins_, originsChunkSize_))
             convict(c);
         if (spec_.entry)
             if (auto st = atmo::writeFileAtomic(entryPath(), atmo::catalogEntryToJson(*spec_.entry)); !st)
-                return fail(id + ": " + q(st.message()));
+                return fail(id + ": " + q(st.message()), DownloadNote::diskKind(q(st.message())));
         if (plan_)
             outcomes_.settleRound(plan_->peers(), true);
         tick_.stop();
@@ -497,9 +508,10 @@ void MeshDownload::onFinishReport(const atmo::Result<atmo::FinishReport>& report
         convict(c);
     const std::vector<QString> next = rounds_.roundPeers();
     if (next.empty())
-        return fail(noPeerLeft(report->actualSha256), atmo::ErrorCode::BadData);
+        return fail(noPeerLeft(report->actualSha256), DownloadNote::Kind::PeersSentBadData);
     // A list of per-chunk hashes that let a wrong file through is not trusted again.
     chunkHashes_.clear();
+    problem_ = DownloadNote{DownloadNote::Kind::FetchingAgain, id, toList(next)};
     emit retrying(id + ": the file did not match the catalog's SHA-256; fetching it again from " + peerList(next) +
                   (rounds_.singlePeerRound() ? " alone" : ""));
     reopening_ = true;
@@ -519,7 +531,7 @@ void MeshDownload::retireRound()
 void MeshDownload::convict(const DownloadRounds::Conviction& c)
 {
     outcomes_.problem(c.peer, c.why);
-    emit peerProblem(c.peer, peerName(c.peer) + ": " + c.why);
+    reportProblem(c.peer, peerName(c.peer) + ": " + c.why, DownloadNote::Kind::PeerSentBadData);
     outcomes_.failed(c.peer);
 }
 
@@ -552,10 +564,22 @@ atmo::ErrorCode MeshDownload::noPeerLeftCode() const
     return bad ? atmo::ErrorCode::BadData : atmo::ErrorCode::Failed;
 }
 
-void MeshDownload::fail(const QString& message, atmo::ErrorCode code)
+void MeshDownload::fail(const QString& message, DownloadNote::Kind kind)
+{
+    DownloadNote note{kind, q(spec_.key)};
+    note.folder = q(dest_.string());
+    if (kind == DownloadNote::Kind::PeersSentBadData) {
+        note.peers = toList(rounds_.convicted());
+        note.peers += toList(rounds_.suspects());
+    }
+    fail(message, DownloadNote::code(kind), std::move(note));
+}
+
+void MeshDownload::fail(const QString& message, atmo::ErrorCode code, DownloadNote note)
 {
     error_ = message;
     errorCode_ = code;
+    failure_ = std::move(note);
     halt();
     // What is on disk stays for a later attempt when it holds a committed
     // chunk; a part file with none is removed (see MeshDownload.h).
@@ -598,6 +622,12 @@ void MeshDownload::emitProgress(bool force)
     sinceProgress_.restart();
     progress_ = plan_->progress(Clock::now());
     emit progressChanged(progress_);
+}
+
+void MeshDownload::reportProblem(const QString& peer, const QString& message, DownloadNote::Kind kind)
+{
+    problem_ = DownloadNote{kind, q(spec_.key), {peer}};
+    emit peerProblem(peer, message);
 }
 
 QString MeshDownload::peerName(const QString& endpoint) const { return "peer " + endpoint; }

@@ -67,6 +67,7 @@
 #include "core/transfer/range_plan.h"
 
 #include "app/mesh/ChunkListQuery.h"
+#include "app/mesh/DownloadNote.h"
 #include "app/mesh/DownloadRounds.h"
 #include "app/mesh/DownloadSpec.h"
 #include "app/mesh/JournalWorker.h"
@@ -137,6 +138,10 @@ public:
     // The failure's kind: BadData when peers sent wrong bytes, else Failed
     // (or what the disk said: NoSpace, Io...).
     atmo::ErrorCode errorCode() const { return errorCode_; }
+    // The failure as the window says it (error() is the English detail).
+    const DownloadNote& failure() const { return failure_; }
+    // The last peerProblem() or retrying() as the window says it.
+    const DownloadNote& lastProblem() const { return problem_; }
     std::filesystem::path finalPath() const;
     std::filesystem::path entryPath() const; // empty when the spec has no catalog entry
     const atmo::JournalOpenReport& openReport() const { return openReport_; }
@@ -166,7 +171,9 @@ private:
     void chunkArrived(const ChunkFetch& fetch, std::uint32_t chunk, QByteArray bytes) override;
     void fetchActivity(ChunkFetch& fetch) override;
 
-    void fail(const QString& message, atmo::ErrorCode code = atmo::ErrorCode::Failed);
+    void fail(const QString& message, atmo::ErrorCode code, DownloadNote note);
+    void fail(const QString& message, DownloadNote::Kind kind);
+    void reportProblem(const QString& peer, const QString& message, DownloadNote::Kind kind);
     atmo::ErrorCode noPeerLeftCode() const;
     void setState(State s);
     void askChunkLists();
@@ -205,6 +212,8 @@ private:
     State state_ = State::Idle;
     QString error_;
     atmo::ErrorCode errorCode_ = atmo::ErrorCode::Failed;
+    DownloadNote failure_;
+    DownloadNote problem_;
     quint64 generation_ = 0; // bumps on pause/cancel: late callbacks of an older run are ignored
 
     std::unique_ptr<atmo::RangePlan> plan_;
