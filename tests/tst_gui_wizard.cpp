@@ -258,10 +258,18 @@ private slots:
     {
         writeRandomFile(box_ / "picked/detector-2.1.onnx", 8192, 5);
         testutil::writeFile(box_ / "picked/llamafarm.yaml", "version: v1\n");
+        // The page opens on the last mission folder and schedules its scan;
+        // choosing "new" must call that scan off, or it fires during the
+        // assembly and replaces it (the wizard then stayed on this page on a
+        // loaded machine).
+        makeMission(box_ / "last");
+        context_->settings().setLastMissionDir(q(box_ / "last"));
         PackageWizard wizard(*context_);
         wizard.show();
         MissionPage* page = wizard.missionPage();
+        QVERIFY(page->scanPending());
         page->newButton()->setChecked(true);
+        QVERIFY(!page->scanPending());
         page->destinationEdit()->setText(q(box_ / "fresh"));
         page->addPickedFiles({q(box_ / "picked/detector-2.1.onnx"), q(box_ / "picked/llamafarm.yaml")});
         page->idEdit()->setText("fresh-mission");

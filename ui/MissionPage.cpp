@@ -181,13 +181,24 @@ void MissionPage::updateMode()
     const bool existing = existing_->isChecked();
     existingBox_->setVisible(existing);
     newBox_->setVisible(!existing);
-    if (existing)
+    if (existing) {
         scheduleScan();
-    else
+    } else {
+        // A scan due from "existing" mode (the last folder, scheduled when
+        // the page opened) must not fire later: it would replace the new
+        // mission's assembly with a scan of that old folder.
+        debounce_->stop();
+        if (job_ && !creating_) {
+            job_->dispose(this);
+            job_ = nullptr;
+        }
         setStatus(tr("Pick the files for the new mission; their kind is guessed from the name and can be changed."),
                   false);
+    }
     emit completeChanged();
 }
+
+bool MissionPage::scanPending() const { return debounce_->isActive() || (job_ && !creating_); }
 
 void MissionPage::scheduleScan()
 {
@@ -199,6 +210,8 @@ void MissionPage::scheduleScan()
 
 void MissionPage::startScan()
 {
+    if (creating_ || !existing_->isChecked())
+        return;
     const QString dir = QDir::fromNativeSeparators(dir_->text().trimmed());
     if (dir.isEmpty()) {
         setStatus(tr("Choose a mission folder."), false);
@@ -301,8 +314,10 @@ bool MissionPage::validatePage()
         const QString dest = QDir::fromNativeSeparators(destination_->text().trimmed());
         auto* job = MissionJob::assemble(dest, std::move(request));
         job_ = job;
+        creating_ = true;
         setStatus(tr("Creating the mission in %1…").arg(QDir::toNativeSeparators(dest)), false);
         connect(job, &Job::finished, this, [this, dest](bool ok) {
+            creating_ = false;
             if (ok) {
                 // Continue as if the new folder had been chosen.
                 const QSignalBlocker block(dir_);

@@ -37,6 +37,9 @@ public:
     MissionAssembler& assembler() { return assembler_; }
     void addPickedFiles(const QStringList& files);
     bool isScanning() const { return job_ != nullptr; }
+    // A scan of the existing-mission folder is due or running (never while
+    // a new mission is created, nor in "new" mode).
+    bool scanPending() const;
 
     static std::optional<std::vector<int>> parseTiers(const QString& text);
 
@@ -51,6 +54,7 @@ private:
     PackageWizard* wizard_;
     MissionAssembler assembler_;
     QPointer<MissionJob> job_;
+    bool creating_ = false; // job_ assembles a new mission: no scan may replace it
     bool scanned_ = false;
     bool advanceAfterCreate_ = false;
     QString scannedDir_;
