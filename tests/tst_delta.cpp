@@ -9,6 +9,7 @@
 #include "core/base/fs_util.h"
 #include "core/delta/delta_apply.h"
 #include "core/delta/delta_create.h"
+#include "core/delta/record_changes.h"
 #include "test_main.h"
 #include "testutil.h"
 
@@ -91,12 +92,15 @@ private slots:
         Sandbox box;
         {
             ROUND_TRIP(a, "", "", aWhy);
+            QCOMPARE(a.newBytes, std::uint64_t(0));
         }
         {
             ROUND_TRIP(b, "", "new", bWhy);
+            QCOMPARE(b.newBytes, std::uint64_t(3));
         }
         {
             ROUND_TRIP(c, "old", "", cWhy);
+            QCOMPARE(c.copiedBytes, std::uint64_t(0));
         }
         ROUND_TRIP(s, "", randomBytes(300000, 2), sWhy);
         QCOMPARE(s.copiedBytes, std::uint64_t(0));
@@ -157,6 +161,25 @@ private slots:
         qInfo("records: %zu changed bytes, delta %llu bytes", changedBytes, (unsigned long long)s.deltaBytes);
         QVERIFY2(s.deltaBytes < changedBytes, qPrintable(QString::number(s.deltaBytes)));
         QCOMPARE(readHeader(box / "d.delta")->kind, Kind::Records);
+    }
+
+    // The manifest's counts: 47 added, 12 removed, 89 updated, matched by
+    // id wherever they moved; records without an id by their content.
+    void recordCountsMatchTheEdits()
+    {
+        Sandbox box;
+        const std::string base = jsonl(0, 2000) + "{\"id\":7,\"text\":\"numeric\"}\n" + "not json at all\n\n";
+        const std::string target = jsonl(12, 1000) + jsonl(5000, 5047) + jsonl(1000, 1089, " (revised)") +
+                                   jsonl(1089, 2000) + "\n{\"id\":7,\"text\":\"numeric\"}\n" + "not json at all";
+        put(box / "base.jsonl", base);
+        put(box / "target.jsonl", target);
+        const auto c = compareRecords(box / "base.jsonl", box / "target.jsonl");
+        QVERIFY2(c, c ? "" : c.message().c_str());
+        QCOMPARE(c->added, std::uint64_t(47));
+        QCOMPARE(c->removed, std::uint64_t(12));
+        QCOMPARE(c->updated, std::uint64_t(89));
+        QCOMPARE(c->unchanged, std::uint64_t(2000 - 12 - 89 + 2));
+        QCOMPARE(compareRecords(box / "none.jsonl", box / "target.jsonl").code(), ErrorCode::NotFound);
     }
 
     void aWrongBaseIsRefusedAndNothingIsWritten()

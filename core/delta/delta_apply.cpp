@@ -1,6 +1,8 @@
 #include "core/delta/delta_apply.h"
 
 #include <algorithm>
+#include <atomic>
+#include <future>
 #include <vector>
 
 #include "core/delta/file_blocks.h"
@@ -15,6 +17,37 @@ namespace {
 Error mismatch(const fs::path& file, const std::string& what)
 {
     return fail(ErrorCode::BadData, file.filename().string() + ": " + what, file.filename().string());
+}
+
+// Runs a function when it goes out of scope.
+template <class F>
+struct OnExit {
+    F f;
+    ~OnExit() { f(); }
+};
+template <class F>
+OnExit<F> onExit(F f)
+{
+    return OnExit<F>{std::move(f)};
+}
+
+Digest hashBase(const fs::path& base, const std::atomic<bool>& stop, const CancelToken& cancel,
+                ProgressReporter* progress)
+{
+    const UniqueFd fd = openForReading(base);
+    BlockReader in(fd.get(), base);
+    Sha256 sha;
+    while (const std::size_t n = in.available(1u << 20)) {
+        if (stop)
+            return {};
+        cancel.check();
+        const std::size_t take = std::min<std::size_t>(n, 8u << 20);
+        sha.update(in.data(), take);
+        in.consume(take);
+        if (progress)
+            progress->add(take);
+    }
+    return sha.finish();
 }
 
 } // namespace
@@ -42,26 +75,20 @@ Result<Applied> applyDelta(const fs::path& base, const fs::path& delta, const fs
                                       std::to_string(h.baseSize) + ")");
         if (!options.expectedTargetSha256.empty() && options.expectedTargetSha256 != toHex(h.targetSha256))
             return mismatch(delta, "rebuilds a file whose SHA-256 is not the one expected");
-        if (options.checkBase) {
-            if (progress)
-                progress->phase(Phase::Checking, baseSize);
-            BlockReader in(baseFd.get(), base);
-            Sha256 sha;
-            while (const std::size_t n = in.available(1u << 20)) {
-                cancel.check();
-                const std::size_t take = std::min<std::size_t>(n, 8u << 20);
-                sha.update(in.data(), take);
-                in.consume(take);
-                if (progress)
-                    progress->add(take);
-            }
-            if (sha.finish() != h.baseSha256)
-                return mismatch(base, "is not the file " + delta.filename().string() +
-                                          " was made from (its SHA-256 differs: changed on this device?)");
-        }
-
+        // The base is hashed on a second thread while the ops run (most of
+        // an apply is these two SHA-256 passes); a base that differs fails
+        // the apply before anything is committed.
+        std::atomic<bool> stop{false};
+        std::future<Digest> baseHash;
+        if (options.checkBase)
+            baseHash = std::async(std::launch::async, [&] { return hashBase(base, stop, cancel, progress); });
+        auto joinBaseCheck = onExit([&] {
+            stop = true;
+            if (baseHash.valid())
+                baseHash.wait();
+        });
         if (progress)
-            progress->phase(Phase::Writing, h.targetSize);
+            progress->phase(Phase::Writing, h.targetSize + (options.checkBase ? baseSize : 0));
         AtomicFile output(out);
         Sha256 rebuilt;
         ZstdDecompressor zstd;
@@ -106,6 +133,9 @@ Result<Applied> applyDelta(const fs::path& base, const fs::path& delta, const fs
                                            " does not decompress (damaged)");
             put(buf.data(), n);
         }
+        if (baseHash.valid() && baseHash.get() != h.baseSha256)
+            return mismatch(base, "is not the file " + delta.filename().string() +
+                                      " was made from (its SHA-256 differs: changed on this device?)");
         if (rebuilt.finish() != h.targetSha256)
             return mismatch(delta, "the rebuilt file does not have the SHA-256 the delta names");
         output.commit();
