@@ -16,6 +16,7 @@
 
 #include "core/package/archive_reader.h"
 #include "core/mesh/catalog_wire.h"
+#include "core/delta/delta_create.h"
 #include "core/transfer/download_journal.h"
 #include "core/base/fs_util.h"
 #include "core/mesh/mesh_peer.h"
@@ -254,6 +255,48 @@ void journals(const fs::path& work)
     }
 }
 
+void deltas(const fs::path& work)
+{
+    // The base of fuzz_delta_apply.cpp: 96 KiB from a fixed generator.
+    std::string base(96 * 1024, '\0');
+    std::uint32_t x = 777;
+    for (auto& c : base) {
+        x = x * 1103515245u + 12345u;
+        c = static_cast<char>(x >> 24);
+    }
+    std::string changed = base;
+    changed.replace(40000, 3000, std::string(3000, 'z'));
+    changed.insert(70000, "a few inserted bytes");
+    std::string lines;
+    for (int i = 0; i < 200; ++i)
+        lines += "{\"id\":\"r" + std::to_string(i) + "\"}\n";
+    const struct {
+        const char* name;
+        std::string target;
+        delta::Kind kind;
+    } cases[] = {
+        {"same", base, delta::Kind::Binary},
+        {"changed", changed, delta::Kind::Binary},
+        {"empty", "", delta::Kind::Binary},
+        {"unrelated", lines, delta::Kind::Binary},
+        {"records", lines + base.substr(0, 5000), delta::Kind::Records},
+    };
+    fuzz::writeFile(work / "delta-base", base);
+    for (const auto& c : cases) {
+        fuzz::writeFile(work / "delta-target", c.target);
+        delta::CreateOptions o;
+        o.kind = c.kind;
+        auto made = delta::createDelta(work / "delta-base", work / "delta-target", work / "seed.delta", o);
+        if (!made) {
+            std::fprintf(stderr, "delta: %s\n", made.message().c_str());
+            std::exit(1);
+        }
+        const std::string d = readAll(work / "seed.delta");
+        put("fuzz_delta_apply", std::string(c.name) + ".raw", std::string(1, '\0') + d);
+        put("fuzz_delta_apply", std::string(c.name) + ".fix", std::string(1, '\1') + d);
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -269,6 +312,7 @@ int main(int argc, char** argv)
     keys();
     catalogs();
     journals(work);
+    deltas(work);
     put("fuzz_mission", "demo-mission.yaml", readAll(source / "resources" / "demo" / "mission" / "config" / "mission.yaml"));
     std::printf("seeds written to %s\n", out.c_str());
     return 0;
