@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkInterface>
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
@@ -41,6 +42,31 @@ private slots:
     void initTestCase() { startServer(); }
 
     void cleanupTestCase() { stopServer(); }
+
+    // What the window shows a colleague: the one address when bound to one;
+    // bound to every address, this machine's LAN addresses, never 0.0.0.0.
+    void reachableUrlsNameUsableAddresses()
+    {
+        PeerServer one;
+        QVERIFY(one.configure({true, QHostAddress(QHostAddress::LocalHost), 0}));
+        QCOMPARE(one.reachableUrls(), QStringList{QString("http://127.0.0.1:%1").arg(one.port())});
+        PeerServer every;
+        QVERIFY(every.configure({true, QHostAddress(QHostAddress::Any), 0}));
+        QVERIFY(every.advertisedUrl().isEmpty());
+        QSet<QString> lan;
+        for (const QNetworkInterface& nif : QNetworkInterface::allInterfaces())
+            if ((nif.flags() & QNetworkInterface::IsUp) && (nif.flags() & QNetworkInterface::IsRunning) &&
+                !(nif.flags() & QNetworkInterface::IsLoopBack))
+                for (const QNetworkAddressEntry& e : nif.addressEntries())
+                    if (e.ip().protocol() == QAbstractSocket::IPv4Protocol && !e.ip().isLinkLocal())
+                        lan << QString("http://%1:%2").arg(e.ip().toString()).arg(every.port());
+        const QStringList urls = every.reachableUrls();
+        QCOMPARE(QSet<QString>(urls.begin(), urls.end()), lan);
+        for (const QString& url : urls)
+            QVERIFY2(!url.contains("0.0.0.0") && !url.contains("127."), qPrintable(url));
+        PeerServer off;
+        QVERIFY(off.reachableUrls().isEmpty());
+    }
 
     void health()
     {

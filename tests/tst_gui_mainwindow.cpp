@@ -18,6 +18,7 @@
 #include "app/StationContext.h"
 #include "app/mesh/DownloadManager.h"
 #include "app/mesh/MeshCatalogModel.h"
+#include "app/mesh/MeshNode.h"
 #include "app/mesh/MeshPresence.h"
 #include "app/mesh/PeerServer.h"
 #include "core/mesh/model_library.h"
@@ -29,6 +30,7 @@
 #include "ui/KeysView.h"
 #include "ui/MainWindow.h"
 #include "ui/MeshView.h"
+#include "ui/StatusColors.h"
 #include "ui/PackageWizard.h"
 #include "ui/ScreenshotRenderer.h"
 
@@ -124,6 +126,49 @@ private slots:
         QVERIFY(readFile(box_ / "dl-home" / "models" / "defects-v2.onnx") == readFile(box_ / "peer" / "defects-v2.onnx"));
         QVERIFY(!mesh->downloadButton()->isEnabled()); // it is in the library now
         qputenv("ATMOSPHERE_HOME", (box_ / "home").string().c_str());
+    }
+
+    // Serving on every address, the status names the addresses a colleague
+    // can use (never 0.0.0.0) in normal text; mDNS missing is a warning of
+    // its own with what to do, the system's words in its tooltip.
+    void stationStatusShowsUsableAddresses()
+    {
+        qputenv("ATMOSPHERE_HOME", (box_ / "status-home").string().c_str());
+        // No system bus here: avahi cannot be reached, and nothing is sent
+        // on the machine's real interfaces.
+        const QByteArray bus = qgetenv("DBUS_SYSTEM_BUS_ADDRESS");
+        qputenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/atmo-test-bus");
+        auto restore = qScopeGuard([&] {
+            if (bus.isNull())
+                qunsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+            else
+                qputenv("DBUS_SYSTEM_BUS_ADDRESS", bus);
+            qputenv("ATMOSPHERE_HOME", (box_ / "home").string().c_str());
+        });
+        StationContext context(q(box_ / "status.ini"));
+        MainWindow window(context);
+        MeshPresence::Options options;
+        options.bind = QString(); // every address
+        options.port = 0;
+        options.mdns = true;
+        options.roots = {{atmo::LibraryRootKind::Downloads, box_ / "status-home" / "models"}};
+        window.mesh().start(options);
+        MeshView* mesh = window.meshView();
+        QVERIFY(waitFor([&] { return !window.mesh().scanning() && mesh->stationLabel()->text().startsWith("Serving 0"); },
+                        20000));
+        const QString text = mesh->stationLabel()->text();
+        QVERIFY2(!text.contains("0.0.0.0"), qPrintable(text));
+        const QStringList urls = window.mesh().server().reachableUrls();
+        for (const QString& url : urls)
+            QVERIFY2(text.contains(url) && !url.contains("127.0.0.1"), qPrintable(text));
+        if (urls.isEmpty())
+            QVERIFY2(text.contains("this computer only"), qPrintable(text));
+        QVERIFY(mesh->stationLabel()->styleSheet().isEmpty());
+        QVERIFY(!window.mesh().node().mdnsActive());
+        QVERIFY(mesh->stationWarningLabel()->isVisibleTo(mesh));
+        QVERIFY2(mesh->stationWarningLabel()->text().contains("avahi-daemon"), qPrintable(mesh->stationWarningLabel()->text()));
+        QVERIFY2(mesh->stationWarningLabel()->toolTip().startsWith("mDNS"), qPrintable(mesh->stationWarningLabel()->toolTip()));
+        QCOMPARE(mesh->stationWarningLabel()->styleSheet(), StatusColors::warningStyle());
     }
 
     void shortcutsReachTheMainActions()

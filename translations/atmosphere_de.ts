@@ -1987,10 +1987,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <translation>Modellbibliothek: %1</translation>
     </message>
     <message>
-        <source>Not serving: %1</source>
-        <translation>Bereitstellung nicht möglich: %1</translation>
-    </message>
-    <message>
         <source>Serving is switched off (Settings).</source>
         <translation>Die Bereitstellung ist ausgeschaltet (Einstellungen).</translation>
     </message>
@@ -2017,8 +2013,20 @@ SHA-256 der geschriebenen Datei: %2</translation>
         </translation>
     </message>
     <message>
-        <source>mDNS: %1.</source>
-        <translation>mDNS: %1.</translation>
+        <source>this computer only (http://127.0.0.1:%1; no network connection)</source>
+        <translation>nur diesem Computer (http://127.0.0.1:%1; keine Netzwerkverbindung)</translation>
+    </message>
+    <message>
+        <source>mDNS is switched off: peers add this station by its address.</source>
+        <translation>mDNS ist ausgeschaltet: Peers fügen diese Station über ihre Adresse hinzu.</translation>
+    </message>
+    <message>
+        <source>This station is not serving: its port cannot be opened. Choose another port or address in Settings.</source>
+        <translation>Diese Station bietet nichts an: Ihr Port lässt sich nicht öffnen. Wählen Sie in den Einstellungen einen anderen Port oder eine andere Adresse.</translation>
+    </message>
+    <message>
+        <source>Other stations cannot find this one by themselves: mDNS is not available. Start avahi-daemon (systemctl start avahi-daemon), or give colleagues an address above to add by hand.</source>
+        <translation>Andere Stationen finden diese nicht von selbst: mDNS ist nicht verfügbar. Starten Sie avahi-daemon (systemctl start avahi-daemon) oder geben Sie Kollegen eine der Adressen oben zum Hinzufügen von Hand.</translation>
     </message>
 </context>
 <context>
@@ -2287,6 +2295,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Take the link to the relay back for the window</source>
         <translation>Die Verbindung zum Relay für das Fenster zurückholen</translation>
+    </message>
+    <message>
+        <source>Problem with this station on the mesh</source>
+        <translation>Problem mit dieser Station im Mesh</translation>
     </message>
 </context>
 <context>

@@ -74,7 +74,7 @@ DownloadRow::DownloadRow(QWidget* parent) : QWidget(parent)
         tr("%1 of %2").arg(QStringLiteral("888.8 MiB"), QStringLiteral("888.8 MiB")) +
         QStringLiteral(" · 888.8 MiB/s · ") + tr("%1 left").arg(Format::duration(59 * 60 + 58))));
     peers_ = line(this, tr("Source peers"), QStringLiteral("color:#5f6b76"));
-    problem_ = line(this, tr("Peer problem"), QStringLiteral("color:#8a5300"));
+    problem_ = line(this, tr("Peer problem"), StatusColors::warningStyle());
     error_ = line(this, tr("Error"), StatusColors::errorStyle());
 
     pause_ = button(this, style()->standardIcon(QStyle::SP_MediaPause), tr("Pause"));

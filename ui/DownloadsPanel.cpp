@@ -12,6 +12,7 @@
 #include "app/mesh/DownloadManager.h"
 #include "ui/DownloadRow.h"
 #include "ui/Icons.h"
+#include "ui/StatusColors.h"
 
 DownloadsPanel::DownloadsPanel(DownloadManager& manager, QWidget* parent)
     : QGroupBox(tr("Downloads"), parent), manager_(manager), model_(new DownloadListModel(&manager, this))
@@ -28,7 +29,7 @@ DownloadsPanel::DownloadsPanel(DownloadManager& manager, QWidget* parent)
     clear_->setToolTip(tr("Remove finished, failed and cancelled downloads from this list; files stay."));
     notice_ = new QLabel(head_);
     notice_->setAccessibleName(tr("Download notice"));
-    notice_->setStyleSheet(QStringLiteral("color:#8a5300"));
+    notice_->setStyleSheet(StatusColors::warningStyle());
     notice_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     notice_->hide();
     head->addWidget(summary_);

@@ -353,7 +353,7 @@ void MainWindow::leaveRelay()
 
 void MainWindow::updateMeshStatus()
 {
-    mesh_->setStationStatus(presence_->statusText(), presence_->statusIsProblem());
+    mesh_->setStationStatus(presence_->statusText(), presence_->warningText(), presence_->warningDetail());
     const atmo::StationHome& home = context_.home();
     const std::string meshId = home.meshId();
     const bool holdsKey = home.meshKey(meshId).ok();

@@ -98,13 +98,23 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     station_ = new QLabel(this);
     station_->setWordWrap(true);
     station_->setAccessibleName(tr("This station on the mesh"));
+    station_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     station_->hide();
+    stationWarning_ = new QLabel(this);
+    stationWarning_->setWordWrap(true);
+    stationWarning_->setAccessibleName(tr("Problem with this station on the mesh"));
+    stationWarning_->setStyleSheet(StatusColors::warningStyle());
+    stationWarning_->hide();
     invite_ = new QPushButton(tr("Invite a device…"), this);
     invite_->setToolTip(tr("A join link and QR code that let a device into this station's mesh"));
     invite_->hide();
     connect(invite_, &QPushButton::clicked, this, &MeshView::inviteRequested);
     auto* stationRow = new QHBoxLayout;
-    stationRow->addWidget(station_, 1);
+    auto* stationLines = new QVBoxLayout;
+    stationLines->setSpacing(2);
+    stationLines->addWidget(station_);
+    stationLines->addWidget(stationWarning_);
+    stationRow->addLayout(stationLines, 1);
     stationRow->addWidget(invite_, 0, Qt::AlignTop);
     layout->addLayout(stationRow);
 
@@ -267,11 +277,13 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     refreshCatalog();
 }
 
-void MeshView::setStationStatus(const QString& text, bool problem)
+void MeshView::setStationStatus(const QString& text, const QString& warning, const QString& detail)
 {
     station_->setText(text);
-    station_->setStyleSheet(problem ? StatusColors::errorStyle() : QString());
     station_->setVisible(!text.isEmpty());
+    stationWarning_->setText(warning);
+    stationWarning_->setToolTip(detail);
+    stationWarning_->setVisible(!warning.isEmpty());
 }
 
 void MeshView::setRelayStatus(const QString& text, bool problem, RelayAction action)

@@ -41,8 +41,12 @@ class MeshView : public QWidget {
 public:
     explicit MeshView(PeerDirectory& directory, QWidget* parent = nullptr);
 
-    // One line about this station on the mesh ("Serving 3 models on …").
-    void setStationStatus(const QString& text, bool problem);
+    // About this station on the mesh: what it serves where, in normal text
+    // ("Serving 3 models on http://192.168.1.20:14345."), and below it a
+    // real problem with what to do, as a warning (detail: its tooltip).
+    void setStationStatus(const QString& text, const QString& warning = {}, const QString& detail = {});
+    QLabel* stationLabel() const { return station_; }
+    QLabel* stationWarningLabel() const { return stationWarning_; }
     // Shows "Invite a device…" beside it; disabled with the reason as its
     // tooltip when this station cannot invite (it holds no mesh key).
     void setInviteAvailable(bool available, const QString& reason = {});
@@ -109,6 +113,7 @@ private:
     MeshCatalogModel* catalog_;
     CatalogFilterModel* filter_;
     QLabel* station_ = nullptr;
+    QLabel* stationWarning_ = nullptr;
     QPushButton* invite_ = nullptr;
     QLabel* relay_ = nullptr;
     QPushButton* relayButton_ = nullptr;

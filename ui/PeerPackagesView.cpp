@@ -56,7 +56,7 @@ PeerPackagesView::PeerPackagesView(PeerPackages& packages, DownloadManager& down
     problems_ = new QLabel(this);
     problems_->setWordWrap(true);
     problems_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    problems_->setStyleSheet(QStringLiteral("color:#8a5300"));
+    problems_->setStyleSheet(StatusColors::warningStyle());
     problems_->setAccessibleName(tr("Peers that could not be asked"));
     problems_->hide();
     layout->addWidget(problems_);

@@ -9,6 +9,8 @@ namespace {
 
 const QColor kRedOnLight(0xb3, 0x26, 0x1e);
 const QColor kRedOnDark(0xf2, 0xb8, 0xb5);
+const QColor kAmberOnLight(0x8a, 0x53, 0x00);
+const QColor kAmberOnDark(0xf5, 0xc2, 0x6b);
 
 // WCAG 2 relative luminance.
 double luminance(const QColor& c)
@@ -41,6 +43,16 @@ QString errorStyle(bool bold)
 {
     return QStringLiteral("color:%1%2").arg(error().name(), bold ? QStringLiteral(";font-weight:bold") : QString());
 }
+
+QColor warning(const QPalette& palette)
+{
+    const QColor window = palette.color(QPalette::Window);
+    return contrast(kAmberOnDark, window) > contrast(kAmberOnLight, window) ? kAmberOnDark : kAmberOnLight;
+}
+
+QColor warning() { return warning(QGuiApplication::palette()); }
+
+QString warningStyle() { return QStringLiteral("color:%1").arg(warning().name()); }
 
 QColor errorFill() { return kRedOnLight; }
 

@@ -23,6 +23,12 @@ QString errorStyle(bool bold = false);
 // The fill of a "bad" banner that carries white text, on any theme.
 QColor errorFill();
 
+// An amber for warnings (a peer problem, something to fix that does not stop
+// the work), readable on `palette`'s window colour like error().
+QColor warning(const QPalette& palette);
+QColor warning();
+QString warningStyle();
+
 // The green of a finished progress bar and of a "verified" mark (#1e7b34).
 QColor success();
 

@@ -1,5 +1,6 @@
 #include "app/mesh/MeshPresence.h"
 
+#include <QLocale>
 #include <QHostAddress>
 
 #include "app/Executors.h"
@@ -177,25 +178,47 @@ QString MeshPresence::statusText() const
     if (!started_)
         return {};
     QStringList parts;
-    if (!serverError_.isEmpty())
-        parts << tr("Not serving: %1").arg(serverError_);
-    else if (!server_->isListening())
+    if (server_->isListening()) {
+        // The addresses a colleague can use; bound to every address that is
+        // each LAN address, never "0.0.0.0".
+        const QStringList urls = server_->reachableUrls();
+        const QString where = urls.isEmpty()
+                                  ? tr("this computer only (http://127.0.0.1:%1; no network connection)").arg(server_->port())
+                                  : QLocale().createSeparatedList(urls);
+        if (scanning())
+            parts << tr("Serving on %1; looking for models in the library…").arg(where);
+        else
+            parts << tr("Serving %n model(s) on %1.", nullptr, static_cast<int>(server_->modelCount())).arg(where);
+    } else if (serverError_.isEmpty()) {
         parts << tr("Serving is switched off (Settings).");
-    else if (scanning())
-        parts << tr("Serving on %1; looking for models in the library…").arg(server_->url());
-    else
-        parts << tr("Serving %n model(s) on %1.", nullptr, static_cast<int>(server_->modelCount())).arg(server_->url());
+    }
     if (node_->mdnsActive() && !node_->advertisedName().isEmpty())
         parts << tr("Advertised on mDNS as %1.").arg(node_->advertisedName());
-    else if (!node_->mdnsError().isEmpty())
-        parts << (node_->mdnsError().startsWith(QLatin1String("mDNS")) ? node_->mdnsError() + '.'
-                                                                        : tr("mDNS: %1.").arg(node_->mdnsError()));
+    else if (!options_.mdns)
+        parts << tr("mDNS is switched off: peers add this station by its address.");
     if (!problems_.isEmpty())
         parts << tr("%n library file(s) skipped.", nullptr, static_cast<int>(problems_.size()));
     return parts.join(QLatin1Char(' '));
 }
 
-bool MeshPresence::statusIsProblem() const
+QString MeshPresence::warningText() const
 {
-    return !serverError_.isEmpty() || (!node_->mdnsActive() && options_.mdns);
+    if (!started_)
+        return {};
+    if (!serverError_.isEmpty())
+        return tr("This station is not serving: its port cannot be opened. Choose another port or address in "
+                  "Settings.");
+    if (options_.mdns && !node_->mdnsActive())
+        return tr("Other stations cannot find this one by themselves: mDNS is not available. Start avahi-daemon "
+                  "(systemctl start avahi-daemon), or give colleagues an address above to add by hand.");
+    return {};
+}
+
+QString MeshPresence::warningDetail() const
+{
+    if (!serverError_.isEmpty())
+        return serverError_;
+    if (options_.mdns && !node_->mdnsActive())
+        return node_->mdnsError();
+    return {};
 }

@@ -58,9 +58,14 @@ public:
     // The library's models are offered on the mesh's relay too, after each scan.
     void attachRelay(RelayPresence* relay);
 
-    // One line for the Mesh view: serving what where, advertised or why not.
+    // For the Mesh view: serving what at which addresses a colleague can
+    // use, and under which mDNS name (normal text).
     QString statusText() const;
-    bool statusIsProblem() const;
+    // A real problem, with what to do about it ("" when none): not serving
+    // at all, or mDNS wanted but not available. warningDetail() is the
+    // system's own (English) words, for a tooltip.
+    QString warningText() const;
+    QString warningDetail() const;
     bool scanning() const { return watcher_.isRunning(); }
 
 signals:

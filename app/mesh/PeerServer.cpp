@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkInterface>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -241,6 +242,30 @@ QString PeerServer::advertisedUrl() const
         a == QHostAddress(QHostAddress::AnyIPv6))
         return {};
     return url();
+}
+
+QStringList PeerServer::reachableUrls() const
+{
+    if (!isListening())
+        return {};
+    if (const QString one = advertisedUrl(); !one.isEmpty())
+        return {one};
+    QStringList urls;
+    for (const QNetworkInterface& nif : QNetworkInterface::allInterfaces()) {
+        const auto flags = nif.flags();
+        if (!(flags & QNetworkInterface::IsUp) || !(flags & QNetworkInterface::IsRunning) ||
+            (flags & QNetworkInterface::IsLoopBack))
+            continue;
+        for (const QNetworkAddressEntry& e : nif.addressEntries()) {
+            const QHostAddress a = e.ip();
+            if (a.protocol() != QAbstractSocket::IPv4Protocol || a.isLoopback() || a.isLinkLocal())
+                continue;
+            const QString url = QString("http://%1:%2").arg(a.toString()).arg(port());
+            if (!urls.contains(url))
+                urls << url;
+        }
+    }
+    return urls;
 }
 
 void PeerServer::setModels(std::vector<atmo::LocalModel> models)

@@ -39,6 +39,7 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <functional>
@@ -96,6 +97,11 @@ public:
     // url() when bound to one address; "" when bound to every address,
     // where each client is told the address it reached us on instead.
     QString advertisedUrl() const;
+    // What a colleague can type into a browser or `atmosphere mesh add`:
+    // advertisedUrl() when bound to one address; bound to every address,
+    // one URL per IPv4 address of this machine's network interfaces that
+    // are up (no loopback, no link-local). Empty when none (or not listening).
+    QStringList reachableUrls() const;
 
     // The models served. Chunk sizes of 0 become kDefaultChunkHashSize, since
     // this server answers /v1/models/{id}/chunks for every model.
