@@ -57,12 +57,18 @@ private slots:
         QVERIFY2(contrast(red, window) >= 4.5,
                  qPrintable(QString("%1 on %2: %3:1").arg(red.name(), window.name()).arg(contrast(red, window))));
         QVERIFY(red.red() > red.green() && red.red() > red.blue()); // still a red
+        // The warning amber (peer problems, the Mesh view's warning line) too.
+        const QColor amber = StatusColors::warning(windowPalette(window));
+        QVERIFY2(contrast(amber, window) >= 4.5,
+                 qPrintable(QString("%1 on %2: %3:1").arg(amber.name(), window.name()).arg(contrast(amber, window))));
+        QVERIFY(amber.red() > amber.green() && amber.green() > amber.blue()); // still an amber
     }
 
     void theOldFixedRedFailedOnDark()
     {
         // What the check above guards against.
         QVERIFY(contrast(QColor(0xb3, 0x26, 0x1e), QColor(0x31, 0x36, 0x3b)) < 4.5);
+        QVERIFY(contrast(QColor(0x8a, 0x53, 0x00), QColor(0x31, 0x36, 0x3b)) < 4.5); // the old fixed amber
         QCOMPARE(StatusColors::error(windowPalette(Qt::white)), QColor(0xb3, 0x26, 0x1e));
     }
 
