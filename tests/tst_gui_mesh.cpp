@@ -4,6 +4,7 @@
 // search box and the filters narrow it through the core's filter, the
 // details panel says which peer would be used, and bad input is explained;
 // with downloads turned on, the Download button says why it cannot download.
+#include <QApplication>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -154,6 +155,23 @@ private slots:
         QCOMPARE(downloads.count(), 0);
         view.selectModel("yolo-defects");
         QVERIFY(view.downloadButton()->isEnabled());
+
+        // From the keyboard: Tab leaves the tables, Ctrl+F reaches the search
+        // box, and Enter there downloads the only match.
+        QVERIFY(!view.catalogTable()->tabKeyNavigation());
+        QVERIFY(!view.peerTable()->tabKeyNavigation());
+        QApplication::setActiveWindow(&view);
+        view.catalogTable()->setFocus();
+        QTest::keyClick(view.catalogTable(), Qt::Key_F, Qt::ControlModifier);
+        QVERIFY(view.searchBox()->hasFocus());
+        view.catalogTable()->clearSelection();
+        view.catalogTable()->setCurrentIndex({});
+        QTest::keyClicks(view.searchBox(), "yolo");
+        QCOMPARE(view.filterModel()->rowCount(), 1);
+        QTest::keyClick(view.searchBox(), Qt::Key_Return);
+        QCOMPARE(downloads.count(), 1);
+        QCOMPARE(downloads.item(0).key, QString("yolo-defects"));
+        view.searchBox()->clear();
 
         // A model bridge has no /v1/packages: the tab says so, without an error.
         view.tabs()->setCurrentWidget(view.packagesView());

@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QShortcut>
 #include <QTableView>
 #include <QStyle>
 #include <QTabWidget>
@@ -46,6 +47,9 @@ QTableView* makeMeshTable(const QString& name, QWidget* parent)
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
     view->setSelectionMode(QAbstractItemView::SingleSelection);
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Tab leaves the table (arrows move within it): it no longer traps the
+    // keyboard cell by cell.
+    view->setTabKeyNavigation(false);
     view->setAlternatingRowColors(true);
     view->setWordWrap(false);
     view->setTextElideMode(Qt::ElideMiddle);
@@ -259,6 +263,21 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
             &MeshView::updateDownloadButton);
     connect(catalog_, &QAbstractItemModel::dataChanged, this, &MeshView::updateDetails);
     connect(download_, &QPushButton::clicked, this, &MeshView::downloadSelected);
+    // The keyboard: Ctrl+F searches, Enter downloads the selected model (or,
+    // in the search box, the only match), Enter or a double click on a row
+    // downloads that row.
+    auto* find = new QShortcut(QKeySequence::Find, this, [this] {
+        search_->setFocus(Qt::ShortcutFocusReason);
+        search_->selectAll();
+    });
+    find->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(search_, &QLineEdit::returnPressed, this, [this] {
+        if (filter_->rowCount() == 1)
+            selectModel(filter_->index(0, 0).data(MeshCatalogModel::ModelIdRole).toString());
+        if (catalogTable_->currentIndex().isValid())
+            downloadSelected();
+    });
+    connect(catalogTable_, &QAbstractItemView::activated, this, [this] { downloadSelected(); });
     auto add = [this] {
         QString error;
         if (addPeer(address_->text(), &error)) {
