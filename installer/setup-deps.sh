@@ -14,6 +14,8 @@ PACKAGES=(
   # the relay)
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev qt6-websockets-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-qpa-plugins libgl-dev
+  # Qt's own strings in German (the wizard's Back/Next/Finish, dialog buttons)
+  qt6-translations-l10n
   # core libraries
   libyaml-cpp-dev libsodium-dev libarchive-dev libssl-dev nlohmann-json3-dev libzstd-dev
   libavahi-client-dev

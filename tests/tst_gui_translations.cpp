@@ -11,6 +11,7 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWizard>
 #include <QXmlStreamReader>
 
 #include "app/ErrorText.h"
@@ -148,6 +149,13 @@ private slots:
             MainWindow window(context);
             QCOMPARE(window.sidebar()->item(0)->text(), QString("Erstellen"));
             QCOMPARE(window.windowTitle(), QString("Atmosphere Station"));
+        }
+        // Qt's own buttons too (qtbase's German from qt6-translations-l10n):
+        // a wizard's Back/Next/Finish/Cancel were English in a German window.
+        {
+            QWizard wizard;
+            QCOMPARE(wizard.buttonText(QWizard::NextButton).remove('&'), QString("Weiter >"));
+            QCOMPARE(wizard.buttonText(QWizard::CancelButton).remove('&'), QString("Abbrechen"));
         }
         QVERIFY(language.apply("en"));
         QCOMPARE(QCoreApplication::translate("Format", "%n second(s)", nullptr, 1), QString("1 second"));
