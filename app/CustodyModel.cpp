@@ -33,7 +33,7 @@ QVariant CustodyModel::data(const QModelIndex& index, int role) const
         case TimeColumn: return Format::timestamp(e.time);
         case ActionColumn:
             return e.detail.empty() ? Format::custodyAction(e.action)
-                                    : tr("%1 (%2)").arg(Format::custodyAction(e.action), QString::fromStdString(e.detail));
+                                    : tr("%1 (%2)").arg(Format::custodyAction(e.action), Format::custodyDetail(e.detail));
         case KeyColumn: return QString::fromStdString(e.keyId);
         case StateColumn: return stateText(c);
         }

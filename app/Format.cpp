@@ -128,6 +128,18 @@ QString Format::custodyAction(const std::string& action)
     return QString::fromStdString(action);
 }
 
+QString Format::custodyDetail(const std::string& detail)
+{
+    if (detail == "full package")
+        return tr("full package");
+    std::string_view d = detail;
+    if (d.rfind("tier ", 0) == 0)
+        d.remove_prefix(5);
+    if (const auto t = atmo::parseTierName(d))
+        return tr("%1 export").arg(tier(*t));
+    return QString::fromStdString(detail);
+}
+
 QString Format::phase(atmo::Phase phase)
 {
     switch (phase) {

@@ -29,6 +29,10 @@ public:
     static QString signatureRole(const std::string& role); // "Mesh authority"
     static QString trustRole(atmo::TrustRole role);
     static QString custodyAction(const std::string& action);
+    // A custody entry's detail as core writes it ("full package", "tier_1",
+    // or "tier 1" from older packages), in the window's language; any other
+    // text as it is.
+    static QString custodyDetail(const std::string& detail);
     static QString phase(atmo::Phase phase);               // Phase::Hashing -> "Hashing"
     static QString timestamp(const std::string& iso);      // local, short
 };

@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "app/CustodyModel.h"
+#include "app/Format.h"
 #include "app/FileCheckFilterModel.h"
 #include "app/FileCheckModel.h"
 #include "app/MissionContentsModel.h"
@@ -153,6 +154,18 @@ private slots:
         QCOMPARE(model.index(0, CustodyModel::StateColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Warning);
         QVERIFY(model.index(1, CustodyModel::ActionColumn).data().toString().contains("/media/usb0"));
         QCOMPARE(model.index(1, CustodyModel::StateColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Ok);
+        // What core writes as the detail is shown in the window's words
+        // (translated): both spellings of a tier, and the full package.
+        b.entry.detail = "tier_2";
+        atmo::CustodyCheck c = a;
+        c.entry.detail = "tier 1";
+        atmo::CustodyCheck d = a;
+        d.entry.detail = "full package";
+        model.setEntries({b, c, d});
+        QCOMPARE(model.index(0, CustodyModel::ActionColumn).data().toString(), QString("Exported (tier_2 export)"));
+        QCOMPARE(model.index(1, CustodyModel::ActionColumn).data().toString(), QString("Created (tier_1 export)"));
+        QCOMPARE(model.index(2, CustodyModel::ActionColumn).data().toString(), QString("Created (full package)"));
+        QCOMPARE(Format::custodyDetail("to /media/usb0"), QString("to /media/usb0"));
     }
 
     void missionContentsWithTierCheckboxes()

@@ -1118,6 +1118,14 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>Flushing to the drive</source>
         <translation>Auf das Laufwerk übertragen</translation>
     </message>
+    <message>
+        <source>full package</source>
+        <translation>vollständiges Paket</translation>
+    </message>
+    <message>
+        <source>%1 export</source>
+        <translation>Export für %1</translation>
+    </message>
 </context>
 <context>
     <name>ImportVerifyView</name>

@@ -246,7 +246,7 @@ Result<CreateResult> createPackage(const CreateOptions& options, Observer* obser
         std::vector<CustodyEntry> custody;
         if (options.stationKey)
             appendCustody(custody, sha256Hex(yaml), *options.stationKey, m.createdBy, "created",
-                          options.tier ? "tier " + std::to_string(*options.tier) : std::string("full package"));
+                          options.tier ? tierName(*options.tier) : std::string("full package"));
 
         std::error_code ec;
         fs::create_directories(options.outputDir, ec);
