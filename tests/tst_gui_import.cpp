@@ -197,6 +197,27 @@ private slots:
         QVERIFY(!view.installButton()->isEnabled());
     }
 
+    // A second package opened in the same view: nothing of the first one's
+    // results (files, fit, summary, install) stands under the new banner.
+    void openingAnotherPackageClearsTheFirstsResults()
+    {
+        ImportVerifyView view(*context_);
+        open(view, good_);
+        QVERIFY(view.summaryLabel()->text().contains("intact"));
+        QVERIFY(view.fitPanel()->tierText() != QString("—"));
+        view.openPackage(QString::fromStdString(tampered_.string()));
+        QCOMPARE(view.banner()->verdict().kind, Verdict::Kind::Checking);
+        QCOMPARE(view.fileModel()->rowCount(), 0);
+        QCOMPARE(view.signatureModel()->rowCount(), 0);
+        QCOMPARE(view.summaryLabel()->text(), QString("Checking the files…"));
+        QCOMPARE(view.fitPanel()->tierText(), QString("—"));
+        QCOMPARE(view.fitPanel()->versionText(), QString("—"));
+        QVERIFY(!view.deviceFit().installable());
+        QVERIFY(!view.installButton()->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isBusy(), 30000);
+        QCOMPARE(view.banner()->verdict().kind, Verdict::Kind::Bad);
+    }
+
     void foreignSignatureIsNotTrusted()
     {
         ImportVerifyView view(*context_);

@@ -1373,6 +1373,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>Installed version %1 (%2) into %3.</source>
         <translation>Version %1 (%2) nach %3 installiert.</translation>
     </message>
+    <message>
+        <source>Checking the files…</source>
+        <translation>Die Dateien werden geprüft…</translation>
+    </message>
 </context>
 <context>
     <name>InviteDialog</name>

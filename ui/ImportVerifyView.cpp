@@ -287,8 +287,12 @@ void ImportVerifyView::startJob(VerifyJob* job)
 
 void ImportVerifyView::openPackage(const QString& file)
 {
+    // Everything about the previous package goes at once: nothing of it may
+    // stand under the new package's "Checking…" banner.
     file_ = QFileInfo(file).absoluteFilePath();
     report_.reset();
+    fit_ = DeviceFit{};
+    fitPanel_->clear();
     files_->clear();
     signatures_->clear();
     custody_->clear();
@@ -304,6 +308,7 @@ void ImportVerifyView::openPackage(const QString& file)
     auto* job = new VerifyJob(request);
     connect(job, &Job::finished, this, &ImportVerifyView::onVerifyFinished);
     startJob(job);
+    updateSummary();
 }
 
 void ImportVerifyView::onSignatures(const atmo::VerifyReport& report)
@@ -349,8 +354,9 @@ void ImportVerifyView::refreshFit()
 void ImportVerifyView::updateSummary()
 {
     const int total = files_->rowCount();
-    if (total == 0 && !job_) {
-        summary_->setText(report_ ? tr("No files were checked.") : tr("No package open."));
+    if (total == 0) {
+        summary_->setText(job_ ? tr("Checking the files…") : report_ ? tr("No files were checked.") : tr("No package open."));
+        summary_->setStyleSheet(QString());
         return;
     }
     const int failed = files_->failureCount();

@@ -61,6 +61,7 @@ public:
     QPushButton* installButton() const { return install_; }
     QLabel* installStatus() const { return installStatus_; }
     DeviceFitPanel* fitPanel() const { return fitPanel_; }
+    QLabel* summaryLabel() const { return summary_; }
     ProgressPanel* progressPanel() const { return progress_; }
 
 signals:
