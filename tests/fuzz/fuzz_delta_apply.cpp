@@ -22,15 +22,7 @@ namespace {
 
 const std::string& base()
 {
-    static const std::string bytes = [] {
-        std::string s(96 * 1024, '\0');
-        std::uint32_t x = 777;
-        for (auto& c : s) {
-            x = x * 1103515245u + 12345u;
-            c = static_cast<char>(x >> 24);
-        }
-        return s;
-    }();
+    static const std::string bytes = fuzz::fixedBytes(96 * 1024, 777);
     return bytes;
 }
 

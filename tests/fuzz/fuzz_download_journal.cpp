@@ -30,15 +30,7 @@ constexpr std::uint64_t kSize = 6 * kChunk + 100;
 
 const std::string& content()
 {
-    static const std::string bytes = [] {
-        std::string s(kSize, '\0');
-        std::uint32_t x = 12345;
-        for (auto& c : s) {
-            x = x * 1103515245u + 12345u;
-            c = static_cast<char>(x >> 24);
-        }
-        return s;
-    }();
+    static const std::string bytes = fuzz::fixedBytes(kSize, 12345);
     return bytes;
 }
 

@@ -55,6 +55,19 @@ inline void writeFile(const fs::path& path, std::string_view data)
     }
 }
 
+// Fixed filler bytes (an LCG from `seed`): the contents the journal and
+// delta targets and their seeds agree on.
+inline std::string fixedBytes(std::size_t size, std::uint32_t seed)
+{
+    std::string s(size, '\0');
+    std::uint32_t x = seed;
+    for (auto& c : s) {
+        x = x * 1103515245u + 12345u;
+        c = static_cast<char>(x >> 24);
+    }
+    return s;
+}
+
 // The mesh authority key every seed package is signed with.
 inline const atmo::SecretKey& fixtureKey()
 {

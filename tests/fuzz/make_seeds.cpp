@@ -209,12 +209,7 @@ void journals(const fs::path& work)
 {
     // The target of fuzz_download_journal.cpp: 6 chunks of 4 KiB and 100 bytes.
     constexpr std::uint64_t kChunk = 4096, kSize = 6 * kChunk + 100;
-    std::string content(kSize, '\0');
-    std::uint32_t x = 12345;
-    for (auto& c : content) {
-        x = x * 1103515245u + 12345u;
-        c = static_cast<char>(x >> 24);
-    }
+    const std::string content = fuzz::fixedBytes(kSize, 12345);
     for (int hashes = 0; hashes < 2; ++hashes) {
         const fs::path dir = work / ("journal" + std::to_string(hashes));
         fs::create_directories(dir);
@@ -258,12 +253,7 @@ void journals(const fs::path& work)
 void deltas(const fs::path& work)
 {
     // The base of fuzz_delta_apply.cpp: 96 KiB from a fixed generator.
-    std::string base(96 * 1024, '\0');
-    std::uint32_t x = 777;
-    for (auto& c : base) {
-        x = x * 1103515245u + 12345u;
-        c = static_cast<char>(x >> 24);
-    }
+    const std::string base = fuzz::fixedBytes(96 * 1024, 777);
     std::string changed = base;
     changed.replace(40000, 3000, std::string(3000, 'z'));
     changed.insert(70000, "a few inserted bytes");
