@@ -149,6 +149,15 @@ inline Error currentError()
     }
 }
 
+// The inverse of guarded() inside core: throws an Error from a call below
+// as it was (Cancelled stays Cancelled, the code and subject are kept).
+[[noreturn]] inline void raise(const Error& e)
+{
+    if (e.code == ErrorCode::Cancelled)
+        throw Cancelled();
+    throw Failure(e.code, e.message, e.subject);
+}
+
 // Runs f() and converts Failure / Cancelled / std::exception into an Error
 // (see currentError()).
 template <class F>

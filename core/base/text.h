@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace atmo {
 
@@ -15,6 +16,9 @@ namespace atmo {
 std::string lower(std::string_view s);
 
 bool startsWith(std::string_view s, std::string_view prefix);
+
+// The parts with `separator` between them.
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
 // Equal when A-Z and a-z are taken as the same (HTTP field names, tokens);
 // every other byte must match exactly.

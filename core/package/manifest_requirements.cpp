@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/package/manifest.h"
+#include "core/package/manifest_fields.h"
 #include "core/base/result.h"
 #include "core/base/utf8.h"
 
@@ -15,13 +16,10 @@ namespace atmo {
 
 namespace {
 
+using manifest_fields::bad;
+
 // Far above any machine; keeps the numbers finite and printable.
 constexpr double kMaxGb = 1024.0 * 1024.0;
-
-[[noreturn]] void bad(const std::string& field, const std::string& reason)
-{
-    throw Failure(printable(std::string(kManifestName) + ": " + field + " " + reason));
-}
 
 std::string keyText(const YAML::Node& key)
 {

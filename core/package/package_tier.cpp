@@ -7,14 +7,7 @@ namespace atmo {
 
 namespace {
 
-constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-
-std::string gib(std::uint64_t bytes)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / kGiB);
-    return buf;
-}
+constexpr double kBytesPerGiB = 1024.0 * 1024.0 * 1024.0;
 
 std::string gb(double v)
 {
@@ -25,14 +18,14 @@ std::string gb(double v)
 
 bool meets(std::uint64_t have, double needGb)
 {
-    return static_cast<double>(have) >= needGb * kGiB * (1.0 - kRequirementTolerance);
+    return static_cast<double>(have) >= needGb * kBytesPerGiB * (1.0 - kRequirementTolerance);
 }
 
 // "15.5 GiB RAM >= 8 GB", or within the tolerance "7.6 GiB RAM counts as 8 GB".
 std::string metText(std::uint64_t have, double needGb, const char* what)
 {
-    const bool full = static_cast<double>(have) >= needGb * kGiB;
-    return gib(have) + " " + what + (full ? " >= " : " counts as ") + gb(needGb);
+    const bool full = static_cast<double>(have) >= needGb * kBytesPerGiB;
+    return gibText(have) + " " + what + (full ? " >= " : " counts as ") + gb(needGb);
 }
 
 struct Unmet {
@@ -52,7 +45,7 @@ Check check(const HardwareInfo& hw, const TierRequirements& r)
         if (meets(hw.ramBytes, *r.minRamGb))
             c.met.push_back(metText(hw.ramBytes, *r.minRamGb, "RAM"));
         else
-            c.unmet.push_back({gb(*r.minRamGb) + " RAM", gib(hw.ramBytes) + " found"});
+            c.unmet.push_back({gb(*r.minRamGb) + " RAM", gibText(hw.ramBytes) + " found"});
     }
     const bool wantsVram = r.vramGb && *r.vramGb > 0;
     if (r.gpuRequired || wantsVram) {
@@ -68,7 +61,7 @@ Check check(const HardwareInfo& hw, const TierRequirements& r)
         else if (meets(*hw.vramBytes, *r.vramGb))
             c.met.push_back(metText(*hw.vramBytes, *r.vramGb, "VRAM"));
         else
-            c.unmet.push_back({gb(*r.vramGb) + " VRAM", gib(*hw.vramBytes) + " found"});
+            c.unmet.push_back({gb(*r.vramGb) + " VRAM", gibText(*hw.vramBytes) + " found"});
     }
     return c;
 }

@@ -162,13 +162,6 @@ void detectGpu(HardwareInfo& hw, const HardwareProbe& probe)
     }
 }
 
-std::string gib(std::uint64_t bytes)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / static_cast<double>(kGiB));
-    return buf;
-}
-
 // Thresholds print as given: "8 GiB", "7.5 GiB".
 std::string gibThreshold(std::uint64_t bytes)
 {
@@ -187,7 +180,7 @@ RuleCheck checkRule(const HardwareInfo& hw, const TierRule& r)
     RuleCheck c;
     if (r.minRamBytes > 0) {
         const bool ok = hw.ramBytes >= r.minRamBytes;
-        (ok ? c.met : c.unmet).push_back(gib(hw.ramBytes) + " RAM " + (ok ? ">= " : "< ") + gibThreshold(r.minRamBytes));
+        (ok ? c.met : c.unmet).push_back(gibText(hw.ramBytes) + " RAM " + (ok ? ">= " : "< ") + gibThreshold(r.minRamBytes));
     }
     if (r.minCores > 0) {
         const bool ok = hw.cores >= r.minCores;
@@ -202,7 +195,7 @@ RuleCheck checkRule(const HardwareInfo& hw, const TierRule& r)
     }
     if (r.minDiskBytes > 0) {
         const bool ok = hw.diskFreeBytes >= r.minDiskBytes;
-        (ok ? c.met : c.unmet).push_back(gib(hw.diskFreeBytes) + " free " + (ok ? ">= " : "< ")
+        (ok ? c.met : c.unmet).push_back(gibText(hw.diskFreeBytes) + " free " + (ok ? ">= " : "< ")
                                          + gibThreshold(r.minDiskBytes));
     }
     return c;
@@ -456,6 +449,13 @@ TierDecision decideTier(const HardwareInfo& hw, const TierPolicy& policy)
     }
     d.reason = reason;
     return d;
+}
+
+std::string gibText(std::uint64_t bytes)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / static_cast<double>(kGiB));
+    return buf;
 }
 
 } // namespace atmo

@@ -32,6 +32,7 @@ std::string tierName(int tier); // 2 -> "tier_2"
 // for anything else or a tier outside 1..kMaxTier.
 std::optional<int> parseTierName(std::string_view text);
 std::string tierListText(const std::vector<int>& tiers); // "tier_1, tier_2"
+std::string gibText(std::uint64_t bytes);     // 16642998272 -> "15.5 GiB"
 
 // What a mission says a device of one tier needs (PROTOCOL.md "Mission
 // config", hardware_tiers.<tier>.requirements), kept as the mission wrote it
