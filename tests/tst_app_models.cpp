@@ -245,8 +245,8 @@ private slots:
         testutil::writeFile(box / "a.atmo", "a");
         testutil::writeFile(box / "b.atmo", "b");
         atmo::PackageStore store(box / "store.json");
-        QVERIFY(store.add({"demo", "1.0", std::nullopt, box / "a.atmo", 1, "2026-01-01T00:00:00Z"}).ok());
-        QVERIFY(store.add({"demo", "1.1", 2, box / "b.atmo", 2, "2026-02-01T00:00:00Z"}).ok());
+        QVERIFY(store.add({"demo", "1.0", std::nullopt, box / "a.atmo", 1, "2026-01-01T00:00:00Z", {}}).ok());
+        QVERIFY(store.add({"demo", "1.1", 2, box / "b.atmo", 2, "2026-02-01T00:00:00Z", {}}).ok());
         StoredPackageModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.reload(store);

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 
+#include "core/package/delta_install.h"
+
 namespace atmo::installer_detail {
 
 class InstallSink::Writer final : public FileWriter {
@@ -67,6 +69,9 @@ void InstallSink::onManifest(const Manifest& manifest, std::optional<int> tier)
     createDirectories(manifest.id);
     lock_ = lockPackageDir(idDir_, manifest.id);
     old_ = loadInstalled(idDir_, manifest.id);
+    if (manifest.delta)
+        if (const auto why = deltaBaseRefusal(manifest, old_))
+            throw Failure(ErrorCode::Failed, label + ": " + *why, options_.root.string());
 
     // The rules both front ends apply (core/package/install_plan.h), read under
     // the package's lock so the installed version cannot change meanwhile.
@@ -174,6 +179,12 @@ void InstallSink::abort()
     for (auto it = created_.rbegin(); it != created_.rend(); ++it)
         ::rmdir(it->c_str());
     created_.clear();
+}
+
+void InstallSink::rebuild(Observer* observer, const CancelToken& cancel)
+{
+    if (manifest_ && manifest_->delta && old_)
+        rebuildFromBase(*manifest_, tier_, idDir_ / old_->current.version, staging_, observer, cancel);
 }
 
 InstalledPackage InstallSink::commit(const fs::path& packageFile, const std::string& manifestSha256)

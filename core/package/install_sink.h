@@ -56,6 +56,10 @@ public:
     int tier() const { return tier_; }
     bool wrote(const std::string& path) const { return written_.count(path) != 0; }
 
+    // A delta package: makes the files the archive did not carry from the
+    // installed base (delta_install.h). Nothing for a full package.
+    void rebuild(Observer* observer, const CancelToken& cancel);
+
     // Moves the verified staging directory into place and records it.
     InstalledPackage commit(const fs::path& packageFile, const std::string& manifestSha256);
 

@@ -105,7 +105,7 @@ InstallResult installPackage(const fs::path& file, const InstallOptions& options
     if (report.ok) {
         // The verifier already requires every file of the tier; this only
         // guards against a sink that was skipped for one of them.
-        for (const ContentFile* f : sink.manifest()->filesForTier(sink.tier())) {
+        for (const ContentFile* f : sink.manifest()->archiveFilesForTier(sink.tier())) {
             if (!sink.wrote(f->path)) {
                 report.ok = false;
                 report.reason = f->path + " was verified but not installed";
@@ -126,6 +126,7 @@ InstallResult installPackage(const fs::path& file, const InstallOptions& options
     if (observer)
         observer->onProgress(Progress{Phase::Installing, 0, 1, sink.manifest()->id + " " + sink.manifest()->version});
     try {
+        sink.rebuild(observer, cancel);
         result.installed = sink.commit(file, report.manifestSha256);
     } catch (const std::exception& e) {
         sink.abort();

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <set>
 
+#include "core/package/manifest_delta.h"
+#include "core/package/manifest_fields.h"
 #include "core/package/manifest_requirements.h"
 #include "core/base/text.h"
 #include "core/base/utf8.h"
@@ -14,62 +16,7 @@ namespace atmo {
 
 namespace {
 
-constexpr ContentKind kKinds[] = {ContentKind::Config, ContentKind::Model, ContentKind::Agent, ContentKind::Tool,
-                                  ContentKind::Knowledge};
-
-[[noreturn]] void bad(const std::string& field, const std::string& reason)
-{
-    // printable: a hostile value with a newline must not make the reason two lines.
-    throw Failure(printable(std::string(kManifestName) + ": " + field + " " + reason));
-}
-
-// yaml-cpp keeps the first of duplicate keys silently; a manifest must not have any.
-void noDuplicateKeys(const YAML::Node& node, const std::string& where)
-{
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-        const auto key = kv.first.as<std::string>();
-        if (!seen.insert(key).second)
-            bad(where.empty() ? key : where + "." + key, "appears twice");
-    }
-}
-
-void onlyKeys(const YAML::Node& node, const std::string& where, std::initializer_list<const char*> allowed)
-{
-    noDuplicateKeys(node, where);
-    for (const auto& kv : node) {
-        const auto key = kv.first.as<std::string>();
-        if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
-            bad(where.empty() ? key : where + "." + key, "is not a known field");
-    }
-}
-
-YAML::Node need(const YAML::Node& node, const std::string& where, const char* key)
-{
-    const YAML::Node child = node[key];
-    if (!child || child.IsNull())
-        bad(where + "." + key, "is missing");
-    return child;
-}
-
-std::string text(const YAML::Node& node, const std::string& field)
-{
-    if (!node.IsScalar())
-        bad(field, "must be text");
-    return node.Scalar();
-}
-
-std::uint64_t number(const YAML::Node& node, const std::string& field)
-{
-    if (!node.IsScalar())
-        bad(field, "must be a whole number");
-    const std::string& s = node.Scalar();
-    std::uint64_t v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size() || s.empty())
-        bad(field, "must be a whole number, not \"" + s + "\"");
-    return v;
-}
+using namespace manifest_fields;
 
 // A tier as the seed writes it ("tier_2") or as older stations wrote it (2):
 // packages signed then must still verify, their bytes cannot change.
@@ -97,25 +44,12 @@ std::vector<int> tierList(const YAML::Node& node, const std::string& field)
     return out;
 }
 
-std::vector<std::string> tierNames(const std::vector<int>& tiers)
+std::vector<std::string> tierNameList(const std::vector<int>& tiers)
 {
     std::vector<std::string> names;
     for (int t : tiers)
         names.push_back(tierName(t));
     return names;
-}
-
-std::string hashField(const YAML::Node& node, const std::string& field)
-{
-    const std::string h = text(node, field);
-    if (h.rfind("sha256:", 0) != 0)
-        bad(field, "must start with \"sha256:\"");
-    std::string hex = h.substr(7);
-    if (hex.size() != 64 || !std::all_of(hex.begin(), hex.end(), [](char c) {
-            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-        }))
-        bad(field, "must be 64 lowercase hex digits after \"sha256:\"");
-    return hex;
 }
 
 ContentFile parseFile(const YAML::Node& node, ContentKind kind, const std::string& where)
@@ -173,7 +107,7 @@ void emitFile(YAML::Emitter& out, const ContentFile& f)
     out << YAML::Key << "path" << YAML::Value << YAML::DoubleQuoted << f.path;
     out << YAML::Key << "size" << YAML::Value << f.size;
     if (f.kind == ContentKind::Model && !f.tiers.empty())
-        out << YAML::Key << "tiers" << YAML::Value << YAML::Flow << tierNames(f.tiers);
+        out << YAML::Key << "tiers" << YAML::Value << YAML::Flow << tierNameList(f.tiers);
     if (f.kind == ContentKind::Knowledge)
         out << YAML::Key << "chunks" << YAML::Value << f.chunks;
     out << YAML::Key << "hash" << YAML::Value << ("sha256:" + f.sha256);
@@ -196,7 +130,7 @@ std::string_view kindSection(ContentKind kind)
 
 std::optional<ContentKind> kindFromSection(std::string_view section)
 {
-    for (ContentKind k : kKinds)
+    for (ContentKind k : kContentKinds)
         if (kindSection(k) == section)
             return k;
     return std::nullopt;
@@ -268,7 +202,7 @@ std::string Manifest::toYaml() const
     out << YAML::Key << "version" << YAML::Value << YAML::DoubleQuoted << version;
     out << YAML::Key << "created" << YAML::Value << YAML::DoubleQuoted << created;
     out << YAML::Key << "created_by" << YAML::Value << YAML::DoubleQuoted << createdBy;
-    out << YAML::Key << "tiers" << YAML::Value << YAML::Flow << tierNames(tiers);
+    out << YAML::Key << "tiers" << YAML::Value << YAML::Flow << tierNameList(tiers);
     out << YAML::Key << "size_by_tier" << YAML::Value << YAML::BeginMap;
     for (const auto& [tier, size] : sizeByTier)
         out << YAML::Key << tierName(tier) << YAML::Value << size;
@@ -276,9 +210,11 @@ std::string Manifest::toYaml() const
     if (!requirements.empty())
         emitRequirements(out, requirements);
     out << YAML::EndMap;
+    if (delta)
+        emitDeltaSection(out, *delta);
 
     out << YAML::Key << "contents" << YAML::Value << YAML::BeginMap;
-    for (ContentKind k : kKinds) {
+    for (ContentKind k : kContentKinds) {
         out << YAML::Key << std::string(kindSection(k)) << YAML::Value << YAML::BeginSeq;
         for (const auto& f : files)
             if (f.kind == k)
@@ -338,7 +274,7 @@ Result<Manifest> Manifest::parse(std::string_view yamlText)
         try {
             if (!root.IsMap())
                 bad("the document", "must be a mapping");
-            onlyKeys(root, "", {"format", "package", "contents", "signatures"});
+            onlyKeys(root, "", {"format", "package", "delta", "contents", "signatures"});
             Manifest m;
             m.formatVersion = text(need(root, "manifest", "format"), "format");
             if (m.formatVersion != "1")
@@ -379,7 +315,7 @@ Result<Manifest> Manifest::parse(std::string_view yamlText)
                 bad("contents", "must be a mapping");
             onlyKeys(contents, "contents", {"config", "models", "agents", "tools", "knowledge"});
             std::set<std::string> seen;
-            for (ContentKind k : kKinds) {
+            for (ContentKind k : kContentKinds) {
                 const std::string section(kindSection(k));
                 const YAML::Node list = contents[section];
                 if (!list || list.IsNull())
@@ -414,6 +350,10 @@ Result<Manifest> Manifest::parse(std::string_view yamlText)
                                             f.path + "\"");
             if (m.sizeByTier.size() != m.tiers.size())
                 bad("package.size_by_tier", "lists a tier that package.tiers lacks");
+            if (const YAML::Node delta = root["delta"]) {
+                m.delta = parseDeltaSection(delta, m);
+                m.indexDelta();
+            }
 
             const YAML::Node sigs = need(root, "manifest", "signatures");
             if (!sigs.IsMap())
@@ -555,6 +495,15 @@ bool isSafeRelativePath(std::string_view path)
 std::string packageFileName(const std::string& id, const std::string& version, std::optional<int> tier)
 {
     std::string name = id + "-v" + version;
+    if (tier)
+        name += "-tier" + std::to_string(*tier);
+    return name + ".atmo";
+}
+
+std::string deltaPackageFileName(const std::string& id, const std::string& baseVersion, const std::string& version,
+                                 std::optional<int> tier)
+{
+    std::string name = id + "-v" + version + "-from-v" + baseVersion;
     if (tier)
         name += "-tier" + std::to_string(*tier);
     return name + ".atmo";

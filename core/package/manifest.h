@@ -11,11 +11,15 @@
 #include <vector>
 
 #include "core/base/result.h"
+#include "core/package/delta_section.h"
 #include "core/package/tier.h"
 
 namespace atmo {
 
 enum class ContentKind { Config, Model, Agent, Tool, Knowledge };
+// Section order, as a manifest lists them.
+inline constexpr ContentKind kContentKinds[] = {ContentKind::Config, ContentKind::Model, ContentKind::Agent,
+                                                ContentKind::Tool, ContentKind::Knowledge};
 
 // "config", "models", "agents", "tools", "knowledge": the manifest section and
 // the archive directory of each kind.
@@ -67,8 +71,20 @@ struct Manifest {
     TierRequirementMap requirements;
     std::vector<ContentFile> files; // grouped by kind in section order
     std::vector<SignatureRef> signatures;
+    // Set for a delta package (delta_section.h): then the archive carries
+    // archiveFiles(), not every file of `files`.
+    std::optional<DeltaSection> delta;
+    // The .delta files the delta section names, as archive entries (kind,
+    // id and tiers of the file each rebuilds); derived by indexDelta().
+    std::vector<ContentFile> deltaFiles;
 
     const ContentFile* find(std::string_view path) const;
+    // What an archive of this package may hold: every file, or for a delta
+    // package the files that travel whole and the .delta files.
+    std::vector<const ContentFile*> archiveFiles() const;
+    std::vector<const ContentFile*> archiveFilesForTier(int tier) const;
+    const ContentFile* findArchived(std::string_view path) const;
+    void indexDelta(); // fills deltaFiles from delta
     std::vector<const ContentFile*> filesForTier(int tier) const;
     std::uint64_t sizeForTier(int tier) const;     // sum of filesForTier sizes
     std::uint64_t totalSize() const;
@@ -102,5 +118,8 @@ bool isSafeRelativePath(std::string_view path);
 // "<id>-v<version>.atmo" or "<id>-v<version>-tier<N>.atmo"
 std::string packageFileName(const std::string& id, const std::string& version,
                             std::optional<int> tier);
+// A delta package: "<id>-v<version>-from-v<base>[-tier<N>].atmo"
+std::string deltaPackageFileName(const std::string& id, const std::string& baseVersion, const std::string& version,
+                                 std::optional<int> tier);
 
 } // namespace atmo

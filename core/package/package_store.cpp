@@ -15,7 +15,8 @@ using json = nlohmann::json;
 
 // Index format (<home>/store.json):
 //   {"format": 1, "packages": [{"id": .., "version": .., "tier": null | N,
-//     "file": "/abs/path.atmo", "bytes": N, "added_at": "..."}, ...]}
+//     "file": "/abs/path.atmo", "bytes": N, "added_at": "...",
+//     "delta_from": "1.2" (delta packages only)}, ...]}
 // Writers take an exclusive flock on "<index>.lock" around read-modify-write,
 // so two processes adding at once do not lose an entry; the index itself is
 // replaced atomically, so readers never see a half-written file.
@@ -50,6 +51,8 @@ Result<std::vector<StoredPackage>> loadStoreIndex(const fs::path& index)
                 p.bytes = e.at("bytes").get<std::uint64_t>();
             if (e.contains("added_at"))
                 p.addedAt = e.at("added_at").get<std::string>();
+            if (e.contains("delta_from"))
+                p.deltaFrom = e.at("delta_from").get<std::string>();
         } catch (const json::exception& ex) {
             return fail(where + ": " + ex.what());
         }
@@ -69,6 +72,8 @@ std::string serialize(const std::vector<StoredPackage>& packages)
         e["file"] = p.file.string();
         e["bytes"] = p.bytes;
         e["added_at"] = p.addedAt;
+        if (!p.deltaFrom.empty())
+            e["delta_from"] = p.deltaFrom;
         list.push_back(std::move(e));
     }
     json doc = json::object();
@@ -93,9 +98,11 @@ fs::path normalized(const fs::path& p)
     return ec ? abs.lexically_normal() : canon;
 }
 
-// Full package first, then higher tier exports.
+// Full package first, then higher tier exports, then deltas.
 bool preferred(const StoredPackage& a, const StoredPackage& b)
 {
+    if (a.deltaFrom.empty() != b.deltaFrom.empty())
+        return a.deltaFrom.empty();
     if (!a.tier != !b.tier)
         return !a.tier;
     return a.tier && b.tier && *a.tier > *b.tier;
@@ -160,6 +167,13 @@ std::optional<StoredPackage> PackageStore::find(const std::string& ref) const
         r.resize(r.size() - 5);
     std::optional<StoredPackage> best;
     for (auto& p : list()) {
+        // A delta package is named only by its file name: "<id>-<version>"
+        // means a package that installs on its own.
+        if (!p.deltaFrom.empty()) {
+            if (p.file.stem().string() == r && !best)
+                best = std::move(p);
+            continue;
+        }
         const std::string plain = p.id + "-" + p.version;
         const std::string withV = p.id + "-v" + p.version;
         bool match = r == plain || r == withV;

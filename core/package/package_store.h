@@ -20,6 +20,7 @@ struct StoredPackage {
     std::filesystem::path file;
     std::uint64_t bytes = 0;
     std::string addedAt;
+    std::string deltaFrom;        // a delta package: the base version it updates
 };
 
 class PackageStore {
@@ -27,7 +28,8 @@ public:
     explicit PackageStore(std::filesystem::path indexFile);
     Status add(const StoredPackage& package);  // replaces an entry with the same file
     std::vector<StoredPackage> list() const;   // entries whose file still exists
-    // "<id>-<version>" or "<id>-v<version>", full package preferred.
+    // "<id>-<version>" or "<id>-v<version>", full package preferred; a
+    // delta package only by its file name ("<id>-v1.3-from-v1.2").
     std::optional<StoredPackage> find(const std::string& ref) const;
     std::optional<std::string> latestVersion(const std::string& id) const;
 

@@ -251,7 +251,10 @@ private:
         if (observer_)
             observer_->onSignatures(report_);
 
-        for (const auto& f : m.files) {
+        // A delta package's archive carries its .delta files and what travels
+        // whole; the files rebuilt from the base are checked when installed.
+        for (const ContentFile* fp : m.archiveFiles()) {
+            const ContentFile& f = *fp;
             FileCheck c;
             c.path = f.path;
             c.kind = f.kind;
@@ -323,9 +326,11 @@ private:
                          "component over 255 bytes)"};
         if (e.sparse)
             throw Reject{"entry " + e.path + " is sparse; packages may only hold plain files"};
-        const ContentFile* f = m.find(e.path);
+        const ContentFile* f = m.findArchived(e.path);
         if (!f)
-            throw Reject{"entry " + e.path + " is not listed in the manifest"};
+            throw Reject{"entry " + e.path +
+                         (m.find(e.path) ? " is in the manifest as taken from the base, not carried by this delta"
+                                         : " is not listed in the manifest")};
         if (!seen.insert(e.path).second)
             throw Reject{"entry " + e.path + " appears twice in the archive"};
         if (!checksums_.count(e.path))
@@ -411,7 +416,7 @@ private:
     {
         std::uint64_t total = 0;
         for (const auto& [path, hashHex] : checksums_)
-            total += report_.manifest->find(path)->size;
+            total += report_.manifest->findArchived(path)->size;
         progress_.phase(Phase::Verifying, total);
 
         std::atomic<bool> stop{false};
@@ -523,7 +528,7 @@ private:
             if (c.state == FileState::Ok)
                 present.insert(c.path);
         for (int t : m.tiers) {
-            const auto needed = m.filesForTier(t);
+            const auto needed = m.archiveFilesForTier(t);
             if (std::all_of(needed.begin(), needed.end(), [&](const ContentFile* f) { return present.count(f->path); }))
                 report_.completeTiers.push_back(t);
         }
@@ -543,7 +548,7 @@ private:
         for (auto& c : report_.files) {
             if (c.state != FileState::Pending)
                 continue;
-            const ContentFile* f = m.find(c.path);
+            const ContentFile* f = m.findArchived(c.path);
             const bool needed = report_.tier ? f->inTier(*report_.tier) : report_.completeTiers.empty();
             c.state = needed ? FileState::Missing : FileState::NotInArchive;
             if (needed) {

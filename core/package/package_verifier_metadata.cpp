@@ -72,7 +72,7 @@ std::map<std::string, std::string> parseChecksums(const std::string& text, const
         if (line.size() < 67 || line.compare(64, 2, "  ") != 0)
             throw Reject{where + " is not in sha256sum's format"};
         const std::string hash = line.substr(0, 64), path = line.substr(66);
-        const ContentFile* f = m.find(path);
+        const ContentFile* f = m.findArchived(path);
         if (!f)
             throw Reject{where + " lists " + path + ", which the manifest does not"};
         if (f->sha256 != hash)

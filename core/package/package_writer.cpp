@@ -1,6 +1,7 @@
 #include "core/package/package_writer.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <future>
 
 #include "core/package/custody.h"
+#include "core/package/delta_package.h"
 #include "core/base/fs_util.h"
 #include "core/package/mission.h"
 #include "core/base/sha256.h"
@@ -140,6 +142,44 @@ void copyIntoArchive(ArchiveWriter& writer, const HashedSource& src, const Conte
     writer.endEntry();
 }
 
+// Where a delta's base files and .delta files are made: beside the output
+// (they can be gigabytes, /tmp may be memory), removed when done. A killed
+// run's leftovers are removed by the next one (its flock is gone).
+class WorkDir {
+public:
+    explicit WorkDir(const fs::path& outputDir)
+    {
+        std::error_code ec;
+        fs::create_directories(outputDir, ec);
+        for (const auto& e : fs::directory_iterator(outputDir, ec))
+            if (e.path().filename().string().rfind(".atmo-delta-", 0) == 0 && !lockedByOther(e.path()))
+                fs::remove_all(e.path(), ec);
+        dir_ = outputDir / (".atmo-delta-" + randomSuffix(8));
+        if (::mkdir(dir_.c_str(), 0700) != 0)
+            throw Failure(ErrorCode::Io, dir_.string() + ": cannot create: " + std::strerror(errno), dir_.string());
+        lock_.reset(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (lock_)
+            ::flock(lock_.get(), LOCK_EX | LOCK_NB);
+    }
+    ~WorkDir()
+    {
+        std::error_code ec;
+        fs::remove_all(dir_, ec);
+    }
+    WorkDir(const WorkDir&) = delete;
+    WorkDir& operator=(const WorkDir&) = delete;
+    const fs::path& path() const { return dir_; }
+
+private:
+    static bool lockedByOther(const fs::path& dir)
+    {
+        UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        return fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0;
+    }
+    fs::path dir_;
+    UniqueFd lock_;
+};
+
 struct Prepared {
     Manifest manifest;
     std::map<std::string, HashedSource> sources; // by archive path
@@ -228,7 +268,25 @@ Result<CreateResult> createPackage(const CreateOptions& options, Observer* obser
 {
     return guarded([&]() -> Result<CreateResult> {
         Prepared prepared = prepare(options, observer, cancel);
-        const Manifest& m = prepared.manifest;
+        Manifest& m = prepared.manifest;
+        std::optional<WorkDir> work;
+        std::uint64_t baseArchiveBytes = 0;
+        if (!options.deltaFrom.empty()) {
+            if (!options.trust)
+                return fail("no trust store given to check the delta's base package against");
+            work.emplace(options.outputDir);
+            ProgressReporter quiet(nullptr);
+            std::map<std::string, fs::path> sources;
+            for (const auto& [path, src] : prepared.sources)
+                sources[path] = src.source;
+            DeltaBuild built = buildDelta(m, sources, options.tier, options.deltaFrom, *options.trust, work->path(),
+                                          observer, cancel);
+            baseArchiveBytes = built.baseArchiveBytes;
+            m.delta = std::move(built.section);
+            m.indexDelta();
+            for (const auto& [path, made] : built.deltaFiles)
+                prepared.sources.emplace(path, hashSource(made, cancel, quiet, 0));
+        }
         const std::string yaml = m.toYaml();
         const Signature meshSig = signMessage(options.meshKey, yaml, trustedComment(m, kRoleMesh));
         std::optional<Signature> founderSig;
@@ -236,9 +294,9 @@ Result<CreateResult> createPackage(const CreateOptions& options, Observer* obser
             founderSig = signMessage(*options.founderKey, yaml, trustedComment(m, kRoleFounder));
 
         std::vector<const ContentFile*> included;
-        for (const auto& f : m.files)
-            if (!options.tier || f.inTier(*options.tier))
-                included.push_back(&f);
+        for (const ContentFile* f : m.archiveFiles())
+            if (!options.tier || f->inTier(*options.tier))
+                included.push_back(f);
         std::uint64_t contentBytes = 0;
         for (const auto* f : included)
             contentBytes += f->size;
@@ -252,7 +310,9 @@ Result<CreateResult> createPackage(const CreateOptions& options, Observer* obser
         fs::create_directories(options.outputDir, ec);
         if (ec)
             return fail(options.outputDir.string() + ": cannot create the output directory: " + ec.message());
-        const fs::path target = options.outputDir / packageFileName(m.id, m.version, options.tier);
+        const fs::path target =
+            options.outputDir / (m.delta ? deltaPackageFileName(m.id, m.delta->baseVersion, m.version, options.tier)
+                                         : packageFileName(m.id, m.version, options.tier));
         if (fs::exists(target))
             return fail(target.string() + ": already exists (choose a new version or remove the old file)");
         const std::uint64_t needed = contentBytes + yaml.size() + (included.size() + 8) * 1024 + (1 << 20);
@@ -291,7 +351,7 @@ Result<CreateResult> createPackage(const CreateOptions& options, Observer* obser
         progress.phase(Phase::Syncing, 0);
         out.commit(false);
         progress.finish();
-        return CreateResult{target, m, archiveBytes};
+        return CreateResult{target, m, archiveBytes, baseArchiveBytes};
     });
 }
 

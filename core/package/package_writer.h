@@ -17,6 +17,8 @@
 
 namespace atmo {
 
+class TrustStore;
+
 struct CreateOptions {
     std::filesystem::path missionDir;
     std::string version;
@@ -31,12 +33,17 @@ struct CreateOptions {
     // "racy" (hashed again while copied); 0 = the clock. Tests set it ahead
     // instead of waiting: a ctime cannot be back-dated.
     std::time_t racyClock = 0;
+    // A delta package (delta_package.h) from this earlier package of the
+    // same mission, checked against `trust` first; empty: a full package.
+    std::filesystem::path deltaFrom;
+    const TrustStore* trust = nullptr;
 };
 
 struct CreateResult {
     std::filesystem::path file;
     Manifest manifest;
     std::uint64_t archiveBytes = 0;
+    std::uint64_t baseArchiveBytes = 0; // a delta package: the size of the package it was made from
 };
 
 // The signed manifest and checksums for a mission (no archive written):
