@@ -133,6 +133,16 @@ QString Format::custodyDetail(const std::string& detail)
     if (detail == "full package")
         return tr("full package");
     std::string_view d = detail;
+    if (d.rfind("delta from ", 0) == 0) {
+        d.remove_prefix(11);
+        const auto comma = d.find(", ");
+        const QString base = QString::fromUtf8(d.substr(0, comma).data(), int(d.substr(0, comma).size()));
+        if (comma == std::string_view::npos)
+            return tr("delta update from %1").arg(base);
+        if (const auto t = atmo::parseTierName(d.substr(comma + 2)))
+            return tr("delta update from %1, %2").arg(base, tier(*t));
+        return QString::fromStdString(detail);
+    }
     if (d.rfind("tier ", 0) == 0)
         d.remove_prefix(5);
     if (const auto t = atmo::parseTierName(d))

@@ -166,6 +166,8 @@ private slots:
         QCOMPARE(model.index(1, CustodyModel::ActionColumn).data().toString(), QString("Created (tier_1 export)"));
         QCOMPARE(model.index(2, CustodyModel::ActionColumn).data().toString(), QString("Created (full package)"));
         QCOMPARE(Format::custodyDetail("to /media/usb0"), QString("to /media/usb0"));
+        QCOMPARE(Format::custodyDetail("delta from 1.3"), QString("delta update from 1.3"));
+        QCOMPARE(Format::custodyDetail("delta from 1.3, tier_1"), QString("delta update from 1.3, tier_1"));
     }
 
     void missionContentsWithTierCheckboxes()

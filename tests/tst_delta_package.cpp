@@ -261,6 +261,11 @@ private slots:
         QVERIFY(rollbackPackage(root(), kId).ok());
         QCOMPARE(fs::read_symlink(idDir() / "current").string(), std::string("1.3"));
         QCOMPARE(testutil::readFile(idDir() / "1.3" / kSmall), testutil::readFile(v13_ / kSmall));
+        // Rolled back to 1.3, the delta goes on again (the base is checked
+        // by the manifest kept beside 1.3, not by the last install's).
+        const auto again = install(delta);
+        QVERIFY2(again.report.ok, again.report.reason.c_str());
+        QCOMPARE(testutil::readFile(idDir() / "1.4" / kSmall), testutil::readFile(v14_ / kSmall));
     }
 
     void tierDeltaOntoATierInstall()

@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "core/base/fs_util.h"
+#include "core/package/package_store.h"
 #include "core/package/tier.h"
 #include "core/package/trust_store.h"
 
@@ -318,6 +319,37 @@ void TerminalProgress::done()
         std::fflush(stderr);
         drawn_ = false;
     }
+}
+
+std::optional<std::filesystem::path> Context::resolvePackage(const QString& ref, const QString& version,
+                                                             QString& error) const
+{
+    const std::filesystem::path asPath(s(ref));
+    std::error_code ec;
+    if (version.isEmpty() && std::filesystem::is_regular_file(asPath, ec))
+        return asPath;
+    const atmo::PackageStore store(home().storeIndex());
+    QStringList versions; // of the id `ref`, for the error
+    for (const auto& stored : store.list())
+        if (stored.id == s(ref) && !versions.contains(q(stored.version)))
+            versions << q(stored.version);
+    if (!version.isEmpty()) {
+        if (auto found = store.find(s(ref) + "-" + s(version)))
+            return found->file;
+        error = QString("%1 %2: not in the station's store (%3)")
+                    .arg(ref, version,
+                         versions.isEmpty() ? QString("it has no package %1").arg(ref)
+                                            : QString("it has %1 %2").arg(ref, versions.join(", ")));
+        return std::nullopt;
+    }
+    if (auto found = store.find(s(ref)))
+        return found->file;
+    if (auto latest = store.latestVersion(s(ref)))
+        if (auto found = store.find(s(ref) + "-" + *latest))
+            return found->file;
+    error = ref + ": no such file, and the station's store has no package of that name "
+                  "(expected a path, <id>-<version>, or <id> with --version V)";
+    return std::nullopt;
 }
 
 } // namespace cli

@@ -69,6 +69,13 @@ public:
     // number "2"; on bad input sets error (a usage error).
     std::optional<int> tierOption(const QCommandLineParser& p, QString& error) const;
 
+    // A package named on the command line: a .atmo file, or from the
+    // station's store "<id>-<version>" (also the file names
+    // "<id>-v<version>[-tier<N>]"), or "<id>" with `version`, or "<id>" alone
+    // for the newest version the store has. On failure sets error.
+    std::optional<std::filesystem::path> resolvePackage(const QString& ref, const QString& version,
+                                                        QString& error) const;
+
     // Loads a secret key, asking for its password if it is encrypted: from
     // passwordFile when given, else a hidden prompt on a terminal, else one
     // line of standard input.

@@ -13,6 +13,7 @@
 #include "core/package/mission_registry.h"
 #include "core/package/package_store.h"
 #include "core/package/package_writer.h"
+#include "core/package/trust_store.h"
 
 namespace cli {
 
@@ -106,6 +107,10 @@ int packageCreate(const QStringList& args)
     p.addOption({"founder-password-file", "Password of the --founder-sign key.", "file"});
     p.addOption({"tier", "Build only this tier's package (tier_1 or 1; writes <id>-v<V>-tier<N>.atmo).", "tier"});
     p.addOption({"compress", "Compression: zstd (default: none; model weights do not compress).", "method"});
+    p.addOption({"delta-from", "Build a delta update from this earlier package of the mission (a .atmo file, or "
+                               "<id>-<version> from the station's store): only what changed travels; writes "
+                               "<id>-v<V>-from-v<BASE>.atmo.",
+                 "package"});
     if (!ctx.parse(p, 0, 0, {}))
         return Usage;
     for (const char* required : {"mission", "version", "output"})
@@ -144,6 +149,12 @@ int packageCreate(const QStringList& args)
                                              .arg(n);
         return ctx.fail(atmo::Error{s(summary), atmo::ErrorCode::BadData}, QJsonObject{{"problems", list}});
     }
+    std::optional<std::filesystem::path> deltaFrom;
+    if (p.isSet("delta-from")) {
+        deltaFrom = ctx.resolvePackage(p.value("delta-from"), {}, error);
+        if (!deltaFrom)
+            return ctx.fail(atmo::Error{"--delta-from: " + s(error), atmo::ErrorCode::NotFound});
+    }
     const auto keyFile = signingKeyFile(home, p, error);
     if (!keyFile)
         return ctx.usage(error);
@@ -154,6 +165,11 @@ int packageCreate(const QStringList& args)
     options.outputDir = s(p.value("output"));
     options.tier = tier;
     options.compression = compression;
+    const atmo::TrustStore trust(home.trustDir());
+    if (deltaFrom) {
+        options.deltaFrom = *deltaFrom;
+        options.trust = &trust;
+    }
     auto mesh = ctx.loadKey(*keyFile, p.value("password-file"), error);
     if (!mesh)
         return ctx.fail(error);
@@ -194,6 +210,8 @@ int packageCreate(const QStringList& args)
     stored.file = std::filesystem::absolute(created->file);
     stored.bytes = created->archiveBytes;
     stored.addedAt = atmo::utcTimestamp();
+    if (created->manifest.delta)
+        stored.deltaFrom = created->manifest.delta->baseVersion;
     if (auto added = store.add(stored); !added)
         return ctx.fail("the package was written to " + q(created->file.string()) +
                         " but could not be recorded in the station's store: " + q(added.message()));
@@ -205,8 +223,8 @@ int packageCreate(const QStringList& args)
 
     const auto& m = created->manifest;
     std::size_t included = 0;
-    for (const auto& f : m.files)
-        included += (!tier || f.inTier(*tier)) ? 1 : 0;
+    for (const atmo::ContentFile* f : m.archiveFiles())
+        included += (!tier || f->inTier(*tier)) ? 1 : 0;
     if (ctx.json()) {
         ctx.printJson({{"file", q(created->file.string())},
                        {"id", q(m.id)},
@@ -214,7 +232,17 @@ int packageCreate(const QStringList& args)
                        {"archive_bytes", qint64(created->archiveBytes)},
                        {"files", int(included)},
                        {"size_by_tier", sizesJson(m)},
-                       {"mesh_key_id", q(options.meshKey.keyId())}});
+                       {"mesh_key_id", q(options.meshKey.keyId())},
+                       {"delta_from", m.delta ? QJsonValue(q(m.delta->baseVersion)) : QJsonValue()}});
+    } else if (m.delta) {
+        const std::uint64_t full = tier ? m.sizeForTier(*tier) : m.totalSize();
+        ctx.print(QString("Created %1: delta update %2 -> %3 (%4; the full %3 carries %5 of files), %6 files, "
+                          "signed by %7")
+                      .arg(q(created->file.string()), q(m.delta->baseVersion), q(m.version),
+                           q(atmo::humanBytes(created->archiveBytes)), q(atmo::humanBytes(full)))
+                      .arg(included)
+                      .arg(q(options.meshKey.keyId())));
+        ctx.print(QString("  %1").arg(q(m.delta->summary())));
     } else {
         ctx.print(QString("Created %1 (%2, %3 files; %4), signed by %5")
                       .arg(q(created->file.string()), q(atmo::humanBytes(created->archiveBytes)))

@@ -23,44 +23,6 @@ atmo::SysfsDriveSource driveSource(const Context& ctx); // DriveCommands.cpp
 
 namespace {
 
-// PACKAGE as a file, or from the station's store: "<id>-<version>" (also the
-// file names "<id>-v<version>[-tier<N>]"), or "<id>" with --version V, or
-// "<id>" alone for the newest version the store has.
-std::optional<std::filesystem::path> resolvePackage(const Context& ctx, const QString& ref, const QString& version,
-                                                    QString& error)
-{
-    const std::filesystem::path asPath(s(ref));
-    std::error_code ec;
-    if (version.isEmpty() && std::filesystem::is_regular_file(asPath, ec))
-        return asPath;
-    const atmo::PackageStore store(ctx.home().storeIndex());
-    QStringList versions; // of the id `ref`, for the error
-    for (const auto& stored : store.list())
-        if (stored.id == s(ref) && !versions.contains(q(stored.version)))
-            versions << q(stored.version);
-    if (!version.isEmpty()) {
-        if (auto found = store.find(s(ref) + "-" + s(version)))
-            return found->file;
-        error = QString("%1 %2: not in the station's store (%3)")
-                    .arg(ref, version,
-                         versions.isEmpty() ? QString("it has no package %1").arg(ref)
-                                            : QString("it has %1 %2").arg(ref, versions.join(", ")));
-        return std::nullopt;
-    }
-    if (auto found = store.find(s(ref)))
-        return found->file;
-    if (auto latest = store.latestVersion(s(ref)))
-        if (auto found = store.find(s(ref) + "-" + *latest))
-            return found->file;
-    error = ref + ": no such file, and the station's store has no package of that name "
-                  "(expected a path, <id>-<version>, or <id> with --version V)";
-    return std::nullopt;
-}
-
-} // namespace
-
-namespace {
-
 // One line per target as each finishes; a bar for the slowest one in progress
 // (the earliest phase, then the smallest fraction). Only that target feeds the
 // bar, so its rate and time left follow one stream of bytes instead of
@@ -127,7 +89,7 @@ int packageExport(const QStringList& args)
     const QString ref = p.positionalArguments().at(0);
     if (p.isSet("version") && (ref.endsWith(".atmo") || ref.contains('/')))
         return ctx.usage("--version picks a version of a package id in the station's store; " + ref + " is a file");
-    auto source = resolvePackage(ctx, ref, p.value("version"), error);
+    auto source = ctx.resolvePackage(ref, p.value("version"), error);
     if (!source)
         return ctx.fail(error);
 

@@ -3,6 +3,8 @@
 #include "Commands.h"
 #include "ReportOutput.h"
 
+#include "core/package/install_plan.h"
+#include "core/package/installer.h"
 #include "core/package/package_tier.h"
 #include "core/package/trust_store.h"
 
@@ -13,6 +15,7 @@ int packageVerify(const QStringList& args)
     Context ctx("package verify", args);
     QCommandLineParser p;
     p.addOption({"tier", "Require every file of this device tier (tier_1 or 1).", "tier"});
+    p.addOption({"root", "Install root a delta package's base is looked for in (default: <home>/installed).", "dir"});
     if (!ctx.parse(p, 1, 1, "FILE: the .atmo package"))
         return Usage;
     QString error;
@@ -41,15 +44,33 @@ int packageVerify(const QStringList& args)
         const auto hw = atmo::detectHardware(ctx.home().defaultInstallRoot());
         device = atmo::decidePackageTier(hw, *report.manifest, *policy);
     }
+    // A delta package goes only onto its base: is it installed here?
+    std::optional<std::string> baseRefusal;
+    const auto root = p.isSet("root") ? std::filesystem::path(s(p.value("root"))) : ctx.home().defaultInstallRoot();
+    if (report.manifest && report.manifest->delta)
+        baseRefusal = atmo::deltaBaseRefusal(*report.manifest, atmo::findInstalled(root, report.manifest->id));
+    const QString baseText = !report.manifest || !report.manifest->delta ? QString()
+                             : baseRefusal ? q(root.string()) + ": " + q(*baseRefusal)
+                                           : QString("%1 %2 is installed in %3 as the delta was made from it")
+                                                 .arg(q(report.manifest->id), q(report.manifest->delta->baseVersion),
+                                                      q(root.string()));
     if (ctx.json()) {
         QJsonObject o = reportJson(report);
         if (device) {
             o["device_tier"] = tierText(device->tier);
             o["tier_reason"] = q(device->reason);
         }
+        if (!baseText.isEmpty()) {
+            QJsonObject delta = o["delta"].toObject();
+            delta["base_installed"] = !baseRefusal;
+            delta["base_check"] = baseText;
+            o["delta"] = delta;
+        }
         ctx.printJson(o);
     } else {
         printReport(ctx, report);
+        if (!baseText.isEmpty())
+            ctx.print("  base       " + baseText);
         if (device)
             ctx.print("  device     " + q(device->reason));
     }

@@ -82,6 +82,38 @@ QString requirementsText(const atmo::TierRequirementMap& requirements)
     return tiers.join("; ");
 }
 
+QJsonObject deltaJson(const atmo::DeltaSection& d)
+{
+    static const char* const types[] = {"updated", "added", "removed"};
+    QJsonArray changes;
+    for (const auto& c : d.changes) {
+        QJsonObject o{{"kind", q(std::string(atmo::kindSection(c.kind)))},
+                      {"change", types[static_cast<int>(c.type)]},
+                      {"id", q(c.id)},
+                      {"path", q(c.path)}};
+        if (!c.from.empty())
+            o["from"] = q(c.from);
+        if (!c.to.empty())
+            o["to"] = q(c.to);
+        if (c.viaDelta()) {
+            o["delta"] = q(c.delta);
+            o["delta_bytes"] = qint64(c.deltaSize);
+        }
+        changes.append(o);
+    }
+    QJsonArray unchanged;
+    for (const auto& p : d.unchanged)
+        unchanged.append(q(p));
+    return {{"base_version", q(d.baseVersion)},
+            {"target_version", q(d.targetVersion)},
+            {"base_manifest_sha256", q(d.baseManifestSha256)},
+            {"changes", changes},
+            {"unchanged", unchanged},
+            {"chunks_added", qint64(d.chunks.added)},
+            {"chunks_removed", qint64(d.chunks.removed)},
+            {"chunks_updated", qint64(d.chunks.updated)}};
+}
+
 QJsonObject reportJson(const atmo::VerifyReport& r)
 {
     QJsonObject o{{"ok", r.ok}, {"file", q(r.file.string())}, {"archive_bytes", qint64(r.archiveBytes)},
@@ -99,6 +131,8 @@ QJsonObject reportJson(const atmo::VerifyReport& r)
         if (!m.requirements.empty())
             package["requirements"] = requirementsJson(m.requirements);
         o["package"] = package;
+        if (m.delta)
+            o["delta"] = deltaJson(*m.delta);
     }
     if (r.tier)
         o["tier"] = tierText(*r.tier);
@@ -151,6 +185,9 @@ void printReport(const Context& ctx, const atmo::VerifyReport& r)
         ctx.print(QString("  package    %1 %2 (%3), created %4 by %5")
                       .arg(q(m.id), q(m.version), q(m.name), q(m.created), q(m.createdBy)));
         ctx.print("  tiers      " + sizesText(m));
+        if (m.delta)
+            ctx.print(QString("  delta      update %1 -> %2: %3")
+                          .arg(q(m.delta->baseVersion), q(m.version), q(m.delta->summary())));
         if (!m.requirements.empty())
             ctx.print("  requires   " + requirementsText(m.requirements));
         if (r.ok)

@@ -19,6 +19,8 @@ QJsonObject requirementsJson(const atmo::TierRequirementMap& requirements);
 // "tier_1: 4 GB RAM; tier_2: 8 GB RAM, a GPU, 4 GB VRAM"
 QString requirementsText(const atmo::TierRequirementMap& requirements);
 
+// A delta package's section: base and target, changes, record counts.
+QJsonObject deltaJson(const atmo::DeltaSection& delta);
 QJsonObject reportJson(const atmo::VerifyReport& report);
 void printReport(const Context& ctx, const atmo::VerifyReport& report);
 

@@ -41,23 +41,6 @@ void linkOrCopy(const fs::path& from, const fs::path& to, const std::string& nam
 
 } // namespace
 
-std::optional<std::string> deltaBaseRefusal(const Manifest& m, const std::optional<StateRecord>& installed)
-{
-    const DeltaSection& d = *m.delta;
-    const std::string needs = "needs " + m.id + " " + d.baseVersion + " installed";
-    if (!installed)
-        return needs + "; this device has no " + m.id + " (install the full " + m.version + " package)";
-    const std::string& have = installed->current.version;
-    if (have == m.version)
-        return m.id + " " + m.version + " is already installed (this delta updates " + d.baseVersion + " to it)";
-    if (have != d.baseVersion)
-        return needs + "; this device has " + have;
-    if (installed->manifestSha256 != d.baseManifestSha256)
-        return needs + " as it was signed; the installed " + have +
-               " has another manifest (built again or from another station): use the full " + m.version + " package";
-    return std::nullopt;
-}
-
 void rebuildFromBase(const Manifest& m, int tier, const fs::path& baseDir, const fs::path& staging,
                      Observer* observer, const CancelToken& cancel)
 {

@@ -1,9 +1,8 @@
-// Installing a delta package (delta_section.h) onto the installed base:
-// the two steps the install sink adds for one. Before any content is
-// stored, the installed version must be the delta's base - the same
-// version and the same signed manifest - or the install is refused with
-// the reason ("needs production-inspection 1.2 installed; this device has
-// 1.1"). After the archive verified, the files it did not carry are made
+// Installing a delta package (delta_section.h) onto the installed base.
+// Before any content is stored, the install plan (install_plan.h) refuses a
+// delta whose base is not the installed version - the same version and the
+// same signed manifest - with the reason ("needs production-inspection 1.2
+// installed; this device has 1.1"). After the archive verified, the files it did not carry are made
 // in staging from the base's directory: unchanged files linked (or copied)
 // and hashed, rebuilt ones written by core/delta and hashed as written;
 // every one must have the target's SHA-256 from the signed manifest before
@@ -18,13 +17,9 @@
 
 #include "core/base/cancel_token.h"
 #include "core/base/progress.h"
-#include "core/package/installer_state.h"
 #include "core/package/manifest.h"
 
 namespace atmo::installer_detail {
-
-// nullopt: `m` (a delta package) can go onto `installed`.
-std::optional<std::string> deltaBaseRefusal(const Manifest& m, const std::optional<StateRecord>& installed);
 
 // Makes every file of `tier` the archive did not carry in `staging`, from
 // `baseDir` (<root>/<id>/<base version>), and removes the staged .delta

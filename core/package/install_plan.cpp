@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "core/base/fs_util.h"
+#include "core/base/sha256.h"
 #include "core/package/installer.h"
 #include "core/package/tier.h"
 
@@ -47,6 +48,8 @@ SpaceCheck InstallPlan::space() const
 
 std::optional<std::string> InstallPlan::refusal(bool allowDowngrade) const
 {
+    if (deltaRefusal)
+        return id + " " + version + ": " + *deltaRefusal;
     if (downgrade && installedVersion && !allowDowngrade)
         return id + " " + *installedVersion + " is already installed; " + version
                + (compareVersions(version, *installedVersion) == 0 ? " is the same version" : " is older")
@@ -77,6 +80,24 @@ std::optional<int> installTierFor(int deviceTier, const Manifest& manifest)
     return best;
 }
 
+std::optional<std::string> deltaBaseRefusal(const Manifest& m, const std::optional<InstalledPackage>& installed)
+{
+    const DeltaSection& d = *m.delta;
+    const std::string needs = "needs " + m.id + " " + d.baseVersion + " installed";
+    if (!installed)
+        return needs + "; this device has no " + m.id + " (install the full " + m.version + " package)";
+    const std::string& have = installed->version;
+    if (have == m.version)
+        return m.id + " " + m.version + " is already installed (this delta updates " + d.baseVersion + " to it)";
+    if (have != d.baseVersion)
+        return needs + "; this device has " + have;
+    const auto signedManifest = readFile(installed->dir / kManifestName, 16u << 20);
+    if (!signedManifest || sha256Hex(*signedManifest) != d.baseManifestSha256)
+        return needs + " as it was signed; the installed " + have +
+               " has another manifest (built again or on another station): use the full " + m.version + " package";
+    return std::nullopt;
+}
+
 InstallPlan planInstall(const Manifest& manifest, int tier, const fs::path& root, const FreeSpaceProbe& probe)
 {
     InstallPlan plan;
@@ -85,11 +106,23 @@ InstallPlan planInstall(const Manifest& manifest, int tier, const fs::path& root
     plan.version = manifest.version;
     plan.tier = tier;
     plan.fileBytes = manifest.sizeForTier(tier);
+    if (manifest.delta) {
+        plan.fileBytes = 0;
+        for (const ContentFile* f : manifest.filesForTier(tier))
+            plan.fileBytes += manifest.delta->isUnchanged(f->path) ? 0 : f->size;
+        for (const ContentFile* f : manifest.archiveFilesForTier(tier))
+            plan.fileBytes += manifest.delta->changeByDelta(f->path) ? f->size : 0;
+    }
     plan.marginBytes = installMargin(plan.fileBytes);
     plan.freeBytes = probe ? probe(root) : freeSpaceIfKnown(root);
-    if (const auto installed = findInstalled(root, manifest.id)) {
+    const auto installed = findInstalled(root, manifest.id);
+    if (installed) {
         plan.installedVersion = installed->version;
         plan.downgrade = compareVersions(manifest.version, installed->version) <= 0;
+    }
+    if (manifest.delta) {
+        plan.deltaBase = manifest.delta->baseVersion;
+        plan.deltaRefusal = deltaBaseRefusal(manifest, installed);
     }
     return plan;
 }

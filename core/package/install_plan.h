@@ -34,6 +34,8 @@
 
 namespace atmo {
 
+struct InstalledPackage;
+
 inline constexpr std::uint64_t kInstallFixedMargin = 16ull << 20;
 
 // The headroom on top of `fileBytes`: 1 % of them plus 16 MiB (see above).
@@ -60,11 +62,16 @@ struct InstallPlan {
     std::optional<std::uint64_t> freeBytes; // nullopt: the filesystem cannot say
     std::optional<std::string> installedVersion;
     bool downgrade = false;                // installed, and this version is not newer
+    // A delta package: the version it updates, and why it cannot go onto
+    // what is installed (nullopt: the installed version is its base).
+    std::optional<std::string> deltaBase;
+    std::optional<std::string> deltaRefusal;
 
     std::uint64_t bytesNeeded() const { return fileBytes + marginBytes; }
     SpaceCheck space() const;
     // Why core refuses this install, one line naming the root or the
-    // package; nullopt when it goes ahead. A downgrade (or reinstall) is
+    // package; nullopt when it goes ahead. A delta without its base is
+    // refused first. A downgrade (or reinstall) is
     // refused unless the operator consented (--allow-downgrade, or the
     // window's confirmation).
     std::optional<std::string> refusal(bool allowDowngrade) const;
@@ -77,9 +84,17 @@ struct InstallPlan {
 // highest of the package's tiers below it; nullopt when none suits.
 std::optional<int> installTierFor(int deviceTier, const Manifest& manifest);
 
+// Why the delta package `m` cannot go onto `installed` (nullopt: it can):
+// the installed version must be its base by version and by signed manifest
+// (the manifest.yaml kept beside the installed files): "needs
+// production-inspection 1.2 installed; this device has 1.1".
+std::optional<std::string> deltaBaseRefusal(const Manifest& m, const std::optional<InstalledPackage>& installed);
+
 // Plans installing `manifest`'s `tier` into `root`: reads the installed
 // state under root and the free space (probe, or statvfs). Cheap: one small
-// state file and one statvfs.
+// state file and one statvfs (and, for a delta package, the installed
+// manifest's hash). A delta package needs room for what it rebuilds or
+// carries; the files it takes unchanged are linked.
 InstallPlan planInstall(const Manifest& manifest, int tier, const std::filesystem::path& root,
                         const FreeSpaceProbe& probe = {});
 

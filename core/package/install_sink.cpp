@@ -69,13 +69,12 @@ void InstallSink::onManifest(const Manifest& manifest, std::optional<int> tier)
     createDirectories(manifest.id);
     lock_ = lockPackageDir(idDir_, manifest.id);
     old_ = loadInstalled(idDir_, manifest.id);
-    if (manifest.delta)
-        if (const auto why = deltaBaseRefusal(manifest, old_))
-            throw Failure(ErrorCode::Failed, label + ": " + *why, options_.root.string());
 
     // The rules both front ends apply (core/package/install_plan.h), read under
     // the package's lock so the installed version cannot change meanwhile.
     plan_ = planInstall(manifest, tier_, options_.root, options_.freeSpace);
+    if (plan_->deltaRefusal)
+        throw Failure(ErrorCode::Failed, label + ": " + *plan_->deltaRefusal, options_.root.string());
     if (const auto why = plan_->refusal(options_.allowDowngrade))
         throw Failure(plan_->space() == SpaceCheck::Short && !(plan_->downgrade && !options_.allowDowngrade)
                           ? ErrorCode::NoSpace

@@ -166,8 +166,9 @@ std::string DeltaSection::summary() const
         if (n[2])
             what.push_back(std::to_string(n[2]) + " removed");
         if (k == ContentKind::Knowledge && (chunks.added || chunks.removed || chunks.updated))
-            what.push_back(std::to_string(chunks.added) + " records added, " + std::to_string(chunks.removed) +
-                           " removed, " + std::to_string(chunks.updated) + " updated");
+            what.push_back(std::to_string(chunks.added) + (chunks.added == 1 ? " record" : " records") + " added, " +
+                           std::to_string(chunks.removed) + " removed, " + std::to_string(chunks.updated) +
+                           " updated");
         if (!what.empty())
             parts.push_back(std::string(kindSection(k)) + ": " + join(what, ", "));
     }

@@ -142,6 +142,15 @@ void copyIntoArchive(ArchiveWriter& writer, const HashedSource& src, const Conte
     writer.endEntry();
 }
 
+// The "created" entry's detail: "full package", "tier_1", "delta from 1.3"
+// or "delta from 1.3, tier_1" (app/Format.cpp translates each).
+std::string custodyDetail(const Manifest& m, std::optional<int> tier)
+{
+    if (m.delta)
+        return "delta from " + m.delta->baseVersion + (tier ? ", " + tierName(*tier) : std::string());
+    return tier ? tierName(*tier) : std::string("full package");
+}
+
 // Where a delta's base files and .delta files are made: beside the output
 // (they can be gigabytes, /tmp may be memory), removed when done. A killed
 // run's leftovers are removed by the next one (its flock is gone).
@@ -304,7 +313,7 @@ Result<CreateResult> createPackage(const CreateOptions& options, Observer* obser
         std::vector<CustodyEntry> custody;
         if (options.stationKey)
             appendCustody(custody, sha256Hex(yaml), *options.stationKey, m.createdBy, "created",
-                          options.tier ? tierName(*options.tier) : std::string("full package"));
+                          custodyDetail(m, options.tier));
 
         std::error_code ec;
         fs::create_directories(options.outputDir, ec);
