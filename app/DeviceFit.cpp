@@ -73,6 +73,7 @@ DeviceFit DeviceFit::evaluate(const atmo::VerifyReport& report, const QString& i
     if (fit.plan->installedVersion)
         fit.installedVersion = QString::fromStdString(*fit.plan->installedVersion);
     fit.downgrade = fit.plan->downgrade;
+    fit.deltaBase = fit.plan->deltaBase;
     return fit;
 }
 

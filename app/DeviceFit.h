@@ -35,6 +35,9 @@ struct DeviceFit {
     QString installRoot;
     QString installedVersion;       // empty if not installed
     bool downgrade = false;         // this version <= the installed one
+    // A delta package: the version it updates and whether that is what is
+    // installed (from the plan; unset for a full package).
+    std::optional<atmo::DeltaBaseCheck> deltaBase;
 
     // The free space for display: "12.0 GiB", or "unknown".
     QString freeText() const;

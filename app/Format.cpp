@@ -150,6 +150,26 @@ QString Format::custodyDetail(const std::string& detail)
     return QString::fromStdString(detail);
 }
 
+QString Format::deltaBase(const atmo::DeltaBaseCheck& c, const QString& target)
+{
+    const QString base = QString::fromStdString(c.baseVersion);
+    const QString have = QString::fromStdString(c.installedVersion);
+    switch (c.state) {
+    case atmo::DeltaBaseState::Matches: return tr("Version %1 is installed as this update was made from it").arg(base);
+    case atmo::DeltaBaseState::NotInstalled:
+        return tr("Needs version %1 installed; nothing of this package is installed here — use the full %2 package")
+            .arg(base, target);
+    case atmo::DeltaBaseState::OtherVersion:
+        return tr("Needs version %1 installed; this machine has %2 — use the full %3 package").arg(base, have, target);
+    case atmo::DeltaBaseState::OtherBuild:
+        return tr("Needs version %1 as it was signed; the installed %1 is another build of it — use the full %2 "
+                  "package")
+            .arg(base, target);
+    case atmo::DeltaBaseState::AlreadyInstalled: return tr("Version %1 is already installed").arg(target);
+    }
+    return {};
+}
+
 QString Format::phase(atmo::Phase phase)
 {
     switch (phase) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/package/manifest.h"
+#include "core/package/install_plan.h"
 #include "core/package/package_verifier.h"
 #include "core/package/trust_store.h"
 
@@ -34,5 +35,9 @@ public:
     // text as it is.
     static QString custodyDetail(const std::string& detail);
     static QString phase(atmo::Phase phase);               // Phase::Hashing -> "Hashing"
+    // A delta package's base check, one sentence: "Version 1.3 is installed
+    // as this update was made from it", "Needs version 1.3 installed; this
+    // machine has 1.2 — use the full 1.4 package", ...
+    static QString deltaBase(const atmo::DeltaBaseCheck& check, const QString& targetVersion);
     static QString timestamp(const std::string& iso);      // local, short
 };

@@ -53,5 +53,15 @@ Verdict Verdict::of(const atmo::VerifyReport& report, const DeviceFit* fit)
                                           "for %2).")
                                            .arg(Format::tier(fit->tier.tier))
                                            .arg(Format::tiers(report.completeTiers));
+    if (report.manifest && report.manifest->delta) {
+        const QString base = QString::fromStdString(report.manifest->delta->baseVersion);
+        v.detail += QLatin1Char(' ') + tr("A delta update from %1: it installs only onto that version.").arg(base);
+        if (fit && fit->deltaBase && !fit->deltaBase->ok()) {
+            v.headline = fit->deltaBase->state == atmo::DeltaBaseState::AlreadyInstalled
+                          ? tr("Genuine and intact — already installed")
+                          : tr("Genuine and intact — needs version %1 installed first").arg(base);
+            v.detail += QLatin1Char(' ') + Format::deltaBase(*fit->deltaBase, version) + QLatin1Char('.');
+        }
+    }
     return v;
 }

@@ -16,7 +16,9 @@
 #include "app/ModelRoles.h"
 #include "app/StationContext.h"
 #include "core/package/minisign.h"
+#include "core/package/installer.h"
 #include "core/package/package_writer.h"
+#include "core/package/trust_store.h"
 #include "test_main.h"
 #include "testutil.h"
 #include "ui/DeviceFitPanel.h"
@@ -274,6 +276,64 @@ private slots:
         QVERIFY(installed.wait(30000));
         QVERIFY2(installed.at(2).at(0).toBool(), qPrintable(view.installStatus()->text()));
         QCOMPARE(view.deviceFit().installedVersion, QString("1.0"));
+    }
+
+    // A delta update: the panel says what it updates and checks the base
+    // in a row of its own; Install is offered only once the base is there.
+    void deltaUpdateShowsItsBaseAndInstallsOntoIt()
+    {
+        const fs::path root = box_ / "delta-root";
+        context_->settings().setInstallRoot(q(root));
+        fs::copy(box_ / "mission", box_ / "mission-2.1", fs::copy_options::recursive);
+        writeRandomFile(box_ / "mission-2.1/models/llama-edge-2.0.gguf", 700 * 1024, 77);
+        const fs::path base = build("2.0", mesh_, box_ / "delta-out");
+        atmo::TrustStore trust(box_ / "home/trust");
+        atmo::CreateOptions options;
+        options.missionDir = box_ / "mission-2.1";
+        options.version = "2.1";
+        options.outputDir = box_ / "delta-out";
+        options.meshKey = mesh_;
+        options.deltaFrom = base;
+        options.trust = &trust;
+        auto delta = atmo::createPackage(options, nullptr, atmo::CancelToken());
+        QVERIFY(delta.ok());
+
+        ImportVerifyView view(*context_);
+        view.reloadSettings();
+        open(view, delta->file);
+        QCOMPARE(view.banner()->verdict().kind, Verdict::Kind::Good); // genuine, only not for here yet
+        QCOMPARE(view.banner()->verdict().headline, QString("Genuine and intact — needs version 2.0 installed first"));
+        QCOMPARE(view.fitPanel()->updateText(),
+                 QString("Delta update 2.0 → 2.1: only what changed; the rest comes from the installed version"));
+        const QString missing =
+            "Needs version 2.0 installed; nothing of this package is installed here — use the full 2.1 package";
+        QCOMPARE(view.fitPanel()->baseText(), missing);
+        QVERIFY(!view.installButton()->isEnabled());
+        QCOMPARE(view.installButton()->toolTip(), missing);
+
+        atmo::InstallOptions io;
+        io.root = root;
+        io.trust = &trust;
+        io.tier = 2;
+        QVERIFY(atmo::installPackage(base, io, nullptr, atmo::CancelToken()).report.ok);
+        view.reloadSettings();
+        QCOMPARE(view.fitPanel()->baseText(), QString("Version 2.0 is installed as this update was made from it"));
+        QCOMPARE(view.banner()->verdict().headline, QString("Genuine and intact — ready to install"));
+        QVERIFY(view.installButton()->isEnabled());
+        QSignalSpy installed(&view, &ImportVerifyView::installFinished);
+        view.startInstall(false);
+        QVERIFY(installed.wait(30000));
+        QVERIFY2(installed.at(0).at(0).toBool(), qPrintable(view.installStatus()->text()));
+        QCOMPARE(view.deviceFit().installedVersion, QString("2.1"));
+        QCOMPARE(readFile(root / "production-inspection/2.1/models/llama-edge-2.0.gguf"),
+                 readFile(box_ / "mission-2.1/models/llama-edge-2.0.gguf"));
+        QCOMPARE(view.fitPanel()->baseText(), QString("Version 2.1 is already installed"));
+        context_->settings().setInstallRoot(q(box_ / "root"));
+
+        // A full package has no such rows.
+        open(view, good_);
+        QCOMPARE(view.fitPanel()->updateText(), QString());
+        QCOMPARE(view.fitPanel()->baseText(), QString());
     }
 
     void reportIsSavedAsTextAndHtml()

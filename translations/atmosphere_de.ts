@@ -373,6 +373,26 @@
         <source>%1 (set in settings)</source>
         <translation>%1 (in den Einstellungen festgelegt)</translation>
     </message>
+    <message>
+        <source>Delta update</source>
+        <translation>Delta-Update</translation>
+    </message>
+    <message>
+        <source>Base version check</source>
+        <translation>Prüfung der Basisversion</translation>
+    </message>
+    <message>
+        <source>Update:</source>
+        <translation>Update:</translation>
+    </message>
+    <message>
+        <source>Base:</source>
+        <translation>Basis:</translation>
+    </message>
+    <message>
+        <source>Delta update %1 → %2: only what changed; the rest comes from the installed version</source>
+        <translation>Delta-Update %1 → %2: nur das Geänderte; der Rest kommt aus der installierten Version</translation>
+    </message>
 </context>
 <context>
     <name>DownloadListModel</name>
@@ -1125,6 +1145,34 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>%1 export</source>
         <translation>Export für %1</translation>
+    </message>
+    <message>
+        <source>delta update from %1</source>
+        <translation>Delta-Update von %1</translation>
+    </message>
+    <message>
+        <source>delta update from %1, %2</source>
+        <translation>Delta-Update von %1, %2</translation>
+    </message>
+    <message>
+        <source>Version %1 is installed as this update was made from it</source>
+        <translation>Version %1 ist so installiert, wie dieses Update aus ihr erstellt wurde</translation>
+    </message>
+    <message>
+        <source>Needs version %1 installed; nothing of this package is installed here — use the full %2 package</source>
+        <translation>Braucht installierte Version %1; von diesem Paket ist hier nichts installiert — verwenden Sie das vollständige Paket %2</translation>
+    </message>
+    <message>
+        <source>Needs version %1 installed; this machine has %2 — use the full %3 package</source>
+        <translation>Braucht installierte Version %1; dieses Gerät hat %2 — verwenden Sie das vollständige Paket %3</translation>
+    </message>
+    <message>
+        <source>Needs version %1 as it was signed; the installed %1 is another build of it — use the full %2 package</source>
+        <translation>Braucht Version %1 wie signiert; die installierte %1 ist ein anderer Build davon — verwenden Sie das vollständige Paket %2</translation>
+    </message>
+    <message>
+        <source>Version %1 is already installed</source>
+        <translation>Version %1 ist bereits installiert</translation>
     </message>
 </context>
 <context>
@@ -4127,6 +4175,18 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>It does not contain every file this machine&apos;s %1 needs (complete for %2).</source>
         <translation>Es enthält nicht alle Dateien, die %1 dieses Geräts braucht (vollständig für %2).</translation>
+    </message>
+    <message>
+        <source>A delta update from %1: it installs only onto that version.</source>
+        <translation>Ein Delta-Update von %1: es lässt sich nur auf diese Version installieren.</translation>
+    </message>
+    <message>
+        <source>Genuine and intact — already installed</source>
+        <translation>Echt und unversehrt — bereits installiert</translation>
+    </message>
+    <message>
+        <source>Genuine and intact — needs version %1 installed first</source>
+        <translation>Echt und unversehrt — braucht zuerst installierte Version %1</translation>
     </message>
 </context>
 <context>

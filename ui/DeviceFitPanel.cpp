@@ -45,8 +45,19 @@ DeviceFitPanel::DeviceFitPanel(QWidget* parent) : QGroupBox(tr("This machine"), 
     form->addRow(tr("Tier:"), tierBox);
     form->addRow(tr("Space:"), space_);
     form->addRow(tr("Installed:"), version_);
+    update_ = valueLabel(this);
+    base_ = valueLabel(this);
+    update_->setAccessibleName(tr("Delta update"));
+    base_->setAccessibleName(tr("Base version check"));
+    form->addRow(tr("Update:"), update_);
+    form->addRow(tr("Base:"), base_);
+    updateLabel_ = form->labelForField(update_);
+    baseLabel_ = form->labelForField(base_);
     clear();
 }
+
+QString DeviceFitPanel::updateText() const { return update_->isVisibleTo(this) ? update_->text() : QString(); }
+QString DeviceFitPanel::baseText() const { return base_->isVisibleTo(this) ? base_->text() : QString(); }
 
 QString DeviceFitPanel::tierText() const { return tier_->text(); }
 QString DeviceFitPanel::reasonText() const { return reason_->text(); }
@@ -61,10 +72,22 @@ void DeviceFitPanel::clear()
     version_->setText(tr("—"));
     for (QLabel* l : {tier_, space_, version_})
         l->setStyleSheet({});
+    for (QWidget* w : {static_cast<QWidget*>(update_), static_cast<QWidget*>(base_), updateLabel_, baseLabel_})
+        w->hide();
 }
 
 void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
 {
+    // A delta update: what it updates, and whether that is installed here.
+    const bool delta = fit.deltaBase.has_value() && fit.policyError.isEmpty();
+    for (QWidget* w : {static_cast<QWidget*>(update_), static_cast<QWidget*>(base_), updateLabel_, baseLabel_})
+        w->setVisible(delta);
+    if (delta) {
+        update_->setText(tr("Delta update %1 → %2: only what changed; the rest comes from the installed version")
+                             .arg(QString::fromStdString(fit.deltaBase->baseVersion), packageVersion));
+        base_->setText(Format::deltaBase(*fit.deltaBase, packageVersion));
+        base_->setStyleSheet(fit.deltaBase->ok() ? kGood : StatusColors::errorStyle(true));
+    }
     if (!fit.policyError.isEmpty()) {
         // The station's tier thresholds do not load: no tier, the reason instead.
         tier_->setText(tr("Unknown: %1").arg(fit.policyError));

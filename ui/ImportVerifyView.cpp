@@ -387,6 +387,8 @@ void ImportVerifyView::updateInstallButton()
         why = fit_.policyError; // as the CLI refuses
     else if (!fit_.packageCoversTier)
         why = tr("This package lacks files that %1 needs.").arg(Format::tier(fit_.tier.tier));
+    else if (fit_.deltaBase && !fit_.deltaBase->ok())
+        why = Format::deltaBase(*fit_.deltaBase, QString::fromStdString(report_->manifest->version));
     else if (fit_.space == atmo::SpaceCheck::Short)
         why = tr("Not enough free space: %1 needed, %2 free.").arg(Format::bytes(fit_.bytesNeeded), fit_.freeText());
     else if (!fit_.installable())

@@ -80,21 +80,41 @@ std::optional<int> installTierFor(int deviceTier, const Manifest& manifest)
     return best;
 }
 
+DeltaBaseCheck deltaBaseCheck(const Manifest& m, const std::optional<InstalledPackage>& installed)
+{
+    DeltaBaseCheck c;
+    c.baseVersion = m.delta->baseVersion;
+    if (!installed)
+        return c;
+    c.installedVersion = installed->version;
+    if (c.installedVersion == m.version)
+        c.state = DeltaBaseState::AlreadyInstalled;
+    else if (c.installedVersion != c.baseVersion)
+        c.state = DeltaBaseState::OtherVersion;
+    else {
+        const auto signedManifest = readFile(installed->dir / kManifestName, 16u << 20);
+        c.state = signedManifest && sha256Hex(*signedManifest) == m.delta->baseManifestSha256
+                      ? DeltaBaseState::Matches
+                      : DeltaBaseState::OtherBuild;
+    }
+    return c;
+}
+
 std::optional<std::string> deltaBaseRefusal(const Manifest& m, const std::optional<InstalledPackage>& installed)
 {
-    const DeltaSection& d = *m.delta;
-    const std::string needs = "needs " + m.id + " " + d.baseVersion + " installed";
-    if (!installed)
+    const DeltaBaseCheck c = deltaBaseCheck(m, installed);
+    const std::string needs = "needs " + m.id + " " + c.baseVersion + " installed";
+    switch (c.state) {
+    case DeltaBaseState::Matches: return std::nullopt;
+    case DeltaBaseState::NotInstalled:
         return needs + "; this device has no " + m.id + " (install the full " + m.version + " package)";
-    const std::string& have = installed->version;
-    if (have == m.version)
-        return m.id + " " + m.version + " is already installed (this delta updates " + d.baseVersion + " to it)";
-    if (have != d.baseVersion)
-        return needs + "; this device has " + have;
-    const auto signedManifest = readFile(installed->dir / kManifestName, 16u << 20);
-    if (!signedManifest || sha256Hex(*signedManifest) != d.baseManifestSha256)
-        return needs + " as it was signed; the installed " + have +
+    case DeltaBaseState::AlreadyInstalled:
+        return m.id + " " + m.version + " is already installed (this delta updates " + c.baseVersion + " to it)";
+    case DeltaBaseState::OtherVersion: return needs + "; this device has " + c.installedVersion;
+    case DeltaBaseState::OtherBuild:
+        return needs + " as it was signed; the installed " + c.installedVersion +
                " has another manifest (built again or on another station): use the full " + m.version + " package";
+    }
     return std::nullopt;
 }
 
@@ -121,7 +141,7 @@ InstallPlan planInstall(const Manifest& manifest, int tier, const fs::path& root
         plan.downgrade = compareVersions(manifest.version, installed->version) <= 0;
     }
     if (manifest.delta) {
-        plan.deltaBase = manifest.delta->baseVersion;
+        plan.deltaBase = deltaBaseCheck(manifest, installed);
         plan.deltaRefusal = deltaBaseRefusal(manifest, installed);
     }
     return plan;

@@ -52,6 +52,22 @@ FreeSpaceProbe fixedFreeSpace(std::optional<std::uint64_t> bytes);
 
 enum class SpaceCheck { Enough, Short, Unknown };
 
+// Whether a delta package's base is what is installed (see deltaBaseCheck).
+enum class DeltaBaseState {
+    Matches,          // the installed version is the base, by version and signed manifest
+    NotInstalled,     // nothing of this package id is installed
+    OtherVersion,     // another version is installed
+    OtherBuild,       // the base version is installed, but another build of it
+    AlreadyInstalled, // the delta's target is installed already
+};
+
+struct DeltaBaseCheck {
+    DeltaBaseState state = DeltaBaseState::NotInstalled;
+    std::string baseVersion;      // what the delta needs
+    std::string installedVersion; // what is installed; empty if nothing
+    bool ok() const { return state == DeltaBaseState::Matches; }
+};
+
 struct InstallPlan {
     std::filesystem::path root;
     std::string id;
@@ -62,9 +78,9 @@ struct InstallPlan {
     std::optional<std::uint64_t> freeBytes; // nullopt: the filesystem cannot say
     std::optional<std::string> installedVersion;
     bool downgrade = false;                // installed, and this version is not newer
-    // A delta package: the version it updates, and why it cannot go onto
-    // what is installed (nullopt: the installed version is its base).
-    std::optional<std::string> deltaBase;
+    // A delta package: its base check, and why it cannot go onto what is
+    // installed (nullopt: the installed version is its base).
+    std::optional<DeltaBaseCheck> deltaBase;
     std::optional<std::string> deltaRefusal;
 
     std::uint64_t bytesNeeded() const { return fileBytes + marginBytes; }
@@ -84,9 +100,11 @@ struct InstallPlan {
 // highest of the package's tiers below it; nullopt when none suits.
 std::optional<int> installTierFor(int deviceTier, const Manifest& manifest);
 
-// Why the delta package `m` cannot go onto `installed` (nullopt: it can):
-// the installed version must be its base by version and by signed manifest
-// (the manifest.yaml kept beside the installed files): "needs
+// Whether the delta package `m` can go onto `installed`: the installed
+// version must be its base by version and by signed manifest (the
+// manifest.yaml kept beside the installed files).
+DeltaBaseCheck deltaBaseCheck(const Manifest& m, const std::optional<InstalledPackage>& installed);
+// The same as one English line when it cannot (nullopt: it can): "needs
 // production-inspection 1.2 installed; this device has 1.1".
 std::optional<std::string> deltaBaseRefusal(const Manifest& m, const std::optional<InstalledPackage>& installed);
 
