@@ -45,8 +45,11 @@ std::uint64_t ExportPlan::bytesNeeded(std::optional<int> tier) const
 
 QString ExportPlan::fileName(std::optional<int> tier) const
 {
-    return QString::fromStdString(
-        atmo::packageFileName(id.toStdString(), version.toStdString(), tier ? tier : sourceTier));
+    const std::optional<int> t = tier ? tier : sourceTier;
+    return QString::fromStdString(deltaFrom.isEmpty()
+                                      ? atmo::packageFileName(id.toStdString(), version.toStdString(), t)
+                                      : atmo::deltaPackageFileName(id.toStdString(), deltaFrom.toStdString(),
+                                                                   version.toStdString(), t));
 }
 
 ExportPlan ExportPlan::read(const QString& file, const QString& trustDir)
@@ -73,26 +76,30 @@ ExportPlan ExportPlan::read(const QString& file, const QString& trustDir)
     plan.name = QString::fromStdString(m.name);
     plan.version = QString::fromStdString(m.version);
     plan.packageTiers = m.tiers;
+    if (m.delta)
+        plan.deltaFrom = QString::fromStdString(m.delta->baseVersion);
 
     // What the archive holds: the verifier has matched its checksums.sha256
     // against the manifest (and will match the entries against both), which
     // is how the export itself decides what it carries.
+    // A delta package carries only some of its files (archiveFiles).
+    const auto carried = m.archiveFiles();
     std::set<std::string> present;
-    for (const auto& f : m.files)
-        if (sink.checksums.find("  " + f.path + "\n") != std::string::npos)
-            present.insert(f.path);
+    for (const atmo::ContentFile* f : carried)
+        if (sink.checksums.find("  " + f->path + "\n") != std::string::npos)
+            present.insert(f->path);
     auto sizeOf = [&](auto&& wanted, bool& complete) {
         std::uint64_t bytes = 0;
         std::size_t count = 0;
         complete = true;
-        for (const auto& f : m.files) {
-            if (!wanted(f))
+        for (const atmo::ContentFile* f : carried) {
+            if (!wanted(*f))
                 continue;
-            if (!present.count(f.path)) {
+            if (!present.count(f->path)) {
                 complete = false;
                 continue;
             }
-            bytes += f.size;
+            bytes += f->size;
             ++count;
         }
         return atmo::exportSpaceNeeded(bytes, count);

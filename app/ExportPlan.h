@@ -27,12 +27,13 @@ public:
     std::vector<int> packageTiers;       // what the manifest declares
     std::vector<int> tiers;              // tiers whose every file the archive holds
     std::optional<int> sourceTier;       // the archive is itself a tier export (of this tier)
+    QString deltaFrom;                   // a delta package: the version it updates
     std::uint64_t wholeBytesNeeded = 0;  // export as stored
     std::map<int, std::uint64_t> tierBytesNeeded;
 
     // Free space needed on a drive for this choice (nullopt: as stored).
     std::uint64_t bytesNeeded(std::optional<int> tier) const;
-    // "production-inspection-v1.3-tier1.atmo"
+    // "production-inspection-v1.3-tier1.atmo", "production-inspection-v1.4-from-v1.3.atmo"
     QString fileName(std::optional<int> tier) const;
 
     // Blocking (reads a few KiB and checks a signature): call it off the GUI thread.

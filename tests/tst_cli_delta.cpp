@@ -1,6 +1,6 @@
 // Delta updates through the `atmosphere` binary, on the seed's own mission:
-// `package create --delta-from` (by store name and by file), what `package
-// verify` says of a delta and of its base, `package import` onto the base
+// `package create --delta-from` (by store name and by file), `package
+// export` of one, what `package verify` says of a delta and of its base, `package import` onto the base
 // and refused without it, bad --delta-from input, and a kill -9 during the
 // rebuild that leaves the installed version as it was.
 #include <QJsonArray>
@@ -101,6 +101,17 @@ private slots:
                                 ": needs production-inspection 1.3 installed; this device has no production-inspection"),
                  qPrintable(r.out));
         QVERIFY2(r.out.contains("delta update from 1.3") || r.out.contains("delta from 1.3"), qPrintable(r.out));
+
+        // To a stick like any package, keeping its name (and its tier's).
+        fs::create_directories(box / "usb");
+        r = run({"package", "export", "production-inspection-v1.4-from-v1.3", "--output", p("usb")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(fs::exists(box / "usb/production-inspection-v1.4-from-v1.3.atmo"));
+        r = run({"package", "export", p("out/production-inspection-v1.4-from-v1.3.atmo"), "--tier", "1", "--output",
+                 p("usb")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = run({"package", "verify", p("usb/production-inspection-v1.4-from-v1.3-tier1.atmo"), "--tier", "1"});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("delta      update 1.3 -> 1.4"), qPrintable(r.out + r.err));
 
         r = run({"package", "verify", p("out/production-inspection-v1.4-from-v1.3.atmo"), "--json"});
         const QJsonObject delta = jsonOf(r)["delta"].toObject();

@@ -40,18 +40,19 @@ public:
         // matched against the manifest and will match against the entries.
         const std::string& sourceChecksums = metadata_[kChecksumsName];
         std::vector<const ContentFile*> included;
-        for (const auto& f : m.files)
-            if ((!options_.tier || f.inTier(*options_.tier)) &&
-                sourceChecksums.find("  " + f.path + "\n") != std::string::npos)
-                included.push_back(&f);
+        const auto carried = m.archiveFiles(); // a delta package carries only some of its files
+        for (const ContentFile* f : carried)
+            if ((!options_.tier || f->inTier(*options_.tier)) &&
+                sourceChecksums.find("  " + f->path + "\n") != std::string::npos)
+                included.push_back(f);
         for (const auto* f : included)
             total_ += f->size;
         const std::uint64_t needed = exportSpaceNeeded(total_, included.size());
         std::optional<int> nameTier = options_.tier;
-        if (!nameTier && included.size() < m.files.size()) {
+        if (!nameTier && included.size() < carried.size()) {
             // The source is itself a tier subset: keep the name saying which tier it serves.
             for (int t : m.tiers) {
-                const auto need = m.filesForTier(t);
+                const auto need = m.archiveFilesForTier(t);
                 if (std::all_of(need.begin(), need.end(), [&](const ContentFile* f) {
                         return std::find(included.begin(), included.end(), f) != included.end();
                     }))
@@ -60,7 +61,7 @@ public:
             if (!nameTier)
                 throw Failure("the package is not complete for any tier; export it with a tier");
         }
-        finalName_ = packageFileName(m.id, m.version, nameTier);
+        finalName_ = m.fileName(nameTier);
 
         for (std::size_t i = 0; i < targets_.size(); ++i) {
             auto& t = *targets_[i];

@@ -500,6 +500,11 @@ std::string packageFileName(const std::string& id, const std::string& version, s
     return name + ".atmo";
 }
 
+std::string Manifest::fileName(std::optional<int> tier) const
+{
+    return delta ? deltaPackageFileName(id, delta->baseVersion, version, tier) : packageFileName(id, version, tier);
+}
+
 std::string deltaPackageFileName(const std::string& id, const std::string& baseVersion, const std::string& version,
                                  std::optional<int> tier)
 {

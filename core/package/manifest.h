@@ -85,6 +85,9 @@ struct Manifest {
     std::vector<const ContentFile*> archiveFilesForTier(int tier) const;
     const ContentFile* findArchived(std::string_view path) const;
     void indexDelta(); // fills deltaFiles from delta
+    // This package's file name, or one tier's export's (packageFileName, or
+    // deltaPackageFileName for a delta package).
+    std::string fileName(std::optional<int> tier) const;
     std::vector<const ContentFile*> filesForTier(int tier) const;
     std::uint64_t sizeForTier(int tier) const;     // sum of filesForTier sizes
     std::uint64_t totalSize() const;

@@ -319,9 +319,7 @@ Result<CreateResult> createPackage(const CreateOptions& options, Observer* obser
         fs::create_directories(options.outputDir, ec);
         if (ec)
             return fail(options.outputDir.string() + ": cannot create the output directory: " + ec.message());
-        const fs::path target =
-            options.outputDir / (m.delta ? deltaPackageFileName(m.id, m.delta->baseVersion, m.version, options.tier)
-                                         : packageFileName(m.id, m.version, options.tier));
+        const fs::path target = options.outputDir / m.fileName(options.tier);
         if (fs::exists(target))
             return fail(target.string() + ": already exists (choose a new version or remove the old file)");
         const std::uint64_t needed = contentBytes + yaml.size() + (included.size() + 8) * 1024 + (1 << 20);
