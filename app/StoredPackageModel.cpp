@@ -27,7 +27,12 @@ QVariant StoredPackageModel::data(const QModelIndex& index, int role) const
         switch (index.column()) {
         case IdColumn: return QString::fromStdString(p.id);
         case VersionColumn: return QString::fromStdString(p.version);
-        case ContentColumn: return p.tier ? tr("%1 export").arg(Format::tier(*p.tier)) : tr("Full package");
+        case ContentColumn:
+            if (!p.deltaFrom.empty())
+                return p.tier ? tr("Delta update from %1, %2 export")
+                                    .arg(QString::fromStdString(p.deltaFrom), Format::tier(*p.tier))
+                              : tr("Delta update from %1").arg(QString::fromStdString(p.deltaFrom));
+            return p.tier ? tr("%1 export").arg(Format::tier(*p.tier)) : tr("Full package");
         case SizeColumn: return Format::bytes(p.bytes);
         case AddedColumn: return Format::timestamp(p.addedAt);
         case FileColumn: return QDir::toNativeSeparators(fromFsPath(p.file));

@@ -256,8 +256,13 @@ private slots:
         QCOMPARE(model.index(0, StoredPackageModel::VersionColumn).data().toString(), QString("1.1"));
         QCOMPARE(model.index(0, StoredPackageModel::ContentColumn).data().toString(), QString("tier_2 export"));
         QCOMPARE(model.index(1, StoredPackageModel::ContentColumn).data().toString(), QString("Full package"));
+        // A delta update says which version it updates.
+        testutil::writeFile(box / "c.atmo", "c");
+        QVERIFY(store.add({"demo", "1.2", std::nullopt, box / "c.atmo", 3, "2026-03-01T00:00:00Z", "1.1"}).ok());
+        model.reload(store);
+        QCOMPARE(model.index(0, StoredPackageModel::ContentColumn).data().toString(), QString("Delta update from 1.1"));
         QCOMPARE(VersionSuggestion::next("demo", QString::fromStdString((box / "store.json").string()), QString()),
-                 QString("1.2"));
+                 QString("1.3"));
     }
 
     void versionBump()

@@ -3655,6 +3655,14 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>%1 export</source>
         <translation>Export für %1</translation>
     </message>
+    <message>
+        <source>Delta update from %1, %2 export</source>
+        <translation>Delta-Update von %1, Export für %2</translation>
+    </message>
+    <message>
+        <source>Delta update from %1</source>
+        <translation>Delta-Update von %1</translation>
+    </message>
 </context>
 <context>
     <name>TiersPage</name>

@@ -22,6 +22,7 @@ struct PackageMetaCache {
         std::uint64_t size = 0;
         std::int64_t mtimeNs = 0;
         bool ok = false;
+        bool delta = false; // a delta package: not offered (see below)
         std::string id, version, name, created;
         std::vector<int> tiers;
         QByteArray manifest, signature;
@@ -78,6 +79,7 @@ PackageMetaCache::Entry readArchiveHead(const fs::path& file)
         e.name = m->name;
         e.created = m->created;
         e.tiers = m->tiers;
+        e.delta = m->delta.has_value();
         return {};
     });
     e.ok = r.ok();
@@ -121,6 +123,12 @@ std::vector<ServedPackages::Package> build(const QString& indexFile, atmo::HashC
         }
         if (!e.ok || e.id != sp.id || e.version != sp.version)
             continue; // the store's record and the archive disagree: not offered
+        // A delta package installs only onto its base; the listing's
+        // variants are packages that install on their own (full, tiers), so
+        // a delta is not offered as one. (Offering deltas to peers whose
+        // installed version is their base is not built yet.)
+        if (e.delta || !sp.deltaFrom.empty())
+            continue;
 
         ServedPackages::Variant v;
         v.tier = sp.tier;
