@@ -9,6 +9,7 @@
 #include "core/base/fs_util.h"
 #include "core/package/mission_registry.h"
 #include "core/package/package_store.h"
+#include "core/package/trust_store.h"
 #include "core/package/station_home.h"
 
 CreateJob::CreateJob(Request request, QObject* parent) : Job(tr("Building"), parent), request_(std::move(request)) {}
@@ -33,6 +34,11 @@ void CreateJob::run()
     options.stationName = home.stationName();
     if (auto identity = home.identity())
         options.stationKey = identity.value();
+    const atmo::TrustStore trust(home.trustDir());
+    if (!request_.deltaFrom.isEmpty()) {
+        options.deltaFrom = toFsPath(request_.deltaFrom);
+        options.trust = &trust;
+    }
 
     atmo::PackageStore store(home.storeIndex());
     const int count = static_cast<int>(request_.outputs.size());
@@ -55,6 +61,8 @@ void CreateJob::run()
         stored.file = result->file;
         stored.bytes = result->archiveBytes;
         stored.addedAt = atmo::utcTimestamp();
+        if (result->manifest.delta)
+            stored.deltaFrom = result->manifest.delta->baseVersion;
         (void)store.add(stored); // the index is a convenience; the package itself is what counts
         results_.push_back(std::move(result.value()));
     }

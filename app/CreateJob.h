@@ -26,6 +26,7 @@ public:
         std::vector<std::optional<int>> outputs; // nullopt = the full package; N = tier N's export
         atmo::Compression compression = atmo::Compression::None;
         QString homeDir;                          // station home: identity key, name, store
+        QString deltaFrom; // each output a delta update from this package (checked against home's trust)
     };
 
     explicit CreateJob(Request request, QObject* parent = nullptr);

@@ -144,8 +144,10 @@ private slots:
         const auto tier1Export = verify(files.at(1).toStdString(), 1);
         QVERIFY2(tier1Export.ok, tier1Export.reason.c_str());
 
-        // Finished: the next build suggests the next version.
+        // Finished: the next build suggests the next version. The large
+        // model is retrained meanwhile (same size, other bytes).
         wizard.accept();
+        writeRandomFile(box_ / "mission/models/llama-edge-2.0.gguf", 700 * 1024, 99);
         PackageWizard again(*context_);
         again.show();
         again.missionPage()->dirEdit()->setText(q(box_ / "mission"));
@@ -158,6 +160,34 @@ private slots:
         again.tiersPage()->versionEdit()->setText("1.3");
         QVERIFY(!again.tiersPage()->isComplete());
         QVERIFY(again.tiersPage()->messageLabel()->text().contains("already exists"));
+
+        // 1.4 as a delta update from 1.3, the complete package this station built.
+        TiersPage* t = again.tiersPage();
+        t->versionEdit()->setText("1.4");
+        QCOMPARE(t->deltaFromBox()->count(), 2);
+        QCOMPARE(t->deltaFromBox()->itemText(0), QString("None — complete packages"));
+        QVERIFY2(t->deltaFromBox()->itemText(1).startsWith("Version 1.3 (production-inspection-v1.3.atmo, "),
+                 qPrintable(t->deltaFromBox()->itemText(1)));
+        t->deltaFromBox()->setCurrentIndex(1);
+        QVERIFY2(t->deltaNote()->text().startsWith("Delta update from 1.3: devices need 1.3 installed"),
+                 qPrintable(t->deltaNote()->text()));
+        QVERIFY(t->isComplete());
+        again.next();
+        SigningPage* signing2 = again.signingPage();
+        signing2->selectKey(signing2->meshCombo(), q(box_ / "home/keys/mesh.key"));
+        signing2->founderBox()->setChecked(false);
+        again.next();
+        QTRY_COMPARE_WITH_TIMEOUT(again.currentId(), int(PackageWizard::BuildPageId), 60000);
+        BuildPage* build2 = again.buildPage();
+        QTRY_VERIFY_WITH_TIMEOUT(!build2->isBuilding(), 60000);
+        QVERIFY2(build2->succeeded(), qPrintable(build2->statusLabel()->text()));
+        QCOMPARE(build2->outputFiles().size(), 1);
+        QVERIFY(build2->outputFiles().at(0).endsWith("production-inspection-v1.4-from-v1.3.atmo"));
+        const auto delta = verify(build2->outputFiles().at(0).toStdString());
+        QVERIFY2(delta.ok, delta.reason.c_str());
+        QVERIFY(delta.manifest->delta);
+        QCOMPARE(delta.manifest->delta->baseVersion, std::string("1.3"));
+        QVERIFY(delta.manifest->delta->changeFor("models/llama-edge-2.0.gguf"));
     }
 
     // A mission in the mesh's own form (the seed's example): the contents

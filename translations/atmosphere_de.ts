@@ -126,6 +126,18 @@
         <source>%1 export</source>
         <translation>Export für %1</translation>
     </message>
+    <message>
+        <source>Delta update from %1, %2 export</source>
+        <translation>Delta-Update von %1, Export für %2</translation>
+    </message>
+    <message>
+        <source>Delta update from %1</source>
+        <translation>Delta-Update von %1</translation>
+    </message>
+    <message>
+        <source>%1 (complete: %2)</source>
+        <translation>%1 (vollständig: %2)</translation>
+    </message>
 </context>
 <context>
     <name>BuildView</name>
@@ -3781,6 +3793,42 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>%1 only — %2</source>
         <translation>Nur %1 – %2</translation>
+    </message>
+    <message>
+        <source>Delta update from an earlier version</source>
+        <translation>Delta-Update von einer früheren Version</translation>
+    </message>
+    <message>
+        <source>&amp;Delta from:</source>
+        <translation>&amp;Delta von:</translation>
+    </message>
+    <message>
+        <source>What a delta update is</source>
+        <translation>Was ein Delta-Update ist</translation>
+    </message>
+    <message>
+        <source>None — complete packages</source>
+        <translation>Keines — vollständige Pakete</translation>
+    </message>
+    <message>
+        <source>Version %1 (%2, %3)</source>
+        <translation>Version %1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>A delta update carries only what changed since an earlier version; devices need that version installed.</source>
+        <translation>Ein Delta-Update enthält nur, was sich seit einer früheren Version geändert hat; Geräte brauchen diese Version installiert.</translation>
+    </message>
+    <message>
+        <source>No earlier complete package of this mission in the station&apos;s store to make a delta update from.</source>
+        <translation>Kein früheres vollständiges Paket dieser Mission im Speicher der Station, aus dem ein Delta-Update entstehen könnte.</translation>
+    </message>
+    <message>
+        <source>At most %1 to write (the complete packages&apos; size); a delta carries only what changed since %2.</source>
+        <translation>Höchstens %1 zu schreiben (die Größe der vollständigen Pakete); ein Delta enthält nur, was sich seit %2 geändert hat.</translation>
+    </message>
+    <message>
+        <source>Delta update from %1: devices need %1 installed to take it. Its size is shown when it is built, beside the full size.</source>
+        <translation>Delta-Update von %1: Geräte brauchen %1 installiert, um es zu übernehmen. Seine Größe wird nach dem Erstellen neben der vollständigen angezeigt.</translation>
     </message>
 </context>
 <context>

@@ -114,9 +114,16 @@ void BuildPage::startBuild()
     for (const auto& tier : wizard_->outputs) {
         const int row = results_->rowCount();
         results_->insertRow(row);
-        const QString name = QString::fromStdString(atmo::packageFileName(id, wizard_->version.toStdString(), tier));
+        const std::string version = wizard_->version.toStdString();
+        const std::string base = wizard_->deltaFromVersion.toStdString();
+        const QString name = QString::fromStdString(base.empty() ? atmo::packageFileName(id, version, tier)
+                                                                 : atmo::deltaPackageFileName(id, base, version, tier));
         results_->setItem(row, 0, new QTableWidgetItem(Icons::get(QStringLiteral("package")), name));
-        results_->setItem(row, 1, new QTableWidgetItem(tier ? tr("%1 export").arg(Format::tier(*tier)) : tr("Full package")));
+        QString contents = tier ? tr("%1 export").arg(Format::tier(*tier)) : tr("Full package");
+        if (!base.empty())
+            contents = tier ? tr("Delta update from %1, %2 export").arg(wizard_->deltaFromVersion, Format::tier(*tier))
+                            : tr("Delta update from %1").arg(wizard_->deltaFromVersion);
+        results_->setItem(row, 1, new QTableWidgetItem(contents));
         results_->setItem(row, 2, new QTableWidgetItem(tr("Waiting")));
     }
     results_->show();
@@ -132,6 +139,7 @@ void BuildPage::startBuild()
     request.founderKey = wizard_->founderKey;
     request.outputs = wizard_->outputs;
     request.compression = wizard_->compression;
+    request.deltaFrom = wizard_->deltaFrom;
     request.homeDir = wizard_->context().homeDir();
     auto* job = new CreateJob(std::move(request));
     job_ = job;
@@ -163,6 +171,7 @@ void BuildPage::onFinished(bool ok)
     job_ = nullptr;
     step_->clear();
     const auto& results = job->results();
+    const auto tierOfRow = [job](int row) { return job->request().outputs[static_cast<std::size_t>(row)]; };
     for (int row = 0; row < results_->rowCount(); ++row) {
         if (row < static_cast<int>(results.size())) {
             const auto& r = results[static_cast<std::size_t>(row)];
@@ -170,7 +179,13 @@ void BuildPage::onFinished(bool ok)
             files_ << file;
             results_->item(row, 0)->setText(QDir::toNativeSeparators(file));
             results_->item(row, 0)->setToolTip(file);
-            results_->item(row, 2)->setText(Format::bytes(r.archiveBytes));
+            // A delta update: its size beside what the complete package holds.
+            results_->item(row, 2)->setText(
+                r.manifest.delta ? tr("%1 (complete: %2)")
+                                       .arg(Format::bytes(r.archiveBytes),
+                                            Format::bytes(tierOfRow(row) ? r.manifest.sizeForTier(*tierOfRow(row))
+                                                                         : r.manifest.totalSize()))
+                                 : Format::bytes(r.archiveBytes));
             results_->item(row, 2)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         } else {
             results_->item(row, 2)->setText(job->wasCancelled() ? tr("Cancelled") : tr("Not written"));

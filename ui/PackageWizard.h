@@ -36,6 +36,8 @@ public:
     QString version;
     QString outputDir;
     std::vector<std::optional<int>> outputs; // nullopt: the full package
+    QString deltaFrom;        // a delta update from this earlier package (a file); empty: complete packages
+    QString deltaFromVersion; // its version
     atmo::Compression compression = atmo::Compression::None;
     std::optional<atmo::SecretKey> meshKey;
     std::optional<atmo::SecretKey> founderKey;

@@ -1,6 +1,7 @@
 #include "ui/TiersPage.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -10,12 +11,15 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 #include "app/Format.h"
+#include "app/PathConversion.h"
 #include "app/StationContext.h"
 #include "app/VersionSuggestion.h"
 #include "core/package/manifest.h"
+#include "core/package/package_store.h"
 #include "ui/Icons.h"
 #include "ui/PackageWizard.h"
 #include "ui/StatusColors.h"
@@ -48,6 +52,16 @@ TiersPage::TiersPage(PackageWizard* wizard) : QWizardPage(wizard), wizard_(wizar
     layout->addWidget(outputs);
 
     auto* out = new QFormLayout;
+    deltaFrom_ = new QComboBox(this);
+    deltaFrom_->setAccessibleName(tr("Delta update from an earlier version"));
+    auto* deltaLabel = new QLabel(tr("&Delta from:"), this);
+    deltaLabel->setBuddy(deltaFrom_);
+    out->addRow(deltaLabel, deltaFrom_);
+    deltaNote_ = new QLabel(this);
+    deltaNote_->setWordWrap(true);
+    deltaNote_->setStyleSheet(QStringLiteral("color:#5f6b76"));
+    deltaNote_->setAccessibleName(tr("What a delta update is"));
+    out->addRow(QString(), deltaNote_);
     output_ = new QLineEdit(this);
     output_->setAccessibleName(tr("Output folder"));
     browse_ = new QPushButton(Icons::get(QStringLiteral("folder")), tr("Browse…"), this);
@@ -71,7 +85,9 @@ TiersPage::TiersPage(PackageWizard* wizard) : QWizardPage(wizard), wizard_(wizar
     layout->addWidget(message_);
     layout->addStretch(1);
 
+    connect(version_, &QLineEdit::textChanged, this, &TiersPage::refreshDeltaChoices);
     connect(version_, &QLineEdit::textChanged, this, &TiersPage::refresh);
+    connect(deltaFrom_, &QComboBox::currentIndexChanged, this, &TiersPage::refresh);
     connect(output_, &QLineEdit::textChanged, this, &TiersPage::refresh);
     connect(full_, &QCheckBox::toggled, this, &TiersPage::refresh);
     connect(zstd_, &QCheckBox::toggled, this, &TiersPage::refresh);
@@ -138,7 +154,45 @@ void TiersPage::initializePage()
     version_->setText(latest.isEmpty() ? QStringLiteral("1.0") : VersionSuggestion::bump(latest));
     latest_->setText(latest.isEmpty() ? tr("No earlier build of %1 found").arg(id)
                                       : tr("Last built: %1").arg(latest));
+    refreshDeltaChoices();
     refresh();
+}
+
+// The earlier complete packages of this mission in the station's store,
+// newest first: a delta is made from one of them.
+void TiersPage::refreshDeltaChoices()
+{
+    const QString chosen = deltaFrom_->currentData().toString();
+    const QSignalBlocker block(deltaFrom_);
+    deltaFrom_->clear();
+    deltaFrom_->addItem(tr("None — complete packages"), QString());
+    const std::string id = wizard_->contents()->mission().id;
+    const std::string version = version_->text().trimmed().toStdString();
+    auto stored = atmo::PackageStore(toFsPath(wizard_->context().storeIndex())).list();
+    std::stable_sort(stored.begin(), stored.end(), [](const atmo::StoredPackage& a, const atmo::StoredPackage& b) {
+        return atmo::compareVersions(a.version, b.version) > 0;
+    });
+    for (const atmo::StoredPackage& p : stored) {
+        if (p.id != id || p.tier || !p.deltaFrom.empty() ||
+            (atmo::isValidVersion(version) && atmo::compareVersions(p.version, version) >= 0))
+            continue;
+        deltaFrom_->addItem(tr("Version %1 (%2, %3)")
+                                .arg(QString::fromStdString(p.version), fromFsPath(p.file.filename()),
+                                     Format::bytes(p.bytes)),
+                            fromFsPath(p.file));
+        deltaFrom_->setItemData(deltaFrom_->count() - 1, QString::fromStdString(p.version), Qt::UserRole + 1);
+    }
+    deltaFrom_->setCurrentIndex(std::max(0, deltaFrom_->findData(chosen)));
+    deltaFrom_->setEnabled(deltaFrom_->count() > 1);
+}
+
+std::string TiersPage::fileNameFor(std::optional<int> tier) const
+{
+    const std::string id = wizard_->contents()->mission().id;
+    const std::string version = version_->text().trimmed().toStdString();
+    const QString base = deltaFrom_->currentData(Qt::UserRole + 1).toString();
+    return base.isEmpty() ? atmo::packageFileName(id, version, tier)
+                          : atmo::deltaPackageFileName(id, base.toStdString(), version, tier);
 }
 
 std::vector<std::optional<int>> TiersPage::selectedOutputs() const
@@ -163,9 +217,8 @@ QString TiersPage::blockingProblem() const
     const QString dir = QDir::fromNativeSeparators(output_->text().trimmed());
     if (dir.isEmpty())
         return tr("Choose an output folder.");
-    const std::string id = wizard_->contents()->mission().id;
     for (const auto& t : outputs) {
-        const QString name = QString::fromStdString(atmo::packageFileName(id, version.toStdString(), t));
+        const QString name = QString::fromStdString(fileNameFor(t));
         if (QFileInfo::exists(dir + QLatin1Char('/') + name))
             return tr("%1 already exists in the output folder: choose a new version.").arg(name);
     }
@@ -184,7 +237,24 @@ void TiersPage::refresh()
                 total += f.entry.size;
         }
     }
-    total_->setText(tr("About %1 to write.").arg(Format::bytes(total)));
+    const QString base = deltaFrom_->currentData(Qt::UserRole + 1).toString();
+    if (base.isEmpty()) {
+        total_->setText(tr("About %1 to write.").arg(Format::bytes(total)));
+        deltaNote_->setText(deltaFrom_->count() > 1
+                                ? tr("A delta update carries only what changed since an earlier version; devices "
+                                     "need that version installed.")
+                                : tr("No earlier complete package of this mission in the station's store to make a "
+                                     "delta update from."));
+    } else {
+        // Its size is known only by making it (both versions are read and
+        // compared); the build shows it beside the full size.
+        total_->setText(tr("At most %1 to write (the complete packages' size); a delta carries only what changed "
+                           "since %2.")
+                            .arg(Format::bytes(total), base));
+        deltaNote_->setText(tr("Delta update from %1: devices need %1 installed to take it. Its size is shown when "
+                               "it is built, beside the full size.")
+                                .arg(base));
+    }
     const QString problem = blockingProblem();
     QString warning;
     if (problem.isEmpty()) {
@@ -211,6 +281,8 @@ bool TiersPage::validatePage()
     wizard_->version = version_->text().trimmed();
     wizard_->outputDir = QDir::fromNativeSeparators(output_->text().trimmed());
     wizard_->outputs = selectedOutputs();
+    wizard_->deltaFrom = deltaFrom_->currentData().toString();
+    wizard_->deltaFromVersion = deltaFrom_->currentData(Qt::UserRole + 1).toString();
     wizard_->compression = zstd_->isChecked() ? atmo::Compression::Zstd : atmo::Compression::None;
     wizard_->context().settings().setOutputDir(wizard_->outputDir);
     return true;

@@ -1,7 +1,8 @@
 // Wizard page 3: the package version (the next one after the last built is
 // suggested), which packages to write — the full package and/or one export
 // per tier, each with its size computed from the current model tiers — the
-// output folder and compression.
+// output folder and compression, and whether they are delta updates from an
+// earlier version this station built (only what changed travels).
 #pragma once
 
 #include <QList>
@@ -11,6 +12,7 @@
 #include <vector>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -32,9 +34,13 @@ public:
     QCheckBox* tierBox(int tier) const;
     QCheckBox* zstdBox() const { return zstd_; }
     QLabel* messageLabel() const { return message_; }
+    QComboBox* deltaFromBox() const { return deltaFrom_; }
+    QLabel* deltaNote() const { return deltaNote_; }
 
 private:
     void refresh();
+    void refreshDeltaChoices();
+    std::string fileNameFor(std::optional<int> tier) const;
     std::vector<std::optional<int>> selectedOutputs() const;
     QString blockingProblem() const;
 
@@ -50,4 +56,6 @@ private:
     QPushButton* browse_;
     QLabel* total_;
     QLabel* message_;
+    QComboBox* deltaFrom_;
+    QLabel* deltaNote_;
 };

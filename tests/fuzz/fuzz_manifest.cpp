@@ -30,6 +30,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(m->find(f.path) != nullptr);
     }
     (void)atmo::Manifest::checksumsText(m->filesForTier(m->tiers.empty() ? 1 : m->tiers.front()));
+    // What an archive of it may hold: every such file found again, and for a
+    // delta package each .delta named by exactly one change.
+    for (const atmo::ContentFile* f : m->archiveFiles()) {
+        FUZZ_CHECK(m->findArchived(f->path) == f);
+        if (m->delta && !m->find(f->path))
+            FUZZ_CHECK(m->delta->changeByDelta(f->path) != nullptr);
+    }
+    if (m->delta) {
+        FUZZ_CHECK(m->delta->targetVersion == m->version);
+        (void)m->delta->summary();
+        for (int tier : m->tiers)
+            (void)m->archiveFilesForTier(tier);
+    }
     // The version comparisons a manifest's version goes through.
     (void)atmo::compareVersions(m->version, "1.10");
     (void)atmo::compareVersions(text.substr(0, 64), m->version);

@@ -22,6 +22,7 @@
 #include "core/mesh/mesh_peer.h"
 #include "core/mesh/package_offers.h"
 #include "core/package/package_writer.h"
+#include "core/package/trust_store.h"
 #include "core/base/sha256.h"
 #include "fuzz_util.h"
 
@@ -103,6 +104,7 @@ void packages(const fs::path& source, const fs::path& work)
                                            {"tier1", 1, Compression::None, false},
                                            {"full-zstd", std::nullopt, Compression::Zstd, false}};
     int n = 0;
+    fs::path fullPackage;
     for (const auto& v : variants) {
         CreateOptions o;
         o.missionDir = mission;
@@ -131,7 +133,39 @@ void packages(const fs::path& source, const fs::path& work)
             if (v.founder)
                 put("fuzz_minisign_signature", "founder.minisig", entryBytes(r->file, kFounderSignatureName));
         }
+        if (!std::string_view(v.name).compare("full"))
+            fullPackage = r->file;
     }
+
+    // A delta package 1.3 -> 1.4 (a delta: section, a .delta entry).
+    const fs::path next = work / "mission-1.4";
+    fs::copy(mission, next, fs::copy_options::recursive);
+    std::string model(700, 'o');
+    model[350] = 'x';
+    fuzz::writeFile(next / "models" / "tinyyolo-defects-1.3.onnx", model);
+    const fs::path trustDir = work / "trust";
+    TrustStore trust(trustDir);
+    if (auto added = trust.add(fuzz::fixtureKey().publicKey(), TrustRole::Mesh, "fuzz"); !added) {
+        std::fprintf(stderr, "trust: %s\n", added.message().c_str());
+        std::exit(1);
+    }
+    CreateOptions o;
+    o.missionDir = next;
+    o.version = "1.4";
+    o.outputDir = work / "out-delta";
+    o.meshKey = fuzz::fixtureKey();
+    o.stationName = "fuzz-station";
+    o.deltaFrom = fullPackage;
+    o.trust = &trust;
+    auto r = createPackage(o, nullptr, CancelToken());
+    if (!r || !r->manifest.delta || r->manifest.deltaFiles.empty()) {
+        std::fprintf(stderr, "createPackage (delta): %s\n", r ? "no .delta in it" : r.message().c_str());
+        std::exit(1);
+    }
+    const std::string bytes = readAll(r->file);
+    put("fuzz_archive_reader", "delta.atmo", bytes);
+    put("fuzz_package_verify", "delta.atmo", std::string(1, '\0') + bytes);
+    put("fuzz_manifest", "delta.yaml", entryBytes(r->file, kManifestName));
 }
 
 void keys()
