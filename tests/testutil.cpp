@@ -86,6 +86,34 @@ fs::path makeMission(const fs::path& dir, const MissionSpec& spec)
     return dir;
 }
 
+void flipByte(const fs::path& file, std::uint64_t at)
+{
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(at));
+    const char c = static_cast<char>(f.get() ^ 0x40);
+    f.seekp(static_cast<std::streamoff>(at));
+    f.put(c);
+    if (!f)
+        throw std::runtime_error(file.string() + ": cannot flip byte " + std::to_string(at));
+}
+
+std::map<std::string, std::string> snapshotTree(const fs::path& dir)
+{
+    std::map<std::string, std::string> out;
+    if (!fs::exists(dir))
+        return out;
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+        const std::string rel = fs::relative(e.path(), dir).string();
+        if (e.is_symlink())
+            out[rel] = "-> " + fs::read_symlink(e.path()).string();
+        else if (e.is_regular_file())
+            out[rel] = readFile(e.path());
+        else
+            out[rel + "/"] = "";
+    }
+    return out;
+}
+
 atmo::SecretKey makeKey() { return atmo::generateSecretKey(); }
 
 void trustKey(const fs::path& home, const atmo::SecretKey& key, atmo::TrustRole role, const std::string& name)

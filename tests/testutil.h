@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,12 @@ private:
 void writeFile(const fs::path& path, const std::string& text);
 void writeRandomFile(const fs::path& path, std::uint64_t size, std::uint32_t seed);
 std::string readFile(const fs::path& path);
+// Flips bits of the byte at `at` in place (big files are not read whole).
+void flipByte(const fs::path& file, std::uint64_t at);
+// Relative path -> bytes of every regular file ("-> target" for a link,
+// "" for a directory, whose key ends in "/") under dir: to compare a tree
+// before and after something that must not have changed it.
+std::map<std::string, std::string> snapshotTree(const fs::path& dir);
 
 // The node id of the station whose home is `home`, from its node key
 // (<home>/station/node.key); "" when it has none yet. Never creates one.

@@ -18,16 +18,6 @@ using namespace testutil;
 
 namespace {
 
-// Changes one byte in place (big files are not read whole).
-void flipByte(const fs::path& file, std::uint64_t at)
-{
-    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekg(static_cast<std::streamoff>(at));
-    const char c = static_cast<char>(f.get() ^ 0x40);
-    f.seekp(static_cast<std::streamoff>(at));
-    f.put(c);
-}
-
 std::string sha(const fs::path& file)
 {
     auto h = atmo::sha256FileHex(file, atmo::CancelToken());

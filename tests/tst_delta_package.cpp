@@ -45,36 +45,11 @@ std::string records(int first, int last, const std::map<int, std::string>& texts
     return out;
 }
 
-// Relative path -> bytes of every regular file and link under dir.
-std::map<std::string, std::string> snapshot(const fs::path& dir)
-{
-    std::map<std::string, std::string> out;
-    if (!fs::exists(dir))
-        return out;
-    for (const auto& e : fs::recursive_directory_iterator(dir)) {
-        const std::string rel = fs::relative(e.path(), dir).string();
-        if (e.is_symlink())
-            out[rel] = "-> " + fs::read_symlink(e.path()).string();
-        else if (e.is_regular_file())
-            out[rel] = testutil::readFile(e.path());
-        else
-            out[rel + "/"] = "";
-    }
-    return out;
-}
-
 // The failure's message for QVERIFY2, which evaluates it either way.
 template <class T>
 const char* why(const Result<T>& r)
 {
     return r ? "" : r.message().c_str();
-}
-
-void flipByte(const fs::path& file, std::uint64_t at)
-{
-    std::string bytes = testutil::readFile(file);
-    bytes[at] = static_cast<char>(bytes[at] ^ 0x40);
-    testutil::writeFile(file, bytes);
 }
 
 } // namespace
@@ -140,7 +115,7 @@ class TstDeltaPackage : public QObject {
     // The refusal or failure left 1.3 installed exactly as before.
     void expectUnchanged(const std::map<std::string, std::string>& before)
     {
-        QCOMPARE(snapshot(idDir()), before);
+        QCOMPARE(testutil::snapshotTree(idDir()), before);
         QCOMPARE(fs::read_symlink(idDir() / "current").string(), std::string("1.3"));
     }
 
@@ -166,8 +141,8 @@ private slots:
         // added; the large model, the configs and the camera tool as they were.
         v14_ = sb_->path() / "mission-1.4";
         fs::copy(v13_, v14_, fs::copy_options::recursive);
-        flipByte(v14_ / kSmall, 1000);
-        flipByte(v14_ / kSmall, 150000);
+        testutil::flipByte(v14_ / kSmall, 1000);
+        testutil::flipByte(v14_ / kSmall, 150000);
         testutil::writeFile(v14_ / kKnowledge,
                             records(1, 999) + records(1001, 2000, {{1500, "updated: a deeper dent"}}) +
                                 records(2001, 2002));
@@ -299,12 +274,12 @@ private slots:
         // 1.2 installed: the wrong base.
         const fs::path v12 = made(v13_, "1.2");
         QVERIFY(install(v12).report.ok);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         auto wrong = install(delta);
         QVERIFY(!wrong.report.ok);
         QCOMPARE(wrong.report.reason, std::string("production-inspection 1.4: needs production-inspection 1.3 "
                                                   "installed; this device has 1.2"));
-        QCOMPARE(snapshot(idDir()), before);
+        QCOMPARE(testutil::snapshotTree(idDir()), before);
     }
 
     void refusedOnAnotherBuildOfTheBase()
@@ -314,7 +289,7 @@ private slots:
         auto other = create(v13_, "1.3", {}, std::nullopt, "elsewhere", "another-station");
         QVERIFY(other.ok());
         QVERIFY(install(installed).report.ok);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         const fs::path delta = made(v14_, "1.4", other->file);
         auto r = install(delta);
         QVERIFY(!r.report.ok);
@@ -327,12 +302,12 @@ private slots:
     {
         const fs::path delta = baseInstalledAndDelta();
         QVERIFY(install(delta).report.ok);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         auto again = install(delta);
         QVERIFY(!again.report.ok);
         QCOMPARE(again.report.reason, std::string("production-inspection 1.4: production-inspection 1.4 is already "
                                                   "installed (this delta updates 1.3 to it)"));
-        QCOMPARE(snapshot(idDir()), before);
+        QCOMPARE(testutil::snapshotTree(idDir()), before);
     }
 
     void baseFileChangedOnTheDevice_data()
@@ -346,8 +321,8 @@ private slots:
     {
         QFETCH(QString, path);
         const fs::path delta = baseInstalledAndDelta();
-        flipByte(idDir() / "1.3" / path.toStdString(), 4096);
-        const auto before = snapshot(idDir());
+        testutil::flipByte(idDir() / "1.3" / path.toStdString(), 4096);
+        const auto before = testutil::snapshotTree(idDir());
         auto r = install(delta);
         QVERIFY(!r.report.ok);
         QCOMPARE(r.report.code, ErrorCode::BadData);
@@ -362,7 +337,7 @@ private slots:
     {
         const fs::path delta = baseInstalledAndDelta();
         fs::remove(idDir() / "1.3" / kLarge);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         auto r = install(delta);
         QVERIFY(!r.report.ok);
         QVERIFY2(r.report.reason.find(kLarge + " of the installed production-inspection 1.3 is missing") !=
@@ -391,7 +366,7 @@ private slots:
         } else {
             fs::resize_file(delta, fs::file_size(delta) / 2);
         }
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         auto r = install(delta);
         QVERIFY(!r.report.ok);
         QCOMPARE(r.report.code, ErrorCode::BadData);
@@ -405,7 +380,7 @@ private slots:
         const fs::path delta = baseInstalledAndDelta();
         const fs::path other = sb_->path() / "mission-other";
         fs::copy(v14_, other, fs::copy_options::recursive);
-        flipByte(other / kSmall, 2000);
+        testutil::flipByte(other / kSmall, 2000);
         const auto forgedBase = create(v13_, "1.3", {}, std::nullopt, "forge");
         QVERIFY(forgedBase.ok());
         const auto forgedPackage = create(other, "1.4", forgedBase->file, std::nullopt, "forge");
@@ -446,7 +421,7 @@ private slots:
         }
         std::erase_if(genuine, [](const auto& e) { return e.path == "drop"; });
         testutil::writeTarEntries(delta, genuine);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         auto r = install(delta);
         QVERIFY(!r.report.ok);
         QCOMPARE(r.report.code, ErrorCode::BadData);
@@ -471,10 +446,10 @@ private slots:
         spec.id = "other-mission";
         const fs::path otherTarget = sb_->path() / "other-1.4";
         fs::copy(otherMission, otherTarget, fs::copy_options::recursive);
-        flipByte(otherTarget / kSmall, 10);
+        testutil::flipByte(otherTarget / kSmall, 10);
         const fs::path otherDelta = made(otherTarget, "1.4", otherBase);
         QVERIFY(install(made(v13_, "1.3")).report.ok);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         auto installed = install(otherDelta);
         QVERIFY(!installed.report.ok);
         QVERIFY2(installed.report.reason.find("needs other-mission 1.3 installed; this device has no other-mission") !=
@@ -486,7 +461,7 @@ private slots:
     void cancelledDuringTheRebuild()
     {
         const fs::path delta = baseInstalledAndDelta();
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         struct CancelWhenRebuilding : VerifyObserver {
             CancelToken token;
             void onProgress(const Progress& p) override
@@ -521,11 +496,11 @@ private slots:
         freeSpace_ = fixedFreeSpace(1ull << 40);
         testutil::writeRandomFile(v13_ / kSmall, 1200 * 1024, 7);
         fs::copy_file(v13_ / kSmall, v14_ / kSmall, fs::copy_options::overwrite_existing);
-        flipByte(v14_ / kSmall, 600000);
+        testutil::flipByte(v14_ / kSmall, 600000);
         const fs::path base = made(v13_, "1.3", {}, 1);
         QVERIFY(install(base, 1).report.ok);
         const fs::path delta = made(v14_, "1.4", base, 1);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         auto r = install(delta, 1);
         QVERIFY(!r.report.ok);
         QCOMPARE(r.report.code, ErrorCode::NoSpace);

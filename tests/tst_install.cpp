@@ -26,24 +26,6 @@ const std::string kId = "production-inspection";
 const std::string kSmall = "models/tinyyolo-defects-1.3.onnx"; // tiers 1 and 2
 const std::string kLarge = "models/llama-edge-2.0.gguf";       // tier 2 only
 
-// Relative path -> bytes of every regular file under dir.
-std::map<std::string, std::string> snapshot(const fs::path& dir)
-{
-    std::map<std::string, std::string> out;
-    if (!fs::exists(dir))
-        return out;
-    for (const auto& e : fs::recursive_directory_iterator(dir)) {
-        const std::string rel = fs::relative(e.path(), dir).string();
-        if (e.is_symlink())
-            out[rel] = "-> " + fs::read_symlink(e.path()).string();
-        else if (e.is_regular_file())
-            out[rel] = testutil::readFile(e.path());
-        else
-            out[rel + "/"] = "";
-    }
-    return out;
-}
-
 bool hasLeftovers(const fs::path& idDir)
 {
     if (!fs::exists(idDir))
@@ -262,7 +244,7 @@ private slots:
     void sameOrOlderRefused()
     {
         QVERIFY(install("1.3").report.ok);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
 
         auto same = install("1.3");
         QVERIFY(!same.report.ok);
@@ -274,7 +256,7 @@ private slots:
         QVERIFY(!older.report.ok);
         QCOMPARE(older.report.reason, std::string("production-inspection 1.3 is already installed; 1.2 is older "
                                                   "(use --allow-downgrade to install it anyway)"));
-        QVERIFY(snapshot(idDir()) == before);
+        QVERIFY(testutil::snapshotTree(idDir()) == before);
     }
 
     void overrideAcceptedAndRecorded()
@@ -367,9 +349,9 @@ private slots:
 
         // An upgrade refused for space leaves the install alone.
         QVERIFY(install("1.3").report.ok);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         QVERIFY(!install("1.4", o).report.ok);
-        QVERIFY(snapshot(idDir()) == before);
+        QVERIFY(testutil::snapshotTree(idDir()) == before);
 
         o.freeSpace = fixedFreeSpace(1ull << 40);
         QVERIFY(install("1.4", o).report.ok);
@@ -461,11 +443,11 @@ private slots:
         QVERIFY(!fs::exists(root()));
 
         QVERIFY(install("1.3").report.ok);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         auto r = installPackage(bad, options(), nullptr, CancelToken());
         QVERIFY(!r.report.ok);
         QVERIFY(!r.installed);
-        QVERIFY(snapshot(idDir()) == before);
+        QVERIFY(testutil::snapshotTree(idDir()) == before);
         checkInstalled("1.3", 2);
     }
 
@@ -485,7 +467,7 @@ private slots:
     void interruptedImportKeepsOldVersion()
     {
         QVERIFY(install("1.3").report.ok);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
 
         CancelToken cancel;
         CancelObserver obs(cancel, idDir());
@@ -494,7 +476,7 @@ private slots:
         QVERIFY(!r.report.ok);
         QCOMPARE(r.report.reason, std::string("cancelled"));
         QVERIFY(obs.sawStagingContent);
-        QVERIFY(snapshot(idDir()) == before);
+        QVERIFY(testutil::snapshotTree(idDir()) == before);
         checkInstalled("1.3", 2);
         QVERIFY(!fs::exists(idDir() / "1.4"));
 
@@ -504,7 +486,7 @@ private slots:
         auto r2 = installPackage(package("1.4"), options(), &pc, cancel2);
         QVERIFY(pc.fired);
         QVERIFY(!r2.report.ok);
-        QVERIFY(snapshot(idDir()) == before);
+        QVERIFY(testutil::snapshotTree(idDir()) == before);
 
         // And the next attempt goes through.
         QVERIFY(install("1.4").report.ok);
@@ -514,7 +496,7 @@ private slots:
     void concurrentInstallRefused()
     {
         QVERIFY(install("1.3").report.ok);
-        const auto before = snapshot(idDir());
+        const auto before = testutil::snapshotTree(idDir());
         const int fd = ::open(idDir().c_str(), O_RDONLY | O_DIRECTORY);
         QVERIFY(fd >= 0);
         QCOMPARE(::flock(fd, LOCK_EX), 0); // as another installer holds it
@@ -523,7 +505,7 @@ private slots:
         QVERIFY2(r.report.reason.find("another install") != std::string::npos, r.report.reason.c_str());
         QVERIFY(!rollbackPackage(root(), kId).ok());
         ::close(fd);
-        QVERIFY(snapshot(idDir()) == before);
+        QVERIFY(testutil::snapshotTree(idDir()) == before);
         QVERIFY(install("1.4").report.ok);
     }
 
