@@ -442,6 +442,22 @@ private slots:
         QVERIFY2(r.message().find("it is a package of other-mission, not production-inspection") != std::string::npos,
                  r.message().c_str());
         QVERIFY(!fs::exists(sb_->path() / "packages" / "production-inspection-v1.4-from-v1.3.atmo"));
+        // And said before the mission is hashed (a model can take minutes).
+        struct Phases : Observer {
+            bool hashed = false;
+            void onProgress(const Progress& p) override { hashed = hashed || p.phase == Phase::Hashing; }
+        } phases;
+        CreateOptions o;
+        o.missionDir = v14_;
+        o.version = "1.4";
+        o.outputDir = sb_->path() / "packages";
+        o.meshKey = key_;
+        o.deltaFrom = otherBase;
+        o.trust = trust_.get();
+        auto early = createPackage(o, &phases, CancelToken());
+        QVERIFY(!early.ok());
+        QVERIFY(early.message().find("it is a package of other-mission") != std::string::npos);
+        QVERIFY(!phases.hashed);
         // A delta of another package finds no base of its own id here.
         spec.id = "other-mission";
         const fs::path otherTarget = sb_->path() / "other-1.4";

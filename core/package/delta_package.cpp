@@ -62,6 +62,45 @@ bool deltaKind(ContentKind k)
     return k == ContentKind::Model || k == ContentKind::Knowledge;
 }
 
+// Why `base` cannot be the base of `id` `version`; nullopt: it can.
+std::optional<std::string> baseProblem(const Manifest& base, const std::string& id, const std::string& version)
+{
+    if (base.delta)
+        return "it is a delta package itself (from " + base.delta->baseVersion +
+               "); make a delta from a full package or a tier export";
+    if (base.id != id)
+        return "it is a package of " + base.id + ", not " + id;
+    if (compareVersions(base.version, version) >= 0)
+        return "its version " + base.version + " is not older than " + version;
+    return std::nullopt;
+}
+
+[[noreturn]] void baseFailed(const fs::path& basePackage, const VerifyReport& report)
+{
+    if (report.code == ErrorCode::Cancelled)
+        throw Cancelled();
+    throw Failure(report.code == ErrorCode::Failed ? ErrorCode::BadData : report.code,
+                  "--delta-from " + basePackage.string() + ": " + report.reason, basePackage.string());
+}
+
+// Stops the verifier once the signed manifest is read, judging it.
+class BaseHead final : public EntrySink {
+public:
+    BaseHead(const std::string& id, const std::string& version) : id_(id), version_(version) {}
+    void onManifest(const Manifest& base, std::optional<int>) override
+    {
+        if (const auto why = baseProblem(base, id_, version_))
+            throw Failure(*why);
+        fits = true;
+        throw Failure("the head was read"); // ends the pass; not an error
+    }
+    bool fits = false;
+
+private:
+    const std::string& id_;
+    const std::string& version_;
+};
+
 // Verifies the base package and keeps the files `wanted` names.
 class BaseExtractor final : public EntrySink, public VerifyObserver {
 public:
@@ -78,13 +117,8 @@ public:
 
     void onManifest(const Manifest& base, std::optional<int>) override
     {
-        if (base.delta)
-            throw Failure("it is a delta package itself (from " + base.delta->baseVersion +
-                          "); make a delta from a full package or a tier export");
-        if (base.id != target_.id)
-            throw Failure("it is a package of " + base.id + ", not " + target_.id);
-        if (compareVersions(base.version, target_.version) >= 0)
-            throw Failure("its version " + base.version + " is not older than " + target_.version);
+        if (const auto why = baseProblem(base, target_.id, target_.version))
+            throw Failure(*why);
         matches_ = matchFiles(target_, base);
         for (const auto& t : target_.files) {
             auto it = matches_.find(t.path);
@@ -143,6 +177,18 @@ std::string deltaPath(const ContentFile& t, const std::string& from, const std::
 
 } // namespace
 
+void checkDeltaBase(const fs::path& basePackage, const TrustStore& trust, const std::string& id,
+                    const std::string& version, const CancelToken& cancel)
+{
+    BaseHead head(id, version);
+    VerifyOptions vo;
+    vo.trust = &trust;
+    vo.sink = &head;
+    const VerifyReport report = verifyPackage(basePackage, vo, nullptr, cancel);
+    if (!head.fits)
+        baseFailed(basePackage, report);
+}
+
 DeltaBuild buildDelta(const Manifest& target, const std::map<std::string, fs::path>& sources,
                       std::optional<int> tier, const fs::path& basePackage, const TrustStore& trust,
                       const fs::path& workDir, Observer* observer, const CancelToken& cancel)
@@ -152,11 +198,8 @@ DeltaBuild buildDelta(const Manifest& target, const std::map<std::string, fs::pa
     vo.trust = &trust;
     vo.sink = &extractor;
     const VerifyReport report = verifyPackage(basePackage, vo, &extractor, cancel);
-    if (report.code == ErrorCode::Cancelled && !report.ok)
-        throw Cancelled();
     if (!report.ok)
-        throw Failure(report.code == ErrorCode::Failed ? ErrorCode::BadData : report.code,
-                      "--delta-from " + basePackage.string() + ": " + report.reason, basePackage.string());
+        baseFailed(basePackage, report);
     const Manifest& base = *report.manifest;
 
     DeltaBuild out;

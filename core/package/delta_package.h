@@ -32,6 +32,14 @@ struct DeltaBuild {
     std::uint64_t baseArchiveBytes = 0;
 };
 
+// Before anything is hashed: the base package's signature checks out
+// against `trust` and its signed manifest is of `id`, older than `version`
+// and not a delta itself. Reads only the archive's head. Throws Failure
+// naming the base package ("--delta-from X: it is a package of other, not
+// production-inspection").
+void checkDeltaBase(const std::filesystem::path& basePackage, const TrustStore& trust, const std::string& id,
+                    const std::string& version, const CancelToken& cancel);
+
 // `target` is the new version's manifest with every hash; `sources` where
 // each of its files is (by archive path); `tier` limits the delta to one
 // tier's files (nullopt: every tier). Writes into `workDir`, which the caller

@@ -276,13 +276,18 @@ Result<Manifest> buildManifest(const CreateOptions& options, Observer* observer,
 Result<CreateResult> createPackage(const CreateOptions& options, Observer* observer, const CancelToken& cancel)
 {
     return guarded([&]() -> Result<CreateResult> {
+        if (!options.deltaFrom.empty()) {
+            if (!options.trust)
+                return fail("no trust store given to check the delta's base package against");
+            // A base that cannot be used is said before the mission is hashed.
+            if (auto mission = scanMission(options.missionDir); mission && isValidVersion(options.version))
+                checkDeltaBase(options.deltaFrom, *options.trust, mission->id, options.version, cancel);
+        }
         Prepared prepared = prepare(options, observer, cancel);
         Manifest& m = prepared.manifest;
         std::optional<WorkDir> work;
         std::uint64_t baseArchiveBytes = 0;
         if (!options.deltaFrom.empty()) {
-            if (!options.trust)
-                return fail("no trust store given to check the delta's base package against");
             work.emplace(options.outputDir);
             ProgressReporter quiet(nullptr);
             std::map<std::string, fs::path> sources;
