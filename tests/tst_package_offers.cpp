@@ -1,7 +1,9 @@
 // What another station's GET /v1/packages says, parsed: the documented
 // example, one bad package skipped with its reason while the others stay,
 // URLs that point elsewhere refused, whole-document failures, and which
-// offered versions are updates of installed packages.
+// offered versions are updates of installed packages; the deltas list (a bad
+// delta skipped alone), percent-encoded versions, and which delta goes onto
+// what is installed.
 #include <QtTest>
 
 #include "core/package/installer.h"
@@ -25,10 +27,20 @@ std::string file(const std::string& id, const std::string& version, const std::s
            R"(","url":")" + path + R"("})";
 }
 
-std::string package(const std::string& id, const std::string& version, const std::string& files)
+std::string delta(const std::string& id, const std::string& version, const std::string& from, const std::string& tier,
+                  const std::string& baseSha, const std::string& url = {})
+{
+    const auto t = tier == "null" ? std::nullopt : std::optional<int>(std::stoi(tier));
+    return R"({"variant":"x","from":")" + from + R"(","tier":)" + tier +
+           R"(,"file_name":"d.atmo","size_bytes":99,"sha256":")" + kSha + R"(","base_manifest_sha256":")" + baseSha +
+           R"(","url":")" + (url.empty() ? packageDeltaUrl(id, version, from, t) : url) + R"("})";
+}
+
+std::string package(const std::string& id, const std::string& version, const std::string& files,
+                    const std::string& deltas = {})
 {
     return R"({"id":")" + id + R"(","version":")" + version + R"(","name":"Inspection","created":"2026-11-21T16:07:38Z",)"
-           R"("tiers":[2,1,2],"files":[)" + files + "]}";
+           R"("tiers":[2,1,2],"files":[)" + files + "]" + (deltas.empty() ? "" : R"(,"deltas":[)" + deltas + "]") + "}";
 }
 
 const char* why(const Result<PackageListing>& r) { return r.ok() ? "" : r.message().c_str(); }
@@ -152,6 +164,101 @@ private slots:
         QCOMPARE(updates[0].installedVersion, std::string("1.9"));
         QCOMPARE(updates[0].offeredVersion, std::string("1.10")); // numeric, not text order
         QVERIFY(findUpdates({installed("inspection", "2.0")}, offers).empty()); // older offers are not updates
+    }
+
+    void parsesDeltasBesideTheFiles()
+    {
+        const std::string id = "production-inspection";
+        const std::string doc =
+            R"({"packages":[)" +
+            package(id, "1.4", file(id, "1.4", "null", kSha),
+                    delta(id, "1.4", "1.2", "null", kSha2) + "," + delta(id, "1.4", "1.3", "1", kSha2) + "," +
+                        delta(id, "1.4", "1.3", "null", kSha)) +
+            "]}";
+        auto listing = parsePackageListing(doc);
+        QVERIFY2(listing.ok(), why(listing));
+        QVERIFY(listing->skipped.empty());
+        const auto& p = listing->packages.at(0);
+        QCOMPARE(p.files.size(), std::size_t(1));
+        QVERIFY(!p.files[0].isDelta());
+        QCOMPARE(p.deltas.size(), std::size_t(3));
+        // Newest base first, the full package's delta before a tier's.
+        QCOMPARE(p.deltas[0].variant(), std::string("from-1.3"));
+        QCOMPARE(p.deltas[1].variant(), std::string("from-1.3-tier1"));
+        QCOMPARE(p.deltas[2].variant(), std::string("from-1.2"));
+        QCOMPARE(p.deltas[0].url, std::string("/v1/packages/production-inspection/1.4/from-1.3.atmo"));
+        QCOMPARE(p.deltas[1].url, std::string("/v1/packages/production-inspection/1.4/from-1.3-tier1.atmo"));
+        QCOMPARE(p.deltas[0].baseManifestSha256, kSha);
+
+        // Which one goes onto what is installed: same base version, same
+        // signed manifest, same variant.
+        QCOMPARE(deltaFor(p, "1.3", kSha, std::nullopt), &p.deltas[0]);
+        QCOMPARE(deltaFor(p, "1.3", kSha2, 1), &p.deltas[1]);
+        QCOMPARE(deltaFor(p, "1.2", kSha2, std::nullopt), &p.deltas[2]);
+        QVERIFY(!deltaFor(p, "1.3", kSha2, std::nullopt)); // 1.3 built again: another manifest
+        QVERIFY(!deltaFor(p, "1.3", "", std::nullopt));     // the installed manifest cannot be read
+        QVERIFY(!deltaFor(p, "1.1", kSha, std::nullopt));   // no delta from 1.1
+        QVERIFY(!deltaFor(p, "1.3", kSha, 2));              // nor for tier 2
+        QVERIFY(!deltaFits(p.files[0], "1.3", kSha, std::nullopt)); // a full file is no delta
+
+        // A version held only as a delta is listed with no files.
+        auto onlyDelta = parsePackageListing(R"({"packages":[)" + package(id, "1.5", "", delta(id, "1.5", "1.4", "null", kSha)) + "]}");
+        QVERIFY2(onlyDelta.ok(), why(onlyDelta));
+        QCOMPARE(onlyDelta->packages.size(), std::size_t(1));
+        QVERIFY(onlyDelta->packages[0].files.empty());
+        QVERIFY(!onlyDelta->packages[0].file(std::nullopt));
+    }
+
+    void skipsABadDeltaAloneAndKeepsThePackage()
+    {
+        const std::string id = "p";
+        const std::vector<std::pair<std::string, std::string>> bad = {
+            {delta(id, "2.0", "2.0", "null", kSha), "delta from 2.0 is not from an older version"},
+            {delta(id, "2.0", "3.0", "null", kSha), "not from an older version"},
+            {delta(id, "2.0", "1.0; rm", "null", kSha), "from of a delta is not a version"},
+            {delta(id, "2.0", "1.0", "null", "XYZ"), "base_manifest_sha256 of from-1.0 is not 64 lowercase hex"},
+            {delta(id, "2.0", "1.0", "null", kSha, "/v1/packages/p/2.0/package.atmo"), "url of from-1.0 is not"},
+            {delta(id, "2.0", "1.0", "null", kSha, "/v1/packages/p/2.0/from-1.0.atmo/../../x"), "url of from-1.0 is not"},
+            {delta(id, "2.0", "1.0", "null", kSha) + "," + delta(id, "2.0", "1.0", "null", kSha2), "from-1.0 is listed twice"},
+            {R"({"from":"1.0"})", "base_manifest_sha256 is missing"},
+            {R"("text")", "a delta is not an object"},
+            {R"({"from":1.0})", "from is not a string"},
+        };
+        for (const auto& [deltas, reason] : bad) {
+            auto listing = parsePackageListing(R"({"packages":[)" + package(id, "2.0", file(id, "2.0", "null", kSha), deltas) + "]}");
+            QVERIFY2(listing.ok(), why(listing));
+            QCOMPARE(listing->packages.size(), std::size_t(1)); // the full package stays
+            QCOMPARE(listing->packages[0].files.size(), std::size_t(1));
+            QCOMPARE(listing->skipped.size(), std::size_t(1));
+            QVERIFY2(listing->skipped[0].find("p 2.0: delta #") == 0, listing->skipped[0].c_str());
+            QVERIFY2(listing->skipped[0].find(reason) != std::string::npos,
+                     (listing->skipped[0] + " should say " + reason).c_str());
+        }
+        // With no files and only bad deltas, nothing is left to offer.
+        auto none = parsePackageListing(R"({"packages":[)" + package(id, "2.0", "", delta(id, "2.0", "2.1", "null", kSha)) + "]}");
+        QVERIFY(none.ok());
+        QVERIFY(none->packages.empty());
+        QCOMPARE(none->skipped.size(), std::size_t(2));
+        QVERIFY2(none->skipped[1].find("no files") != std::string::npos, none->skipped[1].c_str());
+        // deltas that is not a list spoils the package, as files would.
+        auto notList = parsePackageListing(R"({"packages":[{"id":"p","version":"2.0","files":[],"deltas":{}}]})");
+        QVERIFY(notList.ok());
+        QVERIFY(notList->packages.empty());
+    }
+
+    void versionsWithAPlusArePercentEncoded()
+    {
+        // A server writes "+" in a path segment as %2B (QUrl does, so does
+        // the station); a listing must match that, or a "1.3+b2" package
+        // was skipped by every peer.
+        QCOMPARE(packageFileUrl("p", "1.3+b2", std::nullopt), std::string("/v1/packages/p/1.3%2Bb2/package.atmo"));
+        QCOMPARE(packageDeltaUrl("p", "1.4+b1", "1.3+b2", 2),
+                 std::string("/v1/packages/p/1.4%2Bb1/from-1.3%2Bb2-tier2.atmo"));
+        QCOMPARE(packageDeltaFileSegment("1.3+b2", 2), std::string("from-1.3+b2-tier2.atmo"));
+        auto listing = parsePackageListing(R"({"packages":[)" + package("p", "1.3+b2", file("p", "1.3+b2", "null", kSha)) + "]}");
+        QVERIFY2(listing.ok(), why(listing));
+        QCOMPARE(listing->packages.size(), std::size_t(1));
+        QCOMPARE(listing->packages[0].version, std::string("1.3+b2"));
     }
 };
 

@@ -1,6 +1,7 @@
 // core/base/text.h: the string helpers that a dozen core files used to copy, with
 // the edge cases on which the copies differed.
 #include <QTemporaryDir>
+#include <QUrl>
 #include <QtTest>
 
 #include <fstream>
@@ -135,6 +136,23 @@ private slots:
         QCOMPARE(tierListText({}), std::string());
         QCOMPARE(tierListText({2}), std::string("tier_2"));
         QCOMPARE(tierListText({1, 3}), std::string("tier_1, tier_3"));
+    }
+
+    void percentEncodeIsOneUrlSegment()
+    {
+        QCOMPARE(atmo::percentEncode("production-inspection"), std::string("production-inspection"));
+        QCOMPARE(atmo::percentEncode("1.3+b2"), std::string("1.3%2Bb2"));
+        QCOMPARE(atmo::percentEncode("a/b c~_"), std::string("a%2Fb%20c~_"));
+        QCOMPARE(atmo::percentEncode("\xc3\xa9%"), std::string("%C3%A9%25"));
+        QCOMPARE(atmo::percentEncode(""), std::string());
+        // The same as Qt gives, which the station's HTTP client and server use.
+        const std::string all = [] {
+            std::string s;
+            for (int c = 1; c < 128; ++c) // QUrl takes a QString: ASCII compares byte for byte
+                s += char(c);
+            return s;
+        }();
+        QCOMPARE(QByteArray::fromStdString(atmo::percentEncode(all)), QUrl::toPercentEncoding(QByteArray::fromStdString(all)));
     }
 };
 

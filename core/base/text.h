@@ -48,4 +48,8 @@ std::string readTrimmed(const std::filesystem::path& file);
 // (and trimmed again).
 std::string cleanName(std::string_view s, std::size_t maxBytes = std::string::npos);
 
+// One URL path segment: every byte but A-Z a-z 0-9 - . _ ~ as %XX (upper
+// case hex), as QUrl::toPercentEncoding does, so "1.3+b2" is "1.3%2Bb2".
+std::string percentEncode(std::string_view s);
+
 } // namespace atmo

@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/base/text.h"
 #include "core/mesh/chunk_layout.h"
 #include "core/package/installer.h"
 #include "core/package/manifest.h"
@@ -56,12 +57,22 @@ std::optional<int> tierOf(const json& j)
     return static_cast<int>(it->get<std::int64_t>());
 }
 
-PackageFileOffer parseFile(const json& j, const PackageOffer& pkg)
+PackageFileOffer parseFile(const json& j, const PackageOffer& pkg, bool delta)
 {
     if (!j.is_object())
-        throw BadField("a file is not an object");
+        throw BadField(delta ? "a delta is not an object" : "a file is not an object");
     PackageFileOffer f;
     f.tier = tierOf(j);
+    if (delta) {
+        f.deltaFrom = text(j, "from", true);
+        if (!isValidVersion(f.deltaFrom))
+            throw BadField("from of a delta is not a version");
+        if (compareVersions(f.deltaFrom, pkg.version) >= 0)
+            throw BadField("delta from " + f.deltaFrom + " is not from an older version");
+        f.baseManifestSha256 = text(j, "base_manifest_sha256", true);
+        if (!isSha256Hex(f.baseManifestSha256))
+            throw BadField("base_manifest_sha256 of " + f.variant() + " is not 64 lowercase hex digits");
+    }
     f.fileName = text(j, "file_name", false);
     const auto size = j.find("size_bytes");
     if (size == j.end() || !size->is_number_unsigned())
@@ -73,12 +84,15 @@ PackageFileOffer parseFile(const json& j, const PackageOffer& pkg)
     f.url = text(j, "url", true);
     // A peer names where to fetch; only its own package paths are followed,
     // so a listing cannot point the download at other files or hosts.
-    if (f.url != packageFileUrl(pkg.id, pkg.version, f.tier))
-        throw BadField("url of " + f.variant() + " is not " + packageFileUrl(pkg.id, pkg.version, f.tier));
+    const std::string expected = delta ? packageDeltaUrl(pkg.id, pkg.version, f.deltaFrom, f.tier)
+                                       : packageFileUrl(pkg.id, pkg.version, f.tier);
+    if (f.url != expected)
+        throw BadField("url of " + f.variant() + " is not " + expected);
     return f;
 }
 
-PackageOffer parsePackage(const json& j)
+// skipped: where a bad delta entry's reason goes (the package is kept).
+PackageOffer parsePackage(const json& j, std::vector<std::string>& skipped)
 {
     if (!j.is_object())
         throw BadField("not an object");
@@ -106,30 +120,89 @@ PackageOffer parsePackage(const json& j)
     if (files->size() > kMaxFiles)
         throw BadField(p.id + " " + p.version + ": more than " + std::to_string(kMaxFiles) + " files");
     for (const auto& f : *files) {
-        PackageFileOffer file = parseFile(f, p);
+        PackageFileOffer file = parseFile(f, p, false);
         const bool dup = std::any_of(p.files.begin(), p.files.end(), [&](const auto& o) { return o.tier == file.tier; });
         if (dup)
             throw BadField(p.id + " " + p.version + ": " + file.variant() + " is listed twice");
         p.files.push_back(std::move(file));
     }
-    if (p.files.empty())
+    // Deltas are a list of their own, so a station that does not know them
+    // reads the files it does know and ignores the rest.
+    if (const auto deltas = j.find("deltas"); deltas != j.end() && !deltas->is_null()) {
+        if (!deltas->is_array())
+            throw BadField(p.id + " " + p.version + ": deltas is not a list");
+        if (deltas->size() > kMaxFiles)
+            throw BadField(p.id + " " + p.version + ": more than " + std::to_string(kMaxFiles) + " deltas");
+        std::size_t index = 0;
+        for (const auto& d : *deltas) {
+            ++index;
+            try {
+                PackageFileOffer delta = parseFile(d, p, true);
+                const bool dup = std::any_of(p.deltas.begin(), p.deltas.end(), [&](const auto& o) {
+                    return o.tier == delta.tier && o.deltaFrom == delta.deltaFrom;
+                });
+                if (dup)
+                    throw BadField(delta.variant() + " is listed twice");
+                p.deltas.push_back(std::move(delta));
+            } catch (const BadField& e) {
+                skipped.push_back(p.id + " " + p.version + ": delta #" + std::to_string(index) + ": " + e.what());
+            } catch (const json::exception&) {
+                skipped.push_back(p.id + " " + p.version + ": delta #" + std::to_string(index) +
+                                  ": a field has the wrong type");
+            }
+        }
+    }
+    if (p.files.empty() && p.deltas.empty())
         throw BadField(p.id + " " + p.version + ": no files");
-    std::sort(p.files.begin(), p.files.end(), [](const auto& a, const auto& b) {
-        return a.tier.value_or(0) < b.tier.value_or(0);
-    });
+    auto byTier = [](const auto& a, const auto& b) { return a.tier.value_or(0) < b.tier.value_or(0); };
+    std::sort(p.files.begin(), p.files.end(), byTier);
+    std::stable_sort(p.deltas.begin(), p.deltas.end(), byTier);
+    std::stable_sort(p.deltas.begin(), p.deltas.end(),
+                     [](const auto& a, const auto& b) { return compareVersions(a.deltaFrom, b.deltaFrom) > 0; });
     return p;
 }
 
 } // namespace
 
-std::string PackageFileOffer::variant() const { return tier ? "tier" + std::to_string(*tier) : "full"; }
+std::string PackageFileOffer::variant() const
+{
+    const std::string t = tier ? "tier" + std::to_string(*tier) : std::string();
+    if (isDelta())
+        return "from-" + deltaFrom + (t.empty() ? "" : "-" + t);
+    return t.empty() ? "full" : t;
+}
+
+const PackageFileOffer* PackageOffer::file(std::optional<int> tier) const
+{
+    for (const auto& f : files)
+        if (f.tier == tier)
+            return &f;
+    return nullptr;
+}
 
 std::string packageFileUrl(std::string_view id, std::string_view version, std::optional<int> tier)
 {
     std::string url = "/v1/packages/";
-    url.append(id).append("/").append(version).append("/");
+    url.append(percentEncode(id)).append("/").append(percentEncode(version)).append("/");
     url += tier ? "tier" + std::to_string(*tier) + ".atmo" : std::string("package.atmo");
     return url;
+}
+
+std::string packageDeltaFileSegment(std::string_view baseVersion, std::optional<int> tier)
+{
+    std::string name = "from-";
+    name.append(baseVersion);
+    if (tier)
+        name += "-tier" + std::to_string(*tier);
+    return name + ".atmo";
+}
+
+std::string packageDeltaUrl(std::string_view id, std::string_view version, std::string_view baseVersion,
+                            std::optional<int> tier)
+{
+    std::string url = "/v1/packages/";
+    url.append(percentEncode(id)).append("/").append(percentEncode(version)).append("/");
+    return url + percentEncode(packageDeltaFileSegment(baseVersion, tier));
 }
 
 Result<PackageListing> parsePackageListing(std::string_view text)
@@ -165,7 +238,7 @@ Result<PackageListing> parsePackageListing(std::string_view text)
     for (const auto& p : *list) {
         ++index;
         try {
-            PackageOffer offer = parsePackage(p);
+            PackageOffer offer = parsePackage(p, out.skipped);
             const bool dup = std::any_of(out.packages.begin(), out.packages.end(), [&](const auto& o) {
                 return o.id == offer.id && o.version == offer.version;
             });
@@ -198,6 +271,22 @@ std::vector<PackageUpdate> findUpdates(const std::vector<InstalledPackage>& inst
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     return out;
+}
+
+const PackageFileOffer* deltaFor(const PackageOffer& offer, std::string_view installedVersion,
+                                 std::string_view installedManifestSha256, std::optional<int> tier)
+{
+    for (const auto& d : offer.deltas)
+        if (deltaFits(d, installedVersion, installedManifestSha256, tier))
+            return &d;
+    return nullptr;
+}
+
+bool deltaFits(const PackageFileOffer& delta, std::string_view installedVersion,
+               std::string_view installedManifestSha256, std::optional<int> tier)
+{
+    return delta.isDelta() && delta.tier == tier && delta.deltaFrom == installedVersion &&
+           !installedManifestSha256.empty() && delta.baseManifestSha256 == installedManifestSha256;
 }
 
 } // namespace atmo

@@ -91,18 +91,27 @@ DeltaBaseCheck deltaBaseCheck(const Manifest& m, const std::optional<InstalledPa
         c.state = DeltaBaseState::AlreadyInstalled;
     else if (c.installedVersion != c.baseVersion)
         c.state = DeltaBaseState::OtherVersion;
-    else {
-        const auto signedManifest = readFile(installed->dir / kManifestName, 16u << 20);
-        c.state = signedManifest && sha256Hex(*signedManifest) == m.delta->baseManifestSha256
-                      ? DeltaBaseState::Matches
-                      : DeltaBaseState::OtherBuild;
-    }
+    else
+        c.state = installedManifestSha256(*installed) == m.delta->baseManifestSha256 ? DeltaBaseState::Matches
+                                                                                     : DeltaBaseState::OtherBuild;
     return c;
+}
+
+std::optional<std::string> installedManifestSha256(const InstalledPackage& installed)
+{
+    const auto signedManifest = readFile(installed.dir / kManifestName, 16u << 20);
+    if (!signedManifest)
+        return std::nullopt;
+    return sha256Hex(*signedManifest);
 }
 
 std::optional<std::string> deltaBaseRefusal(const Manifest& m, const std::optional<InstalledPackage>& installed)
 {
-    const DeltaBaseCheck c = deltaBaseCheck(m, installed);
+    return deltaBaseRefusal(m, deltaBaseCheck(m, installed));
+}
+
+std::optional<std::string> deltaBaseRefusal(const Manifest& m, const DeltaBaseCheck& c)
+{
     const std::string needs = "needs " + m.id + " " + c.baseVersion + " installed";
     switch (c.state) {
     case DeltaBaseState::Matches: return std::nullopt;
@@ -142,7 +151,7 @@ InstallPlan planInstall(const Manifest& manifest, int tier, const fs::path& root
     }
     if (manifest.delta) {
         plan.deltaBase = deltaBaseCheck(manifest, installed);
-        plan.deltaRefusal = deltaBaseRefusal(manifest, installed);
+        plan.deltaRefusal = deltaBaseRefusal(manifest, *plan.deltaBase);
     }
     return plan;
 }

@@ -106,7 +106,13 @@ std::optional<int> installTierFor(int deviceTier, const Manifest& manifest);
 DeltaBaseCheck deltaBaseCheck(const Manifest& m, const std::optional<InstalledPackage>& installed);
 // The same as one English line when it cannot (nullopt: it can): "needs
 // production-inspection 1.2 installed; this device has 1.1".
+std::optional<std::string> deltaBaseRefusal(const Manifest& m, const DeltaBaseCheck& check);
 std::optional<std::string> deltaBaseRefusal(const Manifest& m, const std::optional<InstalledPackage>& installed);
+
+// The SHA-256 of the signed manifest.yaml kept beside an installed
+// version's files: what a delta names as its base. nullopt when it cannot
+// be read.
+std::optional<std::string> installedManifestSha256(const InstalledPackage& installed);
 
 // Plans installing `manifest`'s `tier` into `root`: reads the installed
 // state under root and the free space (probe, or statvfs). Cheap: one small

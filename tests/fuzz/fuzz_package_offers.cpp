@@ -1,5 +1,6 @@
 // GET /v1/packages from any peer (core/mesh/package_offers.h): the listing, and
-// the update decision taken from it against installed packages.
+// the update decision taken from it against installed packages, and which
+// delta goes onto an installed version.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "core/package/installer.h"
 #include "core/package/manifest.h"
+#include "core/mesh/chunk_layout.h"
 #include "core/mesh/package_offers.h"
 #include "fuzz_util.h"
 
@@ -20,9 +22,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& p : listing->packages) {
         FUZZ_CHECK(atmo::isValidPackageId(p.id));
         FUZZ_CHECK(atmo::isValidVersion(p.version));
+        FUZZ_CHECK(!p.files.empty() || !p.deltas.empty());
         for (const auto& f : p.files) {
+            FUZZ_CHECK(!f.isDelta());
             FUZZ_CHECK(f.url == atmo::packageFileUrl(p.id, p.version, f.tier));
             (void)f.variant();
+        }
+        for (const auto& d : p.deltas) {
+            FUZZ_CHECK(d.isDelta() && atmo::isValidVersion(d.deltaFrom));
+            FUZZ_CHECK(atmo::compareVersions(d.deltaFrom, p.version) < 0);
+            FUZZ_CHECK(atmo::isSha256Hex(d.baseManifestSha256));
+            FUZZ_CHECK(d.url == atmo::packageDeltaUrl(p.id, p.version, d.deltaFrom, d.tier));
+            // Each listed delta is the one chosen for its own base.
+            const atmo::PackageFileOffer* chosen = atmo::deltaFor(p, d.deltaFrom, d.baseManifestSha256, d.tier);
+            FUZZ_CHECK(chosen && chosen->deltaFrom == d.deltaFrom && chosen->tier == d.tier);
+            FUZZ_CHECK(!atmo::deltaFor(p, d.deltaFrom, "", d.tier));
         }
         atmo::InstalledPackage i;
         i.id = p.id;

@@ -237,6 +237,18 @@ void catalogs()
         file("production-inspection", "1.3", 2) + R"(]},{"id":"demo","version":"2.0-rc1","files":[)" +
         file("demo", "2.0-rc1", std::nullopt) + "]}]}\n";
     put("fuzz_package_offers", "listing.json", listing);
+    // 1.4 held as a full package and two deltas (from 1.3, and 1.3's tier 1).
+    auto delta = [&](const std::string& v, const std::string& from, std::optional<int> tier) {
+        return std::string(R"({"variant":"x","from":")") + from + R"(","tier":)" +
+               (tier ? std::to_string(*tier) : "null") + R"(,"base_manifest_sha256":")" + sha256Hex("manifest " + from) +
+               R"(","file_name":"d.atmo","size_bytes":4096,"sha256":")" + sha + R"(","url":")" +
+               packageDeltaUrl("production-inspection", v, from, tier) + R"("})";
+    };
+    put("fuzz_package_offers", "listing-deltas.json",
+        R"({"packages":[{"id":"production-inspection","version":"1.4","files":[)" +
+            file("production-inspection", "1.4", std::nullopt) + R"(],"deltas":[)" + delta("1.4", "1.3", std::nullopt) +
+            "," + delta("1.4", "1.3", 1) + R"(]},{"id":"production-inspection","version":"1.5+b2","files":[],"deltas":[)" +
+            "{}," + delta("1.5+b2", "1.4", std::nullopt) + "]}]}\n");
 }
 
 void journals(const fs::path& work)
