@@ -134,9 +134,8 @@ protected:
                          extra);
             QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         }
-        // And a delta update 1.3 -> 1.4 in the store, which is not offered
-        // (it installs only onto 1.3; the listing offers packages that
-        // install on their own).
+        // And a delta update 1.3 -> 1.4 in the store, offered under 1.4's
+        // deltas (1.4 has no full package here).
         fs::copy(box / "mission", box / "mission-1.4", fs::copy_options::recursive);
         writeFile(box / "mission-1.4/agents/inspector-1.0.yaml", "name: inspector\nmodel: tinyyolo-defects\n");
         auto delta = cli(QStringList{"package", "create", "--mission", p("mission-1.4"), "--version", "1.4", "--output",

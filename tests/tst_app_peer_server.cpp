@@ -22,6 +22,7 @@
 #include "app/mesh/BodyPump.h"
 #include "app/mesh/PeerServer.h"
 #include "core/mesh/model_library.h"
+#include "core/mesh/package_offers.h"
 #include "peer_server_fixture.h"
 #include "test_main.h"
 
@@ -165,6 +166,12 @@ private slots:
             "/v1/packages/production-inspection/1.3/tier01.atmo",
             "/v1/packages/production-inspection/1.3/tier9.atmo",
             "/v1/packages/production-inspection/1.4/package.atmo",
+            "/v1/packages/production-inspection/1.4/from-1.2.atmo",
+            "/v1/packages/production-inspection/1.4/from-1.3-tier1.atmo",
+            "/v1/packages/production-inspection/1.4/from-1.3.atmo%00",
+            "/v1/packages/production-inspection/1.4/from-..%2F1.3.atmo",
+            "/v1/packages/production-inspection/1.4/from-1.3",
+            "/v1/packages/production-inspection/1.3/from-1.3.atmo",
         };
         for (const QString& path : paths) {
             const Http r = curl(path);
@@ -215,9 +222,9 @@ private slots:
         const Http r = curl("/v1/packages");
         QCOMPARE(r.status, 200);
         const QJsonArray list = r.json()["packages"].toArray();
-        QCOMPARE(list.size(), 1); // not the 1.4 delta the store also holds
-        QVERIFY(fs::exists(box / "out/production-inspection-v1.4-from-v1.3.atmo"));
+        QCOMPARE(list.size(), 2); // 1.3, and 1.4 held only as a delta
         const QJsonObject pkg = list.at(0).toObject();
+        QVERIFY(!pkg.contains("deltas"));
         QCOMPARE(pkg["id"].toString(), QString("production-inspection"));
         QCOMPARE(pkg["version"].toString(), QString("1.3"));
         QCOMPARE(pkg["name"].toString(), QString("Production inspection"));
@@ -270,8 +277,37 @@ private slots:
         const Http mr = curl(pkg["manifest_url"].toString(), {"-H", "Range: bytes=0-9"});
         QCOMPARE(mr.status, 206);
         QCOMPARE(mr.body, manifest.left(10));
-        QCOMPARE(curl("/v1/packages/production-inspection/1.4/manifest.yaml").json(),
-                 (QJsonObject{{"error", "Package not found"}}));
+        // 1.4 is offered as a delta onto 1.3 only: no files, no manifest
+        // of its own (the delta's describes a change), the base named by
+        // version and by the SHA-256 of 1.3's signed manifest.
+        const QJsonObject v14 = list.at(1).toObject();
+        QCOMPARE(v14["version"].toString(), QString("1.4"));
+        QCOMPARE(v14["files"].toArray().size(), 0);
+        QVERIFY(!v14.contains("manifest_url") && !v14.contains("signature_url"));
+        QCOMPARE(curl("/v1/packages/production-inspection/1.4/manifest.yaml").json(), (QJsonObject{{"error", "Not found"}}));
+        const QJsonArray deltas = v14["deltas"].toArray();
+        QCOMPARE(deltas.size(), 1);
+        const QJsonObject d = deltas.at(0).toObject();
+        const fs::path deltaFile = box / "out/production-inspection-v1.4-from-v1.3.atmo";
+        QCOMPARE(d["variant"].toString(), QString("from-1.3"));
+        QCOMPARE(d["from"].toString(), QString("1.3"));
+        QVERIFY(d["tier"].isNull());
+        QCOMPARE(d["base_manifest_sha256"].toString(), sha256Of(manifest));
+        QCOMPARE(d["file_name"].toString(), QString("production-inspection-v1.4-from-v1.3.atmo"));
+        QCOMPARE(d["size_bytes"].toInteger(), qint64(fs::file_size(deltaFile)));
+        QCOMPARE(d["sha256"].toString(), sha256OfFile(deltaFile));
+        QCOMPARE(d["url"].toString(), QString("/v1/packages/production-inspection/1.4/from-1.3.atmo"));
+        const Http got = curl(d["url"].toString(), {"-H", "Range: bytes=100-"});
+        QCOMPARE(got.status, 206);
+        QCOMPARE(got.body, fileBytes(deltaFile, 100));
+        QCOMPARE(got.header("Content-Disposition"),
+                 QByteArray("attachment; filename=\"production-inspection-v1.4-from-v1.3.atmo\""));
+        // What this station's own client makes of it.
+        auto parsed = atmo::parsePackageListing(r.body.toStdString());
+        QVERIFY(parsed.ok() && parsed->skipped.empty());
+        QCOMPARE(parsed->packages.size(), std::size_t(2));
+        QCOMPARE(parsed->packages[1].deltas.size(), std::size_t(1));
+        QCOMPARE(parsed->packages[1].deltas[0].deltaFrom, std::string("1.3"));
     }
 
     void hundredConcurrentClients()

@@ -28,6 +28,25 @@ const PeerPackageFile* PeerPackage::tier(int n) const
     return nullptr;
 }
 
+const PeerPackageFile* PeerPackage::file(std::optional<int> n) const { return n ? tier(*n) : full(); }
+
+const PeerPackageFile* PeerPackage::delta(const atmo::PackageFileOffer& offered) const
+{
+    for (const auto& d : deltas)
+        if (d.file.deltaFrom == offered.deltaFrom && d.file.tier == offered.tier)
+            return &d;
+    return nullptr;
+}
+
+const PeerPackageFile* PeerPackage::deltaOnto(std::string_view installedVersion,
+                                              std::string_view installedManifestSha256, std::optional<int> tier) const
+{
+    for (const auto& d : deltas)
+        if (!d.sources.empty() && atmo::deltaFits(d.file, installedVersion, installedManifestSha256, tier))
+            return &d;
+    return nullptr;
+}
+
 QString PeerPackage::title() const
 {
     return (offer.name.empty() ? q(offer.id) : q(offer.name)) + " " + q(offer.version);
@@ -122,26 +141,45 @@ void PeerPackages::rebuild()
                 merged.push_back(std::move(p));
                 it = std::prev(merged.end());
             }
-            for (const auto& file : offer.files) {
-                auto f = std::find_if(it->files.begin(), it->files.end(),
-                                      [&](const PeerPackageFile& x) { return x.file.tier == file.tier; });
-                if (f == it->files.end()) {
-                    it->files.push_back({file, {}, {}});
-                    f = std::prev(it->files.end());
+            auto add = [&](std::vector<PeerPackageFile>& into, const atmo::PackageFileOffer& file) {
+                auto f = std::find_if(into.begin(), into.end(), [&](const PeerPackageFile& x) {
+                    return x.file.tier == file.tier && x.file.deltaFrom == file.deltaFrom;
+                });
+                if (f == into.end()) {
+                    into.push_back({file, {}, {}});
+                    f = std::prev(into.end());
                 }
                 // The first (best) peer's bytes define the file; others with
                 // other bytes under the same name are conflicts, not sources.
-                if (f->file.sha256 == file.sha256 && f->file.sizeBytes == file.sizeBytes)
+                // A delta onto another base build is other bytes too.
+                if (f->file.sha256 == file.sha256 && f->file.sizeBytes == file.sizeBytes &&
+                    f->file.baseManifestSha256 == file.baseManifestSha256)
                     f->sources.push_back({endpoint, nodeKeys_[endpoint]});
                 else
                     f->conflicts.append(endpoint);
+            };
+            for (const auto& file : offer.files)
+                add(it->files, file);
+            for (const auto& delta : offer.deltas)
+                add(it->deltas, delta);
+            // The first peer that lists the version with a manifest of its
+            // own names it (one holding only deltas has none).
+            if (it->offer.manifestUrl.empty() && !offer.manifestUrl.empty()) {
+                it->offer.manifestUrl = offer.manifestUrl;
+                it->offer.signatureUrl = offer.signatureUrl;
             }
         }
     }
-    for (auto& p : merged)
-        std::sort(p.files.begin(), p.files.end(), [](const PeerPackageFile& a, const PeerPackageFile& b) {
-            return a.file.tier.value_or(0) < b.file.tier.value_or(0);
+    auto byTier = [](const PeerPackageFile& a, const PeerPackageFile& b) {
+        return a.file.tier.value_or(0) < b.file.tier.value_or(0);
+    };
+    for (auto& p : merged) {
+        std::sort(p.files.begin(), p.files.end(), byTier);
+        std::sort(p.deltas.begin(), p.deltas.end(), byTier);
+        std::stable_sort(p.deltas.begin(), p.deltas.end(), [](const PeerPackageFile& a, const PeerPackageFile& b) {
+            return atmo::compareVersions(a.file.deltaFrom, b.file.deltaFrom) > 0;
         });
+    }
     std::sort(merged.begin(), merged.end(), [](const PeerPackage& a, const PeerPackage& b) {
         if (a.offer.id != b.offer.id)
             return a.offer.id < b.offer.id;
@@ -170,10 +208,12 @@ QStringList PeerPackages::errors() const
 DownloadSpec PeerPackages::specFor(const PeerPackage& package, const PeerPackageFile& file)
 {
     DownloadSpec spec;
-    const std::string base = package.offer.id + "-v" + package.offer.version +
-                             (file.file.tier ? "-tier" + std::to_string(*file.file.tier) : std::string());
+    const std::string name = file.file.isDelta() ? atmo::deltaPackageFileName(package.offer.id, file.file.deltaFrom,
+                                                                               package.offer.version, file.file.tier)
+                                                 : atmo::packageFileName(package.offer.id, package.offer.version,
+                                                                         file.file.tier);
     // Versions may hold '+', which file names here do not.
-    spec.key = base;
+    spec.key = name.substr(0, name.size() - std::string_view(".atmo").size());
     std::replace(spec.key.begin(), spec.key.end(), '+', '_');
     spec.sizeBytes = file.file.sizeBytes;
     spec.sha256 = file.file.sha256;

@@ -11,6 +11,7 @@
 #include <QStringList>
 
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "app/mesh/MeshDownload.h"
@@ -29,9 +30,18 @@ struct PeerPackageFile {
 struct PeerPackage {
     atmo::PackageOffer offer;            // id, version, name, created, tiers (from the first peer)
     std::vector<PeerPackageFile> files;  // full first, then tiers ascending
+    std::vector<PeerPackageFile> deltas; // newest base first, then full first, then tiers
 
     const PeerPackageFile* full() const;
     const PeerPackageFile* tier(int n) const;
+    const PeerPackageFile* file(std::optional<int> tier) const; // full() or tier(n)
+    // The merged delta offer for one listed delta (same base and tier).
+    const PeerPackageFile* delta(const atmo::PackageFileOffer& offered) const;
+    // The delta some peer offers that goes onto the installed version (its
+    // version and the SHA-256 of its manifest.yaml, atmo::deltaFits) for the
+    // variant `tier`; nullptr when none does.
+    const PeerPackageFile* deltaOnto(std::string_view installedVersion, std::string_view installedManifestSha256,
+                                     std::optional<int> tier) const;
     QString title() const;               // "Production inspection 1.3" (id when no name)
 };
 
@@ -48,8 +58,9 @@ public:
     QStringList errors() const;
 
     // What MeshDownload needs for one file: its URL path, size, SHA-256 and
-    // the name it gets ("{id}-v{version}[-tier{N}].atmo"), keyed so two
-    // variants never share a journal.
+    // the name it gets ("{id}-v{version}[-tier{N}].atmo", a delta's
+    // "{id}-v{version}-from-v{base}[-tier{N}].atmo"), keyed so two variants
+    // never share a journal.
     static DownloadSpec specFor(const PeerPackage& package, const PeerPackageFile& file);
 
 signals:

@@ -15,7 +15,9 @@
 #include "app/mesh/HttpListener.h"
 #include "app/mesh/HttpReply.h"
 #include "app/mesh/ServedPackages.h"
+#include "core/base/text.h"
 #include "core/mesh/catalog_wire.h"
+#include "core/mesh/package_offers.h"
 #include "core/package/manifest.h"
 
 namespace {
@@ -92,39 +94,57 @@ QByteArray toBytes(const std::string& s) { return QByteArray::fromStdString(s); 
 HttpReply modelNotFound() { return HttpReply::error(404, QStringLiteral("Model not found")); }
 HttpReply packageNotFound() { return HttpReply::error(404, QStringLiteral("Package not found")); }
 
-QString segment(const std::string& s) { return QString::fromUtf8(QUrl::toPercentEncoding(QString::fromStdString(s))); }
-
 QString packageBase(const ServedPackages::Package& p)
 {
-    return "/v1/packages/" + segment(p.id) + "/" + segment(p.version) + "/";
+    return QString::fromStdString("/v1/packages/" + atmo::percentEncode(p.id) + "/" + atmo::percentEncode(p.version) + "/");
+}
+
+QJsonObject fileEntry(const ServedPackages::Package& p, const ServedPackages::Variant& v)
+{
+    const bool delta = !v.deltaFrom.empty();
+    atmo::PackageFileOffer named;
+    named.tier = v.tier;
+    named.deltaFrom = v.deltaFrom;
+    QJsonObject o{
+        {"variant", QString::fromStdString(named.variant())},
+        {"tier", v.tier ? QJsonValue(*v.tier) : QJsonValue(QJsonValue::Null)},
+        {"file_name", QString::fromStdString(delta ? atmo::deltaPackageFileName(p.id, v.deltaFrom, p.version, v.tier)
+                                                   : atmo::packageFileName(p.id, p.version, v.tier))},
+        {"size_bytes", qint64(v.size)},
+        {"sha256", QString::fromStdString(v.sha256)},
+        {"url", QString::fromStdString(delta ? atmo::packageDeltaUrl(p.id, p.version, v.deltaFrom, v.tier)
+                                             : atmo::packageFileUrl(p.id, p.version, v.tier))},
+    };
+    if (delta) {
+        o.insert("from", QString::fromStdString(v.deltaFrom));
+        o.insert("base_manifest_sha256", QString::fromStdString(v.baseManifestSha256));
+    }
+    return o;
 }
 
 HttpReply packageList(const std::vector<ServedPackages::Package>& packages)
 {
     QJsonArray list;
     for (const auto& p : packages) {
-        QJsonArray tiers, files;
+        QJsonArray tiers, files, deltas;
         for (int t : p.tiers)
             tiers.append(t);
-        for (const auto& v : p.variants) {
-            files.append(QJsonObject{
-                {"variant", v.tier ? QString("tier%1").arg(*v.tier) : QString("full")},
-                {"tier", v.tier ? QJsonValue(*v.tier) : QJsonValue(QJsonValue::Null)},
-                {"file_name", QString::fromStdString(atmo::packageFileName(p.id, p.version, v.tier))},
-                {"size_bytes", qint64(v.size)},
-                {"sha256", QString::fromStdString(v.sha256)},
-                {"url", packageBase(p) + (v.tier ? QString("tier%1.atmo").arg(*v.tier) : QString("package.atmo"))},
-            });
-        }
+        for (const auto& v : p.variants)
+            files.append(fileEntry(p, v));
+        for (const auto& v : p.deltas)
+            deltas.append(fileEntry(p, v));
         QJsonObject o{{"id", QString::fromStdString(p.id)},
                       {"version", QString::fromStdString(p.version)},
                       {"name", QString::fromStdString(p.name)},
                       {"created", QString::fromStdString(p.created)},
                       {"tiers", tiers},
-                      {"manifest_url", packageBase(p) + "manifest.yaml"},
                       {"files", files}};
+        if (!p.manifest.isEmpty())
+            o.insert("manifest_url", packageBase(p) + "manifest.yaml");
         if (!p.signature.isEmpty())
             o.insert("signature_url", packageBase(p) + "manifest.yaml.minisig");
+        if (!deltas.isEmpty())
+            o.insert("deltas", deltas);
         list.append(o);
     }
     return HttpReply::json(200, QJsonDocument(QJsonObject{{"packages", list}}).toJson(QJsonDocument::Compact));
@@ -161,6 +181,19 @@ HttpReply packageFile(const RequestFacts& f, const std::vector<ServedPackages::P
         d.size = std::uint64_t(d.bytes.size());
         d.contentType = file == "manifest.yaml" ? "application/yaml" : "text/plain; charset=utf-8";
         return HttpReply::ranged(f, d);
+    }
+    // A delta is looked up by the name the listing gives it, never parsed.
+    if (file.startsWith("from-")) {
+        for (const auto& v : pkg->deltas) {
+            if (file.toStdString() != atmo::packageDeltaFileSegment(v.deltaFrom, v.tier))
+                continue;
+            d.size = v.size;
+            d.path = v.path;
+            d.fileName = toBytes(atmo::deltaPackageFileName(pkg->id, v.deltaFrom, pkg->version, v.tier));
+            d.etag = toBytes(v.sha256);
+            return HttpReply::ranged(f, d);
+        }
+        return packageNotFound();
     }
     std::optional<int> tier;
     if (file != "package.atmo") {

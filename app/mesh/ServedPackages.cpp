@@ -22,7 +22,8 @@ struct PackageMetaCache {
         std::uint64_t size = 0;
         std::int64_t mtimeNs = 0;
         bool ok = false;
-        bool delta = false; // a delta package: not offered (see below)
+        bool delta = false; // a delta package: offered beside the version it updates to
+        std::string baseVersion, baseManifestSha256; // a delta's base
         std::string id, version, name, created;
         std::vector<int> tiers;
         QByteArray manifest, signature;
@@ -80,6 +81,10 @@ PackageMetaCache::Entry readArchiveHead(const fs::path& file)
         e.created = m->created;
         e.tiers = m->tiers;
         e.delta = m->delta.has_value();
+        if (m->delta) {
+            e.baseVersion = m->delta->baseVersion;
+            e.baseManifestSha256 = m->delta->baseManifestSha256;
+        }
         return {};
     });
     e.ok = r.ok();
@@ -123,15 +128,15 @@ std::vector<ServedPackages::Package> build(const QString& indexFile, atmo::HashC
         }
         if (!e.ok || e.id != sp.id || e.version != sp.version)
             continue; // the store's record and the archive disagree: not offered
-        // A delta package installs only onto its base; the listing's
-        // variants are packages that install on their own (full, tiers), so
-        // a delta is not offered as one. (Offering deltas to peers whose
-        // installed version is their base is not built yet.)
-        if (e.delta || !sp.deltaFrom.empty())
+        if (e.delta != !sp.deltaFrom.empty() || (e.delta && e.baseVersion != sp.deltaFrom))
             continue;
+        if (e.delta && !atmo::isValidVersion(e.baseVersion))
+            continue; // it becomes a URL path segment
 
         ServedPackages::Variant v;
         v.tier = sp.tier;
+        v.deltaFrom = e.baseVersion;
+        v.baseManifestSha256 = e.baseManifestSha256;
         v.path = sp.file.string();
         v.size = size;
         if (auto known = cache ? cache->wholeHash(sp.file, size, mtimeNs) : std::nullopt) {
@@ -147,27 +152,35 @@ std::vector<ServedPackages::Package> build(const QString& indexFile, atmo::HashC
             hashed = true;
         }
         auto& pkg = grouped[{sp.id, sp.version}];
-        if (pkg.id.empty() || !sp.tier) { // the full package's copy of the manifest is preferred
+        // The full package's copy of the manifest is preferred, then a
+        // tier's; a delta's manifest (it describes a change) is never served
+        // as the version's, only its name and tiers fill in.
+        if (pkg.id.empty() || (!e.delta && (pkg.manifest.isEmpty() || !sp.tier))) {
             pkg.id = e.id;
             pkg.version = e.version;
             pkg.name = e.name;
             pkg.created = e.created;
             pkg.tiers = e.tiers;
-            pkg.manifest = e.manifest;
-            pkg.signature = e.signature;
+            pkg.manifest = e.delta ? QByteArray() : e.manifest;
+            pkg.signature = e.delta ? QByteArray() : e.signature;
         }
-        const bool duplicate = std::any_of(pkg.variants.begin(), pkg.variants.end(),
-                                           [&](const ServedPackages::Variant& o) { return o.tier == v.tier; });
+        auto& list = e.delta ? pkg.deltas : pkg.variants;
+        const bool duplicate = std::any_of(list.begin(), list.end(), [&](const ServedPackages::Variant& o) {
+            return o.tier == v.tier && o.deltaFrom == v.deltaFrom;
+        });
         if (!duplicate)
-            pkg.variants.push_back(std::move(v));
+            list.push_back(std::move(v));
     }
     if (hashed && cache)
         (void)cache->save(); // a cache that cannot be written only costs a rehash later
 
     std::vector<ServedPackages::Package> out;
     for (auto& [key, pkg] : grouped) {
-        std::sort(pkg.variants.begin(), pkg.variants.end(), [](const auto& a, const auto& b) {
-            return a.tier.value_or(0) < b.tier.value_or(0);
+        auto byTier = [](const auto& a, const auto& b) { return a.tier.value_or(0) < b.tier.value_or(0); };
+        std::sort(pkg.variants.begin(), pkg.variants.end(), byTier);
+        std::sort(pkg.deltas.begin(), pkg.deltas.end(), byTier);
+        std::stable_sort(pkg.deltas.begin(), pkg.deltas.end(), [](const auto& a, const auto& b) {
+            return atmo::compareVersions(a.deltaFrom, b.deltaFrom) > 0;
         });
         out.push_back(std::move(pkg));
     }
@@ -183,6 +196,14 @@ const ServedPackages::Variant* ServedPackages::Package::variant(std::optional<in
 {
     for (const Variant& v : variants)
         if (v.tier == tier)
+            return &v;
+    return nullptr;
+}
+
+const ServedPackages::Variant* ServedPackages::Package::delta(const std::string& from, std::optional<int> tier) const
+{
+    for (const Variant& v : deltas)
+        if (v.deltaFrom == from && v.tier == tier)
             return &v;
     return nullptr;
 }

@@ -4,6 +4,12 @@
 // downloads: name and tiers from the manifest, the manifest and signature
 // bytes (served from memory), and per .atmo file its size and SHA-256.
 //
+// Delta packages in the store are offered beside the version they update to
+// (Package::deltas), each with the base version and the SHA-256 of the base's
+// signed manifest, so a peer takes one only when that base is what it has
+// installed. A version held only as deltas is listed with no manifest of its
+// own (the delta's manifest describes a change, not the package).
+//
 // Everything that touches the disk runs on Qt's global thread pool: reading
 // the store index, the first entries of each archive (cached by path, size
 // and mtime), and hashing (cached in the core HashCache, so gigabytes are read
@@ -42,6 +48,8 @@ public:
         std::string path;        // never sent to peers
         std::uint64_t size = 0;
         std::string sha256;      // empty unless asked for with hashes
+        std::string deltaFrom;   // a delta: the base version; empty otherwise
+        std::string baseManifestSha256; // a delta: its base's manifest.yaml
     };
     struct Package {
         std::string id;
@@ -49,10 +57,12 @@ public:
         std::string name;
         std::string created;
         std::vector<int> tiers;
-        QByteArray manifest;     // manifest.yaml, exactly as signed
+        QByteArray manifest;     // manifest.yaml, exactly as signed; empty when only deltas are held
         QByteArray signature;    // manifest.yaml.minisig
         std::vector<Variant> variants; // full first, then tiers ascending
+        std::vector<Variant> deltas;   // newest base first, then full first, then tiers
         const Variant* variant(std::optional<int> tier) const;
+        const Variant* delta(const std::string& from, std::optional<int> tier) const;
     };
     using Snapshot = std::shared_ptr<const std::vector<Package>>;
     using Callback = std::function<void(const Snapshot&)>;
