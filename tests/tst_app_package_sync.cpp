@@ -4,7 +4,9 @@
 // The sync downloads byte for byte what A serves and installs it through
 // the same verification as `package import` (an untrusted signer is refused
 // after the download, nothing installed); bad input and dead peers end in one
-// line and the right exit code.
+// line and the right exit code. Then 1.4 as a full package and a delta from
+// 1.3: a device with A's 1.3 takes the delta, one whose base was changed
+// falls back to the full package, --full skips the delta.
 #include <QtTest>
 
 #include <QJsonArray>
@@ -13,6 +15,7 @@
 
 #include <memory>
 
+#include "core/base/fs_util.h"
 #include "mesh_processes.h"
 #include "test_main.h"
 #include "testutil.h"
@@ -316,6 +319,82 @@ private slots:
         QVERIFY2(r.exitCode == 0 && r.err.isEmpty(), qPrintable(r.err)); // warned once
         r = runCli({"peers", "--no-mdns", "--json"}, homeH);
         QCOMPARE(json(r)["peers"].toArray().size(), 1);
+    }
+
+    // Last: it adds 1.4 to what A offers.
+    void deltaUpdatesPreferredWithFallback()
+    {
+        const QString v13 = QDir(p("out")).entryList({"*-v1.3.atmo"}).value(0);
+        for (const char* root : {"dev-delta", "dev-changed", "dev-full"}) {
+            auto r = b({"package", "import", p("out") + "/" + v13, "--root", p(root)});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        }
+        // A builds 1.4 (one model changed in places, an agent changed) as a
+        // full package and as a delta from its 1.3.
+        fs::copy(box / "mission", box / "mission-1.4", fs::copy_options::recursive);
+        const fs::path model = box / "mission-1.4/models/tinyyolo-defects-1.3.onnx";
+        for (std::uint64_t at : {100u, 70000u, 300000u})
+            flipByte(model, at);
+        writeFile(box / "mission-1.4/agents/inspector-1.0.yaml", "name: inspector\nmodel: tinyyolo-defects\ntools: []\n");
+        for (const QStringList& extra : {QStringList{}, QStringList{"--delta-from", "production-inspection-1.3"}}) {
+            auto r = a(QStringList{"package", "create", "--mission", p("mission-1.4"), "--version", "1.4", "--output",
+                                   p("out"), "--sign", p("keys/mesh.key")} +
+                       extra);
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        }
+        const fs::path full14 = box / "out/production-inspection-v1.4.atmo";
+        const fs::path delta14 = box / "out/production-inspection-v1.4-from-v1.3.atmo";
+        QVERIFY(fs::exists(full14) && fs::exists(delta14));
+        QVERIFY(fs::file_size(delta14) < fs::file_size(full14) / 4);
+
+        // check-updates: both sizes.
+        auto r = b({"package", "check-updates", "--peer", base, "--no-mdns", "--root", p("dev-delta"), "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject u = json(r)["updates"].toArray().at(0).toObject();
+        QCOMPARE(u["offered_version"].toString(), QString("1.4"));
+        QCOMPARE(u["full_size_bytes"].toInteger(), qint64(fs::file_size(full14)));
+        QCOMPARE(u["delta"].toObject()["from"].toString(), QString("1.3"));
+        QCOMPARE(u["delta"].toObject()["size_bytes"].toInteger(), qint64(fs::file_size(delta14)));
+        r = b({"package", "check-updates", "--peer", base, "--no-mdns", "--root", p("dev-delta")});
+        QVERIFY2(r.out.contains("FULL") && r.out.contains("DELTA") &&
+                     r.out.contains(QString::fromStdString(atmo::humanBytes(fs::file_size(delta14)))),
+                 qPrintable(r.out));
+        // F's device has 1.2: no delta goes onto it, only the full size.
+        r = runCli({"package", "check-updates", "--peer", base, "--no-mdns", "--json"}, box / "f");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(json(r)["updates"].toArray().at(0).toObject()["delta"].isNull());
+
+        // sync takes the delta: only it is downloaded.
+        r = b({"package", "sync", "--from", base, "--root", p("dev-delta")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains("delta update from 1.3") && r.out.contains("Installed production-inspection 1.4"),
+                 qPrintable(r.out));
+        const QDir downloads(QString::fromStdString((homeB() / "downloads").string()));
+        QVERIFY(!downloads.entryList({"*-v1.4-from-v1.3.atmo"}).isEmpty());
+        QVERIFY(downloads.entryList({"*-v1.4.atmo"}).isEmpty());
+        auto installedDir = [&](const char* root) {
+            const auto list = json(b({"package", "list", "--root", p(root), "--json"}))["packages"].toArray();
+            return fs::path(list.at(0).toObject()["dir"].toString().toStdString());
+        };
+        const auto listed = json(b({"package", "list", "--root", p("dev-delta"), "--json"}))["packages"].toArray();
+        QCOMPARE(listed.at(0).toObject()["version"].toString(), QString("1.4"));
+        QCOMPARE(listed.at(0).toObject()["previous_version"].toString(), QString("1.3"));
+        QCOMPARE(readFile(installedDir("dev-delta") / "models/tinyyolo-defects-1.3.onnx"), readFile(model));
+
+        // A base file changed on this device: the delta does not apply, the
+        // full package does.
+        flipByte(installedDir("dev-changed") / "models/tinyyolo-defects-1.3.onnx", 5);
+        r = b({"package", "sync", "--from", base, "--root", p("dev-changed")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.err.contains("the delta did not apply; fetching the full package"), qPrintable(r.err));
+        QVERIFY2(r.out.contains("Installed production-inspection 1.4"), qPrintable(r.out));
+        QCOMPARE(readFile(installedDir("dev-changed") / "models/tinyyolo-defects-1.3.onnx"), readFile(model));
+        QVERIFY(!downloads.entryList({"*-v1.4.atmo"}).isEmpty());
+
+        // --full: no delta asked for.
+        r = b({"package", "sync", "--from", base, "--root", p("dev-full"), "--full"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(!r.out.contains("delta update") && r.out.contains("Installed production-inspection 1.4"), qPrintable(r.out));
     }
 };
 

@@ -3,6 +3,11 @@
 // with what is installed here, sync downloads one (resumable: Ctrl-C pauses,
 // the same command resumes) and installs it through exactly the verification
 // and install `package import` runs.
+//
+// Updates prefer a delta package whose base is the installed version as it
+// was signed (same version, same manifest.yaml hash): it is a fraction of the
+// full package. When none is offered, or the delta does not apply here (a
+// base file was changed on this device), sync fetches the full package.
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -18,6 +23,7 @@
 #include "app/mesh/MeshDownload.h"
 #include "app/mesh/PeerPackages.h"
 #include "core/base/fs_util.h"
+#include "core/package/install_plan.h"
 #include "core/package/installer.h"
 #include "core/package/manifest.h"
 
@@ -103,6 +109,18 @@ QString download(const Context& ctx, const PeerPackage& pkg, const PeerPackageFi
     return q(dl.finalPath().string());
 }
 
+// The installed copy's signed manifest hash, what a delta's base must be.
+std::string manifestShaOf(const std::optional<atmo::InstalledPackage>& installed)
+{
+    return installed ? atmo::installedManifestSha256(*installed).value_or(std::string()) : std::string();
+}
+
+const atmo::InstalledPackage* installedOf(const std::vector<atmo::InstalledPackage>& installed, const std::string& id)
+{
+    const auto it = std::find_if(installed.begin(), installed.end(), [&](const auto& i) { return i.id == id; });
+    return it == installed.end() ? nullptr : &*it;
+}
+
 } // namespace
 
 int packageCheckUpdates(const QStringList& args)
@@ -136,13 +154,38 @@ int packageCheckUpdates(const QStringList& args)
                         peers.append(src.endpoint);
         return peers;
     };
+    // Both sizes: the full package, and the delta that goes onto what is
+    // installed here when a peer offers one.
+    struct Sizes {
+        const PeerPackageFile* full = nullptr;
+        const PeerPackageFile* delta = nullptr;
+    };
+    auto sizesOf = [&](const atmo::PackageUpdate& u) {
+        Sizes out;
+        const PeerPackage* pkg = packages.find(q(u.id), q(u.offeredVersion));
+        const atmo::InstalledPackage* here = installedOf(installed, u.id);
+        if (pkg) {
+            out.full = pkg->full();
+            if (here)
+                out.delta = pkg->deltaOnto(here->version, manifestShaOf(*here), std::nullopt);
+        }
+        return out;
+    };
     if (ctx.json()) {
         QJsonArray list;
-        for (const auto& u : updates)
-            list.append(QJsonObject{{"id", q(u.id)},
-                                    {"installed_version", q(u.installedVersion)},
-                                    {"offered_version", q(u.offeredVersion)},
-                                    {"peers", QJsonArray::fromStringList(peersOf(u))}});
+        for (const auto& u : updates) {
+            const Sizes sizes = sizesOf(u);
+            QJsonObject o{{"id", q(u.id)},
+                          {"installed_version", q(u.installedVersion)},
+                          {"offered_version", q(u.offeredVersion)},
+                          {"full_size_bytes", sizes.full ? QJsonValue(qint64(sizes.full->file.sizeBytes)) : QJsonValue()},
+                          {"delta", sizes.delta ? QJsonValue(QJsonObject{{"from", q(sizes.delta->file.deltaFrom)},
+                                                                         {"size_bytes", qint64(sizes.delta->file.sizeBytes)},
+                                                                         {"file_name", q(sizes.delta->file.fileName)}})
+                                                : QJsonValue()},
+                          {"peers", QJsonArray::fromStringList(peersOf(u))}};
+            list.append(o);
+        }
         ctx.printJson({{"updates", list},
                        {"installed", static_cast<int>(installed.size())},
                        {"peers_asked", directory.peerCount()},
@@ -158,9 +201,14 @@ int packageCheckUpdates(const QStringList& args)
                       .arg(installed.size())
                       .arg(directory.peerCount()));
     } else {
-        QList<QStringList> rows{{"ID", "INSTALLED", "OFFERED", "PEERS"}};
-        for (const auto& u : updates)
-            rows.append({q(u.id), q(u.installedVersion), q(u.offeredVersion), peersOf(u).join(", ")});
+        QList<QStringList> rows{{"ID", "INSTALLED", "OFFERED", "FULL", "DELTA", "PEERS"}};
+        for (const auto& u : updates) {
+            const Sizes sizes = sizesOf(u);
+            rows.append({q(u.id), q(u.installedVersion), q(u.offeredVersion),
+                         sizes.full ? q(atmo::humanBytes(sizes.full->file.sizeBytes)) : QStringLiteral("-"),
+                         sizes.delta ? q(atmo::humanBytes(sizes.delta->file.sizeBytes)) : QStringLiteral("-"),
+                         peersOf(u).join(", ")});
+        }
         ctx.printTable(rows);
     }
     return found.exitCode;
@@ -178,7 +226,9 @@ int packageSync(const QStringList& args)
     p.addOption({"tier", "Fetch only this tier's export (tier_1 or 1) and install it as that tier (default: the full package).", "tier"});
     p.addOption({"root", "Install root (default: <home>/installed).", "dir"});
     p.addOption({"allow-downgrade", "Install even if this version is older than or equal to the installed one."});
-    p.addOption({"download-only", "Download and verify the file's SHA-256, but do not install it."});
+    p.addOption({"download-only", "Download the full package (or --tier's export) and verify its SHA-256, but do not "
+                                  "install it."});
+    p.addOption({"full", "Fetch the full package even when a peer offers a delta onto the installed version."});
     if (!ctx.parse(p, 0, 0, {}))
         return Usage;
     if (p.values("from").isEmpty())
@@ -259,26 +309,57 @@ int packageSync(const QStringList& args)
         }
     }
 
+    ImportChoices choices;
+    choices.root = root;
+    choices.tier = tier;
+    choices.allowDowngrade = p.isSet("allow-downgrade");
     int worst = Ok;
     for (const PeerPackage* pkg : wanted) {
         const QString title = q(pkg->offer.id) + " " + q(pkg->offer.version);
-        const PeerPackageFile* file = tier ? pkg->tier(*tier) : pkg->full();
+        const atmo::InstalledPackage* current = installedOf(installed, pkg->offer.id);
+        if (current && current->version == pkg->offer.version && !p.isSet("allow-downgrade") &&
+            !p.isSet("download-only")) {
+            ctx.print(title + " is already installed");
+            continue;
+        }
+        const PeerPackageFile* file = pkg->file(tier);
+        const PeerPackageFile* delta = current && !p.isSet("full") && !p.isSet("download-only")
+                                           ? pkg->deltaOnto(current->version, manifestShaOf(*current), tier)
+                                           : nullptr;
+        if (delta) {
+            ctx.print(title + ": delta update from " + q(delta->file.deltaFrom) + ", " +
+                      q(atmo::humanBytes(delta->file.sizeBytes)) +
+                      (file ? " instead of " + q(atmo::humanBytes(file->file.sizeBytes)) : QString()));
+            int code = Ok;
+            const QString path = download(ctx, *pkg, *delta, directory, code);
+            if (path.isEmpty()) {
+                worst = std::max(worst, code);
+                continue; // paused or failed: the same command resumes it
+            }
+            code = runImport(ctx, path, choices);
+            if (code == Ok)
+                continue;
+            // It did not go onto this device's copy (a base file changed
+            // here, say); the installed version is untouched and the full
+            // package replaces it whole.
+            if (!file || code == NoSpace || code == Cancelled) {
+                worst = std::max(worst, code);
+                continue;
+            }
+            std::cerr << "atmosphere: note: " << s(title) << ": the delta did not apply; fetching the full package\n";
+        }
         if (!file) {
             QStringList offered;
             for (const auto& f : pkg->files)
                 offered.append(variantText(f));
+            for (const auto& d : pkg->deltas)
+                offered.append("a delta from " + q(d.file.deltaFrom) + (d.file.tier ? " for " + q(atmo::tierName(*d.file.tier)) : QString()));
             worst = std::max(worst, ctx.fail(title + ": " + (tier ? q(atmo::tierName(*tier)) : QStringLiteral("the full package")) +
                                              " is not offered (offered: " + offered.join(", ") + ")"));
             continue;
         }
         if (file->sources.empty()) {
             worst = std::max(worst, ctx.fail(title + ": the peers disagree on its bytes (" + file->conflicts.join(", ") + ")"));
-            continue;
-        }
-        const auto current = std::find_if(installed.begin(), installed.end(), [&](const auto& i) { return i.id == pkg->offer.id; });
-        if (current != installed.end() && current->version == pkg->offer.version && !p.isSet("allow-downgrade") &&
-            !p.isSet("download-only")) {
-            ctx.print(title + " is already installed");
             continue;
         }
         int code = Ok;
@@ -295,10 +376,6 @@ int packageSync(const QStringList& args)
                 ctx.print(path);
             continue;
         }
-        ImportChoices choices;
-        choices.root = root;
-        choices.tier = tier;
-        choices.allowDowngrade = p.isSet("allow-downgrade");
         worst = std::max(worst, runImport(ctx, path, choices));
     }
     return worst;
