@@ -29,6 +29,7 @@
 #include "core/mesh/model_library.h"
 #include "core/package/package_store.h"
 #include "core/package/package_writer.h"
+#include "core/package/trust_store.h"
 #include "mesh_processes.h"
 #include "test_main.h"
 #include "testutil.h"
@@ -307,6 +308,50 @@ private slots:
         QVERIFY(fs::exists(box_ / "d" / "device"));
         QCOMPARE(station.panel()->rows().size(), 2);
         QCOMPARE(station.panel()->rows().back()->state(), atmo::TransferState::Done);
+
+        // The peer adds 1.4 as a delta from that 1.3 only: it is a row of
+        // its own under 1.4, and "Download and install" puts 1.4 onto the
+        // installed 1.3.
+        fs::copy(box_ / "mission", box_ / "mission-1.4", fs::copy_options::recursive);
+        writeFile(box_ / "mission-1.4/agents/inspector-1.0.yaml", "name: inspector\nmodel: tinyyolo-defects\n");
+        {
+            trustKey(peerHome, key, atmo::TrustRole::Mesh, "Plant mesh");
+            const atmo::TrustStore peerTrust(peerHome / "trust");
+            atmo::CreateOptions options;
+            options.missionDir = box_ / "mission-1.4";
+            options.version = "1.4";
+            options.outputDir = peerHome / "packages";
+            options.meshKey = key;
+            options.deltaFrom = peerHome / "packages/production-inspection-v1.3.atmo";
+            options.trust = &peerTrust;
+            auto created = atmo::createPackage(options, nullptr, atmo::CancelToken());
+            if (!created)
+                QFAIL(created.message().c_str());
+            QVERIFY(store.add({"production-inspection", "1.4", std::nullopt, created->file, created->archiveBytes, "", "1.3"}).ok());
+        }
+        station.window->showView(MainWindow::MeshViewIndex);
+        station.window->peerPackages().refresh();
+        QVERIFY(waitFor([&] { return packages->tree()->topLevelItemCount() == 2; }, 20000));
+        QTreeWidgetItem* v14 = packages->tree()->topLevelItem(0); // newest first
+        QCOMPARE(v14->text(PeerPackagesView::VersionColumn), QString("1.4"));
+        QCOMPARE(v14->text(PeerPackagesView::SizeColumn), QString()); // no full package offered
+        QCOMPARE(v14->childCount(), 1);
+        QTreeWidgetItem* deltaRow = v14->child(0);
+        QCOMPARE(deltaRow->text(PeerPackagesView::PackageColumn), QString("Delta update from 1.3"));
+        QVERIFY(deltaRow->toolTip(PeerPackagesView::PackageColumn).contains("-v1.4-from-v1.3.atmo"));
+        packages->tree()->setCurrentItem(v14);
+        QVERIFY(!packages->downloadButton()->isEnabled());
+        QVERIFY2(packages->reasonLabel()->text().contains("No peer offers the full package"),
+                 qPrintable(packages->reasonLabel()->text()));
+        packages->tree()->setCurrentItem(deltaRow);
+        QVERIFY(packages->installButton()->isEnabled());
+        QTest::mouseClick(packages->installButton(), Qt::LeftButton);
+        QVERIFY(waitFor([&] { return installed.count() > 1; }, 60000));
+        QVERIFY2(installed.at(1).at(0).toBool(), qPrintable(import->installStatus()->text()));
+        QVERIFY(import->packageFile().endsWith("production-inspection-v1.4-from-v1.3.atmo"));
+        QVERIFY2(import->installStatus()->text().contains("Installed version 1.4"),
+                 qPrintable(import->installStatus()->text()));
+        QCOMPARE(station.panel()->rows().back()->title(), QString("Production inspection 1.4 (delta from 1.3)"));
     }
 
     void speedLimitsInSettings()

@@ -2910,10 +2910,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <translation>Wählen Sie ein Paket oder eine seiner Stufen.</translation>
     </message>
     <message>
-        <source>No peer offers the full package; choose one of its tiers.</source>
-        <translation>Kein Peer bietet das vollständige Paket an; wählen Sie eine seiner Stufen.</translation>
-    </message>
-    <message>
         <source>Already downloaded: %1</source>
         <translation>Schon heruntergeladen: %1</translation>
     </message>
@@ -2932,6 +2928,26 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>%1 only</source>
         <translation>Nur %1</translation>
+    </message>
+    <message>
+        <source>Delta update from %1</source>
+        <translation>Delta-Update von %1</translation>
+    </message>
+    <message>
+        <source>Delta update from %1, %2 only</source>
+        <translation>Delta-Update von %1, nur %2</translation>
+    </message>
+    <message>
+        <source>Only what changed since %1. It installs onto %1 exactly as it was signed; Import &amp; Verify checks that base first.</source>
+        <translation>Nur was sich seit %1 geändert hat. Es lässt sich nur auf %1 genau so installieren, wie es signiert wurde; „Import &amp; Prüfung“ prüft diese Basis zuerst.</translation>
+    </message>
+    <message>
+        <source>No peer offers the full package; choose one of the rows below it.</source>
+        <translation>Kein Peer bietet das vollständige Paket an; wählen Sie eine der Zeilen darunter.</translation>
+    </message>
+    <message>
+        <source>(delta from %1)</source>
+        <translation>(Delta von %1)</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <memory>
+
 #include "app/Format.h"
 #include "app/QtStrings.h"
 #include "app/mesh/DownloadManager.h"
@@ -21,10 +23,32 @@ namespace {
 constexpr int kIdRole = Qt::UserRole + 1;
 constexpr int kVersionRole = Qt::UserRole + 2;
 constexpr int kTierRole = Qt::UserRole + 3; // -1: the full package
+constexpr int kFromRole = Qt::UserRole + 4; // a delta's base version; empty for the others
 constexpr int kFull = -1;
 
+const PeerPackageFile* fileOf(const PeerPackage& p, int tier, const QString& from)
+{
+    const std::optional<int> t = tier == kFull ? std::nullopt : std::optional<int>(tier);
+    if (from.isEmpty())
+        return p.file(t);
+    atmo::PackageFileOffer named;
+    named.tier = t;
+    named.deltaFrom = s(from);
+    return p.delta(named);
+}
 
-const PeerPackageFile* fileOf(const PeerPackage& p, int tier) { return tier == kFull ? p.full() : p.tier(tier); }
+const PeerPackageFile* fileOf(const PeerPackage& p, const QTreeWidgetItem* item)
+{
+    return fileOf(p, item->data(0, kTierRole).toInt(), item->data(0, kFromRole).toString());
+}
+
+bool sameRow(const QTreeWidgetItem* a, const QTreeWidgetItem* b)
+{
+    for (int role : {kIdRole, kVersionRole, kTierRole, kFromRole})
+        if (a->data(0, role) != b->data(0, role))
+            return false;
+    return true;
+}
 } // namespace
 
 PeerPackagesView::PeerPackagesView(PeerPackages& packages, DownloadManager& downloads, QString downloadsDir,
@@ -118,7 +142,7 @@ PeerPackagesView::Choice PeerPackagesView::chosen() const
     const PeerPackage* p = packages_.find(item->data(0, kIdRole).toString(), item->data(0, kVersionRole).toString());
     if (!p)
         return {};
-    return {p, fileOf(*p, item->data(0, kTierRole).toInt())};
+    return {p, fileOf(*p, item)};
 }
 
 bool PeerPackagesView::select(const QString& id, const QString& version, std::optional<int> tier)
@@ -132,7 +156,7 @@ bool PeerPackagesView::select(const QString& id, const QString& version, std::op
             return true;
         }
         for (int c = 0; c < top->childCount(); ++c)
-            if (top->child(c)->data(0, kTierRole).toInt() == *tier) {
+            if (top->child(c)->data(0, kTierRole).toInt() == *tier && top->child(c)->data(0, kFromRole).toString().isEmpty()) {
                 tree_->setCurrentItem(top->child(c));
                 return true;
             }
@@ -147,6 +171,7 @@ void PeerPackagesView::fill(QTreeWidgetItem* item, const PeerPackage& p, const P
     item->setData(0, kIdRole, q(p.offer.id));
     item->setData(0, kVersionRole, q(p.offer.version));
     item->setData(0, kTierRole, tier);
+    item->setData(0, kFromRole, file && !packageRow ? q(file->file.deltaFrom) : QString());
     if (packageRow) {
         item->setText(PackageColumn, p.title());
         item->setIcon(PackageColumn, Icons::get(QStringLiteral("package")));
@@ -154,6 +179,16 @@ void PeerPackagesView::fill(QTreeWidgetItem* item, const PeerPackage& p, const P
                                             .arg(q(p.offer.id), q(p.offer.version), Format::timestamp(p.offer.created)));
         item->setText(VersionColumn, q(p.offer.version));
         item->setText(TiersColumn, Format::tiers(p.offer.tiers));
+    } else if (file->file.isDelta()) {
+        const QString from = q(file->file.deltaFrom);
+        item->setText(PackageColumn, tier == kFull ? tr("Delta update from %1").arg(from)
+                                                   : tr("Delta update from %1, %2 only").arg(from, Format::tier(tier)));
+        item->setToolTip(PackageColumn, q(file->file.fileName) + '\n' +
+                                            tr("Only what changed since %1. It installs onto %1 exactly as it was "
+                                               "signed; Import & Verify checks that base first.")
+                                                .arg(from));
+        item->setIcon(PackageColumn, Icons::get(QStringLiteral("refresh")));
+        item->setText(TiersColumn, tier == kFull ? Format::tiers(p.offer.tiers) : Format::tier(tier));
     } else {
         item->setText(PackageColumn, tier == kFull ? tr("Full package") : tr("%1 only").arg(Format::tier(tier)));
         item->setToolTip(PackageColumn, q(file->file.fileName));
@@ -183,13 +218,10 @@ void PeerPackagesView::fill(QTreeWidgetItem* item, const PeerPackage& p, const P
 void PeerPackagesView::rebuild()
 {
     // Keep the chosen row and the collapsed ones across refreshes.
-    QString curId, curVersion;
-    int curTier = kFull;
+    std::unique_ptr<QTreeWidgetItem> current;
     bool curChild = false;
     if (const QTreeWidgetItem* cur = tree_->currentItem()) {
-        curId = cur->data(0, kIdRole).toString();
-        curVersion = cur->data(0, kVersionRole).toString();
-        curTier = cur->data(0, kTierRole).toInt();
+        current.reset(cur->clone());
         curChild = cur->parent() != nullptr;
     }
     QSet<QString> collapsed;
@@ -204,17 +236,17 @@ void PeerPackagesView::rebuild()
     for (const PeerPackage& p : packages_.packages()) {
         auto* top = new QTreeWidgetItem(tree_);
         fill(top, p, p.full());
-        for (const PeerPackageFile& f : p.files) {
-            auto* child = new QTreeWidgetItem(top);
-            fill(child, p, &f);
-            if (curChild && child->data(0, kIdRole).toString() == curId &&
-                child->data(0, kVersionRole).toString() == curVersion && child->data(0, kTierRole).toInt() == curTier)
-                restore = child;
-        }
+        for (const auto* list : {&p.files, &p.deltas})
+            for (const PeerPackageFile& f : *list) {
+                auto* child = new QTreeWidgetItem(top);
+                fill(child, p, &f);
+                if (curChild && sameRow(child, current.get()))
+                    restore = child;
+            }
         const QString key = q(p.offer.id) + '\n' + q(p.offer.version);
         top->setExpanded(!collapsed.contains(key));
-        if (!curChild && top->data(0, kIdRole).toString() == curId &&
-            top->data(0, kVersionRole).toString() == curVersion)
+        if (current && !curChild && top->data(0, kIdRole) == current->data(0, kIdRole) &&
+            top->data(0, kVersionRole) == current->data(0, kVersionRole))
             restore = top;
     }
     if (!restore && tree_->topLevelItemCount() > 0)
@@ -244,7 +276,7 @@ void PeerPackagesView::updateStatus()
     auto status = [this](QTreeWidgetItem* item) {
         const PeerPackage* p =
             packages_.find(item->data(0, kIdRole).toString(), item->data(0, kVersionRole).toString());
-        const PeerPackageFile* f = p ? fileOf(*p, item->data(0, kTierRole).toInt()) : nullptr;
+        const PeerPackageFile* f = p ? fileOf(*p, item) : nullptr;
         QString text, tip;
         QColor colour;
         if (f) {
@@ -290,7 +322,7 @@ QString PeerPackagesView::downloadBlockedReason() const
     if (!c.package)
         return tr("Choose a package or one of its tiers.");
     if (!c.file)
-        return tr("No peer offers the full package; choose one of its tiers.");
+        return tr("No peer offers the full package; choose one of the rows below it.");
     if (QFileInfo::exists(pathOf(*c.package, *c.file)))
         return tr("Already downloaded: %1").arg(QDir::toNativeSeparators(pathOf(*c.package, *c.file)));
     const QString key = keyOf(*c.package, *c.file);
@@ -337,9 +369,11 @@ void PeerPackagesView::download(bool install)
     }
     if (!downloadBlockedReason().isEmpty())
         return;
-    const QString title = c.file->file.tier
-                              ? QStringLiteral("%1 (%2)").arg(c.package->title(), Format::tier(*c.file->file.tier))
-                              : c.package->title();
+    QString title = c.file->file.tier
+                        ? QStringLiteral("%1 (%2)").arg(c.package->title(), Format::tier(*c.file->file.tier))
+                        : c.package->title();
+    if (c.file->file.isDelta())
+        title += ' ' + tr("(delta from %1)").arg(q(c.file->file.deltaFrom));
     downloads_.addPackageFile(title, PeerPackages::specFor(*c.package, *c.file), c.file->sources, install);
     updateStatus();
 }

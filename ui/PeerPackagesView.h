@@ -1,7 +1,9 @@
 // The Mesh view's Packages tab: the signed packages other stations offer
 // (PeerPackages), one row per package and version with its variants below
-// (the full package, each tier), with size, the peers that offer the exact
-// bytes and what this station has of it (downloading, downloaded, failed).
+// (the full package, each tier, then each delta update from an earlier
+// version), with size, the peers that offer the exact bytes and what this
+// station has of it (downloading, downloaded, failed). A delta downloads like
+// the others; Import & Verify says whether its base is what is installed.
 // "Download" and "Download and install" act on the chosen row (a package row
 // means its full file); a variant already downloaded is opened instead of
 // fetched again. Nothing here trusts a listing: whatever arrives is verified
