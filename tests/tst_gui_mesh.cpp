@@ -4,8 +4,13 @@
 // search box and the filters narrow it through the core's filter, the
 // details panel says which peer would be used, and bad input is explained;
 // with downloads turned on, the Download button says why it cannot download.
+// A peer added by hand is remembered at once, listed again after a restart
+// with when it last answered, and Forget removes it for good.
 #include <QApplication>
 #include <QComboBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -21,6 +26,8 @@
 #include "app/mesh/DownloadManager.h"
 #include "app/mesh/PeerPackages.h"
 #include "app/mesh/MeshCatalogModel.h"
+#include "app/mesh/MeshNode.h"
+#include "app/mesh/PeerServer.h"
 #include "app/mesh/PeerDirectory.h"
 #include "app/mesh/PeerListModel.h"
 #include "test_main.h"
@@ -102,6 +109,79 @@ private slots:
 
         bridge.kill();
         bridge.waitForFinished();
+    }
+
+    void peersAddedByHandAreRemembered()
+    {
+        Sandbox box;
+        fs::create_directories(box / "models");
+        writeRandomFile(box / "models" / "yolo-defects.onnx", 40 * 1024, 1);
+        QProcess bridge;
+        bridge.start("/usr/bin/python3", {qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py",
+                                          "--dir", QString::fromStdString((box / "models").string())});
+        QVERIFY(waitFor([&] { return bridge.canReadLine() || (bridge.waitForReadyRead(100) && bridge.canReadLine()); },
+                        20000));
+        const QString endpoint = "http://127.0.0.1:" + QString::fromUtf8(bridge.readLine()).trimmed().mid(5);
+        const fs::path file = box / "peers.json";
+
+        // One run of the window's mesh parts: directory, node, view.
+        struct Run {
+            PeerDirectory directory;
+            PeerServer server;
+            MeshNode node{server, directory};
+            MeshView view{directory};
+            explicit Run(const fs::path& file)
+            {
+                node.setRememberedPeersFile(QString::fromStdString(file.string()));
+                view.setPeerMemory([this](const QString& e, QString* why) { return node.rememberByHand(e, why); },
+                                   [this](const QString& e, QString* why) { return node.forget(e, why); });
+                node.listRememberedPeers();
+                view.resize(1100, 700);
+                view.show();
+            }
+            QString cell(int column) const { return view.peerModel()->index(0, column).data().toString(); }
+        };
+        auto saved = [&] { return readFile(file); };
+        auto entries = [&] {
+            return QJsonDocument::fromJson(QByteArray::fromStdString(saved()))["peers"].toArray();
+        };
+        {
+            Run run(file);
+            QCOMPARE(run.view.peerModel()->rowCount(), 0);
+            QVERIFY(run.view.addPeer(endpoint.mid(7))); // "127.0.0.1:PORT", as typed
+            // Remembered at once, before it even answered.
+            QCOMPARE(entries().size(), 1);
+            QCOMPARE(entries()[0].toObject()["endpoint"].toString(), endpoint);
+            QVERIFY(entries()[0].toObject()["added_by_hand"].toBool());
+            QVERIFY(waitFor([&] { return run.cell(PeerListModel::StatusColumn).startsWith("Reachable"); }, 20000));
+            // Its answer is remembered too (batched, a few seconds later).
+            QVERIFY(waitFor([&] { return entries()[0].toObject()["last_reachable_ms"].toInteger() > 0; }, 15000));
+            QVERIFY(entries()[0].toObject()["added_by_hand"].toBool()); // still
+        }
+        bridge.kill();
+        bridge.waitForFinished();
+        {
+            // The next start: listed again as added by hand, down now, and
+            // when it last answered is shown, not "Never".
+            Run run(file);
+            QCOMPARE(run.view.peerModel()->rowCount(), 1);
+            QCOMPARE(run.cell(PeerListModel::AddressColumn), endpoint);
+            QCOMPARE(run.cell(PeerListModel::FoundByColumn), QString("Added by hand"));
+            QVERIFY(waitFor([&] { return run.cell(PeerListModel::StatusColumn).startsWith("Unreachable"); }, 20000));
+            QVERIFY2(run.cell(PeerListModel::LastSeenColumn) != "Never", qPrintable(run.cell(PeerListModel::LastSeenColumn)));
+
+            // Forget: enabled for that row, and it is gone from the list and the file.
+            run.view.peerTable()->setCurrentIndex(QModelIndex());
+            QVERIFY(!run.view.forgetButton()->isEnabled());
+            run.view.peerTable()->setCurrentIndex(run.view.peerTable()->model()->index(0, 0));
+            QVERIFY(run.view.forgetButton()->isEnabled());
+            QTest::mouseClick(run.view.forgetButton(), Qt::LeftButton);
+            QCOMPARE(run.view.peerModel()->rowCount(), 0);
+            QCOMPARE(entries().size(), 0);
+            QVERIFY(!run.view.peerError()->isVisible());
+        }
+        Run again(file);
+        QCOMPARE(again.view.peerModel()->rowCount(), 0);
     }
 
     void downloadButtonSaysWhyNot()

@@ -2372,6 +2372,26 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>Problem with this station on the mesh</source>
         <translation>Problem mit dieser Station im Mesh</translation>
     </message>
+    <message>
+        <source>F&amp;orget peer</source>
+        <translation>Peer &amp;vergessen</translation>
+    </message>
+    <message>
+        <source>Forget the chosen peer</source>
+        <translation>Den gewählten Peer vergessen</translation>
+    </message>
+    <message>
+        <source>Remove the chosen peer added by hand or remembered; it is not asked again</source>
+        <translation>Den gewählten, von Hand hinzugefügten oder gemerkten Peer entfernen; er wird nicht mehr gefragt</translation>
+    </message>
+    <message>
+        <source>%1 is added, but cannot be remembered for the next start: %2</source>
+        <translation>%1 ist hinzugefügt, kann aber nicht für den nächsten Start gemerkt werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is removed, but the list of remembered peers cannot be saved: %2</source>
+        <translation>%1 ist entfernt, aber die Liste der gemerkten Peers kann nicht gespeichert werden: %2</translation>
+    </message>
 </context>
 <context>
     <name>MissionAssembler</name>

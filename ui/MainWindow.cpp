@@ -29,6 +29,7 @@
 #include "ui/KeysView.h"
 #include "ui/SettingsDialog.h"
 #include "ui/UsbExportView.h"
+#include "app/mesh/MeshNode.h"
 #include "app/mesh/MeshPresence.h"
 #include "app/relay/RelayPresence.h"
 #include "app/mesh/PeerDirectory.h"
@@ -92,6 +93,8 @@ MainWindow::MainWindow(StationContext& context, QWidget* parent) : QMainWindow(p
     presence_ = new MeshPresence(context_.home(), this);
     relay_ = new RelayPresence(context_.home(), this);
     mesh_ = new MeshView(presence_->directory(), stack_);
+    mesh_->setPeerMemory([this](const QString& endpoint, QString* error) { return presence_->node().rememberByHand(endpoint, error); },
+                         [this](const QString& endpoint, QString* error) { return presence_->node().forget(endpoint, error); });
     const atmo::StationHome& home = context_.home();
     downloads_ = new DownloadManager(home, &presence_->directory(), this);
     downloads_->setCaps(context_.settings().downloadCaps());
@@ -422,7 +425,9 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     context_.settings().setWindowGeometry(saveGeometry());
     context_.settings().setWindowState(saveState());
-    context_.settings().setMeshPeers(presence_->peersAddedByHand());
+    // Peers added by hand are in peers.json now; the settings' list, which
+    // startMesh moved there, is not written again.
+    context_.settings().setMeshPeers({});
     context_.settings().sync();
     context_.runner().cancelAll();
     QMainWindow::closeEvent(event);

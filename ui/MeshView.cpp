@@ -166,11 +166,16 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     add_ = new QPushButton(Icons::get(QStringLiteral("add")), tr("&Add peer"), peersBox);
     auto* refresh = new QPushButton(Icons::get(QStringLiteral("refresh")), tr("&Refresh"), peersBox);
     refresh->setAccessibleName(tr("Ask every peer again"));
+    forget_ = new QPushButton(Icons::get(QStringLiteral("remove")), tr("F&orget peer"), peersBox);
+    forget_->setAccessibleName(tr("Forget the chosen peer"));
+    forget_->setToolTip(tr("Remove the chosen peer added by hand or remembered; it is not asked again"));
+    forget_->setEnabled(false);
     addRow->addWidget(new QLabel(tr("Add a peer by address:"), peersBox));
     addRow->addWidget(address_, 1);
     addRow->addWidget(add_);
     addRow->addSpacing(12);
     addRow->addWidget(refresh);
+    addRow->addWidget(forget_);
     peersLayout->addLayout(addRow);
     addError_ = new QLabel(peersBox);
     addError_->setStyleSheet(StatusColors::errorStyle());
@@ -280,9 +285,9 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     connect(catalogTable_, &QAbstractItemView::activated, this, [this] { downloadSelected(); });
     auto add = [this] {
         QString error;
+        addError_->hide();
         if (addPeer(address_->text(), &error)) {
             address_->clear();
-            addError_->hide();
         } else {
             addError_->setText(error);
             addError_->show();
@@ -291,6 +296,17 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     connect(add_, &QPushButton::clicked, this, add);
     connect(address_, &QLineEdit::returnPressed, this, add);
     connect(refresh, &QPushButton::clicked, &directory_, &PeerDirectory::refreshAll);
+    connect(forget_, &QPushButton::clicked, this, &MeshView::forgetSelectedPeer);
+    auto updateForget = [this] {
+        const int row = peerTable_->currentIndex().row();
+        const bool forgettable = row >= 0 && row < directory_.peerCount() &&
+                                 (directory_.peer(row).origin == atmo::PeerOrigin::Manual ||
+                                  directory_.peer(row).origin == atmo::PeerOrigin::Remembered);
+        forget_->setEnabled(forgettable);
+    };
+    connect(peerTable_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, updateForget);
+    connect(&directory_, &PeerDirectory::peerChanged, this, updateForget);
+    connect(&directory_, &PeerDirectory::peerRemoved, this, updateForget);
 
     updateChoices();
     refreshCatalog();
@@ -343,7 +359,43 @@ bool MeshView::addPeer(const QString& address, QString* error)
         url = QStringLiteral("http://") + url; // "10.0.0.5:14345" is what people type
     if (!url.isEmpty() && url.count(':') == 1)
         url += QStringLiteral(":14345");
-    return directory_.addPeer(url, atmo::PeerOrigin::Manual, {}, {}, error);
+    if (!directory_.addPeer(url, atmo::PeerOrigin::Manual, {}, {}, error))
+        return false;
+    QString why;
+    if (remember_ && !remember_(url, &why)) {
+        // Added all the same; only the memory failed, and the user should know.
+        addError_->setText(tr("%1 is added, but cannot be remembered for the next start: %2").arg(url, why));
+        addError_->show();
+    }
+    return true;
+}
+
+void MeshView::setPeerMemory(PeerMemory remember, PeerMemory forget)
+{
+    remember_ = std::move(remember);
+    forgetPeer_ = std::move(forget);
+}
+
+void MeshView::forgetSelectedPeer()
+{
+    const int row = peerTable_->currentIndex().row();
+    if (row < 0 || row >= directory_.peerCount())
+        return;
+    const PeerState& p = directory_.peer(row);
+    if (p.origin != atmo::PeerOrigin::Manual && p.origin != atmo::PeerOrigin::Remembered)
+        return;
+    const QString endpoint = p.endpoint;
+    QString why;
+    if (forgetPeer_) {
+        if (!forgetPeer_(endpoint, &why)) {
+            addError_->setText(tr("%1 is removed, but the list of remembered peers cannot be saved: %2").arg(endpoint, why));
+            addError_->show();
+            return;
+        }
+    } else {
+        directory_.removePeer(endpoint);
+    }
+    addError_->hide();
 }
 
 void MeshView::refreshCatalog()

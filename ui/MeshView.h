@@ -61,6 +61,16 @@ public:
 
     bool addPeer(const QString& address, QString* error = nullptr);
     void selectModel(const QString& modelId);
+    // Where peers added by hand are remembered, and forgotten (MeshNode's
+    // rememberByHand and forget); each returns false with why. Without
+    // them, peers added by hand last as long as the window.
+    using PeerMemory = std::function<bool(const QString& endpoint, QString* error)>;
+    void setPeerMemory(PeerMemory remember, PeerMemory forget);
+    // Forgets the chosen peer (what Forget does); only a peer added by hand
+    // or remembered can be forgotten.
+    void forgetSelectedPeer();
+    QPushButton* forgetButton() const { return forget_; }
+    QLabel* peerError() const { return addError_; }
 
     // Turns on downloading (see above); downloadsDir is where package files go.
     void setDownloads(DownloadManager* downloads, PeerPackages* packages, const QString& downloadsDir);
@@ -121,7 +131,9 @@ private:
     QTableView* peerTable_ = nullptr;
     QLineEdit* address_ = nullptr;
     QPushButton* add_ = nullptr;
+    QPushButton* forget_ = nullptr;
     QLabel* addError_ = nullptr;
+    PeerMemory remember_, forgetPeer_;
     QLabel* counts_ = nullptr;
     QLineEdit* search_ = nullptr;
     QComboBox* type_ = nullptr;

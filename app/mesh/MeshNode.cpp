@@ -58,6 +58,55 @@ void MeshNode::rememberPeers()
         qWarning("cannot remember peers: %s", st.message().c_str());
 }
 
+void MeshNode::listRememberedPeers()
+{
+    if (rememberedFile_.isEmpty())
+        return;
+    atmo::RememberedPeers store(rememberedFile_.toStdString());
+    store.load();
+    if (!store.warning().empty())
+        qWarning("%s", store.warning().c_str());
+    for (const atmo::RememberedPeer& r : store.peers()) {
+        const QString endpoint = QString::fromStdString(r.endpoint);
+        if (!directory_.addPeer(endpoint, r.addedByHand ? atmo::PeerOrigin::Manual : atmo::PeerOrigin::Remembered,
+                                QString::fromStdString(r.nodeName), QString::fromStdString(r.nodeId)))
+            continue;
+        if (r.lastReachableMs > 0)
+            directory_.setLastSeen(endpoint, QDateTime::fromMSecsSinceEpoch(r.lastReachableMs, Qt::UTC));
+    }
+}
+
+bool MeshNode::rememberByHand(const QString& endpoint, QString* error)
+{
+    if (rememberedFile_.isEmpty())
+        return true;
+    atmo::RememberedPeers store(rememberedFile_.toStdString());
+    store.load();
+    atmo::Status st = store.add(endpoint.toStdString());
+    if (st)
+        st = store.save();
+    if (!st && error)
+        *error = QString::fromStdString(st.message());
+    return st.ok();
+}
+
+bool MeshNode::forget(const QString& endpoint, QString* error)
+{
+    // Out of the directory first, so the next batch of rememberPeers()
+    // does not write it back.
+    directory_.removePeer(endpoint);
+    if (rememberedFile_.isEmpty())
+        return true;
+    atmo::RememberedPeers store(rememberedFile_.toStdString());
+    store.load();
+    if (!store.remove(endpoint.toStdString()))
+        return true;
+    const atmo::Status st = store.save();
+    if (!st && error)
+        *error = QString::fromStdString(st.message());
+    return st.ok();
+}
+
 bool MeshNode::start(const Identity& identity, bool useMdns)
 {
     identity_ = identity;

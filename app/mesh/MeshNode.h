@@ -38,6 +38,15 @@ public:
     // Peers that answer are remembered in this file (core/mesh/remembered_peers.h),
     // saved a few seconds after a change; "" (the default): not remembered.
     void setRememberedPeersFile(const QString& file) { rememberedFile_ = file; }
+    // The remembered peers into the directory: those added by hand as added
+    // by hand, the others as remembered, each with when it last answered.
+    void listRememberedPeers();
+    // A peer added by hand, remembered at once (a crash does not lose it).
+    // False, with why, when it cannot be saved.
+    bool rememberByHand(const QString& endpoint, QString* error = nullptr);
+    // Forgets a peer added by hand or remembered: out of the file and out
+    // of the directory. A peer mDNS shows now is listed again by mDNS.
+    bool forget(const QString& endpoint, QString* error = nullptr);
 
     bool mdnsActive() const { return mdns_.running(); }
     QString mdnsError() const { return mdnsError_; }

@@ -75,6 +75,11 @@ void MeshPresence::start(const Options& options)
     nodeIdentity.meshId = identity.meshId;
     node_->setRememberedPeersFile(QString::fromStdString(home.rememberedPeersFile().string()));
     node_->start(nodeIdentity, options.mdns);
+    // Peers added by hand live in peers.json (remembered at once, with
+    // when each last answered); the settings' older list moves there.
+    for (const QString& peer : options.peers)
+        node_->rememberByHand(peer);
+    node_->listRememberedPeers();
     for (const QString& peer : options.peers)
         directory_->addPeer(peer, atmo::PeerOrigin::Manual);
     started_ = true;

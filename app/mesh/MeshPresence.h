@@ -44,8 +44,8 @@ public:
 
     void start(const Options& options);
     void rescanLibrary();
-    // Adds a peer by hand and remembers it in the settings' list (the caller
-    // saves the list: peersAddedByHand()).
+    // The peers added by hand in the directory now (they are remembered in
+    // peers.json as they are added: MeshNode::rememberByHand).
     QStringList peersAddedByHand() const;
 
     PeerDirectory& directory() { return *directory_; }

@@ -123,6 +123,15 @@ void PeerDirectory::removePeer(const QString& endpoint)
     }
 }
 
+void PeerDirectory::setLastSeen(const QString& endpoint, const QDateTime& when)
+{
+    PeerState* p = find(normalizedEndpoint(endpoint));
+    if (!p || p->fetched || (p->lastSeen.isValid() && p->lastSeen >= when))
+        return;
+    p->lastSeen = when;
+    changed(p->endpoint);
+}
+
 void PeerDirectory::markLost(const QString& endpoint)
 {
     PeerState* p = find(normalizedEndpoint(endpoint));

@@ -72,6 +72,9 @@ public:
     bool addPeer(const QString& endpoint, atmo::PeerOrigin origin, const QString& nameHint = {},
                  const QString& nodeIdHint = {}, QString* error = nullptr);
     void removePeer(const QString& endpoint);
+    // When a peer last answered, from before this run (remembered peers);
+    // kept only while the peer has not answered in this run.
+    void setLastSeen(const QString& endpoint, const QDateTime& when);
     // An mDNS peer said goodbye: it and its catalog go; a peer that was also
     // added by hand stays, marked as gone, and keeps being retried; a
     // remembered one stays as remembered.
