@@ -272,6 +272,68 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(contents->isComplete(), 10000);
     }
 
+    // The shipped demo mission builds as it is; a declared model whose file
+    // is missing is fixed on the contents page: add its file, or drop the
+    // entry, and nothing else in mission.yaml changes.
+    void missingModelsAreFixedInPlace()
+    {
+        const fs::path demo = fs::path(qEnvironmentVariable("ATMO_SOURCE_DIR").toStdString()) / "resources/demo/mission";
+        const fs::path mission = box_ / "demo-copy";
+        fs::copy(demo, mission, fs::copy_options::recursive);
+        {
+            const auto scanned = atmo::scanMission(mission);
+            QVERIFY(scanned.ok());
+            QVERIFY2(scanned->problems.empty(), "the shipped demo mission has problems");
+        }
+        fs::remove(mission / "models/tinyyolo-defects-1.3.onnx");
+        fs::remove(mission / "models/llama-edge-2.0.gguf");
+        writeRandomFile(box_ / "elsewhere.onnx", 5000, 3);
+
+        PackageWizard wizard(*context_);
+        wizard.show();
+        wizard.missionPage()->dirEdit()->setText(q(mission));
+        QTRY_VERIFY_WITH_TIMEOUT(wizard.missionPage()->isComplete(), 10000);
+        wizard.next();
+        ContentsPage* contents = wizard.contentsPage();
+        QTRY_VERIFY_WITH_TIMEOUT(!contents->isScanning(), 10000);
+        QVERIFY(!contents->isComplete());
+        QVERIFY2(contents->problemLabel()->text().contains("add its file or remove it"),
+                 qPrintable(contents->problemLabel()->text()));
+        QAbstractItemModel* table = contents->table()->model();
+        auto rowOf = [&](const QString& text) {
+            for (int r = 0; r < wizard.contents()->problemCount(); ++r)
+                if (table->index(r, MissionContentsModel::DetailColumn).data().toString().contains(text))
+                    return r;
+            return -1;
+        };
+        // No fix for a file row.
+        contents->table()->setCurrentIndex(table->index(wizard.contents()->problemCount(), 0));
+        QVERIFY(!contents->addFileButton()->isVisible() && !contents->dropEntryButton()->isVisible());
+
+        // The small model: its file, copied in under the declared name.
+        contents->table()->setCurrentIndex(table->index(rowOf("tinyyolo-defects-1.3.onnx"), 0));
+        QVERIFY(contents->addFileButton()->isVisible() && contents->dropEntryButton()->isVisible());
+        QVERIFY(!contents->addMissingModel(q(box_ / "no-such-file")));
+        QVERIFY2(contents->problemLabel()->text().contains("not a file"), qPrintable(contents->problemLabel()->text()));
+        contents->table()->setCurrentIndex(table->index(rowOf("tinyyolo-defects-1.3.onnx"), 0));
+        QVERIFY(contents->addMissingModel(q(box_ / "elsewhere.onnx")));
+        QTRY_VERIFY_WITH_TIMEOUT(wizard.contents()->problemCount() == 1 && !contents->isScanning(), 10000);
+        QCOMPARE(readFile(mission / "models/tinyyolo-defects-1.3.onnx"), readFile(box_ / "elsewhere.onnx"));
+        QVERIFY(!fs::exists(mission / "models/tinyyolo-defects-1.3.onnx.part"));
+
+        // The large one: dropped from the mission; the rest of the YAML stays.
+        const std::string before = readFile(mission / "config/mission.yaml");
+        contents->table()->setCurrentIndex(table->index(rowOf("llama-edge-2.0.gguf"), 0));
+        QVERIFY(contents->dropMissingModel());
+        QTRY_VERIFY_WITH_TIMEOUT(contents->isComplete(), 10000);
+        const std::string after = readFile(mission / "config/mission.yaml");
+        QVERIFY(before.find("llama-edge-2.0.gguf") != std::string::npos);
+        QVERIFY(after.find("llama-edge-2.0.gguf") == std::string::npos);
+        QVERIFY(after.find("tinyyolo-defects-1.3.onnx") != std::string::npos);
+        QVERIFY(after.find("Production line inspection") != std::string::npos);
+        QVERIFY(!contents->addFileButton()->isVisible());
+    }
+
     void missingMissionYamlIsShownOnTheFirstPage()
     {
         fs::create_directories(box_ / "empty/models");

@@ -301,6 +301,25 @@ private slots:
         const auto* p = findProblem(*m, "config/mission.yaml");
         QVERIFY2(p, problemList(*m).c_str());
         QVERIFY2(p->message.find("llama-edge-2.0.gguf") != std::string::npos, p->message.c_str());
+        QCOMPARE(p->missingModel, std::string("llama-edge-2.0.gguf"));
+
+        // Dropping the entry: the problem goes, the other model stays.
+        QVERIFY(removeDeclaredModel(dir, "llama-edge-2.0.gguf").ok());
+        auto again = scanMission(dir);
+        QVERIFY(again.ok());
+        QVERIFY2(again->problems.empty(), problemList(*again).c_str());
+        QVERIFY(again->modelTiers.count("tinyyolo-defects-1.3.onnx"));
+        // Not declared (any more), or no mission.yaml: one line naming the file.
+        auto twice = removeDeclaredModel(dir, "llama-edge-2.0.gguf");
+        QVERIFY(!twice.ok());
+        QVERIFY2(twice.message().find("mission.yaml: declares no model llama-edge-2.0.gguf") != std::string::npos,
+                 twice.message().c_str());
+        auto none = removeDeclaredModel(sb / "nowhere", "x.onnx");
+        QVERIFY(!none.ok());
+        QVERIFY2(none.message().find("nowhere/config/mission.yaml") != std::string::npos, none.message().c_str());
+        // Other problems carry no model to fix.
+        for (const auto& other : again->problems)
+            QVERIFY(other.missingModel.empty());
     }
 
     void modelTierOutsideMissionTiers()

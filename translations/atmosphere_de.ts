@@ -242,6 +242,41 @@
             <numerusform>%n Dateien</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&amp;Add the model file…</source>
+        <translation>Modell&amp;datei hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Choose the model&apos;s file; it is copied into the mission&apos;s models folder under the name the mission gives it</source>
+        <translation>Die Datei des Modells wählen; sie wird unter dem Namen, den die Mission ihr gibt, in den Modellordner der Mission kopiert</translation>
+    </message>
+    <message>
+        <source>Remove from &amp;mission</source>
+        <translation>Aus der &amp;Mission entfernen</translation>
+    </message>
+    <message>
+        <source>Remove this model from config/mission.yaml; the package is built without it</source>
+        <translation>Dieses Modell aus config/mission.yaml entfernen; das Paket wird ohne es erstellt</translation>
+    </message>
+    <message>
+        <source>The file of model %1</source>
+        <translation>Die Datei des Modells %1</translation>
+    </message>
+    <message>
+        <source>%1: not a file</source>
+        <translation>%1: keine Datei</translation>
+    </message>
+    <message>
+        <source>Copying %1 (%2)…</source>
+        <translation>%1 wird kopiert (%2)…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) must be fixed before the package can be built. Choose a missing model&apos;s row to add its file or remove it from the mission; fix the others in the mission folder, then rescan.</source>
+        <translation>
+            <numerusform>%n Problem muss behoben werden, bevor das Paket erstellt werden kann. Wählen Sie die Zeile eines fehlenden Modells, um seine Datei hinzuzufügen oder es aus der Mission zu entfernen; beheben Sie die anderen im Missionsordner und lesen Sie dann neu ein.</numerusform>
+            <numerusform>%n Probleme müssen behoben werden, bevor das Paket erstellt werden kann. Wählen Sie die Zeile eines fehlenden Modells, um seine Datei hinzuzufügen oder es aus der Mission zu entfernen; beheben Sie die anderen im Missionsordner und lesen Sie dann neu ein.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>CreateJob</name>

@@ -14,6 +14,13 @@
 <context>
     <name>ContentsPage</name>
     <message numerus="yes">
+        <source>%n problem(s) must be fixed before the package can be built. Choose a missing model&apos;s row to add its file or remove it from the mission; fix the others in the mission folder, then rescan.</source>
+        <translation>
+            <numerusform>%n problem must be fixed before the package can be built. Choose a missing model&apos;s row to add its file or remove it from the mission; fix the others in the mission folder, then rescan.</numerusform>
+            <numerusform>%n problems must be fixed before the package can be built. Choose a missing model&apos;s row to add its file or remove it from the mission; fix the others in the mission folder, then rescan.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n problem(s) must be fixed in the mission folder before the package can be built. Fix them, then rescan.</source>
         <translation>
             <numerusform>%n problem must be fixed in the mission folder before the package can be built. Fix it, then rescan.</numerusform>
@@ -219,6 +226,16 @@
         <translation>
             <numerusform>Could not ask %n peer: %1</numerusform>
             <numerusform>Could not ask %n peers: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>QrCode</name>
+    <message numerus="yes">
+        <source>The text is too long for a QR code (%n bytes).</source>
+        <translation>
+            <numerusform>The text is too long for a QR code (%n byte).</numerusform>
+            <numerusform>The text is too long for a QR code (%n bytes).</numerusform>
         </translation>
     </message>
 </context>

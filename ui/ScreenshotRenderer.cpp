@@ -99,6 +99,24 @@ bool ScreenshotRenderer::renderWizard()
         return fail(tr("The contents page did not finish reading"));
     if (!shoot(wizard, QStringLiteral("03-wizard-contents")))
         return false;
+    {
+        // A declared model without its file: its row offers the fixes.
+        ContentsPage* contents = wizard->contentsPage();
+        const QString model = demo_.missionDir + QStringLiteral("/models/llama-edge-2.0.gguf");
+        const QString aside = demo_.root + QStringLiteral("/llama-edge-2.0.gguf.aside");
+        if (!QFile::rename(model, aside))
+            return fail(tr("Cannot move %1 aside").arg(model));
+        contents->rescan();
+        bool ok = waitFor([&] { return !contents->isScanning() && wizard->contents()->problemCount() == 1; }, 10000);
+        if (ok) {
+            contents->table()->setCurrentIndex(contents->table()->model()->index(0, 0));
+            ok = shoot(wizard, QStringLiteral("03-wizard-contents-missing-model"));
+        }
+        QFile::rename(aside, model);
+        contents->rescan();
+        if (!ok || !waitFor([&] { return contents->isComplete(); }, 10000))
+            return fail(tr("The contents page did not show the missing model"));
+    }
     wizard->next();
     if (QCheckBox* tier1 = wizard->tiersPage()->tierBox(1))
         tier1->setChecked(true);

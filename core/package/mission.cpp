@@ -331,7 +331,8 @@ void nameStationFiles(Mission& m, std::vector<MissionFile> files)
             return f.entry.kind == ContentKind::Model && f.source.filename() == file;
         });
         if (!found)
-            m.problems.push_back({"config/mission.yaml", "models." + file + " names a model that is not in models/"});
+            m.problems.push_back(
+                {"config/mission.yaml", "models." + file + " names a model that is not in models/", file});
     }
     if (m.tiers.empty())
         m.tiers.assign(modelTierUnion.begin(), modelTierUnion.end());
@@ -406,6 +407,26 @@ Result<Mission> scanMission(const fs::path& dirIn)
         else
             nameStationFiles(m, std::move(files));
         return m;
+    });
+}
+
+Status removeDeclaredModel(const fs::path& missionDir, const std::string& modelFile)
+{
+    return guarded([&]() -> Status {
+        const fs::path file = missionDir / "config" / "mission.yaml";
+        YAML::Node doc;
+        try {
+            doc = YAML::LoadFile(file.string());
+        } catch (const YAML::Exception& e) {
+            return fail(file.string() + ": cannot read it as YAML (" + e.msg + ")");
+        }
+        YAML::Node models = doc.IsMap() ? doc["models"] : YAML::Node();
+        if (!models.IsMap() || !models[modelFile])
+            return fail(file.string() + ": declares no model " + modelFile);
+        models.remove(modelFile);
+        if (models.size() == 0)
+            doc.remove("models");
+        return writeFileAtomic(file, mission_detail::emitYaml(doc));
     });
 }
 

@@ -58,6 +58,10 @@ enum class MissionFormat {
 struct MissionProblem {
     std::string path;    // relative to the mission directory
     std::string message; // "file name has no version (expected <id>-<version>.<ext>)"
+    // A model config/mission.yaml declares (station form) whose file is not
+    // in models/: its file name. The wizard offers to add the file or to
+    // drop the entry (removeDeclaredModel). Empty for other problems.
+    std::string missingModel = {};
 };
 
 struct Mission {
@@ -86,6 +90,11 @@ std::optional<std::pair<std::string, std::string>> splitIdVersion(const std::str
 // `problems`; the CLI refuses to build while there are any, the wizard shows
 // them inline.
 Result<Mission> scanMission(const std::filesystem::path& dir);
+
+// Drops one model from the models of a station-form config/mission.yaml
+// (every other key and model stays), atomically. Fails naming the file when
+// it cannot be read or written, or does not declare that model.
+Status removeDeclaredModel(const std::filesystem::path& missionDir, const std::string& modelFile);
 
 // Writes the mission back into config/mission.yaml in the form it was read
 // in, keeping any other keys it has (yaml-cpp re-emits the document: comments
