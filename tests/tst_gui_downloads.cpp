@@ -352,6 +352,25 @@ private slots:
         QVERIFY2(import->installStatus()->text().contains("Installed version 1.4"),
                  qPrintable(import->installStatus()->text()));
         QCOMPARE(station.panel()->rows().back()->title(), QString("Production inspection 1.4 (delta from 1.3)"));
+
+        // Three finished downloads: the newest stays in view, the two before
+        // it fold into the history, which opens and closes.
+        DownloadsPanel* panel = station.panel();
+        station.window->showView(MainWindow::MeshViewIndex);
+        QCOMPARE(panel->rows().size(), 3);
+        QCOMPARE(panel->foldedCount(), 2);
+        QVERIFY(panel->rows()[0]->isHidden() && panel->rows()[1]->isHidden() && !panel->rows()[2]->isHidden());
+        QVERIFY(panel->historyButton()->isVisible());
+        QCOMPARE(panel->historyButton()->text(), QString("History (2)"));
+        QTest::mouseClick(panel->historyButton(), Qt::LeftButton);
+        QVERIFY(!panel->rows()[0]->isHidden() && !panel->rows()[1]->isHidden());
+        QCOMPARE(panel->historyButton()->text(), QString("Hide history"));
+        QTest::mouseClick(panel->historyButton(), Qt::LeftButton);
+        QVERIFY(panel->rows()[0]->isHidden());
+        // Clear finished empties the history too.
+        QTest::mouseClick(panel->clearButton(), Qt::LeftButton);
+        QCOMPARE(panel->rows().size(), 0);
+        QVERIFY(!panel->historyButton()->isVisible());
     }
 
     void speedLimitsInSettings()

@@ -794,6 +794,22 @@
         <source>Download notice</source>
         <translation>Hinweis zu Downloads</translation>
     </message>
+    <message>
+        <source>Download history</source>
+        <translation>Download-Verlauf</translation>
+    </message>
+    <message>
+        <source>Show or hide the earlier finished and cancelled downloads</source>
+        <translation>Die früher beendeten und abgebrochenen Downloads zeigen oder ausblenden</translation>
+    </message>
+    <message>
+        <source>Hide history</source>
+        <translation>Verlauf ausblenden</translation>
+    </message>
+    <message>
+        <source>History (%1)</source>
+        <translation>Verlauf (%1)</translation>
+    </message>
 </context>
 <context>
     <name>DriveListModel</name>
@@ -3366,6 +3382,14 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>The Packages tab did not list the demo peer&apos;s packages: %1</source>
         <translation>Der Reiter „Pakete“ hat die Pakete des Demo-Peers nicht aufgelistet: %1</translation>
+    </message>
+    <message>
+        <source>Cannot move %1 aside</source>
+        <translation>%1 kann nicht beiseitegelegt werden</translation>
+    </message>
+    <message>
+        <source>The contents page did not show the missing model</source>
+        <translation>Die Inhaltsseite hat das fehlende Modell nicht gezeigt</translation>
     </message>
 </context>
 <context>

@@ -27,6 +27,11 @@ DownloadsPanel::DownloadsPanel(DownloadManager& manager, QWidget* parent)
     clear_ = new QPushButton(Icons::get(QStringLiteral("remove")), tr("C&lear finished"), head_);
     clear_->setAccessibleName(tr("Clear finished downloads"));
     clear_->setToolTip(tr("Remove finished, failed and cancelled downloads from this list; files stay."));
+    history_ = new QPushButton(head_);
+    history_->setCheckable(true);
+    history_->setAccessibleName(tr("Download history"));
+    history_->setToolTip(tr("Show or hide the earlier finished and cancelled downloads"));
+    history_->hide();
     notice_ = new QLabel(head_);
     notice_->setAccessibleName(tr("Download notice"));
     notice_->setStyleSheet(StatusColors::warningStyle());
@@ -36,6 +41,7 @@ DownloadsPanel::DownloadsPanel(DownloadManager& manager, QWidget* parent)
     head->addSpacing(12);
     head->addWidget(notice_);
     head->addStretch(1);
+    head->addWidget(history_);
     head->addWidget(clear_);
     layout->addWidget(head_);
 
@@ -55,6 +61,7 @@ DownloadsPanel::DownloadsPanel(DownloadManager& manager, QWidget* parent)
     layout->addWidget(empty_);
 
     connect(clear_, &QPushButton::clicked, &manager_, &DownloadManager::clearFinished);
+    connect(history_, &QPushButton::toggled, this, &DownloadsPanel::updateSummary);
     // A click that raced with a state change (pause just as it finished):
     // say what happened instead of doing nothing silently.
     connect(&manager_, &DownloadManager::refused, this, [this](quint64, const QString& reason) {
@@ -87,8 +94,6 @@ void DownloadsPanel::insertRows(int first, int last)
         connect(row, &DownloadRow::openClicked, this, &DownloadsPanel::openRequested);
         row->refresh(model_->index(r, 0));
     }
-    for (int r = 0; r < rows_.size(); ++r)
-        rows_[r]->setRuleVisible(r > 0);
     if (last >= first) {
         // A new download: scroll to it once the layout has placed it.
         QTimer::singleShot(0, this, [this, row = QPointer<DownloadRow>(rows_[last])] {
@@ -104,8 +109,6 @@ void DownloadsPanel::removeRows(int first, int last)
     for (int r = last; r >= first; --r) {
         delete rows_.takeAt(r);
     }
-    for (int r = 0; r < rows_.size(); ++r)
-        rows_[r]->setRuleVisible(r > 0);
     updateSummary();
 }
 
@@ -128,6 +131,42 @@ DownloadRow* DownloadsPanel::rowFor(quint64 id) const
         if (row->id() == id)
             return row;
     return nullptr;
+}
+
+bool DownloadsPanel::folds(int row) const
+{
+    auto ended = [this](int r) {
+        return rows_[r]->state() == atmo::TransferState::Done || rows_[r]->state() == atmo::TransferState::Cancelled;
+    };
+    if (!ended(row))
+        return false;
+    for (int later = row + 1; later < rows_.size(); ++later)
+        if (ended(later))
+            return true; // not the newest one that ended
+    return false;
+}
+
+int DownloadsPanel::foldedCount() const
+{
+    int n = 0;
+    for (int r = 0; r < rows_.size(); ++r)
+        n += folds(r) ? 1 : 0;
+    return n;
+}
+
+void DownloadsPanel::updateFolding()
+{
+    const int folded = foldedCount();
+    const bool open = history_->isChecked() && folded > 0;
+    history_->setVisible(folded > 0);
+    history_->setText(open ? tr("Hide history") : tr("History (%1)").arg(folded));
+    bool first = true;
+    for (int r = 0; r < rows_.size(); ++r) {
+        const bool shown = open || !folds(r);
+        rows_[r]->setVisible(shown);
+        rows_[r]->setRuleVisible(shown && !first);
+        first = first && !shown;
+    }
 }
 
 int DownloadsPanel::unfinishedCount() const
@@ -163,6 +202,7 @@ void DownloadsPanel::updateSummary()
     if (failed)
         parts << tr("%n failed", nullptr, failed);
     summary_->setText(parts.join(QStringLiteral(" · ")));
+    updateFolding();
     const int unfinished = running + waiting + paused;
     setTitle(unfinished ? tr("Downloads (%1)").arg(unfinished) : tr("Downloads"));
     clear_->setEnabled(rows_.size() > unfinished);
@@ -181,7 +221,12 @@ int DownloadsPanel::preferredHeight(int maxRows) const
     if (rows_.isEmpty() || maxRows == 0)
         return h + empty_->sizeHint().height();
     h += head_->sizeHint().height() + layout()->spacing();
-    for (int r = 0; r < rows_.size() && r < maxRows; ++r)
+    int shown = 0;
+    for (int r = 0; r < rows_.size() && shown < maxRows; ++r) {
+        if (rows_[r]->isHidden())
+            continue;
         h += rows_[r]->sizeHint().height();
+        ++shown;
+    }
     return h;
 }
