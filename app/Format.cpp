@@ -3,9 +3,15 @@
 #include <QDateTime>
 #include <QLocale>
 
+#include "core/base/fs_util.h"
+
 QString Format::bytes(std::uint64_t bytes)
 {
-    return QLocale().formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeIecFormat);
+    // The CLI's scale and rounding (atmo::scaleBytes), in the locale's digits.
+    const atmo::ScaledBytes s = atmo::scaleBytes(bytes);
+    if (s.unit[0] == 'B') // "57 bytes", in the locale's words (Qt's own)
+        return QLocale().formattedDataSize(static_cast<qint64>(bytes), 0, QLocale::DataSizeIecFormat);
+    return QStringLiteral("%1 %2").arg(QLocale().toString(s.value, 'f', 1), QLatin1String(s.unit));
 }
 
 QString Format::speed(double bytesPerSecond)
@@ -192,5 +198,27 @@ QString Format::timestamp(const std::string& iso)
     const QDateTime t = QDateTime::fromString(QString::fromStdString(iso), Qt::ISODate);
     if (!t.isValid())
         return QString::fromStdString(iso);
-    return QLocale().toString(t.toLocalTime(), QLocale::ShortFormat);
+    return dateTime(t);
+}
+
+QString Format::dateTime(const QDateTime& when)
+{
+    // The locale's short form, with the whole year: "12/1/2026 3:49 PM",
+    // "01.12.2026 15:49" — never a two-digit year.
+    const QLocale locale;
+    QString format = locale.dateTimeFormat(QLocale::ShortFormat);
+    if (!format.contains(QStringLiteral("yyyy")))
+        format.replace(QStringLiteral("yy"), QStringLiteral("yyyy"));
+    return locale.toString(when.toLocalTime(), format);
+}
+
+QString Format::timeLeft(qint64 seconds)
+{
+    if (seconds < 0)
+        return {};
+    // The last seconds are estimates of a rate that is ending (the final
+    // flush, the read-back): a count that sits at "1 second" says nothing.
+    if (seconds <= 2)
+        return tr("almost done");
+    return tr("%1 left").arg(duration(seconds));
 }

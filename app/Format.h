@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QString>
 
 #include <cstdint>
@@ -39,5 +40,7 @@ public:
     // as this update was made from it", "Needs version 1.3 installed; this
     // machine has 1.2 — use the full 1.4 package", ...
     static QString deltaBase(const atmo::DeltaBaseCheck& check, const QString& targetVersion);
-    static QString timestamp(const std::string& iso);      // local, short
+    static QString timestamp(const std::string& iso);      // local: dateTime(), or the text itself if not ISO 8601
+    static QString dateTime(const QDateTime& when);        // local, the locale's short form with a 4-digit year
+    static QString timeLeft(qint64 seconds);               // "2 min 5 s left", "almost done"; "" when negative
 };

@@ -3,6 +3,7 @@
 // do it, and shows the data the views rely on.
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QLocale>
 #include <QTest>
 
 #include "app/CustodyModel.h"
@@ -12,6 +13,7 @@
 #include "app/MissionContentsModel.h"
 #include "app/ModelRoles.h"
 #include "app/ProgressMeter.h"
+#include "core/base/fs_util.h"
 #include "app/SignatureModel.h"
 #include "app/SigningKeyModel.h"
 #include "app/StoredPackageModel.h"
@@ -287,6 +289,44 @@ private slots:
         // A new phase restarts the measurement.
         p = meter.sample(atmo::Phase::Writing, 10, 1000, "b", 1100);
         QCOMPARE(p.bytesPerSecond, 0.0);
+    }
+
+    // One scale and one rounding for sizes, the CLI's and the window's; a
+    // whole year in dates; no countdown that sits at one second.
+    void sizesDatesAndTimeLeft()
+    {
+        const QLocale before;
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        const std::uint64_t MiB = 1 << 20;
+        QCOMPARE(Format::bytes(57), QString("57 bytes"));
+        QCOMPARE(Format::bytes(999), QString("999 bytes"));
+        QCOMPARE(Format::bytes(1000), QString("1.0 KiB"));
+        QCOMPARE(Format::bytes(15 * MiB + MiB / 2), QString("15.5 MiB"));
+        QCOMPARE(Format::bytes(999 * MiB), QString("999.0 MiB"));
+        // 1008 and 1009 MiB, once "1,008.0 MiB" and "1,009.0 MiB": GiB now.
+        QCOMPARE(Format::bytes(1008 * MiB), QString("1.0 GiB"));
+        QCOMPARE(Format::bytes(1009 * MiB), QString("1.0 GiB"));
+        QCOMPARE(Format::bytes(5ull << 30), QString("5.0 GiB"));
+        for (std::uint64_t n : std::initializer_list<std::uint64_t>{1500, 1008 * MiB, std::uint64_t(3) << 40, 999949})
+            QCOMPARE(Format::bytes(n), QString::fromStdString(atmo::humanBytes(n)));
+        QCOMPARE(atmo::humanBytes(57), std::string("57 B"));
+        QCOMPARE(atmo::humanBytes(1008 * MiB), std::string("1.0 GiB"));
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        QCOMPARE(Format::bytes(1536), QString("1,5 KiB"));
+
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        const QDateTime when(QDate(2026, 12, 1), QTime(15, 49), Qt::LocalTime);
+        QVERIFY2(Format::dateTime(when).contains("2026"), qPrintable(Format::dateTime(when)));
+        QVERIFY(!Format::dateTime(when).contains("/26 "));
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        QCOMPARE(Format::dateTime(when), QString("01.12.2026 15:49"));
+        QLocale::setDefault(before);
+
+        QCOMPARE(Format::timeLeft(-1), QString());
+        QCOMPARE(Format::timeLeft(1), QString("almost done"));
+        QCOMPARE(Format::timeLeft(2), QString("almost done"));
+        QVERIFY(Format::timeLeft(3).contains("3"));
+        QVERIFY(Format::timeLeft(125).contains("2 min 5 s"));
     }
 };
 

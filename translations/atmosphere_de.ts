@@ -629,10 +629,6 @@
         <translation>%1 von %2</translation>
     </message>
     <message>
-        <source>%1 left</source>
-        <translation>noch %1</translation>
-    </message>
-    <message>
         <source>Source peers</source>
         <translation>Quell-Peers</translation>
     </message>
@@ -915,10 +911,6 @@
     <message>
         <source>%1 of %2</source>
         <translation>%1 von %2</translation>
-    </message>
-    <message>
-        <source>%1 left</source>
-        <translation>noch %1</translation>
     </message>
     <message>
         <source>%1 written; waiting for the drive to store it</source>
@@ -1236,6 +1228,14 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Version %1 is already installed</source>
         <translation>Version %1 ist bereits installiert</translation>
+    </message>
+    <message>
+        <source>almost done</source>
+        <translation>fast fertig</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>noch %1</translation>
     </message>
 </context>
 <context>
@@ -3046,10 +3046,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>%1 of %2</source>
         <translation>%1 von %2</translation>
-    </message>
-    <message>
-        <source>%1 left</source>
-        <translation>noch %1</translation>
     </message>
     <message>
         <source>%1 % %2</source>

@@ -72,7 +72,7 @@ DownloadRow::DownloadRow(QWidget* parent) : QWidget(parent)
     // Wide enough for the longest usual line, so the bar does not jump as the numbers change.
     detail_->setMinimumWidth(detail_->fontMetrics().horizontalAdvance(
         tr("%1 of %2").arg(QStringLiteral("888.8 MiB"), QStringLiteral("888.8 MiB")) +
-        QStringLiteral(" · 888.8 MiB/s · ") + tr("%1 left").arg(Format::duration(59 * 60 + 58))));
+        QStringLiteral(" · 888.8 MiB/s · ") + Format::timeLeft(59 * 60 + 58)));
     peers_ = line(this, tr("Source peers"), QStringLiteral("color:#5f6b76"));
     problem_ = line(this, tr("Peer problem"), StatusColors::warningStyle());
     error_ = line(this, tr("Error"), StatusColors::errorStyle());
@@ -172,7 +172,7 @@ void DownloadRow::refresh(const QModelIndex& index)
             if (rate > 0)
                 parts << Format::speed(rate);
             if (left.isValid() && rate > 0)
-                parts << tr("%1 left").arg(Format::duration(left.toLongLong()));
+                parts << Format::timeLeft(left.toLongLong());
         }
         if (!peers.isEmpty())
             info << (active ? tr("From %1") : tr("Peers: %1")).arg(peers.join(QStringLiteral(", ")));

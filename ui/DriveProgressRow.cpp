@@ -107,7 +107,7 @@ void DriveProgressRow::update(const UsbExportJob::DriveState& s)
         if (p.bytesPerSecond > 0)
             parts << Format::speed(p.bytesPerSecond);
         if (p.secondsLeft >= 0)
-            parts << tr("%1 left").arg(Format::duration(p.secondsLeft));
+            parts << Format::timeLeft(p.secondsLeft);
     }
     detail_->setText(parts.join(QStringLiteral(" · ")));
     detail_->setToolTip(s.ok ? tr("%1\nSHA-256 of the file written: %2").arg(QDir::toNativeSeparators(s.file), s.sha256)

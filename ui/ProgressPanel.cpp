@@ -85,7 +85,7 @@ void ProgressPanel::update(const JobProgress& p)
     if (p.bytesPerSecond > 0)
         parts << Format::speed(p.bytesPerSecond);
     if (p.secondsLeft >= 0)
-        parts << tr("%1 left").arg(Format::duration(p.secondsLeft));
+        parts << Format::timeLeft(p.secondsLeft);
     speed_->setText(parts.join(QStringLiteral(" · ")));
     emit titleProgress(percent < 0 ? phase : tr("%1 % %2").arg(percent).arg(phase));
 }

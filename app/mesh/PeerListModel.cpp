@@ -54,7 +54,7 @@ QVariant PeerListModel::data(const QModelIndex& index, int role) const
         case LatencyColumn: return p.latencyMs ? tr("%1 ms").arg(*p.latencyMs, 0, 'f', 0) : QStringLiteral("–");
         case ModelsColumn: return p.fetched ? QString::number(p.models) : QStringLiteral("–");
         case LastSeenColumn:
-            return p.lastSeen.isValid() ? QLocale().toString(p.lastSeen.toLocalTime(), QLocale::ShortFormat)
+            return p.lastSeen.isValid() ? Format::dateTime(p.lastSeen)
                                         : tr("Never");
         case StatusColumn:
             if (!p.resolved)

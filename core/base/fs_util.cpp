@@ -229,20 +229,27 @@ Status writeFileAtomic(const fs::path& path, std::string_view data, unsigned mod
     });
 }
 
-std::string humanBytes(std::uint64_t bytes)
+ScaledBytes scaleBytes(std::uint64_t bytes)
 {
     static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
     double v = static_cast<double>(bytes);
     int u = 0;
-    while (v >= 1024.0 && u < 4) {
+    // 999.96 would print as "1000.0": it goes up a unit as well.
+    while (v >= 999.95 && u < 4) {
         v /= 1024.0;
         ++u;
     }
-    char buf[32];
-    if (u == 0)
+    return {v, units[u]};
+}
+
+std::string humanBytes(std::uint64_t bytes)
+{
+    const ScaledBytes s = scaleBytes(bytes);
+    char buf[48];
+    if (s.unit[0] == 'B')
         std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
     else
-        std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
+        std::snprintf(buf, sizeof buf, "%.1f %s", s.value, s.unit);
     return buf;
 }
 

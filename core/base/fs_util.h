@@ -88,7 +88,16 @@ std::uint64_t freeSpace(const std::filesystem::path& path); // bytes available t
 Result<std::string> readFile(const std::filesystem::path& path, std::uint64_t maxBytes = 64u << 20);
 Status writeFileAtomic(const std::filesystem::path& path, std::string_view data, unsigned mode = 0644);
 std::string randomSuffix(std::size_t chars = 8);
-std::string humanBytes(std::uint64_t bytes); // "1.5 GiB"
+// A byte count in the largest binary unit that keeps it under 1000: 1008 MiB
+// is 0.98 GiB, never "1008.0 MiB". unit is "B", "KiB", "MiB", "GiB" or
+// "TiB". The CLI (humanBytes) and the window (Format::bytes) both scale
+// with this, so one size reads the same everywhere.
+struct ScaledBytes {
+    double value = 0;
+    const char* unit = "B";
+};
+ScaledBytes scaleBytes(std::uint64_t bytes);
+std::string humanBytes(std::uint64_t bytes); // "1.5 GiB", one decimal; "57 B"
 std::string utcTimestamp();                  // "2026-11-21T16:07:38Z"
 
 } // namespace atmo
