@@ -160,6 +160,27 @@ private slots:
         QVERIFY(last.done <= last.total || last.total == 0);
     }
 
+    // Files are hashed in parallel, largest first: the progress names the
+    // largest file in flight, not the small one that started last.
+    void progressNamesTheLargestFileInFlight()
+    {
+        atmo::ProgressReporter r(nullptr, std::chrono::milliseconds(0));
+        r.phase(atmo::Phase::Hashing, 100);
+        r.beginItem("models/llama-edge-2.0.gguf", 90);
+        r.beginItem("tools/camera-0.4.yaml", 5);
+        QCOMPARE(r.snapshot().item, std::string("models/llama-edge-2.0.gguf"));
+        r.endItem("tools/camera-0.4.yaml");
+        {
+            const atmo::ProgressItem named(r, "tools/reject-gate-1.1.yaml", 5);
+            QCOMPARE(r.snapshot().item, std::string("models/llama-edge-2.0.gguf"));
+        }
+        r.beginItem("agents/inspector-1.0.yaml", 3);
+        r.endItem("models/llama-edge-2.0.gguf");
+        QCOMPARE(r.snapshot().item, std::string("agents/inspector-1.0.yaml"));
+        r.endItem("agents/inspector-1.0.yaml");
+        QCOMPARE(r.snapshot().item, std::string("agents/inspector-1.0.yaml")); // the last stays named
+    }
+
     void fileVanishesDuringWrite()
     {
         // Copy the mission so the original stays intact for other tests.

@@ -1,5 +1,7 @@
 #include "core/base/progress.h"
 
+#include <algorithm>
+
 namespace atmo {
 
 const char* phaseName(Phase phase)
@@ -39,6 +41,37 @@ void ProgressReporter::item(std::string item)
     current_.item = std::move(item);
     maybeReport(false);
 }
+
+void ProgressReporter::beginItem(const std::string& item, std::uint64_t size)
+{
+    std::lock_guard lock(mutex_);
+    inFlight_.emplace_back(size, item);
+    const auto largest = std::max_element(inFlight_.begin(), inFlight_.end(),
+                                          [](const auto& a, const auto& b) { return a.first < b.first; });
+    current_.item = largest->second;
+    maybeReport(false);
+}
+
+void ProgressReporter::endItem(const std::string& item)
+{
+    std::lock_guard lock(mutex_);
+    const auto it = std::find_if(inFlight_.begin(), inFlight_.end(), [&](const auto& p) { return p.second == item; });
+    if (it != inFlight_.end())
+        inFlight_.erase(it);
+    if (inFlight_.empty())
+        return; // the last one stays named until something else starts
+    const auto largest = std::max_element(inFlight_.begin(), inFlight_.end(),
+                                          [](const auto& a, const auto& b) { return a.first < b.first; });
+    current_.item = largest->second;
+}
+
+ProgressItem::ProgressItem(ProgressReporter& reporter, std::string item, std::uint64_t size)
+    : reporter_(reporter), item_(std::move(item))
+{
+    reporter_.beginItem(item_, size);
+}
+
+ProgressItem::~ProgressItem() { reporter_.endItem(item_); }
 
 void ProgressReporter::add(std::uint64_t bytes)
 {

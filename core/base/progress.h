@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/base/cancel_token.h"
 
@@ -53,6 +55,12 @@ public:
                               std::chrono::milliseconds interval = std::chrono::milliseconds(100));
     void phase(Phase phase, std::uint64_t total);
     void item(std::string item);
+    // Work on several items at once (files hashed in parallel): each one
+    // begins with its size and ends. The item reported is the largest of
+    // those in flight, so a long hash stays named while small files come and
+    // go beside it; not the one that happened to start last.
+    void beginItem(const std::string& item, std::uint64_t size);
+    void endItem(const std::string& item);
     void add(std::uint64_t bytes);  // adds to done, reports when due
     void set(std::uint64_t done);
     void finish();                  // reports the current state unconditionally
@@ -64,7 +72,22 @@ private:
     std::chrono::milliseconds interval_;
     mutable std::mutex mutex_;
     Progress current_;
+    std::vector<std::pair<std::uint64_t, std::string>> inFlight_; // size, item
     std::chrono::steady_clock::time_point last_{};
+};
+
+// beginItem for as long as it lives; endItem when it goes (also when the
+// work throws).
+class ProgressItem {
+public:
+    ProgressItem(ProgressReporter& reporter, std::string item, std::uint64_t size);
+    ~ProgressItem();
+    ProgressItem(const ProgressItem&) = delete;
+    ProgressItem& operator=(const ProgressItem&) = delete;
+
+private:
+    ProgressReporter& reporter_;
+    std::string item_;
 };
 
 } // namespace atmo

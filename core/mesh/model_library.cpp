@@ -154,10 +154,10 @@ std::map<fs::path, FileResult> hashFiles(const std::vector<std::pair<fs::path, s
     std::vector<std::future<void>> running;
     for (const Todo& t : todo) {
         FileResult* slot = &results[t.file]; // std::map nodes stay put
-        running.push_back(ThreadPool::shared().submit([&, slot, file = t.file, name = t.name] {
+        running.push_back(ThreadPool::shared().submit([&, slot, file = t.file, name = t.name, size = t.size] {
             if (cancel.cancelled())
                 return;
-            progress.item(name);
+            const ProgressItem named(progress, name, size);
             try {
                 Hashed h = hashFile(file, kDefaultChunkHashSize, cancel, [&](std::uint64_t n) {
                     bytesHashed += n;

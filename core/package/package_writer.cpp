@@ -225,7 +225,7 @@ Prepared prepare(const CreateOptions& options, Observer* observer, const CancelT
     for (std::size_t i : order) {
         const auto& f = mission.files[i];
         hashes[i] = ThreadPool::shared().submit([&f, &cancel, &progress, clock = options.racyClock] {
-            progress.item(f.entry.path);
+            const ProgressItem named(progress, f.entry.path, f.entry.size);
             return hashSource(f.source, cancel, progress, clock);
         });
     }
