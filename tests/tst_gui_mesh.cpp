@@ -39,6 +39,19 @@
 
 using namespace testutil;
 
+namespace {
+// A real model bridge (tests/mesh/bridge_peer.py) serving `models`: its port,
+// or "" when it did not start.
+QString startBridge(QProcess& bridge, const fs::path& models)
+{
+    bridge.start("/usr/bin/python3", {qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py", "--dir",
+                                      QString::fromStdString(models.string())});
+    if (!waitFor([&] { return bridge.canReadLine() || (bridge.waitForReadyRead(100) && bridge.canReadLine()); }, 20000))
+        return {};
+    return QString::fromUtf8(bridge.readLine()).trimmed().mid(5);
+}
+} // namespace
+
 class TestGuiMesh : public QObject {
     Q_OBJECT
 private slots:
@@ -50,11 +63,8 @@ private slots:
         writeRandomFile(box / "models" / "edge-llama.gguf", 90 * 1024, 2);
         writeRandomFile(box / "models" / "whisper-tiny.tflite", 20 * 1024, 3);
         QProcess bridge;
-        bridge.start("/usr/bin/python3", {qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py",
-                                          "--dir", QString::fromStdString((box / "models").string())});
-        QVERIFY(waitFor([&] { return bridge.canReadLine() || (bridge.waitForReadyRead(100) && bridge.canReadLine()); },
-                        20000));
-        const QString port = QString::fromUtf8(bridge.readLine()).trimmed().mid(5);
+        const QString port = startBridge(bridge, box / "models");
+        QVERIFY(!port.isEmpty());
 
         PeerDirectory directory;
         MeshView view(directory);
@@ -117,11 +127,9 @@ private slots:
         fs::create_directories(box / "models");
         writeRandomFile(box / "models" / "yolo-defects.onnx", 40 * 1024, 1);
         QProcess bridge;
-        bridge.start("/usr/bin/python3", {qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py",
-                                          "--dir", QString::fromStdString((box / "models").string())});
-        QVERIFY(waitFor([&] { return bridge.canReadLine() || (bridge.waitForReadyRead(100) && bridge.canReadLine()); },
-                        20000));
-        const QString endpoint = "http://127.0.0.1:" + QString::fromUtf8(bridge.readLine()).trimmed().mid(5);
+        const QString port = startBridge(bridge, box / "models");
+        QVERIFY(!port.isEmpty());
+        const QString endpoint = "http://127.0.0.1:" + port;
         const fs::path file = box / "peers.json";
 
         // One run of the window's mesh parts: directory, node, view.
@@ -191,11 +199,8 @@ private slots:
         writeRandomFile(box / "models" / "yolo-defects.onnx", 40 * 1024, 1);
         writeRandomFile(box / "models" / "edge-llama.gguf", 90 * 1024, 2);
         QProcess bridge;
-        bridge.start("/usr/bin/python3", {qEnvironmentVariable("ATMO_SOURCE_DIR") + "/tests/mesh/bridge_peer.py",
-                                          "--dir", QString::fromStdString((box / "models").string())});
-        QVERIFY(waitFor([&] { return bridge.canReadLine() || (bridge.waitForReadyRead(100) && bridge.canReadLine()); },
-                        20000));
-        const QString port = QString::fromUtf8(bridge.readLine()).trimmed().mid(5);
+        const QString port = startBridge(bridge, box / "models");
+        QVERIFY(!port.isEmpty());
 
         PeerDirectory directory;
         MeshView view(directory);
