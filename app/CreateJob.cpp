@@ -2,6 +2,7 @@
 
 #include <QMetaObject>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -74,4 +75,20 @@ void CreateJob::run()
         setFailure(atmo::Error{"cancelled", atmo::ErrorCode::Cancelled});
     else
         setOutcome(true, {});
+}
+
+double CreateJob::overallFraction(const atmo::Progress& report) const
+{
+    const int count = std::max<int>(1, static_cast<int>(request_.outputs.size()));
+    const double within = report.total > 0 ? static_cast<double>(report.done) / static_cast<double>(report.total) : 0.0;
+    double share = -1;
+    if (report.phase == atmo::Phase::Hashing)
+        share = 0.5 * within;
+    else if (report.phase == atmo::Phase::Writing)
+        share = 0.5 + 0.45 * within;
+    else if (report.phase == atmo::Phase::Syncing) // the archive is written; the flush to the disk is left
+        share = 0.95 + 0.05 * within;
+    if (share < 0)
+        return -1; // the bar stays where it is
+    return (current_ + std::clamp(share, 0.0, 1.0)) / count;
 }

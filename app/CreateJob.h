@@ -6,6 +6,7 @@
 
 #include <QString>
 
+#include <atomic>
 #include <optional>
 #include <vector>
 
@@ -42,9 +43,13 @@ signals:
 
 protected:
     void run() override;
+    // Each output is an equal share; within one, hashing is the first half,
+    // writing most of the second and the final flush the rest (a delta's
+    // other phases keep the bar where it is).
+    double overallFraction(const atmo::Progress& report) const override;
 
 private:
     Request request_;
     std::vector<atmo::CreateResult> results_;
-    int current_ = 0;
+    std::atomic<int> current_{0}; // written by the worker, read by the GUI thread
 };

@@ -1,5 +1,8 @@
 #include "app/Job.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "app/ErrorText.h"
 #include "app/QueuedObserver.h"
 
@@ -59,6 +62,17 @@ void Job::deliver(Batch& batch)
     const atmo::Progress& p = *batch.progress;
     progress_ = meter_.sample(p.phase, p.done, p.total, QString::fromStdString(p.item),
                               elapsedMsecs());
+    const double f = overallFraction(p);
+    usesOverall_ = usesOverall_ || f >= 0;
+    if (usesOverall_) {
+        overall_ = std::max(overall_, std::min(f, 1.0));
+        progress_.overall = overall_;
+        // Time left of the whole job, at its average pace so far: the
+        // phase's rate says nothing about the phases still to come.
+        progress_.secondsLeft = overall_ >= 0.05 ? static_cast<qint64>(std::ceil(
+                                                       elapsedMsecs() / 1000.0 * (1.0 - overall_) / overall_))
+                                                 : -1;
+    }
     emit progressChanged(progress_);
 }
 

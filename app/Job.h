@@ -66,12 +66,18 @@ protected:
     virtual void run() = 0;
     // GUI thread: a batch of observer reports.
     virtual void deliver(Batch& batch);
+    // GUI thread: the share of the whole job a report stands for (0..1), for
+    // one bar across phases; -1 (the default): the phase's own share. The
+    // job's bar never goes back.
+    virtual double overallFraction(const atmo::Progress& /*report*/) const { return -1; }
     void setOutcome(bool ok, QString error);
     void setFailure(const atmo::Error& error);
     atmo::VerifyObserver* observer();
 
 private:
     friend class QueuedObserver;
+    double overall_ = 0; // the furthest overallFraction so far
+    bool usesOverall_ = false;
     QString title_;
     atmo::CancelToken cancel_;
     std::unique_ptr<QueuedObserver> observer_;

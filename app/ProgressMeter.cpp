@@ -5,6 +5,8 @@
 
 int JobProgress::percent() const
 {
+    if (overall >= 0)
+        return static_cast<int>(std::clamp(100.0 * overall, 0.0, 100.0));
     if (total == 0)
         return -1;
     const double p = 100.0 * static_cast<double>(done) / static_cast<double>(total);

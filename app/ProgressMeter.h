@@ -16,9 +16,13 @@ struct JobProgress {
     std::uint64_t done = 0;
     std::uint64_t total = 0;
     QString item;
-    double bytesPerSecond = 0; // 0 while unknown
+    double bytesPerSecond = 0; // 0 while unknown (of this phase's bytes)
     qint64 secondsLeft = -1;   // -1 while unknown
-    int percent() const;       // 0..100, -1 when the total is unknown
+    // The share of the whole job done, across its phases and outputs (0..1),
+    // for jobs that know their phases (building: hashing, then writing, per
+    // output); -1: the phase's done/total is all there is.
+    double overall = -1;
+    int percent() const;       // 0..100 (of overall when known), -1 when the total is unknown
 };
 
 class ProgressMeter {

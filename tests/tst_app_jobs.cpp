@@ -148,9 +148,23 @@ private slots:
         auto* job = runner.start(new CreateJob(request));
         QSignalSpy started(job, &CreateJob::outputStarted);
         QSignalSpy finished(job, &Job::finished);
+        // One bar for the whole job: it never goes back (once it ran 0-100 %
+        // for hashing and again for writing), and while the first of the two
+        // outputs hashes it stays within that output's first half.
+        std::vector<JobProgress> seen;
+        connect(job, &Job::progressChanged, this, [&](const JobProgress& p) { seen.push_back(p); });
         QVERIFY(finished.wait(60000));
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(job->errorMessage()));
         QCOMPARE(started.count(), 2);
+        QVERIFY(!seen.empty());
+        for (std::size_t i = 0; i < seen.size(); ++i) {
+            QVERIFY(seen[i].overall >= 0 && seen[i].overall <= 1);
+            if (i > 0)
+                QVERIFY2(seen[i].overall >= seen[i - 1].overall,
+                         qPrintable(QString("%1 after %2").arg(seen[i].overall).arg(seen[i - 1].overall)));
+        }
+        QVERIFY(seen.front().phase == atmo::Phase::Hashing && seen.front().overall <= 0.25);
+        QVERIFY2(seen.back().percent() >= 95, qPrintable(QString::number(seen.back().percent())));
         QCOMPARE(job->results().size(), std::size_t(2));
         QVERIFY(fs::exists(box_ / "out3/production-inspection-v3.0.atmo"));
         QVERIFY(fs::exists(box_ / "out3/production-inspection-v3.0-tier1.atmo"));

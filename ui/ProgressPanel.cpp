@@ -76,7 +76,8 @@ void ProgressPanel::update(const JobProgress& p)
         bar_->setRange(0, 0);
     } else {
         bar_->setRange(0, 1000);
-        bar_->setValue(static_cast<int>(1000.0 * static_cast<double>(p.done) / static_cast<double>(p.total)));
+        const double share = p.overall >= 0 ? p.overall : static_cast<double>(p.done) / static_cast<double>(p.total);
+        bar_->setValue(static_cast<int>(1000.0 * share));
         bar_->setFormat(QStringLiteral("%1 %").arg(percent));
     }
     QStringList parts;
