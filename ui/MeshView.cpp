@@ -297,16 +297,10 @@ MeshView::MeshView(PeerDirectory& directory, QWidget* parent)
     connect(address_, &QLineEdit::returnPressed, this, add);
     connect(refresh, &QPushButton::clicked, &directory_, &PeerDirectory::refreshAll);
     connect(forget_, &QPushButton::clicked, this, &MeshView::forgetSelectedPeer);
-    auto updateForget = [this] {
-        const int row = peerTable_->currentIndex().row();
-        const bool forgettable = row >= 0 && row < directory_.peerCount() &&
-                                 (directory_.peer(row).origin == atmo::PeerOrigin::Manual ||
-                                  directory_.peer(row).origin == atmo::PeerOrigin::Remembered);
-        forget_->setEnabled(forgettable);
-    };
-    connect(peerTable_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, updateForget);
-    connect(&directory_, &PeerDirectory::peerChanged, this, updateForget);
-    connect(&directory_, &PeerDirectory::peerRemoved, this, updateForget);
+    connect(peerTable_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MeshView::updateForgetButton);
+    connect(&directory_, &PeerDirectory::peerChanged, this, &MeshView::updateForgetButton);
+    connect(&directory_, &PeerDirectory::peerRemoved, this, &MeshView::updateForgetButton);
 
     updateChoices();
     refreshCatalog();
@@ -350,52 +344,6 @@ void MeshView::setInviteAvailable(bool available, const QString& reason)
     invite_->setVisible(true);
     invite_->setEnabled(available);
     invite_->setToolTip(available ? tr("A join link and QR code that let a device into this station's mesh") : reason);
-}
-
-bool MeshView::addPeer(const QString& address, QString* error)
-{
-    QString url = address.trimmed();
-    if (!url.isEmpty() && !url.contains(QStringLiteral("://")))
-        url = QStringLiteral("http://") + url; // "10.0.0.5:14345" is what people type
-    if (!url.isEmpty() && url.count(':') == 1)
-        url += QStringLiteral(":14345");
-    if (!directory_.addPeer(url, atmo::PeerOrigin::Manual, {}, {}, error))
-        return false;
-    QString why;
-    if (remember_ && !remember_(url, &why)) {
-        // Added all the same; only the memory failed, and the user should know.
-        addError_->setText(tr("%1 is added, but cannot be remembered for the next start: %2").arg(url, why));
-        addError_->show();
-    }
-    return true;
-}
-
-void MeshView::setPeerMemory(PeerMemory remember, PeerMemory forget)
-{
-    remember_ = std::move(remember);
-    forgetPeer_ = std::move(forget);
-}
-
-void MeshView::forgetSelectedPeer()
-{
-    const int row = peerTable_->currentIndex().row();
-    if (row < 0 || row >= directory_.peerCount())
-        return;
-    const PeerState& p = directory_.peer(row);
-    if (p.origin != atmo::PeerOrigin::Manual && p.origin != atmo::PeerOrigin::Remembered)
-        return;
-    const QString endpoint = p.endpoint;
-    QString why;
-    if (forgetPeer_) {
-        if (!forgetPeer_(endpoint, &why)) {
-            addError_->setText(tr("%1 is removed, but the list of remembered peers cannot be saved: %2").arg(endpoint, why));
-            addError_->show();
-            return;
-        }
-    } else {
-        directory_.removePeer(endpoint);
-    }
-    addError_->hide();
 }
 
 void MeshView::refreshCatalog()

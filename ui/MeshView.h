@@ -111,6 +111,7 @@ signals:
 
 private:
     void refreshCatalog();
+    void updateForgetButton(); // MeshViewPeers.cpp
     void applyFilter();
     void updateChoices();
     void updateDetails();
