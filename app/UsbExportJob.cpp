@@ -2,6 +2,9 @@
 
 #include <QMetaObject>
 
+#include <algorithm>
+#include <cmath>
+
 #include <mutex>
 
 #include "app/ErrorText.h"
@@ -150,24 +153,44 @@ QString UsbExportJob::phaseText(Phase phase)
     return {};
 }
 
+namespace {
+// A drive's time goes mostly to writing; reading back (from the drive, past
+// the page cache) is faster. One bar per drive: writing fills the first
+// share, the flush holds it, reading back fills the rest.
+constexpr double kWriteShare = 0.65;
+
+qint64 secondsLeftAt(double fraction, qint64 elapsedMsecs)
+{
+    if (fraction < 0.05 || fraction >= 1)
+        return fraction >= 1 ? 0 : -1;
+    return static_cast<qint64>(std::ceil(static_cast<double>(elapsedMsecs) / 1000.0 * (1.0 - fraction) / fraction));
+}
+} // namespace
+
 double UsbExportJob::overallFraction() const
 {
     if (drives_.empty())
         return 0;
-    // Writing is most of the time, reading back the rest (reads are faster).
     double sum = 0;
-    for (const DriveState& d : drives_) {
-        const double f = d.progress.total ? static_cast<double>(d.progress.done) / static_cast<double>(d.progress.total)
-                                          : 0.0;
-        switch (d.phase) {
-        case Phase::Waiting: break;
-        case Phase::Writing: sum += 0.65 * f; break;
-        case Phase::Flushing: sum += 0.65; break;
-        case Phase::ReadingBack: sum += 0.65 + 0.35 * f; break;
-        default: sum += 1; break;
-        }
-    }
+    for (const DriveState& d : drives_)
+        sum += d.phase == Phase::Failed ? 1.0 : d.fraction;
     return sum / static_cast<double>(drives_.size());
+}
+
+qint64 UsbExportJob::secondsLeft() const { return secondsLeftAt(overallFraction(), elapsedMsecs()); }
+
+UsbExportJob::DriveState UsbExportJob::afterEject(DriveState s, const atmo::Result<atmo::EjectOutcome>& e)
+{
+    if (e) {
+        s.phase = Phase::Ejected;
+        s.ejectNote = e->poweredOff ? tr("Ejected: safe to remove") : tr("Unmounted (%1)").arg(q(e->note));
+        s.ejectFailed = false;
+    } else {
+        s.phase = Phase::Verified;
+        s.ejectNote = tr("Not ejected: %1").arg(q(e.message()));
+        s.ejectFailed = true;
+    }
+    return s;
 }
 
 int UsbExportJob::succeededCount() const
@@ -191,6 +214,17 @@ void UsbExportJob::applyProgress(int index, atmo::Phase phase, std::uint64_t don
     }
     d.progress = meters_[static_cast<std::size_t>(index)].sample(phase, done, total, request_.targets[static_cast<std::size_t>(index)].name,
                                                                   elapsedMsecs());
+    const double share = total ? static_cast<double>(std::min(done, total)) / static_cast<double>(total) : 0.0;
+    switch (d.phase) {
+    case Phase::Writing: d.fraction = std::max(d.fraction, kWriteShare * share); break;
+    case Phase::Flushing: d.fraction = std::max(d.fraction, kWriteShare); break;
+    case Phase::ReadingBack: d.fraction = std::max(d.fraction, kWriteShare + (1.0 - kWriteShare) * share); break;
+    default: break;
+    }
+    // The phase's rate says nothing of the phases still to come: the drive's
+    // time left is at its own average pace (the drives start together).
+    d.progress.overall = d.fraction;
+    d.progress.secondsLeft = secondsLeftAt(d.fraction, elapsedMsecs());
     emit driveChanged(index);
 }
 
@@ -211,8 +245,11 @@ void UsbExportJob::applyDone(int index, bool ok, atmo::ErrorCode code, const QSt
     d.sha256 = sha256;
     d.progress.bytesPerSecond = 0;
     d.progress.secondsLeft = -1;
-    if (ok)
+    if (ok) {
         d.progress.done = d.progress.total;
+        d.fraction = 1;
+        d.progress.overall = 1;
+    }
     emit driveChanged(index);
 }
 
@@ -291,14 +328,9 @@ void UsbExportJob::run()
         ++ejectTried;
         const auto e = atmo::ejectDrive(*plan.drive, atmo::EjectOptions{});
         ejectFailed += e ? 0 : 1; // per drive, not per output on it
-        for (std::size_t i : plan.targets) {
-            const int index = static_cast<int>(i);
-            if (e)
-                relay_->eject(index, Phase::Ejected,
-                              e->poweredOff ? tr("Ejected: safe to remove") : tr("Unmounted (%1)").arg(q(e->note)), false);
-            else
-                relay_->eject(index, Phase::Verified, tr("Not ejected: %1").arg(q(e.message())), true);
-        }
+        const DriveState after = afterEject(DriveState{}, e);
+        for (std::size_t i : plan.targets)
+            relay_->eject(static_cast<int>(i), after.phase, after.ejectNote, after.ejectFailed);
     }
     if (failed == 0 && ejectFailed == 0) {
         setOutcome(true, {});

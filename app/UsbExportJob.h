@@ -19,6 +19,7 @@
 
 #include "app/Job.h"
 #include "app/ProgressMeter.h"
+#include "core/drives/drive_eject.h"
 #include "core/drives/drives.h"
 
 class UsbExportJob : public Job {
@@ -40,7 +41,8 @@ public:
     enum class Phase { Waiting, Writing, Flushing, ReadingBack, Verified, Ejecting, Ejected, Failed };
     struct DriveState {
         Phase phase = Phase::Waiting;
-        JobProgress progress;             // of the current phase
+        JobProgress progress;             // bytes and speed of the current phase; time left of the whole drive
+        double fraction = 0;              // of the whole drive (write, flush, read back), 0..1, never back
         bool ok = false;                  // written and verified
         QString error;                    // when Failed: one line, the drive's own reason, translated (with detail)
         QString errorDetail;              // core's English line when it says more than error
@@ -57,11 +59,18 @@ public:
     const Request& request() const { return request_; }
     int driveCount() const { return static_cast<int>(drives_.size()); }
     const DriveState& drive(int index) const { return drives_[static_cast<std::size_t>(index)]; }
-    // 0..1 over every drive, for the window title.
+    // 0..1 over every drive (a failed drive counts as done), for the
+    // overall bar and the window title; never goes back.
     double overallFraction() const;
+    // Of the whole write, at its average pace so far; -1 while unknown.
+    qint64 secondsLeft() const;
     int succeededCount() const;
 
     static QString phaseText(Phase phase); // "Writing", "Flushing", "Reading back", ...
+    // A drive's state after an eject: Ejected with what it did, or Verified
+    // with the reason it could not be ejected (ejectFailed). Used after the
+    // write ("Eject when done") and for the Eject button afterwards.
+    static DriveState afterEject(DriveState state, const atmo::Result<atmo::EjectOutcome>& outcome);
 
 signals:
     void driveChanged(int index);

@@ -363,6 +363,47 @@ private slots:
         QCOMPARE(job->drive(2).phase, UsbExportJob::Phase::Ejected);
     }
 
+    // One bar per drive across writing, flushing and reading back, and one
+    // over all drives: neither ever goes back (the drive's bar once started
+    // over at "Reading back"), and both end full.
+    void usbExportBarsNeverGoBack()
+    {
+        const fs::path a = box_ / "bars-a", b = box_ / "bars-b";
+        fs::create_directories(a);
+        fs::create_directories(b);
+        UsbExportJob::Request request;
+        request.package = q(package_);
+        request.homeDir = q(box_.path());
+        request.targets = {{q(a), "A", std::nullopt}, {q(b), "B", std::nullopt}};
+        JobRunner runner;
+        auto* job = runner.start(new UsbExportJob(request));
+        std::vector<double> last(2, 0.0);
+        double lastOverall = 0;
+        int reports = 0;
+        QStringList problems;
+        connect(job, &UsbExportJob::driveChanged, this, [&](int i) {
+            const UsbExportJob::DriveState& d = job->drive(i);
+            ++reports;
+            if (d.fraction < last[static_cast<std::size_t>(i)])
+                problems << QString("drive %1 went back from %2 to %3").arg(i).arg(last[static_cast<std::size_t>(i)]).arg(d.fraction);
+            if (d.phase == UsbExportJob::Phase::ReadingBack && d.fraction < 0.65)
+                problems << QString("drive %1 reading back at %2").arg(i).arg(d.fraction);
+            last[static_cast<std::size_t>(i)] = d.fraction;
+            if (job->overallFraction() < lastOverall)
+                problems << QString("overall went back to %1").arg(job->overallFraction());
+            lastOverall = job->overallFraction();
+        });
+        QSignalSpy finished(job, &Job::finished);
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.at(0).at(0).toBool());
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join("; ")));
+        QVERIFY(reports >= 2);
+        QCOMPARE(job->drive(0).fraction, 1.0);
+        QCOMPARE(job->drive(1).fraction, 1.0);
+        QCOMPARE(job->overallFraction(), 1.0);
+        QCOMPARE(job->secondsLeft(), qint64(0));
+    }
+
     void reportSaysWhatTheBannerSays()
     {
         atmo::TrustStore trust(box_ / "trust");

@@ -125,6 +125,14 @@ class TestGuiUsbExport : public QObject {
         QCOMPARE(view.driveTable()->verticalHeader()->count(), drives);
     }
 
+    // ATMO_TEST_SHOTS=DIR: the view as the user sees it, to look at by hand.
+    static void saveShot(QWidget& widget, const char* name)
+    {
+        const QString dir = qEnvironmentVariable("ATMO_TEST_SHOTS");
+        if (!dir.isEmpty())
+            widget.grab().save(dir + "/" + name + ".png");
+    }
+
     // Ticks through the table, as a click on the check box does.
     static void tick(UsbExportView& view, const QString& device)
     {
@@ -148,7 +156,26 @@ class TestGuiUsbExport : public QObject {
         QVERIFY(view.drives()->isPaused()); // no polling while writing
         QVERIFY(!view.driveTable()->isEnabled());
         QVERIFY(!view.writeButton()->isEnabled());
+        // The bars as the user sees them: each drive's and the overall one
+        // only ever move forward (a drive's bar once restarted at "Reading back").
+        QVERIFY(view.overallBar()->isVisible());
+        QStringList wentBack;
+        QList<QProgressBar*> bars{view.overallBar()};
+        for (DriveProgressRow* row : view.progressRows())
+            bars << row->bar();
+        for (QProgressBar* bar : bars) {
+            auto previous = std::make_shared<int>(bar->value());
+            connect(bar, &QProgressBar::valueChanged, &view, [bar, previous, &wentBack](int value) {
+                if (value < *previous)
+                    wentBack << QString("%1: %2 -> %3").arg(bar->accessibleName()).arg(*previous).arg(value);
+                *previous = value;
+            });
+        }
         QTRY_VERIFY_WITH_TIMEOUT(!view.isWriting(), 120000);
+        for (QProgressBar* bar : bars)
+            disconnect(bar, nullptr, &view, nullptr);
+        QVERIFY2(wentBack.isEmpty(), qPrintable(wentBack.join("; ")));
+        QVERIFY(!view.overallBar()->isVisible()); // the summary says the rest
         QVERIFY(!view.drives()->isPaused());
         QVERIFY(view.driveTable()->isEnabled());
     }
@@ -236,8 +263,60 @@ private slots:
             QVERIFY(verifies(folder / "production-inspection-v1.3.atmo"));
         }
         QCOMPARE(view.summaryLabel()->text(), QString("Written and verified on 2 drives."));
-        // The ticks are still there for the next batch.
-        QCOMPARE(view.drives()->checkedRows().size(), 2);
+        // Written sticks are unticked: Write is not armed again on them.
+        QVERIFY(view.drives()->checkedRows().isEmpty());
+        QVERIFY(!view.writeButton()->isEnabled());
+        QCOMPARE(view.reasonLabel()->text(), QString("Tick the drives to write to."));
+        // Not ejected: each says so and has its own Eject button.
+        for (DriveProgressRow* row : view.progressRows()) {
+            QVERIFY2(row->detailLabel()->text().endsWith("Safe to remove after ejecting"),
+                     qPrintable(row->detailLabel()->text()));
+            QVERIFY(row->ejectButton()->isVisible());
+        }
+    }
+
+    // "Eject when done" was off: the Eject button on a verified drive's row
+    // ejects that drive alone, off the GUI thread, and says so.
+    void theEjectButtonEjectsOneDriveAfterTheWrite()
+    {
+        const fs::path log = box_->path() / "udisksctl-button.log";
+        const fs::path tool = box_->path() / "bin-button/udisksctl";
+        writeFile(tool, "#!/bin/sh\necho \"$@\" >> '" + log.string() + "'\n");
+        fs::permissions(tool, fs::perms::owner_all);
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", QByteArray((box_->path() / "bin-button").string().c_str()) + ":" + path);
+        struct Restore {
+            QByteArray path;
+            ~Restore() { qputenv("PATH", path); }
+        } restore{path};
+        for (const char* d : {"usb-a", "usb-b"})
+            fs::remove(box_->path() / d / "production-inspection-v1.3.atmo");
+
+        StationContext context(q(box_->path() / "g.ini"));
+        UsbExportView view(context);
+        ready(view, 2);
+        tick(view, "/dev/sdb");
+        tick(view, "/dev/sdc");
+        QVERIFY(!view.ejectBox()->isChecked());
+        writeAndWait(view);
+        QCOMPARE(view.progressRows().size(), 2);
+        DriveProgressRow* second = view.progressRows()[1];
+        QCOMPARE(second->phase(), Phase::Verified);
+        QVERIFY(second->ejectButton()->isVisible());
+        QVERIFY(!fs::exists(log)); // nothing ejected by itself
+        saveShot(view, "usb-written-not-ejected");
+
+        QTest::mouseClick(second->ejectButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(second->phase(), Phase::Ejected, 20000);
+        QVERIFY(!second->ejectButton()->isVisible());
+        QVERIFY2(second->detailLabel()->text().contains("Ejected: safe to remove"),
+                 qPrintable(second->detailLabel()->text()));
+        QCOMPARE(readFile(log), std::string("unmount -b /dev/sdc1 --no-user-interaction\n"
+                                            "power-off -b /dev/sdc --no-user-interaction\n"));
+        // The other drive still offers its own.
+        QCOMPARE(view.progressRows()[0]->phase(), Phase::Verified);
+        QVERIFY(view.progressRows()[0]->ejectButton()->isVisible());
+        saveShot(view, "usb-one-ejected");
     }
 
     void aReadOnlyDriveFailsAndTheOtherSucceeds()

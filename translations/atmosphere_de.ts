@@ -922,6 +922,22 @@ SHA-256 of the file written: %2</source>
         <translation>%1
 SHA-256 der geschriebenen Datei: %2</translation>
     </message>
+    <message>
+        <source>E&amp;ject</source>
+        <translation>Aus&amp;werfen</translation>
+    </message>
+    <message>
+        <source>Eject %1</source>
+        <translation>%1 auswerfen</translation>
+    </message>
+    <message>
+        <source>Unmount and power off this drive so it can be pulled</source>
+        <translation>Dieses Laufwerk aushängen und abschalten, damit es abgezogen werden kann</translation>
+    </message>
+    <message>
+        <source>%1 · Safe to remove after ejecting</source>
+        <translation>%1 · Nach dem Auswerfen sicher zu entfernen</translation>
+    </message>
 </context>
 <context>
     <name>ErrorText</name>
@@ -4265,6 +4281,22 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>%1 only — %2</source>
         <translation>Nur %1 – %2</translation>
+    </message>
+    <message>
+        <source>Progress of all drives</source>
+        <translation>Fortschritt aller Laufwerke</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Beginnt…</translation>
+    </message>
+    <message>
+        <source>%1 % · %2</source>
+        <translation>%1 % · %2</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
     </message>
 </context>
 <context>

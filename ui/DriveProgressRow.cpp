@@ -1,10 +1,13 @@
 #include "ui/DriveProgressRow.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QLabel>
 #include <QProgressBar>
+#include <QPushButton>
 
 #include "app/Format.h"
 #include "ui/Icons.h"
@@ -47,11 +50,17 @@ DriveProgressRow::DriveProgressRow(const QString& name, const QString& directory
     error_->setStyleSheet(StatusColors::errorStyle());
     error_->setAccessibleName(tr("Error"));
     error_->hide();
+    eject_ = new QPushButton(Icons::get(QStringLiteral("eject")), tr("E&ject"), this);
+    eject_->setAccessibleName(tr("Eject %1").arg(name));
+    eject_->setToolTip(tr("Unmount and power off this drive so it can be pulled"));
+    eject_->hide();
+    connect(eject_, &QPushButton::clicked, this, &DriveProgressRow::ejectRequested);
     grid->addWidget(icon_, 0, 0, 4, 1);
     grid->addWidget(name_, 0, 1);
     grid->addWidget(phaseLabel_, 0, 2);
     grid->addWidget(bar_, 1, 1, 1, 2);
-    grid->addWidget(detail_, 2, 1, 1, 2);
+    grid->addWidget(detail_, 2, 1);
+    grid->addWidget(eject_, 2, 2, Qt::AlignRight);
     grid->addWidget(error_, 3, 1, 1, 2);
     grid->setColumnStretch(1, 1);
     update(UsbExportJob::DriveState{});
@@ -80,17 +89,12 @@ void DriveProgressRow::update(const UsbExportJob::DriveState& s)
                                : finished              ? QStringLiteral("color:#1e7b34")
                                                        : QString());
 
-    if (s.phase == Phase::Flushing || s.phase == Phase::Ejecting) {
-        bar_->setRange(0, 0); // the kernel says nothing until it is done
-    } else {
-        bar_->setRange(0, 1000);
-        const int value = finished ? (s.ok ? 1000 : bar_->value())
-                          : p.total ? static_cast<int>(1000.0 * static_cast<double>(p.done) / static_cast<double>(p.total))
-                                    : 0;
-        bar_->setValue(value);
-        bar_->setFormat(s.phase == Phase::Waiting || s.phase == Phase::Failed ? QString()
-                                                                              : QStringLiteral("%1 %").arg(value / 10));
-    }
+    // One bar for the drive's whole job: the flush holds it where writing
+    // left it, reading back fills the rest, so it never starts over.
+    const int value = finished && s.ok ? 1000 : static_cast<int>(1000.0 * s.fraction);
+    bar_->setValue(std::max(value, s.phase == Phase::Failed ? bar_->value() : 0));
+    bar_->setFormat(s.phase == Phase::Waiting || s.phase == Phase::Failed ? QString()
+                                                                          : QStringLiteral("%1 %").arg(bar_->value() / 10));
 
     QStringList parts;
     if (s.ok) {
@@ -109,7 +113,10 @@ void DriveProgressRow::update(const UsbExportJob::DriveState& s)
         if (p.secondsLeft >= 0)
             parts << Format::timeLeft(p.secondsLeft);
     }
-    detail_->setText(parts.join(QStringLiteral(" · ")));
+    detailText_ = parts.join(QStringLiteral(" · "));
+    if (s.phase != Phase::Verified || !s.ok)
+        ejectOffered_ = false;
+    showDetail();
     detail_->setToolTip(s.ok ? tr("%1\nSHA-256 of the file written: %2").arg(QDir::toNativeSeparators(s.file), s.sha256)
                              : QString());
     detail_->setVisible(!detail_->text().isEmpty() || !finished);
@@ -118,4 +125,16 @@ void DriveProgressRow::update(const UsbExportJob::DriveState& s)
     error_->setText(problem);
     error_->setToolTip(s.phase == Phase::Failed ? s.errorDetail : QString());
     error_->setVisible(!problem.isEmpty());
+}
+
+void DriveProgressRow::setEjectOffered(bool offered)
+{
+    ejectOffered_ = offered && phase_ == UsbExportJob::Phase::Verified;
+    showDetail();
+}
+
+void DriveProgressRow::showDetail()
+{
+    detail_->setText(ejectOffered_ ? tr("%1 · Safe to remove after ejecting").arg(detailText_) : detailText_);
+    eject_->setVisible(ejectOffered_);
 }

@@ -10,12 +10,15 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 #include "app/Executors.h"
 #include "app/Format.h"
@@ -185,6 +188,10 @@ void UsbExportView::buildUi()
     head->addWidget(summary_, 1);
     head->addWidget(cancel_);
     progressLayout->addLayout(head);
+    overall_ = new QProgressBar(progressBox_);
+    overall_->setRange(0, 1000);
+    overall_->setAccessibleName(tr("Progress of all drives"));
+    progressLayout->addWidget(overall_);
     auto* scroll = new QScrollArea(progressBox_);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -418,9 +425,13 @@ void UsbExportView::startWrite()
     qDeleteAll(rows_);
     rows_.clear();
     QWidget* rowsWidget = rowsLayout_->parentWidget();
-    for (const auto& t : request.targets) {
+    written_ = request.targets;
+    writtenStates_.assign(request.targets.size(), {});
+    for (std::size_t i = 0; i < request.targets.size(); ++i) {
+        const auto& t = request.targets[i];
         auto* row = new DriveProgressRow(t.name, t.directory, rowsWidget);
         rowsLayout_->insertWidget(rowsLayout_->count() - 1, row);
+        connect(row, &DriveProgressRow::ejectRequested, this, [this, i] { ejectAfterWrite(static_cast<int>(i)); });
         rows_ << row;
     }
     const int count = static_cast<int>(request.targets.size());
@@ -429,6 +440,9 @@ void UsbExportView::startWrite()
     summary_->setText(tr("Writing %1 to %n drive(s)…", nullptr, count).arg(plan_->fileName(request.tier)));
     cancel_->setEnabled(true);
     cancel_->show();
+    overall_->setValue(0);
+    overall_->setFormat(tr("Starting…"));
+    overall_->show();
     progressBox_->show();
 
     drives_->setPaused(true);
@@ -456,16 +470,65 @@ void UsbExportView::onDriveChanged(int index)
     if (!job_ || index < 0 || index >= rows_.size())
         return;
     rows_[index]->update(job_->drive(index));
-    const int percent = static_cast<int>(100.0 * job_->overallFraction());
-    emit titleProgress(tr("%1 % %2").arg(percent).arg(job_->title()));
+    showOverall();
+}
+
+void UsbExportView::showOverall()
+{
+    const double f = job_->overallFraction();
+    const int value = std::max(overall_->value(), static_cast<int>(1000.0 * f));
+    overall_->setValue(value);
+    const qint64 left = job_->secondsLeft();
+    overall_->setFormat(left > 0 ? tr("%1 % · %2").arg(value / 10).arg(Format::timeLeft(left))
+                                 : tr("%1 %").arg(value / 10));
+    emit titleProgress(tr("%1 % %2").arg(value / 10).arg(job_->title()));
+}
+
+void UsbExportView::ejectAfterWrite(int index)
+{
+    if (job_ || index < 0 || index >= rows_.size() || static_cast<std::size_t>(index) >= written_.size())
+        return;
+    const auto& drive = written_[static_cast<std::size_t>(index)].drive;
+    if (!drive)
+        return;
+    UsbExportJob::DriveState& state = writtenStates_[static_cast<std::size_t>(index)];
+    state.phase = UsbExportJob::Phase::Ejecting;
+    QPointer<DriveProgressRow> row = rows_[index];
+    row->update(state);
+    // udisksctl's power-off can take seconds: off the GUI thread. A new
+    // write replaces the rows; then the answer has nowhere to go.
+    Executors::smallIo([d = *drive] { return atmo::ejectDrive(d, atmo::EjectOptions{}); })
+        .then(this, [this, row, index](const atmo::Result<atmo::EjectOutcome>& e) {
+            if (!row)
+                return;
+            UsbExportJob::DriveState& s = writtenStates_[static_cast<std::size_t>(index)];
+            s = UsbExportJob::afterEject(s, e);
+            row->update(s);
+            row->setEjectOffered(s.ejectFailed); // a busy drive can be tried again
+        });
 }
 
 void UsbExportView::onFinished(bool ok)
 {
     UsbExportJob* job = job_;
     job_ = nullptr;
-    for (int i = 0; i < rows_.size() && i < job->driveCount(); ++i)
-        rows_[i]->update(job->drive(i));
+    for (int i = 0; i < rows_.size() && i < job->driveCount(); ++i) {
+        const UsbExportJob::DriveState& d = job->drive(i);
+        writtenStates_[static_cast<std::size_t>(i)] = d;
+        rows_[i]->update(d);
+        const auto& drive = written_[static_cast<std::size_t>(i)].drive;
+        if (!d.ok)
+            continue;
+        // Written and verified: unticked, so Write is not armed again on the
+        // same sticks; and, when not ejected yet, an Eject button of its own.
+        if (drive) {
+            const int row = drives_->rowOf(QString::fromStdString(drive->device));
+            if (row >= 0)
+                drives_->setChecked(row, false);
+        }
+        rows_[i]->setEjectOffered(drive.has_value() && d.phase == UsbExportJob::Phase::Verified);
+    }
+    overall_->hide();
     const int total = job->driveCount();
     const int good = job->succeededCount();
     progressBox_->setTitle(tr("Result"));

@@ -1,8 +1,11 @@
 // USB Export: pick a package (from the station's store or a file) and a
-// tier, tick drives in a live list, "Write to N drives". Each drive gets its
-// own progress row (bar, phase, speed, time left), then a green check or a
-// red error with details. Optional eject when done. Drive polling pauses
-// while writing and runs only while the view is shown.
+// tier, tick drives in a live list, "Write to N drives". One bar for all the
+// drives with the time left, and each drive its own row (one bar across
+// writing and reading back, phase, speed, time left), then a green check or
+// a red error with details. The drives written and verified are unticked,
+// so Write is not armed again on the same sticks. Eject when done, or an
+// Eject button per verified drive afterwards. Drive polling pauses while
+// writing and runs only while the view is shown.
 #pragma once
 
 #include <QList>
@@ -20,6 +23,7 @@ class QCheckBox;
 class QComboBox;
 class QGroupBox;
 class QLabel;
+class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 class QTableView;
@@ -55,6 +59,7 @@ public:
     QLabel* reasonLabel() const { return reason_; }
     QLabel* emptyLabel() const { return empty_; }
     QLabel* summaryLabel() const { return summary_; }
+    QProgressBar* overallBar() const { return overall_; }
     QList<DriveProgressRow*> progressRows() const { return rows_; }
 
 signals:
@@ -74,6 +79,8 @@ private:
     void onDriveChanged(int index);
     void onFinished(bool ok);
     void setInputsEnabled(bool enabled);
+    void ejectAfterWrite(int index);
+    void showOverall();
 
     StationContext& context_;
     StoredPackageModel* store_;
@@ -84,6 +91,9 @@ private:
     int planRequest_ = 0;
     QPointer<UsbExportJob> job_;
     QList<DriveProgressRow*> rows_;
+    // The last write's drives as it left them, for Eject afterwards.
+    std::vector<UsbExportJob::Target> written_;
+    std::vector<UsbExportJob::DriveState> writtenStates_;
 
     QComboBox* packageCombo_;
     QPushButton* openFile_;
@@ -97,6 +107,7 @@ private:
     QPushButton* write_;
     QGroupBox* progressBox_;
     QLabel* summary_;
+    QProgressBar* overall_;
     QPushButton* cancel_;
     QVBoxLayout* rowsLayout_;
 };
