@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <QSet>
+
 #include "app/Format.h"
 #include "app/ModelRoles.h"
 
@@ -41,7 +43,14 @@ QVariant FileCheckModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         switch (column) {
         case StatusColumn:
-            return f.state == atmo::FileState::Pending && !checking_ ? tr("Not checked") : Format::fileState(f.state);
+            if (f.state != atmo::FileState::Pending)
+                return Format::fileState(f.state);
+            if (!checking_)
+                return tr("Not checked");
+            if (index.row() != active_)
+                return tr("Waiting");
+            return activeTotal_ ? tr("Checking… %1 %").arg(static_cast<int>(100 * activeDone_ / activeTotal_))
+                                : Format::fileState(f.state);
         case PathColumn: return QString::fromStdString(f.path);
         case KindColumn: return Format::kind(f.kind);
         case SizeColumn: return Format::bytes(f.size);
@@ -119,6 +128,7 @@ void FileCheckModel::clear()
     beginResetModel();
     files_.clear();
     rows_.clear();
+    active_ = -1;
     endResetModel();
 }
 
@@ -151,16 +161,47 @@ void FileCheckModel::apply(const std::vector<atmo::FileCheck>& batch)
             i = j + 1;
         }
     }
-    if (!added.empty()) {
-        const int first = static_cast<int>(files_.size());
-        beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
-        files_.reserve(files_.size() + added.size());
-        for (const atmo::FileCheck* f : added) {
-            rows_.insert(QString::fromStdString(f->path), static_cast<int>(files_.size()));
-            files_.push_back(*f);
-        }
-        endInsertRows();
+    insertRows(added);
+}
+
+void FileCheckModel::insertRows(const std::vector<const atmo::FileCheck*>& added)
+{
+    if (added.empty())
+        return;
+    const int first = static_cast<int>(files_.size());
+    beginInsertRows({}, first, first + static_cast<int>(added.size()) - 1);
+    files_.reserve(files_.size() + added.size());
+    for (const atmo::FileCheck* f : added) {
+        rows_.insert(QString::fromStdString(f->path), static_cast<int>(files_.size()));
+        files_.push_back(*f);
     }
+    endInsertRows();
+}
+
+void FileCheckModel::addPending(const std::vector<atmo::FileCheck>& files)
+{
+    std::vector<const atmo::FileCheck*> added;
+    QSet<QString> seen;
+    for (const atmo::FileCheck& f : files) {
+        const QString key = QString::fromStdString(f.path);
+        if (!rows_.contains(key) && !seen.contains(key)) {
+            seen.insert(key);
+            added.push_back(&f);
+        }
+    }
+    insertRows(added);
+}
+
+void FileCheckModel::setActive(const QString& path, quint64 done, quint64 total)
+{
+    const int row = path.isEmpty() ? -1 : rowOf(path);
+    const int before = active_;
+    active_ = row;
+    activeDone_ = done;
+    activeTotal_ = total;
+    for (int r : {before, row})
+        if (r >= 0)
+            emit dataChanged(index(r, StatusColumn), index(r, StatusColumn));
 }
 
 int FileCheckModel::rowOf(const QString& path) const { return rows_.value(path, -1); }

@@ -1,5 +1,7 @@
-// The files of a package being verified, one row per file, appended live as
-// the core reports them. Batches arrive coalesced (see QueuedObserver): new
+// The files of a package being verified, one row per file: every file the
+// manifest names is listed as waiting once the signatures check out, the one
+// being hashed says how far it is ("Checking… 42 %"), and each row changes
+// as the core reports it. Batches arrive coalesced (see QueuedObserver): new
 // rows go in with one beginInsertRows per batch, updates to known rows are
 // coalesced into contiguous spans for dataChanged.
 #pragma once
@@ -29,6 +31,11 @@ public:
     // While false (the check ended), files never reached read "Not checked".
     void setChecking(bool checking);
     void apply(const std::vector<atmo::FileCheck>& batch);
+    // Rows for the files not listed yet, as they are (pending); known rows stay.
+    void addPending(const std::vector<atmo::FileCheck>& files);
+    // The file being hashed and how far (bytes of it); "" for none.
+    void setActive(const QString& path, quint64 done, quint64 total);
+    int activeRow() const { return active_; }
 
     const atmo::FileCheck& file(int row) const { return files_[static_cast<std::size_t>(row)]; }
     const std::vector<atmo::FileCheck>& files() const { return files_; }
@@ -43,4 +50,8 @@ private:
     std::vector<atmo::FileCheck> files_;
     QHash<QString, int> rows_;
     bool checking_ = true;
+    int active_ = -1;
+    quint64 activeDone_ = 0;
+    quint64 activeTotal_ = 0;
+    void insertRows(const std::vector<const atmo::FileCheck*>& added);
 };

@@ -62,6 +62,8 @@ void Job::deliver(Batch& batch)
     const atmo::Progress& p = *batch.progress;
     progress_ = meter_.sample(p.phase, p.done, p.total, QString::fromStdString(p.item),
                               elapsedMsecs());
+    progress_.itemDone = p.itemDone;
+    progress_.itemTotal = p.itemTotal;
     const double f = overallFraction(p);
     usesOverall_ = usesOverall_ || f >= 0;
     if (usesOverall_) {

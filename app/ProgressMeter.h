@@ -16,6 +16,8 @@ struct JobProgress {
     std::uint64_t done = 0;
     std::uint64_t total = 0;
     QString item;
+    std::uint64_t itemDone = 0;  // bytes of item itself, when its work says (0 of 0: unknown)
+    std::uint64_t itemTotal = 0;
     double bytesPerSecond = 0; // 0 while unknown (of this phase's bytes)
     qint64 secondsLeft = -1;   // -1 while unknown
     // The share of the whole job done, across its phases and outputs (0..1),

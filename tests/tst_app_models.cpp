@@ -75,12 +75,44 @@ private slots:
         // A file the check never reached reads "Not checked" once it ended.
         model.apply({check("tools/late-1.0.yaml", atmo::FileState::Pending)});
         const int late = model.rowOf("tools/late-1.0.yaml");
-        QCOMPARE(model.index(late, FileCheckModel::StatusColumn).data().toString(), QString("Checking"));
+        QCOMPARE(model.index(late, FileCheckModel::StatusColumn).data().toString(), QString("Waiting"));
         model.setChecking(false);
         QCOMPARE(model.index(late, FileCheckModel::StatusColumn).data().toString(), QString("Not checked"));
         QCOMPARE(model.index(late, FileCheckModel::StatusColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Skipped);
         model.clear();
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    // Every file is listed, waiting, once the signatures are known; the one
+    // being hashed says how far it is; a later report replaces the row.
+    void everyFileListedAndTheOneBeingHashedShowsItsProgress()
+    {
+        FileCheckModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.apply({check("config/a.yaml", atmo::FileState::Ok)}); // reported before the listing arrived
+        model.addPending({check("config/a.yaml", atmo::FileState::Pending), check("models/big.gguf", atmo::FileState::Pending, 1000),
+                          check("tools/t.yaml", atmo::FileState::Pending)});
+        QCOMPARE(model.rowCount(), 3);
+        auto status = [&](const char* path) {
+            return model.index(model.rowOf(path), FileCheckModel::StatusColumn).data().toString();
+        };
+        QCOMPARE(status("config/a.yaml"), QString("Intact")); // a known row stays as reported
+        QCOMPARE(status("models/big.gguf"), QString("Waiting"));
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setActive("models/big.gguf", 420, 1000);
+        QCOMPARE(model.activeRow(), model.rowOf("models/big.gguf"));
+        QCOMPARE(status("models/big.gguf"), QString("Checking… 42 %"));
+        QCOMPARE(status("tools/t.yaml"), QString("Waiting"));
+        QCOMPARE(changed.count(), 1);
+        model.setActive("tools/t.yaml", 0, 10); // the old row and the new one change
+        QCOMPARE(changed.count(), 3);
+        QCOMPARE(status("models/big.gguf"), QString("Waiting"));
+        model.apply({check("models/big.gguf", atmo::FileState::Ok, 1000)});
+        QCOMPARE(status("models/big.gguf"), QString("Intact"));
+        model.setActive({}, 0, 0);
+        QCOMPARE(model.activeRow(), -1);
+        model.setChecking(false);
+        QCOMPARE(status("tools/t.yaml"), QString("Not checked"));
     }
 
     void failureFilterShowsOnlyFailures()

@@ -169,7 +169,14 @@ private slots:
         r.beginItem("models/llama-edge-2.0.gguf", 90);
         r.beginItem("tools/camera-0.4.yaml", 5);
         QCOMPARE(r.snapshot().item, std::string("models/llama-edge-2.0.gguf"));
+        // The named file's own bytes travel with it; another file's do not.
+        r.itemDone("models/llama-edge-2.0.gguf", 40);
+        r.itemDone("tools/camera-0.4.yaml", 4);
+        QCOMPARE(r.snapshot().itemDone, std::uint64_t(40));
+        QCOMPARE(r.snapshot().itemTotal, std::uint64_t(90));
+        r.itemDone("not/begun.yaml", 7); // ignored
         r.endItem("tools/camera-0.4.yaml");
+        QCOMPARE(r.snapshot().itemDone, std::uint64_t(40));
         {
             const atmo::ProgressItem named(r, "tools/reject-gate-1.1.yaml", 5);
             QCOMPARE(r.snapshot().item, std::string("models/llama-edge-2.0.gguf"));
@@ -177,8 +184,11 @@ private slots:
         r.beginItem("agents/inspector-1.0.yaml", 3);
         r.endItem("models/llama-edge-2.0.gguf");
         QCOMPARE(r.snapshot().item, std::string("agents/inspector-1.0.yaml"));
+        QCOMPARE(r.snapshot().itemDone, std::uint64_t(0));
+        QCOMPARE(r.snapshot().itemTotal, std::uint64_t(3));
         r.endItem("agents/inspector-1.0.yaml");
-        QCOMPARE(r.snapshot().item, std::string("agents/inspector-1.0.yaml")); // the last stays named
+        QCOMPARE(r.snapshot().item, std::string("agents/inspector-1.0.yaml")); // the last stays named, as done
+        QCOMPARE(r.snapshot().itemDone, std::uint64_t(3));
     }
 
     void fileVanishesDuringWrite()

@@ -37,11 +37,22 @@ public:
     std::vector<FileCheck> files;           // every onFile call, in order
     std::function<void(const FileCheck&)> onFileHook;
 
+    std::vector<FileCheck> filesAtSignatures;  // the report's files at the last onSignatures
+    std::vector<Progress> progress;            // every report
+    std::function<void(const Progress&)> onProgressHook; // a slow caller sleeps here
+
     void onSignatures(const VerifyReport& r) override
     {
         ++signatureCalls;
         signatures = r.signatures;
+        filesAtSignatures = r.files;
         manifestAtSignatures = r.manifest.has_value();
+    }
+    void onProgress(const Progress& p) override
+    {
+        progress.push_back(p); // reports come one at a time (the reporter's lock)
+        if (onProgressHook)
+            onProgressHook(p);
     }
     void onFile(const FileCheck& f) override
     {

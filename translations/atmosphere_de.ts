@@ -1055,6 +1055,14 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>Not checked</source>
         <translation>Nicht geprüft</translation>
     </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wartet</translation>
+    </message>
+    <message>
+        <source>Checking… %1 %</source>
+        <translation>Wird geprüft… %1 %</translation>
+    </message>
 </context>
 <context>
     <name>Format</name>
@@ -1503,6 +1511,13 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Checking the files…</source>
         <translation>Die Dateien werden geprüft…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n file(s) checked</source>
+        <translation>
+            <numerusform>%1 von %n Datei geprüft</numerusform>
+            <numerusform>%1 von %n Dateien geprüft</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3066,6 +3081,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>%1 % %2</source>
         <translation>%1 % %2</translation>
+    </message>
+    <message>
+        <source> · %1 %</source>
+        <translation> · %1 %</translation>
     </message>
 </context>
 <context>

@@ -86,6 +86,13 @@
 <context>
     <name>ImportVerifyView</name>
     <message numerus="yes">
+        <source>%1 of %n file(s) checked</source>
+        <translation>
+            <numerusform>%1 of %n file checked</numerusform>
+            <numerusform>%1 of %n files checked</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n file(s) intact</source>
         <translation>
             <numerusform>%n file intact</numerusform>

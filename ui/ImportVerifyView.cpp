@@ -280,6 +280,15 @@ void ImportVerifyView::startJob(VerifyJob* job)
         files_->apply(batch);
         updateSummary();
     });
+    // The file being hashed, with its own progress, stays in view (unless
+    // the user is reading the table: then it is left where they put it).
+    connect(job, &Job::progressChanged, this, [this](const JobProgress& p) {
+        const int before = files_->activeRow();
+        files_->setActive(p.phase == atmo::Phase::Verifying ? p.item : QString(), p.itemDone, p.itemTotal);
+        const int row = files_->activeRow();
+        if (row >= 0 && row != before && !fileTable_->hasFocus())
+            fileTable_->scrollTo(filter_->mapFromSource(files_->index(row, FileCheckModel::PathColumn)));
+    });
     progress_->track(job);
     context_.runner().start(job);
     updateInstallButton();
@@ -313,6 +322,8 @@ void ImportVerifyView::openPackage(const QString& file)
 
 void ImportVerifyView::onSignatures(const atmo::VerifyReport& report)
 {
+    files_->addPending(report.files); // every file, waiting, from the start
+    updateSummary();
     signatures_->setSignatures(report.signatures);
     custody_->setEntries(report.custody);
     fitTables();
@@ -322,6 +333,7 @@ void ImportVerifyView::onVerifyFinished(bool ok)
 {
     VerifyJob* job = job_;
     job_ = nullptr;
+    files_->setActive({}, 0, 0);
     report_ = job->report();
     fit_ = job->deviceFit();
     job->dispose(this);
@@ -362,7 +374,9 @@ void ImportVerifyView::updateSummary()
     const int failed = files_->failureCount();
     const int ok = files_->count(atmo::FileState::Ok);
     const int skipped = files_->count(atmo::FileState::NotInArchive);
-    QString text = tr("%n file(s) intact", nullptr, ok);
+    const int waiting = files_->count(atmo::FileState::Pending);
+    QString text = job_ && waiting > 0 ? tr("%1 of %n file(s) checked", nullptr, total).arg(total - waiting)
+                                       : tr("%n file(s) intact", nullptr, ok);
     if (failed > 0)
         text += QStringLiteral(", ") + tr("%n failed", nullptr, failed);
     if (skipped > 0)

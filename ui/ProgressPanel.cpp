@@ -69,7 +69,12 @@ void ProgressPanel::update(const JobProgress& p)
 {
     const QString phase = Format::phase(p.phase);
     phase_->setText(phase);
-    item_->setText(fontMetrics().elidedText(p.item, Qt::ElideMiddle, qMax(100, item_->width())));
+    // A big file says how far it is itself ("models/x.gguf · 42 %").
+    const QString itemPercent = p.itemTotal > 0 && p.itemDone < p.itemTotal
+                                    ? tr(" · %1 %").arg(static_cast<int>(100 * p.itemDone / p.itemTotal))
+                                    : QString();
+    const int room = qMax(100, item_->width() - fontMetrics().horizontalAdvance(itemPercent));
+    item_->setText(fontMetrics().elidedText(p.item, Qt::ElideMiddle, room) + itemPercent);
     item_->setToolTip(p.item);
     const int percent = p.percent();
     if (percent < 0) {

@@ -39,30 +39,50 @@ void ProgressReporter::item(std::string item)
 {
     std::lock_guard lock(mutex_);
     current_.item = std::move(item);
+    current_.itemDone = current_.itemTotal = 0;
     maybeReport(false);
+}
+
+void ProgressReporter::nameLargest()
+{
+    const auto largest = std::max_element(inFlight_.begin(), inFlight_.end(),
+                                          [](const InFlight& a, const InFlight& b) { return a.size < b.size; });
+    current_.item = largest->item;
+    current_.itemDone = largest->done;
+    current_.itemTotal = largest->size;
 }
 
 void ProgressReporter::beginItem(const std::string& item, std::uint64_t size)
 {
     std::lock_guard lock(mutex_);
-    inFlight_.emplace_back(size, item);
-    const auto largest = std::max_element(inFlight_.begin(), inFlight_.end(),
-                                          [](const auto& a, const auto& b) { return a.first < b.first; });
-    current_.item = largest->second;
+    inFlight_.push_back(InFlight{item, size, 0});
+    nameLargest();
     maybeReport(false);
 }
 
 void ProgressReporter::endItem(const std::string& item)
 {
     std::lock_guard lock(mutex_);
-    const auto it = std::find_if(inFlight_.begin(), inFlight_.end(), [&](const auto& p) { return p.second == item; });
+    const auto it = std::find_if(inFlight_.begin(), inFlight_.end(), [&](const InFlight& f) { return f.item == item; });
     if (it != inFlight_.end())
         inFlight_.erase(it);
-    if (inFlight_.empty())
-        return; // the last one stays named until something else starts
-    const auto largest = std::max_element(inFlight_.begin(), inFlight_.end(),
-                                          [](const auto& a, const auto& b) { return a.first < b.first; });
-    current_.item = largest->second;
+    if (inFlight_.empty()) {
+        // The last one stays named until something else starts, as done.
+        current_.itemDone = current_.itemTotal;
+        return;
+    }
+    nameLargest();
+}
+
+void ProgressReporter::itemDone(const std::string& item, std::uint64_t done)
+{
+    std::lock_guard lock(mutex_);
+    const auto it = std::find_if(inFlight_.begin(), inFlight_.end(), [&](const InFlight& f) { return f.item == item; });
+    if (it == inFlight_.end())
+        return;
+    it->done = std::min(done, it->size);
+    if (current_.item == item)
+        current_.itemDone = it->done;
 }
 
 ProgressItem::ProgressItem(ProgressReporter& reporter, std::string item, std::uint64_t size)

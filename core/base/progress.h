@@ -39,6 +39,10 @@ struct Progress {
     std::uint64_t done = 0; // bytes done in this phase
     std::uint64_t total = 0;
     std::string item;       // current file or entry
+    // How far `item` itself is, in bytes, when its work reports it (a big
+    // file being hashed); 0 of 0 when not known.
+    std::uint64_t itemDone = 0;
+    std::uint64_t itemTotal = 0;
 };
 
 class Observer {
@@ -61,18 +65,27 @@ public:
     // go beside it; not the one that happened to start last.
     void beginItem(const std::string& item, std::uint64_t size);
     void endItem(const std::string& item);
+    // How far an item begun with beginItem is (bytes of it done); reported
+    // with the next report. Unknown items are ignored.
+    void itemDone(const std::string& item, std::uint64_t done);
     void add(std::uint64_t bytes);  // adds to done, reports when due
     void set(std::uint64_t done);
     void finish();                  // reports the current state unconditionally
     Progress snapshot() const;
 
 private:
+    struct InFlight {
+        std::string item;
+        std::uint64_t size = 0;
+        std::uint64_t done = 0;
+    };
     void maybeReport(bool force);
+    void nameLargest(); // current_.item and its bytes: the largest in flight
     Observer* observer_;
     std::chrono::milliseconds interval_;
     mutable std::mutex mutex_;
     Progress current_;
-    std::vector<std::pair<std::uint64_t, std::string>> inFlight_; // size, item
+    std::vector<InFlight> inFlight_;
     std::chrono::steady_clock::time_point last_{};
 };
 

@@ -248,9 +248,6 @@ private:
                                  ", but the manifest names key " + ref->keyId,
                              ErrorCode::Untrusted};
         }
-        if (observer_)
-            observer_->onSignatures(report_);
-
         // A delta package's archive carries its .delta files and what travels
         // whole; the files rebuilt from the base are checked when installed.
         for (const ContentFile* fp : m.archiveFiles()) {
@@ -263,6 +260,9 @@ private:
             c.expectedSha256 = f.sha256;
             report_.files.push_back(std::move(c));
         }
+        // With every file still pending, so a caller can list them all at once.
+        if (observer_)
+            observer_->onSignatures(report_);
         std::optional<int> device = options_.tier;
         if (!device && options_.deviceTier)
             device = options_.deviceTier(m);
@@ -377,7 +377,7 @@ private:
             const ContentFile& f = admit(e, seen);
             FileCheck& check = checkFor(e.path);
             current_ = &check;
-            progress_.item(e.path);
+            const ProgressItem named(progress_, e.path, f.size);
             const bool store = options_.sink && options_.sink->beginFile(f);
             const void* data = nullptr;
             std::size_t size = 0;
@@ -389,6 +389,7 @@ private:
                     options_.sink->write(data, size);
                 done += size;
                 report_.bytesHashed += size;
+                progress_.itemDone(e.path, done);
                 progress_.set(reader_->bytesConsumed());
             }
             if (done != f.size) {
@@ -484,6 +485,7 @@ private:
     void hashRange(const ContentFile& f, FileCheck& check, int fd, std::uint64_t offset, const std::atomic<bool>& stop)
     {
         thread_local std::vector<char> buf(1 << 20);
+        const ProgressItem named(progress_, f.path, f.size);
         std::unique_ptr<FileWriter> writer;
         if (options_.sink)
             writer = options_.sink->openFile(f);
@@ -506,6 +508,7 @@ private:
             if (writer)
                 writer->write(buf.data(), static_cast<std::size_t>(n));
             done += static_cast<std::uint64_t>(n);
+            progress_.itemDone(f.path, done);
             progress_.add(static_cast<std::uint64_t>(n));
         }
         check.computedSha256 = hash.finishHex();

@@ -79,7 +79,8 @@ struct VerifyReport {
 
 class VerifyObserver : public Observer {
 public:
-    // Called once the signatures are checked (manifest set if the mesh one is valid).
+    // Called once the signatures are checked (manifest set if the mesh one is
+    // valid; then files lists every file the archive must hold, pending).
     virtual void onSignatures(const VerifyReport&) {}
     // Called for each file as soon as its state is known.
     virtual void onFile(const FileCheck&) {}

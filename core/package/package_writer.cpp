@@ -71,9 +71,10 @@ struct HashedSource {
     std::string sha256;
 };
 
-// Hashes one source file and records its identity before and after.
+// Hashes one source file and records its identity before and after; item:
+// its name in the progress reports (begun by the caller), "" for none.
 HashedSource hashSource(const fs::path& source, const CancelToken& cancel, ProgressReporter& progress,
-                        std::time_t racyClock)
+                        std::time_t racyClock, const std::string& item = {})
 {
     HashedSource out;
     out.source = source;
@@ -82,7 +83,13 @@ HashedSource hashSource(const fs::path& source, const CancelToken& cancel, Progr
         throw Failure(source.string() + ": " +
                       (errno == ENOENT ? std::string("vanished while the package was being built")
                                        : std::string("cannot read: ") + std::strerror(errno)));
-    auto hex = sha256FileHex(source, cancel, [&progress](std::uint64_t n) { progress.add(n); });
+    std::uint64_t done = 0;
+    auto hex = sha256FileHex(source, cancel, [&](std::uint64_t n) {
+        done += n;
+        if (!item.empty())
+            progress.itemDone(item, done);
+        progress.add(n);
+    });
     if (!hex)
         throw Failure(hex.message());
     struct stat after {};
@@ -226,7 +233,7 @@ Prepared prepare(const CreateOptions& options, Observer* observer, const CancelT
         const auto& f = mission.files[i];
         hashes[i] = ThreadPool::shared().submit([&f, &cancel, &progress, clock = options.racyClock] {
             const ProgressItem named(progress, f.entry.path, f.entry.size);
-            return hashSource(f.source, cancel, progress, clock);
+            return hashSource(f.source, cancel, progress, clock, f.entry.path);
         });
     }
     Prepared out;
