@@ -157,6 +157,8 @@ private slots:
         QCOMPARE(model.index(0, SignatureModel::RoleColumn).data().toString(), QString("Mesh authority"));
         QCOMPARE(model.index(0, SignatureModel::StateColumn).data().toString(), QString("Valid"));
         QVERIFY(model.index(0, SignatureModel::TrustColumn).data().toString().contains("Plant authority"));
+        // The trusted comment, elided in its column, is whole in its tooltip.
+        QCOMPARE(model.index(0, SignatureModel::CommentColumn).data(Qt::ToolTipRole).toString(), QString("timestamp:1"));
         QCOMPARE(model.index(0, SignatureModel::StateColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Ok);
         QCOMPARE(model.index(1, SignatureModel::StateColumn).data(ModelRole::Status).value<ItemStatus>(), ItemStatus::Skipped);
         mesh.state = atmo::SignatureState::Invalid;

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QTimer>
@@ -178,6 +179,22 @@ private slots:
         QCOMPARE(sigs->index(1, SignatureModel::RoleColumn).data().toString(), QString("Founder"));
         QCOMPARE(sigs->index(1, SignatureModel::StateColumn).data().toString(), QString("Valid"));
         QCOMPARE(view.installButton()->isEnabled(), view.deviceFit().installable());
+    }
+
+    // A long install folder reads from its start (it was cut on the left).
+    void theInstallFolderShowsItsStart()
+    {
+        const QString deep = q(box_ / "root") + "/plants/line-4/inspection/devices/edge-box-17/atmosphere/root";
+        context_->settings().setInstallRoot(deep);
+        ImportVerifyView view(*context_);
+        view.resize(900, 700);
+        view.show();
+        QLineEdit* edit = view.installRootEdit();
+        QCOMPARE(edit->text(), deep);
+        QCOMPARE(edit->cursorPosition(), 0);
+        QCOMPARE(edit->toolTip(), deep);
+        QVERIFY(edit->width() >= 300);
+        context_->settings().setInstallRoot(q(box_ / "root"));
     }
 
     void tamperedPackageSaysDoNotInstall()

@@ -28,14 +28,24 @@ private slots:
     {
         StationContext context(q(box_ / "settings.ini"));
         KeysView view(context);
+        view.show();
         QCOMPARE(view.signingModel()->rowCount(), 0);
         QCOMPARE(view.trustedModel()->rowCount(), 0);
+        // Empty tables say what to do instead.
+        QVERIFY(view.signingEmptyLabel()->isVisible());
+        QVERIFY(!view.signingTable()->isVisible());
+        QVERIFY2(view.signingEmptyLabel()->text().contains("Generate a key to start signing"),
+                 qPrintable(view.signingEmptyLabel()->text()));
+        QVERIFY(view.trustedEmptyLabel()->isVisible());
 
         KeyJob* job = view.startGenerate("plant-mesh", QString("pw"), atmo::TrustRole::Mesh);
         QSignalSpy done(job, &Job::finished);
         QVERIFY(done.wait(30000));
         QVERIFY2(done.at(0).at(0).toBool(), qPrintable(view.statusLabel()->text()));
         QCOMPARE(view.signingModel()->rowCount(), 1);
+        QVERIFY(view.signingTable()->isVisible());
+        QVERIFY(!view.signingEmptyLabel()->isVisible());
+        QVERIFY(view.trustedTable()->isVisible());
         QCOMPARE(view.signingModel()->key(0).name, QString("plant-mesh"));
         QVERIFY(view.signingModel()->key(0).encrypted);
         QCOMPARE(view.trustedModel()->rowCount(), 1);

@@ -130,6 +130,10 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!build->isBuilding(), 60000);
         QVERIFY2(build->succeeded(), qPrintable(build->statusLabel()->text()));
         QVERIFY(build->isComplete());
+        // Built: Finish, and no Cancel beside it that would cancel nothing.
+        QVERIFY(wizard.button(QWizard::FinishButton)->isVisible());
+        QVERIFY(wizard.button(QWizard::FinishButton)->isEnabled());
+        QVERIFY(!wizard.button(QWizard::CancelButton)->isVisible());
         const QStringList files = build->outputFiles();
         QCOMPARE(files.size(), 2);
         QVERIFY(files.at(0).endsWith("production-inspection-v1.3.atmo"));

@@ -1934,6 +1934,22 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>Could not remove trust: %1</source>
         <translation>Das Vertrauen konnte nicht entzogen werden: %1</translation>
     </message>
+    <message>
+        <source>Generate a key to start signing</source>
+        <translation>Einen Schlüssel erzeugen, um zu signieren</translation>
+    </message>
+    <message>
+        <source>This station has no signing key yet. A key you generate signs the packages you build; or copy an existing key into %1.</source>
+        <translation>Diese Station hat noch keinen Signaturschlüssel. Ein erzeugter Schlüssel signiert die Pakete, die Sie bauen; oder kopieren Sie einen vorhandenen Schlüssel nach %1.</translation>
+    </message>
+    <message>
+        <source>No key is trusted yet</source>
+        <translation>Noch kein Schlüssel ist vertrauenswürdig</translation>
+    </message>
+    <message>
+        <source>This station accepts no package until it trusts the mesh authority&apos;s key: import its public key (.pub), or trust one of the signing keys above.</source>
+        <translation>Diese Station nimmt kein Paket an, bevor sie dem Schlüssel der Mesh-Autorität vertraut: importieren Sie dessen öffentlichen Schlüssel (.pub) oder vertrauen Sie einem der Signaturschlüssel oben.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

@@ -106,6 +106,7 @@ void BuildPage::startBuild()
     if (job_ || !wizard_->meshKey)
         return;
     succeeded_ = false;
+    wizard_->setOption(QWizard::NoCancelButtonOnLastPage, false); // Cancel stops the build
     files_.clear();
     results_->setRowCount(0);
     tierSizes_->clear();
@@ -205,6 +206,8 @@ void BuildPage::onFinished(bool ok)
         openFolder_->show();
         verify_->show();
         export_->show();
+        // Built: nothing is left to cancel, so Finish stands alone.
+        wizard_->setOption(QWizard::NoCancelButtonOnLastPage, true);
         emit wizard_->packagesBuilt();
     } else {
         status_->setStyleSheet(StatusColors::errorStyle());

@@ -188,7 +188,14 @@ void ImportVerifyView::buildUi()
     auto* browse = new QPushButton(tr("Browse…"), installBox);
     browse->setAccessibleName(tr("Choose the install folder"));
     connect(browse, &QPushButton::clicked, this, &ImportVerifyView::chooseInstallRoot);
-    connect(installRoot_, &QLineEdit::textChanged, installRoot_, [this](const QString& t) { installRoot_->setToolTip(t); });
+    connect(installRoot_, &QLineEdit::textChanged, installRoot_, [this](const QString& t) {
+        installRoot_->setToolTip(t);
+        // A path reads from its start: wide enough for a usual one, and when
+        // set from outside (not typed) shown from the left, never cut there.
+        installRoot_->setMinimumWidth(qMin(installRoot_->fontMetrics().horizontalAdvance(t) + 16, 420));
+        if (!installRoot_->hasFocus())
+            installRoot_->setCursorPosition(0);
+    });
     connect(installRoot_, &QLineEdit::editingFinished, this, [this] {
         context_.settings().setInstallRoot(QDir::fromNativeSeparators(installRoot_->text()));
         refreshFit();

@@ -59,6 +59,7 @@ public:
     CustodyModel* custodyModel() const { return custody_; }
     QCheckBox* failuresOnlyBox() const { return failuresOnly_; }
     QPushButton* installButton() const { return install_; }
+    QLineEdit* installRootEdit() const { return installRoot_; }
     QLabel* installStatus() const { return installStatus_; }
     DeviceFitPanel* fitPanel() const { return fitPanel_; }
     QLabel* summaryLabel() const { return summary_; }

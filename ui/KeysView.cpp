@@ -10,6 +10,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -42,6 +43,29 @@ QTableView* makeKeyTable(QAbstractItemModel* model, const QString& name, QWidget
     return view;
 }
 
+// What an empty table says instead: a headline and what to do.
+QLabel* emptyState(const QString& headline, const QString& text, QWidget* parent)
+{
+    auto* label = new QLabel(QStringLiteral("<p style='font-size:large'><b>%1</b></p><p>%2</p>")
+                                 .arg(headline.toHtmlEscaped(), text),
+                             parent);
+    label->setAlignment(Qt::AlignCenter);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setAccessibleName(headline);
+    label->setObjectName(QStringLiteral("keysEmpty"));
+    label->setStyleSheet(QStringLiteral("#keysEmpty{border:1px dashed #9aa5ae;border-radius:8px;padding:12px}"));
+    return label;
+}
+
+QStackedWidget* stacked(QWidget* table, QWidget* empty, QWidget* parent)
+{
+    auto* stack = new QStackedWidget(parent);
+    stack->addWidget(table);
+    stack->addWidget(empty);
+    return stack;
+}
+
 QPushButton* button(const QString& icon, const QString& text, const QString& accessible, QWidget* parent)
 {
     auto* b = new QPushButton(Icons::get(icon), text, parent);
@@ -63,7 +87,13 @@ KeysView::KeysView(StationContext& context, QWidget* parent)
     signingHint->setWordWrap(true);
     signingLayout->addWidget(signingHint);
     signingTable_ = makeKeyTable(signing_, tr("Signing keys"), signingBox);
-    signingLayout->addWidget(signingTable_);
+    signingEmpty_ = emptyState(tr("Generate a key to start signing"),
+                               tr("This station has no signing key yet. A key you generate signs the packages you "
+                                  "build; or copy an existing key into %1.")
+                                   .arg(QDir::toNativeSeparators(context_.keysDir()).toHtmlEscaped()),
+                               signingBox);
+    signingStack_ = stacked(signingTable_, signingEmpty_, signingBox);
+    signingLayout->addWidget(signingStack_);
     auto* signingButtons = new QHBoxLayout;
     generate_ = button(QStringLiteral("add"), tr("&Generate key…"), tr("Generate a signing key"), signingBox);
     generate_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
@@ -84,7 +114,12 @@ KeysView::KeysView(StationContext& context, QWidget* parent)
     trustedHint->setWordWrap(true);
     trustedLayout->addWidget(trustedHint);
     trustedTable_ = makeKeyTable(trusted_, tr("Trusted keys"), trustedBox);
-    trustedLayout->addWidget(trustedTable_);
+    trustedEmpty_ = emptyState(tr("No key is trusted yet"),
+                               tr("This station accepts no package until it trusts the mesh authority's key: "
+                                  "import its public key (.pub), or trust one of the signing keys above."),
+                               trustedBox);
+    trustedStack_ = stacked(trustedTable_, trustedEmpty_, trustedBox);
+    trustedLayout->addWidget(trustedStack_);
     auto* trustedButtons = new QHBoxLayout;
     import_ = button(QStringLiteral("open"), tr("&Import public key…"), tr("Import and trust a public key"), trustedBox);
     remove_ = button(QStringLiteral("remove"), tr("&Remove trust"), tr("Remove trust from the selected key"), trustedBox);
@@ -126,6 +161,8 @@ void KeysView::reload()
             Qt::UniqueConnection);
     connect(trustedTable_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &KeysView::updateButtons,
             Qt::UniqueConnection);
+    signingStack_->setCurrentIndex(signing_->rowCount() > 0 ? 0 : 1);
+    trustedStack_->setCurrentIndex(trusted_->rowCount() > 0 ? 0 : 1);
     updateButtons();
 }
 

@@ -13,6 +13,7 @@
 
 class QLabel;
 class QPushButton;
+class QStackedWidget;
 class QTableView;
 class StationContext;
 
@@ -38,6 +39,9 @@ public:
     QTableView* signingTable() const { return signingTable_; }
     QTableView* trustedTable() const { return trustedTable_; }
     QLabel* statusLabel() const { return status_; }
+    // Shown instead of a table while it has no rows.
+    QLabel* signingEmptyLabel() const { return signingEmpty_; }
+    QLabel* trustedEmptyLabel() const { return trustedEmpty_; }
 
 signals:
     void keysChanged();
@@ -52,6 +56,10 @@ private:
     TrustedKeyModel* trusted_;
     QTableView* signingTable_ = nullptr;
     QTableView* trustedTable_ = nullptr;
+    QStackedWidget* signingStack_ = nullptr;
+    QStackedWidget* trustedStack_ = nullptr;
+    QLabel* signingEmpty_ = nullptr;
+    QLabel* trustedEmpty_ = nullptr;
     QPushButton* generate_ = nullptr;
     QPushButton* export_ = nullptr;
     QPushButton* trust_ = nullptr;
