@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/PathConversion.h"
+#include "app/VerifyNote.h"
 #include "core/package/manifest.h"
 #include "core/drives/package_export.h"
 #include "core/package/package_verifier.h"
@@ -68,7 +69,8 @@ ExportPlan ExportPlan::read(const QString& file, const QString& trustDir)
     options.sink = &sink;
     const atmo::VerifyReport report = atmo::verifyPackage(toFsPath(file), options, nullptr, {});
     if (!sink.reached || !report.manifest) {
-        plan.error = tr("%1: %2").arg(shown, QString::fromStdString(report.reason));
+        plan.error = tr("%1: %2").arg(shown, VerifyNote::reason(report));
+        plan.errorDetail = QString::fromStdString(report.reason);
         return plan;
     }
     const atmo::Manifest& m = *report.manifest;

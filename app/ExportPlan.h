@@ -22,6 +22,7 @@ public:
     QString file;
     bool ok = false;
     QString error;                       // when !ok: one line naming the file and the reason
+    QString errorDetail;                 // core's English line behind error, when there is one
 
     QString id, name, version;
     std::vector<int> packageTiers;       // what the manifest declares

@@ -6,6 +6,7 @@
 
 #include "app/Format.h"
 #include "app/ModelRoles.h"
+#include "app/VerifyNote.h"
 
 FileCheckModel::FileCheckModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -61,8 +62,14 @@ QVariant FileCheckModel::data(const QModelIndex& index, int role) const
         break;
     case Qt::ToolTipRole:
         switch (column) {
-        case StatusColumn:
-            return f.message.empty() ? Format::fileState(f.state) : QString::fromStdString(f.message);
+        case StatusColumn: {
+            // In the window's language, with core's English line (which
+            // names the rule) under it.
+            const QString problem = VerifyNote::fileProblem(f);
+            if (problem.isEmpty())
+                return f.message.empty() ? Format::fileState(f.state) : QString::fromStdString(f.message);
+            return f.message.empty() ? problem : problem + QLatin1Char('\n') + QString::fromStdString(f.message);
+        }
         case ExpectedColumn: return QString::fromStdString(f.expectedSha256);
         case ComputedColumn: return QString::fromStdString(f.computedSha256);
         default: return QString::fromStdString(f.path);

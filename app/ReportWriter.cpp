@@ -35,6 +35,8 @@ QString ReportWriter::text() const
     line();
     line(tr("VERDICT: %1").arg(v.headline));
     line(v.detail);
+    if (!v.technical.isEmpty())
+        line(tr("Details: %1").arg(v.technical));
     line();
     if (report_.manifest) {
         const auto& m = *report_.manifest;
@@ -103,8 +105,10 @@ QString ReportWriter::html() const
     h += QStringLiteral("<p>%1<br>%2</p>\n")
              .arg(esc(tr("File: %1").arg(fromFsPath(report_.file))),
                   esc(tr("Generated: %1").arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate))));
-    h += QStringLiteral("<div class=\"verdict %1\"><b>%2</b><br>%3</div>\n")
-             .arg(good ? QStringLiteral("good") : QStringLiteral("bad"), esc(v.headline), esc(v.detail));
+    h += QStringLiteral("<div class=\"verdict %1\"><b>%2</b><br>%3%4</div>\n")
+             .arg(good ? QStringLiteral("good") : QStringLiteral("bad"), esc(v.headline), esc(v.detail),
+                  v.technical.isEmpty() ? QString()
+                                        : QStringLiteral("<br><small>%1</small>").arg(esc(tr("Details: %1").arg(v.technical))));
     if (report_.manifest) {
         const auto& m = *report_.manifest;
         h += QStringLiteral("<h2>%1</h2><p>%2<br>%3<br>%4</p>\n")

@@ -41,9 +41,16 @@ QVariant SignatureModel::data(const QModelIndex& index, int role) const
                 return QString::fromStdString(s.trustedName);
             return s.keyId.empty() ? QStringLiteral("—") : tr("Not trusted");
         case CommentColumn:
-            if (s.state == atmo::SignatureState::Valid)
-                return QString::fromStdString(s.trustedComment);
-            return QString::fromStdString(s.message);
+            // Not valid: what it means, in the window's language; core's
+            // English line (which names the check) is the tooltip.
+            switch (s.state) {
+            case atmo::SignatureState::Valid: return QString::fromStdString(s.trustedComment);
+            case atmo::SignatureState::Missing: return tr("Not signed");
+            case atmo::SignatureState::Untrusted:
+                return tr("Key %1 is not trusted here for this role").arg(QString::fromStdString(s.keyId));
+            case atmo::SignatureState::Invalid: return tr("Does not verify: damaged, or the manifest was changed");
+            }
+            break;
         }
     }
     if (role == Qt::ToolTipRole)

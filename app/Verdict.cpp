@@ -1,7 +1,7 @@
 #include "app/Verdict.h"
 
 #include "app/DeviceFit.h"
-#include "app/ErrorText.h"
+#include "app/VerifyNote.h"
 #include "app/Format.h"
 
 #include <algorithm>
@@ -27,14 +27,14 @@ Verdict Verdict::of(const atmo::VerifyReport& report, const DeviceFit* fit)
     if (!report.ok) {
         if (report.code == atmo::ErrorCode::Cancelled)
             return cancelled();
-        QString reason = QString::fromStdString(report.reason);
+        // In the window's language by the problem's kind; core's English
+        // line, which names the rule, stays beside it as the technical detail.
+        QString reason = VerifyNote::reason(report);
         if (reason.isEmpty())
             reason = tr("The package failed verification.");
-        else
-            reason = ErrorText::full(report.code, QString::fromStdString(report.file.filename().string()), reason);
         if (!reason.endsWith(QLatin1Char('.')))
             reason += QLatin1Char('.');
-        return {Kind::Bad, tr("Do not install"), reason};
+        return {Kind::Bad, tr("Do not install"), reason, QString::fromStdString(report.reason)};
     }
     Verdict v{Kind::Good, tr("Genuine and intact — ready to install"), {}};
     const QString name = report.manifest ? QString::fromStdString(report.manifest->name) : QString();

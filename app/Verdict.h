@@ -17,6 +17,7 @@ public:
     Kind kind = Kind::None;
     QString headline;
     QString detail;
+    QString technical = {}; // core's English reason when refused, for a tooltip and the saved report
 
     static Verdict none();
     static Verdict checking(const QString& fileName);

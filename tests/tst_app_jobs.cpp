@@ -428,9 +428,14 @@ private slots:
         atmo::VerifyReport bad = report;
         bad.ok = false;
         bad.reason = "models/x.onnx: SHA-256 does not match the manifest";
+        bad.problem = atmo::VerifyProblem::FileAltered;
+        bad.problemPath = "models/x.onnx";
         QVERIFY(ReportWriter(bad, fit).html().contains("class=\"verdict bad\""));
         QCOMPARE(Verdict::of(bad).headline, QString("Do not install"));
-        QVERIFY(Verdict::of(bad).detail.endsWith("manifest."));
+        // Worded by the problem's kind; core's English line is the technical detail.
+        QCOMPARE(Verdict::of(bad).detail, QString("models/x.onnx does not match its checksum: it was altered or damaged."));
+        QCOMPARE(Verdict::of(bad).technical, QString::fromStdString(bad.reason));
+        QVERIFY(ReportWriter(bad, fit).text().contains("Details: " + QString::fromStdString(bad.reason)));
     }
 
     void runnerWaitsForRunningJobsOnDestruction()

@@ -217,6 +217,12 @@ private slots:
         auto r = run({"package", "verify", p("tampered.atmo")});
         expectOneLine(r, 4, {"tampered.atmo", "SHA-256"});
         QVERIFY(r.out.startsWith("DO NOT INSTALL"));
+        // --json names the kind of problem and the file, for scripts.
+        r = run({"--json", "package", "verify", p("tampered.atmo")});
+        QCOMPARE(r.exitCode, 4);
+        const QJsonObject tampered = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(tampered["problem"].toString(), QString("file-altered"));
+        QVERIFY2(tampered["problem_path"].toString().startsWith("models/"), qPrintable(r.out));
 
         writeFile(box / "notatar.atmo", "hello, I am not an archive\n");
         expectOneLine(run({"package", "verify", p("notatar.atmo")}), 4, {"notatar.atmo"});

@@ -202,10 +202,12 @@ private slots:
         const Verdict v = view.banner()->verdict();
         QCOMPARE(v.kind, Verdict::Kind::Bad);
         QCOMPARE(v.headline, QString("Nicht installieren"));
-        const QString name = QString::fromStdString(created->file.filename().string());
-        QVERIFY2(v.detail.startsWith(name + " ist nicht mit einem Schlüssel signiert, dem diese Station vertraut."),
-                 qPrintable(v.detail));
-        QVERIFY2(v.detail.contains("which this station does not trust as mesh authority"), qPrintable(v.detail));
+        // The reason in German, naming the key; core's English line only as
+        // the technical detail (the banner's tooltip).
+        const QString key = QString::fromStdString(options.meshKey.keyId());
+        QCOMPARE(v.detail, QString("Das Paket ist mit dem Schlüssel %1 signiert, dem diese Station nicht als "
+                                   "Mesh-Autorität vertraut.").arg(key));
+        QVERIFY2(v.technical.contains("which this station does not trust as mesh authority"), qPrintable(v.technical));
     }
 
     // A download's failures and peer problems reach the German window in

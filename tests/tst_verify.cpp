@@ -196,7 +196,9 @@ private slots:
             EXPECT_REJECTED(r, q(kLarge), "this archive is a tier_1 export", "that tier_2 needs");
             QVERIFY2(!q(r.reason).contains("missing"), r.reason.c_str());
             QVERIFY(r.tierMismatch);
+            QCOMPARE(r.problem, VerifyProblem::WrongTierExport);
             QCOMPARE(fileCheck(r, kLarge)->state, FileState::Missing);
+            QCOMPARE(fileCheck(r, kLarge)->problem, VerifyProblem::WrongTierExport);
             QVERIFY(o2.last(kLarge));
             QCOMPARE(o2.last(kLarge)->state, FileState::Missing);
             QCOMPARE(sink.aborts, 1);
@@ -281,6 +283,7 @@ private slots:
         RecordingSink sink;
         const VerifyReport r = fx.verify(bad, std::nullopt, &obs, &sink);
         EXPECT_REJECTED(r, "mesh authority signature", "invalid");
+        QCOMPARE(r.problem, VerifyProblem::BadMeshSignature);
         QVERIFY2(r.reason.find("YAML") == std::string::npos, r.reason.c_str());
         QVERIFY(!r.manifest);
         QCOMPARE(r.signatures[0].state, SignatureState::Invalid);
@@ -311,6 +314,8 @@ private slots:
         RecordingSink sink;
         const VerifyReport r = fx.verify(pkg, std::nullopt, &obs, &sink);
         EXPECT_REJECTED(r, q(stranger.keyId()), "does not trust", "mesh authority");
+        QCOMPARE(r.problem, VerifyProblem::UntrustedSigner);
+        QCOMPARE(r.problemKeyId, stranger.keyId());
         QCOMPARE(r.signatures[0].state, SignatureState::Untrusted);
         QVERIFY(!r.signatures[0].trusted);
         QCOMPARE(obs.signatureCalls, 1);
@@ -334,6 +339,7 @@ private slots:
         RecordingObserver obs;
         const VerifyReport r = fx.verify(bad, std::nullopt, &obs);
         EXPECT_REJECTED(r, "no mesh authority signature", kMeshSignatureName);
+        QCOMPARE(r.problem, VerifyProblem::NoMeshSignature);
         QCOMPARE(r.signatures[0].state, SignatureState::Missing);
         QCOMPARE(obs.signatures[0].state, SignatureState::Missing);
         QVERIFY(obs.files.empty());
@@ -407,11 +413,15 @@ private slots:
         const fs::path garbage = fx.craft(pkg, [](auto& es) { entry(es, kFounderSignatureName)->data = "junk\n"; });
         r = fx.verify(garbage);
         EXPECT_REJECTED(r, "founder signature is invalid");
+        QCOMPARE(r.problem, VerifyProblem::BadFounderSignature);
         QCOMPARE(r.signatures[1].state, SignatureState::Invalid);
 
         // The manifest names a founder signature that was removed from the archive.
         const fs::path dropped = fx.craft(pkg, [](auto& es) { es.erase(entry(es, kFounderSignatureName)); });
-        EXPECT_REJECTED(fx.verify(dropped), kFounderSignatureName, "missing");
+        r = fx.verify(dropped);
+        EXPECT_REJECTED(r, kFounderSignatureName, "missing");
+        QCOMPARE(r.problem, VerifyProblem::FounderSignatureMissing);
+        QCOMPARE(r.problemKeyId, fx.founder.keyId());
     }
 
     void oversizedManifestAndSignature()
@@ -443,6 +453,10 @@ private slots:
         RecordingSink sink;
         const VerifyReport r = fx.verify(bad, std::nullopt, &obs, &sink);
         EXPECT_REJECTED(r, q(kLarge), "SHA-256 does not match");
+        // The kind a window words in its own language, beside the English.
+        QCOMPARE(r.problem, VerifyProblem::FileAltered);
+        QCOMPARE(r.problemPath, std::string(kLarge));
+        QCOMPARE(fileCheck(r, kLarge)->problem, VerifyProblem::FileAltered);
         const FileCheck* f = fileCheck(r, kLarge);
         QCOMPARE(f->state, FileState::Failed);
         QVERIFY(f->computedSha256 != f->expectedSha256);
@@ -544,15 +558,21 @@ private slots:
         r = fx.verify(random);
         QVERIFY(!r.ok);
         QVERIFY2(q(r.reason).contains("random.atmo"), r.reason.c_str());
+        QCOMPARE(r.problem, VerifyProblem::NotAPackage);
 
         // A plain tar that is not a package: its first entry is not the manifest.
         const fs::path tar = fx.sb->path() / "plain.atmo";
         testutil::writeTarEntries(tar, {raw("hello.txt", "hi\n")});
-        EXPECT_REJECTED(fx.verify(tar), "first entry", kManifestName, "hello.txt");
+        r = fx.verify(tar);
+        EXPECT_REJECTED(r, "first entry", kManifestName, "hello.txt");
+        QCOMPARE(r.problem, VerifyProblem::NotAPackage);
 
         // Not a file at all, and a file that is not there.
         EXPECT_REJECTED(fx.verify(fx.sb->path()), "not a regular file");
-        EXPECT_REJECTED(fx.verify(fx.sb->path() / "nope.atmo"), "nope.atmo");
+        r = fx.verify(fx.sb->path() / "nope.atmo");
+        EXPECT_REJECTED(r, "nope.atmo");
+        QCOMPARE(r.problem, VerifyProblem::Unreadable);
+        QCOMPARE(r.code, ErrorCode::NotFound);
     }
 
     // ---- cancellation ------------------------------------------------------
@@ -570,6 +590,7 @@ private slots:
         const VerifyReport r = fx.verify(pkg, std::nullopt, &obs, &sink, cancel);
         QVERIFY(!r.ok);
         QCOMPARE(r.reason, std::string("cancelled"));
+        QCOMPARE(r.problem, VerifyProblem::Cancelled);
         QCOMPARE(sink.aborts, 1);
         QVERIFY(sink.ended.size() < 7);
         QVERIFY(obs.files.size() < 7 + 1);
@@ -584,6 +605,7 @@ private slots:
         const VerifyReport r = fx.verify(pkg, std::nullopt, nullptr, &sink, cancel);
         QVERIFY(!r.ok);
         QCOMPARE(r.reason, std::string("cancelled"));
+        QCOMPARE(r.problem, VerifyProblem::Cancelled);
         QCOMPARE(sink.aborts, 1);
         QVERIFY(sink.ended.size() <= 1);
     }
@@ -597,6 +619,7 @@ private slots:
         const VerifyReport r = fx.verify(pkg, std::nullopt, nullptr, &sink, cancel);
         QVERIFY(!r.ok);
         QCOMPARE(r.reason, std::string("cancelled"));
+        QCOMPARE(r.problem, VerifyProblem::Cancelled);
         QCOMPARE(sink.aborts, 1);
         QVERIFY(sink.stored.empty());
     }

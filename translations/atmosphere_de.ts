@@ -3367,6 +3367,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>Computed SHA-256</source>
         <translation>Berechneter SHA-256</translation>
     </message>
+    <message>
+        <source>Details: %1</source>
+        <translation>Einzelheiten: %1</translation>
+    </message>
 </context>
 <context>
     <name>ScreenshotRenderer</name>
@@ -3651,6 +3655,18 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Trusted as</source>
         <translation>Vertraut als</translation>
+    </message>
+    <message>
+        <source>Not signed</source>
+        <translation>Nicht signiert</translation>
+    </message>
+    <message>
+        <source>Key %1 is not trusted here for this role</source>
+        <translation>Schlüssel %1 ist hier für diese Rolle nicht vertrauenswürdig</translation>
+    </message>
+    <message>
+        <source>Does not verify: damaged, or the manifest was changed</source>
+        <translation>Prüfung fehlgeschlagen: beschädigt, oder das Manifest wurde geändert</translation>
     </message>
 </context>
 <context>
@@ -4423,6 +4439,121 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Verifying</source>
         <translation>Prüfen</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyNote</name>
+    <message>
+        <source>The package could not be checked (see the details).</source>
+        <translation>Das Paket konnte nicht geprüft werden (siehe Einzelheiten).</translation>
+    </message>
+    <message>
+        <source>%1 is not an Atmosphere package.</source>
+        <translation>%1 ist kein Atmosphere-Paket.</translation>
+    </message>
+    <message>
+        <source>The archive is damaged or cut short.</source>
+        <translation>Das Archiv ist beschädigt oder abgeschnitten.</translation>
+    </message>
+    <message>
+        <source>The archive is damaged at %1.</source>
+        <translation>Das Archiv ist bei %1 beschädigt.</translation>
+    </message>
+    <message>
+        <source>The package carries no mesh authority signature.</source>
+        <translation>Das Paket trägt keine Signatur der Mesh-Autorität.</translation>
+    </message>
+    <message>
+        <source>The package is signed by key %1, which this station does not trust as mesh authority.</source>
+        <translation>Das Paket ist mit dem Schlüssel %1 signiert, dem diese Station nicht als Mesh-Autorität vertraut.</translation>
+    </message>
+    <message>
+        <source>The mesh authority signature does not match the package: its manifest was changed after signing, or the signature is damaged.</source>
+        <translation>Die Signatur der Mesh-Autorität passt nicht zum Paket: Das Manifest wurde nach dem Signieren geändert, oder die Signatur ist beschädigt.</translation>
+    </message>
+    <message>
+        <source>The founder signature does not match the package&apos;s manifest.</source>
+        <translation>Die Gründer-Signatur passt nicht zum Manifest des Pakets.</translation>
+    </message>
+    <message>
+        <source>The manifest names a founder signature by key %1, but the package does not carry it.</source>
+        <translation>Das Manifest nennt eine Gründer-Signatur mit dem Schlüssel %1, aber das Paket enthält sie nicht.</translation>
+    </message>
+    <message>
+        <source>A signature was made by key %1, not by the key the manifest names.</source>
+        <translation>Eine Signatur wurde mit dem Schlüssel %1 erstellt, nicht mit dem Schlüssel, den das Manifest nennt.</translation>
+    </message>
+    <message>
+        <source>%1 does not match its checksum: it was altered or damaged.</source>
+        <translation>%1 passt nicht zu seiner Prüfsumme: Die Datei wurde verändert oder beschädigt.</translation>
+    </message>
+    <message>
+        <source>%1 is not the size the manifest says.</source>
+        <translation>%1 hat nicht die Größe, die das Manifest angibt.</translation>
+    </message>
+    <message>
+        <source>%1 is cut short.</source>
+        <translation>%1 ist abgeschnitten.</translation>
+    </message>
+    <message>
+        <source>%1 is missing from the package.</source>
+        <translation>%1 fehlt im Paket.</translation>
+    </message>
+    <message>
+        <source>This is an export for %1: it lacks files a %2 device needs.</source>
+        <translation>Dies ist ein Export für %1: Ihm fehlen Dateien, die ein %2-Gerät braucht.</translation>
+    </message>
+    <message>
+        <source>This export lacks files this device needs.</source>
+        <translation>Diesem Export fehlen Dateien, die dieses Gerät braucht.</translation>
+    </message>
+    <message>
+        <source>The package is built for %1, none of which suits this device.</source>
+        <translation>Das Paket ist für %1 gebaut; keine davon passt zu diesem Gerät.</translation>
+    </message>
+    <message>
+        <source>The package is built for tiers none of which suits this device.</source>
+        <translation>Das Paket ist für Stufen gebaut, von denen keine zu diesem Gerät passt.</translation>
+    </message>
+    <message>
+        <source>The package breaks a rule of the package format (see the details).</source>
+        <translation>Das Paket verletzt eine Regel des Paketformats (siehe Einzelheiten).</translation>
+    </message>
+    <message>
+        <source>The check was cancelled.</source>
+        <translation>Die Prüfung wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Altered or damaged: its SHA-256 differs from the manifest&apos;s</source>
+        <translation>Verändert oder beschädigt: Der SHA-256 weicht vom Manifest ab</translation>
+    </message>
+    <message>
+        <source>Not the size the manifest says</source>
+        <translation>Nicht die Größe laut Manifest</translation>
+    </message>
+    <message>
+        <source>Cut short</source>
+        <translation>Abgeschnitten</translation>
+    </message>
+    <message>
+        <source>Missing from the package</source>
+        <translation>Fehlt im Paket</translation>
+    </message>
+    <message>
+        <source>Not in this export, and needed for this device&apos;s tier</source>
+        <translation>Nicht in diesem Export, aber für die Stufe dieses Geräts nötig</translation>
+    </message>
+    <message>
+        <source>The archive is damaged here</source>
+        <translation>Das Archiv ist hier beschädigt</translation>
+    </message>
+    <message>
+        <source>The check was cancelled here</source>
+        <translation>Die Prüfung wurde hier abgebrochen</translation>
+    </message>
+    <message>
+        <source>The check stopped here (see the details)</source>
+        <translation>Die Prüfung endete hier (siehe Einzelheiten)</translation>
     </message>
 </context>
 </TS>

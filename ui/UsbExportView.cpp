@@ -316,6 +316,7 @@ void UsbExportView::onPlanRead(const ExportPlan& plan)
     if (!plan.ok) {
         packageInfo_->setStyleSheet(StatusColors::errorStyle());
         packageInfo_->setText(tr("Cannot be written: %1").arg(plan.error));
+        packageInfo_->setToolTip(plan.errorDetail);
         updateWriteButton();
         return;
     }
@@ -348,6 +349,7 @@ void UsbExportView::onTierChosen()
     const auto tier = chosenTier();
     drives_->setRequiredBytes(plan_->bytesNeeded(tier));
     packageInfo_->setStyleSheet(QString::fromLatin1(kHint));
+    packageInfo_->setToolTip({});
     packageInfo_->setText(tr("Writes %1 to each drive; needs %2 free.")
                               .arg(plan_->fileName(tier), Format::bytes(plan_->bytesNeeded(tier))));
     updateWriteButton();

@@ -47,6 +47,7 @@ void VerdictBanner::setVerdict(const Verdict& verdict)
     verdict_ = verdict;
     headline_->setText(verdict.headline);
     detail_->setText(verdict.detail);
+    detail_->setToolTip(verdict.technical);
     QString background, foreground = QStringLiteral("#ffffff"), icon;
     switch (verdict.kind) {
     case Verdict::Kind::Good:

@@ -121,6 +121,12 @@ QJsonObject reportJson(const atmo::VerifyReport& r)
     if (!r.ok) {
         o["reason"] = q(r.reason);
         o["code"] = QString::fromLatin1(atmo::errorCodeName(r.code));
+        // The kind of problem, for scripts that act on it (the reason's words may change).
+        o["problem"] = q(std::string(atmo::verifyProblemName(r.problem)));
+        if (!r.problemPath.empty())
+            o["problem_path"] = q(r.problemPath);
+        if (!r.problemKeyId.empty())
+            o["problem_key_id"] = q(r.problemKeyId);
     }
     if (r.manifest) {
         const auto& m = *r.manifest;
@@ -168,6 +174,8 @@ QJsonObject reportJson(const atmo::VerifyReport& r)
                        {"state", q(std::string(atmo::fileStateName(f.state)))}};
         if (!f.message.empty())
             fo["message"] = q(f.message);
+        if (f.problem != atmo::VerifyProblem::None)
+            fo["problem"] = q(std::string(atmo::verifyProblemName(f.problem)));
         files.append(fo);
     }
     o["files"] = files;

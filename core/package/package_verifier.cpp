@@ -47,6 +47,32 @@ std::string_view fileStateName(FileState s)
     return "pending";
 }
 
+std::string_view verifyProblemName(VerifyProblem p)
+{
+    switch (p) {
+    case VerifyProblem::None: return "none";
+    case VerifyProblem::Unreadable: return "unreadable";
+    case VerifyProblem::NotAPackage: return "not-a-package";
+    case VerifyProblem::Damaged: return "damaged";
+    case VerifyProblem::NoMeshSignature: return "no-mesh-signature";
+    case VerifyProblem::UntrustedSigner: return "untrusted-signer";
+    case VerifyProblem::BadMeshSignature: return "bad-mesh-signature";
+    case VerifyProblem::BadFounderSignature: return "bad-founder-signature";
+    case VerifyProblem::FounderSignatureMissing: return "founder-signature-missing";
+    case VerifyProblem::SignerMismatch: return "signer-mismatch";
+    case VerifyProblem::FileAltered: return "file-altered";
+    case VerifyProblem::FileWrongSize: return "file-wrong-size";
+    case VerifyProblem::FileTruncated: return "file-truncated";
+    case VerifyProblem::FileMissing: return "file-missing";
+    case VerifyProblem::WrongTierExport: return "wrong-tier-export";
+    case VerifyProblem::NoTierFits: return "no-tier-fits";
+    case VerifyProblem::Malformed: return "malformed";
+    case VerifyProblem::Cancelled: return "cancelled";
+    case VerifyProblem::Other: return "other";
+    }
+    return "other";
+}
+
 namespace {
 
 using namespace verifier_detail;
@@ -87,10 +113,12 @@ public:
     {
         try {
             if (!options_.trust)
-                throw Reject{"no trust store was given to check signatures against", ErrorCode::Untrusted};
+                throw Reject{"no trust store was given to check signatures against", ErrorCode::Untrusted,
+                             VerifyProblem::Other};
             auto opened = ArchiveReader::open(report_.file);
             if (!opened)
-                throw Reject{opened.message(), opened.code()};
+                throw Reject{opened.message(), opened.code(),
+                             opened.code() == ErrorCode::BadData ? VerifyProblem::NotAPackage : VerifyProblem::Unreadable};
             reader_ = std::move(*opened);
             report_.archiveBytes = reader_->fileSize();
             progress_.phase(Phase::Verifying, report_.archiveBytes);
@@ -100,23 +128,26 @@ public:
             finish();
             report_.ok = true;
         } catch (const Reject& r) {
-            rejectWith(r.reason, r.code);
+            rejectWith(r);
         } catch (const Cancelled&) {
-            rejectWith("cancelled", ErrorCode::Cancelled);
+            rejectWith({"cancelled", ErrorCode::Cancelled, VerifyProblem::Cancelled});
         } catch (const ArchiveDamaged& e) {
             // Say inside (or after) which entry.
             if (!inEntry_.empty())
-                rejectWith(inEntry_ + ": " + e.what(), ErrorCode::BadData);
+                rejectWith({inEntry_ + ": " + e.what(), ErrorCode::BadData, VerifyProblem::Damaged, inEntry_});
             else if (!lastEntry_.empty())
-                rejectWith(std::string(e.what()) + " after " + lastEntry_, ErrorCode::BadData);
+                rejectWith({std::string(e.what()) + " after " + lastEntry_, ErrorCode::BadData, VerifyProblem::Damaged});
             else
-                rejectWith(e.what(), ErrorCode::BadData);
+                rejectWith({e.what(), ErrorCode::BadData, VerifyProblem::Damaged});
         } catch (const Failure& e) {
-            rejectWith(e.what(), e.code());
+            // A sink's failure (no space, a write error), or a file's check
+            // in the parallel path, which says what it was itself.
+            rejectWith({e.what(), e.code(), VerifyProblem::Other});
         } catch (const std::system_error& e) {
-            rejectWith(e.what(), e.code() == std::errc::no_space_on_device ? ErrorCode::NoSpace : ErrorCode::Io);
+            rejectWith({e.what(), e.code() == std::errc::no_space_on_device ? ErrorCode::NoSpace : ErrorCode::Io,
+                        VerifyProblem::Other});
         } catch (const std::exception& e) {
-            rejectWith(e.what(), ErrorCode::Failed);
+            rejectWith({e.what(), ErrorCode::Failed, VerifyProblem::Other});
         }
         report_.compression = reader_ ? reader_->compression() : Compression::None;
         progress_.finish();
@@ -124,15 +155,23 @@ public:
     }
 
 private:
-    void rejectWith(const std::string& reason, ErrorCode code)
+    void rejectWith(const Reject& r)
     {
+        const std::string& reason = r.reason;
         report_.ok = false;
         report_.reason = reason;
-        report_.code = code;
+        report_.code = r.code;
+        report_.problem = r.problem;
+        report_.problemPath = r.path;
+        report_.problemKeyId = r.keyId;
         if (current_) {
             current_->state = FileState::Failed;
             if (current_->message.empty())
                 current_->message = reason;
+            if (current_->problem == VerifyProblem::None)
+                current_->problem = r.problem;
+            if (report_.problemPath.empty())
+                report_.problemPath = current_->path;
             if (observer_)
                 observer_->onFile(*current_);
             current_ = nullptr;
@@ -179,9 +218,10 @@ private:
     {
         EntryInfo e;
         if (!nextEntry(e))
-            throw Reject{"the archive is empty"};
+            throw Reject{"the archive is empty", ErrorCode::BadData, VerifyProblem::NotAPackage};
         if (e.path != kManifestName || !e.regular)
-            throw Reject{std::string("the first entry must be ") + kManifestName + ", not " + e.path};
+            throw Reject{std::string("the first entry must be ") + kManifestName + ", not " + e.path, ErrorCode::BadData,
+                         VerifyProblem::NotAPackage};
         const std::string manifestBytes = readWhole(*reader_, e, options_.maxManifestBytes);
         report_.manifestSha256 = sha256Hex(manifestBytes);
         metadata(kManifestName, manifestBytes);
@@ -218,35 +258,39 @@ private:
             switch (mesh.state) {
             case SignatureState::Missing:
                 throw Reject{std::string("the package has no mesh authority signature (") + kMeshSignatureName + ")",
-                             ErrorCode::Untrusted};
+                             ErrorCode::Untrusted, VerifyProblem::NoMeshSignature};
             case SignatureState::Untrusted:
                 throw Reject{"the package is signed by key " + mesh.keyId +
                                  ", which this station does not trust as mesh authority",
-                             ErrorCode::Untrusted};
+                             ErrorCode::Untrusted, VerifyProblem::UntrustedSigner, {}, mesh.keyId};
             default:
-                throw Reject{"the mesh authority signature is invalid: " + mesh.message, ErrorCode::Untrusted};
+                throw Reject{"the mesh authority signature is invalid: " + mesh.message, ErrorCode::Untrusted,
+                             VerifyProblem::BadMeshSignature, {}, mesh.keyId};
             }
         }
         if (founder.state == SignatureState::Invalid) {
             if (observer_)
                 observer_->onSignatures(report_);
-            throw Reject{"the founder signature is invalid: " + founder.message, ErrorCode::Untrusted};
+            throw Reject{"the founder signature is invalid: " + founder.message, ErrorCode::Untrusted,
+                         VerifyProblem::BadFounderSignature, {}, founder.keyId};
         }
 
         auto parsed = Manifest::parse(manifestBytes);
         if (!parsed)
-            throw Reject{parsed.message()};
+            throw Reject{parsed.message(), ErrorCode::BadData, VerifyProblem::Malformed, kManifestName};
         report_.manifest = std::move(*parsed);
         const Manifest& m = *report_.manifest;
         for (const auto& check : report_.signatures) {
             const SignatureRef* ref = m.signature(check.role);
             if (check.state == SignatureState::Missing && ref)
+                // Only a founder's can be: a missing mesh signature stopped earlier.
                 throw Reject{"the manifest names a " + check.role + " signature by key " + ref->keyId + ", but " +
-                             ref->file + " is missing"};
+                                 ref->file + " is missing",
+                             ErrorCode::BadData, VerifyProblem::FounderSignatureMissing, ref->file, ref->keyId};
             if (check.state != SignatureState::Missing && ref && ref->keyId != check.keyId)
                 throw Reject{"the " + check.role + " signature was made by key " + check.keyId +
                                  ", but the manifest names key " + ref->keyId,
-                             ErrorCode::Untrusted};
+                             ErrorCode::Untrusted, VerifyProblem::SignerMismatch, {}, check.keyId};
         }
         // A delta package's archive carries its .delta files and what travels
         // whole; the files rebuilt from the base are checked when installed.
@@ -272,7 +316,7 @@ private:
                 // Not damage either: a whole package made for other tiers.
                 throw Reject{"the package is built for " + tierListText(m.tiers) + ", none of which suits a " +
                                  tierName(*device) + " device",
-                             ErrorCode::Failed};
+                             ErrorCode::Failed, VerifyProblem::NoTierFits};
         }
 
         const bool more = nextEntry(e);
@@ -339,8 +383,9 @@ private:
         if (e.size != f->size) {
             check.message = e.path + " is " + std::to_string(e.size) + " bytes, the manifest says " +
                             std::to_string(f->size);
+            check.problem = VerifyProblem::FileWrongSize;
             current_ = &check;
-            throw Reject{check.message};
+            throw Reject{check.message, ErrorCode::BadData, VerifyProblem::FileWrongSize, e.path};
         }
         return *f;
     }
@@ -395,12 +440,14 @@ private:
             if (done != f.size) {
                 check.message = e.path + " is truncated (" + std::to_string(done) + " of " + std::to_string(f.size) +
                                 " bytes)";
-                throw Reject{check.message};
+                check.problem = VerifyProblem::FileTruncated;
+                throw Reject{check.message, ErrorCode::BadData, VerifyProblem::FileTruncated, e.path};
             }
             check.computedSha256 = hash.finishHex();
             if (check.computedSha256 != f.sha256) {
                 check.message = e.path + ": SHA-256 does not match the manifest (altered or damaged)";
-                throw Reject{check.message};
+                check.problem = VerifyProblem::FileAltered;
+                throw Reject{check.message, ErrorCode::BadData, VerifyProblem::FileAltered, e.path};
             }
             if (store)
                 options_.sink->endFile(f);
@@ -422,16 +469,13 @@ private:
 
         std::atomic<bool> stop{false};
         std::mutex errorMutex;
-        std::optional<std::string> firstError;
-        ErrorCode firstCode = ErrorCode::BadData;
+        std::optional<Reject> firstError;
         std::atomic<bool> cancelled{false};
         std::deque<std::future<void>> running;
-        auto failWith = [&](const std::string& reason, ErrorCode code) {
+        auto failWith = [&](Reject why) {
             std::lock_guard lock(errorMutex);
-            if (!firstError) {
-                firstError = reason;
-                firstCode = code;
-            }
+            if (!firstError)
+                firstError = std::move(why);
             stop = true;
         };
         auto waitAll = [&] {
@@ -457,15 +501,18 @@ private:
                         hashRange(f, check, fd, offset, stop);
                     } catch (const Cancelled&) {
                         cancelled = true;
-                        failWith("cancelled", ErrorCode::Cancelled);
+                        failWith({"cancelled", ErrorCode::Cancelled, VerifyProblem::Cancelled});
                     } catch (const std::exception& ex) {
                         check.state = FileState::Failed;
                         if (check.message.empty())
                             check.message = ex.what();
+                        if (check.problem == VerifyProblem::None)
+                            check.problem = VerifyProblem::Other; // a sink's failure: storing, not the file
                         fileDone(check);
                         // A hash mismatch is BadData; a sink's Failure (no space) keeps its code.
                         const Error e = currentError();
-                        failWith(check.message, e.code == ErrorCode::Failed ? ErrorCode::BadData : e.code);
+                        failWith({check.message, e.code == ErrorCode::Failed ? ErrorCode::BadData : e.code,
+                                  check.problem, check.path});
                     }
                 }));
             }
@@ -478,7 +525,7 @@ private:
         if (cancelled)
             throw Cancelled();
         if (firstError)
-            throw Reject{*firstError, firstCode};
+            throw *firstError;
         cancel_.check();
     }
 
@@ -502,6 +549,7 @@ private:
             if (n <= 0) {
                 check.message = f.path + " is truncated (" + std::to_string(done) + " of " + std::to_string(f.size) +
                                 " bytes)";
+                check.problem = VerifyProblem::FileTruncated;
                 throw Failure(ErrorCode::BadData, check.message);
             }
             hash.update(buf.data(), static_cast<std::size_t>(n));
@@ -514,6 +562,7 @@ private:
         check.computedSha256 = hash.finishHex();
         if (check.computedSha256 != f.sha256) {
             check.message = f.path + ": SHA-256 does not match the manifest (altered or damaged)";
+            check.problem = VerifyProblem::FileAltered;
             throw Failure(ErrorCode::BadData, check.message);
         }
         if (writer)
@@ -545,7 +594,7 @@ private:
             return std::any_of(report_.completeTiers.begin(), report_.completeTiers.end(),
                                [&](int t) { return f->inTier(t); });
         };
-        std::string firstMissing, firstNotCarried;
+        std::string firstMissing, firstMissingPath, firstNotCarried;
         std::size_t missing = 0, notCarried = 0;
         const std::string exportTiers = tierListText(report_.completeTiers);
         for (auto& c : report_.files) {
@@ -556,8 +605,10 @@ private:
             c.state = needed ? FileState::Missing : FileState::NotInArchive;
             if (needed) {
                 ++missing;
+                c.problem = VerifyProblem::FileMissing;
                 if (report_.tier && !report_.completeTiers.empty() && !carried(f)) {
                     ++notCarried;
+                    c.problem = VerifyProblem::WrongTierExport;
                     c.message = c.path + " is not in this " + exportTiers + " export (needed for " +
                                 tierName(*report_.tier) + ")";
                     if (firstNotCarried.empty())
@@ -566,8 +617,10 @@ private:
                     c.message = c.path + " is missing" +
                                 (report_.tier ? " (needed for " + tierName(*report_.tier) + ")" : std::string());
                 }
-                if (firstMissing.empty())
+                if (firstMissing.empty()) {
                     firstMissing = c.message;
+                    firstMissingPath = c.path;
+                }
             }
             if (observer_)
                 observer_->onFile(c);
@@ -581,10 +634,10 @@ private:
                          (missing > 1 ? " and " + std::to_string(missing - 1) + " more" : std::string()) + " that " +
                          tierName(*report_.tier) + " needs",
                          // Not damage: the archive is whole, only made for a smaller tier.
-                         ErrorCode::Failed};
+                         ErrorCode::Failed, VerifyProblem::WrongTierExport, firstNotCarried};
         }
         if (!firstMissing.empty())
-            throw Reject{firstMissing};
+            throw Reject{firstMissing, ErrorCode::BadData, VerifyProblem::FileMissing, firstMissingPath};
     }
 
     const VerifyOptions& options_;

@@ -42,6 +42,32 @@ struct SignatureCheck {
     std::string message;         // reason when not Valid
 };
 
+// Why a package was refused, as a kind a caller words in its own language
+// (the window translates it; the CLI prints the English reason). The
+// reason's English line always says more (which entry, which rule).
+enum class VerifyProblem {
+    None,
+    Unreadable,              // the file cannot be opened or read (the code says how)
+    NotAPackage,             // not an archive, empty, or not starting with manifest.yaml
+    Damaged,                 // the archive breaks off or is damaged inside (problemPath: the entry, if known)
+    NoMeshSignature,
+    UntrustedSigner,         // problemKeyId: the key that signed it
+    BadMeshSignature,        // present but does not verify
+    BadFounderSignature,
+    FounderSignatureMissing, // the manifest names a founder signature the archive lacks
+    SignerMismatch,          // a signature's key is not the one the manifest names (problemKeyId)
+    FileAltered,             // problemPath: its SHA-256 differs from the manifest's
+    FileWrongSize,           // problemPath
+    FileTruncated,           // problemPath
+    FileMissing,             // problemPath: needed and not in the archive
+    WrongTierExport,         // an export of other tiers (tierMismatch; tier, completeTiers)
+    NoTierFits,              // the package is built for tiers none of which suits the device
+    Malformed,               // another rule of the format broken (the reason says which)
+    Cancelled,
+    Other,                   // not about the package: storing it failed, or a program error (the code says)
+};
+std::string_view verifyProblemName(VerifyProblem p); // "file-altered", ... (for JSON and logs)
+
 enum class FileState { Pending, Ok, Failed, Missing, NotInArchive };
 // NotInArchive: listed, absent, and not needed for the tier being checked.
 std::string_view fileStateName(FileState s);
@@ -55,12 +81,19 @@ struct FileCheck {
     std::string computedSha256;
     FileState state = FileState::Pending;
     std::string message;         // reason when Failed / Missing
+    // Its kind when Failed / Missing: FileAltered, FileWrongSize,
+    // FileTruncated, FileMissing, WrongTierExport (not in this export), or
+    // the package's own problem when the check stopped inside this file.
+    VerifyProblem problem = VerifyProblem::None;
 };
 
 struct VerifyReport {
     bool ok = false;
     std::string reason;                       // one sentence when !ok
     ErrorCode code = ErrorCode::Failed;       // its kind when !ok
+    VerifyProblem problem = VerifyProblem::None; // what was wrong when !ok
+    std::string problemPath;                  // the entry it is about, when one is
+    std::string problemKeyId;                 // the signing key it is about, when one is
     std::filesystem::path file;
     std::uint64_t archiveBytes = 0;
     Compression compression = Compression::None;

@@ -19,6 +19,9 @@ namespace atmo::verifier_detail {
 struct Reject {
     std::string reason;
     ErrorCode code = ErrorCode::BadData;
+    VerifyProblem problem = VerifyProblem::Malformed;
+    std::string path = {};  // problemPath
+    std::string keyId = {}; // problemKeyId
 };
 
 SignatureCheck checkSignature(const std::string& role, const std::optional<std::string>& text,
