@@ -93,7 +93,8 @@ QString DriveListModel::unavailableReason(int row) const
 {
     const atmo::Drive& d = drive(row);
     if (d.system)
-        return tr("This computer's own disk (%1)").arg(QString::fromStdString(d.systemReason));
+        return d.systemSwap ? tr("This computer's own disk (its swap space)")
+                            : tr("This computer's own disk (holds %1)").arg(QString::fromStdString(d.systemPath));
     if (d.readOnly)
         return tr("Write-protected");
     if (d.mountpoints.empty())

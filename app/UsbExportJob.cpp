@@ -7,7 +7,7 @@
 
 #include <mutex>
 
-#include "app/ErrorText.h"
+#include "app/DriveNote.h"
 #include "app/PathConversion.h"
 #include "app/QtStrings.h"
 #include "core/drives/drive_eject.h"
@@ -65,14 +65,12 @@ public:
         pushLocked(std::move(e));
     }
 
-    void eject(int index, Phase phase, QString note, bool failed)
+    void eject(int index, DriveState after)
     {
         Event e;
         e.kind = Event::Eject;
         e.index = index;
-        e.phase = phase;
-        e.note = std::move(note);
-        e.failed = failed;
+        e.after = std::move(after);
         std::lock_guard lock(mutex_);
         pushLocked(std::move(e));
     }
@@ -91,12 +89,9 @@ public:
             case Event::Progress:
                 job_->applyProgress(e.index, e.progress.phase, e.progress.done, e.progress.total);
                 break;
-            case Event::Done:
-                job_->applyDone(e.index, e.result.ok, e.result.code, q(e.result.error), fromFsPath(e.result.file),
-                                e.result.bytes, q(e.result.sha256));
-                break;
+            case Event::Done: job_->applyDone(e.index, e.result); break;
             case Event::File: job_->applyFile(e.index, e.note); break;
-            case Event::Eject: job_->applyEject(e.index, e.phase, e.note, e.failed); break;
+            case Event::Eject: job_->applyEject(e.index, e.after); break;
             }
         }
     }
@@ -107,9 +102,8 @@ private:
         int index = 0;
         atmo::Progress progress;
         atmo::TargetResult result;
-        Phase phase = Phase::Waiting;
-        QString note; // or the file
-        bool failed = false;
+        DriveState after; // of an eject: its phase and notes
+        QString note;     // the file
     };
 
     void pushLocked(Event e)
@@ -183,11 +177,13 @@ UsbExportJob::DriveState UsbExportJob::afterEject(DriveState s, const atmo::Resu
 {
     if (e) {
         s.phase = Phase::Ejected;
-        s.ejectNote = e->poweredOff ? tr("Ejected: safe to remove") : tr("Unmounted (%1)").arg(q(e->note));
+        s.ejectNote = DriveNote::ejected(*e);
+        s.ejectDetail.clear();
         s.ejectFailed = false;
     } else {
         s.phase = Phase::Verified;
-        s.ejectNote = tr("Not ejected: %1").arg(q(e.message()));
+        s.ejectNote = DriveNote::notEjected(e.error());
+        s.ejectDetail = q(e.message());
         s.ejectFailed = true;
     }
     return s;
@@ -228,21 +224,24 @@ void UsbExportJob::applyProgress(int index, atmo::Phase phase, std::uint64_t don
     emit driveChanged(index);
 }
 
-void UsbExportJob::applyDone(int index, bool ok, atmo::ErrorCode code, const QString& error, const QString& file,
-                             std::uint64_t bytes, const QString& sha256)
+void UsbExportJob::applyDone(int index, const atmo::TargetResult& r)
 {
     DriveState& d = drives_[static_cast<std::size_t>(index)];
     if (d.ok || d.phase == Phase::Failed)
         return; // a drive that failed on its own keeps its reason when the source fails after it
+    const bool ok = r.ok;
     d.ok = ok;
     d.phase = ok ? Phase::Verified : Phase::Failed;
     const QString drive = request_.targets[static_cast<std::size_t>(index)].name;
-    // The detail stays visible: "read-only" or "faulty drive?" is what to act on.
-    d.error = ok ? QString() : ErrorText::full(code, drive, error);
-    d.errorDetail = ok ? QString() : ErrorText::detail(code, error);
-    d.file = ok ? file : QString();
-    d.bytes = bytes;
-    d.sha256 = sha256;
+    // Worded by its kind ("read-only", "faulty drive" is what to act on);
+    // core's English line is the detail.
+    d.error = ok ? QString()
+                 : DriveNote::failure(r.problem, r.code, drive, fromFsPath(toFsPath(request_.package).filename()),
+                                      q(r.error));
+    d.errorDetail = ok ? QString() : q(r.error);
+    d.file = ok ? fromFsPath(r.file) : QString();
+    d.bytes = r.bytes;
+    d.sha256 = q(r.sha256);
     d.progress.bytesPerSecond = 0;
     d.progress.secondsLeft = -1;
     if (ok) {
@@ -259,12 +258,13 @@ void UsbExportJob::applyFile(int index, const QString& file)
     emit driveChanged(index);
 }
 
-void UsbExportJob::applyEject(int index, Phase phase, const QString& note, bool failed)
+void UsbExportJob::applyEject(int index, const DriveState& after)
 {
     DriveState& d = drives_[static_cast<std::size_t>(index)];
-    d.phase = phase;
-    d.ejectNote = note;
-    d.ejectFailed = failed;
+    d.phase = after.phase;
+    d.ejectNote = after.ejectNote;
+    d.ejectDetail = after.ejectDetail;
+    d.ejectFailed = after.ejectFailed;
     emit driveChanged(index);
 }
 
@@ -296,7 +296,9 @@ void UsbExportJob::run()
             why = atmo::Error{"cancelled", atmo::ErrorCode::Cancelled};
         for (std::size_t i = 0; i < request_.targets.size(); ++i)
             relay_->onTargetDone(i, atmo::TargetResult{request_.targets[i].directory.toStdString(), {}, false,
-                                                       why.message, 0, {}, why.code});
+                                                       why.message, 0, {}, why.code,
+                                                       why.code == atmo::ErrorCode::Cancelled ? atmo::DriveProblem::Cancelled
+                                                                                              : atmo::DriveProblem::Source});
         setFailure(why);
         return;
     }
@@ -318,19 +320,24 @@ void UsbExportJob::run()
     for (const atmo::DriveEject& plan : atmo::planEjects(*results, driveOf)) {
         if (!plan.eject) {
             for (std::size_t i : plan.targets)
-                if ((*results)[i].ok)
-                    relay_->eject(static_cast<int>(i), Phase::Verified, tr("Not ejected: a write to this drive failed"),
-                                  false);
+                if ((*results)[i].ok) {
+                    DriveState kept;
+                    kept.phase = Phase::Verified;
+                    kept.ejectNote = tr("Not ejected: a write to this drive failed");
+                    relay_->eject(static_cast<int>(i), kept);
+                }
             continue;
         }
+        DriveState ejecting;
+        ejecting.phase = Phase::Ejecting;
         for (std::size_t i : plan.targets)
-            relay_->eject(static_cast<int>(i), Phase::Ejecting, {}, false);
+            relay_->eject(static_cast<int>(i), ejecting);
         ++ejectTried;
         const auto e = atmo::ejectDrive(*plan.drive, atmo::EjectOptions{});
         ejectFailed += e ? 0 : 1; // per drive, not per output on it
         const DriveState after = afterEject(DriveState{}, e);
         for (std::size_t i : plan.targets)
-            relay_->eject(static_cast<int>(i), after.phase, after.ejectNote, after.ejectFailed);
+            relay_->eject(static_cast<int>(i), after);
     }
     if (failed == 0 && ejectFailed == 0) {
         setOutcome(true, {});

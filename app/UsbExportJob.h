@@ -21,6 +21,7 @@
 #include "app/ProgressMeter.h"
 #include "core/drives/drive_eject.h"
 #include "core/drives/drives.h"
+#include "core/drives/package_export.h"
 
 class UsbExportJob : public Job {
     Q_OBJECT
@@ -50,6 +51,7 @@ public:
         std::uint64_t bytes = 0;
         QString sha256;                   // of the file written, which the read-back matched
         QString ejectNote;                // what the eject did or why it failed
+        QString ejectDetail;              // core's English line when the eject failed
         bool ejectFailed = false;
     };
 
@@ -82,10 +84,9 @@ private:
     class Relay;
     friend class Relay;
     void applyProgress(int index, atmo::Phase phase, std::uint64_t done, std::uint64_t total);
-    void applyDone(int index, bool ok, atmo::ErrorCode code, const QString& error, const QString& file, std::uint64_t bytes,
-                   const QString& sha256);
+    void applyDone(int index, const atmo::TargetResult& result);
     void applyFile(int index, const QString& file);
-    void applyEject(int index, Phase phase, const QString& note, bool failed);
+    void applyEject(int index, const DriveState& after);
 
     Request request_;
     std::vector<DriveState> drives_;

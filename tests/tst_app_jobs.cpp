@@ -2,6 +2,7 @@
 // on the GUI thread in coalesced batches, can be cancelled, and leave nothing
 // behind when they are; the report writer says what the banner says.
 #include <QSignalSpy>
+#include <fstream>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -402,6 +403,36 @@ private slots:
         QCOMPARE(job->drive(1).fraction, 1.0);
         QCOMPARE(job->overallFraction(), 1.0);
         QCOMPARE(job->secondsLeft(), qint64(0));
+    }
+
+    // A damaged source fails every drive, and says so about the package, not
+    // as if the stick were broken (it once named the drive as the damaged thing).
+    void usbExportOfADamagedPackageBlamesThePackage()
+    {
+        const fs::path damaged = box_ / "damaged.atmo";
+        fs::copy_file(package_, damaged, fs::copy_options::overwrite_existing);
+        {
+            std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+            f.seekp(static_cast<std::streamoff>(fs::file_size(damaged) - 200 * 1024));
+            f.put('\x5a');
+        }
+        const fs::path a = box_ / "damaged-a";
+        fs::create_directories(a);
+        UsbExportJob::Request request;
+        request.package = q(damaged);
+        request.homeDir = q(box_.path());
+        request.targets = {{q(a), "Stick A", std::nullopt}};
+        JobRunner runner;
+        auto* job = runner.start(new UsbExportJob(request));
+        QSignalSpy finished(job, &Job::finished);
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!finished.at(0).at(0).toBool());
+        const UsbExportJob::DriveState& d = job->drive(0);
+        QCOMPARE(d.phase, UsbExportJob::Phase::Failed);
+        QVERIFY2(d.error.startsWith("No drive got the package: damaged.atmo"), qPrintable(d.error));
+        QVERIFY2(!d.error.contains("Stick A"), qPrintable(d.error));
+        QVERIFY2(d.errorDetail.contains("SHA-256"), qPrintable(d.errorDetail));
+        QVERIFY(fs::is_empty(a));
     }
 
     void reportSaysWhatTheBannerSays()

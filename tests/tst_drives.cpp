@@ -182,13 +182,17 @@ private slots:
         QVERIFY2(sda && sda->system, devices(all).c_str());
         // / is on LVM on sda2: found through holders/ and /dev/mapper.
         QVERIFY2(sda->systemReason == "holds /" || sda->systemReason == "holds /boot/efi", sda->systemReason.c_str());
+        QCOMPARE(sda->systemReason, "holds " + sda->systemPath); // the window words it from systemPath
+        QVERIFY(!sda->systemSwap);
         QCOMPARE(sda->mountpoints.size(), std::size_t(2));
         const Drive* sdc = find(all, "/dev/sdc");
         QVERIFY(sdc && sdc->system && sdc->usb); // a USB disk, but it holds swap
         QVERIFY2(sdc->systemReason.find("swap") != std::string::npos, sdc->systemReason.c_str());
+        QVERIFY(sdc->systemSwap);
         const Drive* sdd = find(all, "/dev/sdd");
         QVERIFY(sdd && sdd->system && sdd->removable); // a stick holding the station's home
         QVERIFY2(sdd->systemReason.find(home_.string()) != std::string::npos, sdd->systemReason.c_str());
+        QCOMPARE(sdd->systemPath, home_.string());
         // Virtual devices are not drives at all.
         QVERIFY(!find(all, "/dev/loop0"));
         QVERIFY(!find(all, "/dev/dm-0"));

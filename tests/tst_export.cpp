@@ -340,6 +340,8 @@ private slots:
         QVERIFY(!bad.ok);
         QVERIFY2(bad.error.find(a.string()) != std::string::npos, bad.error.c_str());
         QVERIFY2(bad.error.find("read back differs") != std::string::npos, bad.error.c_str());
+        QCOMPARE(bad.problem, DriveProblem::ReadBackDiffers); // the kind the window words
+        QCOMPARE((*r)[1].problem, DriveProblem::None);
         QCOMPARE(counts->commits, 0);
         QVERIFY2(listDir(a).empty(), joined(listDir(a)).c_str()); // no final name, no temp file
 
@@ -362,6 +364,8 @@ private slots:
         QVERIFY(!bad.ok);
         QVERIFY2(bad.error.find(a.string()) != std::string::npos, bad.error.c_str());
         QVERIFY2(bad.error.find("not enough free space") != std::string::npos, bad.error.c_str());
+        QCOMPARE(bad.problem, DriveProblem::NoSpace);
+        QCOMPARE(bad.code, ErrorCode::NoSpace);
         QCOMPARE(counts->opens, 0);  // refused before writing anything
         QCOMPARE(counts->writes, 0);
         QVERIFY(listDir(a).empty());
@@ -397,6 +401,7 @@ private slots:
         QVERIFY2(r, r ? "" : r.message().c_str());
         QVERIFY(!(*r)[0].ok);
         QVERIFY2((*r)[0].error.find("read-only") != std::string::npos, (*r)[0].error.c_str());
+        QCOMPARE((*r)[0].problem, DriveProblem::ReadOnly);
         QVERIFY2((*r)[0].error.find(a.string()) != std::string::npos, (*r)[0].error.c_str());
         QCOMPARE(counts->opens, 0);
         QCOMPARE(counts->writes, 0);

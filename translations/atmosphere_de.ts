@@ -870,8 +870,87 @@
         <translation>Paket</translation>
     </message>
     <message>
-        <source>This computer&apos;s own disk (%1)</source>
-        <translation>Eigene Platte dieses Computers (%1)</translation>
+        <source>This computer&apos;s own disk (its swap space)</source>
+        <translation>Eigene Festplatte dieses Computers (sein Auslagerungsspeicher)</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s own disk (holds %1)</source>
+        <translation>Eigene Festplatte dieses Computers (enthält %1)</translation>
+    </message>
+</context>
+<context>
+    <name>DriveNote</name>
+    <message>
+        <source>%1 is no longer mounted (pulled out?).</source>
+        <translation>%1 ist nicht mehr eingehängt (abgezogen?).</translation>
+    </message>
+    <message>
+        <source>The place to write on %1 is not a folder.</source>
+        <translation>Der Zielort auf %1 ist kein Ordner.</translation>
+    </message>
+    <message>
+        <source>%1 is read-only (write-protected, or mounted read-only).</source>
+        <translation>%1 ist schreibgeschützt (Schreibschutz, oder nur lesend eingehängt).</translation>
+    </message>
+    <message>
+        <source>This user may not write to %1.</source>
+        <translation>Dieser Benutzer darf nicht auf %1 schreiben.</translation>
+    </message>
+    <message>
+        <source>Not enough free space on %1.</source>
+        <translation>Nicht genug freier Speicher auf %1.</translation>
+    </message>
+    <message>
+        <source>No file could be created on %1.</source>
+        <translation>Auf %1 konnte keine Datei angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Writing to %1 failed.</source>
+        <translation>Schreiben auf %1 fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>%1 did not store the data (flushing to the drive failed).</source>
+        <translation>%1 hat die Daten nicht gespeichert (Zurückschreiben auf das Laufwerk fehlgeschlagen).</translation>
+    </message>
+    <message>
+        <source>Reading back from %1 failed.</source>
+        <translation>Zurücklesen von %1 fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>What %1 gave back differs from what was written: the drive is faulty.</source>
+        <translation>Was %1 zurückgab, weicht vom Geschriebenen ab: Das Laufwerk ist fehlerhaft.</translation>
+    </message>
+    <message>
+        <source>The verified file could not take its final name on %1.</source>
+        <translation>Die geprüfte Datei konnte auf %1 nicht ihren endgültigen Namen erhalten.</translation>
+    </message>
+    <message>
+        <source>No drive got the package: %1</source>
+        <translation>Kein Laufwerk hat das Paket erhalten: %1</translation>
+    </message>
+    <message>
+        <source>Cancelled; no partial file was left on %1.</source>
+        <translation>Abgebrochen; auf %1 blieb keine halbe Datei zurück.</translation>
+    </message>
+    <message>
+        <source>Ejected: safe to remove</source>
+        <translation>Ausgeworfen: kann sicher entfernt werden</translation>
+    </message>
+    <message>
+        <source>Unmounted: safe to remove, but it stays powered (powering off needs udisks2)</source>
+        <translation>Ausgehängt: kann sicher entfernt werden, bleibt aber eingeschaltet (Abschalten braucht udisks2)</translation>
+    </message>
+    <message>
+        <source>Unmounted: safe to remove</source>
+        <translation>Ausgehängt: kann sicher entfernt werden</translation>
+    </message>
+    <message>
+        <source>Not ejected: a file on it is still open</source>
+        <translation>Nicht ausgeworfen: Eine Datei darauf ist noch geöffnet</translation>
+    </message>
+    <message>
+        <source>Not ejected: it could not be unmounted or powered off (see the details)</source>
+        <translation>Nicht ausgeworfen: Es konnte nicht ausgehängt oder abgeschaltet werden (siehe Einzelheiten)</translation>
     </message>
 </context>
 <context>
@@ -4088,18 +4167,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>Ejected: safe to remove</source>
-        <translation>Ausgeworfen: kann abgezogen werden</translation>
-    </message>
-    <message>
-        <source>Unmounted (%1)</source>
-        <translation>Ausgehängt (%1)</translation>
-    </message>
-    <message>
-        <source>Not ejected: %1</source>
-        <translation>Nicht ausgeworfen: %1</translation>
     </message>
     <message>
         <source>%1 of %2 drives failed</source>

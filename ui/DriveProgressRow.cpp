@@ -123,7 +123,7 @@ void DriveProgressRow::update(const UsbExportJob::DriveState& s)
 
     const QString problem = s.phase == Phase::Failed ? s.error : s.ejectFailed ? s.ejectNote : QString();
     error_->setText(problem);
-    error_->setToolTip(s.phase == Phase::Failed ? s.errorDetail : QString());
+    error_->setToolTip(s.phase == Phase::Failed ? s.errorDetail : s.ejectFailed ? s.ejectDetail : QString());
     error_->setVisible(!problem.isEmpty());
 }
 

@@ -166,6 +166,8 @@ int packageExport(const QStringList& args)
                       {"bytes", qint64(r.bytes)},
                       {"sha256", q(r.sha256)},
                       {"error", q(r.error)}};
+        if (!r.ok)
+            o["problem"] = q(std::string(atmo::driveProblemName(r.problem)));
         if (eject) {
             o["drive"] = driveOf[i] ? q(driveOf[i]->device) : QString();
             o["eject"] = e.status;

@@ -78,9 +78,14 @@ Result<EjectOutcome> ejectDrive(const Drive& drive, const EjectOptions& options)
                     continue;
                 const Run r = runProgram({udisksctl.string(), "unmount", "-b", m.device, "--no-user-interaction"},
                                          std::chrono::seconds(120));
-                if (r.exitCode != 0 && r.output.find("not mounted") == std::string::npos)
-                    return fail(drive.device + ": cannot unmount " + m.device + " (" + m.path.string() +
-                                "): " + udisksReason(r.output));
+                if (r.exitCode != 0 && r.output.find("not mounted") == std::string::npos) {
+                    const std::string why = udisksReason(r.output);
+                    // UDisks2 says "target is busy" (or DeviceBusy) when a file on it is open.
+                    const bool busy = r.output.find("busy") != std::string::npos || r.output.find("Busy") != std::string::npos;
+                    return fail(busy ? ErrorCode::Busy : ErrorCode::Failed,
+                                drive.device + ": cannot unmount " + m.device + " (" + m.path.string() + "): " + why,
+                                drive.device);
+                }
             }
             if (options.powerOff) {
                 const Run r = runProgram({udisksctl.string(), "power-off", "-b", drive.device, "--no-user-interaction"},
@@ -102,10 +107,13 @@ Result<EjectOutcome> ejectDrive(const Drive& drive, const EjectOptions& options)
                 why = "it is busy (a file on it is still open?)";
             else if (err == EPERM)
                 why = "permission denied (unmounting as a user needs udisks2: install the udisks2 package)";
-            return fail(drive.device + ": cannot unmount " + m.device + " (" + m.path.string() + "): " + why);
+            return fail(err == EBUSY ? ErrorCode::Busy : ErrorCode::Failed,
+                        drive.device + ": cannot unmount " + m.device + " (" + m.path.string() + "): " + why, drive.device);
         }
-        if (options.powerOff)
+        if (options.powerOff) {
             out.note = "unmounted; powering it off needs udisks2 (udisksctl), so it stays powered but is safe to remove";
+            out.needsUdisks = true;
+        }
         return out;
     });
 }

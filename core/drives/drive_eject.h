@@ -19,6 +19,7 @@ struct EjectOptions {
 struct EjectOutcome {
     bool poweredOff = false;
     std::string note; // e.g. that powering off needs udisks2; "" when nothing to say
+    bool needsUdisks = false; // unmounted, not powered off: that needs udisks2
 };
 
 // Unmounts every mounted filesystem of the drive, then powers it off, with

@@ -281,6 +281,7 @@ std::vector<Drive> SysfsDriveSource::scan() const
                 if (!d.system && m.point == sys) {
                     d.system = true;
                     d.systemReason = std::string("holds ") + sys;
+                    d.systemPath = sys;
                 }
             d.mountpoints.push_back(std::move(dm));
         }
@@ -296,6 +297,8 @@ std::vector<Drive> SysfsDriveSource::scan() const
             if (holds) {
                 d.system = true;
                 d.systemReason = "holds swap (" + s.file + ")";
+                d.systemPath = s.file;
+                d.systemSwap = true;
             }
         }
         for (const auto& p : protected_) {
@@ -304,6 +307,7 @@ std::vector<Drive> SysfsDriveSource::scan() const
             if (const MountEntry* m = mountHolding(mounts, canonicalOr(p)); m && !isMember(*m).empty()) {
                 d.system = true;
                 d.systemReason = "holds " + p.string();
+                d.systemPath = p.string();
             }
         }
         drives.push_back(std::move(d));

@@ -47,6 +47,8 @@ struct Drive {
     bool readOnly = false;           // write-protected (a card's lock switch, a read-only reader)
     bool system = false;             // holds the computer's own data: never offered
     std::string systemReason;        // why, when system: "holds /", "holds swap", ...
+    std::string systemPath;          // what it holds, when system: "/", the swap file or partition, a protected path
+    bool systemSwap = false;         // systemPath is active swap
     std::vector<DriveMount> mountpoints;
 
     // Something can be written to it: not write-protected and a filesystem mounted read-write.

@@ -147,7 +147,7 @@ bool ExportFanOut::anyAlive() const
     return false;
 }
 
-void ExportFanOut::fail(std::size_t i, const Error& error)
+void ExportFanOut::fail(std::size_t i, const Error& error, DriveProblem problem)
 {
     auto& t = *targets_[i];
     if (!t.alive.exchange(false))
@@ -155,6 +155,7 @@ void ExportFanOut::fail(std::size_t i, const Error& error)
     t.result.ok = false;
     t.result.error = error.message;
     t.result.code = error.code;
+    t.result.problem = problem;
     try {
         t.target->discard();
     } catch (...) {
@@ -298,11 +299,13 @@ void ExportFanOut::writerLoop(std::size_t i)
             if (observer_)
                 observer_->onTargetProgress(i, Progress{Phase::Writing, b->contentDone, contentTotal_, item_});
         } catch (const Cancelled&) {
-            fail(i, Error{"cancelled", ErrorCode::Cancelled});
+            fail(i, Error{"cancelled", ErrorCode::Cancelled}, DriveProblem::Cancelled);
+        } catch (const DriveFailure& e) {
+            fail(i, currentError(), e.problem());
         } catch (const std::exception&) {
-            fail(i, currentError());
+            fail(i, currentError(), DriveProblem::WriteFailed);
         } catch (...) {
-            fail(i, Error{t.target->name() + ": write failed", ErrorCode::Io, t.target->name()});
+            fail(i, Error{t.target->name() + ": write failed", ErrorCode::Io, t.target->name()}, DriveProblem::WriteFailed);
         }
     }
     if (!t.alive)
@@ -353,10 +356,14 @@ void ExportFanOut::finishTarget(std::size_t i)
             }
         }
         if (offset != bytes)
-            throw Failure(t.target->name() + ": read back " + std::to_string(offset) + " bytes, wrote " +
-                          std::to_string(bytes));
+            throw DriveFailure(DriveProblem::ReadBackDiffers, ErrorCode::Io,
+                               t.target->name() + ": read back " + std::to_string(offset) + " bytes, wrote " +
+                                   std::to_string(bytes),
+                               t.target->name());
         if (tag.finish() != expected.tag)
-            throw Failure(ErrorCode::Io, t.target->name() + ": the data read back differs from what was written (faulty drive?)", t.target->name());
+            throw DriveFailure(DriveProblem::ReadBackDiffers, ErrorCode::Io,
+                               t.target->name() + ": the data read back differs from what was written (faulty drive?)",
+                               t.target->name());
         if (observer_) {
             p.done = offset;
             observer_->onTargetProgress(i, p);
@@ -365,13 +372,17 @@ void ExportFanOut::finishTarget(std::size_t i)
         t.result.ok = true;
         t.result.sha256 = expected.sha256; // of the bytes written, which the read-back matched
     } catch (const Cancelled&) {
-        fail(i, Error{"cancelled", ErrorCode::Cancelled});
+        fail(i, Error{"cancelled", ErrorCode::Cancelled}, DriveProblem::Cancelled);
+        return;
+    } catch (const DriveFailure& e) {
+        fail(i, currentError(), e.problem());
         return;
     } catch (const std::exception&) {
-        fail(i, currentError());
+        fail(i, currentError(), DriveProblem::Other);
         return;
     } catch (...) {
-        fail(i, Error{t.target->name() + ": the read-back failed", ErrorCode::Io, t.target->name()});
+        fail(i, Error{t.target->name() + ": the read-back failed", ErrorCode::Io, t.target->name()},
+             DriveProblem::ReadBackFailed);
         return;
     }
     t.alive = false;

@@ -60,7 +60,7 @@ public:
 
     // Marks target i failed (once), discards its temporary file, reports it.
     // Before start() from the caller's thread; afterwards only from i's writer.
-    void fail(std::size_t i, const Error& error);
+    void fail(std::size_t i, const Error& error, DriveProblem problem);
     bool anyAlive() const;
 
     // One writer thread per live target, plus the hashing thread.

@@ -26,6 +26,7 @@
 #include <cstring>
 
 #include "core/base/fs_util.h"
+#include "core/drives/drive_problem.h"
 
 namespace atmo {
 
@@ -53,9 +54,11 @@ public:
     {
         std::error_code ec;
         if (!fs::exists(dir_, ec))
-            throw Failure(ErrorCode::NotFound, dir_.string() + ": does not exist (is the drive mounted?)", dir_.string());
+            throw DriveFailure(DriveProblem::NotMounted, ErrorCode::NotFound,
+                               dir_.string() + ": does not exist (is the drive mounted?)", dir_.string());
         if (!fs::is_directory(dir_, ec))
-            throw Failure(dir_.string() + ": not a directory");
+            throw DriveFailure(DriveProblem::NotAFolder, ErrorCode::Failed, dir_.string() + ": not a directory",
+                               dir_.string());
         final_ = dir_ / finalName;
         removeStaleParts(dir_, finalName); // of an export that was killed
         temp_ = dir_ / ("." + finalName + ".part-" + randomSuffix(6));
@@ -64,10 +67,15 @@ public:
             const int err = errno;
             temp_.clear();
             if (err == EROFS)
-                throw Failure(ErrorCode::Io, dir_.string() + ": the drive is read-only", dir_.string());
+                throw DriveFailure(DriveProblem::ReadOnly, ErrorCode::Io, dir_.string() + ": the drive is read-only",
+                                   dir_.string());
             if (err == EACCES || err == EPERM)
-                throw Failure(ErrorCode::Io, dir_.string() + ": no permission to write there", dir_.string());
-            throw Failure(ErrorCode::Io, dir_.string() + ": cannot create a file: " + std::strerror(err), dir_.string());
+                throw DriveFailure(DriveProblem::NoPermission, ErrorCode::Io,
+                                   dir_.string() + ": no permission to write there", dir_.string());
+            if (err == ENOSPC || err == EDQUOT)
+                throw writeError(err);
+            throw DriveFailure(DriveProblem::CannotCreate, ErrorCode::Io,
+                               dir_.string() + ": cannot create a file: " + std::strerror(err), dir_.string());
         }
         ::flock(fd_.get(), LOCK_EX | LOCK_NB); // live: not stale for removeStaleParts
         direct_.reset(::open(temp_.c_str(), O_RDWR | O_DIRECT | O_CLOEXEC)); // may fail: buffered only
@@ -96,7 +104,8 @@ public:
     void sync() override
     {
         if (::fsync(fd_.get()) != 0)
-            throw Failure(ErrorCode::Io, dir_.string() + ": flushing to the drive failed: " + std::strerror(errno), dir_.string());
+            throw DriveFailure(DriveProblem::FlushFailed, ErrorCode::Io,
+                               dir_.string() + ": flushing to the drive failed: " + std::strerror(errno), dir_.string());
         fsyncDirectory(dir_);
     }
 
@@ -118,7 +127,8 @@ public:
                 if (errno == EINTR)
                     continue;
                 if (errno != EINVAL)
-                    throw Failure(ErrorCode::Io, dir_.string() + ": reading back failed: " + std::strerror(errno), dir_.string());
+                    throw DriveFailure(DriveProblem::ReadBackFailed, ErrorCode::Io,
+                                       dir_.string() + ": reading back failed: " + std::strerror(errno), dir_.string());
                 direct_.reset();
                 break;
             }
@@ -136,7 +146,8 @@ public:
             if (n >= 0)
                 return static_cast<std::size_t>(n);
             if (errno != EINTR)
-                throw Failure(ErrorCode::Io, dir_.string() + ": reading back failed: " + std::strerror(errno), dir_.string());
+                throw DriveFailure(DriveProblem::ReadBackFailed, ErrorCode::Io,
+                                       dir_.string() + ": reading back failed: " + std::strerror(errno), dir_.string());
         }
     }
 
@@ -145,7 +156,8 @@ public:
         direct_.reset();
         fd_.reset();
         if (::rename(temp_.c_str(), final_.c_str()) != 0)
-            throw Failure(final_.string() + ": cannot rename into place: " + std::strerror(errno));
+            throw DriveFailure(DriveProblem::RenameFailed, ErrorCode::Io,
+                               final_.string() + ": cannot rename into place: " + std::strerror(errno), dir_.string());
         temp_.clear();
         fsyncDirectory(dir_);
     }
@@ -193,11 +205,14 @@ private:
         return true;
     }
 
-    Failure writeError(int err) const
+    DriveFailure writeError(int err) const
     {
+        // A full drive is NoSpace (it once said so in English only).
         if (err == ENOSPC || err == EDQUOT)
-            return Failure(dir_.string() + ": no space left on the device");
-        return Failure(dir_.string() + ": write failed: " + std::strerror(err));
+            return DriveFailure(DriveProblem::NoSpace, ErrorCode::NoSpace, dir_.string() + ": no space left on the device",
+                                dir_.string());
+        return DriveFailure(DriveProblem::WriteFailed, ErrorCode::Io, dir_.string() + ": write failed: " + std::strerror(err),
+                            dir_.string());
     }
 
     static constexpr std::uint64_t kAhead = 8u << 20;

@@ -67,16 +67,19 @@ public:
             auto& t = *targets_[i];
             try {
                 if (t.target->readOnly())
-                    throw Failure(ErrorCode::Io, t.target->name() + ": the drive is read-only", t.target->name());
+                    throw DriveFailure(DriveProblem::ReadOnly, ErrorCode::Io, t.target->name() + ": the drive is read-only",
+                                       t.target->name());
                 const std::uint64_t free = t.target->freeBytes();
                 if (free < needed)
-                    throw Failure(ErrorCode::NoSpace,
-                                  t.target->name() + ": not enough free space (needs " + humanBytes(needed) + ", has " +
-                                      humanBytes(free) + ")",
-                                  t.target->name());
+                    throw DriveFailure(DriveProblem::NoSpace, ErrorCode::NoSpace,
+                                       t.target->name() + ": not enough free space (needs " + humanBytes(needed) +
+                                           ", has " + humanBytes(free) + ")",
+                                       t.target->name());
                 t.target->open(finalName_);
+            } catch (const DriveFailure& e) {
+                fanOut_.fail(i, currentError(), e.problem());
             } catch (const std::exception&) {
-                fanOut_.fail(i, currentError());
+                fanOut_.fail(i, currentError(), DriveProblem::Other);
             }
         }
         if (!fanOut_.anyAlive())

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/base/progress.h"
+#include "core/drives/drive_problem.h"
 #include "core/drives/export_target.h"
 #include "core/package/minisign.h"
 #include "core/base/result.h"
@@ -43,6 +44,7 @@ struct TargetResult {
     std::uint64_t bytes = 0;
     std::string sha256;
     ErrorCode code = ErrorCode::Failed; // of error
+    DriveProblem problem = DriveProblem::None; // of error, for a caller's own words
 };
 
 // Called from worker threads: each target has its own writer thread, so
