@@ -8,6 +8,7 @@
 #include "app/CustodyModel.h"
 #include "app/Format.h"
 #include "app/PathConversion.h"
+#include "app/TierReason.h"
 #include "app/Verdict.h"
 
 namespace {
@@ -69,7 +70,7 @@ QString ReportWriter::text() const
     line();
     if (fit_.known) {
         line(tr("Device fit:"));
-        line(tr("  Tier of this machine: %1 (%2)").arg(::Format::tier(fit_.tier.tier)).arg(QString::fromStdString(fit_.tier.reason)));
+        line(tr("  Tier of this machine: %1 (%2)").arg(::Format::tier(fit_.tier.tier)).arg(TierReason::text(fit_.tier)));
         line(tr("  Space needed: %1, free: %2").arg(::Format::bytes(fit_.bytesNeeded), fit_.freeText()));
         line(tr("  Installed version: %1")
                  .arg(fit_.installedVersion.isEmpty() ? tr("none") : fit_.installedVersion));
@@ -142,7 +143,7 @@ QString ReportWriter::html() const
     if (fit_.known) {
         h += QStringLiteral("<h2>%1</h2><p>%2<br>%3<br>%4</p>\n")
                  .arg(esc(tr("Device fit")),
-                      esc(tr("  Tier of this machine: %1 (%2)").arg(::Format::tier(fit_.tier.tier)).arg(QString::fromStdString(fit_.tier.reason)).trimmed()),
+                      esc(tr("  Tier of this machine: %1 (%2)").arg(::Format::tier(fit_.tier.tier)).arg(TierReason::text(fit_.tier)).trimmed()),
                       esc(tr("  Space needed: %1, free: %2").arg(::Format::bytes(fit_.bytesNeeded), fit_.freeText()).trimmed()),
                       esc(tr("  Installed version: %1").arg(fit_.installedVersion.isEmpty() ? tr("none") : fit_.installedVersion).trimmed()));
     }

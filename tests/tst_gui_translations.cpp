@@ -14,7 +14,11 @@
 #include <QWizard>
 #include <QXmlStreamReader>
 
+#include "app/DriveNote.h"
 #include "app/ErrorText.h"
+#include "app/TierReason.h"
+#include "app/VerifyNote.h"
+#include "core/package/package_tier.h"
 #include "app/mesh/DownloadNote.h"
 #include "app/LanguageManager.h"
 #include "app/StationContext.h"
@@ -213,6 +217,77 @@ private slots:
     // A download's failures and peer problems reach the German window in
     // German, whatever the peer or the disk said in English (that stays the
     // tooltip's detail).
+    // The tier explanation is worded from core's facts: English with its
+    // plural forms, and German.
+    void tierReasonReadsInEnglishAndGerman()
+    {
+        atmo::HardwareInfo hw;
+        hw.ramBytes = 15ull << 30;
+        hw.cores = 8;
+        hw.diskFreeBytes = 100ull << 30;
+        const atmo::TierDecision byPolicy = atmo::decideTier(hw, atmo::TierPolicy::defaults());
+        const atmo::TierDecision byPackage = atmo::decideTier(hw, {1, 2}, {{2, {8.0, true, 4.0}}});
+        LanguageManager language;
+        QVERIFY(language.apply("en"));
+        QCOMPARE(TierReason::text(byPolicy), QString("tier_2: 15.0 GiB RAM ≥ 8.0 GiB, 8 cores ≥ 4; "
+                                                     "tier_3 needs 16.0 GiB RAM (15.0 GiB found) and a GPU (none found)"));
+        QCOMPARE(TierReason::text(byPackage), QString("tier_1: no requirements; tier_2 needs a GPU with 4.0 GiB VRAM "
+                                                      "(none found)"));
+        QCOMPARE(TierReason::text(atmo::operatorTier(3)), QString("tier_3: chosen by the operator"));
+        QVERIFY(language.apply("de"));
+        auto restore = qScopeGuard([&] { language.apply("en"); });
+        const QString de = TierReason::text(byPolicy);
+        QVERIFY2(de.startsWith("tier_2: 15,0 GiB RAM ≥ 8,0 GiB, 8 Kerne ≥ 4; tier_3 braucht"), qPrintable(de));
+        QVERIFY2(de.contains("eine GPU (keine vorhanden)"), qPrintable(de));
+        QCOMPARE(TierReason::text(byPackage).left(26), QString("tier_1: keine Anforderunge"));
+    }
+
+    // Every kind of refusal and of drive failure has its German sentence.
+    void verifyAndDriveNotesReadInGerman()
+    {
+        using P = atmo::VerifyProblem;
+        const P problems[] = {P::NotAPackage, P::Damaged, P::NoMeshSignature, P::UntrustedSigner, P::BadMeshSignature,
+                              P::BadFounderSignature, P::FounderSignatureMissing, P::SignerMismatch, P::FileAltered,
+                              P::FileWrongSize, P::FileTruncated, P::FileMissing, P::WrongTierExport, P::NoTierFits,
+                              P::Malformed, P::Cancelled};
+        using D = atmo::DriveProblem;
+        const D drives[] = {D::NotMounted, D::NotAFolder, D::ReadOnly, D::NoPermission, D::NoSpace, D::CannotCreate,
+                            D::WriteFailed, D::FlushFailed, D::ReadBackFailed, D::ReadBackDiffers, D::RenameFailed,
+                            D::Source, D::Cancelled};
+        auto all = [&] {
+            QStringList out;
+            for (P p : problems) {
+                atmo::VerifyReport r;
+                r.problem = p;
+                r.code = atmo::ErrorCode::BadData;
+                r.file = "x.atmo";
+                r.problemPath = "models/m.onnx";
+                r.problemKeyId = "ABCDEF";
+                r.tier = 2;
+                r.completeTiers = {1};
+                atmo::FileCheck f;
+                f.state = atmo::FileState::Failed;
+                f.problem = p;
+                out << VerifyNote::reason(r) << VerifyNote::fileProblem(f);
+            }
+            for (D d : drives)
+                out << DriveNote::failure(d, atmo::ErrorCode::BadData, "Stick", "x.atmo", "english detail");
+            out << DriveNote::ejected(atmo::EjectOutcome{true, {}, false})
+                << DriveNote::ejected(atmo::EjectOutcome{false, {}, true})
+                << DriveNote::notEjected(atmo::Error{"busy", atmo::ErrorCode::Busy});
+            return out;
+        };
+        const QStringList english = all();
+        LanguageManager language;
+        QVERIFY(language.apply("de"));
+        auto restore = qScopeGuard([&] { language.apply("en"); });
+        const QStringList german = all();
+        for (int i = 0; i < english.size(); ++i) {
+            QVERIFY2(!english[i].contains("english detail"), qPrintable(english[i]));
+            QVERIFY2(german[i] != english[i] || english[i].isEmpty(), qPrintable("untranslated: " + english[i]));
+        }
+    }
+
     void downloadNotesReadInGerman()
     {
         using K = DownloadNote::Kind;

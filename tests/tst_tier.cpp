@@ -121,6 +121,18 @@ private slots:
         QVERIFY2(r.find("no GPU") != std::string::npos, r.c_str());
         QVERIFY2(r.find("15.5 GiB RAM < 16 GiB") != std::string::npos, r.c_str());
         QVERIFY2(r.find("for tier_3") != std::string::npos, r.c_str());
+        // The same as facts, for the window's own words.
+        QCOMPARE(d.basis, TierDecision::Basis::Thresholds);
+        QVERIFY(!d.noneMet);
+        QCOMPARE(d.met.size(), std::size_t(2));
+        QCOMPARE(d.met[0].what, TierCriterion::What::Ram);
+        QCOMPARE(d.met[0].have, std::uint64_t(15.5 * GiB));
+        QCOMPARE(d.met[0].need, std::uint64_t(8 * GiB));
+        QCOMPARE(d.met[1].what, TierCriterion::What::Cores);
+        QCOMPARE(d.above.size(), std::size_t(1));
+        QCOMPARE(d.above[0].tier, 3);
+        QVERIFY(std::any_of(d.above[0].unmet.begin(), d.above[0].unmet.end(),
+                            [](const TierCriterion& c) { return c.what == TierCriterion::What::Gpu && !c.met; }));
 
         const TierDecision top = decideTier(machine(64, 32, true), TierPolicy::defaults());
         QCOMPARE(top.tier, 3);
@@ -142,6 +154,13 @@ private slots:
         QCOMPARE(d.tier, 1);
         QCOMPARE(d.reason, std::string("tier_1: 15.5 GiB RAM >= 4 GB; tier_2 needs a GPU with 4 GB VRAM; none found; "
                                        "tier_3 needs 32 GB RAM (15.5 GiB found) and a GPU with 16 GB VRAM (none found)"));
+        QCOMPARE(d.basis, TierDecision::Basis::Requirements);
+        QCOMPARE(d.met.size(), std::size_t(1));
+        QCOMPARE(d.above.size(), std::size_t(2));
+        QCOMPARE(d.above[0].tier, 2); // ascending
+        QCOMPARE(d.above[1].tier, 3);
+        QCOMPARE(d.above[1].unmet.front().what, TierCriterion::What::Ram);
+        QCOMPARE(d.above[1].unmet.front().need, std::uint64_t(32 * GiB));
 
         d = decideTier(withVram(machine(15.5, 2, true), 12), kSeedTiers, kSeed);
         QCOMPARE(d.tier, 2);

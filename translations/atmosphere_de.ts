@@ -3914,6 +3914,112 @@ SHA-256 der geschriebenen Datei: %2</translation>
     </message>
 </context>
 <context>
+    <name>TierReason</name>
+    <message>
+        <source>%1 RAM counts as %2</source>
+        <translation>%1 RAM gilt als %2</translation>
+    </message>
+    <message>
+        <source>%1 RAM ≥ %2</source>
+        <translation>%1 RAM ≥ %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n core(s)</source>
+        <translation>
+            <numerusform>%n Kern</numerusform>
+            <numerusform>%n Kerne</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> ≥ %1</source>
+        <translation> ≥ %1</translation>
+    </message>
+    <message>
+        <source>a GPU</source>
+        <translation>eine GPU</translation>
+    </message>
+    <message>
+        <source>GPU %1</source>
+        <translation>GPU %1</translation>
+    </message>
+    <message>
+        <source>%1 VRAM counts as %2</source>
+        <translation>%1 VRAM gilt als %2</translation>
+    </message>
+    <message>
+        <source>%1 VRAM ≥ %2</source>
+        <translation>%1 VRAM ≥ %2</translation>
+    </message>
+    <message>
+        <source>%1 free ≥ %2</source>
+        <translation>%1 frei ≥ %2</translation>
+    </message>
+    <message>
+        <source>%1 RAM (%2 found)</source>
+        <translation>%1 RAM (%2 vorhanden)</translation>
+    </message>
+    <message>
+        <source>%1 cores (%2 found)</source>
+        <translation>%1 Kerne (%2 vorhanden)</translation>
+    </message>
+    <message>
+        <source>a GPU (none found)</source>
+        <translation>eine GPU (keine vorhanden)</translation>
+    </message>
+    <message>
+        <source>%1 VRAM (unknown here)</source>
+        <translation>%1 VRAM (hier unbekannt)</translation>
+    </message>
+    <message>
+        <source>%1 VRAM (%2 found)</source>
+        <translation>%1 VRAM (%2 vorhanden)</translation>
+    </message>
+    <message>
+        <source>%1 free disk (%2 found)</source>
+        <translation>%1 freien Speicher (%2 vorhanden)</translation>
+    </message>
+    <message>
+        <source>%1: chosen by the operator</source>
+        <translation>%1: vom Bediener gewählt</translation>
+    </message>
+    <message>
+        <source>%1: the package names no tiers</source>
+        <translation>%1: Das Paket nennt keine Stufen</translation>
+    </message>
+    <message>
+        <source>%1: meets none of the package&apos;s requirements, installing its lowest tier</source>
+        <translation>%1: erfüllt keine Anforderung des Pakets; seine niedrigste Stufe wird installiert</translation>
+    </message>
+    <message>
+        <source>%1: meets no tier&apos;s thresholds</source>
+        <translation>%1: erreicht die Schwellen keiner Stufe</translation>
+    </message>
+    <message>
+        <source>%1: no requirements</source>
+        <translation>%1: keine Anforderungen</translation>
+    </message>
+    <message>
+        <source>%1: base tier</source>
+        <translation>%1: Grundstufe</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 needs %2</source>
+        <translation>%1 braucht %2</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> und </translation>
+    </message>
+    <message>
+        <source>a GPU with %1 VRAM (none found)</source>
+        <translation>eine GPU mit %1 VRAM (keine vorhanden)</translation>
+    </message>
+</context>
+<context>
     <name>TiersPage</name>
     <message>
         <source>Version and tiers</source>

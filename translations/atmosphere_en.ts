@@ -307,4 +307,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>TierReason</name>
+    <message numerus="yes">
+        <source>%n core(s)</source>
+        <translation>
+            <numerusform>%n core</numerusform>
+            <numerusform>%n cores</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -7,6 +7,7 @@
 #include <QVBoxLayout>
 
 #include "app/Format.h"
+#include "app/TierReason.h"
 
 namespace {
 QLabel* valueLabel(QWidget* parent)
@@ -112,7 +113,8 @@ void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
         tier_->setText(tr("%1 — this package lacks files this tier needs").arg(tierLine));
         tier_->setStyleSheet(StatusColors::errorStyle(true));
     }
-    reason_->setText(QString::fromStdString(fit.tier.reason));
+    reason_->setText(TierReason::text(fit.tier));
+    reason_->setToolTip(QString::fromStdString(fit.tier.reason));
     reason_->setVisible(!fit.tier.reason.empty());
     if (!fit.known) {
         space_->setText(tr("%1 free").arg(fit.freeText()));

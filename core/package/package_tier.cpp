@@ -36,32 +36,59 @@ struct Unmet {
 struct Check {
     std::vector<std::string> met;
     std::vector<Unmet> unmet;
+    std::vector<TierCriterion> metFacts, unmetFacts;
 };
+
+std::uint64_t gbBytes(double gb) { return static_cast<std::uint64_t>(gb * kBytesPerGiB); }
 
 Check check(const HardwareInfo& hw, const TierRequirements& r)
 {
     Check c;
+    using What = TierCriterion::What;
+    auto fact = [](What what, bool met, std::uint64_t have, std::uint64_t need) {
+        TierCriterion t;
+        t.what = what;
+        t.met = met;
+        t.have = have;
+        t.need = need;
+        t.tolerated = met && have < need;
+        return t;
+    };
     if (r.minRamGb && *r.minRamGb > 0) {
-        if (meets(hw.ramBytes, *r.minRamGb))
+        const bool ok = meets(hw.ramBytes, *r.minRamGb);
+        if (ok)
             c.met.push_back(metText(hw.ramBytes, *r.minRamGb, "RAM"));
         else
             c.unmet.push_back({gb(*r.minRamGb) + " RAM", gibText(hw.ramBytes) + " found"});
+        (ok ? c.metFacts : c.unmetFacts).push_back(fact(What::Ram, ok, hw.ramBytes, gbBytes(*r.minRamGb)));
     }
     const bool wantsVram = r.vramGb && *r.vramGb > 0;
     if (r.gpuRequired || wantsVram) {
         if (!hw.gpu) {
             c.unmet.push_back({wantsVram ? "a GPU with " + gb(*r.vramGb) + " VRAM" : std::string("a GPU"), "none found"});
+            // need: the VRAM it would need, if any ("a GPU with 4 GB VRAM").
+            c.unmetFacts.push_back(fact(What::Gpu, false, 0, wantsVram ? gbBytes(*r.vramGb) : 0));
             return c;
         }
         c.met.push_back("GPU " + hw.gpuName);
+        TierCriterion gpu = fact(What::Gpu, true, 0, 0);
+        gpu.gpuName = hw.gpuName;
+        c.metFacts.push_back(gpu);
     }
     if (wantsVram) {
-        if (!hw.vramBytes)
+        if (!hw.vramBytes) {
             c.unmet.push_back({gb(*r.vramGb) + " VRAM", "VRAM unknown"});
-        else if (meets(*hw.vramBytes, *r.vramGb))
-            c.met.push_back(metText(*hw.vramBytes, *r.vramGb, "VRAM"));
-        else
-            c.unmet.push_back({gb(*r.vramGb) + " VRAM", gibText(*hw.vramBytes) + " found"});
+            TierCriterion vram = fact(What::Vram, false, 0, gbBytes(*r.vramGb));
+            vram.unknown = true;
+            c.unmetFacts.push_back(vram);
+        } else {
+            const bool ok = meets(*hw.vramBytes, *r.vramGb);
+            if (ok)
+                c.met.push_back(metText(*hw.vramBytes, *r.vramGb, "VRAM"));
+            else
+                c.unmet.push_back({gb(*r.vramGb) + " VRAM", gibText(*hw.vramBytes) + " found"});
+            (ok ? c.metFacts : c.unmetFacts).push_back(fact(What::Vram, ok, *hw.vramBytes, gbBytes(*r.vramGb)));
+        }
     }
     return c;
 }
@@ -86,8 +113,10 @@ TierDecision decideTier(const HardwareInfo& hw, const std::vector<int>& tiers, c
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
     TierDecision d;
+    d.basis = TierDecision::Basis::Requirements;
     if (sorted.empty()) {
         d.tier = 1;
+        d.basis = TierDecision::Basis::NoTiers;
         d.reason = tierName(1) + ": the package names no tiers";
         return d;
     }
@@ -100,10 +129,13 @@ TierDecision decideTier(const HardwareInfo& hw, const std::vector<int>& tiers, c
         if (c.unmet.empty()) {
             chosen = *it;
             met = std::move(c.met);
+            d.met = std::move(c.metFacts);
             break;
         }
         above.insert(above.begin(), needsText(*it, c.unmet));
+        d.above.insert(d.above.begin(), TierMiss{*it, std::move(c.unmetFacts)});
     }
+    d.noneMet = !chosen;
     d.tier = chosen.value_or(sorted.front());
     d.reason = tierName(d.tier) + ": ";
     if (!chosen)
@@ -127,7 +159,11 @@ TierDecision decidePackageTier(const HardwareInfo& hw, const Manifest& manifest,
 
 TierDecision operatorTier(int tier)
 {
-    return TierDecision{tier, tierName(tier) + ": chosen by the operator"};
+    TierDecision d;
+    d.tier = tier;
+    d.reason = tierName(tier) + ": chosen by the operator";
+    d.basis = TierDecision::Basis::Operator;
+    return d;
 }
 
 } // namespace atmo

@@ -173,30 +173,35 @@ std::string gibThreshold(std::uint64_t bytes)
 struct RuleCheck {
     std::vector<std::string> met;
     std::vector<std::string> unmet;
+    std::vector<TierCriterion> metFacts, unmetFacts;
 };
 
 RuleCheck checkRule(const HardwareInfo& hw, const TierRule& r)
 {
     RuleCheck c;
+    using What = TierCriterion::What;
+    auto add = [&c](bool ok, std::string text, TierCriterion fact) {
+        fact.met = ok;
+        (ok ? c.met : c.unmet).push_back(std::move(text));
+        (ok ? c.metFacts : c.unmetFacts).push_back(std::move(fact));
+    };
     if (r.minRamBytes > 0) {
         const bool ok = hw.ramBytes >= r.minRamBytes;
-        (ok ? c.met : c.unmet).push_back(gibText(hw.ramBytes) + " RAM " + (ok ? ">= " : "< ") + gibThreshold(r.minRamBytes));
+        add(ok, gibText(hw.ramBytes) + " RAM " + (ok ? ">= " : "< ") + gibThreshold(r.minRamBytes),
+            {What::Ram, ok, false, false, hw.ramBytes, r.minRamBytes, {}});
     }
     if (r.minCores > 0) {
         const bool ok = hw.cores >= r.minCores;
-        (ok ? c.met : c.unmet).push_back(std::to_string(hw.cores) + (hw.cores == 1 ? " core " : " cores ")
-                                         + (ok ? ">= " : "< ") + std::to_string(r.minCores));
+        add(ok, std::to_string(hw.cores) + (hw.cores == 1 ? " core " : " cores ") + (ok ? ">= " : "< ") +
+                    std::to_string(r.minCores),
+            {What::Cores, ok, false, false, hw.cores, r.minCores, {}});
     }
-    if (r.needsGpu) {
-        if (hw.gpu)
-            c.met.push_back("GPU " + hw.gpuName);
-        else
-            c.unmet.push_back("no GPU");
-    }
+    if (r.needsGpu)
+        add(hw.gpu, hw.gpu ? "GPU " + hw.gpuName : std::string("no GPU"), {What::Gpu, hw.gpu, false, false, 0, 0, hw.gpuName});
     if (r.minDiskBytes > 0) {
         const bool ok = hw.diskFreeBytes >= r.minDiskBytes;
-        (ok ? c.met : c.unmet).push_back(gibText(hw.diskFreeBytes) + " free " + (ok ? ">= " : "< ")
-                                         + gibThreshold(r.minDiskBytes));
+        add(ok, gibText(hw.diskFreeBytes) + " free " + (ok ? ">= " : "< ") + gibThreshold(r.minDiskBytes),
+            {What::DiskFree, ok, false, false, hw.diskFreeBytes, r.minDiskBytes, {}});
     }
     return c;
 }
@@ -420,6 +425,7 @@ TierDecision decideTier(const HardwareInfo& hw, const TierPolicy& policy)
 
     TierDecision d;
     d.tier = 1;
+    d.basis = TierDecision::Basis::Thresholds;
     std::vector<std::string> met;
     bool chosen = false;
     std::vector<std::pair<int, std::vector<std::string>>> higherMisses; // descending tier
@@ -428,11 +434,16 @@ TierDecision decideTier(const HardwareInfo& hw, const TierPolicy& policy)
         if (c.unmet.empty()) {
             d.tier = rule.tier;
             met = std::move(c.met);
+            d.met = std::move(c.metFacts);
             chosen = true;
             break;
         }
         higherMisses.emplace_back(rule.tier, std::move(c.unmet));
+        d.above.insert(d.above.begin(), TierMiss{rule.tier, std::move(c.unmetFacts)});
     }
+    d.noneMet = !chosen;
+    if (chosen)
+        std::erase_if(d.above, [&d](const TierMiss& m) { return m.tier <= d.tier; });
 
     std::string reason = tierName(d.tier) + ": ";
     if (!chosen)

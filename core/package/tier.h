@@ -89,9 +89,35 @@ struct TierPolicy {
     static Result<TierPolicy> loadOrDefaults(const std::filesystem::path& file);
 };
 
+// One fact of the machine against one threshold or requirement, so a caller
+// can word the decision in its own language (the window does; the CLI
+// prints `reason`).
+struct TierCriterion {
+    enum class What { Ram, Cores, Gpu, Vram, DiskFree };
+    What what = What::Ram;
+    bool met = false;
+    bool tolerated = false;    // met only within the requirement's tolerance
+    bool unknown = false;      // the machine does not say (VRAM)
+    std::uint64_t have = 0;    // bytes (Ram, Vram, DiskFree) or cores; 0 for Gpu
+    std::uint64_t need = 0;    // the same unit; for Gpu the VRAM it must have, if any
+    std::string gpuName;       // Gpu, when there is one
+};
+
+// A tier above the chosen one and what the machine lacks for it.
+struct TierMiss {
+    int tier = 1;
+    std::vector<TierCriterion> unmet;
+};
+
 struct TierDecision {
     int tier = 1;
     std::string reason; // "tier_2: 15.5 GiB RAM >= 8 GiB, 8 cores >= 4; no GPU for tier_3"
+    // What `reason` says, as facts:
+    enum class Basis { Thresholds, Requirements, NoTiers, Operator };
+    Basis basis = Basis::Thresholds;  // the station's tier thresholds, or the package's own requirements
+    bool noneMet = false;             // no tier's thresholds or requirements are met: the lowest
+    std::vector<TierCriterion> met;   // of the chosen tier (empty: it has none)
+    std::vector<TierMiss> above;      // the tiers above it, ascending
 };
 
 TierDecision decideTier(const HardwareInfo& hw, const TierPolicy& policy);
