@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/Format.h"
+#include "app/MissionNote.h"
 #include "app/ModelRoles.h"
 
 namespace {
@@ -72,9 +73,9 @@ QVariant MissionContentsModel::data(const QModelIndex& index, int role) const
             if (column == FileColumn)
                 return QString::fromStdString(p.path);
             if (column == DetailColumn)
-                return QString::fromStdString(p.message);
+                return MissionNote::text(p);
             return {};
-        case Qt::ToolTipRole: return QString::fromStdString(p.path + " " + p.message);
+        case Qt::ToolTipRole: return QString::fromStdString(p.path + " " + p.message); // core's English, in full
         case ModelRole::Status: return column == KindColumn ? QVariant::fromValue(ItemStatus::Failed) : QVariant();
         case ModelRole::Failure: return true;
         case ModelRole::Path: return QString::fromStdString(p.path);

@@ -14,6 +14,7 @@
 #include <QWizard>
 #include <QXmlStreamReader>
 
+#include "app/DemoWorkspace.h"
 #include "app/DriveNote.h"
 #include "app/ErrorText.h"
 #include "app/TierReason.h"
@@ -27,6 +28,8 @@
 #include "testutil.h"
 #include "ui/ImportVerifyView.h"
 #include "ui/MainWindow.h"
+#include "ui/ScreenshotRenderer.h"
+#include "visible_text.h"
 #include "ui/VerdictBanner.h"
 
 using namespace testutil;
@@ -286,6 +289,42 @@ private slots:
             QVERIFY2(!english[i].contains("english detail"), qPrintable(english[i]));
             QVERIFY2(german[i] != english[i] || english[i].isEmpty(), qPrintable("untranslated: " + english[i]));
         }
+    }
+
+    // Screenshot mode walks every view (the wizard's pages, a good and a
+    // tampered package, keys, USB export, the mesh, settings, invite and
+    // join) on the demo workspace; in German, no visible text may be an
+    // English sentence or an English button word. What the demo's own
+    // content says (mission and model names, trusted comments) is data.
+    void everyViewInGermanShowsNoEnglish()
+    {
+        LanguageManager language;
+        QVERIFY(language.apply("de"));
+        auto restore = qScopeGuard([&] { language.apply("en"); });
+        QTemporaryDir dir;
+        DemoWorkspace demo;
+        const QString error = demo.create(dir.path() + "/demo");
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        StationContext context(atmo::StationHome(fs::path((dir.path() + "/demo/home").toStdString())),
+                               dir.path() + "/demo/settings.ini");
+        context.settings().setOutputDir(demo.outputDir);
+        MainWindow window(context);
+        ScreenshotRenderer renderer(window, demo, dir.path() + "/shots");
+        QStringList english;
+        QSet<QString> seen;
+        int views = 0;
+        renderer.setInspector([&](const QString& name, QWidget* widget) {
+            ++views;
+            for (const QString& text : visibletext::collect(widget))
+                if (visibletext::looksEnglish(text) && !seen.contains(text)) {
+                    seen.insert(text);
+                    english << name + ": " + text;
+                }
+        });
+        const int rc = renderer.run();
+        QVERIFY2(rc == 0, qPrintable(renderer.error()));
+        QVERIFY2(views >= 16, qPrintable(QString::number(views)));
+        QVERIFY2(english.isEmpty(), qPrintable("English in the German window:\n" + english.join("\n")));
     }
 
     void downloadNotesReadInGerman()

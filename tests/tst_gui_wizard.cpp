@@ -251,7 +251,8 @@ private slots:
         QVERIFY(!broken.contentsPage()->isComplete());
         const QString problem =
             broken.contentsPage()->table()->model()->index(0, MissionContentsModel::DetailColumn).data().toString();
-        QVERIFY2(problem.startsWith("yolov8s-defects@2.1 (tier_2, tier_3): no file in models/"), qPrintable(problem));
+        QVERIFY2(problem.startsWith("yolov8s-defects@2.1 (tier_2, tier_3): no file for it (expected models/yolov8s-defects-2.1."),
+                 qPrintable(problem));
     }
 
     void problemsBlockTheWayUntilFixed()

@@ -277,6 +277,10 @@
             <numerusform>%n Probleme müssen behoben werden, bevor das Paket erstellt werden kann. Wählen Sie die Zeile eines fehlenden Modells, um seine Datei hinzuzufügen oder es aus der Mission zu entfernen; beheben Sie die anderen im Missionsordner und lesen Sie dann neu ein.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Cannot copy %1 to %2: %3</source>
+        <translation>%1 kann nicht nach %2 kopiert werden: %3</translation>
+    </message>
 </context>
 <context>
     <name>CreateJob</name>
@@ -2652,6 +2656,65 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Reading mission</source>
         <translation>Mission wird eingelesen</translation>
+    </message>
+</context>
+<context>
+    <name>MissionNote</name>
+    <message>
+        <source>cannot be read</source>
+        <translation>kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>has a name that cannot go into a package (control characters, a backslash, or too long)</source>
+        <translation>hat einen Namen, der nicht in ein Paket kann (Steuerzeichen, ein Backslash oder zu lang)</translation>
+    </message>
+    <message>
+        <source>is not valid YAML (line %1)</source>
+        <translation>ist kein gültiges YAML (Zeile %1)</translation>
+    </message>
+    <message>
+        <source>is not a YAML file (name it &lt;id&gt;-&lt;version&gt;.yaml or &lt;id&gt;.yaml)</source>
+        <translation>ist keine YAML-Datei (Name: &lt;id&gt;-&lt;version&gt;.yaml oder &lt;id&gt;.yaml)</translation>
+    </message>
+    <message>
+        <source>is not a knowledge file (name it &lt;domain&gt;.chunks.jsonl)</source>
+        <translation>ist keine Wissensdatei (Name: &lt;domain&gt;.chunks.jsonl)</translation>
+    </message>
+    <message>
+        <source>line %1 is not a JSON record</source>
+        <translation>Zeile %1 ist kein JSON-Datensatz</translation>
+    </message>
+    <message>
+        <source>the file name has no version (name it &lt;id&gt;-&lt;version&gt;.&lt;ext&gt;)</source>
+        <translation>der Dateiname hat keine Version (Name: &lt;id&gt;-&lt;version&gt;.&lt;ext&gt;)</translation>
+    </message>
+    <message>
+        <source>names the model %1, which is not in models/</source>
+        <translation>nennt das Modell %1, das nicht in models/ liegt</translation>
+    </message>
+    <message>
+        <source>is assigned %1, which is not one of the mission&apos;s tiers</source>
+        <translation>ist %1 zugeordnet, das keine Stufe der Mission ist</translation>
+    </message>
+    <message>
+        <source>%1: more than one file could be it</source>
+        <translation>%1: mehr als eine Datei kommt in Frage</translation>
+    </message>
+    <message>
+        <source>is the file of two declared items</source>
+        <translation>ist die Datei zweier deklarierter Einträge</translation>
+    </message>
+    <message>
+        <source>no tier of the mission lists this file</source>
+        <translation>keine Stufe der Mission führt diese Datei</translation>
+    </message>
+    <message>
+        <source>%1 states no hardware requirements, so every device would meet it; give it min_ram_gb, gpu or vram_gb</source>
+        <translation>%1 nennt keine Hardware-Anforderungen, also erfüllt sie jedes Gerät; geben Sie min_ram_gb, gpu oder vram_gb an</translation>
+    </message>
+    <message>
+        <source>%1: no file for it (expected %2)</source>
+        <translation>%1: keine Datei dafür (erwartet: %2)</translation>
     </message>
 </context>
 <context>

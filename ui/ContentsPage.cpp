@@ -197,7 +197,9 @@ bool ContentsPage::addMissingModel(const QString& sourceFile)
             std::filesystem::rename(part, target, ec);
         if (ec) {
             std::filesystem::remove(part);
-            return QString::fromStdString(target.string() + ": cannot copy " + from.string() + " there: " + ec.message());
+            return tr("Cannot copy %1 to %2: %3")
+                .arg(QString::fromStdString(from.string()), QString::fromStdString(target.string()),
+                     QString::fromLocal8Bit(ec.message().c_str()));
         }
         return {};
     }));

@@ -78,6 +78,8 @@ bool ScreenshotRenderer::shoot(QWidget* widget, const QString& name)
 {
     // Let layouts, fonts and icons settle.
     waitFor([] { return false; }, 150);
+    if (inspector_)
+        inspector_(name, widget);
     const QString file = dir_ + QLatin1Char('/') + name + QStringLiteral(".png");
     if (!widget->grab().save(file))
         return fail(tr("Cannot write %1").arg(file));

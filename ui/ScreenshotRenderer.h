@@ -36,6 +36,10 @@ public:
 
     static bool waitFor(const std::function<bool()>& predicate, int msecs);
 
+    // Called with each view just before it is saved (tests read what it shows).
+    using Inspector = std::function<void(const QString& name, QWidget* widget)>;
+    void setInspector(Inspector inspector) { inspector_ = std::move(inspector); }
+
 private:
     bool shoot(QWidget* widget, const QString& name);
     bool fail(const QString& message);
@@ -50,4 +54,5 @@ private:
     QString dir_;
     QStringList written_;
     QString error_;
+    Inspector inspector_;
 };

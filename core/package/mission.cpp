@@ -156,7 +156,7 @@ std::optional<std::string> badKey(const YAML::Node& node, const std::string& pat
     return std::nullopt;
 }
 
-std::uint64_t countJsonlRecords(const fs::path& file, std::string& problem)
+std::uint64_t countJsonlRecords(const fs::path& file, std::string& problem, int& problemLine)
 {
     std::ifstream in(file, std::ios::binary);
     std::string line;
@@ -165,8 +165,10 @@ std::uint64_t countJsonlRecords(const fs::path& file, std::string& problem)
         ++lineNo;
         if (line.find_first_not_of(" \t\r") == std::string::npos)
             continue;
-        if (problem.empty() && !nlohmann::json::accept(line))
+        if (problem.empty() && !nlohmann::json::accept(line)) {
             problem = "line " + std::to_string(lineNo) + " is not a JSON record";
+            problemLine = static_cast<int>(lineNo);
+        }
         ++count;
     }
     return count;
@@ -232,8 +234,9 @@ void readStationMission(const YAML::Node& doc, const std::string& file, Mission&
 // A file that cannot go into a package is a problem instead.
 std::vector<MissionFile> collectFiles(Mission& m)
 {
-    auto problem = [&](const fs::path& file, std::string message) {
-        m.problems.push_back({printable(relPath(file, m.root)), std::move(message)});
+    using Kind = MissionProblem::Kind;
+    auto problem = [&](const fs::path& file, std::string message, Kind kind, int line = 0) {
+        m.problems.push_back({printable(relPath(file, m.root)), std::move(message), {}, kind, {}, line});
     };
     std::vector<MissionFile> out;
     std::error_code ec;
@@ -248,12 +251,14 @@ std::vector<MissionFile> collectFiles(Mission& m)
             mf.entry.path = relPath(file, m.root);
             mf.entry.size = fs::file_size(file, ec);
             if (ec) {
-                problem(file, "cannot read its size: " + ec.message());
+                problem(file, "cannot read its size: " + ec.message(), Kind::Unreadable);
                 continue;
             }
             if (!isSafeRelativePath(mf.entry.path)) {
-                problem(file, "has a name that cannot go into a package (control characters, invalid UTF-8, "
-                              "a component over 255 bytes, or a backslash)");
+                problem(file,
+                        "has a name that cannot go into a package (control characters, invalid UTF-8, "
+                        "a component over 255 bytes, or a backslash)",
+                        Kind::BadName);
                 continue;
             }
             if (kind == ContentKind::Config || kind == ContentKind::Agent || kind == ContentKind::Tool) {
@@ -261,12 +266,15 @@ std::vector<MissionFile> collectFiles(Mission& m)
                     try {
                         YAML::LoadFile(file.string());
                     } catch (const YAML::Exception& e) {
-                        problem(file, "is not valid YAML (line " + std::to_string(e.mark.line + 1) + ": " + e.msg + ")");
+                        problem(file, "is not valid YAML (line " + std::to_string(e.mark.line + 1) + ": " + e.msg + ")",
+                                Kind::BadYaml, e.mark.line + 1);
                         continue;
                     }
                 } else if (kind != ContentKind::Config) {
-                    problem(file, std::string("is not a YAML file (") + std::string(kindSection(kind)) +
-                                      " must be <id>-<version>.yaml or <id>.yaml)");
+                    problem(file,
+                            std::string("is not a YAML file (") + std::string(kindSection(kind)) +
+                                " must be <id>-<version>.yaml or <id>.yaml)",
+                            Kind::NotYaml);
                     continue;
                 }
             }
@@ -275,14 +283,15 @@ std::vector<MissionFile> collectFiles(Mission& m)
             } else if (kind == ContentKind::Knowledge) {
                 const std::string suffix = ".chunks.jsonl";
                 if (name.size() <= suffix.size() || !name.ends_with(suffix)) {
-                    problem(file, "is not a knowledge file (expected <domain>.chunks.jsonl)");
+                    problem(file, "is not a knowledge file (expected <domain>.chunks.jsonl)", Kind::NotKnowledge);
                     continue;
                 }
                 mf.entry.domain = name.substr(0, name.size() - suffix.size());
                 std::string bad;
-                mf.entry.chunks = countJsonlRecords(file, bad);
+                int badLine = 0;
+                mf.entry.chunks = countJsonlRecords(file, bad, badLine);
                 if (!bad.empty()) {
-                    problem(file, bad);
+                    problem(file, bad, Kind::BadRecord, badLine);
                     continue;
                 }
             }
@@ -312,7 +321,8 @@ void nameStationFiles(Mission& m, std::vector<MissionFile> files)
                                       "file name has no version (expected <id>-<version>." +
                                           (mf.source.has_extension() ? mf.source.extension().string().substr(1)
                                                                      : std::string("ext")) +
-                                          ")"});
+                                          ")",
+                                      {}, MissionProblem::Kind::NoVersion});
                 continue;
             }
             if (kind == ContentKind::Model) {
@@ -332,7 +342,8 @@ void nameStationFiles(Mission& m, std::vector<MissionFile> files)
         });
         if (!found)
             m.problems.push_back(
-                {"config/mission.yaml", "models." + file + " names a model that is not in models/", file});
+                {"config/mission.yaml", "models." + file + " names a model that is not in models/", file,
+                 MissionProblem::Kind::MissingModel, file});
     }
     if (m.tiers.empty())
         m.tiers.assign(modelTierUnion.begin(), modelTierUnion.end());
@@ -341,8 +352,9 @@ void nameStationFiles(Mission& m, std::vector<MissionFile> files)
     for (const auto& f : m.files)
         for (int t : f.entry.tiers)
             if (std::find(m.tiers.begin(), m.tiers.end(), t) == m.tiers.end())
-                m.problems.push_back({f.entry.path, "is assigned " + tierName(t) +
-                                                        ", which the mission's tiers do not include"});
+                m.problems.push_back({f.entry.path,
+                                      "is assigned " + tierName(t) + ", which the mission's tiers do not include", {},
+                                      MissionProblem::Kind::TierNotInMission, tierName(t)});
 }
 
 } // namespace

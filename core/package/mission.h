@@ -62,6 +62,30 @@ struct MissionProblem {
     // in models/: its file name. The wizard offers to add the file or to
     // drop the entry (removeDeclaredModel). Empty for other problems.
     std::string missingModel = {};
+    // What kind of problem, for a caller's own words (the wizard translates
+    // it; the CLI prints message). subject: what it is about beyond path
+    // (the declared item, the tier); line: where in the file, when known.
+    enum class Kind {
+        Other,
+        Unreadable,              // its size cannot be read
+        BadName,                 // a name that cannot go into a package
+        BadYaml,                 // not valid YAML (line)
+        NotYaml,                 // an agent or tool that is not a .yaml file
+        NotKnowledge,            // not <domain>.chunks.jsonl
+        BadRecord,               // a knowledge line that is not a JSON record (line)
+        NoVersion,               // a model file name without a version
+        MissingModel,            // missingModel: declared, not in models/
+        TierNotInMission,        // assigned a tier (subject) the mission does not have
+        NoFileForDeclared,       // subject: the declared item; no file matches it
+        Ambiguous,               // subject: the declared item; several files match
+        FileOfTwo,               // one file matches two declared items
+        Undeclared,              // a file no tier of the mission lists
+        TierWithoutRequirements, // subject: the tier that states none above one that does
+    };
+    Kind kind = Kind::Other;
+    std::string subject = {};
+    int line = 0;
+    std::string expected = {}; // NoFileForDeclared: the file names it would have
 };
 
 struct Mission {

@@ -264,7 +264,8 @@ void matchKind(Mission& m, ContentKind kind, const std::vector<Declared>& declar
                 expected = dir + d.name + ".chunks.jsonl";
             else
                 expected += ".yaml" + (d.version.empty() ? std::string() : " or " + dir + d.name + ".yaml");
-            m.problems.push_back({"config/mission.yaml", who + ": no file in " + dir + " (expected " + expected + ")"});
+            m.problems.push_back({"config/mission.yaml", who + ": no file in " + dir + " (expected " + expected + ")", {},
+                                  MissionProblem::Kind::NoFileForDeclared, who, 0, expected});
             continue;
         }
         if (candidates.size() > 1) {
@@ -273,7 +274,8 @@ void matchKind(Mission& m, ContentKind kind, const std::vector<Declared>& declar
                 list += (list.empty() ? "" : " and ") + files[i].entry.path;
                 reported[i] = 1;
             }
-            m.problems.push_back({"config/mission.yaml", who + ": more than one file could be it: " + list});
+            m.problems.push_back({"config/mission.yaml", who + ": more than one file could be it: " + list, {},
+                                  MissionProblem::Kind::Ambiguous, who});
             continue;
         }
         const std::size_t i = candidates.front();
@@ -285,9 +287,10 @@ void matchKind(Mission& m, ContentKind kind, const std::vector<Declared>& declar
             continue;
         }
         if (owner[i] >= 0) {
-            m.problems.push_back({files[i].entry.path, "is the file of both " +
-                                                           describe(declared[static_cast<std::size_t>(owner[i])]) +
-                                                           " and " + describe(d)});
+            m.problems.push_back({files[i].entry.path,
+                                  "is the file of both " + describe(declared[static_cast<std::size_t>(owner[i])]) +
+                                      " and " + describe(d),
+                                  {}, MissionProblem::Kind::FileOfTwo});
             reported[i] = 1;
             continue;
         }
@@ -306,7 +309,7 @@ void matchKind(Mission& m, ContentKind kind, const std::vector<Declared>& declar
                 for (const Declared& d : declared)
                     if (d.name == idv->first && !d.version.empty())
                         hint += "; the mission has " + describe(d);
-            m.problems.push_back({printable(f.entry.path), hint});
+            m.problems.push_back({printable(f.entry.path), hint, {}, MissionProblem::Kind::Undeclared});
             continue;
         }
         const Declared& d = declared[static_cast<std::size_t>(owner[i])];
@@ -465,7 +468,8 @@ MeshDeclarations readMeshMission(const YAML::Node& root, const std::string& file
                 m.problems.push_back({"config/mission.yaml",
                                       "hardware_tiers." + tierName(m.tiers[i]) +
                                           " states no requirements, so every device would meet it and skip " +
-                                          tierName(m.tiers[i - 1]) + "; give it min_ram_gb, gpu or vram_gb"});
+                                          tierName(m.tiers[i - 1]) + "; give it min_ram_gb, gpu or vram_gb",
+                                      {}, MissionProblem::Kind::TierWithoutRequirements, tierName(m.tiers[i])});
         }
     // PROTOCOL.md has knowledge "beside" hardware_tiers; a mission that puts
     // it beside `mission:` at the top means the same.
