@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "app/ErrorText.h"
+#include "app/ProgressHold.h"
 #include "app/QueuedObserver.h"
 
 Job::Job(QString title, QObject* parent)
@@ -41,7 +42,12 @@ void Job::completeOnGuiThread()
         deleteLater();
 }
 
-void Job::cancel() { cancel_.cancel(); }
+void Job::cancel()
+{
+    cancel_.cancel();
+    if (hold_)
+        hold_->release();
+}
 
 void Job::dispose(QObject* owner)
 {

@@ -17,6 +17,7 @@
 #include "core/base/progress.h"
 #include "core/package/package_verifier.h"
 
+class ProgressHold;
 class QueuedObserver;
 
 class Job : public QObject {
@@ -53,6 +54,10 @@ public:
 
 public slots:
     void cancel();
+    // Set before the job starts (JobRunner::jobStarted): its worker waits at
+    // the hold's point until released (screenshot mode). Cancel releases it.
+    void setHold(std::shared_ptr<ProgressHold> hold) { hold_ = std::move(hold); }
+    ProgressHold* hold() const { return hold_.get(); }
     // Disconnects owner from the job, then deletes the job now if it
     // finished, else cancels it and deletes it once its worker returns.
     void dispose(QObject* owner);
@@ -81,6 +86,7 @@ private:
     QString title_;
     atmo::CancelToken cancel_;
     std::unique_ptr<QueuedObserver> observer_;
+    std::shared_ptr<ProgressHold> hold_;
     ProgressMeter meter_;
     QElapsedTimer clock_;
     JobProgress progress_;

@@ -2,13 +2,19 @@
 
 #include <QMetaObject>
 
+#include "app/ProgressHold.h"
+
 QueuedObserver::QueuedObserver(Job* job) : job_(job) {}
 
 void QueuedObserver::onProgress(const atmo::Progress& progress)
 {
-    std::lock_guard lock(mutex_);
-    pending_.progress = progress;
-    scheduleLocked();
+    {
+        std::lock_guard lock(mutex_);
+        pending_.progress = progress;
+        scheduleLocked();
+    }
+    if (ProgressHold* hold = job_->hold())
+        hold->reached(progress); // delivered first, so the window shows where it holds
 }
 
 void QueuedObserver::onSignatures(const atmo::VerifyReport& report)

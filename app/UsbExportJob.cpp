@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "app/DriveNote.h"
+#include "app/ProgressHold.h"
 #include "app/PathConversion.h"
 #include "app/QtStrings.h"
 #include "core/drives/drive_eject.h"
@@ -24,6 +25,13 @@ public:
     explicit Relay(UsbExportJob* job) : job_(job) {}
 
     void onTargetProgress(std::size_t index, const atmo::Progress& p) override
+    {
+        push(index, p);
+        if (ProgressHold* hold = job_->hold())
+            hold->reached(p); // delivered first, so the window shows where it holds
+    }
+
+    void push(std::size_t index, const atmo::Progress& p)
     {
         std::lock_guard lock(mutex_);
         const int i = static_cast<int>(index);

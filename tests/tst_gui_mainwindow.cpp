@@ -247,6 +247,8 @@ private slots:
         const int rc = renderer.run();
         QVERIFY2(rc == 0, qPrintable(renderer.error()));
         QVERIFY2(renderer.written().size() >= 16, qPrintable(renderer.written().join(", ")));
+        // The build in flight, not an image of it already done (held by ProgressHold).
+        QVERIFY2(renderer.written().join(",").contains("06-wizard-building"), qPrintable(renderer.written().join(", ")));
         for (const QString& file : renderer.written()) {
             const QImage image(file);
             QVERIFY2(image.width() >= 300 && image.height() >= 150, qPrintable(file));

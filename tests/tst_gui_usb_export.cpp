@@ -24,7 +24,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "app/JobRunner.h"
 #include "app/LanguageManager.h"
+#include "app/ProgressHold.h"
 #include "app/StationContext.h"
 #include "core/package/package_verifier.h"
 #include "core/package/package_writer.h"
@@ -317,6 +319,41 @@ private slots:
         QCOMPARE(view.progressRows()[0]->phase(), Phase::Verified);
         QVERIFY(view.progressRows()[0]->ejectButton()->isVisible());
         saveShot(view, "usb-one-ejected");
+    }
+
+    // Held while the drives flush (as screenshot mode holds it): each drive's
+    // bar stands where writing left it, under "Flushing to the drive", the
+    // overall bar is part way, and letting go finishes both drives.
+    void theWriteInFlightShowsWhereEachDriveIs()
+    {
+        for (const char* d : {"usb-a", "usb-b"})
+            fs::remove(box_->path() / d / "production-inspection-v1.3.atmo");
+        StationContext context(q(box_->path() / "h.ini"));
+        UsbExportView view(context);
+        ready(view, 2);
+        tick(view, "/dev/sdb");
+        tick(view, "/dev/sdc");
+        auto hold = std::make_shared<ProgressHold>([](const atmo::Progress& p) { return p.phase == atmo::Phase::Syncing; });
+        connect(&context.runner(), &JobRunner::jobStarted, this, [hold](Job* job) { job->setHold(hold); });
+        QTest::mouseClick(view.writeButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(hold->isHolding(), 20000);
+        const QList<DriveProgressRow*> rows = view.progressRows();
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(rows.begin(), rows.end(),
+                                             [](DriveProgressRow* r) { return r->phase() == Phase::Flushing; }),
+                                 10000);
+        for (DriveProgressRow* row : rows)
+            if (row->phase() == Phase::Flushing) {
+                QCOMPARE(row->bar()->value(), 650); // where writing left it: the flush holds it
+                QCOMPARE(row->phaseLabel()->text(), QString("Flushing to the drive"));
+            }
+        QVERIFY(view.overallBar()->isVisible());
+        QVERIFY2(view.overallBar()->value() > 0 && view.overallBar()->value() < 1000,
+                 qPrintable(QString::number(view.overallBar()->value())));
+        saveShot(view, "usb-writing-held");
+        hold->release();
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isWriting(), 60000);
+        for (DriveProgressRow* row : view.progressRows())
+            QCOMPARE(row->phase(), Phase::Verified);
     }
 
     void aReadOnlyDriveFailsAndTheOtherSucceeds()

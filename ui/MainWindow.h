@@ -28,6 +28,7 @@ public:
     enum View { BuildViewIndex, ImportViewIndex, KeysViewIndex, UsbExportViewIndex, MeshViewIndex, ViewCount };
 
     explicit MainWindow(StationContext& context, QWidget* parent = nullptr);
+    StationContext& context() const { return context_; }
     ~MainWindow() override;
 
     void showView(View view);

@@ -15,7 +15,11 @@
 
 #include <algorithm>
 
+#include "app/CreateJob.h"
 #include "app/DemoWorkspace.h"
+#include "app/JobRunner.h"
+#include "app/ProgressHold.h"
+#include "app/StationContext.h"
 #include "app/PathConversion.h"
 #include "ui/BuildPage.h"
 #include "ui/BuildView.h"
@@ -67,6 +71,44 @@ bool ScreenshotRenderer::waitFor(const std::function<bool()>& predicate, int mse
     }
     return true;
 }
+
+namespace {
+// Holds the next job of type J started at a point until it goes out of
+// scope, so a picture shows the job in flight, not already done
+// (ProgressHold). Other jobs (unlocking a key first) run as they are.
+template <class J>
+class HeldJob {
+public:
+    HeldJob(JobRunner& runner, ProgressHold::Point at) : hold_(std::make_shared<ProgressHold>(std::move(at)))
+    {
+        connection_ = QObject::connect(&runner, &JobRunner::jobStarted, &runner, [this](Job* job) {
+            if (qobject_cast<J*>(job) && !job->hold() && !taken_) {
+                taken_ = true;
+                job->setHold(hold_);
+            }
+        });
+    }
+    ~HeldJob()
+    {
+        QObject::disconnect(connection_);
+        hold_->release();
+    }
+    HeldJob(const HeldJob&) = delete;
+    HeldJob& operator=(const HeldJob&) = delete;
+    // Until the worker waits and the window has shown what it reported.
+    void waitHeld(QWidget* shown)
+    {
+        ScreenshotRenderer::waitFor([this] { return hold_->isHolding(); }, 10000);
+        ScreenshotRenderer::waitFor([] { return false; }, 300);
+        shown->update();
+    }
+
+private:
+    std::shared_ptr<ProgressHold> hold_;
+    QMetaObject::Connection connection_;
+    bool taken_ = false;
+};
+} // namespace
 
 bool ScreenshotRenderer::fail(const QString& message)
 {
@@ -131,11 +173,18 @@ bool ScreenshotRenderer::renderWizard()
     wizard->signingPage()->setPasswordProvider([](const QString&, const QString&) { return QStringLiteral("demo"); });
     if (!shoot(wizard, QStringLiteral("05-wizard-signing")))
         return false;
-    wizard->next();
+    {
+        // Held where writing starts, so the picture shows the build in flight
+        // (the demo's files take milliseconds), then let go.
+        HeldJob<CreateJob> held(wizard->context().runner(),
+                                [](const atmo::Progress& p) { return p.phase == atmo::Phase::Writing; });
+        wizard->next();
+        BuildPage* build = wizard->buildPage();
+        held.waitHeld(build);
+        if (build->isBuilding() && !shoot(wizard, QStringLiteral("06-wizard-building")))
+            return false;
+    }
     BuildPage* build = wizard->buildPage();
-    waitFor([&] { return build->progressPanel()->isVisible() && !build->progressPanel()->speedText().isEmpty(); }, 3000);
-    if (build->isBuilding() && !shoot(wizard, QStringLiteral("06-wizard-building")))
-        return false;
     if (!waitFor([&] { return !build->isBuilding(); }, 120000))
         return fail(tr("The build did not finish"));
     if (!build->succeeded())
@@ -191,15 +240,16 @@ bool ScreenshotRenderer::renderUsbExport()
             drives->setChecked(row, false);
     if (!view->writeButton()->isEnabled())
         return true;
-    view->startWrite();
-    waitFor([&] {
-        const auto rows = view->progressRows();
-        return !view->isWriting() || std::any_of(rows.begin(), rows.end(), [](DriveProgressRow* r) {
-                   return r->phase() != UsbExportJob::Phase::Waiting;
-               });
-    }, 5000);
-    if (view->isWriting() && !shoot(&window_, QStringLiteral("16-usb-export-writing")))
-        return false;
+    {
+        // Held while the drives flush, before reading back, so the picture shows the
+        // write in flight with its bars, then let go.
+        HeldJob<UsbExportJob> held(window_.context().runner(),
+                     [](const atmo::Progress& p) { return p.phase == atmo::Phase::Syncing; });
+        view->startWrite();
+        held.waitHeld(view);
+        if (view->isWriting() && !shoot(&window_, QStringLiteral("16-usb-export-writing")))
+            return false;
+    }
     if (!waitFor([&] { return !view->isWriting(); }, 120000))
         return fail(tr("Writing to the drives did not finish"));
     return shoot(&window_, QStringLiteral("17-usb-export-written"));
