@@ -100,7 +100,7 @@ QString DemoWorkspace::create(const QString& dir, bool buildPackages, const QStr
     goodPackage = fromFsPath(created->file);
     (void)atmo::PackageStore(home.storeIndex())
         .add({created->manifest.id, created->manifest.version, std::nullopt, created->file, created->archiveBytes,
-              created->manifest.created, {}});
+              created->manifest.created, {}, {}});
 
     // The tampered copy: one byte of the knowledge file changed in place
     // (the archive is uncompressed, so the text is stored verbatim).

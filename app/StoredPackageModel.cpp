@@ -22,6 +22,7 @@ QVariant StoredPackageModel::data(const QModelIndex& index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const atmo::StoredPackage& p = rows_[static_cast<std::size_t>(index.row())];
+    const PackageStatus& status = status_[static_cast<std::size_t>(index.row())];
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -33,6 +34,7 @@ QVariant StoredPackageModel::data(const QModelIndex& index, int role) const
                                     .arg(QString::fromStdString(p.deltaFrom), Format::tier(*p.tier))
                               : tr("Delta update from %1").arg(QString::fromStdString(p.deltaFrom));
             return p.tier ? tr("%1 export").arg(Format::tier(*p.tier)) : tr("Full package");
+        case StatusColumn: return status.text;
         case SizeColumn: return Format::bytes(p.bytes);
         case AddedColumn: return Format::timestamp(p.addedAt);
         case FileColumn: return QDir::toNativeSeparators(fromFsPath(p.file));
@@ -43,15 +45,24 @@ QVariant StoredPackageModel::data(const QModelIndex& index, int role) const
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         break;
     case ModelRole::Path: return fromFsPath(p.file);
-    case ModelRole::Status: return index.column() == IdColumn ? QVariant::fromValue(ItemStatus::Package) : QVariant();
+    case ModelRole::Status:
+        if (index.column() == IdColumn)
+            return QVariant::fromValue(ItemStatus::Package);
+        if (index.column() == StatusColumn)
+            return QVariant::fromValue(status.icon);
+        return {};
     case ModelRole::Sort:
         switch (index.column()) {
         case SizeColumn: return static_cast<qulonglong>(p.bytes);
         case AddedColumn: return QString::fromStdString(p.addedAt);
         case ContentColumn: return p.tier.value_or(0);
+        case StatusColumn: return status.rank;
         default: return data(index, Qt::DisplayRole);
         }
-    case Qt::ToolTipRole: return QDir::toNativeSeparators(fromFsPath(p.file));
+    case Qt::ToolTipRole:
+        if (index.column() == StatusColumn)
+            return status.details;
+        return QDir::toNativeSeparators(fromFsPath(p.file));
     default: break;
     }
     return {};
@@ -65,6 +76,7 @@ QVariant StoredPackageModel::headerData(int section, Qt::Orientation orientation
     case IdColumn: return tr("Package");
     case VersionColumn: return tr("Version");
     case ContentColumn: return tr("Contents");
+    case StatusColumn: return tr("Status");
     case SizeColumn: return tr("Size");
     case AddedColumn: return tr("Built or received");
     case FileColumn: return tr("File");
@@ -78,5 +90,8 @@ void StoredPackageModel::setPackages(std::vector<atmo::StoredPackage> packages)
                      [](const atmo::StoredPackage& a, const atmo::StoredPackage& b) { return a.addedAt > b.addedAt; });
     beginResetModel();
     rows_ = std::move(packages);
+    status_.clear();
+    for (const auto& p : rows_)
+        status_.push_back(PackageStatus::of(p));
     endResetModel();
 }

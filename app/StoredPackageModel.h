@@ -1,17 +1,19 @@
 // The packages this station built or received (the core's PackageStore):
-// id, version, full or tier export, size, when, where.
+// id, version, full or tier export, status on this station (app/PackageStatus.h),
+// size, when, where.
 #pragma once
 
 #include <QAbstractTableModel>
 
 #include <vector>
 
+#include "app/PackageStatus.h"
 #include "core/package/package_store.h"
 
 class StoredPackageModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { IdColumn, VersionColumn, ContentColumn, SizeColumn, AddedColumn, FileColumn, ColumnCount };
+    enum Column { IdColumn, VersionColumn, ContentColumn, StatusColumn, SizeColumn, AddedColumn, FileColumn, ColumnCount };
 
     explicit StoredPackageModel(QObject* parent = nullptr);
 
@@ -26,4 +28,5 @@ public:
 
 private:
     std::vector<atmo::StoredPackage> rows_;
+    std::vector<PackageStatus> status_; // per row, worked out once per reload (it looks at the file)
 };

@@ -14,6 +14,7 @@
 #include "core/drives/drive_eject.h"
 #include "core/drives/export_eject.h"
 #include "core/drives/package_export.h"
+#include "core/package/package_store.h"
 #include "core/package/station_home.h"
 #include "core/package/trust_store.h"
 
@@ -307,6 +308,10 @@ void UsbExportJob::run()
                                                        why.message, 0, {}, why.code,
                                                        why.code == atmo::ErrorCode::Cancelled ? atmo::DriveProblem::Cancelled
                                                                                               : atmo::DriveProblem::Source});
+        // The package itself failed its check before anything was written.
+        if (why.code == atmo::ErrorCode::BadData || why.code == atmo::ErrorCode::Untrusted)
+            (void)atmo::PackageStore(home.storeIndex())
+                .record(toFsPath(request_.package), atmo::PackageEvent::VerifyFailed);
         setFailure(why);
         return;
     }
@@ -323,6 +328,9 @@ void UsbExportJob::run()
         }
         relay_->file(static_cast<int>(i), fromFsPath(r.file));
     }
+    if (const int written = static_cast<int>(results->size()) - failed; written > 0)
+        (void)atmo::PackageStore(home.storeIndex())
+            .record(toFsPath(request_.package), atmo::PackageEvent::Exported, written);
     // Each drive once, when every output on it verified (core/drives/export_eject.h,
     // as the CLI's --eject).
     for (const atmo::DriveEject& plan : atmo::planEjects(*results, driveOf)) {

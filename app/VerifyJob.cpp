@@ -1,6 +1,7 @@
 #include "app/VerifyJob.h"
 
 #include "app/PathConversion.h"
+#include "core/package/package_store.h"
 #include "core/package/trust_store.h"
 
 VerifyJob::VerifyJob(Request request, QObject* parent)
@@ -41,7 +42,19 @@ void VerifyJob::run()
         report_ = atmo::verifyPackage(toFsPath(request_.file), options, observer(), cancelToken());
         setReportOutcome(report_.ok);
     }
+    recordInStore();
     fit_ = DeviceFit::forStation(report_, request_.installRoot, tiersFile, request_.installTier);
+}
+
+void VerifyJob::recordInStore() const
+{
+    // The store is a convenience: a home it cannot write to changes nothing here.
+    if (request_.storeIndex.isEmpty())
+        return;
+    // A refusal for this machine or this install root (a downgrade, say)
+    // says nothing about the package: nothing is recorded then.
+    if (const auto event = atmo::eventOf(report_, installed_.has_value()))
+        (void)atmo::PackageStore(toFsPath(request_.storeIndex)).record(toFsPath(request_.file), *event);
 }
 
 void VerifyJob::setReportOutcome(bool ok)

@@ -23,6 +23,8 @@ public:
         QString installRoot;              // also used for the device fit when !install
         bool allowDowngrade = false;
         std::optional<int> installTier;   // nullopt: decided from the hardware
+        QString storeIndex;               // the station's PackageStore: the outcome is recorded
+                                          // there when it holds the file; empty: not recorded
     };
 
     explicit VerifyJob(Request request, QObject* parent = nullptr);
@@ -43,6 +45,7 @@ protected:
 
 private:
     void setReportOutcome(bool ok); // the report's reason and code when !ok
+    void recordInStore() const;
     Request request_;
     atmo::VerifyReport report_;
     std::optional<atmo::InstalledPackage> installed_;

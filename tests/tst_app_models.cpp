@@ -283,8 +283,8 @@ private slots:
         testutil::writeFile(box / "a.atmo", "a");
         testutil::writeFile(box / "b.atmo", "b");
         atmo::PackageStore store(box / "store.json");
-        QVERIFY(store.add({"demo", "1.0", std::nullopt, box / "a.atmo", 1, "2026-01-01T00:00:00Z", {}}).ok());
-        QVERIFY(store.add({"demo", "1.1", 2, box / "b.atmo", 2, "2026-02-01T00:00:00Z", {}}).ok());
+        QVERIFY(store.add({"demo", "1.0", std::nullopt, box / "a.atmo", 1, "2026-01-01T00:00:00Z", {}, {}}).ok());
+        QVERIFY(store.add({"demo", "1.1", 2, box / "b.atmo", 2, "2026-02-01T00:00:00Z", {}, {}}).ok());
         StoredPackageModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.reload(store);
@@ -294,7 +294,7 @@ private slots:
         QCOMPARE(model.index(1, StoredPackageModel::ContentColumn).data().toString(), QString("Full package"));
         // A delta update says which version it updates.
         testutil::writeFile(box / "c.atmo", "c");
-        QVERIFY(store.add({"demo", "1.2", std::nullopt, box / "c.atmo", 3, "2026-03-01T00:00:00Z", "1.1"}).ok());
+        QVERIFY(store.add({"demo", "1.2", std::nullopt, box / "c.atmo", 3, "2026-03-01T00:00:00Z", "1.1", {}}).ok());
         model.reload(store);
         QCOMPARE(model.index(0, StoredPackageModel::ContentColumn).data().toString(), QString("Delta update from 1.1"));
         QCOMPARE(VersionSuggestion::next("demo", QString::fromStdString((box / "store.json").string()), QString()),

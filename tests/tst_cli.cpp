@@ -1,5 +1,7 @@
 // The `atmosphere` binary end to end, as a technician would run it: keys,
-// trust, create, verify, export, import, list, rollback, and --json output.
+// trust, create, verify, export, import, list, rollback, and --json output;
+// what each step did to a stored package is noted in the store (the Build
+// list's status).
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -18,6 +20,17 @@ class Cli : public QObject {
     QString p(const std::string& rel) const { return QString::fromStdString((box / rel).string()); }
 
     CliRun run(const QStringList& args, const QByteArray& in = {}) { return runCli(args, home(), in); }
+
+    // The store's entry for a file, as `package create` added it.
+    QJsonObject stored(const QString& file) const
+    {
+        const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(readFile(home() / "store.json")));
+        const QString canonical = QString::fromStdString(fs::weakly_canonical(file.toStdString()).string());
+        for (const auto& e : doc.object()["packages"].toArray())
+            if (e.toObject()["file"].toString() == canonical)
+                return e.toObject();
+        return {};
+    }
 
     static QJsonObject json(const CliRun& r)
     {
@@ -68,9 +81,13 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString file = json(r)["file"].toString();
         QVERIFY(file.endsWith("production-inspection-v1.3.atmo"));
+        QVERIFY(!stored(file).isEmpty());
+        QVERIFY(!stored(file).contains("verified_at"));
 
         r = run({"package", "verify", file, "--json"});
         QCOMPARE(r.exitCode, 0);
+        QVERIFY(stored(file)["verified_ok"].toBool());
+        QVERIFY(!stored(file).contains("installed_at"));
         const auto report = json(r);
         QVERIFY(report["ok"].toBool());
         QCOMPARE(report["signatures"].toArray().at(0).toObject()["state"].toString(), QString("valid"));
@@ -90,6 +107,7 @@ private slots:
         r = run({"package", "import", file, "--root", p("device"), "--tier", "1", "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(json(r)["installed"].toObject()["version"].toString(), QString("1.3"));
+        QVERIFY(stored(file).contains("installed_at"));
         QVERIFY(fs::exists(box / "device/production-inspection/current/models/tinyyolo-defects-1.3.onnx"));
         QVERIFY(!fs::exists(box / "device/production-inspection/current/models/llama-edge-2.0.gguf"));
 
@@ -106,6 +124,9 @@ private slots:
                       p("usb1")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
         QCOMPARE(r.out.count("written and verified"), 2);
+        const QString source = p("out/production-inspection-v1.3.atmo");
+        QCOMPARE(stored(source)["exported_drives"].toInt(), 2);
+        QVERIFY(stored(source).contains("installed_at")); // kept from the import
         for (const char* d : {"usb0", "usb1"}) {
             const auto f = box / d / "production-inspection-v1.3-tier1.atmo";
             QVERIFY(fs::exists(f));
@@ -128,6 +149,18 @@ private slots:
         r = run({"package", "import", p("out/production-inspection-v1.3.atmo"), "--root", p("device"), "--tier", "1"});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("older") && r.err.contains("--allow-downgrade"), qPrintable(r.err));
+        // Refused for being older: that says nothing about the package, its earlier check stands.
+        QVERIFY(stored(p("out/production-inspection-v1.3.atmo"))["verified_ok"].toBool());
+        // A check that fails is noted too.
+        const QString v14 = p("out/production-inspection-v1.4.atmo");
+        QVERIFY(stored(v14).contains("installed_at"));
+        {
+            auto bytes = readFile(box / "out/production-inspection-v1.4.atmo");
+            bytes[bytes.size() / 2] ^= 0x5a;
+            writeFile(box / "out/production-inspection-v1.4.atmo", bytes);
+        }
+        QVERIFY(run({"package", "verify", v14}).exitCode != 0);
+        QCOMPARE(stored(v14)["verified_ok"].toBool(true), false);
         QCOMPARE(run({"package", "rollback", "production-inspection", "--root", p("device")}).exitCode, 0);
         r = run({"package", "list", "--root", p("device"), "--json"});
         QCOMPARE(json(r)["packages"].toArray().at(0).toObject()["version"].toString(), QString("1.3"));

@@ -246,7 +246,7 @@ private slots:
             auto created = atmo::createPackage(options, nullptr, atmo::CancelToken());
             if (!created)
                 QFAIL(created.message().c_str());
-            QVERIFY(store.add({"production-inspection", "1.3", tier, created->file, created->archiveBytes, "", {}}).ok());
+            QVERIFY(store.add({"production-inspection", "1.3", tier, created->file, created->archiveBytes, "", {}, {}}).ok());
         }
         PeerServer peer;
         QVERIFY(peer.configure({true, QHostAddress(QHostAddress::LocalHost), 0}));
@@ -327,7 +327,7 @@ private slots:
             auto created = atmo::createPackage(options, nullptr, atmo::CancelToken());
             if (!created)
                 QFAIL(created.message().c_str());
-            QVERIFY(store.add({"production-inspection", "1.4", std::nullopt, created->file, created->archiveBytes, "", "1.3"}).ok());
+            QVERIFY(store.add({"production-inspection", "1.4", std::nullopt, created->file, created->archiveBytes, "", "1.3", {}}).ok());
         }
         station.window->showView(MainWindow::MeshViewIndex);
         station.window->peerPackages().refresh();

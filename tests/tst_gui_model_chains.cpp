@@ -128,8 +128,8 @@ private slots:
         writeFile(box / "b.atmo", "bb");
         writeFile(box / "c.atmo", "ccc");
         atmo::PackageStore store(box / "store.json");
-        QVERIFY(store.add({"demo", "1.0", std::nullopt, box / "a.atmo", 1, "2026-01-01T00:00:00Z", {}}).ok());
-        QVERIFY(store.add({"demo", "1.1", 2, box / "b.atmo", 2, "2026-02-01T00:00:00Z", {}}).ok());
+        QVERIFY(store.add({"demo", "1.0", std::nullopt, box / "a.atmo", 1, "2026-01-01T00:00:00Z", {}, {}}).ok());
+        QVERIFY(store.add({"demo", "1.1", 2, box / "b.atmo", 2, "2026-02-01T00:00:00Z", {}, {}}).ok());
         StoredPackageModel packages;
         QSortFilterProxyModel sort;
         sort.setSourceModel(&packages);
@@ -144,7 +144,7 @@ private slots:
         sort.sort(StoredPackageModel::SizeColumn, Qt::AscendingOrder);
         QCOMPARE(icons.rowCount(), 2);
         QCOMPARE(icons.index(0, StoredPackageModel::VersionColumn).data().toString(), QString("1.0"));
-        QVERIFY(store.add({"other", "3.0", std::nullopt, box / "c.atmo", 3, "2026-03-01T00:00:00Z", {}}).ok());
+        QVERIFY(store.add({"other", "3.0", std::nullopt, box / "c.atmo", 3, "2026-03-01T00:00:00Z", {}, {}}).ok());
         packages.reload(store);
         QCOMPARE(icons.rowCount(), 3);
         QCOMPARE(icons.index(2, StoredPackageModel::VersionColumn).data().toString(), QString("3.0"));

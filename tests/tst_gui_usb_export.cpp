@@ -28,7 +28,9 @@
 #include "app/LanguageManager.h"
 #include "app/ProgressHold.h"
 #include "app/StationContext.h"
+#include "core/package/package_store.h"
 #include "core/package/package_verifier.h"
+#include "core/package/station_home.h"
 #include "core/package/package_writer.h"
 #include "core/package/trust_store.h"
 #include "fake_sysfs.h"
@@ -201,6 +203,13 @@ private slots:
         auto created = atmo::createPackage(o, nullptr, atmo::CancelToken());
         QVERIFY2(created, created ? "" : created.message().c_str());
         source_ = created->file;
+        // In the station's store, as a package built here is: a write is noted there.
+        atmo::StoredPackage stored;
+        stored.id = "production-inspection";
+        stored.version = "1.3";
+        stored.file = source_;
+        stored.bytes = fs::file_size(source_);
+        QVERIFY(atmo::PackageStore(atmo::StationHome(box_->path() / "home").storeIndex()).add(stored).ok());
 
         tree_ = std::make_unique<fakesys::Tree>(box_->path() / "root");
         plug("sdb", 16, dir("usb-a"), "ALPHA");
@@ -265,6 +274,12 @@ private slots:
             QVERIFY(verifies(folder / "production-inspection-v1.3.atmo"));
         }
         QCOMPARE(view.summaryLabel()->text(), QString("Written and verified on 2 drives."));
+        // The Build list will say so.
+        const auto history =
+            atmo::PackageStore(atmo::StationHome(box_->path() / "home").storeIndex()).find("production-inspection-1.3");
+        QVERIFY(history);
+        QCOMPARE(history->history.exportedDrives, 2);
+        QVERIFY(history->history.verifiedOk);
         // Written sticks are unticked: Write is not armed again on them.
         QVERIFY(view.drives()->checkedRows().isEmpty());
         QVERIFY(!view.writeButton()->isEnabled());

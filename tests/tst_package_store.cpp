@@ -1,11 +1,13 @@
 // The package store index: add/replace, lookup by "<id>-<version>", the
-// full package preferred over tier exports, vanished files, atomic writes.
+// full package preferred over tier exports, vanished files, atomic writes,
+// and the history of what happened to each package (record()).
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
 
 #include "core/package/package_store.h"
+#include "core/package/package_verifier.h"
 #include "test_main.h"
 #include "testutil.h"
 
@@ -148,6 +150,87 @@ private slots:
         // No temporary files left behind.
         for (const auto& d : fs::directory_iterator(sb.path()))
             QVERIFY2(d.path().filename().string().find(".part-") == std::string::npos, d.path().c_str());
+    }
+
+    void recordsWhatHappenedToAPackage()
+    {
+        testutil::Sandbox sb;
+        PackageStore store(sb / "store.json");
+        const StoredPackage a = entry(sb / "pkgs", "m", "1.0");
+        const StoredPackage b = entry(sb / "pkgs", "m", "2.0");
+        QVERIFY(store.add(a).ok());
+        QVERIFY(store.add(b).ok());
+        QVERIFY(store.list().front().history.empty());
+
+        // The same file however it is named; b is left alone.
+        auto recorded = store.record(sb / "pkgs/../pkgs/m-v1.0.atmo", PackageEvent::Verified);
+        QVERIFY(recorded.ok() && *recorded);
+        auto found = store.find("m-1.0");
+        QVERIFY(found);
+        QVERIFY(!found->history.verifiedAt.empty());
+        QVERIFY(found->history.verifiedOk);
+        QVERIFY(found->history.exportedAt.empty() && found->history.installedAt.empty());
+        QVERIFY(!changedSinceVerified(found->history, found->file));
+        QVERIFY(store.find("m-2.0")->history.empty());
+
+        // Written to drives: the export checked it, so it is verified too.
+        QVERIFY(*store.record(b.file, PackageEvent::VerifyFailed));
+        QVERIFY(!store.find("m-2.0")->history.verifiedOk);
+        QVERIFY(*store.record(b.file, PackageEvent::Exported, 2));
+        found = store.find("m-2.0");
+        QCOMPARE(found->history.exportedDrives, 2);
+        QVERIFY(found->history.verifiedOk);
+        QVERIFY(*store.record(b.file, PackageEvent::Installed));
+        found = store.find("m-2.0");
+        QVERIFY(!found->history.installedAt.empty());
+        QCOMPARE(found->history.exportedDrives, 2); // kept
+
+        // Survives a reload from the JSON, and a change of the file shows.
+        testutil::writeFile(b.file, "package m 2.0, altered after the check");
+        found = PackageStore(sb / "store.json").find("m-2.0");
+        QVERIFY(!found->history.installedAt.empty());
+        QVERIFY(changedSinceVerified(found->history, found->file));
+
+        // A file the store does not hold: nothing recorded, nothing written.
+        const std::string before = testutil::readFile(sb / "store.json");
+        testutil::writeFile(sb / "elsewhere.atmo", "x");
+        recorded = store.record(sb / "elsewhere.atmo", PackageEvent::Verified);
+        QVERIFY(recorded.ok() && !*recorded);
+        QCOMPARE(testutil::readFile(sb / "store.json"), before);
+
+        // Built again to the same file: a new package, no history.
+        QVERIFY(store.add(b).ok());
+        QVERIFY(store.find("m-2.0")->history.empty());
+    }
+
+    // Only a check that blames the package marks it failed.
+    void whatACheckSaysAboutThePackage()
+    {
+        VerifyReport r;
+        r.ok = true;
+        QCOMPARE(eventOf(r, false), std::optional(PackageEvent::Verified));
+        QCOMPARE(eventOf(r, true), std::optional(PackageEvent::Installed));
+        r.ok = false;
+        for (auto p : {VerifyProblem::FileAltered, VerifyProblem::UntrustedSigner, VerifyProblem::NotAPackage,
+                       VerifyProblem::Damaged, VerifyProblem::Malformed}) {
+            r.problem = p;
+            QCOMPARE(eventOf(r, false), std::optional(PackageEvent::VerifyFailed));
+        }
+        // Cancelled, unreadable, or refused for this machine or install root.
+        for (auto p : {VerifyProblem::Cancelled, VerifyProblem::Unreadable, VerifyProblem::NoTierFits,
+                       VerifyProblem::WrongTierExport, VerifyProblem::Other}) {
+            r.problem = p;
+            QVERIFY(!eventOf(r, false));
+        }
+    }
+
+    void recordWithoutAStoreCreatesNothing()
+    {
+        testutil::Sandbox sb;
+        testutil::writeFile(sb / "p.atmo", "x");
+        auto recorded = PackageStore(sb / "home/store.json").record(sb / "p.atmo", PackageEvent::Verified);
+        QVERIFY(recorded.ok() && !*recorded);
+        QVERIFY(!fs::exists(sb / "home"));
     }
 
     void corruptIndexIsNotClobbered()

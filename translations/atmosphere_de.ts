@@ -349,6 +349,14 @@
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
+    <message>
+        <source>The free space in %1 is unknown (the filesystem does not say). Installing needs %2; a full disk stops the install with nothing changed.</source>
+        <translation>Der freie Speicher in %1 ist unbekannt (das Dateisystem gibt ihn nicht an). Die Installation braucht %2; ist der Datenträger voll, bricht sie ab, ohne etwas zu ändern.</translation>
+    </message>
+    <message>
+        <source>The tier thresholds in %1 cannot be used: fix or remove the file.</source>
+        <translation>Die Stufen-Schwellen in %1 sind nicht verwendbar: Datei korrigieren oder entfernen.</translation>
+    </message>
 </context>
 <context>
     <name>DeviceFitPanel</name>
@@ -1884,6 +1892,33 @@ SHA-256 der geschriebenen Datei: %2</translation>
     </message>
 </context>
 <context>
+    <name>KeyNote</name>
+    <message>
+        <source>Wrong password for %1.</source>
+        <translation>Falsches Passwort für %1.</translation>
+    </message>
+    <message>
+        <source>%1 is encrypted: its password is needed.</source>
+        <translation>%1 ist verschlüsselt: Das Passwort wird benötigt.</translation>
+    </message>
+    <message>
+        <source>%1 is not a minisign secret key, or one of a kind this station cannot use.</source>
+        <translation>%1 ist kein geheimer minisign-Schlüssel oder einer, den diese Station nicht verwenden kann.</translation>
+    </message>
+    <message>
+        <source>%1 could not be unlocked: its password needs more memory than this machine can give.</source>
+        <translation>%1 konnte nicht entsperrt werden: Sein Passwort braucht mehr Arbeitsspeicher, als dieser Rechner hergeben kann.</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: it cannot be used to sign.</source>
+        <translation>%1 ist beschädigt und kann nicht zum Signieren verwendet werden.</translation>
+    </message>
+    <message>
+        <source>%1 is not a minisign public key.</source>
+        <translation>%1 ist kein öffentlicher minisign-Schlüssel.</translation>
+    </message>
+</context>
+<context>
     <name>KeysView</name>
     <message>
         <source>Signing keys on this station</source>
@@ -1972,10 +2007,6 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Public keys (*.pub);;All files (*)</source>
         <translation>Öffentliche Schlüssel (*.pub);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <source>Not a public key: %1</source>
-        <translation>Kein öffentlicher Schlüssel: %1</translation>
     </message>
     <message>
         <source>Now trusting “%1” as %2.</source>
@@ -2876,6 +2907,63 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>Creating the mission in %1…</source>
         <translation>Mission wird in %1 angelegt …</translation>
+    </message>
+</context>
+<context>
+    <name>PackageStatus</name>
+    <message>
+        <source>Verified %1</source>
+        <translation>Geprüft %1</translation>
+    </message>
+    <message>
+        <source>Failed its check %1</source>
+        <translation>Prüfung fehlgeschlagen %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Written to %n drive(s) %1</source>
+        <translation>
+            <numerusform>Auf %n Laufwerk geschrieben %1</numerusform>
+            <numerusform>Auf %n Laufwerke geschrieben %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Installed %1</source>
+        <translation>Installiert %1</translation>
+    </message>
+    <message>
+        <source>Not verified yet</source>
+        <translation>Noch nicht geprüft</translation>
+    </message>
+    <message>
+        <source>Neither verified, written to a drive nor installed on this station.</source>
+        <translation>Auf dieser Station weder geprüft noch auf ein Laufwerk geschrieben noch installiert.</translation>
+    </message>
+    <message>
+        <source>Changed since verified</source>
+        <translation>Seit der Prüfung geändert</translation>
+    </message>
+    <message>
+        <source>The file has been changed or replaced since: verify it again.</source>
+        <translation>Die Datei wurde seitdem geändert oder ersetzt: Erneut prüfen.</translation>
+    </message>
+    <message>
+        <source>Failed its check</source>
+        <translation>Prüfung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>Installiert</translation>
+    </message>
+    <message numerus="yes">
+        <source>On %n drive(s)</source>
+        <translation>
+            <numerusform>Auf %n Laufwerk</numerusform>
+            <numerusform>Auf %n Laufwerken</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Verified</source>
+        <translation>Geprüft</translation>
     </message>
 </context>
 <context>
@@ -3975,6 +4063,10 @@ SHA-256 der geschriebenen Datei: %2</translation>
         <source>Delta update from %1</source>
         <translation>Delta-Update von %1</translation>
     </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
 </context>
 <context>
     <name>TierReason</name>
@@ -4584,6 +4676,18 @@ SHA-256 der geschriebenen Datei: %2</translation>
     <message>
         <source>%1 %</source>
         <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Tick &amp;all that fit</source>
+        <translation>Alle &amp;passenden ankreuzen</translation>
+    </message>
+    <message>
+        <source>Tick every drive the package fits on</source>
+        <translation>Jedes Laufwerk ankreuzen, auf das das Paket passt</translation>
+    </message>
+    <message>
+        <source>Tick every drive that can be written and has room for the package</source>
+        <translation>Jedes Laufwerk ankreuzen, das beschreibbar ist und Platz für das Paket hat</translation>
     </message>
 </context>
 <context>

@@ -210,6 +210,23 @@
     </message>
 </context>
 <context>
+    <name>PackageStatus</name>
+    <message numerus="yes">
+        <source>Written to %n drive(s) %1</source>
+        <translation>
+            <numerusform>Written to %n drive %1</numerusform>
+            <numerusform>Written to %n drives %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>On %n drive(s)</source>
+        <translation>
+            <numerusform>On %n drive</numerusform>
+            <numerusform>On %n drives</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PeerDirectory</name>
     <message numerus="yes">
         <source>%n catalog entries rejected, first: %1</source>

@@ -11,6 +11,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include "app/JobRunner.h"
 #include "app/ModelRoles.h"
 #include "app/StationContext.h"
 #include "core/package/package_store.h"
@@ -60,6 +61,8 @@ BuildView::BuildView(StationContext& context, QWidget* parent)
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->horizontalHeader()->setHighlightSections(false);
+    table_->setSortingEnabled(true);
+    table_->sortByColumn(StoredPackageModel::AddedColumn, Qt::DescendingOrder); // newest first
     layout->addWidget(table_, 1);
     empty_ = new QLabel(tr("No packages yet. Press “New package…” to build the first one."), this);
     empty_->setAlignment(Qt::AlignCenter);
@@ -90,15 +93,34 @@ BuildView::BuildView(StationContext& context, QWidget* parent)
             QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(f).absolutePath()));
     });
     connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &BuildView::updateButtons);
+    connect(&context_.runner(), &JobRunner::jobFinished, this, [this] {
+        if (isVisible())
+            reload();
+    });
     reload();
 }
 
 PackageWizard* BuildView::wizard() const { return wizard_; }
 
+void BuildView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    reload();
+}
+
 void BuildView::reload()
 {
+    const QString selected = selectedFile();
     model_->reload(atmo::PackageStore(context_.home().storeIndex()));
     table_->resizeColumnsToContents();
+    if (!selected.isEmpty()) {
+        const QAbstractItemModel* shown = table_->model();
+        for (int row = 0; row < shown->rowCount(); ++row)
+            if (shown->index(row, 0).data(ModelRole::Path).toString() == selected) {
+                table_->selectRow(row);
+                break;
+            }
+    }
     const bool any = model_->rowCount() > 0;
     table_->setVisible(any);
     empty_->setVisible(!any);

@@ -1,6 +1,8 @@
 // Build: start the package builder, and see the packages this station has
-// built or received (from its package store) with quick actions to verify
-// one or open its folder.
+// built or received (from its package store), each with its status here
+// (verified, written to drives, installed), with quick actions to verify
+// one or open its folder. The list is read again whenever it is shown and
+// when a job ends (a check, a write or an install changes a status).
 #pragma once
 
 #include <QPointer>
@@ -19,7 +21,7 @@ class BuildView : public QWidget {
 public:
     explicit BuildView(StationContext& context, QWidget* parent = nullptr);
 
-    void reload();
+    void reload(); // keeps the selected package selected
     PackageWizard* openWizard();     // shows the wizard (modeless) and returns it
     PackageWizard* wizard() const;
     StoredPackageModel* model() const { return model_; }
@@ -29,6 +31,9 @@ signals:
     void verifyRequested(const QString& file);
     void exportRequested(const QString& file);
     void titleProgress(const QString& text);
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
     QString selectedFile() const;

@@ -321,6 +321,7 @@ void ImportVerifyView::openPackage(const QString& file)
     request.trustDir = context_.trustDir();
     request.tiersFile = context_.tiersFile();
     request.installRoot = QDir::fromNativeSeparators(installRoot_->text());
+    request.storeIndex = context_.storeIndex();
     auto* job = new VerifyJob(request);
     connect(job, &Job::finished, this, &ImportVerifyView::onVerifyFinished);
     startJob(job);
@@ -478,6 +479,7 @@ void ImportVerifyView::startInstall(bool allowDowngrade)
     request.tiersFile = context_.tiersFile();
     request.install = true;
     request.installRoot = QDir::fromNativeSeparators(installRoot_->text());
+    request.storeIndex = context_.storeIndex();
     request.allowDowngrade = allowDowngrade;
     auto* job = new VerifyJob(request);
     connect(job, &Job::finished, this, &ImportVerifyView::onInstallFinished);

@@ -341,6 +341,23 @@ std::optional<std::filesystem::path> Context::resolvePackage(const QString& ref,
                          versions.isEmpty() ? QString("it has no package %1").arg(ref)
                                             : QString("it has %1 %2").arg(ref, versions.join(", ")));
         return std::nullopt;
+void Context::record(const std::filesystem::path& file, atmo::PackageEvent event, int drives) const
+{
+    (void)atmo::PackageStore(home().storeIndex()).record(file, event, drives);
+}
+
+void addAlias(QCommandLineParser& parser, const QString& oldName, const QString& valueName)
+{
+    QCommandLineOption alias(oldName, "Old spelling.", valueName);
+    alias.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(alias);
+}
+
+QStringList optionValues(const QCommandLineParser& parser, const QString& name, const QString& oldName)
+{
+    return parser.values(name) + parser.values(oldName);
+}
+
     }
     if (auto found = store.find(s(ref)))
         return found->file;

@@ -18,6 +18,7 @@
 #include "core/base/progress.h"
 #include "core/base/result.h"
 #include "core/package/minisign.h"
+#include "core/package/package_history.h"
 #include "core/package/package_verifier.h"
 #include "core/base/rate_meter.h"
 #include "core/package/station_home.h"
@@ -76,6 +77,11 @@ public:
     std::optional<std::filesystem::path> resolvePackage(const QString& ref, const QString& version,
                                                         QString& error) const;
 
+    // Notes in the station's store what happened to a package it holds (the
+    // Build list's status); a package it does not hold, or a home it cannot
+    // write, is left as it was.
+    void record(const std::filesystem::path& file, atmo::PackageEvent event, int drives = 0) const;
+
     // Loads a secret key, asking for its password if it is encrypted: from
     // passwordFile when given, else a hidden prompt on a terminal, else one
     // line of standard input.
@@ -108,6 +114,12 @@ private:
 
 // "<subject>: <reason>", without repeating the subject when the reason already starts with it.
 QString about(const QString& subject, const std::string& reason);
+
+// One name per concept across commands (--output for where files go); an
+// old spelling stays accepted, hidden from --help. optionValues() gives the
+// values under either name.
+void addAlias(QCommandLineParser& parser, const QString& oldName, const QString& valueName);
+QStringList optionValues(const QCommandLineParser& parser, const QString& name, const QString& oldName);
 
 // The install root a command's --root names, else the home's default.
 std::filesystem::path installRootOption(const Context& ctx, const QCommandLineParser& p);

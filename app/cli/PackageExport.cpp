@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -122,8 +123,14 @@ int packageExport(const QStringList& args)
     ExportPrinter printer(!ctx.json());
     auto results = atmo::exportPackage(*source, std::move(targets), options, &printer, cancel);
     printer.done();
-    if (!results)
+    if (!results) {
+        // The package failed its own check before anything was written.
+        if (results.code() == atmo::ErrorCode::BadData || results.code() == atmo::ErrorCode::Untrusted)
+            ctx.record(*source, atmo::PackageEvent::VerifyFailed);
         return ctx.fail(results.error());
+    }
+    if (const auto written = std::count_if(results->begin(), results->end(), [](const auto& r) { return r.ok; }))
+        ctx.record(*source, atmo::PackageEvent::Exported, static_cast<int>(written));
 
     // Eject each drive once, when every output on it was written and verified
     // (core/drives/export_eject.h; the window applies the same plan).

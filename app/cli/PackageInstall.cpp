@@ -73,6 +73,8 @@ int runImport(const Context& ctx, const QString& file, const ImportChoices& choi
     TerminalProgress progress(!ctx.json());
     const atmo::InstallResult result = atmo::installPackage(s(file), options, &progress, cancel);
     progress.done();
+    if (const auto event = atmo::eventOf(result.report, result.installed.has_value()))
+        ctx.record(s(file), *event);
     // Free space the filesystem cannot tell: installed all the same, said
     // (core/package/install_plan.h; the window shows the same line).
     const std::string warning = result.plan ? result.plan->warning() : std::string();

@@ -32,6 +32,8 @@ int packageVerify(const QStringList& args)
     TerminalProgress progress(!ctx.json());
     const atmo::VerifyReport report = atmo::verifyPackage(s(file), options, &progress, cancel);
     progress.done();
+    if (const auto event = atmo::eventOf(report, false))
+        ctx.record(s(file), *event);
     // The tier this machine would install, and why (the package's own
     // requirements when it carries them); --tier, when given, is the operator's.
     std::optional<atmo::TierDecision> device;

@@ -16,7 +16,9 @@ using json = nlohmann::json;
 // Index format (<home>/store.json):
 //   {"format": 1, "packages": [{"id": .., "version": .., "tier": null | N,
 //     "file": "/abs/path.atmo", "bytes": N, "added_at": "...",
-//     "delta_from": "1.2" (delta packages only)}, ...]}
+//     "delta_from": "1.2" (delta packages only),
+//     "verified_at", "verified_ok", "verified_stamp", "exported_at",
+//     "exported_drives", "installed_at" (each only once it happened)}, ...]}
 // Writers take an exclusive flock on "<index>.lock" around read-modify-write,
 // so two processes adding at once do not lose an entry; the index itself is
 // replaced atomically, so readers never see a half-written file.
@@ -53,6 +55,18 @@ Result<std::vector<StoredPackage>> loadStoreIndex(const fs::path& index)
                 p.addedAt = e.at("added_at").get<std::string>();
             if (e.contains("delta_from"))
                 p.deltaFrom = e.at("delta_from").get<std::string>();
+            PackageHistory& h = p.history;
+            if (e.contains("verified_at")) {
+                h.verifiedAt = e.at("verified_at").get<std::string>();
+                h.verifiedOk = e.value("verified_ok", false);
+                h.verifiedStamp = e.value("verified_stamp", std::string());
+            }
+            if (e.contains("exported_at")) {
+                h.exportedAt = e.at("exported_at").get<std::string>();
+                h.exportedDrives = e.value("exported_drives", 0);
+            }
+            if (e.contains("installed_at"))
+                h.installedAt = e.at("installed_at").get<std::string>();
         } catch (const json::exception& ex) {
             return fail(where + ": " + ex.what());
         }
@@ -74,6 +88,18 @@ std::string serialize(const std::vector<StoredPackage>& packages)
         e["added_at"] = p.addedAt;
         if (!p.deltaFrom.empty())
             e["delta_from"] = p.deltaFrom;
+        const PackageHistory& h = p.history;
+        if (!h.verifiedAt.empty()) {
+            e["verified_at"] = h.verifiedAt;
+            e["verified_ok"] = h.verifiedOk;
+            e["verified_stamp"] = h.verifiedStamp;
+        }
+        if (!h.exportedAt.empty()) {
+            e["exported_at"] = h.exportedAt;
+            e["exported_drives"] = h.exportedDrives;
+        }
+        if (!h.installedAt.empty())
+            e["installed_at"] = h.installedAt;
         list.push_back(std::move(e));
     }
     json doc = json::object();
@@ -145,6 +171,37 @@ Status PackageStore::add(const StoredPackage& package)
             });
             return writeFileAtomic(index_, serialize(packages));
         });
+    });
+}
+
+Result<bool> PackageStore::record(const fs::path& file, PackageEvent event, int drives)
+{
+    return guarded([&]() -> Result<bool> {
+        const fs::path target = normalized(file);
+        // Stamped before the lock: the file, not the index, is what was checked.
+        const std::string stamp = fileStamp(target);
+        std::error_code ec;
+        if (!fs::exists(index_, ec))
+            return false;
+        bool found = false;
+        const Status changed = withIndexLock(index_, [&]() -> Status {
+            auto loaded = loadStoreIndex(index_);
+            if (!loaded)
+                return loaded.error();
+            auto packages = std::move(*loaded);
+            const std::string at = utcTimestamp();
+            for (auto& p : packages)
+                if (normalized(p.file) == target) {
+                    p.history.apply(event, at, stamp, drives);
+                    found = true;
+                }
+            if (!found)
+                return {};
+            return writeFileAtomic(index_, serialize(packages));
+        });
+        if (!changed)
+            return changed.error();
+        return found;
     });
 }
 
