@@ -153,6 +153,7 @@ public:
     // udev's by-label link; label as udev escapes it ("MY\x20STICK").
     void label(const std::string& escapedLabel, const std::string& partName)
     {
+        fs::remove(root_ / "dev/disk/by-label" / escapedLabel); // a stick plugged in again
         fs::create_symlink("../../" + partName, root_ / "dev/disk/by-label" / escapedLabel);
     }
 

@@ -6,7 +6,7 @@
 // write) shows its own red error while the other succeeds; a drive too small
 // blocks writing with the reason; a package signed by a key the station does
 // not trust is refused before any drive is touched; no drives shows "Plug in
-// a USB drive…";
+// a USB drive…"; "Tick all that fit" ticks every drive with room and no other;
 // eject runs through a stand-in udisksctl; the wizard's "Go to USB export"
 // path opens the view with the package chosen.
 #include <QCheckBox>
@@ -284,6 +284,17 @@ private slots:
         QVERIFY(view.drives()->checkedRows().isEmpty());
         QVERIFY(!view.writeButton()->isEnabled());
         QCOMPARE(view.reasonLabel()->text(), QString("Tick the drives to write to."));
+        // Nor through "Tick all that fit", until a stick is pulled out: the
+        // next one in that port is a new stick.
+        QVERIFY(!view.tickAllButton()->isEnabled());
+        pull("sdc", 32);
+        QTRY_COMPARE_WITH_TIMEOUT(view.drives()->rowCount(), 1, 10000);
+        plug("sdc", 32, dir("usb-b"), "BRAVO");
+        QTRY_COMPARE_WITH_TIMEOUT(view.drives()->rowCount(), 2, 10000);
+        QVERIFY(view.tickAllButton()->isEnabled());
+        QTest::mouseClick(view.tickAllButton(), Qt::LeftButton);
+        QCOMPARE(view.drives()->checkedRows(), QList<int>{view.drives()->rowOf("/dev/sdc")});
+        view.drives()->setChecked(view.drives()->rowOf("/dev/sdc"), false);
         // Not ejected: each says so and has its own Eject button.
         for (DriveProgressRow* row : view.progressRows()) {
             QVERIFY2(row->detailLabel()->text().endsWith("Safe to remove after ejecting"),
@@ -312,8 +323,11 @@ private slots:
         StationContext context(q(box_->path() / "g.ini"));
         UsbExportView view(context);
         ready(view, 2);
-        tick(view, "/dev/sdb");
-        tick(view, "/dev/sdc");
+        // Three clicks for two drives: USB Export, Tick all that fit, Write.
+        QVERIFY(view.tickAllButton()->isEnabled());
+        QTest::mouseClick(view.tickAllButton(), Qt::LeftButton);
+        QCOMPARE(view.drives()->checkedRows().size(), 2);
+        QVERIFY(!view.tickAllButton()->isEnabled()); // nothing left to tick
         QVERIFY(!view.ejectBox()->isChecked());
         writeAndWait(view);
         QCOMPARE(view.progressRows().size(), 2);
@@ -412,6 +426,16 @@ private slots:
         StationContext context(q(box_->path() / "c.ini"));
         UsbExportView view(context);
         ready(view, 3);
+        // "Tick all that fit" leaves the drive too small alone.
+        QTest::mouseClick(view.tickAllButton(), Qt::LeftButton);
+        const QList<int> ticked = view.drives()->checkedRows();
+        QCOMPARE(ticked.size(), 2);
+        QVERIFY(!view.drives()->isChecked(view.drives()->rowOf("/dev/sde")));
+        QVERIFY2(view.writeButton()->isEnabled(), qPrintable(view.writeBlockedReason()));
+        QVERIFY(!view.tickAllButton()->isEnabled());
+        for (int row : ticked)
+            view.drives()->setChecked(row, false);
+        QVERIFY(view.tickAllButton()->isEnabled());
         tick(view, "/dev/sde");
         QVERIFY(!view.writeButton()->isEnabled());
         QVERIFY2(view.reasonLabel()->text().contains("Cruzer TINY (TINY) is too small"),

@@ -167,6 +167,10 @@ void UsbExportView::buildUi()
     write_->setIconSize(QSize(24, 24));
     write_->setMinimumHeight(40);
     write_->setDefault(true);
+    tickAll_ = new QPushButton(tr("Tick &all that fit"), this);
+    tickAll_->setAccessibleName(tr("Tick every drive the package fits on"));
+    tickAll_->setToolTip(tr("Tick every drive that can be written and has room for the package"));
+    actions->addWidget(tickAll_);
     actions->addWidget(eject_);
     actions->addWidget(reason_, 1);
     actions->addWidget(write_);
@@ -209,6 +213,7 @@ void UsbExportView::buildUi()
     connect(tierCombo_, &QComboBox::currentIndexChanged, this, &UsbExportView::onTierChosen);
     connect(openFile_, &QPushButton::clicked, this, &UsbExportView::chooseFile);
     connect(write_, &QPushButton::clicked, this, &UsbExportView::startWrite);
+    connect(tickAll_, &QPushButton::clicked, this, &UsbExportView::tickAllThatFit);
     connect(cancel_, &QPushButton::clicked, this, &UsbExportView::cancelWrite);
 }
 
@@ -286,6 +291,7 @@ void UsbExportView::onPackageChosen()
 {
     const QString file = packageCombo_->currentData().toString();
     const int request = ++planRequest_;
+    justWritten_.clear();
     plan_.reset();
     {
         const QSignalBlocker block(tierCombo_);
@@ -347,6 +353,9 @@ void UsbExportView::onTierChosen()
     if (!plan_ || !plan_->ok)
         return;
     const auto tier = chosenTier();
+    if (tier != lastTier_)
+        justWritten_.clear(); // other content: every drive is a candidate again
+    lastTier_ = tier;
     drives_->setRequiredBytes(plan_->bytesNeeded(tier));
     packageInfo_->setStyleSheet(QString::fromLatin1(kHint));
     packageInfo_->setToolTip({});
@@ -358,6 +367,9 @@ void UsbExportView::onTierChosen()
 void UsbExportView::updateDrivesPage()
 {
     const bool any = drives_->rowCount() > 0;
+    // A stick pulled out is forgotten: the next one in that port is new.
+    for (auto it = justWritten_.begin(); it != justWritten_.end();)
+        it = drives_->rowOf(*it) < 0 ? justWritten_.erase(it) : std::next(it);
     drivesStack_->setCurrentIndex(any ? 0 : 1);
     if (!any)
         empty_->setText(drives_->pollsApplied() == 0
@@ -404,6 +416,24 @@ void UsbExportView::updateWriteButton()
         tooSmall |= !drives_->fits(row);
     reason_->setStyleSheet(tooSmall ? StatusColors::errorStyle() : QString::fromLatin1(kHint));
     reason_->setText(job_ ? QString() : reason);
+    bool more = false; // a drive left to tick
+    for (int row = 0; row < drives_->rowCount() && !more; ++row)
+        more = tickable(row) && !drives_->isChecked(row);
+    tickAll_->setEnabled(!job_ && more);
+    tickAll_->setVisible(drives_->rowCount() > 0); // nothing to tick: the empty state says what to do
+}
+
+bool UsbExportView::tickable(int row) const
+{
+    return drives_->isOffered(row) && drives_->fits(row) &&
+           !justWritten_.contains(QString::fromStdString(drives_->drive(row).device));
+}
+
+void UsbExportView::tickAllThatFit()
+{
+    for (int row = 0; row < drives_->rowCount(); ++row)
+        if (tickable(row))
+            drives_->setChecked(row, true);
 }
 
 void UsbExportView::setInputsEnabled(bool enabled)
@@ -525,6 +555,7 @@ void UsbExportView::onFinished(bool ok)
         // same sticks; and, when not ejected yet, an Eject button of its own.
         if (drive) {
             const int row = drives_->rowOf(QString::fromStdString(drive->device));
+            justWritten_.insert(QString::fromStdString(drive->device));
             if (row >= 0)
                 drives_->setChecked(row, false);
         }

@@ -10,6 +10,7 @@
 
 #include <QList>
 #include <QPointer>
+#include <QSet>
 #include <QWidget>
 
 #include <optional>
@@ -56,6 +57,10 @@ public:
     QComboBox* tierCombo() const { return tierCombo_; }
     QCheckBox* ejectBox() const { return eject_; }
     QPushButton* writeButton() const { return write_; }
+    QPushButton* tickAllButton() const { return tickAll_; }
+    // Ticks every drive that can be written and has room, except those the
+    // last write just verified with this content.
+    void tickAllThatFit();
     QLabel* reasonLabel() const { return reason_; }
     QLabel* emptyLabel() const { return empty_; }
     QLabel* summaryLabel() const { return summary_; }
@@ -93,6 +98,11 @@ private:
     QList<DriveProgressRow*> rows_;
     // The last write's drives as it left them, for Eject afterwards.
     std::vector<UsbExportJob::Target> written_;
+    // Drives the last write verified with the content now chosen: "Tick all
+    // that fit" leaves them out until they are pulled or the content changes.
+    QSet<QString> justWritten_;
+    std::optional<int> lastTier_;
+    bool tickable(int row) const; // for "Tick all that fit"
     std::vector<UsbExportJob::DriveState> writtenStates_;
 
     QComboBox* packageCombo_;
@@ -102,6 +112,7 @@ private:
     QStackedWidget* drivesStack_;
     QTableView* table_;
     QLabel* empty_;
+    QPushButton* tickAll_;
     QCheckBox* eject_;
     QLabel* reason_;
     QPushButton* write_;
