@@ -31,6 +31,24 @@ QString DeviceFit::freeText() const
     return freeBytes ? Format::bytes(*freeBytes) : QCoreApplication::translate("DeviceFit", "unknown");
 }
 
+QString DeviceFit::spaceWarning() const
+{
+    if (warning.isEmpty() || !plan)
+        return {};
+    return QCoreApplication::translate("DeviceFit",
+                                       "The free space in %1 is unknown (the filesystem does not say). Installing "
+                                       "needs %2; a full disk stops the install with nothing changed.")
+        .arg(installRoot, Format::bytes(bytesNeeded));
+}
+
+QString DeviceFit::policyText() const
+{
+    if (policyError.isEmpty())
+        return {};
+    return QCoreApplication::translate("DeviceFit", "The tier thresholds in %1 cannot be used: fix or remove the file.")
+        .arg(policyFile);
+}
+
 DeviceFit DeviceFit::evaluate(const atmo::VerifyReport& report, const QString& installRoot,
                               const atmo::TierPolicy& policy, std::optional<int> tierOverride,
                               const atmo::HardwareProbe& hardwareProbe, const atmo::FreeSpaceProbe& freeSpace)
@@ -89,6 +107,7 @@ DeviceFit DeviceFit::forStation(const atmo::VerifyReport& report, const QString&
     fit.known = report.manifest.has_value();
     fit.packageOk = report.ok;
     fit.policyError = QString::fromStdString(policy.message());
+    fit.policyFile = fromFsPath(tiersFile.filename());
     fit.refusal = fit.policyError;
     fit.freeBytes = atmo::freeSpaceIfKnown(toFsPath(installRoot));
     return fit;

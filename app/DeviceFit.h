@@ -30,8 +30,10 @@ struct DeviceFit {
     atmo::SpaceCheck space = atmo::SpaceCheck::Unknown;
     QString refusal;                // why core would refuse it, the downgrade consented; empty: it installs
     QString warning;                // free space unknown: installing is allowed, with this said
+                                    // (core's English line, as the CLI prints it; spaceWarning() words it)
     QString policyError;            // <home>/tiers.yaml is bad: the CLI's one-line reason; no tier
                                     // is decided by defaults and nothing installs until it is fixed
+    QString policyFile;             // that file's name, when policyError is set
     QString installRoot;
     QString installedVersion;       // empty if not installed
     bool downgrade = false;         // this version <= the installed one
@@ -41,6 +43,10 @@ struct DeviceFit {
 
     // The free space for display: "12.0 GiB", or "unknown".
     QString freeText() const;
+    // In the window's language: the free-space warning (empty when there is
+    // none), and why no tier is known when the thresholds do not load.
+    QString spaceWarning() const;
+    QString policyText() const;
     // Whether Install may be offered: what core would refuse never is.
     bool installable() const
     {

@@ -1,5 +1,8 @@
 #include "app/KeyJob.h"
 
+#include <QFileInfo>
+
+#include "app/KeyNote.h"
 #include "app/PathConversion.h"
 
 namespace {
@@ -33,11 +36,19 @@ KeyJob* KeyJob::unlock(QString keyFile, std::optional<QString> password, QObject
     return job;
 }
 
+QString KeyJob::unlockError() const
+{
+    if (mode_ != Mode::Unlock || succeeded() || !isFinished())
+        return {};
+    return KeyNote::unlockFailed(problem_, QFileInfo(keyFile_).fileName(), unlockFailure_);
+}
+
 void KeyJob::run()
 {
     if (mode_ == Mode::Unlock) {
-        auto key = atmo::loadSecretKey(toFsPath(keyFile_), toStd(password_));
+        auto key = atmo::loadSecretKey(toFsPath(keyFile_), toStd(password_), &problem_);
         if (!key) {
+            unlockFailure_ = key.error();
             setFailure(key.error());
             return;
         }

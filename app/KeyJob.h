@@ -28,6 +28,11 @@ public:
     // Valid once finished.
     const std::optional<atmo::SecretKey>& secretKey() const { return secret_; }
     const std::optional<atmo::PublicKey>& publicKey() const { return public_; }
+    // Why an unlock failed (None when it did not fail, or for generate).
+    atmo::SecretKeyProblem keyProblem() const { return problem_; }
+    // The failed unlock in the window's language ("Wrong password for
+    // mesh.key."), app/KeyNote.h; empty when it did not fail.
+    QString unlockError() const;
     QString secretKeyFile() const { return keyFile_; }
     QString publicKeyFile() const { return pubFile_; }
 
@@ -45,4 +50,6 @@ private:
     QString pubFile_;
     std::optional<atmo::SecretKey> secret_;
     std::optional<atmo::PublicKey> public_;
+    atmo::SecretKeyProblem problem_ = atmo::SecretKeyProblem::None;
+    atmo::Error unlockFailure_;
 };

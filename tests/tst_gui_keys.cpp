@@ -66,8 +66,11 @@ private slots:
         testutil::writeFile(box_ / "other.pub", other.publicKey().fileText("other"));
         QVERIFY(view.trustPublicKey(q(box_ / "other.pub"), atmo::TrustRole::Founder, "Founder X", &error));
         QCOMPARE(view.trustedModel()->rowCount(), 2);
-        QVERIFY(!view.trustPublicKey(q(box_ / "settings.ini"), atmo::TrustRole::Founder, "bad", &error));
-        QVERIFY(!error.isEmpty());
+        testutil::writeFile(box_ / "notes.pub", "a shopping list, not a key\n");
+        QVERIFY(!view.trustPublicKey(q(box_ / "notes.pub"), atmo::TrustRole::Founder, "bad", &error));
+        QCOMPARE(error, QString("notes.pub is not a minisign public key.")); // in the window's words
+        QVERIFY(!view.trustPublicKey(q(box_ / "nowhere.pub"), atmo::TrustRole::Founder, "bad", &error));
+        QCOMPARE(error, QString("nowhere.pub was not found."));
 
         // Remove trust from the founder key.
         int founderRow = -1;

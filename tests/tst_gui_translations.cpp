@@ -16,6 +16,8 @@
 
 #include "app/DemoWorkspace.h"
 #include "app/DriveNote.h"
+#include "app/KeyNote.h"
+#include "app/PackageStatus.h"
 #include "app/ErrorText.h"
 #include "app/TierReason.h"
 #include "app/VerifyNote.h"
@@ -288,6 +290,42 @@ private slots:
         for (int i = 0; i < english.size(); ++i) {
             QVERIFY2(!english[i].contains("english detail"), qPrintable(english[i]));
             QVERIFY2(german[i] != english[i] || english[i].isEmpty(), qPrintable("untranslated: " + english[i]));
+        }
+    }
+
+    // The signing page's unlock failures and the Build list's status column.
+    void keyNotesAndPackageStatusReadInGerman()
+    {
+        auto all = [] {
+            QStringList out;
+            using K = atmo::SecretKeyProblem;
+            for (K k : {K::WrongPassword, K::NeedsPassword, K::NotAKey, K::NotEnoughMemory, K::Damaged})
+                out << KeyNote::unlockFailed(k, "mesh.key", atmo::Error{"english detail"});
+            // A file that is there, readable, and not a key.
+            out << KeyNote::publicKeyUnusable(QCoreApplication::applicationFilePath(), atmo::Error{"english detail"});
+            atmo::StoredPackage p;
+            p.file = "/nonexistent/x.atmo";
+            out << PackageStatus::of(p).text << PackageStatus::of(p).details;
+            p.history.apply(atmo::PackageEvent::VerifyFailed, "2026-12-04T10:00:00Z", {}, 0);
+            out << PackageStatus::of(p).text << PackageStatus::of(p).details;
+            p.history.apply(atmo::PackageEvent::Verified, "2026-12-04T10:00:00Z", {}, 0);
+            out << PackageStatus::of(p).text;
+            p.history.apply(atmo::PackageEvent::Exported, "2026-12-04T11:00:00Z", {}, 2);
+            p.history.apply(atmo::PackageEvent::Installed, "2026-12-04T12:00:00Z", {}, 0);
+            out << PackageStatus::of(p).text << PackageStatus::of(p).details;
+            return out;
+        };
+        LanguageManager language;
+        QVERIFY(language.apply("en")); // the window's English, with its plural forms
+        const QStringList english = all();
+        QCOMPARE(english.at(0), QString("Wrong password for mesh.key."));
+        QCOMPARE(english.at(english.size() - 2), QString("Installed · On 2 drives"));
+        QVERIFY(language.apply("de"));
+        auto restore = qScopeGuard([&] { language.apply("en"); });
+        const QStringList german = all();
+        for (int i = 0; i < english.size(); ++i) {
+            QVERIFY2(!english[i].contains("english detail"), qPrintable(english[i]));
+            QVERIFY2(german[i] != english[i], qPrintable("untranslated: " + english[i]));
         }
     }
 

@@ -211,12 +211,21 @@ private slots:
 
         testutil::writeFile(box / "alice.key", text);
         QVERIFY(secretKeyFileIsEncrypted(box / "alice.key"));
-        auto wrong = loadSecretKey(box / "alice.key", std::string("correct horse!"));
+        // Each failure says which kind it is, for the window to word.
+        SecretKeyProblem problem = SecretKeyProblem::None;
+        auto wrong = loadSecretKey(box / "alice.key", std::string("correct horse!"), &problem);
         QVERIFY(!wrong.ok());
         QCOMPARE(wrong.message(), (box / "alice.key").string() + ": wrong password");
-        auto none = loadSecretKey(box / "alice.key", std::nullopt);
+        QCOMPARE(problem, SecretKeyProblem::WrongPassword);
+        auto none = loadSecretKey(box / "alice.key", std::nullopt, &problem);
         QVERIFY(!none.ok());
         QVERIFY2(none.message().find("encrypted") != std::string::npos, none.message().c_str());
+        QCOMPARE(problem, SecretKeyProblem::NeedsPassword);
+        QVERIFY(!loadSecretKey(box / "nobody.key", std::nullopt, &problem).ok());
+        QCOMPARE(problem, SecretKeyProblem::Unreadable);
+        testutil::writeFile(box / "not-a-key.key", "untrusted comment: hello\nnot base64 at all\n");
+        QVERIFY(!loadSecretKey(box / "not-a-key.key", std::nullopt, &problem).ok());
+        QCOMPARE(problem, SecretKeyProblem::NotAKey);
         QVERIFY(loadSecretKey(box / "alice.key", std::string("correct horse")).ok());
         // Default parameters (what the station writes) also round-trip.
         const std::string slow = secretKeyFileText(key, std::string("pw"));

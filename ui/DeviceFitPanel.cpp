@@ -91,7 +91,8 @@ void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
     }
     if (!fit.policyError.isEmpty()) {
         // The station's tier thresholds do not load: no tier, the reason instead.
-        tier_->setText(tr("Unknown: %1").arg(fit.policyError));
+        tier_->setText(tr("Unknown: %1").arg(fit.policyText()));
+        tier_->setToolTip(fit.policyError); // core's line, as the CLI prints it
         tier_->setStyleSheet(StatusColors::errorStyle(true));
         reason_->clear();
         reason_->hide();
@@ -101,6 +102,7 @@ void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
         version_->setStyleSheet({});
         return;
     }
+    tier_->setToolTip({});
     const QString tierLine = fit.tierOverridden ? tr("%1 (set in settings)").arg(Format::tier(fit.tier.tier))
                                                 : Format::tier(fit.tier.tier);
     if (!fit.known || !fit.packageOk) {
@@ -127,7 +129,7 @@ void DeviceFitPanel::setFit(const DeviceFit& fit, const QString& packageVersion)
     space_->setStyleSheet(fit.space == atmo::SpaceCheck::Enough ? kGood
                           : fit.space == atmo::SpaceCheck::Short ? StatusColors::errorStyle(true)
                                                                  : kWarn);
-    space_->setToolTip(fit.warning); // the same warning the CLI prints
+    space_->setToolTip(fit.spaceWarning()); // the warning the CLI prints, in the window's language
     if (fit.installedVersion.isEmpty()) {
         version_->setText(tr("Not installed yet; this is version %1").arg(packageVersion));
         version_->setStyleSheet({});

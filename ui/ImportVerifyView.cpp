@@ -406,7 +406,7 @@ void ImportVerifyView::updateInstallButton()
     else if (!report_->ok)
         why = tr("This package failed verification and cannot be installed.");
     else if (!fit_.policyError.isEmpty())
-        why = fit_.policyError; // as the CLI refuses
+        why = fit_.policyText(); // as the CLI refuses
     else if (!fit_.packageCoversTier)
         why = tr("This package lacks files that %1 needs.").arg(Format::tier(fit_.tier.tier));
     else if (fit_.deltaBase && !fit_.deltaBase->ok())
@@ -422,7 +422,7 @@ void ImportVerifyView::updateInstallButton()
     if (!why.isEmpty() && report_ && !job_ && installStatus_->text().isEmpty())
         installStatus_->setText(why);
     else if (why.isEmpty() && !fit_.warning.isEmpty() && !job_ && installStatus_->text().isEmpty())
-        installStatus_->setText(fit_.warning); // free space unknown: the CLI says the same
+        installStatus_->setText(fit_.spaceWarning()); // free space unknown: the CLI says the same
 }
 
 void ImportVerifyView::reloadSettings()

@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "app/Format.h"
+#include "app/KeyNote.h"
 #include "app/PathConversion.h"
 #include "app/StationContext.h"
 #include "ui/Icons.h"
@@ -181,10 +182,11 @@ void KeysView::updateButtons()
     generate_->setEnabled(!job_);
 }
 
-void KeysView::showStatus(const QString& text, bool error)
+void KeysView::showStatus(const QString& text, bool error, const QString& detail)
 {
     status_->setStyleSheet(error ? StatusColors::errorStyle(true) : QString());
     status_->setText(text);
+    status_->setToolTip(detail);
 }
 
 void KeysView::generateKey()
@@ -224,7 +226,7 @@ bool KeysView::trustPublicKey(const QString& pubFile, atmo::TrustRole role, cons
     auto key = atmo::PublicKey::load(toFsPath(pubFile));
     if (!key) {
         if (error)
-            *error = QString::fromStdString(key.message());
+            *error = KeyNote::publicKeyUnusable(pubFile, key.error());
         return false;
     }
     atmo::TrustStore store(context_.home().trustDir());
@@ -247,7 +249,8 @@ void KeysView::importPublicKey()
         return;
     auto key = atmo::PublicKey::load(toFsPath(file));
     if (!key) {
-        showStatus(tr("Not a public key: %1").arg(QString::fromStdString(key.message())), true);
+        showStatus(KeyNote::publicKeyUnusable(file, key.error()), true,
+                   QString::fromStdString(key.message()));
         return;
     }
     TrustKeyDialog dialog(key.value(), QFileInfo(file).completeBaseName(), this);
@@ -268,7 +271,8 @@ void KeysView::trustSelected()
     const auto& k = signing_->key(row);
     auto key = atmo::PublicKey::load(toFsPath(k.publicFile));
     if (!key) {
-        showStatus(QString::fromStdString(key.message()), true);
+        showStatus(KeyNote::publicKeyUnusable(k.publicFile, key.error()), true,
+                   QString::fromStdString(key.message()));
         return;
     }
     TrustKeyDialog dialog(key.value(), k.name, this);
@@ -287,7 +291,7 @@ bool KeysView::exportPublicKey(int signingRow, const QString& target, QString* e
     auto key = atmo::PublicKey::load(toFsPath(k.publicFile));
     if (!key) {
         if (error)
-            *error = QString::fromStdString(key.message());
+            *error = KeyNote::publicKeyUnusable(k.publicFile, key.error());
         return false;
     }
     QDir().mkpath(QFileInfo(target).absolutePath());

@@ -49,7 +49,7 @@ signals:
 private:
     int selectedRow(QTableView* table) const;
     void updateButtons();
-    void showStatus(const QString& text, bool error);
+    void showStatus(const QString& text, bool error, const QString& detail = {}); // detail: the tooltip
 
     StationContext& context_;
     SigningKeyModel* signing_;

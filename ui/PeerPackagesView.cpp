@@ -299,7 +299,9 @@ void PeerPackagesView::updateStatus()
                 colour = StatusColors::success();
             } else if (latest && latest->state == S::Failed) {
                 text = tr("Failed");
-                tip = latest->error;
+                // The sentence in the window's language, core's English line below it.
+                const QString said = latest->errorNote.text();
+                tip = said.isEmpty() || said == latest->error ? latest->error : said + QLatin1Char('\n') + latest->error;
                 colour = StatusColors::error();
             }
         }

@@ -197,7 +197,7 @@ void SigningPage::unlock(const QString& file, int attempt, const QString& lastEr
     job_ = job;
     connect(job, &Job::finished, this, [this, job, file, encrypted, attempt, done = std::move(done)] {
         std::optional<atmo::SecretKey> key = job->secretKey();
-        const QString error = job->errorMessage();
+        const QString error = job->unlockError();
         job_ = nullptr;
         job->dispose(this);
         if (key)

@@ -345,13 +345,18 @@ bool secretKeyIsEncrypted(std::string_view fileText)
 }
 
 Result<SecretKey> parseSecretKey(std::string_view fileText, const std::optional<std::string>& password,
-                                 std::string_view nameForErrors)
+                                 std::string_view nameForErrors, SecretKeyProblem* problem)
 {
     ensureSodium();
     const std::string name(nameForErrors);
+    const auto failAs = [problem](SecretKeyProblem kind, Error error) {
+        if (problem)
+            *problem = kind;
+        return error;
+    };
     auto decoded = decodeSecretKeyFile(fileText, name);
     if (!decoded)
-        return decoded.error();
+        return failAs(SecretKeyProblem::NotAKey, decoded.error());
     auto& raw = *decoded;
     Wipe wipeRaw{raw.data(), raw.size()};
     const bool encrypted = raw[kOffKdf] == 'S';
@@ -359,25 +364,27 @@ Result<SecretKey> parseSecretKey(std::string_view fileText, const std::optional<
     Wipe wipeChk{chk, sizeof chk};
     if (encrypted) {
         if (!password)
-            return fail(name + ": the secret key is encrypted and no password was given");
+            return failAs(SecretKeyProblem::NeedsPassword,
+                          fail(name + ": the secret key is encrypted and no password was given"));
         const std::uint64_t ops = le64Load(raw.data() + kOffOps);
         const std::uint64_t mem = le64Load(raw.data() + kOffMem);
         if (ops > kMaxOpslimit || mem > kMaxMemlimit)
-            return fail(name + ": the secret key's scrypt parameters are out of range");
+            return failAs(SecretKeyProblem::Damaged, fail(name + ": the secret key's scrypt parameters are out of range"));
         std::array<std::uint8_t, kKeynumSkBytes> stream{};
         Wipe wipeStream{stream.data(), stream.size()};
         if (!scryptStream(stream.data(), *password, raw.data() + kOffSalt, ops, mem))
-            return fail(name + ": cannot derive the key from the password (scrypt needs " + humanBytes(mem) +
-                        " of memory)");
+            return failAs(SecretKeyProblem::NotEnoughMemory,
+                          fail(name + ": cannot derive the key from the password (scrypt needs " + humanBytes(mem) +
+                               " of memory)"));
         for (std::size_t i = 0; i < kKeynumSkBytes; ++i)
             raw[kOffKeynum + i] ^= stream[i];
         checksum(chk, raw.data(), raw.data() + kOffKeynum, raw.data() + kOffSk);
         if (sodium_memcmp(chk, raw.data() + kOffChk, 32) != 0)
-            return fail(name + ": wrong password");
+            return failAs(SecretKeyProblem::WrongPassword, fail(name + ": wrong password"));
     } else {
         checksum(chk, raw.data(), raw.data() + kOffKeynum, raw.data() + kOffSk);
         if (!sodium_is_zero(raw.data() + kOffChk, 32) && sodium_memcmp(chk, raw.data() + kOffChk, 32) != 0)
-            return fail(name + ": the secret key is damaged (its checksum does not match)");
+            return failAs(SecretKeyProblem::Damaged, fail(name + ": the secret key is damaged (its checksum does not match)"));
     }
     SecretKey key;
     std::memcpy(key.keyNum.data(), raw.data() + kOffKeynum, 8);
@@ -390,18 +397,22 @@ Result<SecretKey> parseSecretKey(std::string_view fileText, const std::optional<
     crypto_sign_seed_keypair(pk.data(), derived.data(), key.sk.data());
     if (sodium_memcmp(derived.data(), key.sk.data(), 64) != 0) {
         sodium_memzero(key.sk.data(), key.sk.size());
-        return fail(name + ": the secret key is damaged (its public half does not match)");
+        return failAs(SecretKeyProblem::Damaged, fail(name + ": the secret key is damaged (its public half does not match)"));
     }
     return key;
 }
 
-Result<SecretKey> loadSecretKey(const std::filesystem::path& file, const std::optional<std::string>& password)
+Result<SecretKey> loadSecretKey(const std::filesystem::path& file, const std::optional<std::string>& password,
+                                SecretKeyProblem* problem)
 {
     auto text = readFile(file, 64 * 1024);
-    if (!text)
+    if (!text) {
+        if (problem)
+            *problem = SecretKeyProblem::Unreadable;
         return text.error();
+    }
     Wipe wipeText{text->data(), text->size()};
-    return parseSecretKey(*text, password, file.string());
+    return parseSecretKey(*text, password, file.string(), problem);
 }
 
 bool secretKeyFileIsEncrypted(const std::filesystem::path& file)

@@ -65,11 +65,26 @@ SecretKey generateSecretKey();
 std::string secretKeyFileText(const SecretKey& key, const std::optional<std::string>& password,
                               KdfParams params = {});
 bool secretKeyIsEncrypted(std::string_view fileText);
+// Why a secret key did not load, for a front end to word in its own
+// language; the Error keeps core's English line.
+enum class SecretKeyProblem {
+    None,
+    Unreadable,      // the file cannot be read (the error's code says how)
+    NotAKey,         // not a minisign secret key, or one of an unsupported kind
+    NeedsPassword,   // encrypted, and no password was given
+    WrongPassword,   // the checksum does not match after decryption
+    NotEnoughMemory, // scrypt could not get the memory the key asks for
+    Damaged,         // out-of-range parameters, or halves that do not match
+};
+
 // password is ignored for unencrypted keys; a wrong password is an error
-// ("<file>: wrong password"), detected by the checksum.
+// ("<file>: wrong password"), detected by the checksum. On failure,
+// *problem (when given) says which kind it is.
 Result<SecretKey> parseSecretKey(std::string_view fileText, const std::optional<std::string>& password,
-                                 std::string_view nameForErrors = "secret key");
-Result<SecretKey> loadSecretKey(const std::filesystem::path& file, const std::optional<std::string>& password);
+                                 std::string_view nameForErrors = "secret key",
+                                 SecretKeyProblem* problem = nullptr);
+Result<SecretKey> loadSecretKey(const std::filesystem::path& file, const std::optional<std::string>& password,
+                                SecretKeyProblem* problem = nullptr);
 bool secretKeyFileIsEncrypted(const std::filesystem::path& file); // false if unreadable
 
 // Writes NAME.key (mode 0600) and NAME.pub into dir; refuses to overwrite.
