@@ -26,8 +26,8 @@ find "$demo/mission" -type f | sed "s|$demo/||" | sort
 
 step "Keys: a mesh authority key (password-protected) and a founder key"
 printf 'demo-password\n' > "$demo/password"
-"$A" key generate --name mesh-authority --out "$demo/keys" --password-file "$demo/password"
-"$A" key generate --name founder --out "$demo/keys" --password-file "$demo/password"
+"$A" key generate --name mesh-authority --output "$demo/keys" --password-file "$demo/password"
+"$A" key generate --name founder --output "$demo/keys" --password-file "$demo/password"
 "$A" trust add "$demo/keys/mesh-authority.pub" --role mesh
 "$A" trust add "$demo/keys/founder.pub" --role founder
 

@@ -9,9 +9,15 @@
 // fails, with one error line naming the peer; a failed pull leaves neither a
 // part file nor a final file behind. Some rows add a well-behaved model
 // bridge with the same file: then the pull must end in the verified file.
-// Also: a model already complete in --dest is not fetched again.
+// Also: a model already complete in --dest is not fetched again; a pull
+// stopped by Ctrl-C or SIGTERM keeps its part file to resume and exits 130
+// or 143 (with {"error", "code": "cancelled"} under --json).
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTest>
+
+#include <csignal>
 
 #include "core/base/sha256.h"
 #include "mesh_processes.h"
@@ -71,6 +77,8 @@ private slots:
     void hostile_data();
     void hostile();
     void alreadyComplete();
+    void interruptedPullKeepsItsPart_data();
+    void interruptedPullKeepsItsPart();
 };
 
 void HostilePeers::hostile_data()
@@ -227,6 +235,47 @@ void HostilePeers::alreadyComplete()
     QVERIFY(downloads() > before);
     QCOMPARE(*atmo::sha256FileHex(dest / (std::string(kModel) + ".onnx"), atmo::CancelToken()),
              *atmo::sha256FileHex(model, atmo::CancelToken()));
+}
+
+void HostilePeers::interruptedPullKeepsItsPart_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::addColumn<int>("exitCode");
+    QTest::newRow("SIGINT") << int(SIGINT) << 130;
+    QTest::newRow("SIGTERM") << int(SIGTERM) << 143;
+}
+
+void HostilePeers::interruptedPullKeepsItsPart()
+{
+    QFETCH(int, signal);
+    QFETCH(int, exitCode);
+    Sandbox sb;
+    const fs::path model = sb / (std::string("src/") + kModel + ".onnx");
+    writeRandomFile(model, kFileSize, 14);
+    HostilePeer peer(model, {"--mode", "trickle_body", "--interval", "0.05"});
+    QVERIFY(peer.ok());
+    const fs::path dest = sb / "dest";
+    const fs::path part = dest / (std::string(".") + kModel + ".onnx.part");
+    QProcess pull;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("ATMOSPHERE_HOME", QString::fromStdString((sb / "home").string()));
+    pull.setProcessEnvironment(env);
+    pull.start(cliPath(), {"model", "pull", kModel, "--from", peer.url(), "--output",
+                           QString::fromStdString(dest.string()), "--json"});
+    QVERIFY(pull.waitForStarted());
+    std::error_code ec;
+    QVERIFY2(waitFor([&] { return fs::exists(part, ec); }, 60000), "the download never started");
+    QTest::qWait(300); // a few bytes in
+    ::kill(static_cast<pid_t>(pull.processId()), signal);
+    QVERIFY(pull.waitForFinished(60000));
+    const QString err = QString::fromUtf8(pull.readAllStandardError());
+    QCOMPARE(pull.exitStatus(), QProcess::NormalExit); // it stopped itself, cleanly
+    QVERIFY2(pull.exitCode() == exitCode, qPrintable(QString("exit %1: %2").arg(pull.exitCode()).arg(err)));
+    QVERIFY2(err.contains("paused at") && err.contains("run the same command again"), qPrintable(err));
+    const QJsonObject o = QJsonDocument::fromJson(pull.readAllStandardOutput().trimmed()).object();
+    QCOMPARE(o.value("code").toString(), QString("cancelled"));
+    QVERIFY(fs::exists(part)); // kept, to resume
+    QVERIFY(!fs::exists(dest / (std::string(kModel) + ".onnx")));
 }
 
 ATMO_TEST_GUILESS_MAIN(HostilePeers)

@@ -48,7 +48,7 @@ private slots:
 
     void keysAndTrust()
     {
-        auto r = run({"key", "generate", "--name", "mesh", "--out", p("keys"), "--password-file", p("pw"), "--json"});
+        auto r = run({"key", "generate", "--name", "mesh", "--output", p("keys"), "--password-file", p("pw"), "--json"});
         QCOMPARE(r.exitCode, 0);
         const QString keyId = json(r)["key_id"].toString();
         QCOMPARE(keyId.size(), 16);

@@ -68,6 +68,44 @@ private slots:
         expectOneLine(run({"package", "create", "--bogus"}), 2, {"bogus"});
     }
 
+    // Every command group answers --help; --help-all is not advertised but
+    // shows the help; a group alone asks which subcommand; a bad option under
+    // --json still prints {"error", "code"}; old option spellings still work.
+    void helpAndConventions()
+    {
+        for (const QStringList& args : {QStringList{"package", "--help"}, QStringList{"mesh", "-h"},
+                                        QStringList{"trust", "help"}, QStringList{"key", "--help-all"}}) {
+            const CliRun r = run(args);
+            QVERIFY2(r.exitCode == 0, qPrintable(args.join(' ') + ": " + r.err));
+            QVERIFY2(r.out.contains("  " + args.at(0) + " "), qPrintable(r.out));
+            QVERIFY2(!r.out.contains("  serve "), qPrintable(r.out)); // that group's commands only
+        }
+        CliRun r = run({"--help-all"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("package create"));
+        r = run({"package", "verify", "--help"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.out.contains("--help-all") && !r.out.contains("Qt"), qPrintable(r.out));
+        r = run({"package", "verify", "--help-all"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("Usage: atmosphere package verify"));
+        r = run({"package"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("package create") && r.err.contains("which subcommand"), qPrintable(r.err));
+
+        r = run({"package", "verify", "--bogus", "--json"});
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(jsonOf(r).value("code").toString(), QString("usage"));
+        QVERIFY2(jsonOf(r).value("error").toString().contains("bogus"), qPrintable(r.out));
+
+        // --output is the name for where files go; --out and --dest still work, unadvertised.
+        r = run({"key", "generate", "--name", "spare", "--output", p("keys-new"), "--unencrypted"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(fs::exists(box / "keys-new/spare.key"));
+        QVERIFY(!run({"key", "generate", "--help"}).out.contains("--out "));
+        QVERIFY(!run({"model", "pull", "--help"}).out.contains("--dest"));
+    }
+
     // The seed's command-line grammar (issue #12): what it refuses, and how.
     void seedGrammarErrors()
     {

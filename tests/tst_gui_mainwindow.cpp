@@ -12,6 +12,7 @@
 #include <QMenuBar>
 #include <QSet>
 #include <QPushButton>
+#include <QProcess>
 #include <QTest>
 
 #include "app/DemoWorkspace.h"
@@ -233,6 +234,30 @@ private slots:
         QCOMPARE(window.windowTitle(), QString("42 % Verifying — Atmosphere Station"));
         emit window.importView()->titleProgress(QString());
         QCOMPARE(window.windowTitle(), QString("Atmosphere Station"));
+    }
+
+    // A package's checks, ssh and servers have no display: --help and
+    // --version answer all the same (they once aborted with rc 134).
+    void helpAndVersionNeedNoDisplay()
+    {
+        const QString station = qEnvironmentVariable("ATMO_BIN_DIR") + "/atmosphere-station";
+        QVERIFY2(QFileInfo(station).isExecutable(), qPrintable(station));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(v);
+        for (const QStringList& args : {QStringList{"--help"}, QStringList{"-h"}, QStringList{"--version"}}) {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(station, args);
+            QVERIFY(p.waitForFinished(30000));
+            const QString out = QString::fromUtf8(p.readAllStandardOutput());
+            QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
+                     qPrintable(args.join(' ') + ": " + p.readAllStandardError()));
+            if (args.front() == "--version")
+                QVERIFY2(out.startsWith("atmosphere-station " ATMO_VERSION), qPrintable(out));
+            else
+                QVERIFY2(out.startsWith("Usage: atmosphere-station") && out.contains("--screenshot"), qPrintable(out));
+        }
     }
 
     void screenshotsShowEveryView()

@@ -23,15 +23,24 @@ std::filesystem::path installRootOption(const Context& ctx, const QCommandLinePa
     return p.isSet("root") ? std::filesystem::path(s(p.value("root"))) : ctx.home().defaultInstallRoot();
 }
 
+namespace {
+volatile std::sig_atomic_t g_interruptedBy = 0;
+}
+
 void installCancelOnSignal(const atmo::CancelToken& token)
 {
     // The token's flag is a lock-free atomic, so setting it is safe in a handler.
     static atmo::CancelToken current;
     current = token;
-    auto handler = [](int) { current.cancel(); };
+    auto handler = [](int sig) {
+        g_interruptedBy = sig;
+        current.cancel();
+    };
     std::signal(SIGINT, handler);
     std::signal(SIGTERM, handler);
 }
+
+int interruptedBy() { return g_interruptedBy; }
 
 QString about(const QString& subject, const std::string& reason)
 {
@@ -48,7 +57,14 @@ bool Context::parse(QCommandLineParser& parser, int minPositional, int maxPositi
     parser.setApplicationDescription("atmosphere " + command_);
     parser.addOption({"home", "Station home directory (default: $ATMOSPHERE_HOME or the user's data dir).", "dir"});
     parser.addOption({"json", "Machine-readable output on stdout."});
-    parser.addHelpOption();
+    // Not addHelpOption(): it advertises --help-all for Qt's own options,
+    // which a command-line tool has none of. --help-all still shows the help.
+    parser.addOption({{"h", "help"}, "Show this help and exit."});
+    QCommandLineOption helpAll("help-all");
+    helpAll.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(helpAll);
+    // Known before parsing, so a bad command line under --json still gets its {"error", "code"}.
+    json_ = args_.contains("--json");
     // "PACKAGE: a .atmo file ..." names the argument PACKAGE in the usage line.
     const QString positionalName = positionalHelp.section(':', 0, 0).trimmed();
     if (!positionalHelp.isEmpty())
@@ -57,7 +73,7 @@ bool Context::parse(QCommandLineParser& parser, int minPositional, int maxPositi
         usage(parser.errorText());
         return false;
     }
-    if (parser.isSet("help")) {
+    if (parser.isSet("help") || parser.isSet("help-all")) {
         // Qt starts the usage line with the path the binary was run by; the
         // user types "atmosphere package export", so that is what it shows.
         QString help = parser.helpText();
@@ -117,13 +133,17 @@ int exitCodeFor(atmo::ErrorCode code)
     case atmo::ErrorCode::NoSpace: return NoSpace;
     case atmo::ErrorCode::NotFound: return NotFound;
     case atmo::ErrorCode::Busy: return Busy;
-    case atmo::ErrorCode::Cancelled: return Cancelled;
+    case atmo::ErrorCode::Cancelled: return interruptedBy() ? 128 + interruptedBy() : Cancelled;
     }
     return Failed;
 }
 
-int Context::fail(const atmo::Error& error, const QJsonObject& extra) const
+int Context::fail(const atmo::Error& failure, const QJsonObject& extra) const
 {
+    // Whatever failed after Ctrl-C or SIGTERM failed because of it.
+    const atmo::Error error = interruptedBy() && failure.code != atmo::ErrorCode::Cancelled
+                                  ? atmo::Error{"interrupted (" + failure.message + ")", atmo::ErrorCode::Cancelled}
+                                  : failure;
     std::cerr << "atmosphere: " << error.message;
     if (error.code == atmo::ErrorCode::Usage)
         std::cerr << " (see atmosphere " << command_.toStdString() << " --help)";
@@ -321,6 +341,23 @@ void TerminalProgress::done()
     }
 }
 
+void Context::record(const std::filesystem::path& file, atmo::PackageEvent event, int drives) const
+{
+    (void)atmo::PackageStore(home().storeIndex()).record(file, event, drives);
+}
+
+void addAlias(QCommandLineParser& parser, const QString& oldName, const QString& valueName)
+{
+    QCommandLineOption alias(oldName, "Old spelling.", valueName);
+    alias.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(alias);
+}
+
+QStringList optionValues(const QCommandLineParser& parser, const QString& name, const QString& oldName)
+{
+    return parser.values(name) + parser.values(oldName);
+}
+
 std::optional<std::filesystem::path> Context::resolvePackage(const QString& ref, const QString& version,
                                                              QString& error) const
 {
@@ -341,23 +378,6 @@ std::optional<std::filesystem::path> Context::resolvePackage(const QString& ref,
                          versions.isEmpty() ? QString("it has no package %1").arg(ref)
                                             : QString("it has %1 %2").arg(ref, versions.join(", ")));
         return std::nullopt;
-void Context::record(const std::filesystem::path& file, atmo::PackageEvent event, int drives) const
-{
-    (void)atmo::PackageStore(home().storeIndex()).record(file, event, drives);
-}
-
-void addAlias(QCommandLineParser& parser, const QString& oldName, const QString& valueName)
-{
-    QCommandLineOption alias(oldName, "Old spelling.", valueName);
-    alias.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOption(alias);
-}
-
-QStringList optionValues(const QCommandLineParser& parser, const QString& name, const QString& oldName)
-{
-    return parser.values(name) + parser.values(oldName);
-}
-
     }
     if (auto found = store.find(s(ref)))
         return found->file;

@@ -35,7 +35,7 @@ enum Exit {
     NoSpace = 5,    // not enough free space
     NotFound = 6,   // the named file, key, package or peer does not exist
     Busy = 7,       // locked or in use by another process
-    Cancelled = 130 // Ctrl-C / SIGTERM, as a shell reports SIGINT
+    Cancelled = 130 // Ctrl-C, as a shell reports SIGINT; 143 after SIGTERM (exitCodeFor)
 };
 int exitCodeFor(atmo::ErrorCode code);
 
@@ -126,5 +126,9 @@ std::filesystem::path installRootOption(const Context& ctx, const QCommandLinePa
 
 // Ctrl-C / SIGTERM cancel this token, so a job stops and cleans up after itself.
 void installCancelOnSignal(const atmo::CancelToken& token);
+// The signal (SIGINT, SIGTERM) that interrupted this run, or 0. A failure
+// after it is reported as "interrupted" with exit 128 + the signal (130 for
+// Ctrl-C, 143 for SIGTERM), whatever the command was doing.
+int interruptedBy();
 
 } // namespace cli

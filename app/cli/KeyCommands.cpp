@@ -14,7 +14,8 @@ int keyGenerate(const QStringList& args)
     Context ctx("key generate", args);
     QCommandLineParser p;
     p.addOption({"name", "Key name: writes NAME.key and NAME.pub.", "name"});
-    p.addOption({"out", "Directory to write the key files into (default: the station's keys folder, <home>/keys).", "dir"});
+    p.addOption({"output", "Directory to write the key files into (default: the station's keys folder, <home>/keys).", "dir"});
+    addAlias(p, "out", "dir");
     p.addOption({"trust", "Also trust the new public key on this station as mesh or founder (as the Keys view does).",
                  "role"});
     p.addOption({"unencrypted", "Store the secret key without a password (not recommended)."});
@@ -43,7 +44,8 @@ int keyGenerate(const QStringList& args)
             return ctx.fail(error);
     }
     const atmo::SecretKey key = atmo::generateSecretKey();
-    const QString dir = p.isSet("out") ? p.value("out") : q(ctx.home().keysDir().string());
+    const QStringList given = optionValues(p, "output", "out");
+    const QString dir = given.isEmpty() ? q(ctx.home().keysDir().string()) : given.last();
     auto pub = atmo::writeKeyPair(s(dir), s(name), key, password);
     if (!pub)
         return ctx.fail(pub.error());

@@ -158,7 +158,8 @@ int modelPull(const QStringList& args)
                  "Download from this peer (http://host:port, a node name or a node id); repeatable. "
                  "Skips mDNS for an address.",
                  "peer"});
-    p.addOption({"dest", "Folder to store the model in (default: the station's model library).", "dir"});
+    p.addOption({"output", "Folder to store the model in (default: the station's model library).", "dir"});
+    addAlias(p, "dest", "dir");
     p.addOption({"stall-timeout",
                  "Seconds without data before a peer is given up (default 15; over the relay, "
                  "the sender's silence: default 150).",
@@ -239,7 +240,8 @@ int modelPull(const QStringList& args)
     }
     const atmo::CatalogEntry entry = match ? match->entry : relaySource->entry;
 
-    const std::filesystem::path dest = p.isSet("dest") ? std::filesystem::path(s(p.value("dest")))
+    const QStringList output = optionValues(p, "output", "dest");
+    const std::filesystem::path dest = !output.isEmpty() ? std::filesystem::path(s(output.last()))
                                                        : ctx.home().modelsDir();
     if (const DownloadSpec spec = DownloadSpec::forModel(entry); spec.problem().isEmpty()) {
         const std::filesystem::path existing = dest / spec.fileName;
@@ -284,9 +286,7 @@ int modelPull(const QStringList& args)
     const PullRun run = runPull(ctx, download, id, int(sources.size()), relay);
     if (relay)
         relay->stop();
-    if (run.end == PullRun::End::Paused)
-        return Failed;
-    if (run.end == PullRun::End::Failed)
+    if (run.end != PullRun::End::Finished)
         return ctx.fail(run.error);
 
     // Which way each source was reached, and what it brought.

@@ -96,10 +96,11 @@ QString download(const Context& ctx, const PeerPackage& pkg, const PeerPackageFi
     loop.exec();
     bar.done();
     if (paused) {
+        // Interrupted: kept to resume, and said as a cancellation (exit 130, or 143 on SIGTERM).
         const auto pr = dl.progress();
-        std::cerr << "atmosphere: " << label << ": paused at " << atmo::humanBytes(pr.bytesDownloaded) << " of "
-                  << atmo::humanBytes(pr.totalBytes) << "; run the same command again to resume\n";
-        exitCode = Failed;
+        exitCode = ctx.fail(atmo::Error{label + ": paused at " + atmo::humanBytes(pr.bytesDownloaded) + " of " +
+                                            atmo::humanBytes(pr.totalBytes) + "; run the same command again to resume",
+                                        atmo::ErrorCode::Cancelled});
         return {};
     }
     if (dl.state() != MeshDownload::State::Finished) {

@@ -91,9 +91,11 @@ PullRun runPull(const Context& ctx, MeshDownload& download, const QString& id, i
     if (abandoned) {
         run.error = *abandoned;
     } else if (paused) {
+        // Interrupted: kept to resume, and said as a cancellation (exit 130, or 143 on SIGTERM).
         const auto pr = download.progress();
-        std::cerr << "atmosphere: " << s(id) << ": paused at " << atmo::humanBytes(pr.bytesDownloaded) << " of "
-                  << atmo::humanBytes(pr.totalBytes) << "; run the same command again to resume\n";
+        run.error = atmo::Error{s(id) + ": paused at " + atmo::humanBytes(pr.bytesDownloaded) + " of " +
+                                    atmo::humanBytes(pr.totalBytes) + "; run the same command again to resume",
+                                atmo::ErrorCode::Cancelled};
         run.end = PullRun::End::Paused;
     } else if (download.state() == MeshDownload::State::Finished) {
         run.end = PullRun::End::Finished;

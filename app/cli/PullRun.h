@@ -22,7 +22,7 @@ namespace cli {
 struct PullRun {
     enum class End { Finished, Paused, Failed };
     End end = End::Failed;
-    atmo::Error error; // Failed: one line, and its kind
+    atmo::Error error; // Failed: one line, and its kind; Paused: where it stopped (Cancelled)
 };
 
 // relay: the link the download's relay sources use (null: none).

@@ -50,15 +50,23 @@ const std::vector<Command>& commands()
     return list;
 }
 
-void usage(std::ostream& out)
+// Every command, or those of one group ("atmosphere package --help").
+void usage(std::ostream& out, const QString& group = {})
 {
-    out << "usage: atmosphere <command> [options]   (atmosphere <command> --help for details)\n\n"
-           "Global options: --home DIR (or ATMOSPHERE_HOME), --json\n\ncommands:\n";
+    const std::string g = group.toStdString();
+    out << "usage: atmosphere " << (g.empty() ? "<command>" : g + " <subcommand>")
+        << " [options]   (atmosphere " << (g.empty() ? "<command>" : g + " <subcommand>") << " --help for details)\n\n"
+        << "Global options: --home DIR (or ATMOSPHERE_HOME), --json\n\n"
+        << (g.empty() ? "commands:\n" : "subcommands:\n");
     for (const auto& c : commands()) {
+        if (!g.empty() && g != c.group)
+            continue;
         const std::string name = *c.name ? std::string(c.group) + " " + c.name : std::string(c.group);
         out << "  " << name << std::string(name.size() < 19 ? 19 - name.size() : 1, ' ') << c.summary << "\n";
     }
 }
+
+bool isHelp(const QString& a) { return a == "--help" || a == "-h" || a == "--help-all" || a == "help"; }
 
 } // namespace
 
@@ -118,7 +126,7 @@ CommandLine splitCommandLine(const QStringList& args)
                 return line;
             }
             line.globals << a;
-        } else if (line.words.isEmpty() && (a == "--help" || a == "-h" || a == "help")) {
+        } else if (line.words.isEmpty() && isHelp(a)) {
             line.help = true;
             return line;
         } else if (line.words.isEmpty() && a == "--version") {
@@ -179,11 +187,23 @@ int main(int argc, char** argv)
     const QStringList& args = line.words;
     const QString group = args[0];
     const QString name = args.value(1);
+    if (takesSubcommand(group) && isHelp(name)) {
+        usage(std::cout, group);
+        return 0;
+    }
+    if (takesSubcommand(group) && args.size() == 1) {
+        usage(std::cerr, group);
+        return usageError(group.toStdString() + ": which subcommand?");
+    }
+    // After Ctrl-C or SIGTERM a command that failed was stopped by it:
+    // 128 + the signal, as a shell reports a process it killed. A command
+    // that finished (or `serve`, whose normal end this is) keeps its code.
+    const auto interrupted = [](int rc) { return rc != 0 && cli::interruptedBy() ? 128 + cli::interruptedBy() : rc; };
     for (const auto& c : commands()) {
         if (group == c.group && !*c.name) // a command of one word: "atmosphere drives"
-            return c.run(line.globals + args.mid(1));
+            return interrupted(c.run(line.globals + args.mid(1)));
         if (group == c.group && name == c.name)
-            return c.run(line.globals + args.mid(2));
+            return interrupted(c.run(line.globals + args.mid(2)));
     }
     bool knownGroup = false;
     for (const auto& c : commands())

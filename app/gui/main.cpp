@@ -6,6 +6,7 @@
 //   --home DIR                             the station home (default:
 //                                          $ATMOSPHERE_HOME, else the XDG data
 //                                          folder; the CLI's rule)
+//   --help, --version                      answered with no display needed
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -21,8 +22,67 @@
 #include "ui/MainWindow.h"
 #include "ui/ScreenshotRenderer.h"
 
+namespace {
+
+struct Options {
+    QCommandLineOption screenshot{QStringLiteral("screenshot"),
+                                  QStringLiteral("Render every view on a demo workspace to DIR and exit."),
+                                  QStringLiteral("DIR")};
+    QCommandLineOption lang{QStringLiteral("lang"), QStringLiteral("Language for this run (en, de)."),
+                            QStringLiteral("CODE")};
+    QCommandLineOption home{QStringLiteral("home"),
+                            QStringLiteral("Station home directory (default: $ATMOSPHERE_HOME or the user's data dir)."),
+                            QStringLiteral("DIR")};
+
+    void addTo(QCommandLineParser& parser) const
+    {
+        parser.setApplicationDescription(QStringLiteral("Builds, verifies and installs signed Atmosphere packages."));
+        parser.addOption(screenshot);
+        parser.addOption(lang);
+        parser.addOption(home);
+        parser.addPositionalArgument(QStringLiteral("package"), QStringLiteral("A .atmo package to open."),
+                                     QStringLiteral("[PACKAGE.atmo]"));
+    }
+};
+
+// --help and --version answer before any window system is touched, so they
+// work over ssh, in a package's checks and on a server with no display.
+int answeredWithoutDisplay(int argc, char** argv)
+{
+    bool help = false, version = false;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "--")
+            break;
+        help = help || a == "--help" || a == "-h" || a == "--help-all";
+        version = version || a == "--version" || a == "-v";
+    }
+    if (version && !help) {
+        std::printf("atmosphere-station %s\n", ATMO_VERSION);
+        return 0;
+    }
+    if (!help)
+        return -1;
+    QCommandLineParser parser;
+    Options().addTo(parser);
+    parser.addOption({{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help and exit.")});
+    parser.addOption({{QStringLiteral("v"), QStringLiteral("version")}, QStringLiteral("Show the version and exit.")});
+    parser.addOption({QStringLiteral("platform"),
+                      QStringLiteral("Qt's window system plugin (xcb, wayland, offscreen); see Qt's documentation "
+                                     "for its other options."),
+                      QStringLiteral("NAME")});
+    QString text = parser.helpText();
+    text.replace(0, text.indexOf(QLatin1Char('\n')), QStringLiteral("Usage: atmosphere-station [options] [PACKAGE.atmo]"));
+    std::printf("%s", qPrintable(text));
+    return 0;
+}
+
+} // namespace
+
 int main(int argc, char** argv)
 {
+    if (const int rc = answeredWithoutDisplay(argc, argv); rc >= 0)
+        return rc;
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Atmosphere"));
     QApplication::setApplicationName(QStringLiteral("atmosphere-station"));
@@ -33,22 +93,12 @@ int main(int argc, char** argv)
     QApplication::setWindowIcon(Icons::application());
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Builds, verifies and installs signed Atmosphere packages."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                  QStringLiteral("Render every view on a demo workspace to DIR and exit."),
-                                  QStringLiteral("DIR"));
-    QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("Language for this run (en, de)."),
-                            QStringLiteral("CODE"));
-    QCommandLineOption home(QStringLiteral("home"),
-                            QStringLiteral("Station home directory (default: $ATMOSPHERE_HOME or the user's data dir)."),
-                            QStringLiteral("DIR"));
-    parser.addOption(screenshot);
-    parser.addOption(lang);
-    parser.addOption(home);
-    parser.addPositionalArgument(QStringLiteral("package"), QStringLiteral("A .atmo package to open."));
+    const Options options;
+    options.addTo(parser);
     parser.process(app);
+    const QCommandLineOption& screenshot = options.screenshot;
+    const QCommandLineOption& lang = options.lang;
+    const QCommandLineOption& home = options.home;
 
     // The home by the core's rule, as the CLI resolves it: --home, else the default.
     const auto root = atmo::StationHome::resolveRoot(parser.isSet(home) ? std::optional(parser.value(home).toStdString())

@@ -73,7 +73,7 @@ for v in 1.0 1.1; do cp -r "$SRC/tests/data/seed-mission" "$W/m$v"; done
 json_num() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$2"; }
 fx=$("$BD" fixture-model "$W/m1.0/$model" "$W/m1.1/$model" "$SIZE_MIB" 15) || die "fixture-model failed"
 changed=$(json_num changed_bytes "$fx")
-"$ATMO" key generate --name mesh --out "$W/keys" --unencrypted >/dev/null
+"$ATMO" key generate --name mesh --output "$W/keys" --unencrypted >/dev/null
 "$ATMO" trust add "$W/keys/mesh.pub" --role mesh >/dev/null
 sha=$(json_num mb_per_s "$("$BD" sha256 "$W/m1.1/$model")")
 say "== delta packages: a ${SIZE_MIB} MiB model ($(human "$changed") changed); $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -108,7 +108,7 @@ D2=$W/drive-2
 LOG=$W/log
 mkdir -p "$H" "$W/keys" "$LOG" "$D1" "$D2"
 atmo() { ATMOSPHERE_HOME=$H "$ATMO" "$@"; }
-atmo key generate --name mesh --out "$W/keys" --unencrypted >"$LOG/keygen.out" 2>&1 ||
+atmo key generate --name mesh --output "$W/keys" --unencrypted >"$LOG/keygen.out" 2>&1 ||
     { cat "$LOG/keygen.out" >&2; die "key generate failed"; }
 atmo trust add "$W/keys/mesh.pub" --role mesh >"$LOG/trust.out" 2>&1 ||
     { cat "$LOG/trust.out" >&2; die "trust add failed"; }

@@ -165,7 +165,7 @@ LOG=$W/log
 PW=$W/password
 printf 'bench-password-%s\n' "$RANDOM$RANDOM" >"$PW"
 atmo() { ATMOSPHERE_HOME=$H "$ATMO" "$@"; }
-atmo key generate --name mesh --out "$W/keys" --password-file "$PW" >"$LOG/keygen.out" 2>&1 ||
+atmo key generate --name mesh --output "$W/keys" --password-file "$PW" >"$LOG/keygen.out" 2>&1 ||
     { cat "$LOG/keygen.out" >&2; die "key generate failed"; }
 atmo trust add "$W/keys/mesh.pub" --role mesh >"$LOG/trust.out" 2>&1 ||
     { cat "$LOG/trust.out" >&2; die "trust add failed"; }

@@ -60,7 +60,7 @@ pull() { # dest from... ; prints seconds
     for u in "$@"; do args+=(--from "$u"); done
     rm -rf "$dest"
     t0=$(now)
-    ATMOSPHERE_HOME=$W/home "$ATMO" model pull bench-model "${args[@]}" --dest "$dest" >/dev/null 2>"$W/log/pull.err" \
+    ATMOSPHERE_HOME=$W/home "$ATMO" model pull bench-model "${args[@]}" --output "$dest" >/dev/null 2>"$W/log/pull.err" \
         || { cat "$W/log/pull.err" >&2; die "model pull failed"; }
     t1=$(now)
     cmp -s "$FILE" "$dest/bench-model.gguf" || die "pulled file differs"
@@ -122,7 +122,7 @@ rm -rf "$W/dest2"
 # ---- (3) kill at ~50 % and resume --------------------------------------------------
 rm -rf "$W/dest3"; mkdir -p "$W/dest3"
 part=$W/dest3/.bench-model.gguf.journal
-ATMOSPHERE_HOME=$W/home "$ATMO" model pull bench-model --from "$SERVE" --dest "$W/dest3" >/dev/null 2>&1 &
+ATMOSPHERE_HOME=$W/home "$ATMO" model pull bench-model --from "$SERVE" --output "$W/dest3" >/dev/null 2>&1 &
 pid=$!
 half=$((SIZE / 2 / (4 << 20)))
 while kill -0 $pid 2>/dev/null; do
@@ -132,7 +132,7 @@ while kill -0 $pid 2>/dev/null; do
 done
 kill -KILL $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
 done1=$(grep -c '^D ' "$part" 2>/dev/null || echo 0)
-json=$(ATMOSPHERE_HOME=$W/home "$ATMO" model pull bench-model --from "$SERVE" --dest "$W/dest3" --json)
+json=$(ATMOSPHERE_HOME=$W/home "$ATMO" model pull bench-model --from "$SERVE" --output "$W/dest3" --json)
 got=$(echo "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["bytes_received"])')
 cmp -s "$FILE" "$W/dest3/bench-model.gguf" || die "resumed file differs"
 refetch=$((got - (SIZE - done1 * (4 << 20))))

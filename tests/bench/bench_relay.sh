@@ -99,7 +99,7 @@ pull() { # dest args...
     mkdir -p "$dest"
     t0=$(now)
     ATMOSPHERE_HOME=$W/member /usr/bin/time -f '%M' -o "$W/log/pull.rss" "$ATMO" model pull "$MODEL" "$@" \
-        --dest "$dest" >/dev/null 2>"$W/log/pull.err" || { cat "$W/log/pull.err" >&2; die "model pull $* failed"; }
+        --output "$dest" >/dev/null 2>"$W/log/pull.err" || { cat "$W/log/pull.err" >&2; die "model pull $* failed"; }
     t1=$(now)
     cmp -s "$FILE" "$dest/$MODEL.gguf" || die "pulled file differs ($*)"
     echo "$(echo "$t1 - $t0" | bc -l) $(cat "$W/log/pull.rss")"
@@ -139,7 +139,7 @@ printf '(1b) relay pull vs the mesh'\''s Python node through the same relay: spe
 # ---- (2) kill at ~50 % and resume ------------------------------------------------------
 rm -rf "$W/dest2"; mkdir -p "$W/dest2"
 journal=$W/dest2/.$MODEL.gguf.journal
-ATMOSPHERE_HOME=$W/member "$ATMO" model pull "$MODEL" --via relay --dest "$W/dest2" >/dev/null 2>&1 &
+ATMOSPHERE_HOME=$W/member "$ATMO" model pull "$MODEL" --via relay --output "$W/dest2" >/dev/null 2>&1 &
 pid=$!
 jchunk=0
 while kill -0 $pid 2>/dev/null; do
@@ -154,7 +154,7 @@ kill -KILL $pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
 ((jchunk > 0)) || die "the relay pull ended before its journal said its chunk size"
 done1=$(grep -c '^D ' "$journal" 2>/dev/null || echo 0)
-json=$(ATMOSPHERE_HOME=$W/member "$ATMO" model pull "$MODEL" --via relay --dest "$W/dest2" --json 2>"$W/log/resume.err") ||
+json=$(ATMOSPHERE_HOME=$W/member "$ATMO" model pull "$MODEL" --via relay --output "$W/dest2" --json 2>"$W/log/resume.err") ||
     { cat "$W/log/resume.err" >&2; die "the resumed pull failed"; }
 got=$(echo "$json" | json_field bytes_received)
 cmp -s "$FILE" "$W/dest2/$MODEL.gguf" || die "resumed file differs"
