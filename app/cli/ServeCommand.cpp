@@ -1,4 +1,6 @@
-// atmosphere serve: the station's peer server, headless, until SIGINT/SIGTERM.
+// atmosphere serve: the station's peer server, headless, until SIGINT/SIGTERM
+// (then it stops cleanly and exits 0). Under systemd (installer/systemd/) it
+// tells the service manager when it is ready and when it stops.
 // Scans the model library (the default roots and any --models folders), then
 // serves the models and the station's package store on the mesh HTTP API
 // (docs/mesh-api.md). In a mesh on a relay (atmosphere mesh join|register) it
@@ -18,6 +20,7 @@
 
 #include "CliContext.h"
 #include "Commands.h"
+#include "ServiceNotify.h"
 
 #include "app/mesh/LlamaFarmApi.h"
 #include "app/mesh/MeshNode.h"
@@ -218,6 +221,12 @@ int serve(const QStringList& args)
                   (relayUrl.isEmpty() ? QString() : "; staying joined to mesh " + q(membership->meshId) + " on relay " + relayUrl));
     }
 
+    // Under systemd (Type=notify): ready once the port is open and the
+    // library scanned, so units ordered after this one find it serving.
+    notifyServiceManager("READY=1\nSTATUS=" + s(QString("serving %1 %2 on %3").arg(modelCount)
+                                                    .arg(modelCount == 1 ? "model" : "models").arg(server.url())) +
+                         "\nMAINPID=" + std::to_string(::getpid()));
+
     QTimer poll;
     QObject::connect(&poll, &QTimer::timeout, [&] {
         if (cancel.cancelled())
@@ -225,6 +234,7 @@ int serve(const QStringList& args)
     });
     poll.start(100);
     QCoreApplication::exec();
+    notifyServiceManager("STOPPING=1\nSTATUS=stopping");
     relayServer.reset();
     relay.stop();
     server.configure({.enabled = false});
