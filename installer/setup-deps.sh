@@ -25,8 +25,9 @@ PACKAGES=(
   # (appstream: appstreamcli validates the desktop metadata in tst_desktop_entry)
   minisign zstd curl xvfb xauth imagemagick avahi-daemon dbus iproute2 time
   python3-zeroconf python3-aiohttp appstream
-  # systemd-analyze checks the service units in tst_cli_service
-  systemd
+  # systemd-analyze checks the service units in tst_cli_service; man renders
+  # the manual pages in tst_man_pages
+  systemd man-db
   # the relay the tests run (tests/relay/): WebSockets and Ed25519 in Python
   python3-websockets python3-nacl
   # zbarimg reads the invite QR codes back in tst_gui_qr_code

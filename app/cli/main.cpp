@@ -3,9 +3,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <csignal>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <utility>
 
 #include "Commands.h"
 #include "app/cli/CliContext.h"
@@ -62,8 +64,43 @@ void usage(std::ostream& out, const QString& group = {})
         if (!g.empty() && g != c.group)
             continue;
         const std::string name = *c.name ? std::string(c.group) + " " + c.name : std::string(c.group);
-        out << "  " << name << std::string(name.size() < 19 ? 19 - name.size() : 1, ' ') << c.summary << "\n";
+        out << "  " << name << std::string(name.size() < 21 ? 23 - name.size() : 2, ' ') << c.summary << "\n";
     }
+    if (!g.empty())
+        return;
+    // The manual page (installer/man/make-man.py) is made from this text and
+    // each command's --help, so the two cannot say different things.
+    out << "\nexit codes:\n";
+    const std::pair<int, const char*> codes[] = {
+        {cli::Ok, "success"},
+        {cli::Failed, "the operation failed (reading or writing among them)"},
+        {cli::Usage, "bad usage: unknown option, missing argument, bad value"},
+        {cli::Untrusted, "no valid signature from a key this station trusts"},
+        {cli::BadData, "damaged or malformed: bad archive, hash mismatch, bad manifest or mission"},
+        {cli::NoSpace, "not enough free space where it would be written"},
+        {cli::NotFound, "the named file, mission, key, package, peer or drive does not exist"},
+        {cli::Busy, "locked or in use by another process or window"},
+        {cli::Cancelled, "stopped by Ctrl-C (SIGINT), after cleaning up; a download is kept to resume"},
+        {128 + SIGTERM, "stopped by SIGTERM, the same way (serve exits 0: that is how it stops)"},
+    };
+    for (const auto& [code, meaning] : codes)
+        out << "  " << code << std::string(code < 10 ? 4 : 2, ' ') << meaning << "\n";
+    out << "\nenvironment:\n"
+           "  ATMOSPHERE_HOME  the station home when --home is not given\n"
+           "  XDG_DATA_HOME    the default home is $XDG_DATA_HOME/atmosphere (~/.local/share/atmosphere)\n"
+           "  HF_HUB_CACHE, HF_HOME  where serve finds the Hugging Face models it serves\n"
+           "  NOTIFY_SOCKET    set by systemd: serve reports readiness and stopping there\n"
+           "\nfiles (in the station home):\n"
+           "  store.json       the packages built or received here, and what became of each\n"
+           "  missions.json    the missions built here\n"
+           "  tiers.yaml       optional tier thresholds (RAM, cores, GPU per tier)\n"
+           "  peers.json       the peers this station reached before\n"
+           "  keys/            signing keys made here (minisign format)\n"
+           "  trust/           the public keys this station trusts, by role\n"
+           "  models/          models downloaded from peers (served to others)\n"
+           "  cache/           caches that may be deleted (model hashes)\n"
+           "  installed/       the default install root\n"
+           "  station/         this station's identity, node key, name and mesh\n";
 }
 
 bool isHelp(const QString& a) { return a == "--help" || a == "-h" || a == "--help-all" || a == "help"; }
