@@ -127,6 +127,11 @@ private slots:
         const QString source = p("out/production-inspection-v1.3.atmo");
         QCOMPARE(stored(source)["exported_drives"].toInt(), 2);
         QVERIFY(stored(source).contains("installed_at")); // kept from the import
+        // As `package stored` says it (the window's Build list in words).
+        const auto listed = json(run({"package", "stored", "--json"}))["packages"].toArray();
+        QCOMPARE(listed.size(), 1);
+        QCOMPARE(listed.at(0).toObject()["status"].toString(), QString("on 2 drives, installed"));
+        QVERIFY(run({"package", "stored"}).out.contains("on 2 drives, installed"));
         for (const char* d : {"usb0", "usb1"}) {
             const auto f = box / d / "production-inspection-v1.3-tier1.atmo";
             QVERIFY(fs::exists(f));

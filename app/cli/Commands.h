@@ -15,6 +15,7 @@ int packageExport(const QStringList& args);
 int packageVerify(const QStringList& args);
 int packageImport(const QStringList& args);
 int packageList(const QStringList& args);
+int packageStored(const QStringList& args); // PackageStored.cpp
 int packageRollback(const QStringList& args);
 int packageCheckUpdates(const QStringList& args);
 int packageSync(const QStringList& args);

@@ -33,6 +33,7 @@ const std::vector<Command>& commands()
         {"package", "verify", "check a package's signatures and every file; installs nothing", cli::packageVerify},
         {"package", "import", "verify and install a package", cli::packageImport},
         {"package", "list", "list installed packages", cli::packageList},
+        {"package", "stored", "list the packages built or received here, and what became of each", cli::packageStored},
         {"package", "rollback", "switch a package back to its previous version", cli::packageRollback},
         {"package", "check-updates", "list newer versions of installed packages that peers offer", cli::packageCheckUpdates},
         {"package", "sync", "download a package from a peer (resumable), verify and install it", cli::packageSync},
