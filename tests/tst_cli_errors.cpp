@@ -106,6 +106,26 @@ private slots:
         QVERIFY(!run({"model", "pull", "--help"}).out.contains("--dest"));
     }
 
+    // Log lines by area: none by default, all with -v (anywhere on the line),
+    // one area with QT_LOGGING_RULES.
+    void verboseAndLoggingRules()
+    {
+        const QString good = p("good/production-inspection-v1.0.atmo");
+        CliRun r = run({"package", "verify", good});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.err.contains("atmosphere.package"), qPrintable(r.err));
+        for (const QStringList& args : {QStringList{"-v", "package", "verify", good},
+                                        QStringList{"package", "verify", good, "--verbose"}}) {
+            r = run(args);
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(r.err.contains("atmosphere: atmosphere.package: "), qPrintable(r.err));
+        }
+        qputenv("QT_LOGGING_RULES", "atmosphere.package.debug=true");
+        r = run({"package", "verify", good});
+        qunsetenv("QT_LOGGING_RULES");
+        QVERIFY2(r.err.contains("atmosphere: atmosphere.package: "), qPrintable(r.err));
+    }
+
     // The seed's command-line grammar (issue #12): what it refuses, and how.
     void seedGrammarErrors()
     {

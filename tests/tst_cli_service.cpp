@@ -3,6 +3,7 @@
 // would for Type=notify) says READY=1 once it answers HTTP, with its pid and
 // status, and STOPPING=1 on SIGTERM, after which it exits 0; the shipped
 // units (system and user) pass `systemd-analyze verify` with nothing said.
+// Every reply is one access line on stderr, without its query string.
 #include <QFile>
 #include <QProcess>
 #include <QUrl>
@@ -124,11 +125,19 @@ private slots:
         const QByteArray answer = httpGet(url.port(), "/health");
         QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
 
+        // A request with a query string and a newline-forging target.
+        QVERIFY(httpGet(url.port(), "/v1/models/x%0Aforged?token=secret").startsWith("HTTP/1.1 404"));
+
         ::kill(static_cast<pid_t>(serve.processId()), SIGTERM);
         QCOMPARE(field(notify.receive(30000), "STOPPING"), QString("1"));
         QVERIFY(serve.waitForFinished(30000));
         QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
         QCOMPARE(serve.exitCode(), 0); // a clean stop, as systemd expects of SIGTERM
+        // The access log: one line per reply, on stderr (journald), without the query.
+        const QString err = QString::fromUtf8(serve.readAllStandardError());
+        QVERIFY2(err.contains("atmosphere: atmosphere.mesh.server: 127.0.0.1 \"GET /health\" 200 "), qPrintable(err));
+        QVERIFY2(err.contains("\"GET /v1/models/x%0Aforged\" 404"), qPrintable(err));
+        QVERIFY2(!err.contains("secret") && !err.contains("token"), qPrintable(err));
     }
 
     // Outside systemd nothing changes: no NOTIFY_SOCKET, or one nobody

@@ -198,8 +198,13 @@ private slots:
         const auto top = runAt(box.path(), {"--help"}, box / "usage-home", xdg());
         QCOMPARE(top.exitCode, 0);
         QStringList commands;
+        bool inCommands = false; // the "commands:" section, up to its blank line
         for (const QString& line : top.out.split('\n')) {
-            if (!line.startsWith("  "))
+            if (line == "commands:")
+                inCommands = true;
+            else if (line.isEmpty())
+                inCommands = false;
+            if (!inCommands || !line.startsWith("  "))
                 continue;
             const QStringList words = line.trimmed().split(' ', Qt::SkipEmptyParts);
             // "  package create   build ..." or "  drives   list ...".

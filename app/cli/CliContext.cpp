@@ -2,6 +2,7 @@
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 
 #include <csignal>
 #include <termios.h>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/LogCategories.h"
 #include "core/base/fs_util.h"
 #include "core/package/package_store.h"
 #include "core/package/tier.h"
@@ -42,6 +44,14 @@ void installCancelOnSignal(const atmo::CancelToken& token)
 
 int interruptedBy() { return g_interruptedBy; }
 
+void enableLogRule(const QString& rule)
+{
+    static QStringList rules;
+    rules << rule;
+    // QT_LOGGING_RULES, read after these, keeps the last word.
+    QLoggingCategory::setFilterRules(rules.join('\n'));
+}
+
 QString about(const QString& subject, const std::string& reason)
 {
     QString r = q(reason);
@@ -57,6 +67,7 @@ bool Context::parse(QCommandLineParser& parser, int minPositional, int maxPositi
     parser.setApplicationDescription("atmosphere " + command_);
     parser.addOption({"home", "Station home directory (default: $ATMOSPHERE_HOME or the user's data dir).", "dir"});
     parser.addOption({"json", "Machine-readable output on stdout."});
+    parser.addOption({{"v", "verbose"}, "Every log line of every area on stderr (QT_LOGGING_RULES picks finer)."});
     // Not addHelpOption(): it advertises --help-all for Qt's own options,
     // which a command-line tool has none of. --help-all still shows the help.
     parser.addOption({{"h", "help"}, "Show this help and exit."});
@@ -86,6 +97,8 @@ bool Context::parse(QCommandLineParser& parser, int minPositional, int maxPositi
         std::exit(Ok);
     }
     json_ = parser.isSet("json");
+    if (parser.isSet("verbose"))
+        enableLogRule("atmosphere.*=true");
     const auto home = atmo::StationHome::resolveRoot(parser.isSet("home") ? std::optional<std::string>(s(parser.value("home")))
                                                                           : std::nullopt);
     if (!home) {
@@ -304,6 +317,14 @@ TerminalProgress::~TerminalProgress() { done(); }
 
 void TerminalProgress::onProgress(const atmo::Progress& p)
 {
+    if (p.phase != loggedPhase_ || p.item != loggedItem_) { // each phase, and each file in it
+        loggedPhase_ = p.phase;
+        loggedItem_ = p.item;
+        if (lcPackage().isDebugEnabled()) {
+            done(); // not in the middle of the bar's line
+            qCDebug(lcPackage, "%s%s%s", atmo::phaseName(p.phase), p.item.empty() ? "" : ": ", p.item.c_str());
+        }
+    }
     if (!enabled_)
         return;
     const auto now = std::chrono::steady_clock::now();

@@ -109,6 +109,8 @@ private:
     bool enabled_;
     bool drawn_ = false;
     atmo::Phase phase_ = atmo::Phase::None;
+    atmo::Phase loggedPhase_ = atmo::Phase::None; // for atmosphere.package's debug lines
+    std::string loggedItem_;
     atmo::RateMeter rate_;
 };
 
@@ -130,5 +132,9 @@ void installCancelOnSignal(const atmo::CancelToken& token);
 // after it is reported as "interrupted" with exit 128 + the signal (130 for
 // Ctrl-C, 143 for SIGTERM), whatever the command was doing.
 int interruptedBy();
+
+// Adds a logging rule ("atmosphere.mesh.server.info=true") to those the run
+// has set (-v: "atmosphere.*=true"); QT_LOGGING_RULES still wins.
+void enableLogRule(const QString& rule);
 
 } // namespace cli

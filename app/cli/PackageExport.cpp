@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "CliContext.h"
+#include "app/LogCategories.h"
 #include "Commands.h"
 
 #include "core/drives/drive_eject.h"
@@ -34,6 +35,8 @@ public:
     void onTargetProgress(std::size_t index, const atmo::Progress& p) override
     {
         std::lock_guard lock(mutex_);
+        if (!latest_.count(index) || latest_[index].phase != p.phase)
+            qCDebug(lcUsb, "output %zu: %s", index + 1, atmo::phaseName(p.phase));
         latest_[index] = p;
         const auto behind = [](const atmo::Progress& a, const atmo::Progress& b) {
             const auto frac = [](const atmo::Progress& x) {
@@ -48,8 +51,12 @@ public:
         if (slowest == index)
             bar_.onProgress(p);
     }
-    void onTargetDone(std::size_t index, const atmo::TargetResult&) override
+    void onTargetDone(std::size_t index, const atmo::TargetResult& r) override
     {
+        if (r.ok)
+            qCDebug(lcUsb, "output %zu: %s verified (%s)", index + 1, r.file.c_str(), atmo::humanBytes(r.bytes).c_str());
+        else
+            qCDebug(lcUsb, "output %zu: failed: %s", index + 1, r.error.c_str());
         std::lock_guard lock(mutex_);
         latest_.erase(index);
     }

@@ -70,6 +70,9 @@ int serve(const QStringList& args)
                  "LlamaFarm vision models, the station's downloads and installed packages)."});
     if (!ctx.parse(p, 0, 0, {}))
         return Usage;
+    // One access line per reply on stderr (app/mesh/AccessLog.h), which
+    // journald keeps; QT_LOGGING_RULES still has the last word.
+    enableLogRule(QStringLiteral("atmosphere.mesh.server.info=true"));
 
     PeerServer::Config config;
     if (p.isSet("port")) {

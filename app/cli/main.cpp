@@ -59,7 +59,7 @@ void usage(std::ostream& out, const QString& group = {})
     const std::string g = group.toStdString();
     out << "usage: atmosphere " << (g.empty() ? "<command>" : g + " <subcommand>")
         << " [options]   (atmosphere " << (g.empty() ? "<command>" : g + " <subcommand>") << " --help for details)\n\n"
-        << "Global options: --home DIR (or ATMOSPHERE_HOME), --json\n\n"
+        << "Global options: --home DIR (or ATMOSPHERE_HOME), --json, -v/--verbose (every log line)\n\n"
         << (g.empty() ? "commands:\n" : "subcommands:\n");
     for (const auto& c : commands()) {
         if (!g.empty() && g != c.group)
@@ -91,6 +91,8 @@ void usage(std::ostream& out, const QString& group = {})
            "  XDG_DATA_HOME    the default home is $XDG_DATA_HOME/atmosphere (~/.local/share/atmosphere)\n"
            "  HF_HUB_CACHE, HF_HOME  where serve finds the Hugging Face models it serves\n"
            "  NOTIFY_SOCKET    set by systemd: serve reports readiness and stopping there\n"
+           "  QT_LOGGING_RULES  which log lines show, by area: atmosphere.package, .usb, .mesh.server,\n"
+           "                    .mesh.download, .mdns, .relay (\"atmosphere.mdns.debug=true\")\n"
            "\nfiles (in the station home):\n"
            "  store.json       the packages built or received here, and what became of each\n"
            "  missions.json    the missions built here\n"
@@ -150,7 +152,7 @@ CommandLine splitCommandLine(const QStringList& args)
     int wordsWanted = 1; // the group, then its subcommand if it has any
     for (; i < args.size() && wordsWanted > 0; ++i) {
         const QString& a = args[i];
-        if (a == "--json") {
+        if (a == "--json" || a == "-v" || a == "--verbose") {
             line.globals << a;
         } else if (a == "--home") {
             if (i + 1 >= args.size() || args[i + 1].isEmpty()) {
@@ -172,7 +174,7 @@ CommandLine splitCommandLine(const QStringList& args)
             return line;
         } else if (a.startsWith('-') && a.size() > 1) {
             if (line.words.isEmpty()) {
-                line.error = "unknown option \"" + a + "\" before the command; the global options are --home DIR and --json";
+                line.error = "unknown option \"" + a + "\" before the command; the global options are --home DIR, --json and -v";
                 return line;
             }
             break; // "package --help" and the like: the group's own error or help
@@ -192,6 +194,9 @@ CommandLine splitCommandLine(const QStringList& args)
 int main(int argc, char** argv)
 {
     qtDefaultHandler = qInstallMessageHandler(quietQtNoise);
+    // Log lines as the rest of what the tool says: "atmosphere: <category>: ...",
+    // one line each, no timestamp (journald adds its own).
+    qSetMessagePattern(QStringLiteral("atmosphere: %{if-category}%{category}: %{endif}%{message}"));
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("atmosphere");
     QCoreApplication::setApplicationVersion(ATMO_VERSION);

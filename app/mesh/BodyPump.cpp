@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/mesh/AccessLog.h"
+
 namespace {
 
 std::set<BodyPump*>& livePumps()
@@ -205,6 +207,8 @@ void BodyPump::startFront()
             remaining_ = reply.file.length;
         }
     }
+    AccessLog::reply(socket_->peerAddress(), reply.requestLine, reply.status,
+                     reply.headOnly ? 0 : reply.bodyLength());
     QByteArray out = reply.head();
     if (!reply.headOnly && !reply.fromFile)
         out += reply.body;

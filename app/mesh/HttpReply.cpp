@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "app/mesh/AccessLog.h"
 #include "core/transfer/http_range.h"
 #include "core/transfer/http_request.h"
 
@@ -83,6 +84,7 @@ RequestFacts RequestFacts::of(const atmo::HttpRequestHead& request)
     f.close = !request.keepAlive; // the client gets its close after this reply
     f.range = QByteArray::fromStdString(request.field("Range"));
     f.ifRange = QByteArray::fromStdString(request.field("If-Range")).trimmed();
+    f.requestLine = AccessLog::requestLine(request.method, request.target);
     return f;
 }
 
@@ -90,6 +92,7 @@ HttpReply& HttpReply::apply(const RequestFacts& request)
 {
     headOnly = request.head;
     closeAfter = request.close;
+    requestLine = request.requestLine;
     return *this;
 }
 

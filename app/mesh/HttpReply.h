@@ -27,6 +27,7 @@ struct RequestFacts {
     bool close = false; // Connection: close (or HTTP/1.0 without keep-alive)
     QByteArray range;
     QByteArray ifRange;
+    QByteArray requestLine; // "GET /v1/models", safe to log (app/mesh/AccessLog.h)
     static RequestFacts of(const atmo::HttpRequestHead& request);
 };
 
@@ -45,6 +46,7 @@ struct HttpReply {
     bool fromFile = false;
     bool headOnly = false;   // a HEAD request: headers only
     bool closeAfter = false; // the client asked for Connection: close
+    QByteArray requestLine;  // what it answers, for the access log (apply() sets it)
 
     void addHeader(const QByteArray& name, const QByteArray& value) { headers.append(qMakePair(name, value)); }
     std::uint64_t bodyLength() const { return fromFile ? file.length : std::uint64_t(body.size()); }

@@ -1,5 +1,7 @@
 #include "app/mesh/MdnsService.h"
 
+#include "app/LogCategories.h"
+
 #include <QPointer>
 
 QString MdnsPeerInfo::endpoint() const
@@ -44,26 +46,45 @@ bool MdnsService::start()
     atmo::MdnsEvents events;
     events.peerFound = [self](const atmo::MdnsPeer& p) {
         const MdnsPeerInfo info = infoFrom(p);
-        QMetaObject::invokeMethod(self, [self, info] { if (self) emit self->peerFound(info); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(self, [self, info] {
+            qCDebug(lcMdns, "found %s at %s (node %s)", qPrintable(info.instanceName), qPrintable(info.endpoint()),
+                    qPrintable(info.nodeId));
+            if (self)
+                emit self->peerFound(info);
+        }, Qt::QueuedConnection);
     };
     events.peerUnresolved = [self](const atmo::MdnsPeer& p, const std::string& reason) {
         const MdnsPeerInfo info = infoFrom(p);
         const QString why = QString::fromStdString(reason);
-        QMetaObject::invokeMethod(self, [self, info, why] { if (self) emit self->peerUnresolved(info, why); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(self, [self, info, why] {
+            qCDebug(lcMdns, "%s: not resolved: %s", qPrintable(info.instanceName), qPrintable(why));
+            if (self)
+                emit self->peerUnresolved(info, why);
+        }, Qt::QueuedConnection);
     };
     events.peerLost = [self](const std::string& name) {
         const QString n = QString::fromStdString(name);
-        QMetaObject::invokeMethod(self, [self, n] { if (self) emit self->peerLost(n); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(self, [self, n] {
+            qCDebug(lcMdns, "lost %s", qPrintable(n));
+            if (self)
+                emit self->peerLost(n);
+        }, Qt::QueuedConnection);
     };
     events.problem = [self](const std::string& message) {
         const QString m = QString::fromStdString(message);
-        QMetaObject::invokeMethod(self, [self, m] { if (self) emit self->problem(m); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(self, [self, m] {
+            qCInfo(lcMdns, "%s", qPrintable(m));
+            if (self)
+                emit self->problem(m);
+        }, Qt::QueuedConnection);
     };
     events.advertised = [self](const std::string& name) {
         const QString n = QString::fromStdString(name);
-        QMetaObject::invokeMethod(self, [self, n] { if (self) emit self->advertised(n); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(self, [self, n] {
+            qCDebug(lcMdns, "advertised as %s", qPrintable(n));
+            if (self)
+                emit self->advertised(n);
+        }, Qt::QueuedConnection);
     };
     auto started = atmo::Mdns::start(std::move(events));
     if (!started) {

@@ -1,5 +1,6 @@
 #include "app/mesh/MeshDownload.h"
 
+#include "app/LogCategories.h"
 #include "app/QtStrings.h"
 #include "app/relay/RelayRangeFetch.h"
 
@@ -349,6 +350,7 @@ void MeshDownload::onCommitted(const JournalWorker::Commit& c)
     const auto now = Clock::now();
     switch (c.kind) {
     case JournalWorker::Commit::Ok:
+        qCDebug(lcMeshDownload, "%s: chunk %u from %s", spec_.key.c_str(), c.chunk, qPrintable(c.peer));
         if (c.chunk < origins_.size())
             origins_[c.chunk] = ChunkOrigin{c.peer, c.fingerprint};
         for (const auto& other : plan_->completed(s(c.peer), c.chunk, now)) {
@@ -626,6 +628,7 @@ void MeshDownload::emitProgress(bool force)
 
 void MeshDownload::reportProblem(const QString& peer, const QString& message, DownloadNote::Kind kind)
 {
+    qCInfo(lcMeshDownload, "%s: %s", qPrintable(peer), qPrintable(message));
     problem_ = DownloadNote{kind, q(spec_.key), {peer}};
     emit peerProblem(peer, message);
 }

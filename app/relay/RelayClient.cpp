@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "app/LogCategories.h"
 #include "app/QtStrings.h"
 #include "core/mesh/catalog_wire.h"
 #include "core/relay/relay_frames.h"
@@ -444,6 +445,7 @@ void RelayClient::setState(State state, const QString& message)
 {
     state_ = state;
     message_ = message;
+    qCDebug(lcRelay, "%s", qPrintable(message));
     emit stateChanged(state, message);
 }
 

@@ -123,6 +123,8 @@ def cli_page(cli, version):
         ".TP", "\\fB\\-\\-home\\fR \\fIdir\\fR",
         "The station home (default: \\fB$ATMOSPHERE_HOME\\fR, else \\fB$XDG_DATA_HOME/atmosphere\\fR).",
         ".TP", "\\fB\\-\\-json\\fR", "Machine-readable output on standard output.",
+        ".TP", "\\fB\\-v\\fR, \\fB\\-\\-verbose\\fR",
+        "Every log line of every area on standard error (see \\fBQT_LOGGING_RULES\\fR below for finer choices).",
         ".TP", "\\fB\\-h\\fR, \\fB\\-\\-help\\fR", "The commands; with a command or a group, its own help.",
         ".TP", "\\fB\\-\\-version\\fR", "The version.",
         ".SH COMMANDS",
@@ -132,7 +134,7 @@ def cli_page(cli, version):
         usage = sub.splitlines()[0].replace("Usage: ", "", 1)
         page += [".SS \"%s\"" % esc(name), esc(summary[0].upper() + summary[1:]) + ".", ".PP",
                  "\\fB" + esc(usage) + "\\fR"]
-        for spec, text in options(sub, ["--home", "--json", "-h", "--help"]):
+        for spec, text in options(sub, ["--home", "--json", "-h", "--help", "-v"]):
             page += [".TP", option_term(spec), esc(text)]
     page += [".SH EXIT STATUS"]
     for code, meaning in two_columns(parts["exit codes"]):
