@@ -3,7 +3,7 @@
 #include "app/PathConversion.h"
 
 StationContext::StationContext(const QString& settingsFile)
-    : StationContext(atmo::StationHome(atmo::StationHome::defaultRoot()), settingsFile)
+    : StationContext(atmo::StationHome::standard(), settingsFile)
 {
 }
 

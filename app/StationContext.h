@@ -14,8 +14,9 @@
 
 class StationContext {
 public:
-    // The home atmo::StationHome::defaultRoot() names ($ATMOSPHERE_HOME or
-    // the XDG data folder). settingsFile empty: the application's QSettings.
+    // The standard home (atmo::StationHome::standard(): $ATMOSPHERE_HOME, or
+    // the XDG data, config and cache folders). settingsFile empty: the
+    // application's QSettings.
     explicit StationContext(const QString& settingsFile = {});
     // The given home (the window's --home, resolved by the core's rule).
     explicit StationContext(atmo::StationHome home, const QString& settingsFile = {});

@@ -99,13 +99,15 @@ bool Context::parse(QCommandLineParser& parser, int minPositional, int maxPositi
     json_ = parser.isSet("json");
     if (parser.isSet("verbose"))
         enableLogRule("atmosphere.*=true");
-    const auto home = atmo::StationHome::resolveRoot(parser.isSet("home") ? std::optional<std::string>(s(parser.value("home")))
-                                                                          : std::nullopt);
+    const auto home = atmo::StationHome::resolve(parser.isSet("home") ? std::optional<std::string>(s(parser.value("home")))
+                                                                      : std::nullopt);
     if (!home) {
         usage(q(home.message()));
         return false;
     }
     home_ = *home;
+    for (const std::string& line : home_->moveToStandardPlaces())
+        std::cerr << "atmosphere: note: " << line << std::endl;
     const int n = static_cast<int>(parser.positionalArguments().size());
     if (n < minPositional) {
         usage(QString("%1: missing argument (%2)").arg(command_, positionalHelp));
@@ -118,7 +120,7 @@ bool Context::parse(QCommandLineParser& parser, int minPositional, int maxPositi
     return true;
 }
 
-atmo::StationHome Context::home() const { return atmo::StationHome(home_); }
+atmo::StationHome Context::home() const { return home_.value_or(atmo::StationHome::standard()); }
 
 std::optional<atmo::SecretKey> Context::stationIdentity(QString& error) const
 {

@@ -53,7 +53,7 @@ public:
     // The station's own key (made on first use) for chain-of-custody entries;
     // core makes sure the station trusts it under its own name.
     std::optional<atmo::SecretKey> stationIdentity(QString& error) const;
-    std::filesystem::path homePath() const { return home_; }
+    std::filesystem::path homePath() const { return home().root(); }
 
     // "atmosphere: <reason>" on stderr; with --json also {"error": reason,
     // "code": "no_space", ...extra} on stdout unless the command already
@@ -94,7 +94,7 @@ private:
     QStringList args_;
     bool json_ = false;
     mutable bool printedJson_ = false;
-    std::filesystem::path home_;
+    std::optional<atmo::StationHome> home_; // set by parse()
 };
 
 // A progress bar on stderr, only when stderr is a terminal and not --json.

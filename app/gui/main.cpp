@@ -100,14 +100,16 @@ int main(int argc, char** argv)
     const QCommandLineOption& lang = options.lang;
     const QCommandLineOption& home = options.home;
 
-    // The home by the core's rule, as the CLI resolves it: --home, else the default.
-    const auto root = atmo::StationHome::resolveRoot(parser.isSet(home) ? std::optional(parser.value(home).toStdString())
+    // The home by the core's rule, as the CLI resolves it: --home, else the
+    // standard one (XDG data, config and cache folders).
+    const auto resolved = atmo::StationHome::resolve(parser.isSet(home) ? std::optional(parser.value(home).toStdString())
                                                                         : std::nullopt);
-    if (!root) {
-        std::fprintf(stderr, "atmosphere-station: %s\n", root.message().c_str());
+    if (!resolved) {
+        std::fprintf(stderr, "atmosphere-station: %s\n", resolved.message().c_str());
         return 2;
     }
-    atmo::StationHome stationHome(*root);
+    atmo::StationHome stationHome = *resolved;
+    const std::filesystem::path root = stationHome.root();
 
     // The screenshot mode works in a throw-away home (or the --home given)
     // and settings file so it never touches the user's keys, trust store or
@@ -116,16 +118,20 @@ int main(int argc, char** argv)
     DemoWorkspace demo;
     QString settingsFile;
     if (parser.isSet(screenshot)) {
-        const QString error = demo.create(scratch.path(), true, parser.isSet(home) ? fromFsPath(*root) : QString());
+        const QString error = demo.create(scratch.path(), true, parser.isSet(home) ? fromFsPath(root) : QString());
         if (!error.isEmpty()) {
             std::fprintf(stderr, "atmosphere-station: demo workspace: %s\n", qPrintable(error));
             return 1;
         }
         stationHome = atmo::StationHome(toFsPath(demo.homeDir));
         settingsFile = scratch.path() + QStringLiteral("/settings.ini");
-    } else if (auto ready = stationHome.ensure(); !ready) {
-        std::fprintf(stderr, "atmosphere-station: %s\n", ready.message().c_str());
-        return 1;
+    } else {
+        for (const std::string& line : stationHome.moveToStandardPlaces())
+            std::fprintf(stderr, "atmosphere-station: note: %s\n", line.c_str());
+        if (auto ready = stationHome.ensure(); !ready) {
+            std::fprintf(stderr, "atmosphere-station: %s\n", ready.message().c_str());
+            return 1;
+        }
     }
 
     StationContext context(stationHome, settingsFile);

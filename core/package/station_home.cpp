@@ -37,7 +37,64 @@ fs::path userHome()
 
 } // namespace
 
-StationHome::StationHome(fs::path root) : root_(std::move(root)) {}
+StationHome::StationHome(fs::path root) : root_(std::move(root)), config_(root_), cache_(root_ / "cache") {}
+
+StationHome::StationHome(fs::path data, fs::path config, fs::path cache)
+    : root_(std::move(data)), config_(std::move(config)), cache_(std::move(cache))
+{
+}
+
+StationHome StationHome::standard()
+{
+    if (const std::string explicitHome = envValue("ATMOSPHERE_HOME"); !explicitHome.empty())
+        return StationHome(fs::path(explicitHome));
+    // The XDG spec says relative values are invalid and must be ignored.
+    const auto base = [](const char* variable, const fs::path& fallback) {
+        const std::string v = envValue(variable);
+        return (!v.empty() && fs::path(v).is_absolute() ? fs::path(v) : userHome() / fallback) / "atmosphere";
+    };
+    return StationHome(defaultRoot(), base("XDG_CONFIG_HOME", ".config"), base("XDG_CACHE_HOME", ".cache"));
+}
+
+Result<StationHome> StationHome::resolve(const std::optional<std::string>& given)
+{
+    if (!given)
+        return standard();
+    if (given->empty())
+        return fail("--home needs a directory");
+    return StationHome(fs::path(*given));
+}
+
+std::vector<std::string> StationHome::moveToStandardPlaces() const
+{
+    std::vector<std::string> said;
+    if (config_ == root_)
+        return said;
+    std::error_code ec;
+    const auto move = [&](const fs::path& from, const fs::path& to) {
+        if (!fs::exists(from, ec))
+            return; // nothing to move
+        if (fs::exists(to, ec)) {
+            if (!fs::is_directory(to, ec) || !fs::is_empty(to, ec))
+                return; // the standard place already has one: both stay
+            fs::remove(to, ec); // an empty folder made before: the old one takes its place
+        }
+        fs::create_directories(to.parent_path(), ec);
+        fs::rename(from, to, ec);
+        if (ec) { // another file system: copy, then remove
+            fs::copy(from, to, fs::copy_options::recursive, ec);
+            if (!ec)
+                fs::remove_all(from, ec);
+        }
+        said.push_back(ec ? "could not move " + from.string() + " to " + to.string() + ": " + ec.message()
+                          : "moved " + from.string() + " to " + to.string() + " (settings and caches now live in "
+                                                                             "the XDG places)");
+    };
+    for (const char* rel : {"tiers.yaml", "station/name", "station/mesh_id"})
+        move(root_ / rel, config_ / rel);
+    move(root_ / "cache", cache_);
+    return said;
+}
 
 fs::path StationHome::defaultRoot()
 {
@@ -63,7 +120,7 @@ Result<fs::path> StationHome::resolveRoot(const std::optional<std::string>& give
 Status StationHome::ensure() const
 {
     for (const fs::path& dir : {root_, root_ / "station", trustDir(), keysDir(), downloadsDir(),
-                                modelsDir(), cacheDir()}) {
+                                modelsDir(), cacheDir(), config_, config_ / "station"}) {
         std::error_code ec;
         fs::create_directories(dir, ec);
         if (ec)
@@ -79,7 +136,7 @@ Status StationHome::ensure() const
 
 std::string StationHome::stationName() const
 {
-    if (auto text = readFile(root_ / "station" / "name", 4096)) {
+    if (auto text = readFile(stationNameFile(), 4096)) {
         std::string name = cleanName(firstLine(*text));
         if (!name.empty())
             return name;
@@ -95,7 +152,7 @@ std::string StationHome::stationName() const
 
 std::string StationHome::explicitNodeName() const
 {
-    auto text = readFile(root_ / "station" / "name", 4096);
+    auto text = readFile(stationNameFile(), 4096);
     return text ? sanitizeNodeName(*text) : std::string();
 }
 
@@ -117,7 +174,7 @@ std::string StationHome::defaultNodeName(const std::string& nodeId)
 
 Status StationHome::setNodeName(const std::string& name) const
 {
-    const fs::path file = root_ / "station" / "name";
+    const fs::path file = stationNameFile();
     if (name.empty()) {
         std::error_code ec;
         fs::remove(file, ec);
@@ -160,7 +217,7 @@ Result<std::string> StationHome::nodeId() const
 
 std::string StationHome::meshId() const
 {
-    if (auto text = readFile(root_ / "station" / "mesh_id", 4096)) {
+    if (auto text = readFile(meshIdFile(), 4096)) {
         std::string id = cleanName(firstLine(*text));
         if (!id.empty())
             return id;
@@ -174,7 +231,7 @@ Status StationHome::setMeshId(const std::string& meshId) const
         return fail(ErrorCode::Usage, "mesh id \"" + meshId + "\" " + problem);
     if (auto st = ensure(); !st)
         return st;
-    return writeFileAtomic(root_ / "station" / "mesh_id", meshId + "\n");
+    return writeFileAtomic(meshIdFile(), meshId + "\n");
 }
 
 std::string StationHome::meshIdProblem(std::string_view id)

@@ -26,6 +26,14 @@
 // Which home: --home DIR if given, else $ATMOSPHERE_HOME, else
 // $XDG_DATA_HOME/atmosphere, else ~/.local/share/atmosphere (resolveRoot(),
 // the one rule the CLI and the window both apply).
+//
+// A home named (--home, $ATMOSPHERE_HOME) holds everything, as listed above.
+// The standard home (none named) follows the XDG base directories: data in
+// $XDG_DATA_HOME/atmosphere, the settings (tiers.yaml, station/name,
+// station/mesh_id) in $XDG_CONFIG_HOME/atmosphere under the same names, and
+// the caches in $XDG_CACHE_HOME/atmosphere (resolve(), standard()). Settings
+// and caches an earlier version kept in the data folder are moved once
+// (moveToStandardPlaces(), which says what it moved).
 #pragma once
 
 #include <filesystem>
@@ -43,8 +51,14 @@ namespace atmo {
 
 class StationHome {
 public:
-    explicit StationHome(std::filesystem::path root);
-    static std::filesystem::path defaultRoot();
+    explicit StationHome(std::filesystem::path root); // everything under root
+    StationHome(std::filesystem::path data, std::filesystem::path config, std::filesystem::path cache);
+    // The home a front end uses: the one given (--home) holding everything,
+    // else standard(). One given empty is refused.
+    static Result<StationHome> resolve(const std::optional<std::string>& given);
+    // $ATMOSPHERE_HOME holding everything, else the XDG base directories.
+    static StationHome standard();
+    static std::filesystem::path defaultRoot(); // the data folder of standard()
     // The home a front end uses: the one given (--home), else defaultRoot().
     // One given empty is refused, it would silently be the working directory.
     static Result<std::filesystem::path> resolveRoot(const std::optional<std::string>& given);
@@ -54,11 +68,12 @@ public:
     std::filesystem::path keysDir() const { return root_ / "keys"; }
     std::filesystem::path storeIndex() const { return root_ / "store.json"; }
     std::filesystem::path missionsIndex() const { return root_ / "missions.json"; }
-    std::filesystem::path tiersFile() const { return root_ / "tiers.yaml"; }
+    std::filesystem::path configDir() const { return config_; }
+    std::filesystem::path tiersFile() const { return config_ / "tiers.yaml"; }
     std::filesystem::path downloadsDir() const { return root_ / "downloads"; }
     std::filesystem::path defaultInstallRoot() const { return root_ / "installed"; }
     std::filesystem::path modelsDir() const { return root_ / "models"; }
-    std::filesystem::path cacheDir() const { return root_ / "cache"; }
+    std::filesystem::path cacheDir() const { return cache_; }
     std::filesystem::path rememberedPeersFile() const { return root_ / "peers.json"; }
 
     Status ensure() const;                       // creates the directories
@@ -109,9 +124,19 @@ public:
     // the station may sign packages with when none is named.
     std::vector<std::filesystem::path> meshAuthorityKeys() const;
 
+    // Moves the settings and caches an earlier version kept in the data
+    // folder to the standard places, once, without replacing anything there;
+    // one line per move ("moved ... to ..."), for the user. Nothing for a
+    // home that holds everything.
+    std::vector<std::string> moveToStandardPlaces() const;
+
 private:
     Status trustSelf(const SecretKey& key) const;
-    std::filesystem::path root_;
+    std::filesystem::path stationNameFile() const { return config_ / "station" / "name"; }
+    std::filesystem::path meshIdFile() const { return config_ / "station" / "mesh_id"; }
+    std::filesystem::path root_;   // data
+    std::filesystem::path config_; // settings: root_ for a home that holds everything
+    std::filesystem::path cache_;  // caches: root_/cache for such a home
 };
 
 } // namespace atmo
