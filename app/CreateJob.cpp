@@ -17,7 +17,7 @@ CreateJob::CreateJob(Request request, QObject* parent) : Job(tr("Building"), par
 
 void CreateJob::run()
 {
-    const atmo::StationHome home(toFsPath(request_.homeDir));
+    const atmo::StationHome home = request_.home.value_or(atmo::StationHome(toFsPath(request_.homeDir)));
     if (auto st = home.ensure(); !st) {
         setFailure(st.error());
         return;

@@ -14,6 +14,7 @@
 #include "core/package/archive_writer.h"
 #include "core/package/minisign.h"
 #include "core/package/package_writer.h"
+#include "core/package/station_home.h"
 
 class CreateJob : public Job {
     Q_OBJECT
@@ -27,6 +28,7 @@ public:
         std::vector<std::optional<int>> outputs; // nullopt = the full package; N = tier N's export
         atmo::Compression compression = atmo::Compression::None;
         QString homeDir;                          // station home: identity key, name, store
+        std::optional<atmo::StationHome> home;    // the home itself (its XDG places); unset: homeDir holds everything
         QString deltaFrom; // each output a delta update from this package (checked against home's trust)
     };
 

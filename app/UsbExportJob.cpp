@@ -279,7 +279,7 @@ void UsbExportJob::applyEject(int index, const DriveState& after)
 
 void UsbExportJob::run()
 {
-    const atmo::StationHome home(toFsPath(request_.homeDir));
+    const atmo::StationHome home = request_.home.value_or(atmo::StationHome(toFsPath(request_.homeDir)));
     if (auto st = home.ensure(); !st) {
         setFailure(st.error());
         return;

@@ -22,6 +22,7 @@
 #include "core/drives/drive_eject.h"
 #include "core/drives/drives.h"
 #include "core/drives/package_export.h"
+#include "core/package/station_home.h"
 
 class UsbExportJob : public Job {
     Q_OBJECT
@@ -37,6 +38,7 @@ public:
         std::vector<Target> targets;
         bool eject = false;
         QString homeDir;                  // station home: trust store, identity (custody), name
+        std::optional<atmo::StationHome> home; // the home itself (its XDG places); unset: homeDir holds everything
     };
 
     enum class Phase { Waiting, Writing, Flushing, ReadingBack, Verified, Ejecting, Ejected, Failed };

@@ -86,6 +86,10 @@ private slots:
                  QStringList{"production-inspection-1.3"});
         QCOMPARE(complete("atmosphere package rollback --home " + home + " pro"),
                  QStringList{"production-inspection"});
+        // Global options anywhere before the command do not count as its words.
+        QCOMPARE(complete("atmosphere -v --json package ex"), QStringList{"export"});
+        // verify takes a file, not a store name: none offered.
+        QVERIFY(complete("atmosphere --home " + home + " package verify prod").isEmpty());
     }
 };
 

@@ -127,6 +127,8 @@ private slots:
 
         // A request with a query string and a newline-forging target.
         QVERIFY(httpGet(url.port(), "/v1/models/x%0Aforged?token=secret").startsWith("HTTP/1.1 404"));
+        const QByteArray refused = httpGet(url.port(), "/a b"); // a malformed request line
+        QVERIFY2(refused.startsWith("HTTP/1.1 400"), refused.constData());
 
         ::kill(static_cast<pid_t>(serve.processId()), SIGTERM);
         QCOMPARE(field(notify.receive(30000), "STOPPING"), QString("1"));
@@ -136,7 +138,8 @@ private slots:
         // The access log: one line per reply, on stderr (journald), without the query.
         const QString err = QString::fromUtf8(serve.readAllStandardError());
         QVERIFY2(err.contains("atmosphere: atmosphere.mesh.server: 127.0.0.1 \"GET /health\" 200 "), qPrintable(err));
-        QVERIFY2(err.contains("\"GET /v1/models/x%0Aforged\" 404"), qPrintable(err));
+        QVERIFY2(err.contains("\"GET /v1/models/x%250Aforged\" 404"), qPrintable(err)); // '%' itself escaped
+        QVERIFY2(err.contains("\"-\" 400"), qPrintable(err)); // refused before it was read whole
         QVERIFY2(!err.contains("secret") && !err.contains("token"), qPrintable(err));
     }
 

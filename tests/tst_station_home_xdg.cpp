@@ -116,6 +116,9 @@ private slots:
         const QString err = QString::fromUtf8(cli.readAllStandardError());
         QVERIFY2(cli.exitCode() == 0, qPrintable(err));
         QCOMPARE(err.count("atmosphere: note: moved "), 3);
+        // Both places hold a mesh id: the user hears which one counts.
+        QVERIFY2(err.contains("station/mesh_id is not read: ") && err.contains("config/atmosphere/station/mesh_id is"),
+                 qPrintable(err));
         QVERIFY2(err.contains((data / "tiers.yaml").c_str()) && err.contains("config/atmosphere/tiers.yaml"),
                  qPrintable(err));
         const QJsonObject o = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();

@@ -142,6 +142,7 @@ void BuildPage::startBuild()
     request.compression = wizard_->compression;
     request.deltaFrom = wizard_->deltaFrom;
     request.homeDir = wizard_->context().homeDir();
+    request.home = wizard_->context().home();
     auto* job = new CreateJob(std::move(request));
     job_ = job;
     connect(job, &CreateJob::outputStarted, this, [this](int index, int count) {

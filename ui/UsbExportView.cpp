@@ -368,8 +368,11 @@ void UsbExportView::updateDrivesPage()
 {
     const bool any = drives_->rowCount() > 0;
     // A stick pulled out is forgotten: the next one in that port is new.
+    QSet<QString> present;
+    for (int row = 0; row < drives_->rowCount(); ++row)
+        present.insert(stickKey(drives_->drive(row)));
     for (auto it = justWritten_.begin(); it != justWritten_.end();)
-        it = drives_->rowOf(*it) < 0 ? justWritten_.erase(it) : std::next(it);
+        it = present.contains(*it) ? std::next(it) : justWritten_.erase(it);
     drivesStack_->setCurrentIndex(any ? 0 : 1);
     if (!any)
         empty_->setText(drives_->pollsApplied() == 0
@@ -423,10 +426,16 @@ void UsbExportView::updateWriteButton()
     tickAll_->setVisible(drives_->rowCount() > 0); // nothing to tick: the empty state says what to do
 }
 
+QString UsbExportView::stickKey(const atmo::Drive& drive)
+{
+    // The port's device name is reused by the next stick: its model and size tell most apart.
+    return QString::fromStdString(drive.device + '\n' + drive.name + '\n' + std::to_string(drive.sizeBytes));
+}
+
 bool UsbExportView::tickable(int row) const
 {
     return drives_->isOffered(row) && drives_->fits(row) &&
-           !justWritten_.contains(QString::fromStdString(drives_->drive(row).device));
+           !justWritten_.contains(stickKey(drives_->drive(row)));
 }
 
 void UsbExportView::tickAllThatFit()
@@ -451,6 +460,7 @@ void UsbExportView::startWrite()
     request.tier = chosenTier();
     request.eject = eject_->isChecked();
     request.homeDir = context_.homeDir();
+    request.home = context_.home();
     for (int row : drives_->checkedRows())
         request.targets.push_back({drives_->target(row), drives_->displayName(row), drives_->drive(row)});
 
@@ -555,9 +565,10 @@ void UsbExportView::onFinished(bool ok)
         // same sticks; and, when not ejected yet, an Eject button of its own.
         if (drive) {
             const int row = drives_->rowOf(QString::fromStdString(drive->device));
-            justWritten_.insert(QString::fromStdString(drive->device));
-            if (row >= 0)
+            if (row >= 0) { // an ejected stick may be gone already: the next one there is new
+                justWritten_.insert(stickKey(drives_->drive(row)));
                 drives_->setChecked(row, false);
+            }
         }
         rows_[i]->setEjectOffered(drive.has_value() && d.phase == UsbExportJob::Phase::Verified);
     }

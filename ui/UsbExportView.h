@@ -98,11 +98,13 @@ private:
     QList<DriveProgressRow*> rows_;
     // The last write's drives as it left them, for Eject afterwards.
     std::vector<UsbExportJob::Target> written_;
-    // Drives the last write verified with the content now chosen: "Tick all
-    // that fit" leaves them out until they are pulled or the content changes.
+    // Drives the last write verified with the content now chosen (by
+    // stickKey()): "Tick all that fit" leaves them out until they are pulled
+    // or the content changes.
     QSet<QString> justWritten_;
     std::optional<int> lastTier_;
     bool tickable(int row) const; // for "Tick all that fit"
+    static QString stickKey(const atmo::Drive& drive); // device, model and size
     std::vector<UsbExportJob::DriveState> writtenStates_;
 
     QComboBox* packageCombo_;

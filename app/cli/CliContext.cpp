@@ -40,6 +40,9 @@ void installCancelOnSignal(const atmo::CancelToken& token)
     };
     std::signal(SIGINT, handler);
     std::signal(SIGTERM, handler);
+    // A signal before this job began stops it too: one Ctrl-C stops the run.
+    if (g_interruptedBy)
+        current.cancel();
 }
 
 int interruptedBy() { return g_interruptedBy; }

@@ -1,7 +1,7 @@
 // atmosphere package stored: the packages in the station's store (built or
 // received here), each with what became of it (verified, written to drives,
-// installed), as the window's Build list shows them; the names listed are
-// what `package export`, `verify` and `import` take instead of a path.
+// installed), as the window's Build list shows them; `package export` takes
+// the names listed ("<id>-<version>") instead of a path.
 #include <QJsonArray>
 #include <QJsonObject>
 

@@ -316,6 +316,8 @@ int packageSync(const QStringList& args)
     choices.allowDowngrade = p.isSet("allow-downgrade");
     int worst = Ok;
     for (const PeerPackage* pkg : wanted) {
+        if (interruptedBy())
+            break; // Ctrl-C or SIGTERM: no next package (worst already says why)
         const QString title = q(pkg->offer.id) + " " + q(pkg->offer.version);
         const atmo::InstalledPackage* current = installedOf(installed, pkg->offer.id);
         if (current && current->version == pkg->offer.version && !p.isSet("allow-downgrade") &&
@@ -343,7 +345,7 @@ int packageSync(const QStringList& args)
             // It did not go onto this device's copy (a base file changed
             // here, say); the installed version is untouched and the full
             // package replaces it whole.
-            if (!file || code == NoSpace || code == Cancelled) {
+            if (!file || code == NoSpace || code == Cancelled || interruptedBy()) {
                 worst = std::max(worst, code);
                 continue;
             }
@@ -379,6 +381,8 @@ int packageSync(const QStringList& args)
         }
         worst = std::max(worst, runImport(ctx, path, choices));
     }
+    if (interruptedBy() && worst == Ok)
+        return ctx.fail(atmo::Error{"interrupted before every package was synced", atmo::ErrorCode::Cancelled});
     return worst;
 }
 

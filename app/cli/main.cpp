@@ -89,21 +89,25 @@ void usage(std::ostream& out, const QString& group = {})
     out << "\nenvironment:\n"
            "  ATMOSPHERE_HOME  the station home when --home is not given\n"
            "  XDG_DATA_HOME    the default home is $XDG_DATA_HOME/atmosphere (~/.local/share/atmosphere)\n"
+           "  XDG_CONFIG_HOME  its settings are in $XDG_CONFIG_HOME/atmosphere (~/.config/atmosphere)\n"
+           "  XDG_CACHE_HOME   its caches are in $XDG_CACHE_HOME/atmosphere (~/.cache/atmosphere)\n"
            "  HF_HUB_CACHE, HF_HOME  where serve finds the Hugging Face models it serves\n"
            "  NOTIFY_SOCKET    set by systemd: serve reports readiness and stopping there\n"
            "  QT_LOGGING_RULES  which log lines show, by area: atmosphere.package, .usb, .mesh.server,\n"
            "                    .mesh.download, .mdns, .relay (\"atmosphere.mdns.debug=true\")\n"
-           "\nfiles (in the station home):\n"
+           "\nfiles (in the station home or where noted):\n"
            "  store.json       the packages built or received here, and what became of each\n"
            "  missions.json    the missions built here\n"
-           "  tiers.yaml       optional tier thresholds (RAM, cores, GPU per tier)\n"
+           "  tiers.yaml       optional tier thresholds (RAM, cores, GPU per tier); by default in the\n"
+           "                   settings folder (XDG_CONFIG_HOME above)\n"
            "  peers.json       the peers this station reached before\n"
            "  keys/            signing keys made here (minisign format)\n"
            "  trust/           the public keys this station trusts, by role\n"
            "  models/          models downloaded from peers (served to others)\n"
-           "  cache/           caches that may be deleted (model hashes)\n"
+           "  cache/           caches that may be deleted (model hashes); by default the caches folder\n"
            "  installed/       the default install root\n"
-           "  station/         this station's identity, node key, name and mesh\n";
+           "  station/         this station's identity, node key, name and mesh; by default its name\n"
+           "                   and mesh_id are in the settings folder\n";
 }
 
 bool isHelp(const QString& a) { return a == "--help" || a == "-h" || a == "--help-all" || a == "help"; }

@@ -14,7 +14,7 @@ void appendSafe(QByteArray& out, const std::string& text, std::size_t limit)
             return;
         }
         const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\')
+        if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\' || c == '%')
             out += QByteArray("%") + QByteArray::number(u, 16).toUpper().rightJustified(2, '0');
         else
             out += c;

@@ -2,9 +2,10 @@
 // starts, in the logging category "atmosphere.mesh.server" at info level:
 //   127.0.0.1 "GET /v1/models/download/yolo-v8" 206 3.0 MiB
 // The client's address, the request line (no query string: it could carry
-// a secret; only printable ASCII, at most 200 characters, so a hostile
-// target cannot forge lines), the status and the body's size. No local
-// paths. `atmosphere serve` turns it on; QT_LOGGING_RULES decides in the end
+// a secret; only printable ASCII, the rest and '%' as %XX, at most 200
+// characters, so a hostile target cannot forge lines; "-" for a request
+// refused before it was read whole), the status and the body's size. No
+// local paths. `atmosphere serve` turns it on; QT_LOGGING_RULES decides in the end
 // ("atmosphere.mesh.server.info=false" silences it).
 #pragma once
 

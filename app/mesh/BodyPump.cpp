@@ -197,9 +197,11 @@ void BodyPump::startFront()
             if (fd >= 0)
                 ::close(fd);
             const bool close = reply.closeAfter, head = reply.headOnly;
+            QByteArray requestLine = std::move(reply.requestLine);
             reply = HttpReply::error(409, QStringLiteral("the file changed on disk since it was listed; ask again"));
             reply.closeAfter = close;
             reply.headOnly = head;
+            reply.requestLine = std::move(requestLine);
         } else {
             ::posix_fadvise(fd, off_t(reply.file.offset), off_t(reply.file.length), POSIX_FADV_SEQUENTIAL);
             fd_ = fd;

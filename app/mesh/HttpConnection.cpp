@@ -119,6 +119,7 @@ void HttpConnection::refuse(int status, const QString& reason)
     requestStartMs_ = -1;
     HttpReply reply = HttpReply::error(status, reason);
     reply.closeAfter = true;
+    reply.requestLine = "-"; // no request line worth logging: malformed, too big or too slow
     pump_->send(std::move(reply));
 }
 

@@ -75,8 +75,11 @@ std::vector<std::string> StationHome::moveToStandardPlaces() const
         if (!fs::exists(from, ec))
             return; // nothing to move
         if (fs::exists(to, ec)) {
-            if (!fs::is_directory(to, ec) || !fs::is_empty(to, ec))
-                return; // the standard place already has one: both stay
+            if (!fs::is_directory(to, ec) || !fs::is_empty(to, ec)) {
+                // The standard place already has one: both stay, and the user hears which counts.
+                said.push_back(from.string() + " is not read: " + to.string() + " is (remove one of them)");
+                return;
+            }
             fs::remove(to, ec); // an empty folder made before: the old one takes its place
         }
         fs::create_directories(to.parent_path(), ec);

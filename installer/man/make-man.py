@@ -142,8 +142,11 @@ def cli_page(cli, version):
     page += [".SH ENVIRONMENT"]
     for var, meaning in two_columns(parts["environment"]):
         page += [".TP", "\\fB" + esc(var) + "\\fR", esc(meaning)]
-    page += [".SH FILES"]
-    for path, meaning in two_columns(parts["files (in the station home)"]):
+    page += [".SH FILES",
+             "In the station home. A home named with \\fB\\-\\-home\\fR or \\fBATMOSPHERE_HOME\\fR holds them all; "
+             "the default home keeps its settings and caches in the XDG folders (see \\fBENVIRONMENT\\fR)."]
+    files = next(v for k, v in parts.items() if k.startswith("files"))
+    for path, meaning in two_columns(files):
         page += [".TP", "\\fI<home>/" + esc(path) + "\\fR", esc(meaning)]
     page += [".SH SEE ALSO", "\\fBatmosphere\\-station\\fR(1), \\fBminisign\\fR(1), \\fBsystemctl\\fR(1)"]
     return page
