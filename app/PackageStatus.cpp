@@ -17,19 +17,20 @@ PackageStatus PackageStatus::of(const atmo::StoredPackage& package)
     if (!h.installedAt.empty())
         lines << tr("Installed %1").arg(Format::timestamp(h.installedAt));
 
-    if (h.verifiedAt.empty()) {
+    const atmo::PackageState state = atmo::packageState(h, package.file);
+    if (state == atmo::PackageState::NotVerified) {
         status.text = tr("Not verified yet");
         status.icon = ItemStatus::Pending;
         status.rank = 2;
         status.details = tr("Neither verified, written to a drive nor installed on this station.");
         return status;
     }
-    if (atmo::changedSinceVerified(h, package.file)) {
+    if (state == atmo::PackageState::Changed) {
         status.text = tr("Changed since verified");
         status.icon = ItemStatus::Warning;
         status.rank = 1;
         lines << tr("The file has been changed or replaced since: verify it again.");
-    } else if (!h.verifiedOk) {
+    } else if (state == atmo::PackageState::Failed) {
         status.text = tr("Failed its check");
         status.icon = ItemStatus::Failed;
         status.rank = 0;

@@ -19,12 +19,12 @@ namespace {
 QString statusText(const atmo::StoredPackage& p)
 {
     const atmo::PackageHistory& h = p.history;
-    if (h.verifiedAt.empty())
-        return "not verified";
-    if (atmo::changedSinceVerified(h, p.file))
-        return "CHANGED since verified";
-    if (!h.verifiedOk)
-        return "FAILED its check";
+    switch (atmo::packageState(h, p.file)) {
+    case atmo::PackageState::NotVerified: return "not verified";
+    case atmo::PackageState::Changed: return "CHANGED since verified";
+    case atmo::PackageState::Failed: return "FAILED its check";
+    case atmo::PackageState::Good: break;
+    }
     QStringList parts;
     if (!h.exportedAt.empty())
         parts << QString("on %1 %2").arg(h.exportedDrives).arg(h.exportedDrives == 1 ? "drive" : "drives");

@@ -65,6 +65,15 @@ std::optional<PackageEvent> eventOf(const VerifyReport& report, bool installed)
     return std::nullopt;
 }
 
+PackageState packageState(const PackageHistory& history, const fs::path& file)
+{
+    if (history.verifiedAt.empty())
+        return PackageState::NotVerified;
+    if (changedSinceVerified(history, file))
+        return PackageState::Changed;
+    return history.verifiedOk ? PackageState::Good : PackageState::Failed;
+}
+
 bool changedSinceVerified(const PackageHistory& history, const fs::path& file)
 {
     return !history.verifiedAt.empty() && history.verifiedStamp != fileStamp(file);

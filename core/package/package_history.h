@@ -47,4 +47,14 @@ std::optional<PackageEvent> eventOf(const VerifyReport& report, bool installed);
 // The file was verified, and has been replaced or changed since.
 bool changedSinceVerified(const PackageHistory& history, const std::filesystem::path& file);
 
+// Where a stored package stands, for a status line (the window's Build
+// list, `atmosphere package stored`): the one order both apply.
+enum class PackageState {
+    NotVerified, // never checked here
+    Changed,     // checked, then the file was replaced or changed
+    Failed,      // the last check failed
+    Good,        // the last check passed (and it may be on drives, installed)
+};
+PackageState packageState(const PackageHistory& history, const std::filesystem::path& file);
+
 } // namespace atmo
