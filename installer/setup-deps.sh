@@ -34,6 +34,8 @@ PACKAGES=(
   zbar-tools
   # CI's static checks (installer/tidy.sh)
   clang-tidy
+  # desktop-file-validate checks the launcher in tst_desktop_entry
+  desktop-file-utils
 )
 
 missing=()

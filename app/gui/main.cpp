@@ -88,7 +88,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("atmosphere-station"));
     QApplication::setApplicationDisplayName(QStringLiteral("Atmosphere Station"));
     QApplication::setApplicationVersion(QStringLiteral(ATMO_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("atmosphere-station"));
+    QApplication::setDesktopFileName(QStringLiteral("io.atmosphere.station"));
     Icons::init();
     QApplication::setWindowIcon(Icons::application());
 
