@@ -34,8 +34,10 @@ PACKAGES=(
   zbar-tools
   # CI's static checks (installer/tidy.sh)
   clang-tidy
-  # desktop-file-validate checks the launcher in tst_desktop_entry
-  desktop-file-utils
+  # desktop-file-validate checks the launcher in tst_desktop_entry and in
+  # the packages; the Debian packages (installer/package.sh) and their
+  # checks (installer/check-debs.sh: lintian, readelf)
+  desktop-file-utils dpkg-dev lintian binutils
 )
 
 missing=()

@@ -33,9 +33,9 @@ case "${1:-}" in
     # Everything CI runs: the fuzz targets for a few seconds each, the whole
     # suite under ASan + UBSan and the threaded tests under TSan
     # (installer/sanitize.sh), clang-tidy on core/ (installer/tidy.sh, with
-    # a compile database of its own: the build trees are unity builds), then
-    # the check that nothing skipped which must run here
-    # (installer/check-skips.sh).
+    # a compile database of its own: the build trees are unity builds), the
+    # Debian packages built and checked (installer/package.sh), then the
+    # check that nothing skipped which must run here (installer/check-skips.sh).
     #
     # The whole suite runs once, in the ASan + UBSan build: a second, plain
     # build of everything and a second run of the suite in it doubled CI's
@@ -47,15 +47,17 @@ case "${1:-}" in
     ATMO_FUZZ_OPT=-O0 bash "$here/fuzz.sh" || status=1
     ATMO_SANITIZE_STEP=build bash "$here/sanitize.sh" asan || status=1
     # The ASan tests wait on processes, peers and the network about as much
-    # as they compute: clang-tidy and the TSan build take the CPU they leave,
-    # at the lowest priority so the tests run as they would alone. Their
-    # output is shown once they are done.
+    # as they compute: clang-tidy, the TSan build and the packages' build take
+    # the CPU they leave, at the lowest priority so the tests run as they
+    # would alone. Their output is shown once they are done.
     logs="$top/build-logs"
     mkdir -p "$logs"
     nice -n 19 bash "$here/tidy.sh" >"$logs/tidy.log" 2>&1 &
     tidy_pid=$!
     ATMO_SANITIZE_STEP=build nice -n 19 bash "$here/sanitize.sh" tsan >"$logs/tsan-build.log" 2>&1 &
     tsan_pid=$!
+    nice -n 19 bash "$here/package.sh" >"$logs/package.log" 2>&1 &
+    package_pid=$!
     ATMO_SANITIZE_STEP=test bash "$here/sanitize.sh" asan || status=1
     tidy_status=0
     wait "$tidy_pid" || tidy_status=$?
@@ -70,6 +72,10 @@ case "${1:-}" in
       grep '^sanitize:' "$logs/tsan-build.log" || true
       ATMO_SANITIZE_STEP=test bash "$here/sanitize.sh" tsan || status=1
     fi
+    package_status=0
+    wait "$package_pid" || package_status=$?
+    cat "$logs/package.log"
+    [ "$package_status" -eq 0 ] || status=1
     bash "$here/check-skips.sh" "$top/build-asan" || status=1
     exit "$status"
     ;;
