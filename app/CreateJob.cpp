@@ -1,5 +1,6 @@
 #include "app/CreateJob.h"
 
+#include <QFileInfo>
 #include <QMetaObject>
 
 #include <algorithm>
@@ -13,7 +14,10 @@
 #include "core/package/trust_store.h"
 #include "core/package/station_home.h"
 
-CreateJob::CreateJob(Request request, QObject* parent) : Job(tr("Building"), parent), request_(std::move(request)) {}
+CreateJob::CreateJob(Request request, QObject* parent) : Job(tr("Building"), parent), request_(std::move(request))
+{
+    setLogName(QStringLiteral("build %1 %2").arg(QFileInfo(request_.missionDir).fileName(), request_.version));
+}
 
 void CreateJob::run()
 {

@@ -4,11 +4,12 @@
 #include <cmath>
 
 #include "app/ErrorText.h"
+#include "app/LogCategories.h"
 #include "app/ProgressHold.h"
 #include "app/QueuedObserver.h"
 
 Job::Job(QString title, QObject* parent)
-    : QObject(parent), title_(std::move(title)), observer_(std::make_unique<QueuedObserver>(this))
+    : QObject(parent), title_(std::move(title)), logName_(title_), observer_(std::make_unique<QueuedObserver>(this))
 {
 }
 
@@ -20,7 +21,10 @@ void Job::markStarted()
 {
     started_ = true;
     clock_.start();
+    qCInfo(logCategory(), "%s: started", qUtf8Printable(logName_));
 }
+
+const QLoggingCategory& Job::logCategory() const { return lcPackage(); }
 
 void Job::runOnWorker()
 {
@@ -37,6 +41,13 @@ void Job::completeOnGuiThread()
     finished_ = true;
     if (cancel_.cancelled() && !ok_)
         code_ = atmo::ErrorCode::Cancelled;
+    const double seconds = elapsedMsecs() / 1000.0;
+    if (ok_)
+        qCInfo(logCategory(), "%s: done in %.1f s", qUtf8Printable(logName_), seconds);
+    else if (code_ == atmo::ErrorCode::Cancelled)
+        qCInfo(logCategory(), "%s: cancelled after %.1f s", qUtf8Printable(logName_), seconds);
+    else
+        qCWarning(logCategory(), "%s: failed: %s", qUtf8Printable(logName_), qUtf8Printable(error_));
     emit finished(ok_);
     if (disposeWhenDone_)
         deleteLater();
@@ -66,6 +77,11 @@ void Job::deliver(Batch& batch)
     if (!batch.progress)
         return;
     const atmo::Progress& p = *batch.progress;
+    if (loggedPhase_ != p.phase) {
+        loggedPhase_ = p.phase;
+        qCDebug(logCategory(), "%s: %s%s%s", qUtf8Printable(logName_), atmo::phaseName(p.phase),
+                p.item.empty() ? "" : ": ", p.item.c_str());
+    }
     progress_ = meter_.sample(p.phase, p.done, p.total, QString::fromStdString(p.item),
                               elapsedMsecs());
     progress_.itemDone = p.itemDone;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QLoggingCategory>
 #include <QObject>
 #include <QString>
 
@@ -75,6 +76,13 @@ protected:
     // one bar across phases; -1 (the default): the phase's own share. The
     // job's bar never goes back.
     virtual double overallFraction(const atmo::Progress& /*report*/) const { return -1; }
+    // The area the job logs under (app/LogCategories.h): it says when it
+    // starts and how it ended (info; a failure is a warning), and each phase
+    // (debug), as the CLI does for the same work.
+    virtual const QLoggingCategory& logCategory() const;
+    // What the log lines call the job, in English with what it works on
+    // ("verify inspection-v1.3.atmo"); the title until set.
+    void setLogName(QString name) { logName_ = std::move(name); }
     void setOutcome(bool ok, QString error);
     void setFailure(const atmo::Error& error);
     atmo::VerifyObserver* observer();
@@ -83,7 +91,9 @@ private:
     friend class QueuedObserver;
     double overall_ = 0; // the furthest overallFraction so far
     bool usesOverall_ = false;
+    std::optional<atmo::Phase> loggedPhase_;
     QString title_;
+    QString logName_;
     atmo::CancelToken cancel_;
     std::unique_ptr<QueuedObserver> observer_;
     std::shared_ptr<ProgressHold> hold_;

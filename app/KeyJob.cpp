@@ -17,6 +17,7 @@ std::optional<std::string> toStd(const std::optional<QString>& s)
 KeyJob::KeyJob(Mode mode, QObject* parent)
     : Job(mode == Mode::Generate ? tr("Generating key") : tr("Unlocking key"), parent), mode_(mode)
 {
+    setLogName(mode == Mode::Generate ? QStringLiteral("generate key") : QStringLiteral("unlock key"));
 }
 
 KeyJob* KeyJob::generate(GenerateRequest request, QObject* parent)

@@ -1,8 +1,13 @@
 #include "app/MissionJob.h"
 
+#include <QFileInfo>
+
 #include "app/PathConversion.h"
 
-MissionJob::MissionJob(QString dir, QObject* parent) : Job(tr("Reading mission"), parent), dir_(std::move(dir)) {}
+MissionJob::MissionJob(QString dir, QObject* parent) : Job(tr("Reading mission"), parent), dir_(std::move(dir))
+{
+    setLogName(QStringLiteral("read mission ") + QFileInfo(dir_).fileName());
+}
 
 MissionJob* MissionJob::scan(QString dir, QObject* parent) { return new MissionJob(std::move(dir), parent); }
 

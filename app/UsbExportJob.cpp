@@ -1,5 +1,6 @@
 #include "app/UsbExportJob.h"
 
+#include <QFileInfo>
 #include <QMetaObject>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <mutex>
 
 #include "app/DriveNote.h"
+#include "app/LogCategories.h"
 #include "app/ProgressHold.h"
 #include "app/PathConversion.h"
 #include "app/QtStrings.h"
@@ -134,6 +136,9 @@ UsbExportJob::UsbExportJob(Request request, QObject* parent)
     : Job(tr("Writing to USB drives"), parent), request_(std::move(request)),
       drives_(request_.targets.size()), meters_(request_.targets.size()), relay_(std::make_unique<Relay>(this))
 {
+    setLogName(QStringLiteral("write %1 to %2 drive(s)")
+                   .arg(QFileInfo(request_.package).fileName())
+                   .arg(request_.targets.size()));
     // Connected before anyone else can connect: whatever the workers reported
     // last reaches the drives before finished() does.
     connect(this, &Job::finished, this, [this] { relay_->flush(); });
@@ -366,3 +371,5 @@ void UsbExportJob::run()
         why << tr("%1 of %2 drives could not be ejected").arg(ejectFailed).arg(ejectTried);
     setOutcome(false, why.join(QStringLiteral("; ")));
 }
+
+const QLoggingCategory& UsbExportJob::logCategory() const { return lcUsb(); }

@@ -81,6 +81,7 @@ signals:
 
 protected:
     void run() override;
+    const QLoggingCategory& logCategory() const override;
 
 private:
     class Relay;

@@ -1,5 +1,7 @@
 #include "app/VerifyJob.h"
 
+#include <QFileInfo>
+
 #include "app/PathConversion.h"
 #include "core/package/package_store.h"
 #include "core/package/trust_store.h"
@@ -7,6 +9,8 @@
 VerifyJob::VerifyJob(Request request, QObject* parent)
     : Job(request.install ? tr("Installing") : tr("Verifying"), parent), request_(std::move(request))
 {
+    setLogName((request_.install ? QStringLiteral("install ") : QStringLiteral("verify ")) +
+               QFileInfo(request_.file).fileName());
 }
 
 void VerifyJob::run()
