@@ -25,17 +25,29 @@ failures=0
 ok() { echo "check-debs: ok   $*"; }
 bad() { echo "check-debs: FAIL $*" >&2; failures=$((failures + 1)); }
 
-# The packages: exactly one of each, and the GUI one only when it was built.
-cli_deb="$(ls "$dir"/atmosphere_*.deb 2>/dev/null | head -1)"
-gui_deb="$(ls "$dir"/atmosphere-station_*.deb 2>/dev/null | head -1)"
-if [ -z "$cli_deb" ]; then
-  echo "check-debs: no atmosphere_*.deb in $dir (run installer/package.sh)" >&2
+# The packages: exactly one of each (the GUI one only when it was built).
+shopt -s nullglob
+cli_debs=("$dir"/atmosphere_*.deb)
+gui_debs=("$dir"/atmosphere-station_*.deb)
+ddebs=("$dir"/*.ddeb)
+shopt -u nullglob
+if [ ${#cli_debs[@]} -ne 1 ] || [ ${#gui_debs[@]} -gt 1 ]; then
+  echo "check-debs: $dir must hold one atmosphere_*.deb and at most one atmosphere-station_*.deb" \
+       "(it holds ${#cli_debs[@]} and ${#gui_debs[@]}; run installer/package.sh)" >&2
   exit 2
 fi
+cli_deb="${cli_debs[0]}"
+gui_deb="${gui_debs[0]:-}"
 debs=("$cli_deb")
 [ -n "$gui_deb" ] && debs+=("$gui_deb")
+if [ ${#ddebs[@]} -ne ${#debs[@]} ]; then
+  bad "${#ddebs[@]} -dbgsym packages for ${#debs[@]} packages: ${ddebs[*]##*/}"
+fi
 
-field() { dpkg-deb -f "$1" "$2"; }
+# A field of a package's control file; a package dpkg-deb cannot read ends the checks.
+field() {
+  dpkg-deb -f "$1" "$2" || { echo "check-debs: dpkg-deb cannot read $1" >&2; exit 1; }
+}
 
 for deb in "${debs[@]}"; do
   name="$(field "$deb" Package)"
@@ -49,7 +61,6 @@ done
 
 # lintian, on the packages and their debug symbols.
 lint_out="$work/lintian.txt"
-ddebs=("$dir"/*.ddeb)
 # (Its complaint about running as root, CI's only way, is left out.)
 if lintian --display-info --fail-on error,warning "${debs[@]}" "${ddebs[@]}" 2>&1 \
      | grep -v '^running with root privileges is not recommended!$' >"$lint_out"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
@@ -61,7 +72,11 @@ else
 fi
 
 # Contents.
-contents() { dpkg-deb -c "$1" | awk '{print $6}' | sed 's|^\./|/|'; }
+contents() {
+  local listing
+  listing="$(dpkg-deb -c "$1")" || { echo "check-debs: dpkg-deb cannot list $1" >&2; exit 1; }
+  awk '{print $6}' <<<"$listing" | sed 's|^\./|/|'
+}
 expect_files() {
   local deb="$1"
   shift
@@ -109,10 +124,10 @@ fi
 
 # Depends and Recommends.
 expect_relation() { # DEB FIELD REGEX WHAT
-  if field "$1" "$2" | grep -Eq -- "$3"; then ok "$(field "$1" Package): $2 has $4"; else bad "$(field "$1" Package): $2 lacks $4: $(field "$1" "$2")"; fi
+  if grep -Eq -- "$3" <<<"$(field "$1" "$2")"; then ok "$(field "$1" Package): $2 has $4"; else bad "$(field "$1" Package): $2 lacks $4: $(field "$1" "$2")"; fi
 }
 refuse_relation() {
-  if field "$1" "$2" | grep -Eq -- "$3"; then bad "$(field "$1" Package): $2 has $4: $(field "$1" "$2")"; else ok "$(field "$1" Package): $2 has no $4"; fi
+  if grep -Eq -- "$3" <<<"$(field "$1" "$2")"; then bad "$(field "$1" Package): $2 has $4: $(field "$1" "$2")"; else ok "$(field "$1" Package): $2 has no $4"; fi
 }
 for lib in libqt6core6 libqt6network6 libqt6websockets6 libsodium23 libarchive13 libyaml-cpp0.7 libavahi-client3 libzstd1 'libssl3|libcrypto'; do
   expect_relation "$cli_deb" Depends "(^|, )($lib)" "$lib"
@@ -120,11 +135,15 @@ done
 refuse_relation "$cli_deb" Depends 'libqt6(gui|widgets|svg)6' "GUI library"
 expect_relation "$cli_deb" Recommends 'avahi-daemon' "avahi-daemon"
 expect_relation "$cli_deb" Recommends 'udisks2' "udisks2"
+# It takes over the CLI's files from 0.1.0's single package.
+expect_relation "$cli_deb" Breaks '^atmosphere-station \(<< 0\.2\.0~\)$' "atmosphere-station (<< 0.2.0~)"
+expect_relation "$cli_deb" Replaces '^atmosphere-station \(<< 0\.2\.0~\)$' "atmosphere-station (<< 0.2.0~)"
 if [ -n "$gui_deb" ]; then
   for lib in libqt6widgets6 libqt6gui6 libqt6svg6 libqrencode4; do
     expect_relation "$gui_deb" Depends "(^|, )$lib" "$lib"
   done
-  expect_relation "$gui_deb" Recommends "atmosphere \(= $(field "$cli_deb" Version)\)" "the CLI of the same version"
+  cli_version="$(field "$cli_deb" Version)"
+  expect_relation "$gui_deb" Recommends "atmosphere \(= ${cli_version//./\\.}\)" "the CLI of the same version"
   expect_relation "$gui_deb" Recommends 'qt6-wayland' "qt6-wayland"
 fi
 # apt can satisfy them from this machine's sources (a simulation: nothing is installed).
@@ -145,34 +164,43 @@ bins=("$root/usr/bin/atmosphere")
 [ -n "$gui_deb" ] && bins+=("$root/usr/bin/atmosphere-station")
 for bin in "${bins[@]}"; do
   b="$(basename "$bin")"
-  sections="$(readelf -SW "$bin")"
-  if grep -Eq '\.debug_(info|line)|\.symtab' <<<"$sections"; then bad "$b: not stripped"; else ok "$b: stripped"; fi
+  if ! sections="$(readelf -SW "$bin")"; then
+    bad "$b: readelf cannot read it"
+  elif grep -Eq '\.debug_(info|line)|\.symtab' <<<"$sections"; then
+    bad "$b: not stripped"
+  else
+    ok "$b: stripped"
+  fi
   id="$(readelf -nW "$bin" | awk '/Build ID:/ {print $NF}')"
   if [ -n "$id" ] && [ -f "$dbg/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" ] \
-     && readelf -SW "$dbg/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" 2>/dev/null | grep -q '\.debug_info'; then
+     && grep -q '\.debug_info' <<<"$(readelf -SW "$dbg/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug" 2>/dev/null)"; then
     ok "$b: debug symbols in its -dbgsym (build-id $id)"
   else
     bad "$b: no debug symbols for build-id '${id}' in the -dbgsym packages"
   fi
   hard=()
-  readelf -hW "$bin" | grep -q 'Type:.*DYN' || hard+=("not PIE")
-  readelf -lW "$bin" | grep -q 'GNU_RELRO' || hard+=("no RELRO")
-  readelf -dW "$bin" | grep -Eq 'BIND_NOW|FLAGS.*\bNOW\b' || hard+=("no BIND_NOW")
+  # (Read whole, then searched: grep -q at the end of a pipe stops reading
+  # at its match, and under pipefail readelf's SIGPIPE would fail the test.)
+  grep -q 'Type:.*DYN' <<<"$(readelf -hW "$bin")" || hard+=("not PIE")
+  grep -q 'GNU_RELRO' <<<"$(readelf -lW "$bin")" || hard+=("no RELRO")
+  grep -Eq 'BIND_NOW|FLAGS.*\bNOW\b' <<<"$(readelf -dW "$bin")" || hard+=("no BIND_NOW")
   syms="$(readelf --dyn-syms -W "$bin")"
   grep -q '__stack_chk_fail' <<<"$syms" || hard+=("no stack protector")
   grep -Eq '__[a-z]+_chk\b' <<<"$syms" || hard+=("no fortified functions")
   if [ ${#hard[@]} -eq 0 ]; then ok "$b: PIE, RELRO, BIND_NOW, stack protector, fortified"; else bad "$b: ${hard[*]}"; fi
   # No display, no Qt platform chosen: both programs still answer.
   for opt in --help --version; do
-    if out="$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$bin" "$opt" 2>&1)" && [ -n "$out" ]; then
+    rc=0
+    out="$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$bin" "$opt" 2>&1)" || rc=$?
+    if [ "$rc" -eq 0 ] && [ -n "$out" ]; then
       ok "$b $opt with no display: $(head -1 <<<"$out")"
     else
-      bad "$b $opt with no display: rc $?: $(head -3 <<<"$out" | tr '\n' ' ')"
+      bad "$b $opt with no display: rc $rc: $(head -3 <<<"$out" | tr '\n' ' ')"
     fi
   done
 done
 version_line="$(env -u DISPLAY "$root/usr/bin/atmosphere" --version 2>&1)"
-grep -q -- "$(field "$cli_deb" Version)" <<<"$version_line" \
+grep -qF -- "atmosphere $(field "$cli_deb" Version)" <<<"$version_line" \
   && ok "atmosphere --version says the package's version" \
   || bad "atmosphere --version says '$version_line', the package is $(field "$cli_deb" Version)"
 
@@ -197,11 +225,21 @@ for page in "$root"/usr/share/man/man1/*.1.gz; do
   fi
 done
 
-# bash completion: loads, and completes the commands.
-if out="$(bash -c 'source "$1/usr/share/bash-completion/completions/atmosphere" && complete -p atmosphere' _ "$root" 2>&1)"; then
-  ok "bash completion loads: $out"
+# bash completion: loads, and completes a command group and a command's
+# options from the installed program's --help.
+complete_words() { # WORDS...: what completing the last word offers, one per line
+  PATH="$root/usr/bin:$PATH" bash -c '
+    source "$1/usr/share/bash-completion/completions/atmosphere" || exit 1
+    complete -p atmosphere >/dev/null || exit 1
+    shift
+    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _atmosphere
+    printf "%s\n" "${COMPREPLY[@]}"' _ "$root" "$@" 2>&1
+}
+if groups="$(complete_words atmosphere pack)" && [ "$groups" = package ] \
+   && options="$(complete_words atmosphere package verify --ti)" && grep -qx -- --tier <<<"$options"; then
+  ok "bash completion: loads; 'atmosphere pack' -> package, 'package verify --ti' -> --tier"
 else
-  bad "bash completion: $out"
+  bad "bash completion: 'atmosphere pack' -> '${groups:-}', 'package verify --ti' -> '${options:-}'"
 fi
 
 # The units, as installed (their ExecStart is /usr/bin/atmosphere: verify

@@ -27,6 +27,9 @@ done
 
 cd "$top" # -ffile-prefix-map in dpkg-buildflags' CXXFLAGS names this folder
 export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+# Reproducible: every time stamp in the packages is the changelog's.
+SOURCE_DATE_EPOCH="$(dpkg-parsechangelog -l "$here/deb/changelog" -S Timestamp)"
+export SOURCE_DATE_EPOCH
 cxxflags="$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)"
 ldflags="$(dpkg-buildflags --get LDFLAGS)"
 
@@ -37,7 +40,8 @@ mkdir -p "$build"
 log="$build/build.log"
 if ! { cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_INSTALL_PREFIX=/usr \
          -DATMO_BUILD_TESTS=OFF -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8 \
-         -DCMAKE_CXX_FLAGS="$cxxflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" &&
+         -DATMO_DEB_PACKAGE=ON -DCMAKE_CXX_FLAGS="$cxxflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
+         -DCMAKE_SHARED_LINKER_FLAGS="$ldflags" -DCMAKE_MODULE_LINKER_FLAGS="$ldflags" &&
        cmake --build "$build" -j "$jobs"; } >"$log" 2>&1; then
   cat "$log" >&2
   echo "package: the build failed (above; also in $log)" >&2

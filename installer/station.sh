@@ -34,8 +34,10 @@ case "${1:-}" in
     # suite under ASan + UBSan and the threaded tests under TSan
     # (installer/sanitize.sh), clang-tidy on core/ (installer/tidy.sh, with
     # a compile database of its own: the build trees are unity builds), the
-    # Debian packages built and checked (installer/package.sh), then the
-    # check that nothing skipped which must run here (installer/check-skips.sh).
+    # Debian packages built and checked (installer/package.sh), the check
+    # that nothing skipped which must run here (installer/check-skips.sh), and
+    # the packages installed, upgraded to, removed and purged for real
+    # (installer/check-deb-install.sh).
     #
     # The whole suite runs once, in the ASan + UBSan build: a second, plain
     # build of everything and a second run of the suite in it doubled CI's
@@ -77,6 +79,11 @@ case "${1:-}" in
     cat "$logs/package.log"
     [ "$package_status" -eq 0 ] || status=1
     bash "$here/check-skips.sh" "$top/build-asan" || status=1
+    # Last, with no test running any more: the packages really installed,
+    # upgraded to from 0.1.0, removed and purged (installer/check-deb-install.sh).
+    if [ "$package_status" -eq 0 ]; then
+      bash "$here/check-deb-install.sh" "$top/build-deb/packages" || status=1
+    fi
     exit "$status"
     ;;
   *)

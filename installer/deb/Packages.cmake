@@ -16,29 +16,36 @@
 # (deb/atmosphere/postinst, prerm, postrm).
 
 set(ATMO_DEB_DIR ${CMAKE_CURRENT_SOURCE_DIR}/deb)
+# The files only a Debian package has (its copyright and changelog in
+# /usr/share/doc, README.Debian, the lintian overrides) are installed when
+# building the packages (installer/package.sh turns this on), not by a
+# plain `cmake --install`.
+option(ATMO_DEB_PACKAGE "Install the Debian packages' own files (installer/package.sh)" OFF)
 set(ATMO_DEB_MAINTAINER "Atmosphere Station developers <maintainers@users.noreply.b-seed-6ce6854d.example>")
 
 # /usr/share/doc/<package>: the copyright (Debian's machine-readable
 # format), the changelog (compressed with gzip -9n, as policy asks), and for
 # the CLI a README.Debian on running the service.
-add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/deb/changelog.gz
-  COMMAND ${CMAKE_COMMAND} -E copy ${ATMO_DEB_DIR}/changelog ${CMAKE_CURRENT_BINARY_DIR}/deb/changelog
-  COMMAND ${ATMO_GZIP} -9nf ${CMAKE_CURRENT_BINARY_DIR}/deb/changelog
-  DEPENDS ${ATMO_DEB_DIR}/changelog
-  COMMENT "Compressing the Debian changelog")
-add_custom_target(deb-changelog ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/deb/changelog.gz)
-set(ATMO_DEB_PACKAGES cli atmosphere)
-if(ATMO_BUILD_GUI)
-  list(APPEND ATMO_DEB_PACKAGES station atmosphere-station)
+if(ATMO_DEB_PACKAGE)
+  add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/deb/changelog.gz
+    COMMAND ${CMAKE_COMMAND} -E copy ${ATMO_DEB_DIR}/changelog ${CMAKE_CURRENT_BINARY_DIR}/deb/changelog
+    COMMAND ${ATMO_GZIP} -9nf ${CMAKE_CURRENT_BINARY_DIR}/deb/changelog
+    DEPENDS ${ATMO_DEB_DIR}/changelog
+    COMMENT "Compressing the Debian changelog")
+  add_custom_target(deb-changelog ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/deb/changelog.gz)
+  set(ATMO_DEB_PACKAGES cli atmosphere)
+  if(ATMO_BUILD_GUI)
+    list(APPEND ATMO_DEB_PACKAGES station atmosphere-station)
+  endif()
+  while(ATMO_DEB_PACKAGES)
+    list(POP_FRONT ATMO_DEB_PACKAGES component package)
+    install(FILES ${ATMO_DEB_DIR}/copyright ${CMAKE_CURRENT_BINARY_DIR}/deb/changelog.gz
+            DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${package} COMPONENT ${component})
+  endwhile()
+  install(FILES ${ATMO_DEB_DIR}/README.Debian DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/atmosphere COMPONENT cli)
+  install(FILES ${ATMO_DEB_DIR}/atmosphere.lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+          RENAME atmosphere COMPONENT cli)
 endif()
-while(ATMO_DEB_PACKAGES)
-  list(POP_FRONT ATMO_DEB_PACKAGES component package)
-  install(FILES ${ATMO_DEB_DIR}/copyright ${CMAKE_CURRENT_BINARY_DIR}/deb/changelog.gz
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${package} COMPONENT ${component})
-endwhile()
-install(FILES ${ATMO_DEB_DIR}/README.Debian DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/atmosphere COMPONENT cli)
-install(FILES ${ATMO_DEB_DIR}/atmosphere.lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
-        RENAME atmosphere COMPONENT cli)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME atmosphere-station)
@@ -64,6 +71,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # -dbgsym packages (deb/strip-into-dbgsym.cmake, deb/make-dbgsym.sh).
 set(CPACK_PRE_BUILD_SCRIPTS ${ATMO_DEB_DIR}/strip-into-dbgsym.cmake)
 set(CPACK_ATMO_DBGSYM_DIR ${CMAKE_BINARY_DIR}/dbgsym)
+set(CPACK_ATMO_DEB_PACKAGE ${ATMO_DEB_PACKAGE})
 set(CPACK_ATMO_OBJCOPY ${CMAKE_OBJCOPY})
 set(CPACK_ATMO_STRIP ${CMAKE_STRIP})
 set(CPACK_ATMO_READELF ${CMAKE_READELF})
@@ -88,6 +96,10 @@ The desktop application is in the package atmosphere-station.")
 # answers mDNS, udisks2 ejects and powers off drives, minisign checks a
 # signature by hand.
 set(CPACK_DEBIAN_CLI_PACKAGE_RECOMMENDS "avahi-daemon, udisks2")
+# 0.1.0 was one package, atmosphere-station, holding the CLI too: this one
+# takes its files over (Debian policy 7.6.1).
+set(CPACK_DEBIAN_CLI_PACKAGE_BREAKS "atmosphere-station (<< 0.2.0~)")
+set(CPACK_DEBIAN_CLI_PACKAGE_REPLACES "atmosphere-station (<< 0.2.0~)")
 set(CPACK_DEBIAN_CLI_PACKAGE_SUGGESTS "minisign")
 set(CPACK_DEBIAN_CLI_PACKAGE_CONTROL_EXTRA
     ${ATMO_DEB_DIR}/atmosphere/postinst ${ATMO_DEB_DIR}/atmosphere/prerm ${ATMO_DEB_DIR}/atmosphere/postrm)
@@ -111,10 +123,11 @@ The command-line tool is in the package atmosphere.")
 # Loaded at run time, which dpkg-shlibdeps cannot see: Qt's SVG plugins draw
 # every icon. Recommended: the command-line tool, the Wayland platform
 # plugin (without it the window runs through XWayland), Qt's own strings in
-# German (dialog and wizard buttons), mDNS and eject as for the CLI.
+# German (dialog and wizard buttons), xdg-open for "Open folder", mDNS and
+# eject as for the CLI.
 set(CPACK_DEBIAN_STATION_PACKAGE_DEPENDS "libqt6svg6")
 set(CPACK_DEBIAN_STATION_PACKAGE_RECOMMENDS
-    "atmosphere (= ${PROJECT_VERSION}), qt6-wayland, qt6-translations-l10n, avahi-daemon, udisks2")
+    "atmosphere (= ${PROJECT_VERSION}), qt6-wayland, qt6-translations-l10n, xdg-utils, avahi-daemon, udisks2")
 set(CPACK_DEBIAN_STATION_PACKAGE_SUGGESTS "minisign")
 
 include(CPack)

@@ -21,6 +21,12 @@ package_of() { # component -> the .deb CPack made of it
   esac
 }
 
+# As dpkg-gencontrol counts it: each file's size in KiB rounded up, one for
+# each folder and link (not the file system's blocks, so the same on any).
+installed_size() {
+  (cd "$1" && find usr -printf '%y %s\n') | awk '$1 == "f" { kib += int(($2 + 1023) / 1024); next } { kib += 1 } END { print kib }'
+}
+
 for dir in "$dbgsym"/*/; do
   component="$(basename "$dir")"
   deb="$(package_of "$component")"
@@ -44,7 +50,7 @@ Version: $version
 Auto-Built-Package: debug-symbols
 Architecture: $arch
 Maintainer: $(field Maintainer)
-Installed-Size: $(du -sk --exclude=DEBIAN "$root" | cut -f1)
+Installed-Size: $(installed_size "$root")
 Depends: $name (= $version)
 Section: debug
 Priority: optional

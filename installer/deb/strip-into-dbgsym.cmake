@@ -4,6 +4,14 @@
 # which make-dbgsym.sh then packs as <package>-dbgsym. (CPack's own
 # CPACK_DEBIAN_DEBUGINFO_PACKAGE writes an md5sums file with the build
 # machine's absolute paths and no copyright, which lintian rejects.)
+#
+# It also refuses a tree that was not configured for packages: a package
+# installs to /usr (Debian policy 9.1.2), and only installer/package.sh's
+# tree has Debian's flags and files.
+if(NOT CPACK_ATMO_DEB_PACKAGE OR NOT CPACK_PACKAGING_INSTALL_PREFIX STREQUAL "/usr")
+  message(FATAL_ERROR "This build tree is not configured for Debian packages (prefix "
+                      "${CPACK_PACKAGING_INSTALL_PREFIX}): build them with installer/package.sh")
+endif()
 file(REMOVE_RECURSE ${CPACK_ATMO_DBGSYM_DIR})
 file(GLOB components LIST_DIRECTORIES true ${CPACK_TEMPORARY_DIRECTORY}/*)
 foreach(stage IN LISTS components)
