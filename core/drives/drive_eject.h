@@ -31,6 +31,10 @@ struct EjectOutcome {
 Result<EjectOutcome> ejectDrive(const Drive& drive, const EjectOptions& options);
 Status ejectDrive(const Drive& drive);
 
+// The refusal every eject starts with:
+// "/dev/sda: refusing to eject a system disk (holds /)".
+Status checkEjectable(const Drive& drive);
+
 // udisksctl on PATH, or empty.
 std::filesystem::path findUdisksctl();
 
