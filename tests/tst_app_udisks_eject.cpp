@@ -139,7 +139,8 @@ QJsonObject twoDrives(QJsonObject stick = {}, QJsonObject sdb1 = {})
         stick["can_power_off"] = true;
     sdb1["name"] = "sdb1";
     sdb1["drive"] = "stick";
-    sdb1["mounts"] = QJsonArray{"/media/usb"};
+    if (!sdb1.contains("mounts"))
+        sdb1["mounts"] = QJsonArray{"/media/usb"};
     return QJsonObject{
         {"drives", QJsonArray{stick, QJsonObject{{"name", "disk"}, {"can_power_off", false}}}},
         {"blocks",
@@ -367,7 +368,7 @@ private slots:
 
     // The CLI end to end: a fake /sys with a USB stick "mounted" on a real
     // directory, the system bus's address pointing at the private bus, and a
-    // udisksctl on PATH that must not be needed.
+    // udisksctl on PATH that must not be needed; ejected, then busy.
     void cliExportEjectsOverTheSystemBus()
     {
         const fs::path dir = caseDir();
@@ -378,11 +379,15 @@ private slots:
             "sdb", "8:16", fakesys::kUsbBus, true, false, 30031872, "SanDisk", "Cruzer Blade", "", {{"sdb1", "8:17"}}});
         tree.mount("8:17", stickDir, "vfat", "/dev/sdb1");
 
-        QJsonObject fake = twoDrives({}, {{"mounts", QJsonArray{q(stickDir)}}});
-        QJsonArray blocks = fake["blocks"].toArray();
-        blocks.removeAt(4); // sdb2: the fake /sys has no second partition
-        fake["blocks"] = blocks;
-        PrivateUdisks bus(dir / "bus", fake, PrivateUdisks::Udisks::Running);
+        const auto stickOnly = [&](QJsonObject sdb1) {
+            sdb1["mounts"] = QJsonArray{q(stickDir)};
+            QJsonObject fake = twoDrives({}, sdb1);
+            QJsonArray blocks = fake["blocks"].toArray();
+            blocks.removeAt(4); // sdb2: the fake /sys has no second partition
+            fake["blocks"] = blocks;
+            return fake;
+        };
+        PrivateUdisks bus(dir / "bus", stickOnly({}), PrivateUdisks::Udisks::Running);
         QVERIFY2(bus.failure().isEmpty(), qPrintable(bus.failure()));
         recordingUdisksctl(dir);
 
@@ -421,6 +426,22 @@ private slots:
         QVERIFY2(r.out.trimmed().endsWith("; ejected /dev/sdb, safe to remove"), qPrintable(r.out));
         QCOMPARE(bus.calls(), (QStringList{"GetManagedObjects /org/freedesktop/UDisks2", "Unmount " + kBlocks + "sdb1",
                                            "PowerOff " + kDrives + "stick"}));
+        QVERIFY(!fs::exists(dir / "udisksctl.log"));
+
+        // A file still open on the stick: the data is there, but the drive
+        // is not safe to pull, so exit 1 with UDisks2's reason in core's words.
+        PrivateUdisks busy(dir / "busy-bus",
+                           stickOnly({{"unmount_error", udisksError("DeviceBusy", "target is busy")}}),
+                           PrivateUdisks::Udisks::Running);
+        QVERIFY2(busy.failure().isEmpty(), qPrintable(busy.failure()));
+        qputenv("DBUS_SYSTEM_BUS_ADDRESS", busy.address().toUtf8());
+        r = runCli({"package", "export", pkg, "--output", q(stickDir), "--eject"}, home);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.trimmed().endsWith("; eject FAILED: /dev/sdb: cannot unmount /dev/sdb1 (" + q(stickDir) +
+                                          "): it is busy (a file on it is still open?)"),
+                 qPrintable(r.out));
+        QCOMPARE(r.err.trimmed(), QString("atmosphere: 1 of 1 targets could not be ejected"));
+        QCOMPARE(busy.calls().size(), 2); // listed, one Unmount refused, no PowerOff
         QVERIFY(!fs::exists(dir / "udisksctl.log"));
     }
 };
