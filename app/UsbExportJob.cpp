@@ -13,7 +13,7 @@
 #include "app/ProgressHold.h"
 #include "app/PathConversion.h"
 #include "app/QtStrings.h"
-#include "core/drives/drive_eject.h"
+#include "app/UdisksEject.h"
 #include "core/drives/export_eject.h"
 #include "core/drives/package_export.h"
 #include "core/package/package_store.h"
@@ -354,7 +354,7 @@ void UsbExportJob::run()
         for (std::size_t i : plan.targets)
             relay_->eject(static_cast<int>(i), ejecting);
         ++ejectTried;
-        const auto e = atmo::ejectDrive(*plan.drive, atmo::EjectOptions{});
+        const auto e = UdisksEject::eject(*plan.drive);
         ejectFailed += e ? 0 : 1; // per drive, not per output on it
         const DriveState after = afterEject(DriveState{}, e);
         for (std::size_t i : plan.targets)

@@ -30,6 +30,9 @@ PACKAGES=(
   systemd man-db
   # the relay the tests run (tests/relay/): WebSockets and Ed25519 in Python
   python3-websockets python3-nacl
+  # the stand-in UDisks2 on a private bus (tests/udisks/fake_udisks2.py,
+  # tst_app_udisks_eject): D-Bus services in Python, with GLib's main loop
+  python3-dbus python3-gi
   # zbarimg reads the invite QR codes back in tst_gui_qr_code
   zbar-tools
   # CI's static checks (installer/tidy.sh)

@@ -25,6 +25,7 @@
 #include "app/ModelRoles.h"
 #include "app/PathConversion.h"
 #include "app/StationContext.h"
+#include "app/UdisksEject.h"
 #include "core/package/package_store.h"
 #include "ui/DriveProgressRow.h"
 #include "ui/Icons.h"
@@ -537,9 +538,9 @@ void UsbExportView::ejectAfterWrite(int index)
     state.phase = UsbExportJob::Phase::Ejecting;
     QPointer<DriveProgressRow> row = rows_[index];
     row->update(state);
-    // udisksctl's power-off can take seconds: off the GUI thread. A new
+    // Unmounting and powering off can take seconds: off the GUI thread. A new
     // write replaces the rows; then the answer has nowhere to go.
-    Executors::smallIo([d = *drive] { return atmo::ejectDrive(d, atmo::EjectOptions{}); })
+    Executors::smallIo([d = *drive] { return UdisksEject::eject(d); })
         .then(this, [this, row, index](const atmo::Result<atmo::EjectOutcome>& e) {
             if (!row)
                 return;

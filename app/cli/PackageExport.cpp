@@ -9,9 +9,9 @@
 
 #include "CliContext.h"
 #include "app/LogCategories.h"
+#include "app/UdisksEject.h"
 #include "Commands.h"
 
-#include "core/drives/drive_eject.h"
 #include "core/drives/drives.h"
 #include "core/drives/export_eject.h"
 #include "core/base/fs_util.h"
@@ -153,7 +153,7 @@ int packageExport(const QStringList& args)
             Ejected e;
             if (!plan.eject) {
                 e = {"not ejected (a write to it failed)", "not_ejected"};
-            } else if (auto r = atmo::ejectDrive(*d, atmo::EjectOptions{})) {
+            } else if (auto r = UdisksEject::eject(*d)) {
                 e.status = "ejected";
                 e.text = r->poweredOff ? "ejected " + q(d->device) + ", safe to remove"
                                        : "unmounted " + q(d->device) + " (" + q(r->note) + ")";

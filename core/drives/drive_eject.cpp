@@ -59,11 +59,18 @@ fs::path findUdisksctl()
     return findOnPath("udisksctl");
 }
 
+Status checkEjectable(const Drive& drive)
+{
+    if (drive.system)
+        return fail(drive.device + ": refusing to eject a system disk (" + drive.systemReason + ")");
+    return {};
+}
+
 Result<EjectOutcome> ejectDrive(const Drive& drive, const EjectOptions& options)
 {
     return guarded([&]() -> Result<EjectOutcome> {
-        if (drive.system)
-            return fail(drive.device + ": refusing to eject a system disk (" + drive.systemReason + ")");
+        if (auto refused = checkEjectable(drive); !refused)
+            return refused.error();
         const fs::path udisksctl =
             !options.useUdisks ? fs::path() : options.udisksctl.empty() ? findUdisksctl() : options.udisksctl;
         EjectOutcome out;

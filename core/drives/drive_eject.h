@@ -1,5 +1,6 @@
 // Ejecting a drive: unmount its filesystems and power it off (udisksctl when
-// it is there, else umount(2) and no power-off).
+// it is there, else umount(2) and no power-off). The window and the CLI eject
+// through UDisks2's D-Bus API (app/UdisksEject.h) and fall back to this.
 #pragma once
 
 #include <filesystem>
@@ -30,6 +31,10 @@ struct EjectOutcome {
 // device: "/dev/sdb: cannot unmount /dev/sdb1 (/media/usb): target is busy".
 Result<EjectOutcome> ejectDrive(const Drive& drive, const EjectOptions& options);
 Status ejectDrive(const Drive& drive);
+
+// The refusal every eject starts with, here and in the app's UDisks2 eject:
+// "/dev/sda: refusing to eject a system disk (holds /)".
+Status checkEjectable(const Drive& drive);
 
 // udisksctl on PATH, or empty.
 std::filesystem::path findUdisksctl();
