@@ -129,7 +129,7 @@ expect_relation() { # DEB FIELD REGEX WHAT
 refuse_relation() {
   if grep -Eq -- "$3" <<<"$(field "$1" "$2")"; then bad "$(field "$1" Package): $2 has $4: $(field "$1" "$2")"; else ok "$(field "$1" Package): $2 has no $4"; fi
 }
-for lib in libqt6core6 libqt6network6 libqt6websockets6 libsodium23 libarchive13 libyaml-cpp0.7 libavahi-client3 libzstd1 'libssl3|libcrypto'; do
+for lib in libqt6core6 libqt6network6 libqt6websockets6 libqt6dbus6 libsodium23 libarchive13 libyaml-cpp0.7 libavahi-client3 libzstd1 'libssl3|libcrypto'; do
   expect_relation "$cli_deb" Depends "(^|, )($lib)" "$lib"
 done
 refuse_relation "$cli_deb" Depends 'libqt6(gui|widgets|svg)6' "GUI library"
