@@ -12,11 +12,8 @@
 
 #include "app/JobRunner.h"
 #include "app/VerifyJob.h"
-#include "core/package/package_writer.h"
 #include "test_main.h"
-#include "testutil.h"
-
-using namespace testutil;
+#include "verify_fixture.h"
 
 namespace {
 
@@ -47,8 +44,7 @@ QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
 
 class TestAppJobLog : public QObject {
     Q_OBJECT
-    Sandbox box_;
-    atmo::SecretKey mesh_ = makeKey();
+    vfix::Fixture fx_;
     fs::path package_;
     QtMessageHandler previous_ = nullptr;
 
@@ -57,7 +53,7 @@ class TestAppJobLog : public QObject {
         JobRunner runner;
         VerifyJob::Request request;
         request.file = file;
-        request.trustDir = q(box_ / "trust");
+        request.trustDir = q(fx_.sb->path() / "home" / "trust");
         auto* job = runner.start(new VerifyJob(request));
         QSignalSpy finished(job, &Job::finished);
         if (!finished.wait(30000))
@@ -68,19 +64,12 @@ class TestAppJobLog : public QObject {
 private slots:
     void initTestCase()
     {
-        qputenv("ATMOSPHERE_HOME", box_.path().string().c_str());
-        trustKey(box_.path(), mesh_, atmo::TrustRole::Mesh, "Test mesh");
-        makeMission(box_ / "mission");
-        atmo::CreateOptions options;
-        options.missionDir = box_ / "mission";
-        options.version = "1.0";
-        options.outputDir = box_ / "out";
-        options.meshKey = mesh_;
-        fs::create_directories(options.outputDir);
-        auto created = atmo::createPackage(options, nullptr, atmo::CancelToken());
-        QVERIFY2(created.ok(), created.ok() ? "" : created.message().c_str());
-        package_ = created->file;
+        fx_.setUp();
+        qputenv("ATMOSPHERE_HOME", (fx_.sb->path() / "home").string().c_str());
+        package_ = fx_.build();
     }
+
+    void cleanupTestCase() { fx_.tearDown(); }
 
     void init()
     {
@@ -117,7 +106,7 @@ private slots:
         QLoggingCategory::setFilterRules(QStringLiteral("atmosphere.*.info=false\natmosphere.*.debug=false"));
         QVERIFY(runVerify(q(package_)));
         QVERIFY(lines().empty());
-        QVERIFY(!runVerify(q(box_ / "no-such-package.atmo")));
+        QVERIFY(!runVerify(q(fx_.sb->path() / "no-such-package.atmo")));
         const auto said = lines();
         QCOMPARE(said.size(), std::size_t(1));
         QCOMPARE(said.front().type, QtWarningMsg);
