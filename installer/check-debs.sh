@@ -17,6 +17,10 @@
 set -uo pipefail
 
 dir="${1:?usage: $0 DIR (holding the .deb files)}"
+if [ ! -d "$dir" ]; then
+  echo "check-debs: $dir: no such folder (installer/package.sh makes build-deb/packages)" >&2
+  exit 2
+fi
 dir="$(cd "$dir" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
